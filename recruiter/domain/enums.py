@@ -1,0 +1,109 @@
+"""Enumerations of DESIGN.md §3. Members are lowercase so the stored name equals the value."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class _Named(str, Enum):
+    """A str enum whose stored form is its lowercase name."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Stage(_Named):
+    identified = "identified"
+    contacted = "contacted"
+    applied = "applied"
+    review = "review"
+    approved = "approved"
+    offer = "offer"
+    signed = "signed"
+    immigration = "immigration"
+    arrived = "arrived"
+
+    @property
+    def index(self) -> int:
+        return STAGES.index(self)
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
+
+
+class Outcome(_Named):
+    active = "active"
+    on_hold = "on_hold"
+    hired = "hired"
+    declined = "declined"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+
+    @property
+    def is_closed(self) -> bool:
+        return self in CLOSED_OUTCOMES
+
+
+CLOSED_OUTCOMES = frozenset({Outcome.hired, Outcome.declined, Outcome.rejected, Outcome.withdrawn})
+OPEN_OUTCOMES = frozenset({Outcome.active, Outcome.on_hold})
+
+
+class OfferStatus(_Named):
+    draft = "draft"
+    approved = "approved"
+    extended = "extended"
+    accepted = "accepted"
+    declined = "declined"
+    withdrawn = "withdrawn"
+    expired = "expired"
+
+
+class ItemKind(_Named):
+    salary = "salary"
+    signing_bonus = "signing_bonus"
+    settling_in = "settling_in"
+    housing = "housing"
+    relocation = "relocation"
+    startup_research = "startup_research"
+    other = "other"
+
+
+class Period(_Named):
+    one_off = "one_off"
+    annual = "annual"
+
+
+class FundingKind(_Named):
+    national = "national"
+    provincial = "provincial"
+    municipal = "municipal"
+    university = "university"
+    department = "department"
+    donor = "donor"
+    other = "other"
+
+
+class ActivityKind(_Named):
+    email = "email"
+    call = "call"
+    meeting = "meeting"
+    visit = "visit"
+    note = "note"
+    task = "task"
+
+
+class TargetStatus(_Named):
+    open = "open"
+    on_hold = "on_hold"
+    filled = "filled"
+    closed = "closed"
+
+
+class Gender(_Named):
+    female = "female"
+    male = "male"
+    other = "other"

@@ -1,0 +1,324 @@
+"""SQLModel tables. Table names are part of the contract (DESIGN.md §3).
+
+`ondelete` choices, deliberately:
+- deleting a candidate removes their applications, stage history, activities and offers (CASCADE);
+  the UI says so in its confirmation;
+- a target, institution or funding source that something still depends on cannot be deleted
+  (RESTRICT), because that would silently drop pipelines or money already promised;
+- optional links (department of a target, application of an activity, batch of a candidate)
+  become NULL.
+"""
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Optional
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, func
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, Relationship, SQLModel
+
+from .clock import utcnow
+from .enums import (
+    ActivityKind,
+    FundingKind,
+    ItemKind,
+    OfferStatus,
+    Outcome,
+    Period,
+    Stage,
+    TargetStatus,
+)
+
+
+# Names for unnamed constraints, so migrations can refer to them on every backend.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(e: type[Enum], column: str) -> SAEnum:
+    """A VARCHAR holding the member name, with a CHECK named after its column."""
+    return SAEnum(e, native_enum=False, create_constraint=True, length=20, validate_strings=True,
+                  name=f"{column}_values")
+
+
+def _fk(target: str, ondelete: str, nullable: bool = False, index: bool = True) -> Column:
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
+
+
+class Institution(SQLModel, table=True):
+    __tablename__ = "institution"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=200)
+    name_zh: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=100)
+    country: str | None = Field(default=None, max_length=100)
+
+    departments: list["Department"] = Relationship(
+        back_populates="institution", passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+    targets: list["Target"] = Relationship(back_populates="institution", passive_deletes="all")
+    funding_sources: list["FundingSource"] = Relationship(back_populates="institution",
+                                                        passive_deletes="all")
+
+
+class Department(SQLModel, table=True):
+    __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("institution_id", "name", name="uq_department_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    institution_id: int = Field(sa_column=_fk("institution.id", "CASCADE"))
+    name: str = Field(max_length=200)
+    name_zh: str | None = Field(default=None, max_length=200)
+
+    institution: "Institution" = Relationship(back_populates="departments")
+    targets: list["Target"] = Relationship(back_populates="department", passive_deletes="all")
+
+
+class Target(SQLModel, table=True):
+    __tablename__ = "target"
+    __table_args__ = (CheckConstraint("headcount >= 1", name="ck_target_headcount"),)
+    id: int | None = Field(default=None, primary_key=True)
+    institution_id: int = Field(sa_column=_fk("institution.id", "RESTRICT"))
+    department_id: int | None = Field(default=None, sa_column=_fk("department.id", "SET NULL", True))
+    title: str = Field(max_length=300)
+    field: str | None = Field(default=None, max_length=200)
+    rank: str | None = Field(default=None, max_length=100)
+    talent_programme: str | None = Field(default=None, max_length=200)
+    headcount: int = Field(default=1)
+    status: TargetStatus = Field(default=TargetStatus.open, sa_type=_enum(TargetStatus, "status"))
+    fill_by: date | None = None
+    owner: str | None = Field(default=None, max_length=100)
+    notes: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    institution: "Institution" = Relationship(back_populates="targets")
+    department: Optional["Department"] = Relationship(back_populates="targets")
+    applications: list["Application"] = Relationship(back_populates="target", passive_deletes="all")
+
+
+class Candidate(SQLModel, table=True):
+    __tablename__ = "candidate"
+    __table_args__ = (
+        Index("uq_candidate_email", func.lower(Column("email")), unique=True),
+        CheckConstraint("phd_year IS NULL OR phd_year BETWEEN 1900 AND 2100", name="ck_candidate_phd_year"),
+        CheckConstraint("h_index IS NULL OR h_index BETWEEN 0 AND 1000", name="ck_candidate_h_index"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(max_length=200, index=True)
+    name_zh: str | None = Field(default=None, max_length=100)
+    email: str | None = Field(default=None, max_length=254)
+    orcid: str | None = Field(default=None, max_length=19, unique=True)
+    phone: str | None = Field(default=None, max_length=50)
+    gender: str | None = Field(default=None, max_length=20)
+    birth_date: date | None = None
+    nationality: str | None = Field(default=None, max_length=100)
+    current_institution: str | None = Field(default=None, max_length=300)
+    current_position: str | None = Field(default=None, max_length=200)
+    country: str | None = Field(default=None, max_length=100)
+    field: str | None = Field(default=None, max_length=200)
+    research_area: str | None = Field(default=None, max_length=500)
+    highest_degree: str | None = Field(default=None, max_length=100)
+    degree_institution: str | None = Field(default=None, max_length=300)
+    phd_year: int | None = None
+    h_index: int | None = None
+    source: str | None = Field(default=None, max_length=200)
+    tags: str | None = Field(default=None, max_length=500)
+    notes: str | None = Field(default=None, sa_type=Text)
+    consent_at: datetime | None = None
+    # Normalised name + current institution, for "possible duplicate" matching.
+    person_key: str | None = Field(default=None, max_length=600, index=True)
+    import_batch_id: int | None = Field(default=None,
+                                        sa_column=_fk("import_batch.id", "SET NULL", True))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    applications: list["Application"] = Relationship(
+        back_populates="candidate", passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+    activities: list["Activity"] = Relationship(
+        back_populates="candidate", passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+
+
+class Application(SQLModel, table=True):
+    __tablename__ = "application"
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "target_id", name="uq_application_candidate_target"),
+        CheckConstraint("priority BETWEEN 0 AND 3", name="ck_application_priority"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(sa_column=_fk("candidate.id", "CASCADE"))
+    target_id: int = Field(sa_column=_fk("target.id", "RESTRICT"))
+    stage: Stage = Field(default=Stage.identified, sa_type=_enum(Stage, "stage"), index=True)
+    outcome: Outcome = Field(default=Outcome.active, sa_type=_enum(Outcome, "outcome"), index=True)
+    owner: str | None = Field(default=None, max_length=100)
+    priority: int = Field(default=0)
+    stage_changed_at: datetime = Field(default_factory=utcnow)
+    closed_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    candidate: "Candidate" = Relationship(back_populates="applications")
+    target: "Target" = Relationship(back_populates="applications")
+    events: list["StageEvent"] = Relationship(
+        back_populates="application", passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "StageEvent.at"})
+    offers: list["Offer"] = Relationship(
+        back_populates="application", passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "Offer.revision"})
+    activities: list["Activity"] = Relationship(back_populates="application", passive_deletes="all")
+
+
+class StageEvent(SQLModel, table=True):
+    __tablename__ = "stage_event"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(sa_column=_fk("application.id", "CASCADE"))
+    from_stage: Stage | None = Field(default=None, sa_type=_enum(Stage, "from_stage"))
+    to_stage: Stage = Field(sa_type=_enum(Stage, "to_stage"))
+    outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome, "outcome"))
+    at: datetime = Field(default_factory=utcnow)
+    note: str | None = Field(default=None, max_length=1000)
+    by: str | None = Field(default=None, max_length=100)
+
+    application: "Application" = Relationship(back_populates="events")
+
+
+class Activity(SQLModel, table=True):
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_due", "done", "due_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(sa_column=_fk("candidate.id", "CASCADE"))
+    application_id: int | None = Field(default=None,
+                                       sa_column=_fk("application.id", "SET NULL", True))
+    kind: ActivityKind = Field(sa_type=_enum(ActivityKind, "kind"))
+    at: datetime = Field(default_factory=utcnow)
+    summary: str = Field(max_length=2000)
+    due_on: date | None = None
+    done: bool = Field(default=False)
+
+    candidate: "Candidate" = Relationship(back_populates="activities")
+    application: Optional["Application"] = Relationship(back_populates="activities")
+
+
+class FundingSource(SQLModel, table=True):
+    __tablename__ = "funding_source"
+    __table_args__ = (
+        CheckConstraint("total_minor >= 0", name="ck_funding_total"),
+        CheckConstraint("fiscal_year IS NULL OR fiscal_year BETWEEN 2000 AND 2100",
+                        name="ck_funding_year"),
+        CheckConstraint("length(currency) = 3", name="ck_funding_currency"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: FundingKind = Field(sa_type=_enum(FundingKind, "kind"))
+    institution_id: int | None = Field(default=None,
+                                       sa_column=_fk("institution.id", "RESTRICT", True))
+    fiscal_year: int | None = None
+    total_minor: int = Field(default=0, sa_type=BigInteger)
+    currency: str = Field(default="CNY", max_length=3)
+    notes: str | None = Field(default=None, sa_type=Text)
+
+    institution: Optional["Institution"] = Relationship(back_populates="funding_sources")
+    items: list["OfferItem"] = Relationship(back_populates="funding_source", passive_deletes="all")
+
+
+class Offer(SQLModel, table=True):
+    __tablename__ = "offer"
+    __table_args__ = (
+        UniqueConstraint("application_id", "revision", name="uq_offer_revision"),
+        CheckConstraint("revision >= 1", name="ck_offer_revision"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(sa_column=_fk("application.id", "CASCADE"))
+    revision: int = Field(default=1)
+    rank: str | None = Field(default=None, max_length=200)
+    start_on: date | None = None
+    status: OfferStatus = Field(default=OfferStatus.draft, sa_type=_enum(OfferStatus, "status"), index=True)
+    extended_on: date | None = None
+    expires_on: date | None = None
+    responded_on: date | None = None
+    notes: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    application: "Application" = Relationship(back_populates="offers")
+    items: list["OfferItem"] = Relationship(
+        back_populates="offer", passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+
+
+class OfferItem(SQLModel, table=True):
+    __tablename__ = "offer_item"
+    __table_args__ = (
+        CheckConstraint("amount_minor >= 0", name="ck_item_amount"),
+        CheckConstraint("years BETWEEN 1 AND 10", name="ck_item_years"),
+        CheckConstraint("length(currency) = 3", name="ck_item_currency"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: int = Field(sa_column=_fk("offer.id", "CASCADE"))
+    kind: ItemKind = Field(sa_type=_enum(ItemKind, "kind"))
+    amount_minor: int = Field(sa_type=BigInteger)
+    currency: str = Field(default="CNY", max_length=3)
+    period: Period = Field(default=Period.one_off, sa_type=_enum(Period, "period"))
+    years: int = Field(default=1)
+    funding_source_id: int | None = Field(default=None,
+                                          sa_column=_fk("funding_source.id", "RESTRICT", True))
+
+    offer: "Offer" = Relationship(back_populates="items")
+    funding_source: Optional["FundingSource"] = Relationship(back_populates="items")
+
+
+class ImportBatch(SQLModel, table=True):
+    __tablename__ = "import_batch"
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str = Field(max_length=500)
+    sha256: str = Field(max_length=64, index=True)
+    imported_at: datetime = Field(default_factory=utcnow)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    invalid: int = 0
+    duplicates: int = 0
+    possible_duplicates: int = 0
+    source: str | None = Field(default=None, max_length=200)
+    # JSON {candidate_id: {field: previous value}} so undo can restore updated candidates.
+    restore: str | None = Field(default=None, sa_type=Text)
+    undone_at: datetime | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user: str = Field(max_length=100)
+    entity: str = Field(max_length=50)
+    entity_id: int | None = None
+    action: str = Field(max_length=50)
+    changes: str | None = Field(default=None, sa_type=Text)
+
+
+class ExchangeRate(SQLModel, table=True):
+    """Reporting-currency units per one unit of `currency`, kept as a decimal string."""
+
+    __tablename__ = "exchange_rate"
+    currency: str = Field(primary_key=True, max_length=3)
+    rate: str = Field(max_length=40)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Setting(SQLModel, table=True):
+    """Small key/value settings that belong to the data, not the machine (reporting currency,
+    remembered import mappings)."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True, max_length=200)
+    value: str = Field(sa_type=Text)
+
+
+TABLES = [
+    "institution", "department", "target", "candidate", "application", "stage_event", "activity",
+    "offer", "offer_item", "funding_source", "import_batch", "audit_entry",
+]

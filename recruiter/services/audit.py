@@ -1,0 +1,43 @@
+"""The audit log: every create/update/delete writes one entry in the same transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlmodel import Session, SQLModel
+
+from recruiter.domain.clock import utcnow
+from recruiter.domain.models import AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: SQLModel, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Column values of a row as JSON-safe plain values."""
+    return {k: _plain(v) for k, v in obj.model_dump().items() if k not in skip}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that changed."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def record(session: Session, user: str, entity: str, entity_id: int | None, action: str,
+           changes: dict[str, Any] | None = None) -> AuditEntry:
+    entry = AuditEntry(at=utcnow(), user=user, entity=entity, entity_id=entity_id, action=action,
+                       changes=json.dumps({k: _plain(v) for k, v in (changes or {}).items()},
+                                          ensure_ascii=False, default=str))
+    session.add(entry)
+    return entry

@@ -1,0 +1,80 @@
+"""Opening a database safely: refuse what is not ours or too new, back up, then migrate."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from recruiter.errors import StoreError
+
+from . import backup, location, migrate
+from .database import SQLITE_MAGIC, Database, explain
+
+
+def _precheck_file(path: Path) -> bool:
+    """Refuse a path that cannot hold our database. Returns True when the file already exists."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file. Give a file name with --db.")
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise StoreError(f"{path} cannot be read: {exc.strerror}. Check its permissions.") from exc
+        if head and head != SQLITE_MAGIC:
+            raise StoreError(f"{path} is not a Recruiter database (it is some other kind of file). "
+                             "Choose another file with --db; this one was not touched.")
+        return bool(head)
+    parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise StoreError(f"{parent} is a file, not a folder. Choose another location with --db.")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"The folder {parent} cannot be created ({exc.strerror}). "
+                         "Choose another location with --db.") from exc
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StoreError(f"You may not write to the folder {parent}, so the database cannot be "
+                         "created there. Choose another location with --db.")
+    return False
+
+
+def open_database(where: str | os.PathLike[str] | None = None, *, user: str | None = None,
+                  upgrade: bool = True) -> Database:
+    """Open (creating or migrating as needed) the database at `where`, or raise StoreError."""
+    url = location.resolve(where)
+    path = location.sqlite_path(url)
+    existed = _precheck_file(path) if path else True
+    db = Database(url, user=user)
+    try:
+        rev, state = migrate.schema_state(db.engine)
+        if state == "newer":
+            raise StoreError(f"{db.label} was written by a newer version of Recruiter (schema {rev}). "
+                             "Update Recruiter to open it; the file was not changed.")
+        if state == "foreign":
+            raise StoreError(f"{db.label} is an SQLite database, but not one of Recruiter's. "
+                             "Choose another file with --db; this one was not touched.")
+        if state in ("empty", "behind") and upgrade:
+            if state == "behind" and path is not None and existed:
+                backup.automatic_backup(path, f"before-{migrate.head_revision()}")
+            migrate.upgrade(db.engine)
+            if path is not None:
+                _owner_only(path)
+        elif state != "current" and not upgrade:
+            raise StoreError(f"{db.label} needs a schema upgrade ({rev or 'empty'} -> "
+                             f"{migrate.head_revision()}). Open it with Recruiter to upgrade it.")
+    except StoreError:
+        db.dispose()
+        raise
+    except (OperationalError, DatabaseError) as exc:
+        db.dispose()
+        raise explain(exc, f"The database {db.label}") from exc
+    return db
+
+
+def _owner_only(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists():
+            os.chmod(p, 0o600)
