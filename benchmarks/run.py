@@ -1,0 +1,54 @@
+"""`make bench`: run every benchmarks/bench_*.py, print a table, write benchmarks/results.json."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.common import Context, Figure
+
+HERE = Path(__file__).parent
+
+
+def discover() -> list[str]:
+    return sorted(f"benchmarks.{p.stem}" for p in HERE.glob("bench_*.py"))
+
+
+def render(figures: list[Figure]) -> str:
+    lines = [f"{'figure':<58} {'median':>10} {'floor':>10} {'ratio':>7} {'budget':>8}  ok"]
+    for f in figures:
+        floor = f"{f.floor:.4f}" if f.floor is not None else "-"
+        ratio = f"{f.ratio:.2f}x" if f.ratio is not None else "-"
+        budget = "-" if f.budget is None else (f"{f.budget:g}x" if f.floor else f"{f.budget:g}")
+        ok = {True: "yes", False: "NO", None: ""}[f.within_budget]
+        lines.append(f"{f.name:<58} {f.median:>9.4f}{f.unit:<1} {floor:>10} {ratio:>7} "
+                     f"{budget:>8}  {ok}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
+    parser.add_argument("--only", help="run only modules whose name contains this")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args(argv)
+    results: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="recruiter-bench-") as tmp:
+        ctx = Context(quick=args.quick, workdir=Path(tmp), repeats=2 if args.quick else 5)
+        for name in discover():
+            if args.only and args.only not in name:
+                continue
+            module = importlib.import_module(name)
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            results.extend(module.figures(ctx))
+    print(render(results))
+    args.out.write_text(json.dumps({f.name: f.as_json() for f in results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""Small helpers the service modules share."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlmodel import Session, SQLModel
+
+from recruiter.errors import NotFound
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def get_or_raise(session: Session, model: type[T], ident: int, what: str | None = None) -> T:
+    obj = session.get(model, ident)
+    if obj is None:
+        raise NotFound(f"{what or model.__name__} {ident} no longer exists; refresh the view.")
+    return obj

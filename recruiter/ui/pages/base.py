@@ -1,0 +1,55 @@
+"""What a page in the sidebar is: a widget that refreshes when tables it shows change."""
+
+from __future__ import annotations
+
+from ..context import AppContext
+from ..qt import QtWidgets
+
+
+class Page(QtWidgets.QWidget):
+    """Subclasses set `name` (sidebar label), `watches` (tables whose change needs a refresh)
+    and implement `refresh()`. Refreshes of hidden pages wait until the page is shown."""
+
+    name = "Page"
+    watches: frozenset[str] = frozenset()
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = True
+        ctx.bus.changed.connect(self._on_changed)
+
+    def _on_changed(self, tables: frozenset[str]) -> None:
+        if not self.watches or tables & self.watches:
+            self._stale = True
+            if self.isVisible():
+                self.refresh_now()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.refresh_now()
+
+    def refresh_now(self) -> None:
+        self._stale = False
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload what the page shows."""
+
+    def apply_filter(self, filters: dict[str, object]) -> None:
+        """Show a filtered view (used by dashboard click-through)."""
+
+
+class PlaceholderPage(Page):
+    """A page whose issue has not landed yet says so plainly."""
+
+    def __init__(self, ctx: AppContext, name: str, text: str,
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.name = name
+        layout = QtWidgets.QVBoxLayout(self)
+        label = QtWidgets.QLabel(f"<h2>{name}</h2><p>{text}</p>")
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addStretch(1)

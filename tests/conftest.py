@@ -1,0 +1,69 @@
+"""Shared fixtures: every test gets its own data directory and database; nothing touches ~."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["RECRUITER_BUSY_TIMEOUT_MS"] = "200"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+                   ) -> None:
+    """Point the data directory, QSettings and RECRUITER_DB at a temporary folder."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("RECRUITER_DB", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "recruiter.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[object]:
+    """A fresh, migrated database."""
+    from recruiter.store.opening import open_database
+
+    database = open_database(db_path, user="tester")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo database generated once per test session; copy it before writing."""
+    from recruiter.services import demo
+    from recruiter.store.opening import open_database
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_database(path, user="tester")
+    demo.generate(database, size=300, seed=1)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[object]:
+    """A private copy of the demo database."""
+    import sqlite3
+
+    from recruiter.store.opening import open_database
+
+    path = tmp_path / "demo.db"
+    src = sqlite3.connect(demo_template)
+    dst = sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    database = open_database(path, user="tester")
+    yield database
+    database.dispose()
