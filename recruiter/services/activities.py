@@ -1,0 +1,105 @@
+"""The contact log and follow-ups: e-mails, calls, meetings, visits, notes, tasks with due dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import select
+
+from recruiter.domain.clock import today, utcnow
+from recruiter.domain.enums import ActivityKind
+from recruiter.domain.models import Activity, Application, Candidate
+from recruiter.errors import ValidationError
+from recruiter.store.database import Database
+
+from . import audit
+from ._common import get_or_raise
+from .validate import Problems, as_date, clean_text
+
+
+def log(db: Database, candidate_id: int, kind: ActivityKind | str, summary: str, *,
+        application_id: int | None = None, at: datetime | None = None,
+        due_on: date | str | None = None, done: bool | None = None) -> int:
+    p = Problems()
+    try:
+        kind = ActivityKind(kind)
+    except ValueError:
+        p.add("kind", f"must be one of {', '.join(k.value for k in ActivityKind)}")
+    text = clean_text(summary, 2000)
+    if not text:
+        p.add("summary", "say what happened or what to do")
+    due = as_date(due_on, "due_on", p)
+    p.raise_if_any()
+    with db.session() as s:
+        get_or_raise(s, Candidate, candidate_id, "Candidate")
+        if application_id is not None:
+            app = get_or_raise(s, Application, application_id, "Application")
+            if app.candidate_id != candidate_id:
+                raise ValidationError({"application_id": "belongs to another candidate"})
+        act = Activity(candidate_id=candidate_id, application_id=application_id,
+                       kind=ActivityKind(kind), at=at or utcnow(), summary=text or "",
+                       due_on=due, done=(due is None) if done is None else done)
+        s.add(act)
+        s.flush()
+        assert act.id is not None
+        audit.record(s, db.user, "activity", act.id, "create", audit.snapshot(act))
+        return act.id
+
+
+def set_done(db: Database, activity_id: int, done: bool = True) -> bool:
+    """Returns the previous value, for undo."""
+    with db.session() as s:
+        act = get_or_raise(s, Activity, activity_id, "Activity")
+        before = act.done
+        act.done = done
+        s.add(act)
+        audit.record(s, db.user, "activity", activity_id, "update", {"done": [before, done]})
+        return before
+
+
+def delete(db: Database, activity_id: int) -> dict[str, Any]:
+    with db.session() as s:
+        act = get_or_raise(s, Activity, activity_id, "Activity")
+        snap = act.model_dump()
+        s.delete(act)
+        audit.record(s, db.user, "activity", activity_id, "delete", audit.snapshot(act))
+        return snap
+
+
+def restore(db: Database, snap: dict[str, Any]) -> None:
+    with db.session() as s:
+        s.add(Activity(**snap))
+        audit.record(s, db.user, "activity", snap["id"], "restore", {})
+
+
+def for_candidate(db: Database, candidate_id: int) -> list[Activity]:
+    with db.session() as s:
+        return list(s.exec(select(Activity).where(Activity.candidate_id == candidate_id)
+                           .order_by(Activity.at.desc(), Activity.id.desc())).all())
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    activity_id: int
+    candidate_id: int
+    candidate: str
+    name_zh: str | None
+    kind: ActivityKind
+    summary: str
+    due_on: date
+    overdue: bool
+
+
+def due(db: Database, on_or_before: date | None = None, limit: int = 1000) -> list[FollowUp]:
+    """Open follow-ups due today or earlier (overdue first)."""
+    day = on_or_before or today()
+    stmt = (select(Activity.id, Activity.candidate_id, Candidate.full_name, Candidate.name_zh,
+                   Activity.kind, Activity.summary, Activity.due_on)
+            .join(Candidate, Candidate.id == Activity.candidate_id)
+            .where(Activity.done == False, Activity.due_on <= day)  # noqa: E712
+            .order_by(Activity.due_on, Activity.id).limit(limit))
+    with db.session() as s:
+        return [FollowUp(r[0], r[1], r[2], r[3], ActivityKind(r[4]), r[5], r[6], r[6] < day)
+                for r in s.exec(stmt).all()]

@@ -1,0 +1,136 @@
+"""Recruiting targets: positions or quotas to fill, with progress (hired / headcount)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlmodel import select
+
+from recruiter.domain.enums import STAGES, Outcome, Stage, TargetStatus
+from recruiter.domain.models import Application, Department, Institution, Target
+from recruiter.errors import ConflictError, ValidationError
+from recruiter.store.database import Database
+
+from . import audit
+from ._common import get_or_raise
+from .validate import Problems, as_date, as_int, clean_text
+
+FIELDS = ("institution_id", "department_id", "title", "field", "rank", "talent_programme",
+          "headcount", "status", "fill_by", "owner", "notes")
+
+
+def _validate(data: dict[str, Any]) -> dict[str, Any]:
+    p = Problems()
+    out: dict[str, Any] = {}
+    out["institution_id"] = data.get("institution_id")
+    if not out["institution_id"]:
+        p.add("institution_id", "choose the institution this target belongs to")
+    out["department_id"] = data.get("department_id") or None
+    out["title"] = clean_text(data.get("title"), 300)
+    if not out["title"]:
+        p.add("title", "give the position a title")
+    for k in ("field", "rank", "talent_programme", "owner"):
+        out[k] = clean_text(data.get(k), 200)
+    out["headcount"] = as_int(data.get("headcount", 1), "headcount", p, 1, 1000,
+                              "a whole number of 1 or more")
+    try:
+        out["status"] = TargetStatus(data.get("status") or TargetStatus.open)
+    except ValueError:
+        p.add("status", "must be open, on hold, filled or closed")
+    fill_by = data.get("fill_by")
+    out["fill_by"] = fill_by if isinstance(fill_by, date) else as_date(fill_by, "fill_by", p)
+    out["notes"] = clean_text(data.get("notes"))
+    p.raise_if_any()
+    return out
+
+
+def create(db: Database, **data: Any) -> int:
+    values = _validate(data)
+    with db.session() as s:
+        get_or_raise(s, Institution, values["institution_id"], "Institution")
+        if values["department_id"]:
+            dept = get_or_raise(s, Department, values["department_id"], "Department")
+            if dept.institution_id != values["institution_id"]:
+                raise ValidationError({"department_id": "belongs to another institution"})
+        target = Target(**values)
+        s.add(target)
+        s.flush()
+        assert target.id is not None
+        audit.record(s, db.user, "target", target.id, "create", audit.snapshot(target))
+        return target.id
+
+
+def update(db: Database, target_id: int, **changes: Any) -> dict[str, Any]:
+    with db.session() as s:
+        target = get_or_raise(s, Target, target_id, "Target")
+        before = {k: getattr(target, k) for k in FIELDS}
+        values = _validate({**before, **changes})
+        changed = {k: v for k, v in values.items() if before[k] != v}
+        for k, v in changed.items():
+            setattr(target, k, v)
+        s.add(target)
+        if changed:
+            audit.record(s, db.user, "target", target_id, "update",
+                         {k: [before[k], v] for k, v in changed.items()})
+        return {k: before[k] for k in changed}
+
+
+def delete(db: Database, target_id: int) -> None:
+    with db.session() as s:
+        target = get_or_raise(s, Target, target_id, "Target")
+        n = s.exec(select(func.count()).select_from(Application)
+                   .where(Application.target_id == target_id)).one()
+        if n:
+            raise ConflictError(f"'{target.title}' has {n} application(s) in its pipeline; close "
+                                "the target instead of deleting it.")
+        snap = audit.snapshot(target)
+        s.delete(target)
+        audit.record(s, db.user, "target", target_id, "delete", snap)
+
+
+def get(db: Database, target_id: int) -> Target:
+    with db.session() as s:
+        return get_or_raise(s, Target, target_id, "Target")
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    id: int
+    title: str
+    institution: str
+    department: str | None
+    field: str | None
+    headcount: int
+    status: TargetStatus
+    hired: int
+    active: int
+    per_stage: dict[Stage, int]
+    fill_by: date | None
+
+
+def progress(db: Database, institution_id: int | None = None) -> list[TargetProgress]:
+    """Every target with hired/headcount, active pipeline size and active applications per stage."""
+    per_stage_cols = [func.sum(case((
+        (Application.stage == st) & (Application.outcome.in_([Outcome.active, Outcome.on_hold])),
+        1), else_=0)) for st in STAGES]
+    stmt = (select(Target.id, Target.title, Institution.name, Department.name, Target.field,
+                   Target.headcount, Target.status, Target.fill_by,
+                   func.sum(case((Application.outcome == Outcome.hired, 1), else_=0)),
+                   func.sum(case((Application.outcome == Outcome.active, 1), else_=0)),
+                   *per_stage_cols)
+            .select_from(Target)
+            .join(Institution, Institution.id == Target.institution_id)
+            .outerjoin(Department, Department.id == Target.department_id)
+            .outerjoin(Application, Application.target_id == Target.id)
+            .group_by(Target.id, Institution.name, Department.name)
+            .order_by(Institution.name, Target.title))
+    if institution_id is not None:
+        stmt = stmt.where(Target.institution_id == institution_id)
+    with db.session() as s:
+        rows = s.exec(stmt).all()
+    return [TargetProgress(r[0], r[1], r[2], r[3], r[4], r[5], TargetStatus(r[6]), int(r[8] or 0),
+                           int(r[9] or 0), {st: int(r[10 + i] or 0) for i, st in enumerate(STAGES)},
+                           r[7]) for r in rows]

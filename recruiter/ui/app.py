@@ -1,0 +1,66 @@
+"""Composition root: builds the application, opens the database, wires the window to the logic.
+Nothing here is reached as a global; pages get an AppContext."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from recruiter import __version__
+from recruiter.errors import RecruiterError
+from recruiter.store.database import Database
+
+from .context import AppContext, DataBus
+from .qt import QtCore, QtGui, QtWidgets
+from .tasks import TaskRunner
+
+ORG = "Recruiter"
+APP = "Recruiter"
+
+
+def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        app = QtWidgets.QApplication(argv or sys.argv[:1])
+    QtCore.QCoreApplication.setOrganizationName(ORG)
+    QtCore.QCoreApplication.setApplicationName(APP)
+    QtCore.QCoreApplication.setApplicationVersion(__version__)
+    app.setWindowIcon(QtGui.QIcon.fromTheme("system-users"))
+    return app  # type: ignore[return-value]
+
+
+def make_context(db: Database, parent: QtCore.QObject | None = None) -> AppContext:
+    undo = QtGui.QUndoStack(parent)
+    undo.setUndoLimit(200)
+    return AppContext(db=db, runner=TaskRunner(parent), undo=undo, bus=DataBus(parent))
+
+
+def open_or_explain(location: str | os.PathLike[str] | None,
+                    parent: QtWidgets.QWidget | None = None) -> Database | None:
+    """Open the database; on failure show one clear dialog and return None."""
+    from recruiter.store.opening import open_database
+
+    try:
+        return open_database(location)
+    except RecruiterError as exc:
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Critical, "Recruiter",
+                                    "The database cannot be opened.", parent=parent)
+        box.setInformativeText(str(exc))
+        box.exec()
+        return None
+
+
+def run_gui(location: str | None = None) -> int:
+    from .main_window import MainWindow
+
+    app = make_application()
+    db = open_or_explain(location)
+    if db is None:
+        return 1
+    window = MainWindow(make_context(db, app))
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.ctx.runner.wait(10000)
+        db.dispose()

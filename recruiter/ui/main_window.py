@@ -1,0 +1,311 @@
+"""The main window: a sidebar of pages, menus with shortcuts, a status bar, remembered layout."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from recruiter import __version__
+from recruiter.services import candidates, demo
+
+from .context import AppContext
+from .pages.base import Page, PlaceholderPage
+from .qt import QtCore, QtGui, QtWidgets, Qt
+from .tasks import run_with_progress, show_error
+from .welcome import WelcomePage
+
+# (sidebar name, module, class, what the placeholder says until the page exists)
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("Dashboard", "recruiter.ui.pages.dashboard", "DashboardPage",
+     "Key figures and charts for leadership arrive with the reporting issue."),
+    ("Candidates", "recruiter.ui.pages.candidates", "CandidatesPage", ""),
+    ("Pipeline", "recruiter.ui.pages.pipeline", "PipelinePage",
+     "The pipeline board arrives with the tracking workspace issue."),
+    ("Targets", "recruiter.ui.pages.targets", "TargetsPage",
+     "Recruiting targets and their progress arrive with the tracking workspace issue."),
+    ("Offers", "recruiter.ui.pages.offers", "OffersPage",
+     "Offers and their packages arrive with the offers and funding issue."),
+    ("Funding", "recruiter.ui.pages.funding", "FundingPage",
+     "Funding sources and commitments arrive with the offers and funding issue."),
+)
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
+
+
+def _make_page(ctx: AppContext, name: str, module: str, cls: str, placeholder: str) -> Page:
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return PlaceholderPage(ctx, name, placeholder + " It is not built yet.")
+    page: Page = getattr(mod, cls)(ctx)
+    return page
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(self, ctx: AppContext, settings: QtCore.QSettings | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.settings = settings or QtCore.QSettings()
+        self.setWindowTitle(f"Recruiter — {ctx.db.label}")
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+
+        self.sidebar = QtWidgets.QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setIconSize(QtCore.QSize(20, 20))
+        self.stack = QtWidgets.QStackedWidget()
+        self.pages: dict[str, Page] = {}
+        for name, module, cls, text in PAGES:
+            page = _make_page(ctx, name, module, cls, text)
+            self.pages[name] = page
+            self.stack.addWidget(page)
+            QtWidgets.QListWidgetItem(self.tr(name), self.sidebar)
+        self.sidebar.currentRowChanged.connect(self._show_row)
+
+        self.welcome = WelcomePage()
+        self.welcome.load_demo.connect(self.load_demo)
+        self.welcome.import_list.connect(self.import_file)
+
+        body = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.outer = QtWidgets.QStackedWidget()
+        self.outer.addWidget(body)
+        self.outer.addWidget(self.welcome)
+        self.setCentralWidget(self.outer)
+
+        self.db_label = QtWidgets.QLabel(ctx.db.label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._build_menus()
+        ctx.bus.changed.connect(self._on_data_changed)
+        ctx.bus.navigate.connect(self.navigate)
+        self._restore_state()
+        self._update_empty_state()
+
+    # -- menus ------------------------------------------------------------------------------
+    def _action(self, menu: QtWidgets.QMenu, text: str, slot: Any,
+                shortcut: QtGui.QKeySequence | str | None = None) -> QtGui.QAction:
+        act = QtGui.QAction(self.tr(text), self)
+        if shortcut is not None:
+            act.setShortcut(QtGui.QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.import_action = self._action(file_menu, "&Import candidate list…", self.import_file,
+                                          "Ctrl+I")
+        self.export_action = self._action(file_menu, "&Export pipeline…", self.export_pipeline,
+                                          "Ctrl+E")
+        file_menu.addSeparator()
+        self.demo_action = self._action(file_menu, "Load &demo data", self.load_demo)
+        self.backup_action = self._action(file_menu, "&Back up database…", self.backup)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QtGui.QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu(self.tr("&Edit"))
+        self.undo_action = self.ctx.undo.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcut(QtGui.QKeySequence("Ctrl+Z"))
+        self.redo_action = self.ctx.undo.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"),
+                                       QtGui.QKeySequence("Ctrl+Y")])
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        self.find_action = self._action(edit, "&Find candidates", self.find, "Ctrl+F")
+        self.new_action = self._action(edit, "&New candidate…", self.new_candidate, "Ctrl+N")
+
+        view = bar.addMenu(self.tr("&View"))
+        for i, (name, *_rest) in enumerate(PAGES):
+            self._action(view, name, lambda _c=False, n=name: self.show_page(n), f"Ctrl+{i + 1}")
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self._action(help_menu, "&About Recruiter", self.about)
+
+    # -- pages ------------------------------------------------------------------------------
+    def _show_row(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+
+    def show_page(self, name: str) -> Page:
+        names = [p[0] for p in PAGES]
+        self.outer.setCurrentIndex(0)
+        self.sidebar.setCurrentRow(names.index(name))
+        return self.pages[name]
+
+    def current_page(self) -> Page:
+        return self.pages[PAGES[self.stack.currentIndex()][0]]
+
+    def navigate(self, name: str, filters: object) -> None:
+        page = self.show_page(name)
+        if isinstance(filters, dict):
+            page.apply_filter(filters)
+
+    def _on_data_changed(self, _tables: frozenset[str]) -> None:
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        empty = demo.is_empty(self.ctx.db)
+        self.outer.setCurrentIndex(1 if empty else 0)
+        if not empty:
+            n = candidates.count(self.ctx.db)
+            self.statusBar().showMessage(self.tr("{n} candidates").format(n=f"{n:,}"))
+
+    # -- actions ----------------------------------------------------------------------------
+    def find(self) -> None:
+        page = self.show_page("Candidates")
+        focus = getattr(page, "focus_search", None)
+        if focus:
+            focus()
+
+    def new_candidate(self) -> None:
+        page = self.show_page("Candidates")
+        create = getattr(page, "new_candidate", None)
+        if create:
+            create()
+        else:
+            self.statusBar().showMessage(self.tr("Adding candidates by hand is not built yet."),
+                                         5000)
+
+    def load_demo(self) -> None:
+        db = self.ctx.db
+        force = False
+        if not demo.is_empty(db):
+            answer = QtWidgets.QMessageBox.question(
+                self, self.tr("Load demo data"),
+                self.tr("The database already holds data. Replace everything in it with demo "
+                        "data? This cannot be undone (a backup is a good idea first)."))
+            if answer != QtWidgets.QMessageBox.StandardButton.Yes:
+                return
+            force = True
+
+        def work(progress: Any, _cancelled: Any) -> object:
+            return demo.generate(db, size=demo.DEFAULT_SIZE, seed=1, force=force,
+                                 progress=progress)
+
+        def done(_summary: object) -> None:
+            self.ctx.undo.clear()
+            self.ctx.bus.notify("institution", "department", "target", "candidate",
+                                "application", "stage_event", "activity", "offer", "offer_item",
+                                "funding_source", "exchange_rate")
+            self.show_page("Dashboard")
+
+        run_with_progress(self, self.ctx.runner, self.tr("Loading demo data"), work, on_done=done)
+
+    def import_file(self, path: str | None = None) -> None:
+        try:
+            wizard_mod = importlib.import_module("recruiter.ui.import_wizard")
+        except ModuleNotFoundError:
+            QtWidgets.QMessageBox.information(self, self.tr("Import"),
+                                              self.tr("Importing is not built yet."))
+            return
+        wizard = wizard_mod.ImportWizard(self.ctx.db, self.ctx.runner, self)
+        if path and hasattr(wizard, "set_file"):
+            wizard.set_file(path)
+        if hasattr(wizard, "imported"):
+            wizard.imported.connect(lambda *_a: self.ctx.bus.notify(
+                "candidate", "application", "import_batch", "stage_event"))
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        self._wizard = wizard
+
+    def export_pipeline(self) -> None:
+        try:
+            mod = importlib.import_module("recruiter.ui.export_actions")
+        except ModuleNotFoundError:
+            QtWidgets.QMessageBox.information(self, self.tr("Export"),
+                                              self.tr("Exporting is not built yet."))
+            return
+        mod.export_pipeline(self, self.ctx)
+
+    def backup(self) -> None:
+        from recruiter.store.backup import backup_to
+
+        path = self.ctx.db.path
+        if path is None:
+            return
+        out, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, self.tr("Back up database"), str(path.with_name(f"{path.stem}-backup.db")),
+            self.tr("Database (*.db)"))
+        if not out:
+            return
+
+        def done(written: object) -> None:
+            self.statusBar().showMessage(self.tr("Backup written to {p}").format(p=written), 8000)
+
+        run_with_progress(self, self.ctx.runner, self.tr("Backing up"),
+                          lambda _p, _c: backup_to(path, Path(out)), on_done=done)
+
+    def about(self) -> None:
+        QtWidgets.QMessageBox.about(
+            self, self.tr("About Recruiter"),
+            self.tr("<b>Recruiter</b> {v}<br>International talent recruitment for universities."
+                    "<br>Database: {db}").format(v=__version__, db=self.ctx.db.label))
+
+    # -- drag and drop ----------------------------------------------------------------------
+    @staticmethod
+    def _dropped_file(event: QtGui.QDropEvent | QtGui.QDragEnterEvent) -> str | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in SPREADSHEET_SUFFIXES:
+                return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802
+        path = self._dropped_file(event)
+        if path:
+            event.acceptProposedAction()
+            self.import_file(path)
+
+    # -- state ------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QtCore.QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QtCore.QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        page = self.settings.value("window/page", "Candidates")
+        names = [p[0] for p in PAGES]
+        self.sidebar.setCurrentRow(names.index(page) if page in names else 1)
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/page", PAGES[self.stack.currentIndex()][0])
+        for page in self.pages.values():
+            saver = getattr(page, "save_state", None)
+            if saver:
+                saver(self.settings)
+        self.settings.sync()
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
+        if self.ctx.runner.busy:
+            answer = QtWidgets.QMessageBox.question(
+                self, self.tr("Quit"),
+                self.tr("Work is still running in the background. Quit anyway? It will be "
+                        "cancelled and nothing half-done is kept."))
+            if answer != QtWidgets.QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.save_state()
+        super().closeEvent(event)
+
+
+__all__ = ["PAGES", "MainWindow", "show_error"]
