@@ -1,0 +1,539 @@
+"""Reading the tabular files HR receives into rows of plain Python values.
+
+Spreadsheets (.xlsx, .xlsm, .xls, .ods) go through python-calamine, which is several times faster
+than openpyxl and also reads the old binary and OpenDocument formats. Text files (.csv, .tsv,
+.txt) are decoded as UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 (which covers the GBK
+that Excel writes on a Chinese Windows machine), and their delimiter is detected.
+
+Cells are kept as read; the `to_*` converters turn them into what a field needs, so that a phone
+number stays text while a year typed as 2005.0 becomes 2005.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
+
+from recruiter.errors import RecruiterError
+
+from . import headers as header_names
+
+MAX_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 1_000_000
+HEADER_SCAN = 30  # the header row is looked for among this many rows at the top
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+SUFFIXES = SPREADSHEET_SUFFIXES + TEXT_SUFFIXES
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_SAVE_AS = ("Open it in Excel or LibreOffice and save it as .xlsx or CSV UTF-8, then import that "
+            "file.")
+
+
+class ReadError(RecruiterError):
+    """The file cannot be read as a table; the message says what is wrong and what to do."""
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+def is_blank_row(row: list[Any]) -> bool:
+    """True when no cell holds anything but whitespace (fast: stops at the first real value)."""
+    for c in row:
+        if c != "" and c is not None and (not isinstance(c, str) or c.strip()):
+            return False
+    return True
+
+
+@dataclass
+class Table:
+    """One sheet in memory. `rows[i]` is source row `first_row + i`; cells are as read."""
+
+    path: Path
+    sheet: str | None
+    sheets: list[str]
+    rows: list[list[Any]]
+    first_row: int = 1
+    header_index: int = 0
+    headers: list[str] = field(default_factory=list)
+
+    @property
+    def header_row(self) -> int:
+        """The header's row number in the source sheet (1-based, as the spreadsheet shows it)."""
+        return self.first_row + self.header_index
+
+    @property
+    def width(self) -> int:
+        return len(self.headers)
+
+    def data_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, cells sized to the headers) for every non-blank row below the header."""
+        width = self.width
+        number = self.header_row
+        for row in self.rows[self.header_index + 1:]:
+            number += 1
+            if len(row) != width:
+                row = (list(row) + [""] * width)[:width]
+            if is_blank_row(row):
+                continue
+            yield number, row
+
+    def count_data_rows(self) -> int:
+        return sum(1 for _ in self.data_rows())
+
+    def set_header_row(self, row_number: int) -> None:
+        """Use source row `row_number` (1-based) as the header."""
+        index = row_number - self.first_row
+        if not 0 <= index < len(self.rows):
+            raise ReadError(f"Row {row_number} is outside the sheet (rows {self.first_row}-"
+                            f"{self.first_row + len(self.rows) - 1}). Choose another header row.")
+        self.header_index = index
+        self.headers = make_headers(self.rows, index)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening files
+
+
+def read_table(path: str | Path, sheet: str | None = None, header_row: int | None = None
+               ) -> Table:
+    """Read `path` (one sheet of it) and find its header row, or raise ReadError."""
+    path = Path(path)
+    kind = _kind(path)
+    if kind == "text":
+        rows = _read_text(path)
+        table = Table(path=path, sheet=None, sheets=[], rows=rows)
+    else:
+        table = _read_workbook(path, sheet)
+    if not any(not is_blank_row(r) for r in table.rows):
+        where = f"The sheet '{table.sheet}' of {path.name}" if table.sheet else path.name
+        raise ReadError(f"{where} is empty. Choose the sheet or file that holds the list.")
+    if header_row is not None:
+        table.set_header_row(header_row)
+    else:
+        table.header_index = find_header_row(table.rows)
+        table.headers = make_headers(table.rows, table.header_index)
+    return table
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The visible worksheets of a workbook; [] for a text file."""
+    path = Path(path)
+    if _kind(path) == "text":
+        return []
+    with _open_workbook(path) as wb:
+        return _visible_sheets(wb)
+
+
+def _kind(path: Path) -> str:
+    """'text' or 'workbook', after checking that the file exists, is not empty and not too big."""
+    if not path.exists():
+        raise ReadError(f"{path} does not exist. Check the file name and folder.")
+    if path.is_dir():
+        raise ReadError(f"{path} is a folder. Choose a spreadsheet file (.xlsx, .xls, .ods, .csv).")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReadError(f"{path.name} is empty (0 bytes). Choose the file that holds the list.")
+    if size > MAX_BYTES:
+        raise ReadError(f"{path.name} is {size / 1024 / 1024:.0f} MB; files over "
+                        f"{MAX_BYTES // 1024 // 1024} MB are not imported. Split it into smaller "
+                        "files, or delete columns and sheets you do not need.")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise ReadError(f"{path.name} cannot be opened ({exc.strerror}). Check that it is not "
+                        "open in another program and that you may read it.") from exc
+    suffix = path.suffix.lower()
+    if head.startswith((_OLE_MAGIC, _ZIP_MAGIC)):
+        return "workbook"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    lowered = head[:1024].lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        raise ReadError(f"{path.name} is a web page or XML file saved with a spreadsheet name, not "
+                        f"a real workbook. {_SAVE_AS}")
+    if suffix in SPREADSHEET_SUFFIXES and not _looks_like_text(head):
+        raise ReadError(f"{path.name} is not a spreadsheet Recruiter can read (it may be damaged). "
+                        + _SAVE_AS)
+    if _looks_like_text(head):
+        return "text"  # a CSV saved with another name still imports
+    raise ReadError(f"{path.name} is not a spreadsheet. Import an .xlsx, .xlsm, .xls, .ods, .csv "
+                    "or .tsv file.")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    if b"\x00" in head:
+        return False
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls <= len(head) // 100
+
+
+def _open_workbook(path: Path) -> CalamineWorkbook:
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    # An encrypted .xlsx is an OLE container holding an 'EncryptedPackage' stream.
+    if head.startswith(_OLE_MAGIC) and _ENCRYPTED in path.read_bytes():
+        raise ReadError(f"{path.name} is protected with a password. Open it in Excel, remove "
+                        "the password (File > Info > Protect Workbook), save, and import again.")
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except PasswordError as exc:
+        raise ReadError(f"{path.name} is protected with a password. Open it in Excel, remove the "
+                        "password, save, and import again.") from exc
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ReadError(f"{path.name} cannot be read as a spreadsheet: it is damaged or not a "
+                        f"spreadsheet ({exc}). {_SAVE_AS}") from exc
+
+
+def _visible_sheets(wb: CalamineWorkbook) -> list[str]:
+    names = [m.name for m in wb.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
+    return names or list(wb.sheet_names)
+
+
+def _read_workbook(path: Path, sheet: str | None) -> Table:
+    with _open_workbook(path) as wb:
+        sheets = _visible_sheets(wb)
+        if sheet is not None and sheet not in wb.sheet_names:
+            raise ReadError(f"{path.name} has no sheet named '{sheet}'. Its sheets are: "
+                            + ", ".join(f"'{s}'" for s in sheets) + ".")
+        candidates = [sheet] if sheet is not None else sheets
+        chosen, rows, first = candidates[0] if candidates else None, [], 1
+        for name in candidates:
+            try:
+                rows, first = _sheet_rows(wb, name, path)
+            except ReadError:
+                raise
+            except (CalamineError, ValueError, OverflowError) as exc:
+                raise ReadError(f"The sheet '{name}' of {path.name} cannot be read: it may be "
+                                f"damaged ({exc}). {_SAVE_AS}") from exc
+            chosen = name
+            if any(not is_blank_row(r) for r in rows):
+                break  # the first sheet with data, when no sheet was asked for
+    return Table(path=path, sheet=chosen, sheets=sheets, rows=rows, first_row=first)
+
+
+def _sheet_rows(wb: CalamineWorkbook, name: str, path: Path) -> tuple[list[list[Any]], int]:
+    ws = wb.get_sheet_by_name(name)
+    if ws.height > MAX_ROWS + 1:
+        raise ReadError(f"The sheet '{name}' of {path.name} has {ws.height:,} rows; at most "
+                        f"{MAX_ROWS:,} are imported at once. Split it into several files.")
+    rows = list(ws.iter_rows())
+    end = ws.end
+    # iter_rows may start at the first used row or at row 1: count back from the last used row.
+    first = (end[0] + 1 - len(rows) + 1) if end is not None and rows else 1
+    return rows, max(first, 1)
+
+
+def _read_text(path: Path) -> list[list[Any]]:
+    data = path.read_bytes()
+    text = decode(data, path.name)
+    delimiter = detect_delimiter(text, path.suffix.lower())
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows: list[list[Any]] = []
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                raise ReadError(f"{path.name} has more than {MAX_ROWS:,} rows; at most "
+                                f"{MAX_ROWS:,} are imported at once. Split it into several files.")
+    except csv.Error as exc:
+        raise ReadError(f"{path.name} is not a well-formed CSV file ({exc}). Open it in Excel or "
+                        "LibreOffice and save it as CSV UTF-8 or .xlsx, then import that file."
+                        ) from exc
+    return rows
+
+
+def decode(data: bytes, name: str = "the file") -> str:
+    """Text of a CSV file in UTF-8 (BOM or not), UTF-16 with BOM, or GB18030/GBK."""
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"{name} says it is Unicode text but is damaged ({exc.reason}). Save it "
+                        "again as CSV UTF-8 and import that file.") from exc
+    if b"\x00" in data[:65536]:
+        raise ReadError(f"{name} is not a text file or spreadsheet Recruiter can read. "
+                        "Import an .xlsx, .xls, .ods or CSV file.")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(f"The characters in {name} are in an encoding Recruiter does not know (it "
+                    "reads UTF-8, UTF-16 and GBK/GB18030). Save it as CSV UTF-8 and import that "
+                    "file.")
+
+
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def detect_delimiter(text: str, suffix: str = ".csv") -> str:
+    """The delimiter that splits the first lines into the most consistent number of columns."""
+    preferred = "\t" if suffix == ".tsv" else ","
+    sample = text[:65536]
+    if len(text) > len(sample):
+        sample = sample.rsplit("\n", 1)[0]
+    best, best_score = preferred, (0, 0)
+    for d in _DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(sample, newline=""), delimiter=d)
+                      if r][:50]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        score = (counts.count(mode), mode)
+        if score > best_score or (score == best_score and d == preferred):
+            best, best_score = d, score
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# Header row
+
+
+def find_header_row(rows: list[list[Any]],
+                    known: Callable[[object], str | None] = header_names.field_for) -> int:
+    """Index of the header: among the top rows, the one with the most recognised column names,
+    else the one with the most text cells. Title rows above it ("2024 conference list") have
+    a single cell and lose."""
+    best_index, best_score = None, (-1, -1)
+    for i, row in enumerate(rows[:HEADER_SCAN]):
+        texts = [c for c in row if isinstance(c, str) and c.strip()]
+        if not texts:
+            continue
+        score = (sum(1 for c in texts if known(c)), len(texts))
+        if score > best_score:
+            best_index, best_score = i, score
+    if best_index is None:
+        raise ReadError("No header row was found: none of the first "
+                        f"{HEADER_SCAN} rows has column names. Add a row of column names "
+                        "(such as Name, Email, Institution) above the data and import again.")
+    return best_index
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 26 -> 'AA'."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def make_headers(rows: list[list[Any]], header_index: int) -> list[str]:
+    """Names for the columns: the header cells, 'Column C' under an empty one, unique, and
+    trailing columns dropped when both header and data are empty."""
+    header = list(rows[header_index]) if rows else []
+    width = max((len(r) for r in rows[header_index:]), default=0)
+    names = [to_text(c) or "" for c in header] + [""] * (width - len(header))
+    used = len(names)
+    while used > 0 and not names[used - 1]:
+        col = used - 1
+        if any(len(r) > col and not _blank(r[col]) for r in rows[header_index + 1:]):
+            break
+        used -= 1
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names[:used]):
+        name = " ".join(name.split()) or f"Column {column_letter(i)}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        seen.setdefault(name, 1)
+        out.append(name)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell values
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def cell_value(value: Any) -> Any:
+    """A cell as a person means it: 2005.0 -> 2005, text trimmed, empty -> None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        s = value.strip()
+        return s or None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return int(value)
+    return value
+
+
+def to_text(value: Any) -> str | None:
+    """Any cell as text, the way it looks in the sheet: 13800138000.0 -> '13800138000'."""
+    value = cell_value(value)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        s = _CONTROL.sub("", value).strip()
+        return s or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return format(value, ".15g")
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ") if value.time() != time() else value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def to_int(value: Any) -> int:
+    """A whole number from 2005, 2005.0 or ' 2005 '; ValueError otherwise."""
+    value = cell_value(value)
+    if isinstance(value, bool) or value is None:
+        raise ValueError("is not a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        raise ValueError("is not a whole number")
+    if isinstance(value, str):
+        s = value.replace(",", "").replace("，", "").strip()
+        m = re.fullmatch(r"[+-]?\d+(?:\.0*)?", s)
+        if m:
+            return int(float(s)) if "." in s else int(s)
+    raise ValueError("is not a whole number")
+
+
+def to_year(value: Any) -> int:
+    """A year from 2005, 2005.0, '2005年', '2005-07' or a date."""
+    value = cell_value(value)
+    if isinstance(value, datetime | date):
+        return value.year
+    if isinstance(value, float) and 1000 <= value < 10000:
+        return int(value)  # 2005.07: year.month
+    if isinstance(value, str):
+        m = re.fullmatch(r"(\d{4})\s*(?:年.*|[-./]\d{1,2}(?:[-./]\d{1,2})?)?", value.strip())
+        if m:
+            return int(m.group(1))
+    return to_int(value)
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_MONTHS = {m[:3]: i for i, m in enumerate(_MONTH_NAMES, start=1)}
+
+
+def excel_serial_date(serial: float) -> date:
+    """Excel's 1900 date system: 1 is 1900-01-01, 60 the fictitious 1900-02-29."""
+    n = int(serial)
+    if not 1 <= n <= 2958465:
+        raise ValueError("is not a date")
+    if n < 60:
+        return date(1899, 12, 31) + timedelta(days=n)
+    if n == 60:
+        raise ValueError("is 1900-02-29, which does not exist")
+    return _EXCEL_EPOCH + timedelta(days=n)
+
+
+def _ymd(y: int, m: int, d: int) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise ValueError("is not a real date") from None
+
+
+_ISO = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                  r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?")
+_YEAR_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
+_DAY_FIRST = re.compile(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_NAMED = re.compile(r"(?:(\d{1,2})[\s-]+([a-z]+)\.?,?[\s-]+(\d{4}))|"
+                    r"(?:([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))|"
+                    r"(?:([a-z]+)\.?,?\s+(\d{4}))")
+
+
+def to_date(value: Any) -> date:
+    """A date from an Excel date or serial number, or text such as 2024-05-01, 2024/5/1,
+    2024年5月1日, 01.05.2024, 1 May 2024, 1980.05 or 1980年5月 (the first of that month).
+
+    Day/month order with slashes or dashes is taken from the value when one part is over 12,
+    and refused as ambiguous otherwise; with dots it is day first, as in Europe.
+    """
+    value = cell_value(value)
+    if value is None:
+        raise ValueError("is empty")
+    if isinstance(value, bool):
+        raise ValueError("is not a date")
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float):
+        if 1000 <= value <= 2200:
+            year = int(value)
+            month = round((value - year) * 100)
+            if month == 0:
+                raise ValueError("is only a year; give the full date, like 1980-05-01")
+            if not 1 <= month <= 12:
+                raise ValueError("is not a date")
+            return date(year, month, 1)  # 1980.05, as typed for 出生年月
+        return excel_serial_date(value)
+    if not isinstance(value, str):
+        raise ValueError("is not a date")
+    s = value.strip().lower()
+    if m := _ISO.fullmatch(s):
+        return _ymd(int(m[1]), int(m[2]), int(m[3]))
+    if m := _DAY_FIRST.fullmatch(s):
+        a, sep, b, y = int(m[1]), m[2], int(m[3]), int(m[4])
+        if sep == "." or (a > 12 >= b):
+            return _ymd(y, b, a)
+        if b > 12 >= a:
+            return _ymd(y, a, b)
+        if a == b:
+            return _ymd(y, a, b)
+        raise ValueError(f"is ambiguous ({a}/{b} could be day/month or month/day); "
+                         f"write it as {y}-{b:02d}-{a:02d} or {y}-{a:02d}-{b:02d}")
+    if m := _COMPACT.fullmatch(s):
+        return _ymd(int(m[1]), int(m[2]), int(m[3]))
+    if m := _YEAR_MONTH.fullmatch(s):
+        return _ymd(int(m[1]), int(m[2]), 1)
+    if m := _NAMED.fullmatch(s):
+        if m[1]:
+            d, mon, y = int(m[1]), m[2], int(m[3])
+        elif m[4]:
+            mon, d, y = m[4], int(m[5]), int(m[6])
+        else:
+            mon, d, y = m[7], 1, int(m[8])
+        month = _MONTHS.get(mon[:3])
+        if month is None or (len(mon) > 3 and not _month_name_ok(mon)):
+            raise ValueError("is not a date")
+        return _ymd(y, month, d)
+    if re.fullmatch(r"\d{4}", s):
+        raise ValueError("is only a year; give the full date, like 1980-05-01")
+    if re.fullmatch(r"\d{1,7}(?:\.\d+)?", s):
+        return excel_serial_date(float(s))
+    raise ValueError("is not a date; write it like 2024-05-01")
+
+
+def _month_name_ok(word: str) -> bool:
+    return word in _MONTH_NAMES or word == "sept"
