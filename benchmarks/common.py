@@ -38,8 +38,13 @@ class Figure:
         return value is not None and value <= self.budget
 
     def as_json(self) -> dict[str, float | str | None]:
-        return {"median": self.median, "unit": self.unit, "floor": self.floor,
-                "ratio": self.ratio, "budget": self.budget}
+        return {
+            "median": self.median,
+            "unit": self.unit,
+            "floor": self.floor,
+            "ratio": self.ratio,
+            "budget": self.budget,
+        }
 
 
 @dataclass
@@ -70,8 +75,9 @@ class Context:
         return self._demo_cache[self.size]
 
 
-def measure(fn: Callable[[], object], repeats: int, setup: Callable[[], object] | None = None
-            ) -> list[float]:
+def measure(
+    fn: Callable[[], object], repeats: int, setup: Callable[[], object] | None = None
+) -> list[float]:
     """Wall-clock seconds of `fn` over `repeats` runs, `setup` (untimed) before each."""
     runs = []
     for _ in range(repeats):
@@ -84,8 +90,18 @@ def measure(fn: Callable[[], object], repeats: int, setup: Callable[[], object] 
     return runs
 
 
-def figure(name: str, runs: list[float], floor_runs: list[float] | None = None,
-           budget: float | None = None, unit: str = "s") -> Figure:
-    return Figure(name=name, median=statistics.median(runs), unit=unit,
-                  floor=statistics.median(floor_runs) if floor_runs else None, budget=budget,
-                  runs=runs)
+def figure(
+    name: str,
+    runs: list[float],
+    floor_runs: list[float] | None = None,
+    budget: float | None = None,
+    unit: str = "s",
+) -> Figure:
+    return Figure(
+        name=name,
+        median=statistics.median(runs),
+        unit=unit,
+        floor=statistics.median(floor_runs) if floor_runs else None,
+        budget=budget,
+        runs=runs,
+    )

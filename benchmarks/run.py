@@ -25,8 +25,9 @@ def render(figures: list[Figure]) -> str:
         ratio = f"{f.ratio:.2f}x" if f.ratio is not None else "-"
         budget = "-" if f.budget is None else (f"{f.budget:g}x" if f.floor else f"{f.budget:g}")
         ok = {True: "yes", False: "NO", None: ""}[f.within_budget]
-        lines.append(f"{f.name:<58} {f.median:>9.4f}{f.unit:<1} {floor:>10} {ratio:>7} "
-                     f"{budget:>8}  {ok}")
+        lines.append(
+            f"{f.name:<58} {f.median:>9.4f}{f.unit:<1} {floor:>10} {ratio:>7} {budget:>8}  {ok}"
+        )
     return "\n".join(lines)
 
 

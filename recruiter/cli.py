@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from recruiter import __version__
 from recruiter.errors import RecruiterError
 from recruiter.store.database import Database
@@ -22,11 +24,15 @@ Handler = Callable[[argparse.Namespace, Database], int]
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="recruiter",
-        description="Track international scholars, recruiting targets, offers and funding.")
+        description="Track international scholars, recruiting targets, offers and funding.",
+    )
     p.add_argument("--version", action="version", version=f"recruiter {__version__}")
-    p.add_argument("--db", metavar="PATH_OR_URL",
-                   help="database file or SQLAlchemy URL (default: $RECRUITER_DB, else the "
-                        "user data directory)")
+    p.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database file or SQLAlchemy URL (default: $RECRUITER_DB, else the "
+        "user data directory)",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     d = sub.add_parser("demo", help="fill the database with synthetic demo data")
@@ -38,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="import a candidate list (xlsx, xls, ods, csv)")
     i.add_argument("file", type=Path)
     i.add_argument("--sheet", help="sheet name (default: the first)")
-    i.add_argument("--target", type=int, metavar="ID", help="add everyone to this target's pipeline")
+    i.add_argument(
+        "--target", type=int, metavar="ID", help="add everyone to this target's pipeline"
+    )
     i.add_argument("--source", help="source to record on new candidates (default: file name)")
     i.add_argument("--on-duplicate", choices=("skip", "update", "overwrite"), default="skip")
     i.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
@@ -79,8 +87,10 @@ def cmd_demo(args: argparse.Namespace, db: Database) -> int:
     if args.json:
         emit({"database": db.label, **summary.as_json()})
     else:
-        say(f"Demo data written to {db.label}: {summary.candidates:,} candidates, "
-            f"{summary.applications:,} applications, {summary.offers:,} offers.")
+        say(
+            f"Demo data written to {db.label}: {summary.candidates:,} candidates, "
+            f"{summary.applications:,} applications, {summary.offers:,} offers."
+        )
     return 0
 
 
@@ -91,8 +101,10 @@ def cmd_check(args: argparse.Namespace, db: Database) -> int:
     if args.json:
         emit(report.as_json())
     else:
-        say(f"{db.label}: schema {report.schema}, "
-            + ", ".join(f"{n:,} {t}" for t, n in report.counts.items() if n))
+        say(
+            f"{db.label}: schema {report.schema}, "
+            + ", ".join(f"{n:,} {t}" for t, n in report.counts.items() if n)
+        )
         for problem in report.problems:
             say(f"problem: {problem}")
         say("OK" if report.ok else f"{len(report.problems)} problem(s) found")
@@ -155,7 +167,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         db = open_database(args.db)
         return HANDLERS[args.command](args, db)
-    except RecruiterError as exc:
+    except (RecruiterError, SQLAlchemyError) as exc:
+        if isinstance(exc, SQLAlchemyError):
+            from recruiter.store.database import explain
+
+            label = db.label if db is not None else "The database"
+            exc = explain(exc, f"The database {label}")
         say(f"recruiter: {exc}")
         if getattr(args, "json", False):
             emit({"ok": False, "error": str(exc)})

@@ -32,10 +32,15 @@ class BudgetExceeded(RecruiterError):
         from recruiter.domain.money import format_amount
 
         self.shortfalls = shortfalls
-        parts = [f"{name} would be short by {format_amount(short, ccy)}"
-                 for _id, name, short, ccy in shortfalls]
-        super().__init__("Not enough funding: " + "; ".join(parts)
-                         + ". Give a reason to override, or change the offer.")
+        parts = [
+            f"{name} would be short by {format_amount(short, ccy)}"
+            for _id, name, short, ccy in shortfalls
+        ]
+        super().__init__(
+            "Not enough funding: "
+            + "; ".join(parts)
+            + ". Give a reason to override, or change the offer."
+        )
 
 
 class StoreError(RecruiterError):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class _Named(str, Enum):
+class _Named(StrEnum):
     """A str enum whose stored form is its lowercase name."""
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def label(self) -> str:

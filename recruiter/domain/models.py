@@ -13,7 +13,17 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Optional
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -29,7 +39,6 @@ from .enums import (
     TargetStatus,
 )
 
-
 # Names for unnamed constraints, so migrations can refer to them on every backend.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -42,8 +51,14 @@ SQLModel.metadata.naming_convention = {
 
 def _enum(e: type[Enum], column: str) -> SAEnum:
     """A VARCHAR holding the member name, with a CHECK named after its column."""
-    return SAEnum(e, native_enum=False, create_constraint=True, length=20, validate_strings=True,
-                  name=f"{column}_values")
+    return SAEnum(
+        e,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        validate_strings=True,
+        name=f"{column}_values",
+    )
 
 
 def _fk(target: str, ondelete: str, nullable: bool = False, index: bool = True) -> Column:
@@ -59,11 +74,14 @@ class Institution(SQLModel, table=True):
     country: str | None = Field(default=None, max_length=100)
 
     departments: list["Department"] = Relationship(
-        back_populates="institution", passive_deletes=True,
-        sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+        back_populates="institution",
+        passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan"},
+    )
     targets: list["Target"] = Relationship(back_populates="institution", passive_deletes="all")
-    funding_sources: list["FundingSource"] = Relationship(back_populates="institution",
-                                                        passive_deletes="all")
+    funding_sources: list["FundingSource"] = Relationship(
+        back_populates="institution", passive_deletes="all"
+    )
 
 
 class Department(SQLModel, table=True):
@@ -83,7 +101,9 @@ class Target(SQLModel, table=True):
     __table_args__ = (CheckConstraint("headcount >= 1", name="ck_target_headcount"),)
     id: int | None = Field(default=None, primary_key=True)
     institution_id: int = Field(sa_column=_fk("institution.id", "RESTRICT"))
-    department_id: int | None = Field(default=None, sa_column=_fk("department.id", "SET NULL", True))
+    department_id: int | None = Field(
+        default=None, sa_column=_fk("department.id", "SET NULL", True)
+    )
     title: str = Field(max_length=300)
     field: str | None = Field(default=None, max_length=200)
     rank: str | None = Field(default=None, max_length=100)
@@ -104,8 +124,12 @@ class Candidate(SQLModel, table=True):
     __tablename__ = "candidate"
     __table_args__ = (
         Index("uq_candidate_email", func.lower(Column("email")), unique=True),
-        CheckConstraint("phd_year IS NULL OR phd_year BETWEEN 1900 AND 2100", name="ck_candidate_phd_year"),
-        CheckConstraint("h_index IS NULL OR h_index BETWEEN 0 AND 1000", name="ck_candidate_h_index"),
+        CheckConstraint(
+            "phd_year IS NULL OR phd_year BETWEEN 1900 AND 2100", name="ck_candidate_phd_year"
+        ),
+        CheckConstraint(
+            "h_index IS NULL OR h_index BETWEEN 0 AND 1000", name="ck_candidate_h_index"
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     full_name: str = Field(max_length=200, index=True)
@@ -131,17 +155,22 @@ class Candidate(SQLModel, table=True):
     consent_at: datetime | None = None
     # Normalised name + current institution, for "possible duplicate" matching.
     person_key: str | None = Field(default=None, max_length=600, index=True)
-    import_batch_id: int | None = Field(default=None,
-                                        sa_column=_fk("import_batch.id", "SET NULL", True))
+    import_batch_id: int | None = Field(
+        default=None, sa_column=_fk("import_batch.id", "SET NULL", True)
+    )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
     applications: list["Application"] = Relationship(
-        back_populates="candidate", passive_deletes=True,
-        sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+        back_populates="candidate",
+        passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan"},
+    )
     activities: list["Activity"] = Relationship(
-        back_populates="candidate", passive_deletes=True,
-        sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+        back_populates="candidate",
+        passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan"},
+    )
 
 
 class Application(SQLModel, table=True):
@@ -164,11 +193,15 @@ class Application(SQLModel, table=True):
     candidate: "Candidate" = Relationship(back_populates="applications")
     target: "Target" = Relationship(back_populates="applications")
     events: list["StageEvent"] = Relationship(
-        back_populates="application", passive_deletes=True,
-        sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "StageEvent.at"})
+        back_populates="application",
+        passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "StageEvent.at"},
+    )
     offers: list["Offer"] = Relationship(
-        back_populates="application", passive_deletes=True,
-        sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "Offer.revision"})
+        back_populates="application",
+        passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "Offer.revision"},
+    )
     activities: list["Activity"] = Relationship(back_populates="application", passive_deletes="all")
 
 
@@ -191,8 +224,9 @@ class Activity(SQLModel, table=True):
     __table_args__ = (Index("ix_activity_due", "done", "due_on"),)
     id: int | None = Field(default=None, primary_key=True)
     candidate_id: int = Field(sa_column=_fk("candidate.id", "CASCADE"))
-    application_id: int | None = Field(default=None,
-                                       sa_column=_fk("application.id", "SET NULL", True))
+    application_id: int | None = Field(
+        default=None, sa_column=_fk("application.id", "SET NULL", True)
+    )
     kind: ActivityKind = Field(sa_type=_enum(ActivityKind, "kind"))
     at: datetime = Field(default_factory=utcnow)
     summary: str = Field(max_length=2000)
@@ -207,15 +241,17 @@ class FundingSource(SQLModel, table=True):
     __tablename__ = "funding_source"
     __table_args__ = (
         CheckConstraint("total_minor >= 0", name="ck_funding_total"),
-        CheckConstraint("fiscal_year IS NULL OR fiscal_year BETWEEN 2000 AND 2100",
-                        name="ck_funding_year"),
+        CheckConstraint(
+            "fiscal_year IS NULL OR fiscal_year BETWEEN 2000 AND 2100", name="ck_funding_year"
+        ),
         CheckConstraint("length(currency) = 3", name="ck_funding_currency"),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     kind: FundingKind = Field(sa_type=_enum(FundingKind, "kind"))
-    institution_id: int | None = Field(default=None,
-                                       sa_column=_fk("institution.id", "RESTRICT", True))
+    institution_id: int | None = Field(
+        default=None, sa_column=_fk("institution.id", "RESTRICT", True)
+    )
     fiscal_year: int | None = None
     total_minor: int = Field(default=0, sa_type=BigInteger)
     currency: str = Field(default="CNY", max_length=3)
@@ -236,7 +272,9 @@ class Offer(SQLModel, table=True):
     revision: int = Field(default=1)
     rank: str | None = Field(default=None, max_length=200)
     start_on: date | None = None
-    status: OfferStatus = Field(default=OfferStatus.draft, sa_type=_enum(OfferStatus, "status"), index=True)
+    status: OfferStatus = Field(
+        default=OfferStatus.draft, sa_type=_enum(OfferStatus, "status"), index=True
+    )
     extended_on: date | None = None
     expires_on: date | None = None
     responded_on: date | None = None
@@ -245,8 +283,10 @@ class Offer(SQLModel, table=True):
 
     application: "Application" = Relationship(back_populates="offers")
     items: list["OfferItem"] = Relationship(
-        back_populates="offer", passive_deletes=True,
-        sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+        back_populates="offer",
+        passive_deletes=True,
+        sa_relationship_kwargs={"cascade": "all, delete-orphan"},
+    )
 
 
 class OfferItem(SQLModel, table=True):
@@ -263,8 +303,9 @@ class OfferItem(SQLModel, table=True):
     currency: str = Field(default="CNY", max_length=3)
     period: Period = Field(default=Period.one_off, sa_type=_enum(Period, "period"))
     years: int = Field(default=1)
-    funding_source_id: int | None = Field(default=None,
-                                          sa_column=_fk("funding_source.id", "RESTRICT", True))
+    funding_source_id: int | None = Field(
+        default=None, sa_column=_fk("funding_source.id", "RESTRICT", True)
+    )
 
     offer: "Offer" = Relationship(back_populates="items")
     funding_source: Optional["FundingSource"] = Relationship(back_populates="items")
@@ -319,6 +360,16 @@ class Setting(SQLModel, table=True):
 
 
 TABLES = [
-    "institution", "department", "target", "candidate", "application", "stage_event", "activity",
-    "offer", "offer_item", "funding_source", "import_batch", "audit_entry",
+    "institution",
+    "department",
+    "target",
+    "candidate",
+    "application",
+    "stage_event",
+    "activity",
+    "offer",
+    "offer_item",
+    "funding_source",
+    "import_batch",
+    "audit_entry",
 ]

@@ -9,7 +9,9 @@ from .enums import CLOSED_OUTCOMES, OfferStatus, Outcome, Stage
 # Which offer statuses may follow which. Anything not listed is refused.
 OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
     OfferStatus.draft: frozenset({OfferStatus.approved, OfferStatus.withdrawn}),
-    OfferStatus.approved: frozenset({OfferStatus.extended, OfferStatus.withdrawn, OfferStatus.draft}),
+    OfferStatus.approved: frozenset(
+        {OfferStatus.extended, OfferStatus.withdrawn, OfferStatus.draft}
+    ),
     OfferStatus.extended: frozenset(
         {OfferStatus.accepted, OfferStatus.declined, OfferStatus.withdrawn, OfferStatus.expired}
     ),

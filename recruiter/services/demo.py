@@ -40,41 +40,77 @@ CHUNK = 5_000
 
 # (name, name_zh, city, departments [(name, name_zh)], province programme)
 HOME_INSTITUTIONS = (
-    ("Wuhan University", "武汉大学", "Wuhan", (
-        ("School of Chemistry and Molecular Sciences", "化学与分子科学学院"),
-        ("School of Computer Science", "计算机学院"),
-        ("State Key Laboratory of Information Engineering in Surveying, Mapping and Remote Sensing",
-         "测绘遥感信息工程国家重点实验室"),
-        ("School of Basic Medical Sciences", "基础医学院"),
-        ("Economics and Management School", "经济与管理学院"),
-    ), ("Hubei Chutian Scholars Programme", "楚天学者计划")),
-    ("Fudan University", "复旦大学", "Shanghai", (
-        ("Department of Physics", "物理学系"),
-        ("School of Computer Science", "计算机科学技术学院"),
-        ("Shanghai Medical College", "上海医学院"),
-        ("Department of Materials Science", "材料科学系"),
-        ("Department of Atmospheric and Oceanic Sciences", "大气与海洋科学系"),
-    ), ("Shanghai Eastern Scholar Programme", "东方学者计划")),
-    ("Huazhong University of Science and Technology", "华中科技大学", "Wuhan", (
-        ("School of Materials Science and Engineering", "材料科学与工程学院"),
-        ("School of Artificial Intelligence and Automation", "人工智能与自动化学院"),
-        ("Tongji Medical College", "同济医学院"),
-    ), ("Hubei Chutian Scholars Programme", "楚天学者计划")),
-    ("Zhejiang University", "浙江大学", "Hangzhou", (
-        ("College of Physics", "物理学院"),
-        ("College of Computer Science and Technology", "计算机科学与技术学院"),
-        ("School of Medicine", "医学院"),
-    ), ("Zhejiang Qianjiang Talent Programme", "钱江人才计划")),
+    (
+        "Wuhan University",
+        "武汉大学",
+        "Wuhan",
+        (
+            ("School of Chemistry and Molecular Sciences", "化学与分子科学学院"),
+            ("School of Computer Science", "计算机学院"),
+            (
+                "State Key Laboratory of Information Engineering in Surveying, Mapping "
+                "and Remote Sensing",
+                "测绘遥感信息工程国家重点实验室",
+            ),
+            ("School of Basic Medical Sciences", "基础医学院"),
+            ("Economics and Management School", "经济与管理学院"),
+        ),
+        ("Hubei Chutian Scholars Programme", "楚天学者计划"),
+    ),
+    (
+        "Fudan University",
+        "复旦大学",
+        "Shanghai",
+        (
+            ("Department of Physics", "物理学系"),
+            ("School of Computer Science", "计算机科学技术学院"),
+            ("Shanghai Medical College", "上海医学院"),
+            ("Department of Materials Science", "材料科学系"),
+            ("Department of Atmospheric and Oceanic Sciences", "大气与海洋科学系"),
+        ),
+        ("Shanghai Eastern Scholar Programme", "东方学者计划"),
+    ),
+    (
+        "Huazhong University of Science and Technology",
+        "华中科技大学",
+        "Wuhan",
+        (
+            ("School of Materials Science and Engineering", "材料科学与工程学院"),
+            ("School of Artificial Intelligence and Automation", "人工智能与自动化学院"),
+            ("Tongji Medical College", "同济医学院"),
+        ),
+        ("Hubei Chutian Scholars Programme", "楚天学者计划"),
+    ),
+    (
+        "Zhejiang University",
+        "浙江大学",
+        "Hangzhou",
+        (
+            ("College of Physics", "物理学院"),
+            ("College of Computer Science and Technology", "计算机科学与技术学院"),
+            ("School of Medicine", "医学院"),
+        ),
+        ("Zhejiang Qianjiang Talent Programme", "钱江人才计划"),
+    ),
 )
 DEPT_FIELDS = {
-    "Chemistry": "Battery materials", "Computer": "Artificial intelligence",
-    "Artificial": "Artificial intelligence", "Remote": "Remote sensing", "Medic": "Biomedicine",
-    "Economics": "Economics", "Physics": "Quantum information", "Materials": "Materials science",
+    "Chemistry": "Battery materials",
+    "Computer": "Artificial intelligence",
+    "Artificial": "Artificial intelligence",
+    "Remote": "Remote sensing",
+    "Medic": "Biomedicine",
+    "Economics": "Economics",
+    "Physics": "Quantum information",
+    "Materials": "Materials science",
     "Atmospheric": "Climate science",
 }
 RANKS = ("Professor", "Associate Professor", "Young Researcher", "Distinguished Professor")
-PROGRAMMES = ("National High-Level Young Talent Programme", "Provincial talent programme",
-              "University Hundred Talents", None)
+PROGRAMMES = (
+    "National High-Level Young Talent Programme",
+    "Provincial talent programme",
+    "University Hundred Talents",
+    None,
+)
 STAGE_WEIGHTS = (30, 22, 14, 12, 6, 5, 3, 3, 5)  # identified .. arrived
 
 
@@ -108,21 +144,39 @@ def is_empty(db: Database) -> bool:
 
 
 def _wipe(conn: Connection) -> None:
-    for name in ("offer_item", "offer", "activity", "stage_event", "application", "candidate",
-                 "funding_source", "target", "department", "institution", "import_batch",
-                 "exchange_rate"):
+    for name in (
+        "offer_item",
+        "offer",
+        "activity",
+        "stage_event",
+        "application",
+        "candidate",
+        "funding_source",
+        "target",
+        "department",
+        "institution",
+        "import_batch",
+        "exchange_rate",
+    ):
         conn.execute(_t(name).delete())
 
 
-def generate(db: Database, size: int = DEFAULT_SIZE, seed: int = 1, force: bool = False,
-             today: date | None = None,
-             progress: Callable[[int, int], None] | None = None) -> DemoSummary:
+def generate(
+    db: Database,
+    size: int = DEFAULT_SIZE,
+    seed: int = 1,
+    force: bool = False,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoSummary:
     """Fill the database; refuses a non-empty one unless `force` (which replaces its data)."""
     if size < 1 or size > 2_000_000:
         raise ConflictError("--size must be between 1 and 2,000,000 candidates.")
     if not force and not is_empty(db):
-        raise ConflictError("The database already holds data. Use --force to replace it with "
-                            "demo data (everything in it will be deleted).")
+        raise ConflictError(
+            "The database already holds data. Use --force to replace it with "
+            "demo data (everything in it will be deleted)."
+        )
     gen = _Generator(random.Random(seed), size, today or date.today())
     with db.engine.begin() as conn:
         if force:
@@ -150,7 +204,7 @@ class _Generator:
         t = _t(table)
         if conn.dialect.name != "sqlite":
             for i in range(0, len(rows), CHUNK):
-                conn.execute(insert(t), rows[i:i + CHUNK])
+                conn.execute(insert(t), rows[i : i + CHUNK])
             return
         cols = list(rows[0])
         names = ", ".join(f'"{c}"' for c in cols)
@@ -168,25 +222,36 @@ class _Generator:
         dept_id = target_id = 0
         targets: list[tuple[int, int, str]] = []  # (id, institution id, field)
         for inst_id, (name, name_zh, city, depts, _prog) in enumerate(HOME_INSTITUTIONS, 1):
-            inst_rows.append({"id": inst_id, "name": name, "name_zh": name_zh, "city": city,
-                              "country": "China"})
+            inst_rows.append(
+                {"id": inst_id, "name": name, "name_zh": name_zh, "city": city, "country": "China"}
+            )
             for dname, dname_zh in depts:
                 dept_id += 1
-                dept_rows.append({"id": dept_id, "institution_id": inst_id, "name": dname,
-                                  "name_zh": dname_zh})
+                dept_rows.append(
+                    {"id": dept_id, "institution_id": inst_id, "name": dname, "name_zh": dname_zh}
+                )
                 field = next((f for k, f in DEPT_FIELDS.items() if k in dname), "Materials science")
                 for _ in range(rng.randint(2, 4)):
                     target_id += 1
                     area = rng.choice(FIELDS[field])
                     rank = rng.choice(RANKS)
-                    target_rows.append({
-                        "id": target_id, "institution_id": inst_id, "department_id": dept_id,
-                        "title": f"{rank} in {area}", "field": field, "rank": rank,
-                        "talent_programme": rng.choice(PROGRAMMES),
-                        "headcount": rng.choice((1, 1, 2, 2, 3, 5)),
-                        "status": "open", "owner": rng.choice(OWNERS),
-                        "fill_by": self.today + timedelta(days=rng.randint(60, 540)),
-                        "notes": None, "created_at": self.start - timedelta(days=30)})
+                    target_rows.append(
+                        {
+                            "id": target_id,
+                            "institution_id": inst_id,
+                            "department_id": dept_id,
+                            "title": f"{rank} in {area}",
+                            "field": field,
+                            "rank": rank,
+                            "talent_programme": rng.choice(PROGRAMMES),
+                            "headcount": rng.choice((1, 1, 2, 2, 3, 5)),
+                            "status": "open",
+                            "owner": rng.choice(OWNERS),
+                            "fill_by": self.today + timedelta(days=rng.randint(60, 540)),
+                            "notes": None,
+                            "created_at": self.start - timedelta(days=30),
+                        }
+                    )
                     targets.append((target_id, inst_id, field))
         self._insert(conn, "institution", inst_rows)
         self._insert(conn, "department", dept_rows)
@@ -199,14 +264,25 @@ class _Generator:
         src_rows: list[dict[str, Any]] = []
         fy = self.today.year
         for inst_id, (name, _zh, _city, _d, (prog, prog_zh)) in enumerate(HOME_INSTITUTIONS, 1):
-            for kind, label in (("national", f"National Talent Programme {fy} – {name}"),
-                                ("provincial", f"{prog} ({prog_zh}) {fy} – {name}"),
-                                ("university", f"{name} Recruitment Pool {fy}")):
+            for kind, label in (
+                ("national", f"National Talent Programme {fy} – {name}"),
+                ("provincial", f"{prog} ({prog_zh}) {fy} – {name}"),
+                ("university", f"{name} Recruitment Pool {fy}"),
+            ):
                 sid = len(src_rows) + 1
                 sources[(inst_id, kind)] = sid
-                src_rows.append({"id": sid, "name": label, "kind": kind, "institution_id": inst_id,
-                                 "fiscal_year": fy, "total_minor": 0, "currency": "CNY",
-                                 "notes": None})
+                src_rows.append(
+                    {
+                        "id": sid,
+                        "name": label,
+                        "kind": kind,
+                        "institution_id": inst_id,
+                        "fiscal_year": fy,
+                        "total_minor": 0,
+                        "currency": "CNY",
+                        "notes": None,
+                    }
+                )
 
         # Candidates.
         cand_rows: list[dict[str, Any]] = []
@@ -233,21 +309,40 @@ class _Generator:
             d = orcid_digits + check
             orcid = f"{d[0:4]}-{d[4:8]}-{d[8:12]}-{d[12:16]}" if rng.random() < 0.7 else None
             tags = ",".join(sorted(rng.sample(TAGS, rng.randint(0, 2)))) or None
-            cand_rows.append({
-                "id": cid, "full_name": full, "name_zh": name_zh, "email": email, "orcid": orcid,
-                "phone": f"+1 555 {rng.randint(1000000, 9999999)}" if rng.random() < 0.5 else None,
-                "gender": rng.choice(("female", "male")),
-                "birth_date": date(phd - rng.randint(26, 32), rng.randint(1, 12), rng.randint(1, 28)),
-                "nationality": "China" if chinese and rng.random() < 0.8 else country,
-                "current_institution": inst, "current_position": rng.choice(POSITIONS),
-                "country": country, "field": field,
-                "research_area": rng.choice(FIELDS[field]),
-                "highest_degree": rng.choice(DEGREES),
-                "degree_institution": rng.choice(INSTITUTIONS_ABROAD)[0], "phd_year": phd,
-                "h_index": max(0, int(rng.gauss(22, 12))), "source": rng.choice(SOURCES),
-                "tags": tags, "notes": None, "consent_at": created,
-                "person_key": person_key(full, name_zh, inst),
-                "import_batch_id": None, "created_at": created, "updated_at": created})
+            cand_rows.append(
+                {
+                    "id": cid,
+                    "full_name": full,
+                    "name_zh": name_zh,
+                    "email": email,
+                    "orcid": orcid,
+                    "phone": f"+1 555 {rng.randint(1000000, 9999999)}"
+                    if rng.random() < 0.5
+                    else None,
+                    "gender": rng.choice(("female", "male")),
+                    "birth_date": date(
+                        phd - rng.randint(26, 32), rng.randint(1, 12), rng.randint(1, 28)
+                    ),
+                    "nationality": "China" if chinese and rng.random() < 0.8 else country,
+                    "current_institution": inst,
+                    "current_position": rng.choice(POSITIONS),
+                    "country": country,
+                    "field": field,
+                    "research_area": rng.choice(FIELDS[field]),
+                    "highest_degree": rng.choice(DEGREES),
+                    "degree_institution": rng.choice(INSTITUTIONS_ABROAD)[0],
+                    "phd_year": phd,
+                    "h_index": max(0, int(rng.gauss(22, 12))),
+                    "source": rng.choice(SOURCES),
+                    "tags": tags,
+                    "notes": None,
+                    "consent_at": created,
+                    "person_key": person_key(full, name_zh, inst),
+                    "import_batch_id": None,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
         self._insert(conn, "candidate", cand_rows)
         s.candidates = len(cand_rows)
         report(2, total_steps)
@@ -287,23 +382,51 @@ class _Generator:
                 outcome = self._outcome(stage)
                 owner = rng.choice(OWNERS)
                 for f, to, ts in events:
-                    ev_rows.append({"application_id": app_id, "from_stage": f, "to_stage": to,
-                                    "outcome": "hired" if to == Stage.arrived else "active",
-                                    "at": ts, "note": None, "by": owner})
+                    ev_rows.append(
+                        {
+                            "application_id": app_id,
+                            "from_stage": f,
+                            "to_stage": to,
+                            "outcome": "hired" if to == Stage.arrived else "active",
+                            "at": ts,
+                            "note": None,
+                            "by": owner,
+                        }
+                    )
                 closed_reason = None
                 if outcome not in (Outcome.active, Outcome.hired):
                     closed_at = min(at + timedelta(days=rng.randint(1, 30)), self.now)
-                    closed_reason = {"declined": "Accepted another offer",
-                                     "rejected": "Not a fit for the position",
-                                     "withdrawn": "Family reasons",
-                                     "on_hold": "Waiting for budget"}[outcome.value]
-                    ev_rows.append({"application_id": app_id, "from_stage": stage,
-                                    "to_stage": stage, "outcome": outcome.value, "at": closed_at,
-                                    "note": closed_reason, "by": owner})
-                app_rows.append({"id": app_id, "candidate_id": cand["id"], "target_id": t_id,
-                                 "stage": stage.value, "outcome": outcome.value, "owner": owner,
-                                 "priority": rng.randint(0, 3), "stage_changed_at": at,
-                                 "closed_reason": closed_reason, "created_at": created})
+                    closed_reason = {
+                        "declined": "Accepted another offer",
+                        "rejected": "Not a fit for the position",
+                        "withdrawn": "Family reasons",
+                        "on_hold": "Waiting for budget",
+                    }[outcome.value]
+                    ev_rows.append(
+                        {
+                            "application_id": app_id,
+                            "from_stage": stage,
+                            "to_stage": stage,
+                            "outcome": outcome.value,
+                            "at": closed_at,
+                            "note": closed_reason,
+                            "by": owner,
+                        }
+                    )
+                app_rows.append(
+                    {
+                        "id": app_id,
+                        "candidate_id": cand["id"],
+                        "target_id": t_id,
+                        "stage": stage.value,
+                        "outcome": outcome.value,
+                        "owner": owner,
+                        "priority": rng.randint(0, 3),
+                        "stage_changed_at": at,
+                        "closed_reason": closed_reason,
+                        "created_at": created,
+                    }
+                )
                 for _k in range(rng.randint(1, 3)):
                     kind = rng.choice(list(ActivityKind))
                     when = created + (at - created) * rng.random()
@@ -312,10 +435,17 @@ class _Generator:
                     if kind == ActivityKind.task or rng.random() < 0.15:
                         due = self.today + timedelta(days=rng.randint(-20, 30))
                         done = outcome != Outcome.active or rng.random() < 0.3
-                    act_rows.append({"candidate_id": cand["id"], "application_id": app_id,
-                                     "kind": kind.value, "at": when,
-                                     "summary": _activity_summary(kind, stage), "due_on": due,
-                                     "done": done})
+                    act_rows.append(
+                        {
+                            "candidate_id": cand["id"],
+                            "application_id": app_id,
+                            "kind": kind.value,
+                            "at": when,
+                            "summary": _activity_summary(kind, stage),
+                            "due_on": due,
+                            "done": done,
+                        }
+                    )
                 if stage.index >= Stage.offer.index:
                     offers_todo.append((app_id, inst_id, stage, outcome, at))
         self._insert(conn, "application", app_rows)
@@ -339,34 +469,72 @@ class _Generator:
                 if status == OfferStatus.extended:
                     extended = self.today - timedelta(days=rng.randint(1, 25))
                     expires = extended + timedelta(days=rng.randint(14, 40))
-                responded = (extended + timedelta(days=rng.randint(3, 20))
-                             if status in (OfferStatus.accepted, OfferStatus.declined) else None)
-                offer_rows.append({
-                    "id": oid, "application_id": app, "revision": rev,
-                    "rank": rng.choice(RANKS), "start_on": self.today + timedelta(days=120),
-                    "status": status.value,
-                    "extended_on": extended if status != OfferStatus.draft else None,
-                    "expires_on": expires if status != OfferStatus.draft else None,
-                    "responded_on": responded, "notes": None, "created_at": at})
+                responded = (
+                    extended + timedelta(days=rng.randint(3, 20))
+                    if status in (OfferStatus.accepted, OfferStatus.declined)
+                    else None
+                )
+                offer_rows.append(
+                    {
+                        "id": oid,
+                        "application_id": app,
+                        "revision": rev,
+                        "rank": rng.choice(RANKS),
+                        "start_on": self.today + timedelta(days=120),
+                        "status": status.value,
+                        "extended_on": extended if status != OfferStatus.draft else None,
+                        "expires_on": expires if status != OfferStatus.draft else None,
+                        "responded_on": responded,
+                        "notes": None,
+                        "created_at": at,
+                    }
+                )
                 salary = rng.randrange(500_000, 1_200_000, 10_000) * 100
                 package = (
                     ("salary", salary, "annual", 3, "university"),
-                    ("settling_in", rng.randrange(1_000_000, 3_000_000, 100_000) * 100, "one_off",
-                     1, "provincial"),
-                    ("housing", rng.randrange(300_000, 1_000_000, 50_000) * 100, "one_off", 1,
-                     "university"),
-                    ("startup_research", rng.randrange(2_000_000, 10_000_000, 500_000) * 100,
-                     "one_off", 1, "national"),
-                    ("relocation", rng.randrange(20_000, 80_000, 5_000) * 100, "one_off", 1,
-                     "university"),
+                    (
+                        "settling_in",
+                        rng.randrange(1_000_000, 3_000_000, 100_000) * 100,
+                        "one_off",
+                        1,
+                        "provincial",
+                    ),
+                    (
+                        "housing",
+                        rng.randrange(300_000, 1_000_000, 50_000) * 100,
+                        "one_off",
+                        1,
+                        "university",
+                    ),
+                    (
+                        "startup_research",
+                        rng.randrange(2_000_000, 10_000_000, 500_000) * 100,
+                        "one_off",
+                        1,
+                        "national",
+                    ),
+                    (
+                        "relocation",
+                        rng.randrange(20_000, 80_000, 5_000) * 100,
+                        "one_off",
+                        1,
+                        "university",
+                    ),
                 )
                 for kind, amount, period, years, fund_kind in package:
                     sid = sources[(inst_id, fund_kind)]
-                    item_rows.append({"offer_id": oid, "kind": kind, "amount_minor": amount,
-                                      "currency": "CNY", "period": period, "years": years,
-                                      "funding_source_id": sid})
-                    if status in (OfferStatus.approved, OfferStatus.extended,
-                                  OfferStatus.accepted):
+                    item_rows.append(
+                        {
+                            "offer_id": oid,
+                            "kind": kind,
+                            "amount_minor": amount,
+                            "currency": "CNY",
+                            "period": period,
+                            "years": years,
+                            "funding_source_id": sid,
+                        }
+                    )
+                    if status in (OfferStatus.approved, OfferStatus.extended, OfferStatus.accepted):
                         spent[sid] = spent.get(sid, 0) + amount * years
         # Budgets sized so most sources have room and a couple are nearly exhausted.
         for row in src_rows:
@@ -377,10 +545,14 @@ class _Generator:
         self._insert(conn, "funding_source", src_rows)
         self._insert(conn, "offer", offer_rows)
         self._insert(conn, "offer_item", item_rows)
-        conn.execute(insert(_t("exchange_rate")), [
-            {"currency": "USD", "rate": "7.10", "updated_at": self.now},
-            {"currency": "EUR", "rate": "7.75", "updated_at": self.now},
-            {"currency": "GBP", "rate": "9.05", "updated_at": self.now}])
+        conn.execute(
+            insert(_t("exchange_rate")),
+            [
+                {"currency": "USD", "rate": "7.10", "updated_at": self.now},
+                {"currency": "EUR", "rate": "7.75", "updated_at": self.now},
+                {"currency": "GBP", "rate": "9.05", "updated_at": self.now},
+            ],
+        )
         s.funding_sources, s.offers, s.offer_items = len(src_rows), len(offer_rows), len(item_rows)
         report(6, total_steps)
         return s
@@ -410,8 +582,14 @@ class _Generator:
         elif outcome in (Outcome.rejected, Outcome.on_hold):
             final = rng.choice((OfferStatus.draft, OfferStatus.expired))
         else:
-            final = rng.choice((OfferStatus.draft, OfferStatus.approved, OfferStatus.extended,
-                                OfferStatus.extended))
+            final = rng.choice(
+                (
+                    OfferStatus.draft,
+                    OfferStatus.approved,
+                    OfferStatus.extended,
+                    OfferStatus.extended,
+                )
+            )
         if rng.random() < 0.2:  # a counter-offer: the first revision was withdrawn
             return [OfferStatus.withdrawn, final]
         return [final]

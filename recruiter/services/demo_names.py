@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 FIRST_NAMES = (
-    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard "
-    "Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Lisa Matthew Nancy Anthony Sandra Mark "
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
+    "Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Lisa Matthew Nancy Anthony "
+    "Sandra Mark "
     "Ashley Paul Emily Andrew Donna Joshua Michelle Kenneth Carol Kevin Amanda Brian Melissa "
     "Lukas Anna Felix Sophie Jonas Marie Pierre Camille Louis Chloe Marco Giulia Luca Sofia Pablo "
     "Lucia Javier Elena Hiroshi Yuki Kenji Aiko Minjun Seoyeon Arjun Priya Rahul Ananya Olga Ivan "
@@ -20,19 +21,68 @@ LAST_NAMES = (
 ).split()
 # (hanzi, pinyin) for overseas Chinese scholars: 中文名 plus the romanised full name.
 ZH_SURNAMES = (
-    ("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"),
-    ("黄", "Huang"), ("赵", "Zhao"), ("吴", "Wu"), ("周", "Zhou"), ("徐", "Xu"), ("孙", "Sun"),
-    ("马", "Ma"), ("朱", "Zhu"), ("胡", "Hu"), ("郭", "Guo"), ("何", "He"), ("林", "Lin"),
-    ("罗", "Luo"), ("高", "Gao"), ("郑", "Zheng"), ("梁", "Liang"), ("谢", "Xie"), ("宋", "Song"),
-    ("唐", "Tang"), ("许", "Xu"), ("韩", "Han"), ("冯", "Feng"), ("邓", "Deng"), ("曹", "Cao"),
+    ("王", "Wang"),
+    ("李", "Li"),
+    ("张", "Zhang"),
+    ("刘", "Liu"),
+    ("陈", "Chen"),
+    ("杨", "Yang"),
+    ("黄", "Huang"),
+    ("赵", "Zhao"),
+    ("吴", "Wu"),
+    ("周", "Zhou"),
+    ("徐", "Xu"),
+    ("孙", "Sun"),
+    ("马", "Ma"),
+    ("朱", "Zhu"),
+    ("胡", "Hu"),
+    ("郭", "Guo"),
+    ("何", "He"),
+    ("林", "Lin"),
+    ("罗", "Luo"),
+    ("高", "Gao"),
+    ("郑", "Zheng"),
+    ("梁", "Liang"),
+    ("谢", "Xie"),
+    ("宋", "Song"),
+    ("唐", "Tang"),
+    ("许", "Xu"),
+    ("韩", "Han"),
+    ("冯", "Feng"),
+    ("邓", "Deng"),
+    ("曹", "Cao"),
 )
 ZH_GIVEN = (
-    ("伟", "Wei"), ("芳", "Fang"), ("娜", "Na"), ("敏", "Min"), ("静", "Jing"), ("丽", "Li"),
-    ("强", "Qiang"), ("磊", "Lei"), ("军", "Jun"), ("洋", "Yang"), ("勇", "Yong"), ("艳", "Yan"),
-    ("杰", "Jie"), ("涛", "Tao"), ("明", "Ming"), ("超", "Chao"), ("秀英", "Xiuying"),
-    ("晓东", "Xiaodong"), ("志强", "Zhiqiang"), ("海燕", "Haiyan"), ("建华", "Jianhua"),
-    ("子涵", "Zihan"), ("宇航", "Yuhang"), ("思远", "Siyuan"), ("雨桐", "Yutong"), ("嘉怡", "Jiayi"),
-    ("浩然", "Haoran"), ("一鸣", "Yiming"), ("欣怡", "Xinyi"), ("俊杰", "Junjie"),
+    ("伟", "Wei"),
+    ("芳", "Fang"),
+    ("娜", "Na"),
+    ("敏", "Min"),
+    ("静", "Jing"),
+    ("丽", "Li"),
+    ("强", "Qiang"),
+    ("磊", "Lei"),
+    ("军", "Jun"),
+    ("洋", "Yang"),
+    ("勇", "Yong"),
+    ("艳", "Yan"),
+    ("杰", "Jie"),
+    ("涛", "Tao"),
+    ("明", "Ming"),
+    ("超", "Chao"),
+    ("秀英", "Xiuying"),
+    ("晓东", "Xiaodong"),
+    ("志强", "Zhiqiang"),
+    ("海燕", "Haiyan"),
+    ("建华", "Jianhua"),
+    ("子涵", "Zihan"),
+    ("宇航", "Yuhang"),
+    ("思远", "Siyuan"),
+    ("雨桐", "Yutong"),
+    ("嘉怡", "Jiayi"),
+    ("浩然", "Haoran"),
+    ("一鸣", "Yiming"),
+    ("欣怡", "Xinyi"),
+    ("俊杰", "Junjie"),
 )
 INSTITUTIONS_ABROAD = (
     ("Massachusetts Institute of Technology", "United States", "mit.edu"),
@@ -66,29 +116,74 @@ INSTITUTIONS_ABROAD = (
     ("Weizmann Institute of Science", "Israel", "weizmann.ac.il"),
     ("Indian Institute of Science", "India", "iisc.ac.in"),
 )
-POSITIONS = ("Assistant Professor", "Associate Professor", "Professor", "Postdoctoral Fellow",
-             "Research Scientist", "Senior Lecturer", "Principal Investigator")
+POSITIONS = (
+    "Assistant Professor",
+    "Associate Professor",
+    "Professor",
+    "Postdoctoral Fellow",
+    "Research Scientist",
+    "Senior Lecturer",
+    "Principal Investigator",
+)
 DEGREES = ("PhD", "PhD", "PhD", "MD-PhD", "DPhil", "ScD")
 FIELDS = {
-    "Battery materials": ("solid-state electrolytes", "lithium-metal anodes",
-                          "sodium-ion cathodes", "battery degradation modelling"),
-    "Artificial intelligence": ("large language models", "reinforcement learning",
-                                "computer vision", "trustworthy machine learning"),
-    "Quantum information": ("superconducting qubits", "quantum error correction",
-                            "quantum photonics", "quantum algorithms"),
-    "Biomedicine": ("cancer immunotherapy", "single-cell genomics", "neurodegeneration",
-                    "structural biology"),
-    "Remote sensing": ("SAR interferometry", "hyperspectral imaging", "LiDAR mapping",
-                       "satellite geodesy"),
-    "Climate science": ("ocean-atmosphere coupling", "carbon cycle", "extreme weather",
-                        "glaciology"),
+    "Battery materials": (
+        "solid-state electrolytes",
+        "lithium-metal anodes",
+        "sodium-ion cathodes",
+        "battery degradation modelling",
+    ),
+    "Artificial intelligence": (
+        "large language models",
+        "reinforcement learning",
+        "computer vision",
+        "trustworthy machine learning",
+    ),
+    "Quantum information": (
+        "superconducting qubits",
+        "quantum error correction",
+        "quantum photonics",
+        "quantum algorithms",
+    ),
+    "Biomedicine": (
+        "cancer immunotherapy",
+        "single-cell genomics",
+        "neurodegeneration",
+        "structural biology",
+    ),
+    "Remote sensing": (
+        "SAR interferometry",
+        "hyperspectral imaging",
+        "LiDAR mapping",
+        "satellite geodesy",
+    ),
+    "Climate science": (
+        "ocean-atmosphere coupling",
+        "carbon cycle",
+        "extreme weather",
+        "glaciology",
+    ),
     "Economics": ("development economics", "econometrics", "finance", "labour economics"),
-    "Materials science": ("2D materials", "perovskite photovoltaics", "metamaterials",
-                          "catalysis"),
+    "Materials science": ("2D materials", "perovskite photovoltaics", "metamaterials", "catalysis"),
 }
-SOURCES = ("Conference: MRS Fall Meeting", "Conference: NeurIPS", "Referral network",
-           "Overseas talent fair", "Alumni referral", "Talent programme list", "LinkedIn",
-           "Direct application", "Faculty nomination")
-TAGS = ("priority", "young-talent", "returnee", "women-in-science", "industry", "shortlist",
-        "joint-appointment")
+SOURCES = (
+    "Conference: MRS Fall Meeting",
+    "Conference: NeurIPS",
+    "Referral network",
+    "Overseas talent fair",
+    "Alumni referral",
+    "Talent programme list",
+    "LinkedIn",
+    "Direct application",
+    "Faculty nomination",
+)
+TAGS = (
+    "priority",
+    "young-talent",
+    "returnee",
+    "women-in-science",
+    "industry",
+    "shortlist",
+    "joint-appointment",
+)
 OWNERS = ("li.na", "zhang.min", "wang.lei", "chen.jing", "liu.yang")

@@ -61,13 +61,19 @@ def update(db: Database, institution_id: int, **changes: Any) -> dict[str, Any]:
 def delete(db: Database, institution_id: int) -> None:
     with db.session() as s:
         inst = get_or_raise(s, Institution, institution_id, "Institution")
-        targets = s.exec(select(func.count()).select_from(Target)
-                         .where(Target.institution_id == institution_id)).one()
-        sources = s.exec(select(func.count()).select_from(FundingSource)
-                         .where(FundingSource.institution_id == institution_id)).one()
+        targets = s.exec(
+            select(func.count()).select_from(Target).where(Target.institution_id == institution_id)
+        ).one()
+        sources = s.exec(
+            select(func.count())
+            .select_from(FundingSource)
+            .where(FundingSource.institution_id == institution_id)
+        ).one()
         if targets or sources:
-            raise ConflictError(f"{inst.name} still has {targets} target(s) and {sources} funding "
-                                "source(s); delete or move them first.")
+            raise ConflictError(
+                f"{inst.name} still has {targets} target(s) and {sources} funding "
+                "source(s); delete or move them first."
+            )
         snap = audit.snapshot(inst)
         s.delete(inst)
         audit.record(s, db.user, "institution", institution_id, "delete", snap)
@@ -86,8 +92,9 @@ def add_department(db: Database, institution_id: int, name: str, name_zh: str | 
     p.raise_if_any()
     with db.session() as s:
         get_or_raise(s, Institution, institution_id, "Institution")
-        dept = Department(institution_id=institution_id, name=clean or "",
-                          name_zh=clean_text(name_zh, 200))
+        dept = Department(
+            institution_id=institution_id, name=clean or "", name_zh=clean_text(name_zh, 200)
+        )
         s.add(dept)
         try:
             s.flush()

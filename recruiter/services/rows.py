@@ -26,7 +26,7 @@ def _fetch(conn: Connection, table: str, column: str, ids: list[int]) -> list[di
     t = SQLModel.metadata.tables[table]
     out: list[dict[str, Any]] = []
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+        chunk = ids[i : i + 500]
         out.extend(dict(r._mapping) for r in conn.execute(select(t).where(t.c[column].in_(chunk))))
     return out
 

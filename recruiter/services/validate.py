@@ -33,8 +33,14 @@ def clean_text(value: Any, max_len: int | None = None) -> str | None:
     return s[:max_len] if max_len else s
 
 
-def as_int(value: Any, field: str, problems: Problems, lo: int | None = None,
-           hi: int | None = None, what: str = "a whole number") -> int | None:
+def as_int(
+    value: Any,
+    field: str,
+    problems: Problems,
+    lo: int | None = None,
+    hi: int | None = None,
+    what: str = "a whole number",
+) -> int | None:
     if value is None or value == "":
         return None
     try:

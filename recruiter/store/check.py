@@ -21,8 +21,13 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
-        return {"ok": self.ok, "schema": self.schema, "head": self.head, "counts": self.counts,
-                "problems": self.problems}
+        return {
+            "ok": self.ok,
+            "schema": self.schema,
+            "head": self.head,
+            "counts": self.counts,
+            "problems": self.problems,
+        }
 
 
 def run_check(db: Database) -> CheckReport:
@@ -36,8 +41,11 @@ def run_check(db: Database) -> CheckReport:
             rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).all()]
             if rows != ["ok"]:
                 problems.extend(f"integrity: {r}" for r in rows[:20])
-            for table, rowid, parent, _fk in conn.execute(text("PRAGMA foreign_key_check")).all()[:20]:
+            for table, rowid, parent, _fk in conn.execute(text("PRAGMA foreign_key_check")).all()[
+                :20
+            ]:
                 problems.append(f"foreign key: {table} row {rowid} points at a missing {parent}")
-        counts = {t: int(conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one())
-                  for t in TABLES}
+        counts = {
+            t: int(conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()) for t in TABLES
+        }
     return CheckReport(ok=not problems, schema=schema, head=head, counts=counts, problems=problems)

@@ -38,17 +38,24 @@ def explain(exc: BaseException, where: str = "the database") -> StoreError:
     """Turn a driver error into one message a person can act on."""
     text = str(getattr(exc, "orig", exc)).lower()
     if "locked" in text or "busy" in text:
-        return StoreError(f"{where} is locked by another program (another copy of Recruiter?). "
-                          "Close it and try again.")
+        return StoreError(
+            f"{where} is locked by another program (another copy of Recruiter?). "
+            "Close it and try again."
+        )
     if "disk is full" in text or "disk full" in text:
-        return StoreError(f"The disk holding {where} is full. Free some space and try again; "
-                          "nothing was saved.")
+        return StoreError(
+            f"The disk holding {where} is full. Free some space and try again; nothing was saved."
+        )
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
-        return StoreError(f"{where} is not a Recruiter database or is damaged. "
-                          "Choose another file with --db, or restore a backup.")
+        return StoreError(
+            f"{where} is not a Recruiter database or is damaged. "
+            "Choose another file with --db, or restore a backup."
+        )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return StoreError(f"{where} cannot be written: check that the folder exists and that you "
-                          "may write to it, or choose another location with --db.")
+        return StoreError(
+            f"{where} cannot be written: check that the folder exists and that you "
+            "may write to it, or choose another location with --db."
+        )
     return StoreError(f"{where} could not be used: {getattr(exc, 'orig', exc)}")
 
 

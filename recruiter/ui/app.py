@@ -35,16 +35,21 @@ def make_context(db: Database, parent: QtCore.QObject | None = None) -> AppConte
     return AppContext(db=db, runner=TaskRunner(parent), undo=undo, bus=DataBus(parent))
 
 
-def open_or_explain(location: str | os.PathLike[str] | None,
-                    parent: QtWidgets.QWidget | None = None) -> Database | None:
+def open_or_explain(
+    location: str | os.PathLike[str] | None, parent: QtWidgets.QWidget | None = None
+) -> Database | None:
     """Open the database; on failure show one clear dialog and return None."""
     from recruiter.store.opening import open_database
 
     try:
         return open_database(location)
     except RecruiterError as exc:
-        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Critical, "Recruiter",
-                                    "The database cannot be opened.", parent=parent)
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Critical,
+            "Recruiter",
+            "The database cannot be opened.",
+            parent=parent,
+        )
         box.setInformativeText(str(exc))
         box.exec()
         return None

@@ -11,23 +11,43 @@ from recruiter.services import candidates, demo
 
 from .context import AppContext
 from .pages.base import Page, PlaceholderPage
-from .qt import QtCore, QtGui, QtWidgets, Qt
+from .qt import Qt, QtCore, QtGui, QtWidgets
 from .tasks import run_with_progress, show_error
 from .welcome import WelcomePage
 
 # (sidebar name, module, class, what the placeholder says until the page exists)
 PAGES: tuple[tuple[str, str, str, str], ...] = (
-    ("Dashboard", "recruiter.ui.pages.dashboard", "DashboardPage",
-     "Key figures and charts for leadership arrive with the reporting issue."),
+    (
+        "Dashboard",
+        "recruiter.ui.pages.dashboard",
+        "DashboardPage",
+        "Key figures and charts for leadership arrive with the reporting issue.",
+    ),
     ("Candidates", "recruiter.ui.pages.candidates", "CandidatesPage", ""),
-    ("Pipeline", "recruiter.ui.pages.pipeline", "PipelinePage",
-     "The pipeline board arrives with the tracking workspace issue."),
-    ("Targets", "recruiter.ui.pages.targets", "TargetsPage",
-     "Recruiting targets and their progress arrive with the tracking workspace issue."),
-    ("Offers", "recruiter.ui.pages.offers", "OffersPage",
-     "Offers and their packages arrive with the offers and funding issue."),
-    ("Funding", "recruiter.ui.pages.funding", "FundingPage",
-     "Funding sources and commitments arrive with the offers and funding issue."),
+    (
+        "Pipeline",
+        "recruiter.ui.pages.pipeline",
+        "PipelinePage",
+        "The pipeline board arrives with the tracking workspace issue.",
+    ),
+    (
+        "Targets",
+        "recruiter.ui.pages.targets",
+        "TargetsPage",
+        "Recruiting targets and their progress arrive with the tracking workspace issue.",
+    ),
+    (
+        "Offers",
+        "recruiter.ui.pages.offers",
+        "OffersPage",
+        "Offers and their packages arrive with the offers and funding issue.",
+    ),
+    (
+        "Funding",
+        "recruiter.ui.pages.funding",
+        "FundingPage",
+        "Funding sources and commitments arrive with the offers and funding issue.",
+    ),
 )
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 
@@ -89,8 +109,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self._update_empty_state()
 
     # -- menus ------------------------------------------------------------------------------
-    def _action(self, menu: QtWidgets.QMenu, text: str, slot: Any,
-                shortcut: QtGui.QKeySequence | str | None = None) -> QtGui.QAction:
+    def _action(
+        self,
+        menu: QtWidgets.QMenu,
+        text: str,
+        slot: Any,
+        shortcut: QtGui.QKeySequence | str | None = None,
+    ) -> QtGui.QAction:
         act = QtGui.QAction(self.tr(text), self)
         if shortcut is not None:
             act.setShortcut(QtGui.QKeySequence(shortcut))
@@ -101,10 +126,12 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
-        self.import_action = self._action(file_menu, "&Import candidate list…", self.import_file,
-                                          "Ctrl+I")
-        self.export_action = self._action(file_menu, "&Export pipeline…", self.export_pipeline,
-                                          "Ctrl+E")
+        self.import_action = self._action(
+            file_menu, "&Import candidate list…", self.import_file, "Ctrl+I"
+        )
+        self.export_action = self._action(
+            file_menu, "&Export pipeline…", self.export_pipeline, "Ctrl+E"
+        )
         file_menu.addSeparator()
         self.demo_action = self._action(file_menu, "Load &demo data", self.load_demo)
         self.backup_action = self._action(file_menu, "&Back up database…", self.backup)
@@ -115,8 +142,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.undo_action = self.ctx.undo.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setShortcut(QtGui.QKeySequence("Ctrl+Z"))
         self.redo_action = self.ctx.undo.createRedoAction(self, self.tr("&Redo"))
-        self.redo_action.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"),
-                                       QtGui.QKeySequence("Ctrl+Y")])
+        self.redo_action.setShortcuts(
+            [QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")]
+        )
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
         edit.addSeparator()
@@ -172,30 +200,44 @@ class MainWindow(QtWidgets.QMainWindow):
         if create:
             create()
         else:
-            self.statusBar().showMessage(self.tr("Adding candidates by hand is not built yet."),
-                                         5000)
+            self.statusBar().showMessage(
+                self.tr("Adding candidates by hand is not built yet."), 5000
+            )
 
     def load_demo(self) -> None:
         db = self.ctx.db
         force = False
         if not demo.is_empty(db):
             answer = QtWidgets.QMessageBox.question(
-                self, self.tr("Load demo data"),
-                self.tr("The database already holds data. Replace everything in it with demo "
-                        "data? This cannot be undone (a backup is a good idea first)."))
+                self,
+                self.tr("Load demo data"),
+                self.tr(
+                    "The database already holds data. Replace everything in it with demo "
+                    "data? This cannot be undone (a backup is a good idea first)."
+                ),
+            )
             if answer != QtWidgets.QMessageBox.StandardButton.Yes:
                 return
             force = True
 
         def work(progress: Any, _cancelled: Any) -> object:
-            return demo.generate(db, size=demo.DEFAULT_SIZE, seed=1, force=force,
-                                 progress=progress)
+            return demo.generate(db, size=demo.DEFAULT_SIZE, seed=1, force=force, progress=progress)
 
         def done(_summary: object) -> None:
             self.ctx.undo.clear()
-            self.ctx.bus.notify("institution", "department", "target", "candidate",
-                                "application", "stage_event", "activity", "offer", "offer_item",
-                                "funding_source", "exchange_rate")
+            self.ctx.bus.notify(
+                "institution",
+                "department",
+                "target",
+                "candidate",
+                "application",
+                "stage_event",
+                "activity",
+                "offer",
+                "offer_item",
+                "funding_source",
+                "exchange_rate",
+            )
             self.show_page("Dashboard")
 
         run_with_progress(self, self.ctx.runner, self.tr("Loading demo data"), work, on_done=done)
@@ -204,15 +246,19 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             wizard_mod = importlib.import_module("recruiter.ui.import_wizard")
         except ModuleNotFoundError:
-            QtWidgets.QMessageBox.information(self, self.tr("Import"),
-                                              self.tr("Importing is not built yet."))
+            QtWidgets.QMessageBox.information(
+                self, self.tr("Import"), self.tr("Importing is not built yet.")
+            )
             return
         wizard = wizard_mod.ImportWizard(self.ctx.db, self.ctx.runner, self)
         if path and hasattr(wizard, "set_file"):
             wizard.set_file(path)
         if hasattr(wizard, "imported"):
-            wizard.imported.connect(lambda *_a: self.ctx.bus.notify(
-                "candidate", "application", "import_batch", "stage_event"))
+            wizard.imported.connect(
+                lambda *_a: self.ctx.bus.notify(
+                    "candidate", "application", "import_batch", "stage_event"
+                )
+            )
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.open()
         self._wizard = wizard
@@ -221,8 +267,9 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             mod = importlib.import_module("recruiter.ui.export_actions")
         except ModuleNotFoundError:
-            QtWidgets.QMessageBox.information(self, self.tr("Export"),
-                                              self.tr("Exporting is not built yet."))
+            QtWidgets.QMessageBox.information(
+                self, self.tr("Export"), self.tr("Exporting is not built yet.")
+            )
             return
         mod.export_pipeline(self, self.ctx)
 
@@ -233,22 +280,34 @@ class MainWindow(QtWidgets.QMainWindow):
         if path is None:
             return
         out, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self, self.tr("Back up database"), str(path.with_name(f"{path.stem}-backup.db")),
-            self.tr("Database (*.db)"))
+            self,
+            self.tr("Back up database"),
+            str(path.with_name(f"{path.stem}-backup.db")),
+            self.tr("Database (*.db)"),
+        )
         if not out:
             return
 
         def done(written: object) -> None:
             self.statusBar().showMessage(self.tr("Backup written to {p}").format(p=written), 8000)
 
-        run_with_progress(self, self.ctx.runner, self.tr("Backing up"),
-                          lambda _p, _c: backup_to(path, Path(out)), on_done=done)
+        run_with_progress(
+            self,
+            self.ctx.runner,
+            self.tr("Backing up"),
+            lambda _p, _c: backup_to(path, Path(out)),
+            on_done=done,
+        )
 
     def about(self) -> None:
         QtWidgets.QMessageBox.about(
-            self, self.tr("About Recruiter"),
-            self.tr("<b>Recruiter</b> {v}<br>International talent recruitment for universities."
-                    "<br>Database: {db}").format(v=__version__, db=self.ctx.db.label))
+            self,
+            self.tr("About Recruiter"),
+            self.tr(
+                "<b>Recruiter</b> {v}<br>International talent recruitment for universities."
+                "<br>Database: {db}"
+            ).format(v=__version__, db=self.ctx.db.label),
+        )
 
     # -- drag and drop ----------------------------------------------------------------------
     @staticmethod
@@ -261,13 +320,13 @@ class MainWindow(QtWidgets.QMainWindow):
                 return url.toLocalFile()
         return None
 
-    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
         if self._dropped_file(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
         path = self._dropped_file(event)
         if path:
             event.acceptProposedAction()
@@ -295,12 +354,16 @@ class MainWindow(QtWidgets.QMainWindow):
                 saver(self.settings)
         self.settings.sync()
 
-    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self.ctx.runner.busy:
             answer = QtWidgets.QMessageBox.question(
-                self, self.tr("Quit"),
-                self.tr("Work is still running in the background. Quit anyway? It will be "
-                        "cancelled and nothing half-done is kept."))
+                self,
+                self.tr("Quit"),
+                self.tr(
+                    "Work is still running in the background. Quit anyway? It will be "
+                    "cancelled and nothing half-done is kept."
+                ),
+            )
             if answer != QtWidgets.QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return

@@ -1,6 +1,6 @@
 """The one module that imports Qt bindings; the rest of recruiter/ui imports from here."""
 
-from PySide6 import QtCharts, QtCore, QtGui, QtTest, QtWidgets  # noqa: F401
-from PySide6.QtCore import Qt, Signal, Slot  # noqa: F401
+from PySide6 import QtCharts, QtCore, QtGui, QtTest, QtWidgets
+from PySide6.QtCore import Qt, Signal, Slot
 
 __all__ = ["Qt", "QtCharts", "QtCore", "QtGui", "QtTest", "QtWidgets", "Signal", "Slot"]

@@ -69,11 +69,15 @@ class TaskRunner(QtCore.QObject):
         self.pool.setMaxThreadCount(2)
         self._running: set[Task] = set()
 
-    def start(self, fn: Callable[[ProgressFn, CancelledFn], Any], *,
-              on_done: Callable[[Any], None] | None = None,
-              on_error: Callable[[BaseException], None] | None = None,
-              on_cancel: Callable[[], None] | None = None,
-              progress: Callable[[int, int], None] | None = None) -> Task:
+    def start(
+        self,
+        fn: Callable[[ProgressFn, CancelledFn], Any],
+        *,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Task:
         task = Task(fn)
         self._running.add(task)
 
@@ -98,11 +102,16 @@ class TaskRunner(QtCore.QObject):
         return self.pool.waitForDone(msecs)
 
 
-def run_with_progress(parent: QtWidgets.QWidget, runner: TaskRunner, title: str,
-                      fn: Callable[[ProgressFn, CancelledFn], Any], *,
-                      on_done: Callable[[Any], None] | None = None,
-                      on_error: Callable[[BaseException], None] | None = None,
-                      on_cancel: Callable[[], None] | None = None) -> Task:
+def run_with_progress(
+    parent: QtWidgets.QWidget,
+    runner: TaskRunner,
+    title: str,
+    fn: Callable[[ProgressFn, CancelledFn], Any],
+    *,
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    on_cancel: Callable[[], None] | None = None,
+) -> Task:
     """Run `fn` in the background behind a modal progress dialog with Cancel."""
     dialog = QtWidgets.QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setWindowTitle(title)
@@ -139,8 +148,7 @@ def run_with_progress(parent: QtWidgets.QWidget, runner: TaskRunner, title: str,
         if on_cancel:
             on_cancel()
 
-    task = runner.start(fn, on_done=done, on_error=error, on_cancel=cancelled,
-                        progress=on_progress)
+    task = runner.start(fn, on_done=done, on_error=error, on_cancel=cancelled, progress=on_progress)
     dialog.canceled.connect(task.cancel)
     dialog.task = task  # type: ignore[attr-defined]
     parent.setProperty("_last_progress_dialog", None)

@@ -19,9 +19,15 @@ class ServiceCommand(QtGui.QUndoCommand):
     `on_error` and marks the command obsolete instead of raising into Qt's event loop.
     """
 
-    def __init__(self, ctx: AppContext, text: str, do: Callable[[], Any],
-                 undo: Callable[[Any], None], tables: tuple[str, ...],
-                 on_error: Callable[[RecruiterError], None] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        text: str,
+        do: Callable[[], Any],
+        undo: Callable[[Any], None],
+        tables: tuple[str, ...],
+        on_error: Callable[[RecruiterError], None] | None = None,
+    ) -> None:
         super().__init__(text)
         self.ctx = ctx
         self._do = do
@@ -54,9 +60,14 @@ class ServiceCommand(QtGui.QUndoCommand):
             self.ctx.bus.notify(*self.tables)
 
 
-def push(ctx: AppContext, text: str, do: Callable[[], Any], undo: Callable[[Any], None],
-         tables: tuple[str, ...], on_error: Callable[[RecruiterError], None] | None = None
-         ) -> ServiceCommand:
+def push(
+    ctx: AppContext,
+    text: str,
+    do: Callable[[], Any],
+    undo: Callable[[Any], None],
+    tables: tuple[str, ...],
+    on_error: Callable[[RecruiterError], None] | None = None,
+) -> ServiceCommand:
     """Run an edit through the undo stack. Check `cmd.error` afterwards: when the service
     refused, nothing changed and the command is not kept."""
     cmd = ServiceCommand(ctx, text, do, undo, tables, on_error)

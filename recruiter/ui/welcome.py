@@ -15,9 +15,12 @@ class WelcomePage(QtWidgets.QWidget):
         layout.addStretch(1)
         title = QtWidgets.QLabel(self.tr("<h1>Welcome to Recruiter</h1>"))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QtWidgets.QLabel(self.tr(
-            "Your database is empty. Import a candidate list you received (Excel, CSV, ODS), "
-            "or load demo data to look around first."))
+        text = QtWidgets.QLabel(
+            self.tr(
+                "Your database is empty. Import a candidate list you received (Excel, CSV, ODS), "
+                "or load demo data to look around first."
+            )
+        )
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         buttons = QtWidgets.QHBoxLayout()

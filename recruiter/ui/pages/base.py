@@ -25,7 +25,7 @@ class Page(QtWidgets.QWidget):
             if self.isVisible():
                 self.refresh_now()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
         if self._stale:
             self.refresh_now()
@@ -44,8 +44,9 @@ class Page(QtWidgets.QWidget):
 class PlaceholderPage(Page):
     """A page whose issue has not landed yet says so plainly."""
 
-    def __init__(self, ctx: AppContext, name: str, text: str,
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, name: str, text: str, parent: QtWidgets.QWidget | None = None
+    ) -> None:
         super().__init__(ctx, parent)
         self.name = name
         layout = QtWidgets.QVBoxLayout(self)

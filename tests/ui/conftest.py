@@ -1,0 +1,43 @@
+"""UI fixtures: an AppContext over a test database and a main window with its own settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from recruiter.ui.qt import QtCore
+
+    return QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_ctx(qapp):  # type: ignore[no-untyped-def]
+    from recruiter.ui.app import make_context
+
+    made = []
+
+    def make(db):  # type: ignore[no-untyped-def]
+        ctx = make_context(db)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.runner.wait(10000)
+
+
+@pytest.fixture
+def window(qtbot, demo_db, make_ctx, settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    from recruiter.ui.main_window import MainWindow
+
+    win = MainWindow(make_ctx(demo_db), settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.ctx.runner.wait(10000)

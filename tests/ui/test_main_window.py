@@ -1,0 +1,133 @@
+"""Whole-window tests: pages, welcome state, shortcuts, remembered layout, bad databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from recruiter.ui.main_window import PAGES, MainWindow
+from recruiter.ui.qt import Qt, QtCore, QtGui, QtWidgets
+
+
+def test_visits_every_page(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert window.outer.currentIndex() == 0  # not the welcome page
+    for row, (name, *_rest) in enumerate(PAGES):
+        window.sidebar.setCurrentRow(row)
+        assert window.stack.currentWidget() is window.pages[name]
+        assert window.pages[name].isVisible()
+        image = window.grab()
+        assert not image.isNull()
+        assert image.save(str(tmp_path / f"{name}.png"))
+    window.ctx.runner.wait(10000)
+
+
+def test_candidates_page_lists_real_candidates(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    page = window.show_page("Candidates")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 300, timeout=5000)
+    with window.ctx.db.engine.connect() as conn:
+        first = conn.execute(
+            text("SELECT full_name FROM candidate ORDER BY full_name, id LIMIT 1")
+        ).scalar_one()
+    assert page.model.index(0, 0).data() == first
+
+
+def test_shortcuts_switch_pages(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.pages["Pipeline"]
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.pages["Candidates"]
+
+
+def test_empty_database_shows_welcome_and_loads_demo(
+    qtbot,
+    db,
+    make_ctx,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    win = MainWindow(make_ctx(db), settings)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.outer.currentWidget() is win.welcome
+    with qtbot.waitSignal(win.ctx.bus.changed, timeout=30000):
+        qtbot.mouseClick(win.welcome.demo_button, Qt.MouseButton.LeftButton)
+    assert win.outer.currentIndex() == 0
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM candidate")).scalar_one() > 0
+
+
+def test_window_state_is_remembered(qtbot, demo_db, make_ctx, settings) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow(make_ctx(demo_db), settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.resize(720, 520)
+    win.show_page("Funding")
+    win.close()
+    again = MainWindow(make_ctx(demo_db), settings)
+    qtbot.addWidget(again)
+    assert again.stack.currentWidget() is again.pages["Funding"]
+    assert again.size() == QtCore.QSize(720, 520)
+
+
+def test_dropping_a_spreadsheet_opens_import(
+    qtbot,
+    window,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[str | None] = []
+    monkeypatch.setattr(window, "import_file", lambda path=None: opened.append(path))
+    sheet = tmp_path / "list.xlsx"
+    sheet.write_bytes(b"")
+    mime = QtCore.QMimeData()
+    mime.setUrls([QtCore.QUrl.fromLocalFile(str(sheet))])
+    pos = QtCore.QPointF(50, 50)
+    enter = QtGui.QDragEnterEvent(
+        pos,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QtGui.QDropEvent(
+        pos,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    assert opened == [str(sheet)]
+    other = QtCore.QMimeData()
+    other.setUrls([QtCore.QUrl.fromLocalFile(str(tmp_path / "photo.jpg"))])
+    enter = QtGui.QDragEnterEvent(
+        pos,
+        Qt.DropAction.CopyAction,
+        other,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dragEnterEvent(enter)
+    assert not enter.isAccepted()
+
+
+def test_bad_database_gives_one_dialog(
+    qtbot,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recruiter.ui import app as app_module
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QtWidgets.QMessageBox, "exec", lambda self: shown.append(self.informativeText()) or 0
+    )
+    bogus = tmp_path / "thesis.db"
+    bogus.write_text("not a database")
+    assert app_module.open_or_explain(bogus) is None
+    assert len(shown) == 1 and "not a Recruiter database" in shown[0]
+    assert bogus.read_text() == "not a database"
+    assert app_module.run_gui(str(bogus)) == 1
