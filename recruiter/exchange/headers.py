@@ -122,9 +122,12 @@ def field_for(header: object) -> str | None:
     unbracketed = re.sub(r"\(.*?\)", "", key).strip()
     if unbracketed in _LOOKUP:
         return _LOOKUP[unbracketed]
-    for part in re.split(r"[/()\n|]+", key):
-        part = part.strip()
-        if part in _LOOKUP:
+    parts = [normalise(p) for p in re.split(r"[/()（）\n|]+", str(header))]
+    # '姓名 Name': the Chinese run and the rest, each on its own.
+    parts += re.findall(r"[\u3400-\u9fff]+", key)
+    parts.append(re.sub(r"[\u3400-\u9fff]+", " ", key).strip())
+    for part in parts:
+        if part and part in _LOOKUP:
             return _LOOKUP[part]
     return None
 

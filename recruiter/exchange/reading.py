@@ -377,7 +377,7 @@ def cell_value(value: Any) -> Any:
     """A cell as a person means it: 2005.0 -> 2005, text trimmed, empty -> None."""
     if value is None:
         return None
-    if isinstance(value, str):
+    if type(value) is str or isinstance(value, str):
         s = value.strip()
         return s or None
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
@@ -387,6 +387,12 @@ def cell_value(value: Any) -> Any:
 
 def to_text(value: Any) -> str | None:
     """Any cell as text, the way it looks in the sheet: 13800138000.0 -> '13800138000'."""
+    if type(value) is str:  # the common case, kept fast
+        s = value.strip()
+        if s.isprintable() or not s:
+            return s or None
+        s = _CONTROL.sub("", s).strip()
+        return s or None
     value = cell_value(value)
     if value is None:
         return None

@@ -1,0 +1,597 @@
+"""Writes the leadership workbook (and any "export as shown" table) with openpyxl.
+
+Knows nothing of the database: callers hand it plain data (column specs and row iterables).
+Everything is written in write-only mode, so a 100,000-row Pipeline sheet streams to disk with
+flat memory; styles are shared per column instead of being built per cell. The file appears under
+its real name only when complete (temporary name, then an atomic rename).
+
+User text is always written as a text cell: openpyxl would otherwise save any string starting with
+"=" as a live formula. Characters XML forbids are removed instead of failing the export.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from copy import copy
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from recruiter.errors import RecruiterError
+
+from .safe_cells import MAX_CELL_CHARS, safe_text, write_text_cell
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+
+SHEET_NAMES = ("Summary", "Pipeline", "Offers", "Funding")
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0.0%"
+COUNT_FORMAT = "#,##0"
+HEADER_FILL = PatternFill(fill_type="solid", start_color="1F4E78", end_color="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+HEADER_ALIGN_RIGHT = Alignment(wrap_text=True, vertical="center", horizontal="right")
+_NUMERIC = frozenset({"int", "count", "number", "money", "percent", "date"})
+HEADER_BORDER = Border(bottom=Side(style="thin", color="1F4E78"))
+STALE_FILL = PatternFill(fill_type="solid", start_color="FCE4D6", end_color="FCE4D6")
+TITLE_FONT = Font(bold=True, size=16, color="1F4E78")
+SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
+LABEL_FONT = Font(bold=True)
+PROGRESS_EVERY = 1_000
+SAMPLE_ROWS = 200  # rows looked at to size columns before streaming the rest
+
+_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+# What XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Text Excel would read as a formula once edited: written with the quote-prefix style.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportCancelled(RecruiterError):
+    def __init__(self) -> None:
+        super().__init__("The export was cancelled; no file was written.")
+
+
+class ExportError(RecruiterError):
+    """The workbook could not be written where the user asked."""
+
+
+def clean_text(value: Any) -> str:
+    """Text without the characters that XML (and so Excel) cannot hold."""
+    return safe_text(value)
+
+
+# -- what callers hand us --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """kind: text | int | count | number | money | date | percent."""
+
+    header: str
+    kind: str = "text"
+    width: float | None = None
+
+
+@dataclass(frozen=True)
+class MoneyFormat:
+    currency: str = "CNY"
+    exponent: int = 2
+
+    @property
+    def number_format(self) -> str:
+        symbol = _SYMBOLS.get(self.currency.upper())
+        body = "#,##0" + ("." + "0" * self.exponent if self.exponent else "")
+        if symbol:
+            return f'"{symbol}"{body};-"{symbol}"{body}'
+        return f'{body} "{self.currency}";-{body} "{self.currency}"'
+
+    def major(self, minor: int) -> Decimal:
+        """Minor units as an exact decimal of major units (never a float)."""
+        return Decimal(minor).scaleb(-self.exponent)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native bar chart over a Summary block: `values` are column indexes of the series."""
+
+    title: str
+    values: tuple[int, ...]
+    category: int = 0
+    horizontal: bool = False
+    stacked: bool = False
+    y_title: str | None = None
+    money: bool = False  # value axis in millions of the reporting currency
+
+
+@dataclass(frozen=True)
+class Block:
+    """A small table on the Summary sheet, optionally with a chart under it."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Any]]
+    chart: Chart | None = None
+    note: str | None = None
+    new_page: bool = False  # start this block on a new printed page
+
+
+@dataclass(frozen=True)
+class Summary:
+    title: str
+    facts: Sequence[tuple[str, str]]  # (label, text): as-of, filters, rates
+    kpis: Sequence[tuple[str, Any, str]]  # (label, value, kind)
+    blocks: Sequence[Block] = ()
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Shade rows where `column` > `threshold`, and (if given) `when_column` is one of `when`."""
+
+    column: str
+    threshold: int
+    when_column: str | None = None
+    when: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataSheet:
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    total: int | None = None  # expected rows, for progress
+    highlight: Highlight | None = None
+
+
+@dataclass
+class Written:
+    path: Path
+    sheets: list[str]
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+# -- cells -----------------------------------------------------------------------------------
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Cells:
+    """Turns plain values into what a write-only sheet appends, sharing one style per column."""
+
+    def __init__(self, ws: Any, money: MoneyFormat) -> None:
+        self.ws = ws
+        self.money = money
+
+    def styled(self, number_format: str | None = None, font: Font | None = None,
+               fill: PatternFill | None = None, alignment: Alignment | None = None,
+               border: Border | None = None) -> Cell:
+        cell = WriteOnlyCell(self.ws)
+        if number_format:
+            cell.number_format = number_format
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        if alignment:
+            cell.alignment = alignment
+        if border:
+            cell.border = border
+        return cell
+
+    def text(self, value: Any, style: Cell | None = None) -> Any:
+        """A text cell that can never become a formula (see exchange.safe_cells)."""
+        if value is None:
+            return None
+        if (value.__class__ is str and style is None and not value.startswith(_FORMULA_START)
+                and len(value) <= MAX_CELL_CHARS and not _ILLEGAL.search(value)):
+            return value  # the common case: plain, harmless text, no cell object needed
+        text = safe_text(value)
+        if style is None and not text.startswith(_FORMULA_START):
+            return text
+        cell = WriteOnlyCell(self.ws)
+        if style is not None:
+            cell._style = copy(style._style)  # quotePrefix must not leak into the shared style
+        write_text_cell(cell, text)
+        return cell
+
+    def converters(self, columns: Sequence[Column]) -> list[Callable[[Any], Any]]:
+        """One function per column; money and dates reuse one styled cell per column (the
+        write-only writer serialises each row before the next is built)."""
+        out: list[Callable[[Any], Any]] = []
+        for col in columns:
+            out.append(self.converter(col.kind))
+        return out
+
+    def converter(self, kind: str) -> Callable[[Any], Any]:
+        fmt = {"money": self.money.number_format, "date": DATE_FORMAT,
+               "percent": PERCENT_FORMAT, "count": COUNT_FORMAT}.get(kind)
+        if kind == "text":
+            return self.text
+        if fmt is None:  # int, number: no style needed
+            return _plain
+        proto = self.styled(fmt)
+        scale = self.money.major
+
+        if kind == "money":
+            def money(v: Any) -> Any:
+                if v is None:
+                    return None
+                proto.value = scale(v) if isinstance(v, int) else v
+                return proto
+            return money
+
+        if kind == "date":
+            def day(v: Any) -> Any:
+                if v is None:
+                    return None
+                proto.value = v.replace(tzinfo=None) if isinstance(v, datetime) else v
+                return proto
+            return day
+
+        def other(v: Any) -> Any:
+            if v is None:
+                return None
+            proto.value = v
+            return proto
+        return other
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, str):  # a stray string in a number column is still only text
+        return clean_text(v)
+    return v
+
+
+def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[float]:
+    """Header length, widened to what most sample values need, within sensible bounds."""
+    widths = []
+    for i, col in enumerate(columns):
+        if col.width:
+            widths.append(col.width)
+            continue
+        need = [_display_width(col.header) + 2]
+        lengths = sorted(_display_width(_as_text(r[i])) for r in sample if r[i] is not None)
+        if lengths:
+            need.append(lengths[int(len(lengths) * 0.9) - (1 if len(lengths) > 1 else 0)] + 2)
+        floor = {"date": 12, "money": 15, "percent": 8, "int": 8, "count": 8}.get(col.kind, 10)
+        widths.append(float(min(max(max(need), floor), 50)))
+    return widths
+
+
+def _as_text(v: Any) -> str:
+    if isinstance(v, date | datetime):
+        return "2026-01-01"
+    if isinstance(v, int | Decimal) and not isinstance(v, bool):
+        return f"{v:,}" + "00"
+    return str(v)
+
+
+# -- sheets ----------------------------------------------------------------------------------
+
+def _print_setup(ws: Any, title_row: bool) -> None:
+    """Landscape, fit to one page wide, header row on every page, page numbers."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if title_row:
+        ws.print_title_rows = "1:1"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.left.text = "Recruiter"
+    ws.oddFooter.right.text = "Page &P of &N"
+
+
+def _prepare(ws: Any) -> None:
+    """What must be set before the first row of a write-only sheet."""
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+class _Ticker:
+    """Progress and cancel checks every few hundred rows across all sheets."""
+
+    def __init__(self, total: int, progress: ProgressFn | None, cancelled: CancelledFn | None
+                 ) -> None:
+        self.total, self.done = total, 0
+        self.progress, self.cancelled = progress, cancelled
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if self.done % PROGRESS_EVERY == 0:
+            self.check()
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ExportCancelled()
+        if self.progress is not None:
+            self.progress(min(self.done, self.total), self.total)
+
+
+def _write_data_sheet(wb: Workbook, sheet: DataSheet, money: MoneyFormat, tick: _Ticker) -> int:
+    ws = wb.create_sheet(sheet.name)
+    cells = _Cells(ws, money)
+    columns = list(sheet.columns)
+    rows = iter(sheet.rows)
+    sample = list(itertools.islice(rows, SAMPLE_ROWS))
+    for i, w in enumerate(_widths(columns, sample), 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    _prepare(ws)
+    ws.row_dimensions[1].height = 30
+    header = cells.styled(font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN,
+                          border=HEADER_BORDER)
+    header_right = cells.styled(font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT,
+                                border=HEADER_BORDER)
+    ws.append([cells.text(c.header, header_right if c.kind in _NUMERIC else header)
+               for c in columns])
+    convert = cells.converters(columns)
+    n = 0
+    append = ws.append
+    for row in itertools.chain(sample, rows):
+        append([f(v) for f, v in zip(convert, row, strict=True)])
+        n += 1
+        tick.step()
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A1:{last}{n + 1}"
+    if sheet.highlight and n:
+        _highlight(ws, columns, sheet.highlight, n)
+    _print_setup(ws, title_row=True)
+    return n
+
+
+def _highlight(ws: Any, columns: Sequence[Column], h: Highlight, n: int) -> None:
+    headers = [c.header for c in columns]
+    col = get_column_letter(headers.index(h.column) + 1)
+    test = f"${col}2>{h.threshold}"
+    if h.when_column:
+        when = get_column_letter(headers.index(h.when_column) + 1)
+        options = ",".join(f'${when}2="{v}"' for v in h.when)
+        test = f"AND({test},OR({options}))"
+    ref = f"A2:{get_column_letter(len(columns))}{n + 1}"
+    ws.conditional_formatting.add(ref, FormulaRule(formula=[test], fill=STALE_FILL))
+
+
+def _write_summary(wb: Workbook, summary: Summary, money: MoneyFormat) -> None:
+    ws = wb.create_sheet("Summary")
+    cells = _Cells(ws, money)
+    widths = [44] + [18] * 9
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    _prepare(ws)
+    row = 0
+
+    def put(values: list[Any]) -> None:
+        nonlocal row
+        ws.append(values)
+        row += 1
+
+    title = cells.styled(font=TITLE_FONT)
+    section = cells.styled(font=SECTION_FONT)
+    label = cells.styled(font=LABEL_FONT)
+    header = cells.styled(font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN,
+                          border=HEADER_BORDER)
+    header_right = cells.styled(font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT,
+                                border=HEADER_BORDER)
+    ws.row_dimensions[1].height = 24
+    put([cells.text(summary.title, title)])
+    for name, value in summary.facts:
+        put([cells.text(name, label), cells.text(value)])
+    put([])
+    if summary.kpis:
+        put([cells.text("Key figures", section)])
+        for name, value, kind in summary.kpis:
+            put([cells.text(name, label), cells.converter(kind)(value)])
+        put([])
+    for block in summary.blocks:
+        if block.new_page and row:
+            ws.row_breaks.append(Break(id=row))
+        put([cells.text(block.title, section)])
+        if block.note:
+            put([cells.text(block.note)])
+        first = row + 1
+        ws.row_dimensions[first].height = 30
+        put([cells.text(c.header, header_right if c.kind in _NUMERIC else header)
+             for c in block.columns])
+        convert = cells.converters(block.columns)
+        for values in block.rows:
+            put([f(v) for f, v in zip(convert, values, strict=True)])
+        if not block.rows:
+            put([cells.text("(none)")])
+        last = row
+        put([])
+        if block.chart and block.rows:
+            chart = _chart(ws, block, first, last)
+            ws.add_chart(chart, f"A{row + 1}")
+            for _ in range(int(chart.height / 0.5) + 2):  # rows of ~0.5 cm under the chart
+                put([])
+    _print_setup(ws, title_row=False)
+    ws.page_setup.orientation = "portrait"
+
+
+def _chart(ws: Any, block: Block, header_row: int, last_row: int) -> BarChart:
+    spec = block.chart
+    assert spec is not None
+    chart = BarChart()
+    chart.type = "bar" if spec.horizontal else "col"
+    chart.title = spec.title
+    chart.style = 10
+    if spec.stacked:
+        chart.grouping = "stacked"
+        chart.overlap = 100
+    for col in spec.values:
+        ref = Reference(ws, min_col=col + 1, min_row=header_row, max_row=last_row)
+        chart.add_data(ref, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=spec.category + 1, min_row=header_row + 1,
+                                   max_row=last_row))
+    if spec.y_title:
+        chart.y_axis.title = spec.y_title
+    if spec.money:
+        chart.y_axis.number_format = '#,##0,,'  # millions
+        chart.y_axis.title = spec.y_title or "millions"
+    # openpyxl leaves <c:delete> unset, which some Excel versions read as "hide the axis".
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    if spec.horizontal:
+        chart.x_axis.scaling.orientation = "maxMin"  # first category on top
+    if len(spec.values) == 1:
+        chart.legend = None
+    rows = last_row - header_row
+    chart.width = 24 if spec.horizontal and rows > 6 else 18
+    chart.height = min(max(7.5, 3 + rows * (0.9 if spec.horizontal else 0.3)), 22)
+    return chart
+
+
+# -- files -----------------------------------------------------------------------------------
+
+def _check_target(path: Path) -> None:
+    """Fail before the long work when the file can't be replaced (e.g. open in Excel)."""
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder. Choose a file name ending in .xlsx.")
+    parent = path.parent
+    if not parent.is_dir():
+        raise ExportError(f"The folder {parent} does not exist. Choose another location.")
+    if not os.access(parent, os.W_OK):
+        raise ExportError(f"You may not write to the folder {parent}. Choose another location.")
+    if path.exists():
+        try:
+            with path.open("r+b"):
+                pass
+        except OSError as exc:
+            raise _cannot_replace(path, exc) from exc
+
+
+def _cannot_replace(path: Path, exc: OSError) -> ExportError:
+    return ExportError(f"{path.name} cannot be replaced: it may be open in Excel or another "
+                       f"program ({exc.strerror or exc}). Close it and export again, or choose "
+                       "another file name.")
+
+
+def _discard(wb: Workbook) -> None:
+    """Finish and delete the temporary files of a workbook that will never be saved (closing
+    each sheet's row stream first, so nothing complains when it is garbage-collected)."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):
+            ws.close()
+        with contextlib.suppress(Exception):
+            writer.close()
+        with contextlib.suppress(Exception):
+            writer.cleanup()
+
+
+def _save_atomically(wb: Workbook, path: Path) -> None:
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.part", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        wb.save(tmp)
+        if path.exists():  # keep the user's permissions on the file we replace
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644 & ~_umask())
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise _cannot_replace(path, exc) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write(path: Path, build: Callable[[Workbook], Written], written: Written) -> Written:
+    path = Path(path).expanduser()
+    _check_target(path)
+    wb = Workbook(write_only=True)
+    try:
+        build(wb)
+    except BaseException:
+        _discard(wb)
+        raise
+    try:
+        _save_atomically(wb, path)
+    except OSError as exc:
+        if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
+            raise _cannot_replace(path, exc) from exc
+        raise ExportError(f"The workbook could not be written to {path}: "
+                          f"{exc.strerror or exc}. Nothing was changed.") from exc
+    written.path = path
+    return written
+
+
+def write_workbook(path: Path | str, summary: Summary, sheets: Sequence[DataSheet],
+                   money: MoneyFormat = MoneyFormat(), *, progress: ProgressFn | None = None,
+                   cancelled: CancelledFn | None = None) -> Written:
+    """Summary first, then each data sheet streamed; returns the rows written per sheet."""
+    total = sum(s.total or 0 for s in sheets)
+    tick = _Ticker(total, progress, cancelled)
+    written = Written(Path(path), ["Summary", *(s.name for s in sheets)])
+
+    def build(wb: Workbook) -> Written:
+        tick.check()
+        _write_summary(wb, summary, money)
+        for sheet in sheets:
+            written.rows[sheet.name] = _write_data_sheet(wb, sheet, money, tick)
+            tick.check()
+        tick.total = max(tick.total, tick.done)
+        tick.check()
+        wb.properties.title = summary.title
+        wb.properties.creator = "Recruiter"
+        return written
+
+    return _write(Path(path), build, written)
+
+
+def write_table(path: Path | str, sheet: DataSheet, money: MoneyFormat = MoneyFormat(), *,
+                progress: ProgressFn | None = None, cancelled: CancelledFn | None = None
+                ) -> Written:
+    """One styled sheet: "export this view as shown"."""
+    tick = _Ticker(sheet.total or 0, progress, cancelled)
+    written = Written(Path(path), [sheet.name])
+
+    def build(wb: Workbook) -> Written:
+        written.rows[sheet.name] = _write_data_sheet(wb, sheet, money, tick)
+        tick.total = max(tick.total, tick.done)
+        tick.check()
+        return written
+
+    return _write(Path(path), build, written)
+
+
+def sheet_title(text: str) -> str:
+    """A valid, short sheet name (Excel: at most 31 characters, none of []:*?/\\)."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", clean_text(text)).strip().strip("'") or "Sheet"
+    return cleaned[:31]
+
+
+__all__ = ["SHEET_NAMES", "Block", "Chart", "Column", "DataSheet", "ExportCancelled",
+           "ExportError", "Highlight", "MoneyFormat", "Summary", "Written", "clean_text",
+           "sheet_title", "write_table", "write_workbook"]
