@@ -1,0 +1,366 @@
+"""The report layer on a small hand-built pipeline whose every figure was worked out by hand.
+
+`sample` is shared by the workbook, CLI and dashboard tests (imported from here)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from recruiter.domain.enums import (
+    ActivityKind,
+    FundingKind,
+    ItemKind,
+    OfferStatus,
+    Outcome,
+    Period,
+    Stage,
+)
+from recruiter.domain.models import (
+    Activity,
+    Application,
+    Candidate,
+    Department,
+    ExchangeRate,
+    FundingSource,
+    Institution,
+    Offer,
+    OfferItem,
+    Setting,
+    StageEvent,
+    Target,
+)
+from recruiter.errors import NotFound, RecruiterError
+from recruiter.services import reporting
+from recruiter.services.reporting import Filters
+from recruiter.store.database import Database
+from recruiter.store.opening import open_database
+
+AS_OF = date(2026, 6, 30)
+BASE = datetime.combine(AS_OF - timedelta(days=100), time(12), tzinfo=UTC)
+FORMULA_NAME = '=HYPERLINK("http://evil.example","Zhang")'
+Y = 100  # minor units per yuan / dollar
+
+
+def at(days: float) -> datetime:
+    return BASE + timedelta(days=days)
+
+
+def day(offset: int) -> date:
+    return AS_OF + timedelta(days=offset)
+
+
+@dataclass
+class Sample:
+    db: Database
+    inst_a: int
+    inst_b: int
+    t1: int
+    t2: int
+    t3: int
+    apps: dict[str, int]
+
+
+def _app(s, cand: Candidate, target: Target, path: list[tuple[Stage, float]],
+         close: tuple[Outcome, float] | None = None, owner: str = "li.na") -> Application:
+    """An application walked through `path` (stage, day), optionally closed on a day."""
+    final_stage, final_at = path[-1]
+    outcome = Outcome.hired if final_stage == Stage.arrived else Outcome.active
+    app = Application(candidate_id=cand.id, target_id=target.id, stage=final_stage,
+                      outcome=close[0] if close else outcome, owner=owner,
+                      stage_changed_at=at(final_at), created_at=at(path[0][1]),
+                      closed_reason="reason" if close else None)
+    s.add(app)
+    s.flush()
+    prev = None
+    for stage, d in path:
+        s.add(StageEvent(application_id=app.id, from_stage=prev, to_stage=stage,
+                         outcome=Outcome.hired if stage == Stage.arrived else Outcome.active,
+                         at=at(d)))
+        prev = stage
+    if close:
+        s.add(StageEvent(application_id=app.id, from_stage=final_stage, to_stage=final_stage,
+                         outcome=close[0], at=at(close[1])))
+    return app
+
+
+PATH = list(zip(Stage, range(0, 90, 10), strict=False))
+
+
+def build_sample(db: Database) -> Sample:
+    with db.session() as s:
+        a = Institution(name="Wuhan University", name_zh="武汉大学", city="Wuhan")
+        b = Institution(name="Fudan University", name_zh="复旦大学", city="Shanghai")
+        s.add_all([a, b])
+        s.flush()
+        chem = Department(institution_id=a.id, name="School of Chemistry")
+        s.add(chem)
+        s.flush()
+        t1 = Target(institution_id=a.id, department_id=chem.id, title="Professor of Catalysis",
+                    headcount=2, fill_by=date(2027, 1, 31))
+        t2 = Target(institution_id=a.id, title="Young Researcher in AI", headcount=1)
+        t3 = Target(institution_id=b.id, title="Professor of Physics", headcount=1)
+        s.add_all([t1, t2, t3])
+        names = [("Alice Zhang", "张爱丽", "Referral"), ("Bob Li", None, "Conference"),
+                 (FORMULA_NAME, None, "Referral"), ("Li\x07 Wei\ufffe", "李伟", None),
+                 ("Eve Chen", "陈夏", "LinkedIn"), ("Frank Wu", None, "Conference")]
+        c = []
+        for i, (name, zh, src) in enumerate(names, 1):
+            c.append(Candidate(full_name=name, name_zh=zh, source=src, country="Germany",
+                               current_institution=f"Uni {i}", field="Chemistry"))
+        s.add_all(c)
+        s.flush()
+        apps = {
+            "a1": _app(s, c[0], t1, PATH),  # hired
+            "a2": _app(s, c[1], t1, [(Stage.identified, 0), (Stage.contacted, 4),
+                                     (Stage.applied, 8), (Stage.review, 12),
+                                     (Stage.approved, 16), (Stage.offer, 20)]),
+            "a3": _app(s, c[2], t1, [(Stage.identified, 0), (Stage.contacted, 6),
+                                     (Stage.applied, 12), (Stage.review, 18)],
+                       (Outcome.declined, 21)),
+            "a4": _app(s, c[3], t2, [(Stage.identified, 0), (Stage.contacted, 60)]),
+            "a5": _app(s, c[4], t3, [(Stage.identified, 95)]),
+            "a6": _app(s, c[5], t3, [(Stage.identified, 0), (Stage.contacted, 2),
+                                     (Stage.applied, 4), (Stage.review, 6), (Stage.approved, 8)],
+                       (Outcome.rejected, 18)),
+            "a7": _app(s, c[0], t3, PATH[:6], (Outcome.declined, 56)),
+        }
+        s1 = FundingSource(name="Wuhan Recruitment Pool", kind=FundingKind.university,
+                           institution_id=a.id, total_minor=10_000_000 * Y, currency="CNY")
+        s2 = FundingSource(name="National Programme", kind=FundingKind.national,
+                           total_minor=5_000_000 * Y, currency="CNY")
+        s3 = FundingSource(name="=Donor Fund", kind=FundingKind.donor, institution_id=b.id,
+                           total_minor=100_000 * Y, currency="USD")
+        s.add_all([s1, s2, s3])
+        s.add(ExchangeRate(currency="USD", rate="7.1"))
+        s.add(ExchangeRate(currency="EUR", rate="7.8"))  # unused: not named in the report
+        s.flush()
+
+        def offer(app: Application, rev: int, status: OfferStatus, extended: int | None,
+                  items: list[tuple[ItemKind, int, str, Period, int, FundingSource]],
+                  responded: int | None = None) -> None:
+            o = Offer(application_id=app.id, revision=rev, status=status, rank="Professor",
+                      extended_on=day(extended) if extended is not None else None,
+                      expires_on=day(extended + 30) if extended is not None else None,
+                      responded_on=day(responded) if responded is not None else None,
+                      created_at=at(50), start_on=date(2026, 9, 1))
+            s.add(o)
+            s.flush()
+            for kind, amount, ccy, period, years, src in items:
+                s.add(OfferItem(offer_id=o.id, kind=kind, amount_minor=amount * Y, currency=ccy,
+                                period=period, years=years, funding_source_id=src.id))
+
+        annual, once = Period.annual, Period.one_off
+        offer(apps["a1"], 1, OfferStatus.accepted, -40, [
+            (ItemKind.salary, 500_000, "CNY", annual, 3, s1),
+            (ItemKind.startup_research, 2_000_000, "CNY", once, 1, s1),
+            (ItemKind.settling_in, 10_000, "USD", once, 1, s3)], responded=-35)
+        offer(apps["a2"], 1, OfferStatus.withdrawn, -30,
+              [(ItemKind.salary, 450_000, "CNY", annual, 2, s1)])
+        offer(apps["a2"], 2, OfferStatus.extended, -10,
+              [(ItemKind.salary, 400_000, "CNY", annual, 2, s1)])
+        offer(apps["a7"], 1, OfferStatus.declined, -50, [
+            (ItemKind.salary, 300_000, "CNY", annual, 3, s1),
+            (ItemKind.startup_research, 1_000_000, "CNY", once, 1, s2)], responded=-45)
+
+        def act(cand: Candidate, app: Application | None, due: int | None, done: bool,
+                when: float, summary: str = "Call back") -> None:
+            s.add(Activity(candidate_id=cand.id, application_id=app.id if app else None,
+                           kind=ActivityKind.task, at=at(when), summary=summary,
+                           due_on=day(due) if due is not None else None, done=done))
+
+        act(c[3], apps["a4"], -3, False, 70, "=cmd|' /C calc'!A0")
+        act(c[3], apps["a4"], -10, True, 65)
+        act(c[4], None, -1, False, 96)
+        act(c[1], apps["a2"], 5, False, 90)
+        s.flush()
+        return Sample(db, a.id, b.id, t1.id, t2.id, t3.id, {k: v.id for k, v in apps.items()})
+
+
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Sample]:
+    """Built once (migrations are the slow part); each test gets a private copy."""
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    db = open_database(path, user="tester")
+    built = build_sample(db)
+    db.dispose()
+    return path, built
+
+
+@pytest.fixture
+def sample(sample_template: tuple[Path, Sample], tmp_path: Path) -> Iterator[Sample]:
+    template, built = sample_template
+    path = tmp_path / "sample.db"
+    src, dst = sqlite3.connect(template), sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    db = open_database(path, user="tester")
+    yield replace(built, db=db)
+    db.dispose()
+
+
+def test_funnel_losses_and_conversion(sample: Sample) -> None:
+    rows = reporting.funnel(sample.db)
+    by = {r.stage: r for r in rows}
+    assert [r.reached for r in rows] == [7, 6, 5, 5, 4, 3, 1, 1, 1]
+    assert by[Stage.identified].open == 1 and by[Stage.contacted].open == 1
+    assert by[Stage.review].declined == 1 and by[Stage.approved].rejected == 1
+    assert by[Stage.offer].open == 1 and by[Stage.offer].declined == 1
+    assert by[Stage.arrived].hired == 1 and by[Stage.arrived].conversion is None
+    assert by[Stage.identified].conversion == pytest.approx(6 / 7)
+    assert sum(r.at_stage for r in rows) == 7
+    assert sum(r.lost for r in rows) == 3
+
+
+def test_median_days_in_stage_from_stage_events(sample: Sample) -> None:
+    with sample.db.session() as s:
+        days = reporting.stage_days_in(s, Filters())
+    medians = {st: m for st, (m, _n) in days.items()}
+    assert medians == {Stage.identified: 8.0, Stage.contacted: 6.0, Stage.applied: 6.0,
+                       Stage.review: 4.0, Stage.approved: 10.0, Stage.offer: 8.0,
+                       Stage.signed: 10.0, Stage.immigration: 10.0}
+    report = reporting.build(sample.db, as_of=AS_OF)
+    assert report.funnel[0].median_days == 8.0 and report.funnel[-1].median_days is None
+
+
+def test_progress_offers_and_kpis(sample: Sample) -> None:
+    r = reporting.build(sample.db, as_of=AS_OF)
+    progress = {t.title: t for t in r.targets}
+    cat = progress["Professor of Catalysis"]
+    assert (cat.headcount, cat.hired, cat.active, cat.late) == (2, 1, 1, 1)
+    assert cat.filled == 0.5 and cat.department == "School of Chemistry"
+    physics = progress["Professor of Physics"]
+    assert (physics.active, physics.hired) == (1, 0)
+    assert r.offers.made == 3
+    assert r.offers.by_status[OfferStatus.accepted] == 1
+    assert r.offers.by_status[OfferStatus.withdrawn] == 0  # superseded by revision 2
+    assert r.offers.acceptance_rate == 0.5
+    assert r.offers.median_first_year == 400_000 * Y
+    assert r.offers.median_startup == 1_000_000 * Y
+    k = r.kpis
+    assert (k.applications, k.open, k.hires, k.stale) == (7, 3, 1, 2)
+    assert (k.offers_made, k.overdue) == (3, 2)
+    assert (k.headcount, k.hired_to_targets) == (4, 1)
+    assert k.available == (5_700_000 + 5_000_000 + 639_000) * Y
+    labels = [label for label, _v, _k in k.items()]
+    assert "Offer acceptance rate" in labels and len(labels) == len(set(labels))
+
+
+def test_offers_by_month(sample: Sample) -> None:
+    r = reporting.build(sample.db, as_of=AS_OF)
+    months = {m.month: m for m in r.offers_by_month}
+    assert len(r.offers_by_month) == 12 and r.offers_by_month[-1].month == "2026-06"
+    assert (months["2026-05"].extended, months["2026-05"].accepted,
+            months["2026-05"].declined) == (2, 1, 1)
+    assert (months["2026-06"].extended, months["2026-06"].accepted) == (1, 0)
+
+
+def test_funding_in_reporting_currency_with_rates_named(sample: Sample) -> None:
+    ctx, rows = reporting.funding_report(sample.db)
+    by = {r.name: r for r in rows}
+    pool = by["Wuhan Recruitment Pool"]
+    assert (pool.total, pool.reserved, pool.committed, pool.available) == (
+        10_000_000 * Y, 800_000 * Y, 3_500_000 * Y, 5_700_000 * Y)
+    donor = by["=Donor Fund"]
+    assert (donor.total, donor.committed, donor.currency) == (710_000 * Y, 71_000 * Y, "USD")
+    assert by["National Programme"].reserved == 0  # only a declined offer uses it
+    assert ctx.currency == "CNY" and ctx.rates == (("USD", "7.1"),)
+    assert "1 USD = 7.1 CNY" in ctx.describe()
+    groups = {g.name: g for g in reporting.funding_by_institution(rows)}
+    assert groups["(no institution)"].total == 5_000_000 * Y
+    assert groups["Fudan University"].available == 639_000 * Y
+
+
+def test_missing_rate_is_named_not_guessed(sample: Sample) -> None:
+    with sample.db.session() as s:
+        s.delete(s.get(ExchangeRate, "USD"))
+    with pytest.raises(RecruiterError, match="USD"):
+        reporting.build(sample.db, as_of=AS_OF)
+
+
+def test_reporting_currency_setting_is_used(sample: Sample) -> None:
+    with sample.db.session() as s:
+        s.add(Setting(key="reporting_currency", value="USD"))
+        s.get(ExchangeRate, "USD").rate = "1"
+        s.add(ExchangeRate(currency="CNY", rate="0.5"))
+    ctx, rows = reporting.funding_report(sample.db)
+    assert ctx.currency == "USD"
+    assert {r.name: r.total for r in rows}["Wuhan Recruitment Pool"] == 5_000_000 * Y
+
+
+def test_institution_filter_and_names(sample: Sample) -> None:
+    assert reporting.resolve_institutions(sample.db, ["wuhan university", "复旦大学"]) == (
+        sample.inst_a, sample.inst_b)
+    with pytest.raises(NotFound, match=r"Nowhere.*Known institutions: Fudan University"):
+        reporting.resolve_institutions(sample.db, ["Nowhere"])
+    a = reporting.build(sample.db, Filters(institution_ids=(sample.inst_a,)), AS_OF)
+    assert a.kpis.applications == 4 and a.kpis.overdue == 1
+    assert [f.name for f in a.funding] == ["Wuhan Recruitment Pool"]
+    assert a.labels.institutions == ("Wuhan University",)
+    b = reporting.build(sample.db, Filters(institution_ids=(sample.inst_b,)), AS_OF)
+    assert b.kpis.applications == 3 and b.kpis.overdue == 1
+    assert sorted(f.name for f in b.funding) == ["=Donor Fund", "National Programme"]
+    assert {t.title for t in b.targets} == {"Professor of Physics"}
+
+
+def test_target_and_date_filters(sample: Sample) -> None:
+    t = reporting.build(sample.db, Filters(target_ids=(sample.t2,)), AS_OF)
+    assert t.kpis.applications == 1 and t.kpis.stale == 1 and t.funding == []
+    recent = Filters(date_from=AS_OF - timedelta(days=10), date_to=AS_OF)
+    r = reporting.build(sample.db, recent, AS_OF)
+    assert r.kpis.applications == 1  # only a5 was created in the last ten days
+    assert r.counts["Offers"] == 1  # a2's revision 2, extended ten days ago
+    assert r.offers.by_status[OfferStatus.extended] == 1
+    assert r.labels.period == "applications created 2026-06-20 to 2026-06-30"
+    assert len(list(reporting.pipeline_rows(sample.db, recent, AS_OF))) == 1
+
+
+def test_pipeline_rows_stream_plain_values(sample: Sample) -> None:
+    rows = list(reporting.pipeline_rows(sample.db, as_of=AS_OF, chunk=2))
+    assert len(rows) == 7
+    headers = [h for h, _k in reporting.PIPELINE_COLUMNS]
+    by = {(r[0], r[6]): dict(zip(headers, r, strict=True)) for r in rows}
+    bob = by[("Bob Li", "Professor of Catalysis")]
+    assert bob["Stage"] == "Offer" and bob["Outcome"] == "Active"
+    assert bob["Days in stage"] == 80 and bob["Offer status"] == "Extended"
+    assert bob["First-year cash"] == 400_000 * Y and bob["Start-up funds"] == 0
+    assert bob["Next follow-up"] == day(5) and bob["Department"] == "School of Chemistry"
+    alice = by[("Alice Zhang", "Professor of Catalysis")]
+    assert alice["First-year cash"] == 571_000 * Y and alice["Start-up funds"] == 2_000_000 * Y
+    eve = by[("Eve Chen", "Professor of Physics")]
+    assert eve["Next follow-up"] == day(-1) and eve["Last activity"] == at(96).date()
+    assert eve["Offer status"] is None and eve["First-year cash"] is None
+
+
+def test_offer_rows_sum_items_by_kind(sample: Sample) -> None:
+    rows = list(reporting.offer_rows(sample.db))
+    headers = [h for h, _k in reporting.OFFER_COLUMNS]
+    assert len(rows) == 3
+    by = {(r[0], r[2]): dict(zip(headers, r, strict=True)) for r in rows}
+    a1 = by[("Alice Zhang", "Professor of Catalysis")]
+    assert a1["Salary (total)"] == 1_500_000 * Y and a1["Settling in"] == 71_000 * Y
+    assert a1["Package total"] == 3_571_000 * Y and a1["Status"] == "Accepted"
+    assert a1["Funding sources"] == "=Donor Fund, Wuhan Recruitment Pool"
+    assert by[("Bob Li", "Professor of Catalysis")]["Revision"] == 2
+
+
+def test_sources_of_hires_and_overdue(sample: Sample) -> None:
+    r = reporting.build(sample.db, as_of=AS_OF)
+    assert [(h.source, h.applications, h.hires) for h in r.hire_sources][:2] == [
+        ("Referral", 3, 1), ("Conference", 2, 0)]
+    assert "(not recorded)" in {h.source for h in r.hire_sources}
+    assert [(o.candidate, o.days_overdue) for o in r.overdue] == [
+        ("Li\x07 Wei\ufffe", 3), ("Eve Chen", 1)]
+
+
+def test_empty_database(db: Database) -> None:
+    r = reporting.build(db, as_of=AS_OF)
+    assert r.kpis.applications == 0 and r.kpis.acceptance_rate is None
+    assert r.offers.median_first_year is None and r.funding == []
+    assert list(reporting.pipeline_rows(db)) == []
