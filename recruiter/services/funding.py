@@ -11,14 +11,22 @@ from sqlalchemy import case, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from recruiter.domain.enums import FundingKind, OfferStatus, Period
-from recruiter.domain.models import FundingSource, Institution, Offer, OfferItem
+from recruiter.domain.enums import FundingKind, ItemKind, OfferStatus, Period
+from recruiter.domain.models import (
+    Application,
+    Candidate,
+    FundingSource,
+    Institution,
+    Offer,
+    OfferItem,
+    Target,
+)
 from recruiter.domain.money import is_currency
 from recruiter.domain.rules import COMMITTING, RESERVING
 from recruiter.errors import ConflictError
 from recruiter.store.database import Database
 
-from . import audit
+from . import audit, rates
 from ._common import get_or_raise
 from .validate import Problems, as_int, clean_text
 
@@ -112,7 +120,8 @@ def create(db: Database, **data: Any) -> int:
         try:
             s.flush()
         except IntegrityError as exc:
-            raise ConflictError(f"A funding source named '{values['name']}' already exists.") from exc
+            raise ConflictError(f"A funding source named '{values['name']}' already exists."
+                                ) from exc
         assert src.id is not None
         audit.record(s, db.user, "funding_source", src.id, "create", audit.snapshot(src))
         return src.id
@@ -137,7 +146,8 @@ def update(db: Database, source_id: int, **changes: Any) -> dict[str, Any]:
         try:
             s.flush()
         except IntegrityError as exc:
-            raise ConflictError(f"A funding source named '{values['name']}' already exists.") from exc
+            raise ConflictError(f"A funding source named '{values['name']}' already exists."
+                                ) from exc
         after = audit.snapshot(src)
         change = audit.diff(before, after)
         if change:
@@ -149,7 +159,8 @@ def _validate_keys() -> tuple[str, ...]:
     return ("name", "kind", "institution_id", "fiscal_year", "total_minor", "currency", "notes")
 
 
-def delete(db: Database, source_id: int) -> None:
+def delete(db: Database, source_id: int) -> dict[str, Any]:
+    """Delete an unused source; returns its snapshot so undo can put it back with the same id."""
     with db.session() as s:
         src = get_or_raise(s, FundingSource, source_id, "Funding source")
         used = s.exec(select(func.count()).select_from(OfferItem)
@@ -160,6 +171,7 @@ def delete(db: Database, source_id: int) -> None:
         snap = audit.snapshot(src)
         s.delete(src)
         audit.record(s, db.user, "funding_source", source_id, "delete", snap)
+        return snap
 
 
 def get(db: Database, source_id: int) -> FundingSource:
@@ -172,5 +184,171 @@ def list_sources(db: Database) -> list[FundingSource]:
         return list(s.exec(select(FundingSource).order_by(FundingSource.name)).all())
 
 
-__all__ = ["Balance", "OfferStatus", "balances", "balances_in", "create", "delete", "get",
-           "item_cost_expr", "list_sources", "update"]
+def restore_source(db: Database, snap: dict[str, Any]) -> None:
+    """Undo of delete (or redo of create): re-insert the source exactly, with its old id."""
+    with db.session() as s:
+        if s.get(FundingSource, snap["id"]) is not None:
+            raise ConflictError("That funding source already exists again; nothing to restore.")
+        values = {k: v for k, v in snap.items() if k in ("id", *_validate_keys())}
+        src = FundingSource(**{**values, "kind": FundingKind(values["kind"])})
+        s.add(src)
+        try:
+            s.flush()
+        except IntegrityError as exc:
+            raise ConflictError(f"A funding source named '{src.name}' already exists.") from exc
+        audit.record(s, db.user, "funding_source", src.id, "restore", snap)
+
+
+def snapshot_source(db: Database, source_id: int) -> dict[str, Any]:
+    with db.session() as s:
+        return audit.snapshot(get_or_raise(s, FundingSource, source_id, "Funding source"))
+
+
+def _bucket(status: OfferStatus) -> str:
+    if status in RESERVING:
+        return "reserved"
+    if status in COMMITTING:
+        return "committed"
+    return ""
+
+
+@dataclass(frozen=True)
+class ChargedItem:
+    """One offer item charged to a source: the drill-down behind its reserved/committed."""
+
+    item_id: int
+    offer_id: int
+    application_id: int
+    revision: int
+    status: OfferStatus
+    candidate: str
+    target_id: int
+    target: str
+    kind: ItemKind
+    period: Period
+    years: int
+    amount_minor: int
+    cost_minor: int
+    currency: str
+
+    @property
+    def bucket(self) -> str:
+        """'reserved', 'committed', or '' when the item no longer holds money."""
+        return _bucket(self.status)
+
+
+def charged_items(db: Database, source_id: int, *, holding_only: bool = False
+                  ) -> list[ChargedItem]:
+    """Items charged to a source, newest offers first; `holding_only` keeps reserved/committed."""
+    with db.session() as s:
+        get_or_raise(s, FundingSource, source_id, "Funding source")
+        stmt = (select(OfferItem.id, Offer.id, Offer.application_id, Offer.revision, Offer.status,
+                       Candidate.full_name, Target.id, Target.title, OfferItem.kind,
+                       OfferItem.period, OfferItem.years, OfferItem.amount_minor,
+                       item_cost_expr(), OfferItem.currency)
+                .select_from(OfferItem)
+                .join(Offer, Offer.id == OfferItem.offer_id)
+                .join(Application, Application.id == Offer.application_id)
+                .join(Candidate, Candidate.id == Application.candidate_id)
+                .join(Target, Target.id == Application.target_id)
+                .where(OfferItem.funding_source_id == source_id)
+                .order_by(Offer.id.desc(), OfferItem.id))
+        if holding_only:
+            stmt = stmt.where(Offer.status.in_([*RESERVING, *COMMITTING]))
+        return [ChargedItem(r[0], r[1], r[2], r[3], OfferStatus(r[4]), r[5], r[6], r[7],
+                            ItemKind(r[8]), Period(r[9]), int(r[10]), int(r[11]), int(r[12]),
+                            r[13]) for r in s.exec(stmt).all()]
+
+
+@dataclass(frozen=True)
+class InstitutionTotal:
+    """Sources of one institution summed in the reporting currency (None: rates missing)."""
+
+    institution_id: int | None
+    name: str
+    sources: int
+    currency: str
+    total: int | None
+    reserved: int | None
+    committed: int | None
+    missing_rates: tuple[str, ...] = ()
+
+    @property
+    def available(self) -> int | None:
+        if self.total is None or self.reserved is None or self.committed is None:
+            return None
+        return self.total - self.reserved - self.committed
+
+
+def institution_totals(db: Database) -> list[InstitutionTotal]:
+    """Per-institution total/reserved/committed, converted with the user's rates.
+
+    A group that needs a missing rate keeps None figures and names the rates, instead of a guess.
+    """
+    with db.session() as s:
+        conv = rates.converter_in(s)
+        bals = balances_in(s)
+        names = {i.id: i.name for i in s.exec(select(Institution)).all()}
+    groups: dict[int | None, list[Balance]] = {}
+    for b in bals:
+        groups.setdefault(b.institution_id, []).append(b)
+    out = []
+    for inst_id, group in groups.items():
+        missing = tuple(conv.missing(b.currency for b in group))
+        figures: list[int | None] = [None, None, None]
+        if not missing:
+            figures = [conv.total((getattr(b, f), b.currency) for b in group)
+                       for f in ("total", "reserved", "committed")]
+        out.append(InstitutionTotal(inst_id, names.get(inst_id, "(no institution)")
+                                    if inst_id is not None else "(no institution)",
+                                    len(group), conv.reporting, *figures, missing_rates=missing))
+    return sorted(out, key=lambda t: (t.institution_id is None, t.name))
+
+
+@dataclass(frozen=True)
+class TargetFunding:
+    """Money reserved and committed for a target's offers, in the reporting currency."""
+
+    target_id: int
+    currency: str
+    reserved: int | None
+    committed: int | None
+    by_currency: dict[str, tuple[int, int]]  # currency -> (reserved, committed), unconverted
+    missing_rates: tuple[str, ...] = ()
+
+
+def target_funding(db: Database, target_ids: list[int] | None = None) -> dict[int, TargetFunding]:
+    """Reserved/committed per target, counting every item of its offers (charged or not)."""
+    cost = item_cost_expr()
+    reserved = func.coalesce(func.sum(case((Offer.status.in_(list(RESERVING)), cost), else_=0)), 0)
+    committed = func.coalesce(func.sum(case((Offer.status.in_(list(COMMITTING)), cost), else_=0)),
+                              0)
+    stmt = (select(Application.target_id, OfferItem.currency, reserved, committed)
+            .select_from(OfferItem)
+            .join(Offer, Offer.id == OfferItem.offer_id)
+            .join(Application, Application.id == Offer.application_id)
+            .where(Offer.status.in_([*RESERVING, *COMMITTING]))
+            .group_by(Application.target_id, OfferItem.currency))
+    if target_ids is not None:
+        stmt = stmt.where(Application.target_id.in_(target_ids))
+    with db.session() as s:
+        conv = rates.converter_in(s)
+        rows = s.exec(stmt).all()
+    per: dict[int, dict[str, tuple[int, int]]] = {}
+    for tid, ccy, res, com in rows:
+        per.setdefault(tid, {})[ccy] = (int(res), int(com))
+    out = {}
+    for tid, by in per.items():
+        missing = tuple(conv.missing(by))
+        res_total = com_total = None
+        if not missing:
+            res_total = conv.total((r, c) for c, (r, _x) in by.items())
+            com_total = conv.total((m, c) for c, (_x, m) in by.items())
+        out[tid] = TargetFunding(tid, conv.reporting, res_total, com_total, by, missing)
+    return out
+
+
+__all__ = ["Balance", "ChargedItem", "InstitutionTotal", "OfferStatus", "TargetFunding",
+           "balances", "balances_in", "charged_items", "create", "delete", "get",
+           "institution_totals", "item_cost_expr", "list_sources", "restore_source",
+           "snapshot_source", "target_funding", "update"]
