@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from recruiter import __version__
 from recruiter.errors import RecruiterError
@@ -14,6 +15,7 @@ from .context import AppContext, DataBus
 from .qt import QtCore, QtGui, QtWidgets
 from .tasks import TaskRunner
 
+STYLE = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
 ORG = "Recruiter"
 APP = "Recruiter"
 
@@ -26,6 +28,9 @@ def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     QtCore.QCoreApplication.setApplicationName(APP)
     QtCore.QCoreApplication.setApplicationVersion(__version__)
     app.setWindowIcon(QtGui.QIcon.fromTheme("system-users"))
+    if STYLE.exists() and not app.property("recruiter_styled"):
+        app.setStyleSheet(STYLE.read_text(encoding="utf-8"))
+        app.setProperty("recruiter_styled", True)
     return app  # type: ignore[return-value]
 
 
