@@ -25,7 +25,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -535,10 +535,14 @@ class _Checker:
     def _existing(self, ident: int) -> _Entity:
         entity = self.existing.get(ident)
         if entity is None:
-            row = self.conn.execute(select(*[_CAND.c[f] for f in FIELDS])
+            cols = (*FIELDS, "updated_at")
+            row = self.conn.execute(select(*[_CAND.c[f] for f in cols])
                                     .where(_CAND.c.id == ident)).one()
-            stored = dict(zip(FIELDS, row, strict=True))
-            entity = _Entity(dict(stored), ident=ident, original=stored)
+            stored = dict(zip(cols, row, strict=True))
+            del stored["updated_at"]
+            stored_at = row[-1]
+            entity = _Entity(dict(stored), ident=ident, original={**stored,
+                                                                   "updated_at": stored_at})
             self.existing[ident] = entity
         return entity
 
@@ -746,7 +750,7 @@ def _write(session: Any, conn: Connection, user: str, batch_id: int, plan: _Plan
     for e in plan.changed:
         cols = tuple(sorted(e.changes))
         assert e.original is not None and e.id is not None
-        restore[str(e.id)] = {f: _plain(e.original.get(f)) for f in cols}
+        restore[str(e.id)] = {f: _plain(e.original.get(f)) for f in (*cols, "updated_at")}
         params = {f"v_{f}": e.changes[f] for f in cols}
         params["v_person_key"] = e.values.get("person_key")
         params["v_id"] = e.id
@@ -876,7 +880,8 @@ def undo_import(db: Database, batch_id: int) -> UndoSummary:
         audits = []
         for key, old in restore.get("candidates", {}).items():
             ident = int(key)
-            values = {f: _from_json(f, v) for f, v in old.items() if f in LABELS}
+            values = {f: _from_json(f, v) for f, v in old.items()
+                      if f in LABELS or f == "updated_at"}
             current = conn.execute(select(*[_CAND.c[f] for f in FIELDS])
                                    .where(_CAND.c.id == ident)).mappings().first()
             if current is None or not values:
@@ -884,9 +889,10 @@ def undo_import(db: Database, batch_id: int) -> UndoSummary:
             merged = {**current, **values}
             pkey = person_key(merged["full_name"], merged["name_zh"],
                               merged["current_institution"])
+            values.setdefault("updated_at", now)
             try:
                 conn.execute(update(_CAND).where(_CAND.c.id == ident)
-                             .values(**values, person_key=pkey, updated_at=now))
+                             .values(**values, person_key=pkey))
             except IntegrityError as exc:
                 raise ConflictError(
                     f"Candidate {ident} cannot get back its previous {', '.join(old)}: another "
@@ -894,9 +900,9 @@ def undo_import(db: Database, batch_id: int) -> UndoSummary:
                     "Nothing was undone."
                 ) from exc
             restored += 1
+            changes = {f: [_plain(current.get(f)), _plain(v)] for f, v in values.items()}
             audits.append({"at": now, "user": db.user, "entity": "candidate", "entity_id": ident,
-                           "action": "import_undo", "changes": _json(
-                               {f: [_plain(current[f]), _plain(v)] for f, v in values.items()})})
+                           "action": "import_undo", "changes": _json(changes)})
         if audits:
             conn.execute(insert(_AUDIT), audits)
         conn.execute(update(_BATCH).where(_BATCH.c.id == batch_id).values(undone_at=now))
@@ -909,6 +915,9 @@ def undo_import(db: Database, batch_id: int) -> UndoSummary:
 def _from_json(fieldname: str, value: Any) -> Any:
     if fieldname == "birth_date" and isinstance(value, str):
         return date.fromisoformat(value)
+    if fieldname == "updated_at" and isinstance(value, str):
+        at = datetime.fromisoformat(value)
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
     return value
 
 
