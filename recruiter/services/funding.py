@@ -348,7 +348,14 @@ def target_funding(db: Database, target_ids: list[int] | None = None) -> dict[in
     return out
 
 
+def institution_choices(db: Database) -> list[tuple[int, str]]:
+    """(id, name) of every institution, for the source editor's institution box."""
+    with db.session() as s:
+        return [(r[0], r[1]) for r in s.exec(select(Institution.id, Institution.name)
+                                             .order_by(Institution.name)).all()]
+
+
 __all__ = ["Balance", "ChargedItem", "InstitutionTotal", "OfferStatus", "TargetFunding",
            "balances", "balances_in", "charged_items", "create", "delete", "get",
-           "institution_totals", "item_cost_expr", "list_sources", "restore_source",
-           "snapshot_source", "target_funding", "update"]
+           "institution_choices", "institution_totals", "item_cost_expr", "list_sources",
+           "restore_source", "snapshot_source", "target_funding", "update"]

@@ -936,11 +936,66 @@ def overrides_for_source(db: Database, source_id: int) -> list[Override]:
     return out
 
 
-__all__ = ["EXPIRING_DAYS", "ApplicationChoice", "ItemData", "OfferDetail", "OfferRow",
-           "OfferSnapshot", "Override", "PackageTotals", "Revision", "StatusChange", "add_item",
-           "check_header", "check_item", "create_offer", "create_offer_in", "delete_item",
-           "delete_offer", "expire_overdue", "expiring_soon", "get_offer", "items_of",
-           "list_offers", "offerable_applications", "overrides_for_source", "package_totals",
-           "restore", "restore_in", "revise", "revise_in", "save_offer", "set_status",
-           "set_status_in", "shortfalls_in", "snapshot", "undo_revise",
-           "undo_status", "update_item", "update_offer", "update_offer_in"]
+@dataclass(frozen=True)
+class FilterChoices:
+    """Institutions and targets that have offers, for the Offers page's filter boxes."""
+
+    institutions: list[tuple[int, str]]
+    targets: list[tuple[int, str, int]]  # (id, title, institution id)
+
+
+def filter_choices(db: Database) -> FilterChoices:
+    with db.session() as s:
+        targets = s.exec(select(Target.id, Target.title, Target.institution_id)
+                         .where(Target.id.in_(select(Application.target_id)
+                                              .join(Offer, Offer.application_id == Application.id)))
+                         .order_by(Target.title)).all()
+        inst_ids = {t[2] for t in targets}
+        insts = s.exec(select(Institution.id, Institution.name)
+                       .where(Institution.id.in_(inst_ids)).order_by(Institution.name)).all()
+    return FilterChoices([(i[0], i[1]) for i in insts], [(t[0], t[1], t[2]) for t in targets])
+
+
+__all__ = [
+    "EXPIRING_DAYS",
+    "ApplicationChoice",
+    "FilterChoices",
+    "ItemData",
+    "OfferDetail",
+    "OfferRow",
+    "OfferSnapshot",
+    "Override",
+    "PackageTotals",
+    "Revision",
+    "StatusChange",
+    "add_item",
+    "check_header",
+    "check_item",
+    "create_offer",
+    "create_offer_in",
+    "delete_item",
+    "delete_offer",
+    "expire_overdue",
+    "expiring_soon",
+    "filter_choices",
+    "get_offer",
+    "items_of",
+    "list_offers",
+    "offerable_applications",
+    "overrides_for_source",
+    "package_totals",
+    "restore",
+    "restore_in",
+    "revise",
+    "revise_in",
+    "save_offer",
+    "set_status",
+    "set_status_in",
+    "shortfalls_in",
+    "snapshot",
+    "undo_revise",
+    "undo_status",
+    "update_item",
+    "update_offer",
+    "update_offer_in",
+]

@@ -1,0 +1,413 @@
+"""The offer editor: header fields and item lines, with totals in the reporting currency updated
+as the user types and problems shown beside the widget that caused them. Saving goes through
+the undo stack; nothing is written while any field is invalid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recruiter.domain import money
+from recruiter.domain.enums import ItemKind, OfferStatus, Period
+from recruiter.errors import BudgetExceeded, RecruiterError, ValidationError
+from recruiter.services import funding, offers, rates
+
+from . import offer_commands
+from .context import AppContext
+from .qt import Qt, QtCore, QtWidgets
+
+ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
+COLUMNS = ("Kind", "Amount", "Currency", "Period", "Years", "Funding source", "")
+COL = {name: n for n, name in enumerate(("kind", "amount_minor", "currency", "period", "years",
+                                         "funding_source_id", "remove"))}
+KIND_LABELS = {
+    ItemKind.salary: "Salary (annual)", ItemKind.signing_bonus: "Signing bonus",
+    ItemKind.settling_in: "Settling-in allowance 安家费", ItemKind.housing: "Housing subsidy",
+    ItemKind.relocation: "Relocation", ItemKind.startup_research: "Start-up research 科研启动经费",
+    ItemKind.other: "Other",
+}
+
+
+def _amount_text(minor: int, ccy: str) -> str:
+    return money.format_amount(minor, ccy, symbol=False).replace(",", "")
+
+
+class OverrideDialog(QtWidgets.QDialog):
+    """Shown when a budget would go below zero: says which and by how much, asks for a reason."""
+
+    def __init__(self, err: BudgetExceeded, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Not enough funding")
+        layout = QtWidgets.QVBoxLayout(self)
+        msg = QtWidgets.QLabel(str(err))
+        msg.setWordWrap(True)
+        msg.setObjectName("message")
+        layout.addWidget(msg)
+        layout.addWidget(QtWidgets.QLabel("Reason for the override (kept in the audit log):"))
+        self.reason = QtWidgets.QLineEdit()
+        self.reason.setPlaceholderText("e.g. provincial top-up confirmed for next quarter")
+        layout.addWidget(self.reason)
+        self.buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Override")
+        ok.setEnabled(False)
+        self.reason.textChanged.connect(lambda t: ok.setEnabled(bool(t.strip())))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+
+def ask_override(parent: QtWidgets.QWidget | None, err: BudgetExceeded) -> str | None:
+    """Modal: the reason, or None when the user cancelled."""
+    dlg = OverrideDialog(err, parent)
+    if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+        return dlg.reason.text().strip() or None
+    return None
+
+
+def status_with_override(ctx: AppContext, parent: QtWidgets.QWidget | None, offer_id: int,
+                         status: OfferStatus, ask: Any = ask_override, **kw: Any
+                         ) -> RecruiterError | None:
+    """Change status; on BudgetExceeded ask for a reason and retry once. Returns the final error
+    (None on success); a cancelled override returns the BudgetExceeded."""
+    cmd = offer_commands.set_status(ctx, offer_id, status, **kw)
+    if isinstance(cmd.error, BudgetExceeded):
+        reason = ask(parent, cmd.error)
+        if not reason:
+            return cmd.error
+        cmd = offer_commands.set_status(ctx, offer_id, status, override_reason=reason, **kw)
+    return cmd.error
+
+
+class OfferEditor(QtWidgets.QDialog):
+    """Edit an offer, or create one on `application_id` when `offer_id` is None."""
+
+    saved = QtCore.Signal(int)
+
+    def __init__(self, ctx: AppContext, offer_id: int | None = None,
+                 application_id: int | None = None,
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        if offer_id is None and application_id is None:
+            raise ValueError("an offer or an application is needed")
+        self.ctx = ctx
+        self.offer_id = offer_id
+        self.application_id = application_id
+        self.converter = rates.converter(ctx.db)
+        self.sources = funding.list_sources(ctx.db)
+        self.source_ccy = {s.id: s.currency for s in self.sources if s.id is not None}
+        self.detail = offers.get_offer(ctx.db, offer_id) if offer_id is not None else None
+        self.items_locked = (self.detail is not None
+                             and OfferStatus(self.detail.offer.status) != OfferStatus.draft)
+        self.setWindowTitle("New offer" if self.detail is None else
+                            f"Offer revision {self.detail.offer.revision} — "
+                            f"{self.detail.candidate}")
+        self.resize(980, 620)
+        self._build()
+        self._load()
+        self.update_totals()
+
+    # -- building -----------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QtWidgets.QVBoxLayout(self)
+        self.context_label = QtWidgets.QLabel()
+        self.context_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.context_label)
+
+        form = QtWidgets.QFormLayout()
+        self.rank = QtWidgets.QLineEdit()
+        self.rank.setPlaceholderText("e.g. Full Professor, Distinguished Chair")
+        self.start_on = QtWidgets.QLineEdit()
+        self.start_on.setPlaceholderText("YYYY-MM-DD")
+        self.expires_on = QtWidgets.QLineEdit()
+        self.expires_on.setPlaceholderText("YYYY-MM-DD")
+        self.notes = QtWidgets.QPlainTextEdit()
+        self.notes.setFixedHeight(54)
+        self.dates_label = QtWidgets.QLabel()
+        form.addRow("Rank / title", self.rank)
+        form.addRow("Start date", self.start_on)
+        form.addRow("Expires on", self.expires_on)
+        form.addRow("Status", self.dates_label)
+        form.addRow("Notes", self.notes)
+        self.header_widgets: dict[str, QtWidgets.QWidget] = {
+            "rank": self.rank, "start_on": self.start_on, "expires_on": self.expires_on,
+            "notes": self.notes}
+        layout.addLayout(form)
+
+        bar = QtWidgets.QHBoxLayout()
+        bar.addWidget(QtWidgets.QLabel("<b>Package</b>"))
+        self.locked_label = QtWidgets.QLabel(
+            "Items are fixed once an offer is approved: move it back to draft or make a "
+            "counter-offer to change them.")
+        self.locked_label.setStyleSheet("color: #8a6d3b;")
+        bar.addWidget(self.locked_label)
+        bar.addStretch(1)
+        self.add_button = QtWidgets.QPushButton("Add item")
+        self.add_button.clicked.connect(lambda: self.add_item_row())
+        bar.addWidget(self.add_button)
+        layout.addLayout(bar)
+
+        self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        hdr = self.table.horizontalHeader()
+        hdr.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+        for col, width in zip(range(len(COLUMNS)), (230, 140, 80, 90, 60, 240, 30), strict=True):
+            self.table.setColumnWidth(col, width)
+        hdr.setStretchLastSection(False)
+        layout.addWidget(self.table, 1)
+
+        totals = QtWidgets.QHBoxLayout()
+        self.first_year_label = QtWidgets.QLabel()
+        self.total_label = QtWidgets.QLabel()
+        self.startup_label = QtWidgets.QLabel()
+        for w in (self.first_year_label, self.total_label, self.startup_label):
+            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            totals.addWidget(w)
+        layout.addLayout(totals)
+
+        self.error_label = QtWidgets.QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c0392b;")
+        layout.addWidget(self.error_label)
+
+        self.buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Save
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        for w in (self.rank, self.start_on, self.expires_on):
+            w.textChanged.connect(self._clear_header_error)
+
+    def _load(self) -> None:
+        d = self.detail
+        if d is None:
+            self.context_label.setText("<b>New offer</b> (draft)")
+            self.dates_label.setText("draft")
+            self.locked_label.hide()
+            return
+        o = d.offer
+        revs = ", ".join(f"{r} ({st.value})" for _i, r, st in d.revisions)
+        self.context_label.setText(
+            f"<b>{d.candidate}</b> — {d.target}, {d.institution}"
+            f"<br><small>Revisions: {revs}</small>")
+        self.rank.setText(o.rank or "")
+        self.start_on.setText(o.start_on.isoformat() if o.start_on else "")
+        self.expires_on.setText(o.expires_on.isoformat() if o.expires_on else "")
+        self.notes.setPlainText(o.notes or "")
+        bits = [OfferStatus(o.status).value]
+        if o.extended_on:
+            bits.append(f"extended {o.extended_on.isoformat()}")
+        if o.responded_on:
+            bits.append(f"answered {o.responded_on.isoformat()}")
+        self.dates_label.setText(", ".join(bits))
+        for it in d.items:
+            self.add_item_row({"kind": it.kind, "amount": _amount_text(it.amount_minor,
+                                                                        it.currency),
+                               "currency": it.currency, "period": it.period, "years": it.years,
+                               "funding_source_id": it.funding_source_id, "id": it.id})
+        self.locked_label.setVisible(self.items_locked)
+        self.add_button.setEnabled(not self.items_locked)
+
+    def add_item_row(self, values: dict[str, Any] | None = None) -> int:
+        v = values or {}
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        kind = QtWidgets.QComboBox()
+        for k in ItemKind:
+            kind.addItem(KIND_LABELS[k], k.value)
+        kind.setCurrentIndex(max(0, kind.findData(str(v.get("kind", ItemKind.salary)))))
+        amount = QtWidgets.QLineEdit(str(v.get("amount", "")))
+        amount.setPlaceholderText("e.g. 600000 or 60万")
+        amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        ccy = QtWidgets.QComboBox()
+        ccy.setEditable(True)
+        ccy.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
+        ccy.setCurrentText(str(v.get("currency", self.converter.reporting)))
+        period = QtWidgets.QComboBox()
+        period.addItem("one-off", Period.one_off.value)
+        period.addItem("annual", Period.annual.value)
+        period.setCurrentIndex(max(0, period.findData(str(v.get("period", Period.one_off)))))
+        years = QtWidgets.QSpinBox()
+        years.setRange(1, offers.MAX_YEARS)
+        years.setValue(int(v.get("years", 1)))
+        source = QtWidgets.QComboBox()
+        source.addItem("(not charged to a budget)", None)
+        for s in self.sources:
+            source.addItem(f"{s.name} ({s.currency})", s.id)
+        source.setCurrentIndex(max(0, source.findData(v.get("funding_source_id"))))
+        remove = QtWidgets.QToolButton()
+        remove.setText("✕")
+        remove.setToolTip("Remove this item")
+        if kind.currentData() == ItemKind.salary.value and "period" not in v:
+            period.setCurrentIndex(period.findData(Period.annual.value))
+        widgets = (kind, amount, ccy, period, years, source, remove)
+        for col, w in enumerate(widgets):
+            self.table.setCellWidget(row, col, w)
+            w.setEnabled(not self.items_locked)
+        amount.setProperty("item_id", v.get("id"))
+        years.setEnabled(not self.items_locked and period.currentData() == Period.annual.value)
+
+        kind.currentIndexChanged.connect(self._changed)
+        amount.textChanged.connect(self._changed)
+        ccy.currentTextChanged.connect(self._changed)
+        period.currentIndexChanged.connect(self._changed)
+        years.valueChanged.connect(self._changed)
+        source.currentIndexChanged.connect(lambda _i, c=ccy, s=source: self._source_chosen(c, s))
+        remove.clicked.connect(lambda _c=False, w=remove: self._remove_row_of(w))
+        self._changed()
+        return row
+
+    # -- behaviour ----------------------------------------------------------------------
+    def _widget(self, row: int, field: str) -> Any:
+        return self.table.cellWidget(row, COL[field])
+
+    def _source_chosen(self, ccy: QtWidgets.QComboBox, source: QtWidgets.QComboBox) -> None:
+        src_ccy = self.source_ccy.get(source.currentData())
+        if src_ccy:
+            ccy.setCurrentText(src_ccy)  # an item is paid in its budget's currency
+        self._changed()
+
+    def _remove_row_of(self, button: QtWidgets.QWidget) -> None:
+        for row in range(self.table.rowCount()):
+            if self.table.cellWidget(row, COL["remove"]) is button:
+                self.table.removeRow(row)
+                break
+        self._changed()
+
+    def _clear_header_error(self) -> None:
+        for w in self.header_widgets.values():
+            w.setStyleSheet("")
+            w.setToolTip("")
+
+    def item_values(self) -> list[dict[str, Any]]:
+        """The item lines as the service expects them (amounts still as typed text)."""
+        out = []
+        for row in range(self.table.rowCount()):
+            out.append({
+                "kind": self._widget(row, "kind").currentData(),
+                "amount": self._widget(row, "amount_minor").text(),
+                "currency": self._widget(row, "currency").currentText(),
+                "period": self._widget(row, "period").currentData(),
+                "years": self._widget(row, "years").value(),
+                "funding_source_id": self._widget(row, "funding_source_id").currentData(),
+                "id": self._widget(row, "amount_minor").property("item_id"),
+            })
+        return out
+
+    def header_values(self) -> dict[str, Any]:
+        return {"rank": self.rank.text(), "start_on": self.start_on.text().strip() or None,
+                "expires_on": self.expires_on.text().strip() or None,
+                "notes": self.notes.toPlainText()}
+
+    def _changed(self, *_args: Any) -> None:
+        for row in range(self.table.rowCount()):
+            period = self._widget(row, "period")
+            self._widget(row, "years").setEnabled(
+                not self.items_locked and period.currentData() == Period.annual.value)
+        self.validate_items()
+        self.update_totals()
+
+    def validate_items(self) -> tuple[list[offers.ItemData], dict[str, str]]:
+        """Check every line, mark the bad widgets, return (good lines, problems)."""
+        good: list[offers.ItemData] = []
+        problems: dict[str, str] = {}
+        for row, values in enumerate(self.item_values()):
+            item, errs = offers.check_item(values, self.source_ccy)
+            for field in ("amount_minor", "currency", "years", "funding_source_id"):
+                w = self._widget(row, field)
+                w.setStyleSheet(ERROR_STYLE if field in errs else "")
+                w.setToolTip(errs.get(field, ""))
+            problems.update({f"items[{row}].{k}": v for k, v in errs.items()})
+            if item is not None:
+                good.append(item)
+        self.error_label.setText(self._describe(problems) if problems else "")
+        return good, problems
+
+    @staticmethod
+    def _describe(problems: dict[str, str]) -> str:
+        parts = []
+        for key, msg in problems.items():
+            if key.startswith("items["):
+                n = int(key[6:key.index("]")]) + 1
+                fld = key.split(".", 1)[1].replace("_minor", "").replace("_id", "")
+                parts.append(f"item {n}, {fld.replace('_', ' ')}: {msg}")
+            else:
+                parts.append(f"{key.replace('_', ' ')}: {msg}")
+        return "; ".join(parts)
+
+    def update_totals(self) -> None:
+        good, problems = [], {}
+        for values in self.item_values():
+            item, errs = offers.check_item(values, self.source_ccy)
+            if item is not None:
+                good.append(item)
+            problems.update(errs)
+        cur = self.converter.reporting
+        try:
+            t = offers.package_totals(good, self.converter)
+        except rates.MissingRate as exc:
+            for w in (self.first_year_label, self.total_label, self.startup_label):
+                w.setText("")
+            self.first_year_label.setText(f"<span style='color:#c0392b'>{exc}</span>")
+            return
+        mark = " *" if problems else ""
+        self.first_year_label.setText(
+            f"First-year cash: <b>{money.format_amount(t.first_year, cur)}</b>{mark}")
+        self.total_label.setText(
+            f"Total package: <b>{money.format_amount(t.total, cur)}</b>{mark}")
+        self.startup_label.setText(
+            f"Start-up research funds: <b>{money.format_amount(t.startup, cur)}</b>{mark}")
+        tip = "* lines with problems are not counted" if problems else ""
+        for w in (self.first_year_label, self.total_label, self.startup_label):
+            w.setToolTip(tip)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Put service-side problems beside their widgets."""
+        for key, msg in errors.items():
+            w: Any = None
+            if key.startswith("items["):
+                row = int(key[6:key.index("]")])
+                fld = key.split(".", 1)[1]
+                if row < self.table.rowCount() and fld in COL:
+                    w = self._widget(row, fld)
+            else:
+                w = self.header_widgets.get(key)
+            if w is not None:
+                w.setStyleSheet(ERROR_STYLE)
+                w.setToolTip(msg)
+        self.error_label.setText(self._describe(errors))
+
+    def save(self) -> bool:
+        """Validate, then save through the undo stack. True when saved."""
+        _good, problems = self.validate_items()
+        header, header_errs = offers.check_header(self.header_values())
+        problems.update(header_errs)
+        if problems:
+            self.show_errors(problems)
+            return False
+        items = self.item_values()  # unchanged lines of a locked offer pass as unchanged
+        err_holder: list[RecruiterError] = []
+        if self.offer_id is None:
+            assert self.application_id is not None
+            cmd = offer_commands.create_offer(self.ctx, self.application_id, header, items,
+                                              on_error=err_holder.append)
+        else:
+            cmd = offer_commands.save_offer(self.ctx, self.offer_id, header, items,
+                                            on_error=err_holder.append)
+        if cmd.error is not None:
+            if isinstance(cmd.error, ValidationError):
+                self.show_errors(cmd.error.errors)
+            else:
+                self.error_label.setText(str(cmd.error))
+            return False
+        new_id = offer_commands.offer_id_of(cmd)
+        if self.offer_id is None and new_id is not None:
+            self.offer_id = new_id
+        assert self.offer_id is not None
+        self.saved.emit(self.offer_id)
+        self.accept()
+        return True
