@@ -169,8 +169,8 @@ def _kind(path: Path) -> str:
     if suffix in SPREADSHEET_SUFFIXES and not _looks_like_text(head):
         raise ReadError(f"{path.name} is not a spreadsheet Recruiter can read (it may be damaged). "
                         + _SAVE_AS)
-    if _looks_like_text(head):
-        return "text"  # a CSV saved with another name still imports
+    if _looks_like_text(head) and suffix in (*SPREADSHEET_SUFFIXES, ""):
+        return "text"  # a CSV saved as .xls (web systems do that) still imports
     raise ReadError(f"{path.name} is not a spreadsheet. Import an .xlsx, .xlsm, .xls, .ods, .csv "
                     "or .tsv file.")
 

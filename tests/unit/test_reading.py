@@ -148,10 +148,14 @@ def test_csv_keeps_phone_numbers_and_leading_zeros_as_text(tmp_path: Path) -> No
     assert reading.to_year(row[2]) == 2005
 
 
-def test_csv_with_another_name_still_reads(tmp_path: Path) -> None:
-    path = tmp_path / "export.dat"
+def test_csv_saved_as_xls_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "export.xls"
     path.write_text("Name,Email\nA B,a@b.cn\n", encoding="utf-8")
     assert read_table(path).headers == ["Name", "Email"]
+    other = tmp_path / "settings.toml"
+    other.write_text("name = 1\n", encoding="utf-8")
+    with pytest.raises(ReadError, match="settings.toml is not a spreadsheet"):
+        read_table(other)
 
 
 # --- bad files ---------------------------------------------------------------------------------
