@@ -3,21 +3,34 @@ stage_event and an audit entry in the same transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from recruiter.domain.clock import utcnow
 from recruiter.domain.enums import CLOSED_OUTCOMES, Outcome, Stage
-from recruiter.domain.models import Application, Candidate, StageEvent, Target
+from recruiter.domain.models import (
+    Activity,
+    Application,
+    Candidate,
+    Institution,
+    StageEvent,
+    Target,
+)
 from recruiter.domain.rules import outcome_for_stage, stage_move_problem
 from recruiter.errors import ConflictError, ValidationError
 from recruiter.store.database import Database
 
 from . import audit
 from ._common import get_or_raise
+from .rows import RowBundle, reinsert
+from .rows import _fetch as rows_fetch
+from .validate import clean_text
 
 
 @dataclass(frozen=True)
@@ -166,3 +179,162 @@ def history(db: Database, application_id: int) -> list[StageEvent]:
 def get(db: Database, application_id: int) -> Application:
     with db.session() as s:
         return get_or_raise(s, Application, application_id, "Application")
+
+
+def add_many(db: Database, candidate_ids: Sequence[int], target_id: int, *,
+             owner: str | None = None) -> list[int]:
+    """Add candidates to a target's pipeline, skipping those already in it. Returns the new
+    application ids; refuses (ConflictError) when every one of them is already there."""
+    ids = list(dict.fromkeys(candidate_ids))
+    with db.session() as s:
+        target = get_or_raise(s, Target, target_id, "Target")
+        present = set(s.exec(select(Application.candidate_id)
+                             .where(Application.target_id == target_id)).all())
+        todo = [c for c in ids if c not in present]
+        if not todo:
+            raise ConflictError(f"{'This candidate is' if len(ids) == 1 else 'All of them are'} "
+                                f"already in the pipeline of '{target.title}'.")
+        return [add_in(s, db.user, cid, target_id, owner=owner) for cid in todo]
+
+
+def capture(db: Database, application_ids: Sequence[int]) -> RowBundle:
+    with db.session() as s:
+        return _capture(s, list(application_ids))
+
+
+def _capture(s: Session, ids: list[int]) -> RowBundle:
+    conn = s.connection()
+    b = RowBundle()
+    b.tables["application"] = rows_fetch(conn, "application", "id", ids)
+    b.tables["stage_event"] = rows_fetch(conn, "stage_event", "application_id", ids)
+    b.tables["offer"] = rows_fetch(conn, "offer", "application_id", ids)
+    b.tables["offer_item"] = rows_fetch(conn, "offer_item", "offer_id",
+                                        [r["id"] for r in b.tables["offer"]])
+    # Activities keep their rows (ON DELETE SET NULL); remember which pointed at these.
+    b.tables["activity_link"] = [
+        {"id": r[0], "application_id": r[1]} for r in s.exec(
+            select(Activity.id, Activity.application_id)
+            .where(Activity.application_id.in_(ids))).all()] if ids else []  # type: ignore[union-attr]
+    return b
+
+
+def remove_many(db: Database, application_ids: Sequence[int]) -> RowBundle:
+    """Take applications out of their pipelines (history and offers go with them). Returns the
+    removed rows so `reinsert_many` can put them back exactly."""
+    ids = list(dict.fromkeys(application_ids))
+    with db.session() as s:
+        bundle = _capture(s, ids)
+        if len(bundle.tables["application"]) != len(ids):
+            raise ConflictError("Some of these applications no longer exist; refresh the view.")
+        s.exec(sa_delete(Application).where(Application.id.in_(ids)))  # type: ignore[call-overload,union-attr]
+        for r in bundle.tables["application"]:
+            audit.record(s, db.user, "application", r["id"], "delete",
+                         {"candidate_id": r["candidate_id"], "target_id": r["target_id"]})
+        return bundle
+
+
+def reinsert_many(db: Database, bundle: RowBundle) -> None:
+    """Undo of `remove_many` (and redo of `add_many`): the same rows with the same ids."""
+    with db.session() as s:
+        reinsert(s, bundle)
+        for link in bundle.tables.get("activity_link", []):
+            s.exec(sa_update(Activity).where(Activity.id == link["id"])  # type: ignore[call-overload,arg-type]
+                   .values(application_id=link["application_id"]))
+        for r in bundle.tables["application"]:
+            audit.record(s, db.user, "application", r["id"], "restore",
+                         {"candidate_id": r["candidate_id"], "target_id": r["target_id"]})
+
+
+def set_owner_many(db: Database, candidate_ids: Sequence[int], owner: str | None, *,
+                   target_id: int | None = None) -> dict[int, str | None]:
+    """Set the owner of the open applications of these candidates (of one target, or all).
+    Returns {application id: previous owner} for undo (`restore_owners`)."""
+    owner = clean_text(owner, 100)
+    ids = list(dict.fromkeys(candidate_ids))
+    before: dict[int, str | None] = {}
+    with db.session() as s:
+        for i in range(0, len(ids), 500):
+            stmt = select(Application).where(
+                Application.candidate_id.in_(ids[i:i + 500]),  # type: ignore[attr-defined]
+                Application.outcome.in_([Outcome.active, Outcome.on_hold]))  # type: ignore[attr-defined]
+            if target_id is not None:
+                stmt = stmt.where(Application.target_id == target_id)
+            for app in s.exec(stmt).all():
+                if app.owner == owner:
+                    continue
+                assert app.id is not None
+                before[app.id] = app.owner
+                audit.record(s, db.user, "application", app.id, "update",
+                             {"owner": [app.owner, owner]})
+                app.owner = owner
+                s.add(app)
+        if not before:
+            raise ConflictError("None of these candidates has an open application whose owner "
+                                "would change.")
+    return before
+
+
+def restore_owners(db: Database, before: dict[int, str | None]) -> None:
+    with db.session() as s:
+        for app_id, owner in before.items():
+            app = get_or_raise(s, Application, app_id, "Application")
+            audit.record(s, db.user, "application", app_id, "undo", {"owner": [app.owner, owner]})
+            app.owner = owner
+            s.add(app)
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    """One line of a candidate's applications, detached from the session."""
+
+    id: int
+    target_id: int
+    target: str
+    institution: str
+    stage: Stage
+    outcome: Outcome
+    owner: str | None
+    priority: int
+    stage_changed_at: datetime
+    closed_reason: str | None
+
+
+def for_candidate(db: Database, candidate_id: int) -> list[ApplicationRow]:
+    stmt = (select(Application.id, Target.id, Target.title, Institution.name, Application.stage,
+                   Application.outcome, Application.owner, Application.priority,
+                   Application.stage_changed_at, Application.closed_reason)
+            .join(Target, Target.id == Application.target_id)
+            .join(Institution, Institution.id == Target.institution_id)
+            .where(Application.candidate_id == candidate_id)
+            .order_by(Application.created_at, Application.id))
+    with db.session() as s:
+        return [ApplicationRow(r[0], r[1], r[2], r[3], Stage(r[4]), Outcome(r[5]), r[6], r[7],
+                               r[8], r[9]) for r in s.exec(stmt).all()]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    id: int
+    application_id: int
+    target: str
+    from_stage: Stage | None
+    to_stage: Stage
+    outcome: Outcome | None
+    at: datetime
+    note: str | None
+    by: str | None
+
+
+def history_for_candidate(db: Database, candidate_id: int) -> list[HistoryRow]:
+    """Every stage and outcome change of the candidate's applications, newest first."""
+    stmt = (select(StageEvent.id, StageEvent.application_id, Target.title, StageEvent.from_stage,
+                   StageEvent.to_stage, StageEvent.outcome, StageEvent.at, StageEvent.note,
+                   StageEvent.by)
+            .join(Application, Application.id == StageEvent.application_id)
+            .join(Target, Target.id == Application.target_id)
+            .where(Application.candidate_id == candidate_id)
+            .order_by(StageEvent.at.desc(), StageEvent.id.desc()))  # type: ignore[attr-defined]
+    with db.session() as s:
+        return [HistoryRow(r[0], r[1], r[2], Stage(r[3]) if r[3] else None, Stage(r[4]),
+                           Outcome(r[5]) if r[5] else None, r[6], r[7], r[8])
+                for r in s.exec(stmt).all()]

@@ -134,3 +134,43 @@ def progress(db: Database, institution_id: int | None = None) -> list[TargetProg
     return [TargetProgress(r[0], r[1], r[2], r[3], r[4], r[5], TargetStatus(r[6]), int(r[8] or 0),
                            int(r[9] or 0), {st: int(r[10 + i] or 0) for i, st in enumerate(STAGES)},
                            r[7]) for r in rows]
+
+
+def snapshot(db: Database, target_id: int) -> dict[str, Any]:
+    """The stored row, so a deleted (or undone) target can come back with the same id."""
+    with db.session() as s:
+        return get_or_raise(s, Target, target_id, "Target").model_dump()
+
+
+def restore(db: Database, snap: dict[str, Any]) -> None:
+    with db.session() as s:
+        target = Target(**snap)
+        s.add(target)
+        s.flush()
+        audit.record(s, db.user, "target", target.id, "restore", audit.snapshot(target))
+
+
+@dataclass(frozen=True)
+class TargetChoice:
+    id: int
+    title: str
+    institution_id: int
+    institution: str
+    status: TargetStatus
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} — {self.institution}"
+
+
+def choices(db: Database, institution_id: int | None = None) -> list[TargetChoice]:
+    """Targets for pickers (filters, "add to pipeline"), open ones first."""
+    stmt = (select(Target.id, Target.title, Target.institution_id, Institution.name, Target.status)
+            .join(Institution, Institution.id == Target.institution_id)
+            .order_by(Institution.name, Target.title, Target.id))
+    if institution_id is not None:
+        stmt = stmt.where(Target.institution_id == institution_id)
+    with db.session() as s:
+        rows = [TargetChoice(r[0], r[1], r[2], r[3], TargetStatus(r[4]))
+                for r in s.exec(stmt).all()]
+    return sorted(rows, key=lambda c: c.status != TargetStatus.open)

@@ -1,0 +1,53 @@
+"""Board queries: cards per stage, days in stage, next follow-up and overdue mark."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from recruiter.domain.enums import STAGES, ActivityKind, Outcome, Stage
+from recruiter.errors import ValidationError
+from recruiter.services import activities, applications, candidates, institutions, pipeline, targets
+
+
+def test_board_groups_cards_and_marks_overdue(db) -> None:
+    inst = institutions.create(db, name="Fudan University")
+    other = institutions.create(db, name="Wuhan University")
+    t = targets.create(db, institution_id=inst, title="Professor")
+    t2 = targets.create(db, institution_id=other, title="Lecturer")
+    a = candidates.create(db, full_name="Wei Zhang", name_zh="张伟", current_institution="MIT")
+    b = candidates.create(db, full_name="Ann Lee")
+    c = candidates.create(db, full_name="Closed Case")
+    app_a = applications.add(db, a, t)
+    applications.move(db, app_a, Stage.review)
+    app_b = applications.add(db, b, t)
+    app_c = applications.add(db, c, t)
+    applications.set_outcome(db, app_c, Outcome.declined, "salary")
+    applications.add(db, b, t2)
+    today = date(2030, 5, 10)
+    activities.log(db, a, ActivityKind.task, "Send contract", due_on=date(2030, 5, 9))
+    activities.log(db, a, ActivityKind.task, "Later", due_on=date(2030, 6, 1))
+    activities.log(db, b, ActivityKind.task, "Done already", due_on=date(2030, 5, 1), done=True)
+
+    now = datetime.now(UTC) + timedelta(days=3)
+    board = pipeline.board(db, target_id=t, today_=today, now=now)
+    assert list(board) == list(STAGES)
+    assert [c.application_id for c in board[Stage.review]] == [app_a]
+    assert [c.application_id for c in board[Stage.identified]] == [app_b]
+    card = board[Stage.review][0]
+    assert card.display_name == "Wei Zhang 张伟" and card.institution == "MIT"
+    assert card.next_due == date(2030, 5, 9) and card.overdue
+    assert card.days_in_stage == 3
+    assert board[Stage.identified][0].next_due is None
+    with_closed = pipeline.cards(db, target_id=t, include_closed=True)
+    assert {c.application_id for c in with_closed} == {app_a, app_b, app_c}
+    assert len(pipeline.cards(db, institution_id=other)) == 1
+    assert len(pipeline.cards(db)) == 3
+
+
+def test_neighbour_stage() -> None:
+    assert pipeline.neighbour(Stage.identified, 1) == Stage.contacted
+    assert pipeline.neighbour(Stage.arrived, -1) == Stage.immigration
+    with pytest.raises(ValidationError):
+        pipeline.neighbour(Stage.arrived, 1)

@@ -1,0 +1,45 @@
+"""Targets: progress per stage, choices, delete refused with a pipeline, restore with same id."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruiter.domain.enums import Outcome, Stage, TargetStatus
+from recruiter.errors import ConflictError, ValidationError
+from recruiter.services import applications, candidates, institutions, targets
+
+
+def test_progress_and_choices(db) -> None:
+    inst = institutions.create(db, name="Wuhan University")
+    t = targets.create(db, institution_id=inst, title="Professor", headcount=2)
+    closed = targets.create(db, institution_id=inst, title="Archived", status="closed")
+    people = [candidates.create(db, full_name=f"P {i}") for i in range(3)]
+    apps = [applications.add(db, p, t) for p in people]
+    applications.move(db, apps[0], Stage.arrived)
+    applications.move(db, apps[1], Stage.review)
+    applications.set_outcome(db, apps[2], Outcome.rejected, "no")
+    prog = {p.id: p for p in targets.progress(db)}
+    assert prog[t].hired == 1 and prog[t].active == 1 and prog[t].headcount == 2
+    assert prog[t].per_stage[Stage.review] == 1 and prog[t].per_stage[Stage.identified] == 0
+    assert [c.id for c in targets.choices(db)] == [t, closed]
+    assert targets.choices(db)[1].status == TargetStatus.closed
+
+
+def test_validation_delete_and_restore(db) -> None:
+    inst = institutions.create(db, name="Wuhan University")
+    with pytest.raises(ValidationError) as err:
+        targets.create(db, institution_id=inst, title="", headcount=0)
+    assert set(err.value.errors) == {"title", "headcount"}
+    t = targets.create(db, institution_id=inst, title="Professor")
+    snap = targets.snapshot(db, t)
+    prev = targets.update(db, t, title="Full Professor", headcount=3)
+    assert prev == {"title": "Professor", "headcount": 1}
+    targets.update(db, t, **prev)
+    assert targets.snapshot(db, t) == snap
+    targets.delete(db, t)
+    targets.restore(db, snap)
+    assert targets.snapshot(db, t) == snap
+    app = applications.add(db, candidates.create(db, full_name="X"), t)
+    assert app
+    with pytest.raises(ConflictError, match="close the target"):
+        targets.delete(db, t)
