@@ -463,7 +463,7 @@ def _chart(ws: Any, block: Block, header_row: int, last_row: int) -> BarChart:
 
 # -- files -----------------------------------------------------------------------------------
 
-def _check_target(path: Path) -> None:
+def check_target(path: Path) -> None:
     """Fail before the long work when the file can't be replaced (e.g. open in Excel)."""
     if path.is_dir():
         raise ExportError(f"{path} is a folder. Choose a file name ending in .xlsx.")
@@ -529,7 +529,7 @@ def _umask() -> int:
 
 def _write(path: Path, build: Callable[[Workbook], Written], written: Written) -> Written:
     path = Path(path).expanduser()
-    _check_target(path)
+    check_target(path)
     wb = Workbook(write_only=True)
     try:
         build(wb)
@@ -592,6 +592,21 @@ def sheet_title(text: str) -> str:
     return cleaned[:31]
 
 
-__all__ = ["SHEET_NAMES", "Block", "Chart", "Column", "DataSheet", "ExportCancelled",
-           "ExportError", "Highlight", "MoneyFormat", "Summary", "Written", "clean_text",
-           "sheet_title", "write_table", "write_workbook"]
+__all__ = [
+    "SHEET_NAMES",
+    "Block",
+    "Chart",
+    "Column",
+    "DataSheet",
+    "ExportCancelled",
+    "ExportError",
+    "Highlight",
+    "MoneyFormat",
+    "Summary",
+    "Written",
+    "check_target",
+    "clean_text",
+    "sheet_title",
+    "write_table",
+    "write_workbook",
+]

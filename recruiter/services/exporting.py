@@ -133,6 +133,7 @@ def export_workbook(db: Database, path: Path | str, filters: Filters = Filters()
     """The leadership workbook: Summary, Pipeline, Offers, Funding. The big sheets stream."""
     if progress is not None:
         progress(0, 0)
+    xw.check_target(Path(path).expanduser())  # fail before the long work
     report = reporting.build(db, filters, as_of)
     if cancelled is not None and cancelled():
         raise xw.ExportCancelled()

@@ -107,6 +107,24 @@ def resolve_institutions(db: Database, names: Sequence[str]) -> tuple[int, ...]:
     return tuple(ids)
 
 
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the filter pickers offer: institutions (id, name), targets (id, title, inst id)."""
+
+    institutions: list[tuple[int, str]]
+    targets: list[tuple[int, str, int]]
+
+
+def filter_options(db: Database) -> FilterOptions:
+    with db.session() as s:
+        insts = [(int(i), n) for i, n in s.execute(
+            select(Institution.id, Institution.name).order_by(Institution.name)).all()]
+        tgts = [(int(i), t, int(inst)) for i, t, inst in s.execute(
+            select(Target.id, Target.title, Target.institution_id)
+            .order_by(Target.title, Target.id)).all()]
+    return FilterOptions(insts, tgts)
+
+
 def local_midnight(day: date) -> datetime:
     """The UTC instant at which a local calendar day starts (timestamps are stored in UTC)."""
     return datetime.combine(day, time()).astimezone().astimezone(UTC)
@@ -635,6 +653,10 @@ class Kpis:
     median_first_year: int | None = None
     median_startup: int | None = None
 
+    @classmethod
+    def empty(cls) -> Kpis:
+        return cls(0, 0, 0, 0, 0, None, 0, 0, 0, None)
+
     def items(self) -> list[tuple[str, Any, str]]:
         """(label, value, kind) in display order: the dashboard tiles and the workbook's
         "Key figures" are both this list, so they cannot disagree."""
@@ -882,8 +904,34 @@ def offer_rows(db: Database, f: Filters = Filters(), chunk: int = CHUNK
                        ", ".join(pkg.sources) if pkg and pkg.sources else None)
 
 
-__all__ = ["FUNDING_COLUMNS", "OFFER_COLUMNS", "PIPELINE_COLUMNS", "STALE_DAYS",
-           "Filters", "FollowUp", "FundingGroup", "FundingRow", "FunnelRow", "HireSource", "Kpis",
-           "MoneyContext", "MonthOffers", "OfferMoney", "OfferStats", "Report", "TargetProgress",
-           "build", "funding_by_institution", "funding_report", "funding_table", "funnel",
-           "money_context", "offer_rows", "pipeline_rows", "resolve_institutions", "targets"]
+__all__ = [
+    "FUNDING_COLUMNS",
+    "OFFER_COLUMNS",
+    "PIPELINE_COLUMNS",
+    "STALE_DAYS",
+    "FilterOptions",
+    "Filters",
+    "FollowUp",
+    "FundingGroup",
+    "FundingRow",
+    "FunnelRow",
+    "HireSource",
+    "Kpis",
+    "MoneyContext",
+    "MonthOffers",
+    "OfferMoney",
+    "OfferStats",
+    "Report",
+    "TargetProgress",
+    "build",
+    "filter_options",
+    "funding_by_institution",
+    "funding_report",
+    "funding_table",
+    "funnel",
+    "money_context",
+    "offer_rows",
+    "pipeline_rows",
+    "resolve_institutions",
+    "targets",
+]

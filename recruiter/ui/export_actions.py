@@ -1,0 +1,147 @@
+"""File → Export pipeline… (Ctrl+E) and "export this table as shown".
+
+Both write in the background behind a progress dialog with a working Cancel; the file appears only
+when complete, and afterwards the user may open it or its folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from recruiter.services import exporting
+from recruiter.services.reporting import Filters
+
+from .context import AppContext
+from .qt import Qt, QtCore, QtGui, QtWidgets
+from .tasks import Task, run_with_progress
+
+SETTINGS_KEY = "export/last_folder"
+
+
+def _settings() -> QtCore.QSettings:
+    return QtCore.QSettings()
+
+
+def ask_path(parent: QtWidgets.QWidget, title: str, suggested: str) -> Path | None:
+    """A save dialog remembering the last folder; always returns an .xlsx path (or None)."""
+    folder = str(_settings().value(SETTINGS_KEY, "") or Path.home())
+    name, _filter = QtWidgets.QFileDialog.getSaveFileName(
+        parent, title, str(Path(folder) / suggested), parent.tr("Excel workbook (*.xlsx)"))
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_name(path.name + ".xlsx")
+    _settings().setValue(SETTINGS_KEY, str(path.parent))
+    return path
+
+
+def offer_to_open(parent: QtWidgets.QWidget, path: Path, detail: str) -> QtWidgets.QMessageBox:
+    """'Saved' with buttons to open the workbook or its folder (non-blocking)."""
+    box = QtWidgets.QMessageBox(parent)
+    box.setObjectName("exportDoneBox")
+    box.setIcon(QtWidgets.QMessageBox.Icon.Information)
+    box.setWindowTitle(parent.tr("Export finished"))
+    box.setText(parent.tr("Saved {name}").format(name=path.name))
+    box.setInformativeText(detail)
+    open_file = box.addButton(parent.tr("Open file"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    open_folder = box.addButton(parent.tr("Open folder"),
+                                QtWidgets.QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QtWidgets.QMessageBox.StandardButton.Close)
+    open_file.setObjectName("openFile")
+    open_folder.setObjectName("openFolder")
+
+    def clicked(button: QtWidgets.QAbstractButton) -> None:
+        if button is open_file:
+            QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path)))
+        elif button is open_folder:
+            QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path.parent)))
+
+    box.buttonClicked.connect(clicked)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def _status(parent: QtWidgets.QWidget, text: str) -> None:
+    window = parent.window()
+    bar = window.statusBar() if isinstance(window, QtWidgets.QMainWindow) else None
+    if bar is not None:
+        bar.showMessage(text, 5000)
+
+
+def export_pipeline(parent: QtWidgets.QWidget, ctx: AppContext, filters: Filters | None = None,
+                    path: Path | str | None = None) -> Task | None:
+    """Ask for a file name, then write the leadership workbook in the background."""
+    target = Path(path) if path else ask_path(
+        parent, parent.tr("Export pipeline"),
+        f"recruitment-pipeline-{QtCore.QDate.currentDate().toString('yyyy-MM-dd')}.xlsx")
+    if target is None:
+        return None
+    db, chosen = ctx.db, filters or Filters()
+
+    def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]
+             ) -> exporting.ExportResult:
+        return exporting.export_workbook(db, target, chosen, progress=progress,
+                                         cancelled=cancelled)
+
+    def done(result: exporting.ExportResult) -> None:
+        rows = ", ".join(f"{n:,} {name.lower()} rows" for name, n in result.rows.items())
+        offer_to_open(parent, result.file, rows)
+
+    return run_with_progress(parent, ctx.runner, parent.tr("Exporting pipeline"), work,
+                             on_done=done,
+                             on_cancel=lambda: _status(parent, parent.tr(
+                                 "Export cancelled; no file was written.")))
+
+
+def view_table(view: QtWidgets.QTableView) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of a view exactly as shown: visible columns in their on-screen order,
+    rows in the (sorted, filtered) order of the view's model. Runs on the GUI thread."""
+    model = view.model()
+    header = view.horizontalHeader()
+    columns = [header.logicalIndex(v) for v in range(header.count())]
+    columns = [c for c in columns if not view.isColumnHidden(c)]
+    role = Qt.ItemDataRole.DisplayRole
+    headers = [str(model.headerData(c, Qt.Orientation.Horizontal, role) or "") for c in columns]
+    rows = []
+    for r in range(model.rowCount()):
+        if view.isRowHidden(r):
+            continue
+        rows.append([model.data(model.index(r, c), role) for c in columns])
+    return headers, rows
+
+
+def export_view(parent: QtWidgets.QWidget, ctx: AppContext, view: QtWidgets.QTableView,
+                title: str | None = None, path: Path | str | None = None) -> Task | None:
+    """Export a table view as shown (current filter, columns and order) to a styled sheet."""
+    name = title or (parent.windowTitle() or "Export")
+    target = Path(path) if path else ask_path(parent, parent.tr("Export table"),
+                                              f"{exporting_name(name)}.xlsx")
+    if target is None:
+        return None
+    headers, rows = view_table(view)
+
+    def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]
+             ) -> exporting.ExportResult:
+        return exporting.export_table(target, headers, rows, title=name, progress=progress,
+                                      cancelled=cancelled)
+
+    def done(result: exporting.ExportResult) -> None:
+        offer_to_open(parent, result.file, parent.tr("{n} rows").format(
+            n=f"{sum(result.rows.values()):,}"))
+
+    return run_with_progress(parent, ctx.runner, parent.tr("Exporting table"), work,
+                             on_done=done,
+                             on_cancel=lambda: _status(parent, parent.tr(
+                                 "Export cancelled; no file was written.")))
+
+
+def exporting_name(title: str) -> str:
+    """A file-name-safe version of a title."""
+    keep = "".join(c if c.isalnum() or c in " -_" else " " for c in title)
+    return "-".join(keep.split()).lower() or "export"
+
+
+__all__ = ["export_pipeline", "export_view", "offer_to_open", "view_table"]

@@ -1,0 +1,392 @@
+"""Dashboard: KPI tiles and QtCharts over the same report layer as the leadership workbook, so the
+numbers on screen and in Excel can never disagree. Queries run off the GUI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from recruiter.domain.enums import STAGES, Stage
+from recruiter.domain.money import format_amount
+from recruiter.services import reporting
+from recruiter.services.reporting import FilterOptions, Filters, Report
+
+from ..context import AppContext
+from ..qt import Qt, QtCharts, QtCore, QtGui, QtWidgets
+from ..tasks import show_error
+from .base import Page
+
+PERIODS: tuple[tuple[str, int | None], ...] = (
+    ("All time", None), ("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365),
+)
+MAX_BARS = 12  # targets / sources shown in a chart; the workbook has them all
+
+
+@dataclass(frozen=True)
+class Loaded:
+    options: FilterOptions
+    report: Report
+
+
+def load(db: Any, filters: Filters, as_of: date | None = None) -> Loaded:
+    """Everything the page shows (runs in a worker thread; returns plain values)."""
+    return Loaded(reporting.filter_options(db), reporting.build(db, filters, as_of, detail=False))
+
+
+def tile_text(value: Any, kind: str, currency: str) -> str:
+    """A KPI value as a tile shows it (compact money; the tooltip has the exact amount)."""
+    if value is None:
+        return "—"
+    if kind == "percent":
+        return f"{value:.1%}"
+    if kind == "money":
+        major = value / 100  # display only
+        if abs(major) >= 1_000_000:
+            symbol = format_amount(0, currency).rstrip("0.")
+            return f"{symbol}{major / 1_000_000:,.1f} M"
+        return format_amount(value, currency)
+    return f"{value:,}"
+
+
+class Tile(QtWidgets.QFrame):
+    def __init__(self, label: str, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kpiTile")
+        self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+        self.value = QtWidgets.QLabel("—")
+        self.value.setObjectName("kpiValue")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.caption = QtWidgets.QLabel(label)
+        self.caption.setWordWrap(True)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.value)
+        layout.addWidget(self.caption)
+
+
+def _chart_view(title: str) -> QtCharts.QChartView:
+    chart = QtCharts.QChart()
+    chart.setTitle(title)
+    chart.setAnimationOptions(QtCharts.QChart.AnimationOption.NoAnimation)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    view = QtCharts.QChartView(chart)
+    view.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(260)
+    return view
+
+
+class DashboardPage(Page):
+    """Tiles and charts for the chosen institution, target and period; click a bar to drill in."""
+
+    name = "Dashboard"
+    watches = frozenset({"application", "stage_event", "offer", "offer_item", "funding_source",
+                         "target", "institution", "activity", "candidate", "exchange_rate",
+                         "setting"})
+    loaded = QtCore.Signal(object)  # the Report shown, after each refresh
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.report: Report | None = None
+        self.filters = Filters()
+        self.as_of: date | None = None  # None: today
+        self._generation = 0
+        self._options: FilterOptions | None = None
+        self._target_ids: list[int] = []  # bar index -> target id in the progress chart
+        self.funnel_stages: list[Stage] = list(STAGES)  # bar index -> stage
+
+        self.institution = QtWidgets.QComboBox()
+        self.institution.setObjectName("institutionFilter")
+        self.target = QtWidgets.QComboBox()
+        self.target.setObjectName("targetFilter")
+        self.target.setMinimumContentsLength(24)
+        self.period = QtWidgets.QComboBox()
+        for label, days in PERIODS:
+            self.period.addItem(self.tr(label), days)
+        self.export_button = QtWidgets.QPushButton(self.tr("Export to Excel…"))
+        self.status = QtWidgets.QLabel()
+        self.status.setObjectName("dashboardStatus")
+        bar = QtWidgets.QHBoxLayout()
+        for text, w in ((self.tr("Institution"), self.institution),
+                        (self.tr("Target"), self.target), (self.tr("Period"), self.period)):
+            bar.addWidget(QtWidgets.QLabel(text))
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.status)
+        bar.addWidget(self.export_button)
+
+        self.tiles: dict[str, Tile] = {}
+        tiles = QtWidgets.QGridLayout()
+        for i, (label, _v, _k) in enumerate(reporting.Kpis.empty().items()):
+            tile = Tile(self.tr(label))
+            self.tiles[label] = tile
+            tiles.addWidget(tile, i // 6, i % 6)
+
+        self.funnel_view = _chart_view(self.tr("Funnel: applications that reached each stage"))
+        self.funding_view = _chart_view(self.tr("Funding per source"))
+        self.offers_view = _chart_view(self.tr("Offers by month extended"))
+        self.targets_view = _chart_view(self.tr("Progress to targets"))
+        charts = QtWidgets.QGridLayout()
+        charts.addWidget(self.funnel_view, 0, 0)
+        charts.addWidget(self.funding_view, 0, 1)
+        charts.addWidget(self.offers_view, 1, 0)
+        charts.addWidget(self.targets_view, 1, 1)
+
+        self.empty = QtWidgets.QLabel(self.tr(
+            "<h3>Nothing to show yet</h3><p>Import a candidate list (File → Import, Ctrl+I) or "
+            "load the demo data to see the pipeline here.</p>"))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+
+        body = QtWidgets.QWidget()
+        inner = QtWidgets.QVBoxLayout(body)
+        inner.addLayout(tiles)
+        inner.addWidget(self.empty)
+        inner.addLayout(charts, 1)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(scroll, 1)
+
+        self.institution.currentIndexChanged.connect(self._institution_changed)
+        self.target.currentIndexChanged.connect(self._filters_changed)
+        self.period.currentIndexChanged.connect(self._filters_changed)
+        self.export_button.clicked.connect(self._export)
+        self._fill_combos(FilterOptions([], []))
+
+    # -- filters -------------------------------------------------------------------------
+    def _fill_combos(self, options: FilterOptions) -> None:
+        """Refill the filter combos without firing a reload; keep the current choices."""
+        self._options = options
+        inst = self.institution.currentData()
+        tgt = self.target.currentData()
+        for combo in (self.institution, self.target):
+            combo.blockSignals(True)
+        self.institution.clear()
+        self.institution.addItem(self.tr("All institutions"), None)
+        for iid, name in options.institutions:
+            self.institution.addItem(name, iid)
+        self.institution.setCurrentIndex(max(0, self.institution.findData(inst)))
+        self._fill_targets(tgt)
+        for combo in (self.institution, self.target):
+            combo.blockSignals(False)
+
+    def _fill_targets(self, keep: int | None) -> None:
+        inst = self.institution.currentData()
+        self.target.clear()
+        self.target.addItem(self.tr("All targets"), None)
+        for tid, title, iid in (self._options.targets if self._options else []):
+            if inst is None or iid == inst:
+                self.target.addItem(title, tid)
+        self.target.setCurrentIndex(max(0, self.target.findData(keep)))
+
+    def _institution_changed(self) -> None:
+        self.target.blockSignals(True)
+        self._fill_targets(self.target.currentData())
+        self.target.blockSignals(False)
+        self._filters_changed()
+
+    def current_filters(self) -> Filters:
+        inst = self.institution.currentData()
+        tgt = self.target.currentData()
+        days = self.period.currentData()
+        today = self.as_of or date.today()
+        return Filters(institution_ids=(inst,) if inst is not None else (),
+                       target_ids=(tgt,) if tgt is not None else (),
+                       date_from=today - timedelta(days=days) if days else None,
+                       date_to=today if days else None)
+
+    def set_filters(self, filters: Filters) -> None:
+        """Choose filters programmatically (tests, navigation) and reload."""
+        for combo, ids in ((self.institution, filters.institution_ids),
+                           (self.target, filters.target_ids)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(ids[0] if ids else None)))
+            combo.blockSignals(False)
+        self._filters_changed()
+
+    def _filters_changed(self) -> None:
+        self.filters = self.current_filters()
+        self.refresh_now()
+
+    def apply_filter(self, filters: dict[str, object]) -> None:
+        inst = filters.get("institution_id")
+        tgt = filters.get("target_id")
+        self.set_filters(Filters(institution_ids=(int(str(inst)),) if inst is not None else (),
+                                 target_ids=(int(str(tgt)),) if tgt is not None else ()))
+
+    # -- loading -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        db, filters, as_of = self.ctx.db, self.current_filters(), self.as_of
+        self.filters = filters
+        self.status.setText(self.tr("Updating…"))
+        self.ctx.runner.start(lambda _p, _c: load(db, filters, as_of),
+                              on_done=lambda r: self._show(generation, r),
+                              on_error=lambda e: self._failed(generation, e))
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.status.setText(self.tr("Could not update"))
+        show_error(self, self.tr("Dashboard"), exc)
+
+    def _show(self, generation: int, loaded: Loaded) -> None:
+        if generation != self._generation:  # a newer request is under way
+            return
+        self._fill_combos(loaded.options)
+        r = loaded.report
+        self.report = r
+        ccy = r.money.currency
+        for label, value, kind in r.kpis.items():
+            tile = self.tiles[label]
+            tile.value.setText(tile_text(value, kind, ccy))
+            tile.setToolTip(format_amount(value, ccy) if kind == "money" and value is not None
+                            else "")
+        has_data = bool(r.kpis.applications or r.funding or r.targets)
+        self.empty.setVisible(not has_data)
+        self._draw_funnel(r)
+        self._draw_funding(r)
+        self._draw_offers(r)
+        self._draw_targets(r)
+        self.status.setText(self.tr("As of {d}; {m}").format(d=f"{r.as_of:%Y-%m-%d}",
+                                                             m=r.money.describe()))
+        self.loaded.emit(r)
+
+    # -- charts --------------------------------------------------------------------------
+    @staticmethod
+    def _reset(view: QtCharts.QChartView) -> QtCharts.QChart:
+        chart = view.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        return chart
+
+    @staticmethod
+    def _axes(chart: QtCharts.QChart, series: QtCharts.QAbstractBarSeries, categories: list[str],
+              horizontal: bool, value_title: str = "") -> None:
+        cats = QtCharts.QBarCategoryAxis()
+        cats.append(categories)
+        values = QtCharts.QValueAxis()
+        values.setLabelFormat("%.0f")
+        values.setMin(0)
+        if value_title:
+            values.setTitleText(value_title)
+        chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft if horizontal
+                      else Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom if horizontal
+                      else Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(cats)
+        series.attachAxis(values)
+        top = 0.0
+        sets = series.barSets()
+        if isinstance(series, QtCharts.QHorizontalStackedBarSeries | QtCharts.QStackedBarSeries):
+            n = max((s.count() for s in sets), default=0)
+            top = max((sum(s.at(i) for s in sets) for i in range(n)), default=0.0)
+        else:
+            top = max((s.at(i) for s in sets for i in range(s.count())), default=0.0)
+        values.setRange(0, top if top > 0 else 1)
+        if top > 0:
+            values.applyNiceNumbers()
+
+    def _draw_funnel(self, r: Report) -> None:
+        chart = self._reset(self.funnel_view)
+        series = QtCharts.QHorizontalBarSeries()
+        reached = QtCharts.QBarSet(self.tr("Reached"))
+        rows = list(reversed(r.funnel))  # horizontal bars grow upwards: first stage on top
+        self.funnel_stages = [row.stage for row in rows]
+        reached.append([float(row.reached) for row in rows])
+        series.append(reached)
+        series.setLabelsVisible(True)
+        chart.addSeries(series)
+        self._axes(chart, series, [row.stage.label for row in rows], True)
+        chart.legend().hide()
+        reached.clicked.connect(self._funnel_clicked)
+        self.funnel_set = reached
+
+    def _draw_funding(self, r: Report) -> None:
+        chart = self._reset(self.funding_view)
+        rows = sorted(r.funding, key=lambda f: -f.total)[:MAX_BARS][::-1]  # biggest on top
+        series = QtCharts.QHorizontalStackedBarSeries()
+        sets = {}
+        for name, values in ((self.tr("Committed"), [f.committed for f in rows]),
+                             (self.tr("Reserved"), [f.reserved for f in rows]),
+                             (self.tr("Available"), [max(f.available, 0) for f in rows])):
+            bar = QtCharts.QBarSet(name)
+            bar.append([v / 100 / 1_000_000 for v in values])  # millions, display only
+            series.append(bar)
+            sets[name] = bar
+        chart.addSeries(series)
+        self._axes(chart, series, [_short(f.name) for f in rows], True,
+                   self.tr("million {c}").format(c=r.money.currency))
+        chart.legend().show()
+        self.funding_sets = sets
+
+    def _draw_offers(self, r: Report) -> None:
+        chart = self._reset(self.offers_view)
+        series = QtCharts.QBarSeries()
+        for name, attr in ((self.tr("Extended"), "extended"), (self.tr("Accepted"), "accepted"),
+                           (self.tr("Declined or expired"), "declined")):
+            bar = QtCharts.QBarSet(name)
+            bar.append([float(getattr(m, attr)) for m in r.offers_by_month])
+            bar.clicked.connect(lambda _i: self._navigate("Pipeline", {"stage": "offer"}))
+            series.append(bar)
+        chart.addSeries(series)
+        self._axes(chart, series, [m.month[2:] for m in r.offers_by_month], False)
+        chart.legend().show()
+
+    def _draw_targets(self, r: Report) -> None:
+        chart = self._reset(self.targets_view)
+        rows = sorted(r.targets, key=lambda t: (-(t.headcount - t.hired), t.title))[:MAX_BARS]
+        rows.reverse()  # most still to hire on top
+        self._target_ids = [t.target_id for t in rows]
+        series = QtCharts.QHorizontalStackedBarSeries()
+        hired = QtCharts.QBarSet(self.tr("Hired"))
+        hired.append([float(min(t.hired, t.headcount)) for t in rows])
+        remaining = QtCharts.QBarSet(self.tr("Still to hire"))
+        remaining.append([float(max(t.headcount - t.hired, 0)) for t in rows])
+        for bar in (hired, remaining):
+            bar.clicked.connect(self._target_clicked)
+            series.append(bar)
+        chart.addSeries(series)
+        self._axes(chart, series, [_short(t.title) for t in rows], True,
+                   self.tr("headcount"))
+        chart.legend().show()
+        self.target_sets = (hired, remaining)
+
+    # -- drill-down ----------------------------------------------------------------------
+    def _scope(self) -> dict[str, object]:
+        f = self.filters
+        out: dict[str, object] = {}
+        if f.institution_ids:
+            out["institution_id"] = f.institution_ids[0]
+        if f.target_ids:
+            out["target_id"] = f.target_ids[0]
+        return out
+
+    def _funnel_clicked(self, index: int) -> None:
+        if 0 <= index < len(self.funnel_stages):
+            self._navigate("Pipeline", {**self._scope(), "stage": self.funnel_stages[index].value})
+
+    def _target_clicked(self, index: int) -> None:
+        if 0 <= index < len(self._target_ids):
+            self._navigate("Pipeline", {**self._scope(), "target_id": self._target_ids[index]})
+
+    def _navigate(self, page: str, filters: dict[str, object]) -> None:
+        self.ctx.bus.navigate.emit(page, filters)
+
+    def _export(self) -> None:
+        from ..export_actions import export_pipeline
+
+        export_pipeline(self, self.ctx, self.current_filters())
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
