@@ -1,0 +1,471 @@
+"""The Funding page: every budget with reserved, committed, available and % used; below it the
+items charged to the selected source, the overrides granted on it, per-institution totals in the
+reporting currency, and the exchange rates those totals use."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from recruiter.domain import clock, money
+from recruiter.domain.enums import FundingKind
+from recruiter.errors import RecruiterError, ValidationError
+from recruiter.services import funding, offers, rates
+
+from .. import offer_commands
+from ..context import AppContext
+from ..qt import Qt, QtCore, QtGui, QtWidgets
+from ..tasks import show_error
+from .base import Page
+
+COLUMNS = ("Name", "Kind", "Institution", "Fiscal year", "Currency", "Total", "Reserved",
+           "Committed", "Available", "% used")
+MONEY_COLUMNS = {5, 6, 7, 8}
+RED = "#c0392b"
+
+
+def used_text(b: funding.Balance) -> str:
+    """Percentage in integer arithmetic (per-mille), so display never rounds money via floats."""
+    if not b.total:
+        return "—" if not (b.reserved or b.committed) else "∞"
+    permille = (b.reserved + b.committed) * 1000 // b.total
+    return f"{permille // 10}.{permille % 10}%"
+
+
+class SourcesModel(QtCore.QAbstractTableModel):
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[funding.Balance] = []
+        self.institutions: dict[int, str] = {}
+
+    def set_rows(self, rows: list[funding.Balance], institutions: dict[int, str]) -> None:
+        self.beginResetModel()
+        self.rows, self.institutions = rows, institutions
+        self.endResetModel()
+
+    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QtCore.QModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(COLUMNS)):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        b = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (b.name, b.kind.label, self.institutions.get(b.institution_id or -1, ""),
+                      str(b.fiscal_year or ""), b.currency,
+                      money.format_amount(b.total, b.currency),
+                      money.format_amount(b.reserved, b.currency),
+                      money.format_amount(b.committed, b.currency),
+                      money.format_amount(b.available, b.currency), used_text(b))
+            return values[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and (col in MONEY_COLUMNS or col == 9):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col in (8, 9) and b.available < 0:
+            return QtGui.QColor(RED)
+        if role == Qt.ItemDataRole.ToolTipRole and b.available < 0:
+            return (f"Over-committed by {money.format_amount(-b.available, b.currency)}; "
+                    "see the Overrides tab.")
+        if role == Qt.ItemDataRole.UserRole:
+            return b.source_id
+        return None
+
+
+def _fill(table: QtWidgets.QTableWidget, headers: list[str], rows: list[list[str]],
+          right: Collection[int] = (), red_rows: Collection[int] = ()) -> None:
+    table.clear()
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            it = QtWidgets.QTableWidgetItem(text)
+            it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            if c in right:
+                it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if r in red_rows:
+                it.setForeground(QtGui.QColor(RED))
+            table.setItem(r, c, it)
+    table.resizeColumnsToContents()
+
+
+def _readonly_table() -> QtWidgets.QTableWidget:
+    t = QtWidgets.QTableWidget()
+    t.verticalHeader().setVisible(False)
+    t.setAlternatingRowColors(True)
+    t.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _label(field: str) -> str:
+    return field.replace("_minor", "").replace("_id", "").replace("_", " ")
+
+
+class SourceDialog(QtWidgets.QDialog):
+    """Create or edit a funding source; service-side problems appear beside their fields."""
+
+    def __init__(self, ctx: AppContext, source_id: int | None = None,
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.source_id = source_id
+        self.setWindowTitle("New funding source" if source_id is None else "Edit funding source")
+        form = QtWidgets.QFormLayout(self)
+        self.name = QtWidgets.QLineEdit()
+        self.kind = QtWidgets.QComboBox()
+        for k in FundingKind:
+            self.kind.addItem(k.label, k.value)
+        self.institution = QtWidgets.QComboBox()
+        self.institution.addItem("(none)", None)
+        for iid, name in funding.institution_choices(ctx.db):
+            self.institution.addItem(name, iid)
+        self.fiscal_year = QtWidgets.QLineEdit()
+        self.fiscal_year.setPlaceholderText(str(clock.today().year))
+        self.total = QtWidgets.QLineEdit()
+        self.total.setPlaceholderText("e.g. 5,000,000 or 500万")
+        self.currency = QtWidgets.QComboBox()
+        self.currency.setEditable(True)
+        self.currency.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
+        self.notes = QtWidgets.QLineEdit()
+        self.error = QtWidgets.QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {RED};")
+        self.fields: dict[str, QtWidgets.QWidget] = {
+            "name": self.name, "kind": self.kind, "institution_id": self.institution,
+            "fiscal_year": self.fiscal_year, "total_minor": self.total,
+            "currency": self.currency, "notes": self.notes}
+        for label, w in (("Name", self.name), ("Kind", self.kind),
+                         ("Institution", self.institution), ("Fiscal year", self.fiscal_year),
+                         ("Total", self.total), ("Currency", self.currency),
+                         ("Notes", self.notes)):
+            form.addRow(label, w)
+        form.addRow(self.error)
+        self.buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Save
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.original: dict[str, Any] = {}
+        if source_id is not None:
+            src = funding.get(ctx.db, source_id)
+            self.name.setText(src.name)
+            self.kind.setCurrentIndex(self.kind.findData(FundingKind(src.kind).value))
+            self.institution.setCurrentIndex(max(0, self.institution.findData(
+                src.institution_id)))
+            self.fiscal_year.setText(str(src.fiscal_year or ""))
+            self.total.setText(money.format_amount(src.total_minor, src.currency, symbol=False))
+            self.currency.setCurrentText(src.currency)
+            self.notes.setText(src.notes or "")
+            self.original = self.values() or {}
+
+    def values(self) -> dict[str, Any] | None:
+        """The form as service values, or None after marking the fields that cannot be read."""
+        for w in self.fields.values():
+            w.setStyleSheet("")
+        ccy = self.currency.currentText().strip().upper()
+        try:
+            total = money.parse_amount(self.total.text() or "0",
+                                       ccy if money.is_currency(ccy) else "CNY")
+        except money.MoneyError as exc:
+            self.show_errors({"total_minor": str(exc)})
+            return None
+        return {"name": self.name.text(), "kind": self.kind.currentData(),
+                "institution_id": self.institution.currentData(),
+                "fiscal_year": self.fiscal_year.text().strip() or None, "total_minor": total,
+                "currency": ccy, "notes": self.notes.text()}
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for key, msg in errors.items():
+            w = self.fields.get(key)
+            if w is not None:
+                w.setStyleSheet(f"border: 1px solid {RED};")
+                w.setToolTip(msg)
+        self.error.setText("; ".join(f"{_label(k)}: {v}" for k, v in errors.items()))
+
+    def save(self) -> bool:
+        values = self.values()
+        if values is None:
+            return False
+        if self.source_id is None:
+            cmd = offer_commands.create_source(self.ctx, values)
+        else:
+            changes = {k: v for k, v in values.items() if self.original.get(k) != v}
+            if not changes:
+                self.accept()
+                return True
+            cmd = offer_commands.update_source(self.ctx, self.source_id, changes)
+        if cmd.error is not None:
+            if isinstance(cmd.error, ValidationError):
+                self.show_errors(cmd.error.errors)
+            else:
+                self.error.setText(str(cmd.error))
+            return False
+        self.accept()
+        return True
+
+
+class FundingPage(Page):
+    name = "Funding"
+    watches = frozenset({"funding_source", "offer", "offer_item", "exchange_rate", "setting",
+                         "institution", "application", "target", "candidate"})
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        layout = QtWidgets.QVBoxLayout(self)
+        bar = QtWidgets.QHBoxLayout()
+        self.new_button = QtWidgets.QPushButton("New source…")
+        self.edit_button = QtWidgets.QPushButton("Edit…")
+        self.delete_button = QtWidgets.QPushButton("Delete")
+        for b in (self.new_button, self.edit_button, self.delete_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        self.summary = QtWidgets.QLabel()
+        bar.addWidget(self.summary)
+        layout.addLayout(bar)
+
+        self.empty = QtWidgets.QLabel(
+            "<h3>No funding sources yet</h3><p>Add the budgets that pay for offers — a national "
+            "talent programme, a provincial programme, the university's own pool — with "
+            "<b>New source…</b>.</p>")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
+
+        split = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        self.model = SourcesModel(self)
+        self.table = QtWidgets.QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        split.addWidget(self.table)
+
+        self.tabs = QtWidgets.QTabWidget()
+        self.items_table = _readonly_table()
+        self.overrides_table = _readonly_table()
+        self.institutions_table = _readonly_table()
+        self.tabs.addTab(self.items_table, "Charged items")
+        self.tabs.addTab(self.overrides_table, "Overrides")
+        self.tabs.addTab(self.institutions_table, "By institution")
+        self.tabs.addTab(self._build_rates(), "Exchange rates")
+        split.addWidget(self.tabs)
+        split.setSizes([300, 260])
+        layout.addWidget(split, 1)
+        self.splitter = split
+
+        self.new_button.clicked.connect(self.new_source)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    def _build_rates(self) -> QtWidgets.QWidget:
+        box = QtWidgets.QWidget()
+        v = QtWidgets.QVBoxLayout(box)
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(QtWidgets.QLabel("Reporting currency:"))
+        self.reporting_box = QtWidgets.QComboBox()
+        self.reporting_box.addItems(sorted(money.KNOWN_CURRENCIES,
+                                           key=lambda c: (c != "CNY", c)))
+        top.addWidget(self.reporting_box)
+        top.addStretch(1)
+        v.addLayout(top)
+        self.rates_table = _readonly_table()
+        v.addWidget(self.rates_table, 1)
+        edit = QtWidgets.QHBoxLayout()
+        self.rate_currency = QtWidgets.QComboBox()
+        self.rate_currency.setEditable(True)
+        self.rate_currency.addItems(sorted(money.KNOWN_CURRENCIES))
+        self.rate_currency.setCurrentText("USD")
+        self.rate_value = QtWidgets.QLineEdit()
+        self.rate_value.setPlaceholderText("reporting-currency units per 1 unit, e.g. 7.1234")
+        self.rate_set = QtWidgets.QPushButton("Set rate")
+        self.rate_remove = QtWidgets.QPushButton("Remove rate")
+        self.rate_error = QtWidgets.QLabel()
+        self.rate_error.setStyleSheet(f"color: {RED};")
+        for w in (QtWidgets.QLabel("1"), self.rate_currency, QtWidgets.QLabel("="),
+                  self.rate_value, self.rate_set, self.rate_remove):
+            edit.addWidget(w)
+        v.addLayout(edit)
+        v.addWidget(self.rate_error)
+        self.rate_set.clicked.connect(self.set_rate)
+        self.rate_remove.clicked.connect(self.remove_rate)
+        self.rate_value.returnPressed.connect(self.set_rate)
+        self.reporting_box.activated.connect(lambda _i: self.set_reporting())
+        return box
+
+    # -- loading ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        selected = self.selected_id()
+        insts = dict(funding.institution_choices(self.ctx.db))
+        rows = funding.balances(self.ctx.db)
+        self.model.set_rows(rows, insts)
+        self.table.resizeColumnsToContents()
+        self.empty.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+        over = [b for b in rows if b.available < 0]
+        self.summary.setText(f"{len(rows)} source{'s' if len(rows) != 1 else ''}"
+                             + (f" — <span style='color:{RED}'>{len(over)} over-committed"
+                                "</span>" if over else ""))
+        if selected is not None:
+            self.select_source(selected)
+        elif rows:
+            self.table.selectRow(0)
+        self._load_detail()
+        self._load_institutions()
+        self._load_rates()
+
+    def _load_detail(self) -> None:
+        sid = self.selected_id()
+        if sid is None:
+            _fill(self.items_table, ["Select a source above to see what is charged to it"], [])
+            _fill(self.overrides_table, ["Overrides granted on the selected source"], [])
+            self._update_buttons()
+            return
+        items = funding.charged_items(self.ctx.db, sid)
+        _fill(self.items_table,
+              ["Candidate", "Target", "Offer", "Status", "Item", "Amount", "Period", "Cost",
+               "Holds"],
+              [[i.candidate, i.target, f"#{i.offer_id} rev {i.revision}", i.status.value,
+                i.kind.label, money.format_amount(i.amount_minor, i.currency),
+                f"annual × {i.years}" if i.period.value == "annual" else "one-off",
+                money.format_amount(i.cost_minor, i.currency), i.bucket or "—"]
+               for i in items], right={5, 7})
+        ovs = offers.overrides_for_source(self.ctx.db, sid)
+        _fill(self.overrides_table, ["When", "Who", "Offer", "Status", "Shortfall", "Reason",
+                                     "Undone"],
+              [[clock.to_local(o.at).strftime("%Y-%m-%d %H:%M"), o.user, f"#{o.offer_id}",
+                o.status or "", money.format_amount(o.shortfall_minor, o.currency), o.reason,
+                "undone" if o.undone else ""] for o in ovs],
+              right={4}, red_rows={n for n, o in enumerate(ovs) if not o.undone})
+        self.tabs.setTabText(1, f"Overrides ({sum(not o.undone for o in ovs)})")
+        self._update_buttons()
+
+    def _load_institutions(self) -> None:
+        totals = funding.institution_totals(self.ctx.db)
+
+        def fmt(v: int | None, t: funding.InstitutionTotal) -> str:
+            if v is None:
+                return f"needs {', '.join(t.missing_rates)} rate"
+            return money.format_amount(v, t.currency)
+
+        _fill(self.institutions_table,
+              ["Institution", "Sources", "Total", "Reserved", "Committed", "Available"],
+              [[t.name, str(t.sources), fmt(t.total, t), fmt(t.reserved, t),
+                fmt(t.committed, t), fmt(t.available, t)] for t in totals],
+              right={1, 2, 3, 4, 5},
+              red_rows={n for n, t in enumerate(totals) if t.missing_rates})
+
+    def _load_rates(self) -> None:
+        reporting = rates.reporting_currency(self.ctx.db)
+        self.reporting_box.setCurrentText(reporting)
+        rows = rates.list_rates(self.ctx.db)
+        used = {b.currency for b in self.model.rows} - {reporting}
+        missing = sorted(used - {r.currency for r in rows})
+        _fill(self.rates_table, ["Currency", f"{reporting} per unit", "Updated"],
+              [[r.currency, format(r.rate, "f"), clock.to_local(r.updated_at)
+                .strftime("%Y-%m-%d")] for r in rows]
+              + [[c, "missing — totals in this currency cannot be converted", ""]
+                 for c in missing],
+              right={1}, red_rows=set(range(len(rows), len(rows) + len(missing))))
+
+    # -- selection ----------------------------------------------------------------------
+    def selected_id(self) -> int | None:
+        idx = self.table.selectionModel().selectedRows()
+        if not idx:
+            return None
+        row = idx[0].row()
+        return self.model.rows[row].source_id if row < len(self.model.rows) else None
+
+    def select_source(self, source_id: int) -> bool:
+        for n, b in enumerate(self.model.rows):
+            if b.source_id == source_id:
+                self.table.selectRow(n)
+                return True
+        return False
+
+    def _selection_changed(self, *_a: Any) -> None:
+        self._load_detail()
+
+    def _update_buttons(self) -> None:
+        has = self.selected_id() is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    def apply_filter(self, filters: dict[str, object]) -> None:
+        """{'source_id': N} selects a source and shows its charged items."""
+        self.refresh_now()
+        sid = filters.get("source_id")
+        if isinstance(sid, int):
+            self.select_source(sid)
+            self.tabs.setCurrentIndex(0)
+
+    # -- actions ------------------------------------------------------------------------
+    def report(self, err: RecruiterError) -> None:
+        show_error(self, "Funding", err)
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QtWidgets.QMessageBox.question(self, title, text)
+        return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+    def open_source_dialog(self, source_id: int | None = None) -> SourceDialog:
+        dlg = SourceDialog(self.ctx, source_id, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        return dlg
+
+    def new_source(self) -> SourceDialog:
+        return self.open_source_dialog()
+
+    def edit_selected(self) -> SourceDialog | None:
+        sid = self.selected_id()
+        return self.open_source_dialog(sid) if sid is not None else None
+
+    def delete_selected(self) -> None:
+        sid = self.selected_id()
+        if sid is None or not self.confirm("Delete funding source",
+                                           "Delete this funding source?"):
+            return
+        cmd = offer_commands.delete_source(self.ctx, sid)
+        if cmd.error is not None:
+            self.report(cmd.error)
+
+    def set_rate(self) -> bool:
+        self.rate_error.setText("")
+        cmd = offer_commands.set_rate(self.ctx, self.rate_currency.currentText(),
+                                      self.rate_value.text())
+        if cmd.error is not None:
+            self.rate_error.setText(str(cmd.error))
+            return False
+        self.rate_value.clear()
+        return True
+
+    def remove_rate(self) -> None:
+        self.rate_error.setText("")
+        offer_commands.delete_rate(self.ctx, self.rate_currency.currentText())
+
+    def set_reporting(self) -> bool:
+        self.rate_error.setText("")
+        code = self.reporting_box.currentText()
+        if code == rates.reporting_currency(self.ctx.db):
+            return True
+        cmd = offer_commands.set_reporting_currency(self.ctx, code)
+        if cmd.error is not None:
+            self.rate_error.setText(str(cmd.error))
+            self.reporting_box.setCurrentText(rates.reporting_currency(self.ctx.db))
+            return False
+        return True
