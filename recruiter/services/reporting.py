@@ -21,9 +21,10 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, union
+from sqlalchemy import Date, String, and_, case, func, or_, select, type_coerce, union
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
@@ -179,6 +180,38 @@ def _current_offers() -> Any:
             .group_by(Offer.application_id).subquery("cur"))
 
 
+def _raw(col: Any) -> Any:
+    """A column fetched as the driver returns it: no per-row enum or datetime processing,
+    which is most of the cost when a report reads hundreds of thousands of rows."""
+    return type_coerce(col, String)
+
+
+def _ts(value: Any) -> datetime:
+    """A stored UTC timestamp (text on SQLite, a datetime elsewhere) as an aware datetime."""
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=8192)
+def _utc_day_offset(day: str) -> timedelta | None:
+    """The local UTC offset throughout one UTC day, or None when it changes that day."""
+    start = datetime.fromisoformat(day).replace(tzinfo=UTC)
+    first = start.astimezone().utcoffset()
+    last = (start + timedelta(hours=23, minutes=59)).astimezone().utcoffset()
+    return first if first == last else None
+
+
+def _local_day(value: Any) -> date:
+    """The local calendar day of a stored timestamp; cached per UTC day because converting
+    every one of 100,000 timestamps through the time zone rules is the slow part."""
+    if isinstance(value, str) and len(value) >= 19:
+        offset = _utc_day_offset(value[:10])
+        if offset is not None:
+            return (datetime.fromisoformat(value) + offset).date()
+    return _ts(value).astimezone().date()
+
+
 def days_in_stage(stage_changed_at: datetime, as_of: date) -> int:
     return (as_of - to_local(stage_changed_at).date()).days
 
@@ -296,30 +329,32 @@ def stage_days_in(s: Session, f: Filters) -> dict[Stage, tuple[float, int]]:
     stays still running are left out, so a long current stay does not count as finished.
     """
     conds = _app_conditions(f)
-    stmt = select(StageEvent.application_id, StageEvent.to_stage, StageEvent.outcome, StageEvent.at)
+    stmt = select(StageEvent.application_id, _raw(StageEvent.to_stage), _raw(StageEvent.outcome),
+                  _raw(StageEvent.at))
     if conds:
         stmt = stmt.where(StageEvent.application_id.in_(select(Application.id).where(*conds)))
     stmt = stmt.order_by(StageEvent.application_id, StageEvent.at, StageEvent.id)
-    stays: dict[Stage, list[float]] = defaultdict(list)
+    stays: dict[str, list[float]] = defaultdict(list)
     app_id = None
-    cur: Stage | None = None
+    cur: str | None = None
     since: datetime | None = None
     closed = {o.value for o in CLOSED_OUTCOMES}
-    for aid, to_stage, outcome, at in s.execute(stmt.execution_options(yield_per=10_000)):
+    result = s.connection().execution_options(yield_per=20_000).execute(stmt)
+    for aid, to_stage, outcome, raw_at in result:
+        at = _ts(raw_at)
+        ends = outcome in closed
         if aid != app_id:
-            app_id, cur, since = aid, Stage(to_stage), at
-            if outcome is not None and str(outcome) in closed:
-                cur = None
+            app_id, cur, since = aid, (None if ends else to_stage), at
             continue
         if cur is None:  # closed; a later event reopened it
-            cur, since = Stage(to_stage), at
-        elif to_stage != cur or (outcome is not None and str(outcome) in closed):
+            cur, since = to_stage, at
+        elif to_stage != cur or ends:
             assert since is not None
             stays[cur].append((at - since).total_seconds() / 86400)
-            cur, since = Stage(to_stage), at
-        if outcome is not None and str(outcome) in closed:
+            cur, since = to_stage, at
+        if ends:
             cur = None
-    return {st: (round(statistics.median(v), 1), len(v)) for st, v in stays.items() if v}
+    return {Stage(st): (round(statistics.median(v), 1), len(v)) for st, v in stays.items() if v}
 
 
 # -- progress to targets ---------------------------------------------------------------------
@@ -387,15 +422,17 @@ class OfferMoney:
 def _offer_money_in(s: Session, money: _Money, offer_ids: Sequence[int] | Any
                     ) -> dict[int, OfferMoney]:
     """Packages of the given offers (a list of ids or a subquery of ids)."""
-    stmt = (select(OfferItem.offer_id, OfferItem.kind, OfferItem.currency, OfferItem.period,
-                   OfferItem.years, OfferItem.amount_minor, FundingSource.name)
+    stmt = (select(OfferItem.offer_id, _raw(OfferItem.kind), OfferItem.currency,
+                   _raw(OfferItem.period), OfferItem.years, OfferItem.amount_minor,
+                   FundingSource.name)
             .outerjoin(FundingSource, FundingSource.id == OfferItem.funding_source_id)
             .where(OfferItem.offer_id.in_(offer_ids)))
+    kinds = {k.value: k for k in ItemKind}
     acc: dict[int, tuple[dict[ItemKind, int], list[int], set[str]]] = {}
-    for oid, kind, ccy, period, years, amount, source in s.execute(stmt):
+    for oid, kind_text, ccy, period, years, amount, source in s.connection().execute(stmt):
         by_kind, cash, names = acc.setdefault(oid, ({}, [0, 0], set()))
-        kind = ItemKind(kind)
-        annual = str(period) == Period.annual.value
+        kind = kinds[kind_text]
+        annual = period == "annual"
         life = money(int(amount) * (int(years) if annual else 1), ccy)
         by_kind[kind] = by_kind.get(kind, 0) + life
         if kind == ItemKind.startup_research:
@@ -405,6 +442,24 @@ def _offer_money_in(s: Session, money: _Money, offer_ids: Sequence[int] | Any
         if source:
             names.add(source)
     return {oid: OfferMoney(bk, c[0], c[1], tuple(sorted(n))) for oid, (bk, c, n) in acc.items()}
+
+
+def _offer_cash_in(s: Session, money: _Money, offer_ids: Any) -> dict[int, tuple[int, int]]:
+    """(first-year cash, start-up funds) per offer, summed in SQL per currency: the cheap path
+    for the medians, which need no item detail."""
+    annual = OfferItem.period == Period.annual
+    startup = OfferItem.kind == ItemKind.startup_research
+    first = func.sum(case((startup, 0), else_=OfferItem.amount_minor))
+    funds = func.sum(case((startup, OfferItem.amount_minor
+                           * case((annual, OfferItem.years), else_=1)), else_=0))
+    stmt = (select(OfferItem.offer_id, OfferItem.currency, first, funds)
+            .where(OfferItem.offer_id.in_(offer_ids))
+            .group_by(OfferItem.offer_id, OfferItem.currency))
+    out: dict[int, tuple[int, int]] = {}
+    for oid, ccy, fy, su in s.connection().execute(stmt):
+        a, b = out.get(oid, (0, 0))
+        out[oid] = (a + money(int(fy), ccy), b + money(int(su), ccy))
+    return out
 
 
 @dataclass(frozen=True)
@@ -448,7 +503,8 @@ def _int_median(values: list[int]) -> int | None:
 
 
 def offer_stats_in(s: Session, f: Filters, money: _Money) -> OfferStats:
-    rows = s.execute(_current_offer_stmt(f, Offer.id, Offer.status, Offer.extended_on)).all()
+    rows = s.connection().execute(
+        _current_offer_stmt(f, Offer.id, _raw(Offer.status), Offer.extended_on)).all()
     by_status: dict[OfferStatus, int] = {st: 0 for st in OfferStatus}
     made_ids = []
     for oid, status, extended_on in rows:
@@ -458,11 +514,10 @@ def offer_stats_in(s: Session, f: Filters, money: _Money) -> OfferStats:
             made_ids.append(oid)
     made_set = set(made_ids)
     ids_sq = _current_offer_stmt(f, Offer.id).subquery()
-    packages = _offer_money_in(s, money, select(ids_sq.c.id))
-    made_packages = [p for oid, p in packages.items() if oid in made_set]
-    return OfferStats(by_status, len(made_ids),
-                      _int_median([p.first_year for p in made_packages]),
-                      _int_median([p.startup for p in made_packages]))
+    cash = _offer_cash_in(s, money, select(ids_sq.c.id))
+    made_cash = [c for oid, c in cash.items() if oid in made_set]
+    return OfferStats(by_status, len(made_ids), _int_median([c[0] for c in made_cash]),
+                      _int_median([c[1] for c in made_cash]))
 
 
 def _months(f: Filters, as_of: date) -> list[str]:
@@ -839,10 +894,12 @@ def pipeline_rows(db: Database, f: Filters = Filters(), as_of: date | None = Non
                .group_by(Activity.candidate_id).subquery("by_cand"))
     stmt = (select(Candidate.full_name, Candidate.name_zh, Candidate.current_institution,
                    Candidate.country, Candidate.field, Candidate.source, Target.title,
-                   Institution.name, Department.name, Application.stage, Application.outcome,
-                   Application.stage_changed_at, Application.owner, Application.priority,
-                   by_app.c.last, by_app.c.next, by_cand.c.last, by_cand.c.next,
-                   off.id, off.status)
+                   Institution.name, Department.name, _raw(Application.stage),
+                   _raw(Application.outcome), _raw(Application.stage_changed_at),
+                   Application.owner, Application.priority,
+                   _raw(by_app.c.last), type_coerce(by_app.c.next, Date),
+                   _raw(by_cand.c.last), type_coerce(by_cand.c.next, Date),
+                   off.id, _raw(off.status))
             .select_from(Application)
             .join(Candidate, Candidate.id == Application.candidate_id)
             .join(Target, Target.id == Application.target_id)
@@ -860,21 +917,20 @@ def pipeline_rows(db: Database, f: Filters = Filters(), as_of: date | None = Non
     labels_offer = {o.value: o.label for o in OfferStatus}
     with db.session() as s:
         money = _money_in(s)
-        result = s.execute(stmt.execution_options(yield_per=chunk))
+        result = s.connection().execution_options(yield_per=chunk).execute(stmt)
         for part in result.partitions(chunk):
             offer_ids = [r[18] for r in part if r[18] is not None]
             packages = _offer_money_in(s, money, offer_ids) if offer_ids else {}
             for r in part:
-                changed = to_local(r[11]).date()
-                lasts = [x for x in (r[14], r[16]) if x is not None]
-                nexts = [x for x in (r[15], r[17]) if x is not None]
+                changed = _local_day(r[11])
+                last = max(r[14], r[16]) if r[14] and r[16] else (r[14] or r[16])
+                nxt = min(r[15], r[17]) if r[15] and r[17] else (r[15] or r[17])
                 pkg = packages.get(r[18]) if r[18] is not None else None
                 yield (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-                       labels_stage[str(r[9])], labels_outcome[str(r[10])], changed,
+                       labels_stage[r[9]], labels_outcome[r[10]], changed,
                        (as_of - changed).days, r[12], r[13],
-                       to_local(max(lasts)).date() if lasts else None,
-                       min(nexts) if nexts else None,
-                       labels_offer[str(r[19])] if r[19] is not None else None,
+                       _local_day(last) if last else None, nxt,
+                       labels_offer[r[19]] if r[19] is not None else None,
                        pkg.first_year if pkg else None, pkg.startup if pkg else None)
 
 
