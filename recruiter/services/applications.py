@@ -338,3 +338,16 @@ def history_for_candidate(db: Database, candidate_id: int) -> list[HistoryRow]:
         return [HistoryRow(r[0], r[1], r[2], Stage(r[3]) if r[3] else None, Stage(r[4]),
                            Outcome(r[5]) if r[5] else None, r[6], r[7], r[8])
                 for r in s.exec(stmt).all()]
+
+
+def move_many(db: Database, application_ids: Sequence[int], to: Stage,
+              note: str | None = None) -> list[ApplicationState]:
+    """Move several applications at once (a multi-card drag): all or none."""
+    with db.session() as s:
+        return [move_in(s, db.user, a, to, note) for a in dict.fromkeys(application_ids)]
+
+
+def restore_many(db: Database, states: Sequence[ApplicationState], undo_of: str) -> None:
+    with db.session() as s:
+        for state in reversed(states):
+            restore_in(s, db.user, state, undo_of)

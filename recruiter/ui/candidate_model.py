@@ -1,5 +1,11 @@
-"""The Candidates table model, Anki-browser style: it holds only the ordered ids of the current
-result and fetches rows lazily, a page at a time, by id. Sorting and filtering happen in SQL."""
+"""Table models of the tracking workspace.
+
+`CandidateTableModel` is Anki-browser style: it holds only the ordered ids of the current result
+and fetches rows lazily, a page at a time, by id; sorting and filtering happen in SQL. The ids
+query runs in the task runner (it can take 50-300 ms at 100k candidates) and only the newest
+answer is applied, so typing fast never shows a stale list. `RecordTableModel` serves the small,
+fully loaded lists (targets, follow-ups, a candidate's applications and history).
+"""
 
 from __future__ import annotations
 
@@ -9,37 +15,140 @@ from datetime import date, datetime
 from typing import Any
 
 from recruiter.domain.clock import to_local
+from recruiter.domain.enums import Stage
 from recruiter.services import candidates
 from recruiter.store.database import Database
 
-from .qt import QtCore, Qt
+from .qt import Qt, QtCore, QtGui, Signal, Slot
+from .tasks import TaskRunner
 
 PAGE = 200
 MAX_PAGES = 50
 
 
+def display(value: Any) -> str:
+    """How a stored value reads in a cell: local dates, enum labels, blanks for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if isinstance(value, datetime):
+        return to_local(value).strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    label = getattr(value, "label", None)
+    if isinstance(label, str):
+        return label
+    return str(value)
+
+
+class _JobSignals(QtCore.QObject):
+    done = Signal(int, object)
+    failed = Signal(int, object)
+
+
+class _Job(QtCore.QRunnable):
+    """One load in the pool. It reports through a QObject that lives on the GUI thread, to
+    @Slot methods of a QObject: PySide6 delivers those as queued calls (lambdas as receivers
+    of cross-thread signals crash PySide 6.12 now and then)."""
+
+    def __init__(self, generation: int, fn: Callable[[], Any], signals: _JobSignals) -> None:
+        super().__init__()
+        self.generation = generation
+        self.fn = fn
+        self.signals = signals
+        self.setAutoDelete(False)
+
+    def run(self) -> None:  # worker thread
+        try:
+            result = self.fn()
+        except Exception as exc:
+            self.signals.failed.emit(self.generation, exc)
+        else:
+            self.signals.done.emit(self.generation, result)
+
+
+class Latest(QtCore.QObject):
+    """Runs a load in the runner's thread pool and delivers only the newest result (older ones
+    are stale: the user typed on or changed a filter meanwhile). Without a runner it runs
+    inline, which tests of pure logic may use."""
+
+    def __init__(self, runner: TaskRunner | None, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self._generation = 0
+        self._callbacks: tuple[Callable[[Any], None], Callable[[BaseException], None] | None] = (
+            lambda _r: None, None)
+        self._jobs: set[_Job] = set()
+        self._signals = _JobSignals(self)
+        self._signals.done.connect(self._done)
+        self._signals.failed.connect(self._failed)
+        self.pending = False
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[BaseException], None] | None = None) -> None:
+        self._generation += 1
+        self._callbacks = (on_done, on_error)
+        self.pending = True
+        if self.runner is None:
+            try:
+                result = fn()
+            except Exception as exc:
+                self._failed(self._generation, exc)
+            else:
+                self._done(self._generation, result)
+            return
+        job = _Job(self._generation, fn, self._signals)
+        self._jobs.add(job)
+        self.runner.pool.start(job)
+
+    def _forget(self, generation: int) -> None:
+        self._jobs = {j for j in self._jobs if j.generation > generation}
+
+    @Slot(int, object)
+    def _done(self, generation: int, result: object) -> None:
+        self._forget(generation)
+        if generation == self._generation:
+            self.pending = False
+            self._callbacks[0](result)
+
+    @Slot(int, object)
+    def _failed(self, generation: int, exc: object) -> None:
+        self._forget(generation)
+        if generation == self._generation:
+            self.pending = False
+            if self._callbacks[1] is not None:
+                self._callbacks[1](exc)  # type: ignore[arg-type]
+
+
 class CandidateTableModel(QtCore.QAbstractTableModel):
     """Ids in memory, rows fetched in pages of PAGE and kept in a small LRU cache."""
 
-    COLUMNS: tuple[str, ...] = ("full_name", "name_zh", "email", "current_institution", "country",
-                                "field", "phd_year", "h_index", "source", "created_at")
+    loaded = Signal()  # a new id list is in place
+    failed = Signal(object)
+
+    COLUMNS: tuple[str, ...] = candidates.COLUMNS
+    NUMERIC = frozenset({"id", "phd_year", "h_index", "applications"})
 
     def __init__(self, db: Database, parent: QtCore.QObject | None = None,
-                 columns: Sequence[str] | None = None) -> None:
+                 columns: Sequence[str] | None = None, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.columns = tuple(columns or self.COLUMNS)
         self.ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, tuple[Any, ...]]] = OrderedDict()
         self.query = candidates.CandidateQuery()
+        self.loader = Latest(runner, self)
         self.fetcher: Callable[[Sequence[int], Sequence[str]], dict[int, tuple[Any, ...]]] = (
             lambda ids, cols: candidates.fetch_rows(self.db, ids, cols))
+        self._today = date.today()
 
     # -- loading ------------------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
         self.ids = ids
         self._pages.clear()
+        self._today = date.today()
         self.endResetModel()
 
     def invalidate_rows(self) -> None:
@@ -65,35 +174,133 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
     def id_at(self, row: int) -> int:
         return self.ids[row]
 
+    def row_of(self, candidate_id: int) -> int:
+        try:
+            return self.ids.index(candidate_id)
+        except ValueError:
+            return -1
+
+    def reload(self) -> None:
+        """Re-run the ids query for `self.query` in the background; the newest answer wins."""
+        db, query = self.db, self.query
+        self.loader.run(lambda: candidates.query_ids(db, query), self._apply,
+                        self.failed.emit)
+
+    def _apply(self, ids: list[int]) -> None:
+        self.set_ids(ids)
+        self.loaded.emit()
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.pending
+
     # -- Qt model API ----------------------------------------------------------------------
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.ids)
 
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.ids):
             return None
+        name = self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = self._row(index.row())
             if values is None:
                 return "" if role == Qt.ItemDataRole.DisplayRole else None
-            return _display(values[index.column()])
+            value = values[index.column()]
+            if name == "stage":
+                return candidates.stage_label(value)
+            if name == "next_due" and value is not None:
+                return str(value) + ("  ⚠" if str(value) < self._today.isoformat() else "")
+            return display(value)
         if role == Qt.ItemDataRole.UserRole:
             return self.ids[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[index.column()] in (
-                "phd_year", "h_index"):
+        if role == Qt.ItemDataRole.ForegroundRole and name == "next_due":
+            values = self._row(index.row())
+            if values is not None and values[index.column()] is not None and \
+                    str(values[index.column()]) < self._today.isoformat():
+                return QtGui.QBrush(QtGui.QColor("#b3261e"))
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and name in self.NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             return candidates.LABELS.get(self.columns[section], self.columns[section])
-        if orientation == Qt.Orientation.Vertical:
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.ids):
+            return section + 1
+        return None
+
+    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns) or self.columns[column] not in candidates.SORTABLE:
+            return
+        self.query = self.query.with_(sort=self.columns[column],
+                                      descending=order == Qt.SortOrder.DescendingOrder)
+        self.reload()
+
+
+class RecordTableModel(QtCore.QAbstractTableModel):
+    """A read-only table over a short list of records (dataclasses or tuples), sortable in
+    memory: the lists it serves are already bounded by their SQL (one candidate, one board)."""
+
+    def __init__(self, columns: Sequence[tuple[str, str]],
+                 getter: Callable[[Any, str], Any] | None = None,
+                 parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.records: list[Any] = []
+        self.getter = getter or (lambda rec, key: getattr(rec, key))
+        self.decorate: Callable[[Any, str, int], Any] | None = None  # (record, key, role)
+        self.numeric: set[str] = set()
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> Any:
+        return self.records[row]
+
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.records):
+            return None
+        rec = self.records[index.row()]
+        key = self.columns[index.column()][0]
+        if self.decorate is not None and role not in (Qt.ItemDataRole.DisplayRole,
+                                                      Qt.ItemDataRole.EditRole):
+            value = self.decorate(rec, key, role)
+            if value is not None:
+                return value
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return display(self.getter(rec, key))
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in self.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section][1]
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.records):
             return section + 1
         return None
 
@@ -105,22 +312,18 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
             return
-        self.query = candidates.CandidateQuery(
-            text=self.query.text, sort=self.columns[column],
-            descending=order == Qt.SortOrder.DescendingOrder)
-        self.reload()
+        key = self.columns[column][0]
 
-    def reload(self) -> None:
+        def sort_key(rec: Any) -> tuple[int, Any]:
+            value = self.getter(rec, key)
+            if value is None:
+                return (1, "")
+            if isinstance(value, Stage):
+                return (0, value.index)
+            if isinstance(value, int | float):
+                return (0, value)
+            return (0, display(value).casefold())
+
         self.layoutAboutToBeChanged.emit()
-        self.set_ids(candidates.query_ids(self.db, self.query))
+        self.records.sort(key=sort_key, reverse=order == Qt.SortOrder.DescendingOrder)
         self.layoutChanged.emit()
-
-
-def _display(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return to_local(value).strftime("%Y-%m-%d")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

@@ -1,0 +1,577 @@
+"""The candidate editor: every field with inline validation, the candidate's applications with
+stage and outcome, the stage history, and the activity timeline with follow-ups.
+
+Edits go through tracking_commands (undoable). Validation messages come from the services'
+ValidationError.errors and appear beside each field; Save explains what is wrong instead of
+failing silently."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from recruiter.domain.enums import STAGES, ActivityKind, Gender, Outcome, Stage
+from recruiter.errors import RecruiterError, ValidationError
+from recruiter.services import activities, applications, candidates, targets
+
+from . import tracking_commands as cmds
+from .candidate_model import RecordTableModel, display
+from .context import AppContext
+from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from .tasks import show_error
+
+# (field, kind) in the order the form shows them; kind: line | text | gender | date | int
+FORM: tuple[tuple[str, str], ...] = (
+    ("full_name", "line"), ("name_zh", "line"), ("email", "line"), ("orcid", "line"),
+    ("phone", "line"), ("gender", "gender"), ("birth_date", "date"), ("nationality", "line"),
+    ("current_institution", "line"), ("current_position", "line"), ("country", "line"),
+    ("field", "line"), ("research_area", "line"), ("highest_degree", "line"),
+    ("degree_institution", "line"), ("phd_year", "int"), ("h_index", "int"), ("source", "line"),
+    ("tags", "line"), ("notes", "text"),
+)
+PLACEHOLDERS = {"orcid": "0000-0002-1825-0097", "birth_date": "YYYY-MM-DD",
+                "phd_year": "e.g. 2012", "email": "name@university.edu",
+                "tags": "comma-separated, e.g. returnee,industry"}
+ERROR_STYLE = "color: #b3261e; font-size: 11px;"
+INVALID_STYLE = "border: 1px solid #b3261e;"
+CLOSE_OUTCOMES = (Outcome.declined, Outcome.rejected, Outcome.withdrawn, Outcome.on_hold)
+
+
+# -- small dialogs shared with the pipeline page ---------------------------------------------
+class CloseDialog(QtWidgets.QDialog):
+    """Close (or hold) an application: an outcome and a reason, both required."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None,
+                 preset: Outcome = Outcome.declined) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Close application"))
+        form = QtWidgets.QFormLayout(self)
+        self.outcome = QtWidgets.QComboBox()
+        for o in CLOSE_OUTCOMES:
+            self.outcome.addItem(o.label, o)
+        self.outcome.setCurrentIndex(CLOSE_OUTCOMES.index(preset) if preset in CLOSE_OUTCOMES
+                                     else 0)
+        self.reason = QtWidgets.QLineEdit()
+        self.reason.setPlaceholderText(self.tr("Why? e.g. accepted another offer"))
+        self.error = QtWidgets.QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        form.addRow(self.tr("Outcome"), self.outcome)
+        form.addRow(self.tr("Reason"), self.reason)
+        form.addRow("", self.error)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _check(self) -> None:
+        if not self.reason.text().strip():
+            self.error.setText(self.tr("Say why the application is closed."))
+            return
+        self.accept()
+
+    def values(self) -> tuple[Outcome, str]:
+        return Outcome(self.outcome.currentData()), self.reason.text().strip()
+
+
+class TargetDialog(QtWidgets.QDialog):
+    """Choose a target (and optionally an owner) for "add to pipeline"."""
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None,
+                 title: str = "Add to pipeline", with_owner: bool = True) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr(title))
+        form = QtWidgets.QFormLayout(self)
+        self.target = QtWidgets.QComboBox()
+        self.target.setMinimumWidth(420)
+        for c in targets.choices(ctx.db):
+            suffix = "" if c.status.value == "open" else f" ({c.status.label.lower()})"
+            self.target.addItem(c.label + suffix, c.id)
+        self.owner = QtWidgets.QLineEdit()
+        self.owner.setPlaceholderText(self.tr("optional, e.g. li.hua"))
+        form.addRow(self.tr("Target"), self.target)
+        if with_owner:
+            form.addRow(self.tr("Owner"), self.owner)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[int | None, str | None]:
+        return self.target.currentData(), self.owner.text().strip() or None
+
+
+# -- the editor -----------------------------------------------------------------------------
+class CandidateDetail(QtWidgets.QWidget):
+    """Side panel (or dialog body) for one candidate, or a new one when `candidate_id` is None."""
+
+    saved = Signal(int)  # candidate id after a successful save/create
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.candidate_id: int | None = None
+        self._loaded: dict[str, Any] = {}
+        self.editors: dict[str, QtWidgets.QWidget] = {}
+        self.errors: dict[str, QtWidgets.QLabel] = {}
+
+        self.title = QtWidgets.QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.tabs = QtWidgets.QTabWidget()
+        self.tabs.addTab(self._build_profile(), self.tr("Profile"))
+        self.tabs.addTab(self._build_pipeline(), self.tr("Pipeline"))
+        self.tabs.addTab(self._build_activity(), self.tr("Activity"))
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs, 1)
+        ctx.bus.changed.connect(self._on_changed)
+        self.show_candidate(None)
+
+    # -- building -----------------------------------------------------------------------
+    def _build_profile(self) -> QtWidgets.QWidget:
+        inner = QtWidgets.QWidget()
+        form = QtWidgets.QFormLayout(inner)
+        form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(2)
+        for name, kind in FORM:
+            editor: QtWidgets.QWidget
+            if kind == "text":
+                text_edit = QtWidgets.QPlainTextEdit()
+                text_edit.setFixedHeight(80)
+                text_edit.textChanged.connect(self._update_buttons)
+                editor = text_edit
+            elif kind == "gender":
+                combo = QtWidgets.QComboBox()
+                combo.addItem("", None)
+                for g in Gender:
+                    combo.addItem(g.label, g.value)
+                combo.currentIndexChanged.connect(self._update_buttons)
+                editor = combo
+            else:
+                line = QtWidgets.QLineEdit()
+                line.setPlaceholderText(PLACEHOLDERS.get(name, ""))
+                line.textEdited.connect(self._update_buttons)
+                line.editingFinished.connect(lambda n=name: self._check_field(n))
+                editor = line
+            editor.setObjectName(f"field_{name}")
+            error = QtWidgets.QLabel()
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.hide()
+            box = QtWidgets.QVBoxLayout()
+            box.setSpacing(0)
+            box.addWidget(editor)
+            box.addWidget(error)
+            form.addRow(self.tr(candidates.LABELS.get(name, name)), box)
+            self.editors[name] = editor
+            self.errors[name] = error
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        self.summary = QtWidgets.QLabel()
+        self.summary.setStyleSheet(ERROR_STYLE)
+        self.summary.setWordWrap(True)
+        self.save_button = QtWidgets.QPushButton(self.tr("Save"))
+        self.save_button.setDefault(True)
+        self.revert_button = QtWidgets.QPushButton(self.tr("Revert"))
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(lambda: self.show_candidate(self.candidate_id))
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        page = QtWidgets.QWidget()
+        v = QtWidgets.QVBoxLayout(page)
+        v.setContentsMargins(0, 4, 0, 0)
+        v.addWidget(scroll, 1)
+        v.addLayout(buttons)
+        return page
+
+    def _build_pipeline(self) -> QtWidgets.QWidget:
+        self.apps_model = RecordTableModel([
+            ("target", "Target"), ("institution", "Institution"), ("stage", "Stage"),
+            ("outcome", "Outcome"), ("owner", "Owner"), ("stage_changed_at", "Since"),
+            ("closed_reason", "Reason")], parent=self)
+        self.apps_view = _table(self.apps_model)
+        self.apps_view.selectionModel().selectionChanged.connect(self._update_app_buttons)
+        self.history_model = RecordTableModel([
+            ("at", "When"), ("target", "Target"), ("from_stage", "From"), ("to_stage", "To"),
+            ("outcome", "Outcome"), ("note", "Note"), ("by", "By")], parent=self)
+        self.history_view = _table(self.history_model)
+        self.add_app_button = QtWidgets.QPushButton(self.tr("Add to pipeline…"))
+        self.move_button = QtWidgets.QToolButton()
+        self.move_button.setText(self.tr("Move to"))
+        self.move_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QtWidgets.QMenu(self.move_button)
+        for st in STAGES:
+            menu.addAction(st.label, lambda s=st: self.move_selected(s))
+        self.move_button.setMenu(menu)
+        self.close_button = QtWidgets.QPushButton(self.tr("Close…"))
+        self.reopen_button = QtWidgets.QPushButton(self.tr("Reopen"))
+        self.add_app_button.clicked.connect(self.add_to_pipeline)
+        self.close_button.clicked.connect(self.close_selected)
+        self.reopen_button.clicked.connect(self.reopen_selected)
+        row = QtWidgets.QHBoxLayout()
+        for w in (self.add_app_button, self.move_button, self.close_button, self.reopen_button):
+            row.addWidget(w)
+        row.addStretch(1)
+        page = QtWidgets.QWidget()
+        v = QtWidgets.QVBoxLayout(page)
+        v.setContentsMargins(0, 4, 0, 0)
+        v.addLayout(row)
+        v.addWidget(self.apps_view, 2)
+        v.addWidget(QtWidgets.QLabel(self.tr("<b>Stage history</b>")))
+        v.addWidget(self.history_view, 3)
+        return page
+
+    def _build_activity(self) -> QtWidgets.QWidget:
+        self.kind = QtWidgets.QComboBox()
+        for k in ActivityKind:
+            self.kind.addItem(k.label, k.value)
+        self.summary_edit = QtWidgets.QLineEdit()
+        self.summary_edit.setPlaceholderText(self.tr("What happened, or what to do next"))
+        self.follow_up = QtWidgets.QCheckBox(self.tr("Follow up on"))
+        self.due = QtWidgets.QDateEdit(QtCore.QDate.currentDate().addDays(7))
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        self.due.setEnabled(False)
+        self.follow_up.toggled.connect(self.due.setEnabled)
+        self.log_button = QtWidgets.QPushButton(self.tr("Log"))
+        self.log_button.clicked.connect(self.log_activity)
+        self.summary_edit.returnPressed.connect(self.log_activity)
+        self.activity_error = QtWidgets.QLabel()
+        self.activity_error.setStyleSheet(ERROR_STYLE)
+        row1 = QtWidgets.QHBoxLayout()
+        row1.addWidget(self.kind)
+        row1.addWidget(self.summary_edit, 1)
+        row2 = QtWidgets.QHBoxLayout()
+        row2.addWidget(self.follow_up)
+        row2.addWidget(self.due)
+        row2.addWidget(self.activity_error, 1)
+        row2.addWidget(self.log_button)
+        self.activity_model = RecordTableModel([
+            ("at", "When"), ("kind", "Kind"), ("summary", "Summary"), ("due_on", "Due"),
+            ("done", "Done")], parent=self)
+        today = date.today()
+
+        def decorate(rec: Any, key: str, role: int) -> Any:
+            if role == Qt.ItemDataRole.ForegroundRole and key == "due_on" and rec.due_on \
+                    and not rec.done and rec.due_on < today:
+                return QtGui.QBrush(QtGui.QColor("#b3261e"))
+            return None
+
+        self.activity_model.decorate = decorate
+        self.activity_view = _table(self.activity_model)
+        self.done_button = QtWidgets.QPushButton(self.tr("Mark done"))
+        self.undone_button = QtWidgets.QPushButton(self.tr("Mark not done"))
+        self.delete_activity_button = QtWidgets.QPushButton(self.tr("Delete"))
+        self.done_button.clicked.connect(lambda: self._mark(True))
+        self.undone_button.clicked.connect(lambda: self._mark(False))
+        self.delete_activity_button.clicked.connect(self._delete_activity)
+        row3 = QtWidgets.QHBoxLayout()
+        row3.addStretch(1)
+        for b in (self.done_button, self.undone_button, self.delete_activity_button):
+            row3.addWidget(b)
+        page = QtWidgets.QWidget()
+        v = QtWidgets.QVBoxLayout(page)
+        v.setContentsMargins(0, 4, 0, 0)
+        v.addLayout(row1)
+        v.addLayout(row2)
+        v.addWidget(self.activity_view, 1)
+        v.addLayout(row3)
+        return page
+
+    # -- loading ------------------------------------------------------------------------
+    def show_candidate(self, candidate_id: int | None) -> None:
+        """Load a candidate (or an empty form for a new one). Unsaved edits are dropped."""
+        self.candidate_id = candidate_id
+        values: dict[str, Any] = {}
+        if candidate_id is not None:
+            try:
+                values = candidates.row(self.ctx.db, candidate_id)
+            except RecruiterError:
+                self.candidate_id = None
+        self._loaded = {name: self._text(values.get(name)) for name, _k in FORM}
+        for name, kind in FORM:
+            self._set_editor(name, kind, self._loaded[name])
+        self._clear_errors()
+        if self.candidate_id is None:
+            self.title.setText(self.tr("<h2>New candidate</h2>"))
+        else:
+            zh = values.get("name_zh") or ""
+            inst = values.get("current_institution") or ""
+            self.title.setText(f"<h2 style='margin:0'>{_esc(values['full_name'])} "
+                               f"<span style='font-weight:normal'>{_esc(zh)}</span></h2>"
+                               f"<span style='color:#555'>{_esc(inst)}</span>")
+        for i in (1, 2):
+            self.tabs.setTabEnabled(i, self.candidate_id is not None)
+        self._reload_lists()
+        self._update_buttons()
+
+    def new_candidate(self) -> None:
+        self.show_candidate(None)
+        self.tabs.setCurrentIndex(0)
+        self.editors["full_name"].setFocus()
+
+    def _reload_lists(self) -> None:
+        if self.candidate_id is None:
+            for m in (self.apps_model, self.history_model, self.activity_model):
+                m.set_records([])
+        else:
+            self.apps_model.set_records(applications.for_candidate(self.ctx.db, self.candidate_id))
+            self.history_model.set_records(
+                applications.history_for_candidate(self.ctx.db, self.candidate_id))
+            self.activity_model.set_records(
+                activities.for_candidate(self.ctx.db, self.candidate_id))
+        self._update_app_buttons()
+
+    def _on_changed(self, tables: frozenset[str]) -> None:
+        if self.candidate_id is None or not self.isVisible():
+            return
+        if tables & {"candidate"} and not self.dirty():
+            self.show_candidate(self.candidate_id)
+        elif tables & {"application", "stage_event", "activity", "candidate"}:
+            self._reload_lists()
+
+    # -- editing ------------------------------------------------------------------------
+    @staticmethod
+    def _text(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+    def _set_editor(self, name: str, kind: str, text: str) -> None:
+        editor = self.editors[name]
+        editor.blockSignals(True)
+        if isinstance(editor, QtWidgets.QPlainTextEdit):
+            editor.setPlainText(text)
+        elif isinstance(editor, QtWidgets.QComboBox):
+            ix = editor.findData(text or None)
+            editor.setCurrentIndex(max(ix, 0))
+        elif isinstance(editor, QtWidgets.QLineEdit):
+            editor.setText(text)
+        editor.blockSignals(False)
+
+    def value_of(self, name: str) -> str:
+        editor = self.editors[name]
+        if isinstance(editor, QtWidgets.QPlainTextEdit):
+            return editor.toPlainText()
+        if isinstance(editor, QtWidgets.QComboBox):
+            return editor.currentData() or ""
+        assert isinstance(editor, QtWidgets.QLineEdit)
+        return editor.text()
+
+    def set_value(self, name: str, text: str) -> None:
+        """Used by tests and by pasting: set a field as if typed."""
+        kind = dict(FORM)[name]
+        self._set_editor(name, kind, text)
+        self._update_buttons()
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.value_of(name) for name, _k in FORM
+                if self.value_of(name).strip() != self._loaded.get(name, "").strip()}
+
+    def dirty(self) -> bool:
+        return bool(self.changes())
+
+    def _update_buttons(self, *_args: Any) -> None:
+        dirty = self.dirty()
+        self.save_button.setEnabled(dirty or self.candidate_id is None)
+        self.revert_button.setEnabled(dirty)
+
+    def _check_field(self, name: str) -> None:
+        """Inline check as soon as a field is left: the same rules the service applies."""
+        value = self.value_of(name)
+        if value.strip() == self._loaded.get(name, "").strip():
+            self._show_error(name, None)
+            return
+        data = {name: value}
+        if name == "full_name":  # a Chinese name alone is enough
+            data["name_zh"] = self.value_of("name_zh")
+        try:
+            candidates.validate(data)
+        except ValidationError as exc:
+            self._show_error(name, exc.errors.get(name))
+        else:
+            self._show_error(name, None)
+
+    def _show_error(self, name: str, message: str | None) -> None:
+        label = self.errors.get(name)
+        if label is None:
+            return
+        label.setText(message or "")
+        label.setVisible(bool(message))
+        self.editors[name].setStyleSheet(INVALID_STYLE if message else "")
+
+    def _clear_errors(self) -> None:
+        for name in self.errors:
+            self._show_error(name, None)
+        self.summary.setText("")
+
+    def show_errors(self, errors: dict[str, str], message: str | None = None) -> None:
+        self._clear_errors()
+        for name, text in errors.items():
+            self._show_error(name, text)
+        shown = [candidates.LABELS.get(n, n) for n in errors if n in self.errors]
+        self.summary.setText(message or self.tr("Not saved — check {fields}.").format(
+            fields=", ".join(shown) or self.tr("the form")))
+        first = next((n for n in errors if n in self.editors), None)
+        if first:
+            self.tabs.setCurrentIndex(0)
+            self.editors[first].setFocus()
+
+    def save(self) -> bool:
+        """Validate, then save through the undo stack. Returns True when saved."""
+        changes = self.changes()
+        if self.candidate_id is None:
+            changes = {k: v for k, v in changes.items() if v.strip()}
+            changes.setdefault("full_name", self.value_of("full_name"))
+        if not changes:
+            return True
+        try:
+            candidates.validate(changes)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return False
+        failure: list[RecruiterError] = []
+
+        def on_error(exc: RecruiterError) -> None:
+            failure.append(exc)
+
+        if self.candidate_id is None:
+            cmd = cmds.create_candidate(self.ctx, changes, on_error)
+        else:
+            cmd = cmds.edit_candidate(self.ctx, self.candidate_id, changes, on_error)
+        if failure:
+            exc = failure[0]
+            if isinstance(exc, ValidationError):
+                self.show_errors(exc.errors)
+            else:
+                self.show_errors({}, str(exc))
+            return False
+        new_id = int(cmd.state) if self.candidate_id is None else self.candidate_id
+        self.show_candidate(new_id)
+        self.saved.emit(new_id)
+        return True
+
+    # -- pipeline actions ------------------------------------------------------------------
+    def selected_application(self) -> applications.ApplicationRow | None:
+        rows = self.apps_view.selectionModel().selectedRows()
+        if not rows and self.apps_model.rowCount() == 1:
+            return self.apps_model.record(0)  # type: ignore[no-any-return]
+        return self.apps_model.record(rows[0].row()) if rows else None
+
+    def _update_app_buttons(self, *_args: Any) -> None:
+        app = self.selected_application()
+        open_ = app is not None and app.outcome in (Outcome.active, Outcome.on_hold)
+        self.move_button.setEnabled(app is not None and app.outcome == Outcome.active)
+        self.close_button.setEnabled(open_)
+        self.reopen_button.setEnabled(app is not None and app.outcome != Outcome.active)
+
+    def _error(self, title: str) -> Any:
+        return lambda exc: show_error(self, self.tr(title), exc)
+
+    def add_to_pipeline(self) -> None:
+        if self.candidate_id is None:
+            return
+        dialog = TargetDialog(self.ctx, self)
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        target_id, owner = dialog.values()
+        if target_id is not None:
+            cmds.add_to_pipeline(self.ctx, [self.candidate_id], target_id, owner=owner,
+                                 on_error=self._error("Add to pipeline"))
+
+    def move_selected(self, to: Stage) -> None:
+        app = self.selected_application()
+        if app is not None:
+            cmds.move_stage(self.ctx, [app.id], to, on_error=self._error("Move"))
+
+    def close_selected(self) -> None:
+        app = self.selected_application()
+        if app is None:
+            return
+        dialog = CloseDialog(self)
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            outcome, reason = dialog.values()
+            cmds.set_outcome(self.ctx, app.id, outcome, reason, on_error=self._error("Close"))
+
+    def reopen_selected(self) -> None:
+        app = self.selected_application()
+        if app is not None:
+            cmds.set_outcome(self.ctx, app.id, Outcome.active, on_error=self._error("Reopen"))
+
+    # -- activity actions ------------------------------------------------------------------
+    def log_activity(self) -> None:
+        if self.candidate_id is None:
+            return
+        summary = self.summary_edit.text()
+        if not summary.strip():
+            self.activity_error.setText(self.tr("Say what happened or what to do."))
+            return
+        self.activity_error.setText("")
+        due = self.due.date().toPython() if self.follow_up.isChecked() else None
+        app = self.selected_application()
+        cmd = cmds.log_activity(self.ctx, self.candidate_id,
+                                ActivityKind(self.kind.currentData()), summary,
+                                due_on=due,  # type: ignore[arg-type]
+                                application_id=app.id if app else None,
+                                on_error=lambda e: self.activity_error.setText(str(e)))
+        if cmd.error is None:
+            self.summary_edit.clear()
+            self.follow_up.setChecked(False)
+
+    def _selected_activity(self) -> Any:
+        rows = self.activity_view.selectionModel().selectedRows()
+        return self.activity_model.record(rows[0].row()) if rows else None
+
+    def _mark(self, done: bool) -> None:
+        act = self._selected_activity()
+        if act is not None and act.done != done:
+            cmds.mark_done(self.ctx, act.id, done, on_error=self._error("Follow-up"))
+
+    def _delete_activity(self) -> None:
+        act = self._selected_activity()
+        if act is not None:
+            cmds.delete_activity(self.ctx, act.id, on_error=self._error("Delete activity"))
+
+
+class CandidateDialog(QtWidgets.QDialog):
+    """The editor in its own window, opened from the pipeline board and the follow-ups list."""
+
+    def __init__(self, ctx: AppContext, candidate_id: int | None,
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Candidate"))
+        self.resize(640, 720)
+        self.detail = CandidateDetail(ctx, self)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.detail)
+        self.detail.show_candidate(candidate_id)
+
+
+def _table(model: QtCore.QAbstractItemModel) -> QtWidgets.QTableView:
+    view = QtWidgets.QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+    view.setSortingEnabled(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    return view
+
+
+def _esc(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = ["CandidateDetail", "CandidateDialog", "CloseDialog", "TargetDialog", "display"]

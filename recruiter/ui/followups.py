@@ -1,0 +1,158 @@
+"""The "Due" view: overdue and today's follow-ups across all candidates, plus offers that expire
+within a week when the offers module provides `expiring_soon`. Usable as a panel (the Pipeline
+page shows it) or as a dock (`FollowUpsDock`, for the main window)."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+from typing import Any
+
+from recruiter.services import activities
+
+from . import tracking_commands as cmds
+from .candidate_model import Latest, RecordTableModel
+from .context import AppContext
+from .qt import Qt, QtGui, QtWidgets, Signal
+from .tasks import show_error
+
+OVERDUE = QtGui.QColor("#b3261e")
+LIMIT = 1000
+
+
+def expiring_offers(db: Any) -> list[Any]:
+    """Offers expiring within 7 days, if the offers service offers that query."""
+    try:
+        offers = importlib.import_module("recruiter.services.offers")
+    except ModuleNotFoundError:
+        return []
+    fn = getattr(offers, "expiring_soon", None)
+    return list(fn(db, days=7)) if fn is not None else []
+
+
+class FollowUpsPanel(QtWidgets.QWidget):
+    """Lists what needs doing today; Mark done is undoable; double-click opens the candidate."""
+
+    open_candidate = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.loader = Latest(ctx.runner, self)
+        self.model = RecordTableModel([
+            ("due_on", "Due"), ("candidate", "Candidate"), ("name_zh", "中文名"),
+            ("kind", "Kind"), ("summary", "What to do")], parent=self)
+        self.model.decorate = self._decorate
+        self.view = QtWidgets.QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
+        self.view.setAlternatingRowColors(True)
+        for i, w in enumerate((90, 160, 70, 70)):
+            self.view.setColumnWidth(i, w)
+        self.view.doubleClicked.connect(self._open)
+        self.offers_model = RecordTableModel([
+            ("expires_on", "Expires"), ("candidate", "Candidate"), ("target", "Target"),
+            ("institution", "Institution")], parent=self)
+        self.offers_view = QtWidgets.QTableView()
+        self.offers_view.setModel(self.offers_model)
+        self.offers_view.verticalHeader().hide()
+        self.offers_view.horizontalHeader().setStretchLastSection(True)
+        self.offers_view.setSelectionBehavior(
+            QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.offers_view.doubleClicked.connect(self._open_offer)
+        self.offers_view.setWordWrap(False)
+        self.offers_view.verticalHeader().setDefaultSectionSize(22)
+        for i, w in enumerate((90, 160, 320)):
+            self.offers_view.setColumnWidth(i, w)
+        self.heading = QtWidgets.QLabel()
+        self.offers_heading = QtWidgets.QLabel()
+        self.done_button = QtWidgets.QPushButton(self.tr("Mark done"))
+        self.done_button.clicked.connect(self.mark_selected_done)
+        self.open_button = QtWidgets.QPushButton(self.tr("Open candidate"))
+        self.open_button.clicked.connect(lambda: self._open(self.view.currentIndex()))
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(self.heading, 1)
+        row.addWidget(self.open_button)
+        row.addWidget(self.done_button)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.view, 3)
+        layout.addWidget(self.offers_heading)
+        layout.addWidget(self.offers_view, 1)
+        ctx.bus.changed.connect(self._on_changed)
+
+    def _decorate(self, rec: Any, key: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and rec.overdue and key == "due_on":
+            return QtGui.QBrush(OVERDUE)
+        if role == Qt.ItemDataRole.FontRole and rec.overdue and key == "due_on":
+            font = QtGui.QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _on_changed(self, tables: frozenset[str]) -> None:
+        if tables & {"activity", "candidate", "offer", "application"} and self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        db = self.ctx.db
+        self.loader.run(lambda: (activities.due(db, limit=LIMIT), expiring_offers(db)), self._fill,
+                        lambda exc: show_error(self, self.tr("Follow-ups"), exc))
+
+    def _fill(self, result: tuple[list[activities.FollowUp], list[Any]]) -> None:
+        due, offers = result
+        self.model.set_records(due)
+        overdue = sum(1 for f in due if f.overdue)
+        today = len(due) - overdue
+        more = self.tr(" (the oldest {n:,} shown)").format(n=len(due)) if len(due) >= LIMIT else ""
+        self.heading.setText(self.tr("<b>Due</b> — {o} overdue, {t} due today ({d}){more}").format(
+            o=overdue, t=today, d=date.today().isoformat(), more=more))
+        self.offers_model.set_records(offers)
+        self.offers_heading.setText(self.tr("<b>Offers expiring within 7 days</b> — {n}").format(
+            n=len(offers)))
+        self.done_button.setEnabled(bool(due))
+
+    def selected(self) -> list[activities.FollowUp]:
+        return [self.model.record(i.row()) for i in self.view.selectionModel().selectedRows()]
+
+    def mark_selected_done(self) -> None:
+        for f in self.selected():
+            cmds.mark_done(self.ctx, f.activity_id, True,
+                           on_error=lambda e: show_error(self, self.tr("Follow-ups"), e))
+
+    def _open(self, index: Any) -> None:
+        if index.isValid():
+            self.open_candidate.emit(self.model.record(index.row()).candidate_id)
+
+    def _open_offer(self, index: Any) -> None:
+        if index.isValid():
+            self.open_candidate.emit(self.offers_model.record(index.row()).candidate_id)
+
+
+class FollowUpsDock(QtWidgets.QDockWidget):
+    """The Due panel as a dock; opening a candidate shows the editor in a dialog."""
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(self.tr("Due"), parent)
+        self.setObjectName("followupsDock")
+        self.panel = FollowUpsPanel(ctx, self)
+        self.panel.open_candidate.connect(self._open)
+        self.setWidget(self.panel)
+        self.ctx = ctx
+
+    def _open(self, candidate_id: int) -> None:
+        from .candidate_detail import CandidateDialog
+
+        dialog = CandidateDialog(self.ctx, candidate_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()

@@ -1,0 +1,525 @@
+"""Pipeline page: a board per target (or across the targets of an institution) with one column
+per stage, the same pipeline as a sortable list, and the Due follow-ups.
+
+Dragging cards between columns (or Ctrl+Left/Right, or the context menu) moves applications
+through the undo stack, recording a stage_event each. The board is loaded off the GUI thread."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from recruiter.domain.enums import STAGES, Outcome, Stage
+from recruiter.errors import RecruiterError
+from recruiter.services import institutions, pipeline, targets
+from recruiter.services.pipeline import Card
+
+from .. import tracking_commands as cmds
+from ..candidate_detail import CandidateDialog, CloseDialog
+from ..candidate_model import Latest, RecordTableModel
+from ..context import AppContext
+from ..followups import FollowUpsPanel
+from ..qt import Qt, QtCore, QtGui, QtWidgets
+from ..tasks import show_error
+from .base import Page
+
+MIME = "application/x-recruiter-applications"
+CARD_HEIGHT = 68
+COLUMN_WIDTH = 180
+OVERDUE = QtGui.QColor("#b3261e")
+CLOSED = QtGui.QColor("#777777")
+LIST_COLUMNS = [("display_name", "Name"), ("institution", "Current institution"),
+                ("target", "Target"), ("stage", "Stage"), ("outcome", "Outcome"),
+                ("days_in_stage", "Days in stage"), ("next_due", "Next follow-up"),
+                ("owner", "Owner"), ("priority", "Priority")]
+
+
+class CardModel(QtCore.QAbstractListModel):
+    """The cards of one stage column. Drops call `on_drop(application ids, stage)`; the board
+    reloads from the database afterwards, so the model never moves rows itself."""
+
+    def __init__(self, stage: Stage, on_drop: Any, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.stage = stage
+        self.cards: list[Card] = []
+        self.on_drop = on_drop
+
+    def set_cards(self, cards: list[Card]) -> None:
+        self.beginResetModel()
+        self.cards = cards
+        self.endResetModel()
+
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.cards)
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.cards):
+            return None
+        card = self.cards[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return card.display_name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            due = f"\nNext follow-up: {card.next_due}" if card.next_due else ""
+            return (f"{card.display_name}\n{card.institution or ''}\n{card.target}\n"
+                    f"{card.days_in_stage} days in {card.stage.label.lower()}{due}")
+        if role == Qt.ItemDataRole.UserRole:
+            return card.application_id
+        return None
+
+    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsDragEnabled)
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME]
+
+    def mimeData(self, indexes: list[QtCore.QModelIndex]) -> QtCore.QMimeData:
+        ids = sorted({self.cards[i.row()].application_id for i in indexes if i.isValid()})
+        mime = QtCore.QMimeData()
+        mime.setData(MIME, QtCore.QByteArray(json.dumps(ids).encode()))
+        return mime
+
+    def canDropMimeData(self, data: QtCore.QMimeData, action: Qt.DropAction, row: int,
+                        column: int, parent: QtCore.QModelIndex) -> bool:
+        return data.hasFormat(MIME)
+
+    def dropMimeData(self, data: QtCore.QMimeData, action: Qt.DropAction, row: int,
+                     column: int, parent: QtCore.QModelIndex) -> bool:
+        if not data.hasFormat(MIME):
+            return False
+        ids = json.loads(bytes(data.data(MIME).data()).decode())
+        own = {c.application_id for c in self.cards}
+        moving = [i for i in ids if i not in own]
+        if moving:
+            # Queued, so the drag finishes before the board reloads under it.
+            QtCore.QTimer.singleShot(0, lambda: self.on_drop(moving, self.stage))
+        return False  # nothing to remove from the source: the reload shows the result
+
+
+class CardDelegate(QtWidgets.QStyledItemDelegate):
+    """Paints a card: name (with Chinese name), institution, target when the board spans
+    several, days in stage, next follow-up with an overdue mark."""
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.show_target = False
+        self.today = date.today()
+
+    def sizeHint(self, option: QtWidgets.QStyleOptionViewItem,
+                 index: QtCore.QModelIndex) -> QtCore.QSize:
+        return QtCore.QSize(COLUMN_WIDTH - 24, CARD_HEIGHT + (14 if self.show_target else 0))
+
+    def paint(self, painter: QtGui.QPainter, option: QtWidgets.QStyleOptionViewItem,
+              index: QtCore.QModelIndex) -> None:
+        model = index.model()
+        assert isinstance(model, CardModel)
+        card = model.cards[index.row()]
+        rect = option.rect.adjusted(3, 3, -3, -3)  # type: ignore[attr-defined]
+        selected = bool(option.state & QtWidgets.QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        closed = card.outcome not in (Outcome.active, Outcome.on_hold)
+        painter.save()
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        painter.setPen(QtGui.QPen(QtGui.QColor("#3d7bd9") if selected else QtGui.QColor("#c9ced6")))
+        painter.setBrush(QtGui.QColor("#e8f0fd") if selected else
+                         QtGui.QColor("#f4f4f4") if closed else QtGui.QColor("#ffffff"))
+        painter.drawRoundedRect(rect, 5, 5)
+        if card.overdue:
+            painter.fillRect(QtCore.QRect(rect.left(), rect.top() + 4, 3, rect.height() - 8),
+                             OVERDUE)
+        x, y, w = rect.left() + 8, rect.top() + 3, rect.width() - 14
+        font = QtGui.QFont(option.font)  # type: ignore[attr-defined]
+        bold = QtGui.QFont(font)
+        bold.setBold(True)
+        small = QtGui.QFont(font)
+        small.setPointSizeF(max(font.pointSizeF() - 1.5, 7))
+        line = QtGui.QFontMetrics(bold).height() + 3  # room for CJK glyphs in bold
+        painter.setFont(bold)
+        painter.setPen(CLOSED if closed else option.palette.text().color())  # type: ignore[attr-defined]
+        metrics = QtGui.QFontMetrics(bold)
+        painter.drawText(QtCore.QRect(x, y, w, line),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(card.display_name, Qt.TextElideMode.ElideRight, w))
+        y += line
+        painter.setFont(small)
+        small_metrics = QtGui.QFontMetrics(small)
+        sline = small_metrics.height()
+        painter.setPen(QtGui.QColor("#555555"))
+        painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignLeft,
+                         small_metrics.elidedText(card.institution or "",
+                                                  Qt.TextElideMode.ElideRight, w))
+        y += sline
+        if self.show_target:
+            painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignLeft,
+                             small_metrics.elidedText("→ " + card.target,
+                                                      Qt.TextElideMode.ElideRight, w))
+            y += sline
+        status = f"{card.days_in_stage} d in stage"
+        if closed or card.outcome == Outcome.on_hold:
+            status += f" · {card.outcome.label.lower()}"
+        painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignLeft, status)
+        if card.next_due is not None:
+            due = ("⚠ overdue " if card.overdue else "due ") + card.next_due.strftime("%m-%d")
+            painter.setPen(OVERDUE if card.overdue else QtGui.QColor("#555555"))
+            painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignRight, due)
+        painter.restore()
+
+
+class StageColumn(QtWidgets.QWidget):
+    """A heading with the count, and the list of cards that accepts drops."""
+
+    def __init__(self, page: PipelinePage, stage: Stage) -> None:
+        super().__init__()
+        self.stage = stage
+        self.model = CardModel(stage, page.drop_cards, self)
+        self.heading = QtWidgets.QLabel()
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.heading.setStyleSheet("font-weight: bold; padding: 4px; background: #e9edf2; "
+                                   "border-radius: 4px;")
+        self.view = QtWidgets.QListView()
+        self.view.setObjectName(f"column_{stage.value}")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(page.delegate)
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setDragEnabled(True)
+        self.view.setAcceptDrops(True)
+        self.view.setDropIndicatorShown(True)
+        self.view.setDragDropMode(QtWidgets.QAbstractItemView.DragDropMode.DragDrop)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.setVerticalScrollMode(QtWidgets.QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(
+            lambda pos: page.card_menu(self, self.view.viewport().mapToGlobal(pos)))
+        self.view.doubleClicked.connect(lambda ix: page.open_card(self.model.cards[ix.row()]))
+        self.view.setStyleSheet("QListView { background: #f6f7f9; border: none; }")
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(2, 0, 2, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.view, 1)
+        self.setMinimumWidth(COLUMN_WIDTH)
+        self.setMaximumWidth(COLUMN_WIDTH + 80)
+
+    def set_cards(self, cards: list[Card]) -> None:
+        self.model.set_cards(cards)
+        self.heading.setText(f"{self.stage.label}  ({len(cards):,})")
+
+    def selected_cards(self) -> list[Card]:
+        return [self.model.cards[i.row()] for i in self.view.selectionModel().selectedRows()]
+
+
+class PipelinePage(Page):
+    name = "Pipeline"
+    watches = frozenset({"application", "stage_event", "activity", "candidate", "target",
+                         "institution", "offer"})
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.loader = Latest(ctx.runner, self)
+        self.cards: list[Card] = []
+        self._building = True
+        self._after_load: Any = None
+        self._target_chosen = False
+        self.delegate = CardDelegate(self)
+
+        self.institution = QtWidgets.QComboBox()
+        self.institution.setObjectName("institution")
+        self.target = QtWidgets.QComboBox()
+        self.target.setObjectName("target")
+        self.target.setMinimumWidth(320)
+        self.target.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.show_closed = QtWidgets.QCheckBox(self.tr("Show closed"))
+        self.mode = QtWidgets.QTabBar()
+        for label in (self.tr("Board"), self.tr("List"), self.tr("Due")):
+            self.mode.addTab(label)
+        self.count_label = QtWidgets.QLabel()
+        self.institution.currentIndexChanged.connect(self._institution_changed)
+        self.target.currentIndexChanged.connect(self._selection_changed)
+        self.show_closed.toggled.connect(self._selection_changed)
+        self.mode.currentChanged.connect(self._mode_changed)
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(QtWidgets.QLabel(self.tr("Institution")))
+        top.addWidget(self.institution)
+        top.addWidget(QtWidgets.QLabel(self.tr("Target")))
+        top.addWidget(self.target, 1)
+        top.addWidget(self.show_closed)
+        top.addWidget(self.count_label)
+        top.addStretch(0)
+        top.addWidget(self.mode)
+
+        # board
+        self.columns: dict[Stage, StageColumn] = {}
+        board = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(board)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        for st in STAGES:
+            col = StageColumn(self, st)
+            self.columns[st] = col
+            row.addWidget(col)
+        self.board_scroll = QtWidgets.QScrollArea()
+        self.board_scroll.setWidgetResizable(True)
+        self.board_scroll.setWidget(board)
+        self.board_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        # list
+        self.list_model = RecordTableModel(LIST_COLUMNS, parent=self)
+        self.list_model.numeric = {"days_in_stage", "priority"}
+        self.list_model.decorate = self._decorate_list
+        self.list_view = QtWidgets.QTableView()
+        self.list_view.setModel(self.list_model)
+        self.list_view.setSelectionBehavior(
+            QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.list_view.setSortingEnabled(True)
+        self.list_view.verticalHeader().hide()
+        self.list_view.verticalHeader().setDefaultSectionSize(22)
+        self.list_view.horizontalHeader().setStretchLastSection(True)
+        self.list_view.setAlternatingRowColors(True)
+        for i, w in enumerate((220, 230, 260, 90, 80, 90, 110, 90)):
+            self.list_view.setColumnWidth(i, w)
+        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list_view.customContextMenuRequested.connect(
+            lambda pos: self.card_menu(None, self.list_view.viewport().mapToGlobal(pos)))
+        self.list_view.doubleClicked.connect(
+            lambda ix: self.open_card(self.list_model.record(ix.row())))
+
+        self.due = FollowUpsPanel(ctx)
+        self.due.open_candidate.connect(self.open_candidate)
+
+        self.stack = QtWidgets.QStackedWidget()
+        self.stack.addWidget(self.board_scroll)
+        self.stack.addWidget(self.list_view)
+        self.stack.addWidget(self.due)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(top)
+        hint = QtWidgets.QLabel(self.tr(
+            "Drag cards between stages, or select and press Ctrl+→ / Ctrl+← . "
+            "Right-click to close or reopen; double-click to open the candidate."))
+        hint.setStyleSheet("color: #666;")
+        layout.addWidget(hint)
+        layout.addWidget(self.stack, 1)
+
+        for seq, step in (("Ctrl+Right", 1), ("Ctrl+Left", -1)):
+            sc = QtGui.QShortcut(QtGui.QKeySequence(seq), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(lambda s=step: self.step_selected(s))
+        self._fill_choices()
+        self._building = False
+
+    # -- choices ------------------------------------------------------------------------
+    def _fill_choices(self) -> None:
+        self._building = True
+        try:
+            current_inst = self.institution.currentData()
+            self.institution.clear()
+            self.institution.addItem(self.tr("All institutions"), None)
+            for inst in institutions.list_all(self.ctx.db):
+                label = f"{inst.name} {inst.name_zh}" if inst.name_zh else inst.name
+                self.institution.addItem(label, inst.id)
+            ix = self.institution.findData(current_inst)
+            self.institution.setCurrentIndex(max(ix, 0))
+            self._fill_targets()
+        finally:
+            self._building = False
+
+    def _fill_targets(self) -> None:
+        current = self.target.currentData()
+        was = self._building
+        self._building = True
+        try:
+            self.target.clear()
+            inst = self.institution.currentData()
+            self.target.addItem(self.tr("All targets") if inst is None else
+                                self.tr("All targets of this institution"), None)
+            for c in targets.choices(self.ctx.db, inst):
+                self.target.addItem(c.title if inst is not None else c.label, c.id)
+            ix = self.target.findData(current) if self._target_chosen else -1
+            if ix < 0:  # first time: the first target's board, not every pipeline at once
+                ix = 1 if self.target.count() > 1 else 0
+            self.target.setCurrentIndex(ix)
+        finally:
+            self._building = was
+
+    def _institution_changed(self, *_args: Any) -> None:
+        if self._building:
+            return
+        self._target_chosen = True
+        self._fill_targets()
+        self.reload()
+
+    def _selection_changed(self, *_args: Any) -> None:
+        if not self._building:
+            self._target_chosen = True
+            self.reload()
+
+    def _mode_changed(self, index: int) -> None:
+        self.stack.setCurrentIndex(index)
+
+    def apply_filter(self, filters: dict[str, object]) -> None:
+        """{"target_id": 3} or {"institution_id": 1}; also {"view": "due"}."""
+        self._building = True
+        try:
+            inst = filters.get("institution_id")
+            target_id = filters.get("target_id")
+            if target_id is not None and inst is None:
+                for c in targets.choices(self.ctx.db):
+                    if c.id == target_id:
+                        inst = c.institution_id
+            self.institution.setCurrentIndex(max(self.institution.findData(inst), 0))
+            self._fill_targets()
+            self.target.setCurrentIndex(max(self.target.findData(target_id), 0)
+                                        if target_id is not None else 0)
+            self._target_chosen = True
+        finally:
+            self._building = False
+        if filters.get("view") == "due":
+            self.mode.setCurrentIndex(2)
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._fill_choices()
+        self.reload()
+
+    def reload(self) -> None:
+        db = self.ctx.db
+        target_id = self.target.currentData()
+        inst = self.institution.currentData()
+        closed = self.show_closed.isChecked()
+        self.delegate.show_target = target_id is None
+        self.count_label.setText(self.tr("loading…"))
+        self.loader.run(lambda: pipeline.cards(db, target_id=target_id, institution_id=inst,
+                                               include_closed=closed),
+                        self.set_cards, lambda exc: show_error(self, self.tr("Pipeline"), exc))
+
+    def set_cards(self, cards: list[Card]) -> None:
+        self.cards = cards
+        self.delegate.today = date.today()
+        by_stage: dict[Stage, list[Card]] = {st: [] for st in STAGES}
+        for c in cards:
+            by_stage[c.stage].append(c)
+        for st, col in self.columns.items():
+            col.set_cards(by_stage[st])
+        self.list_model.set_records(cards)
+        overdue = sum(1 for c in cards if c.overdue)
+        self.count_label.setText(self.tr("{n} applications, {o} overdue").format(
+            n=f"{len(cards):,}", o=overdue))
+        if self._after_load is not None:
+            after, self._after_load = self._after_load, None
+            after()
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.pending
+
+    # -- actions ------------------------------------------------------------------------
+    def _error(self, title: str) -> Any:
+        return lambda exc: show_error(self, self.tr(title), exc)
+
+    def drop_cards(self, application_ids: list[int], stage: Stage) -> None:
+        """What a drop does (also the path tests drive): one undoable move."""
+        if application_ids:
+            cmds.move_stage(self.ctx, application_ids, stage, on_error=self._error("Move"))
+
+    def selected_cards(self) -> list[Card]:
+        if self.stack.currentIndex() == 1:
+            return [self.list_model.record(i.row())
+                    for i in self.list_view.selectionModel().selectedRows()]
+        focus = QtWidgets.QApplication.focusWidget()
+        for col in self.columns.values():
+            if col.view is focus:
+                return col.selected_cards()
+        return [c for col in self.columns.values() for c in col.selected_cards()]
+
+    def step_selected(self, step: int) -> None:
+        """Keyboard equivalent of a drag to the neighbouring column."""
+        cards = self.selected_cards()
+        if not cards:
+            return
+        stage = cards[0].stage
+        try:
+            to = pipeline.neighbour(stage, step)
+        except RecruiterError as exc:
+            show_error(self, self.tr("Move"), exc)
+            return
+        ids = [c.application_id for c in cards if c.stage == stage]
+        self.drop_cards(ids, to)
+        QtCore.QTimer.singleShot(0, lambda: self._reselect(ids, to))
+
+    def _reselect(self, ids: list[int], stage: Stage) -> None:
+        """After the reload, keep the moved cards selected so Ctrl+→ can be pressed again."""
+        col = self.columns[stage]
+
+        def select() -> None:
+            col.view.setFocus()
+            sel = col.view.selectionModel()
+            for row, card in enumerate(col.model.cards):
+                if card.application_id in ids:
+                    sel.select(col.model.index(row),
+                               QtCore.QItemSelectionModel.SelectionFlag.Select)
+
+        if self.loader.pending:
+            self._after_load = select
+        else:
+            select()
+
+    def card_menu(self, column: StageColumn | None, global_pos: QtCore.QPoint) -> None:
+        cards = column.selected_cards() if column is not None else self.selected_cards()
+        if not cards:
+            return
+        menu = QtWidgets.QMenu(self)
+        move = menu.addMenu(self.tr("Move to"))
+        for st in STAGES:
+            act = move.addAction(st.label, lambda s=st: self.drop_cards(
+                [c.application_id for c in cards if c.stage != s], s))
+            act.setEnabled(any(c.stage != st for c in cards))
+        menu.addSeparator()
+        one = cards[0]
+        if len(cards) == 1:
+            if one.outcome in (Outcome.active, Outcome.on_hold):
+                menu.addAction(self.tr("Close…"), lambda: self.close_card(one))
+            if one.outcome != Outcome.active:
+                menu.addAction(self.tr("Reopen"), lambda: self.reopen_card(one))
+            menu.addSeparator()
+            menu.addAction(self.tr("Open candidate…"), lambda: self.open_card(one))
+        menu.exec(global_pos)
+
+    def close_card(self, card: Card, outcome: Outcome | None = None,
+                   reason: str | None = None) -> None:
+        if outcome is None or reason is None:
+            dialog = CloseDialog(self)
+            if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+                return
+            outcome, reason = dialog.values()
+        cmds.set_outcome(self.ctx, card.application_id, outcome, reason,
+                         on_error=self._error("Close"))
+
+    def reopen_card(self, card: Card) -> None:
+        cmds.set_outcome(self.ctx, card.application_id, Outcome.active,
+                         on_error=self._error("Reopen"))
+
+    def open_card(self, card: Card) -> None:
+        self.open_candidate(card.candidate_id)
+
+    def open_candidate(self, candidate_id: int) -> None:
+        dialog = CandidateDialog(self.ctx, candidate_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _decorate_list(self, rec: Card, key: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "next_due" and rec.overdue:
+                return QtGui.QBrush(OVERDUE)
+            if rec.outcome not in (Outcome.active, Outcome.on_hold):
+                return QtGui.QBrush(CLOSED)
+        return None

@@ -1,0 +1,308 @@
+"""Targets page: every recruiting target with progress (hired / headcount), active pipeline size
+and applications per stage, and an editor (create, edit, delete; all undoable)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from recruiter.domain.enums import STAGES, TargetStatus
+from recruiter.errors import RecruiterError, ValidationError
+from recruiter.services import institutions, targets
+from recruiter.services.targets import TargetProgress
+
+from .. import tracking_commands as cmds
+from ..candidate_model import Latest, RecordTableModel
+from ..context import AppContext
+from ..qt import Qt, QtGui, QtWidgets
+from ..tasks import show_error
+from .base import Page
+
+STAGE_ABBR = {"identified": "Ident.", "contacted": "Cont.", "applied": "Appl.", "review": "Rev.",
+              "approved": "Appr.", "offer": "Offer", "signed": "Sign.", "immigration": "Immig.",
+              "arrived": "Arr."}
+COLUMNS = [("institution", "Institution"), ("title", "Target"), ("department", "Department"),
+           ("status", "Status"), ("progress", "Hired / headcount"), ("active", "Active"),
+           *[(f"stage:{st.value}", STAGE_ABBR[st.value]) for st in STAGES],
+           ("fill_by", "Fill by")]
+
+
+def _value(rec: TargetProgress, key: str) -> Any:
+    if key.startswith("stage:"):
+        return rec.per_stage.get(STAGES[[s.value for s in STAGES].index(key[6:])], 0) or None
+    if key == "progress":
+        return f"{rec.hired} / {rec.headcount}"
+    return getattr(rec, key)
+
+
+class TargetsPage(Page):
+    name = "Targets"
+    watches = frozenset({"target", "application", "institution", "department", "stage_event"})
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.loader = Latest(ctx.runner, self)
+        self.model = RecordTableModel(COLUMNS, getter=_value, parent=self)
+        self.model.numeric = {"active", *(k for k, _l in COLUMNS if k.startswith("stage:"))}
+        self.model.decorate = self._decorate
+        self.view = QtWidgets.QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        for i, (key, _label) in enumerate(COLUMNS):
+            width = {"institution": 150, "title": 260, "department": 180, "status": 60,
+                     "progress": 125, "active": 55, "fill_by": 85}.get(key, 48)
+            self.view.setColumnWidth(i, width)
+        self.view.selectionModel().selectionChanged.connect(self._selected)
+        self.view.doubleClicked.connect(lambda _ix: self.open_pipeline())
+        self.summary = QtWidgets.QLabel()
+
+        # editor
+        self.editor = QtWidgets.QGroupBox(self.tr("Target"))
+        form = QtWidgets.QFormLayout(self.editor)
+        self.fields: dict[str, QtWidgets.QWidget] = {}
+        self.errors: dict[str, QtWidgets.QLabel] = {}
+        self.institution = QtWidgets.QComboBox()
+        self.department = QtWidgets.QComboBox()
+        self.institution.currentIndexChanged.connect(self._fill_departments)
+        self.status = QtWidgets.QComboBox()
+        for st in TargetStatus:
+            self.status.addItem(st.label, st.value)
+        self.headcount = QtWidgets.QSpinBox()
+        self.headcount.setRange(0, 1000)
+        self.notes = QtWidgets.QPlainTextEdit()
+        self.notes.setFixedHeight(60)
+        editors: list[tuple[str, str, QtWidgets.QWidget]] = [
+            ("institution_id", "Institution", self.institution),
+            ("department_id", "Department", self.department),
+            ("title", "Title", QtWidgets.QLineEdit()), ("field", "Field", QtWidgets.QLineEdit()),
+            ("rank", "Rank", QtWidgets.QLineEdit()),
+            ("talent_programme", "Talent programme", QtWidgets.QLineEdit()),
+            ("headcount", "Headcount", self.headcount), ("status", "Status", self.status),
+            ("fill_by", "Fill by", QtWidgets.QLineEdit()),
+            ("owner", "Owner", QtWidgets.QLineEdit()),
+            ("notes", "Notes", self.notes)]
+        for key, label, widget in editors:
+            widget.setObjectName(f"target_{key}")
+            err = QtWidgets.QLabel()
+            err.setStyleSheet("color: #b3261e; font-size: 11px;")
+            err.hide()
+            box = QtWidgets.QVBoxLayout()
+            box.setSpacing(0)
+            box.addWidget(widget)
+            box.addWidget(err)
+            form.addRow(self.tr(label), box)
+            self.fields[key] = widget
+            self.errors[key] = err
+        fill_by = self.fields["fill_by"]
+        assert isinstance(fill_by, QtWidgets.QLineEdit)
+        fill_by.setPlaceholderText("YYYY-MM-DD")
+        self.new_button = QtWidgets.QPushButton(self.tr("New"))
+        self.save_button = QtWidgets.QPushButton(self.tr("Save"))
+        self.delete_button = QtWidgets.QPushButton(self.tr("Delete"))
+        self.pipeline_button = QtWidgets.QPushButton(self.tr("Open pipeline"))
+        self.new_button.clicked.connect(self.new_target)
+        self.save_button.clicked.connect(self.save)
+        self.delete_button.clicked.connect(self.delete)
+        self.pipeline_button.clicked.connect(self.open_pipeline)
+        buttons = QtWidgets.QHBoxLayout()
+        for b in (self.new_button, self.pipeline_button, self.delete_button, self.save_button):
+            buttons.addWidget(b)
+        form.addRow(buttons)
+        self.editor.setMaximumWidth(440)
+        self.editor.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred,
+                                  QtWidgets.QSizePolicy.Policy.Maximum)
+
+        split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        left = QtWidgets.QWidget()
+        lv = QtWidgets.QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.summary)
+        lv.addWidget(self.view, 1)
+        split.addWidget(left)
+        right = QtWidgets.QWidget()
+        rv = QtWidgets.QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.editor)
+        rv.addStretch(1)
+        split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(split)
+        self.target_id: int | None = None
+        self._fill_institutions()
+        self.new_target()
+
+    # -- list -----------------------------------------------------------------------------
+    def _decorate(self, rec: TargetProgress, key: str, role: int) -> Any:
+        if key == "progress" and role == Qt.ItemDataRole.BackgroundRole and rec.headcount:
+            share = min(rec.hired / rec.headcount, 1.0)
+            if share >= 1:
+                return QtGui.QBrush(QtGui.QColor("#cdebd3"))
+            if share > 0:
+                return QtGui.QBrush(QtGui.QColor("#e6f2e8"))
+        if key == "fill_by" and role == Qt.ItemDataRole.ForegroundRole and rec.fill_by and \
+                rec.fill_by < date.today() and rec.hired < rec.headcount:
+            return QtGui.QBrush(QtGui.QColor("#b3261e"))
+        if role == Qt.ItemDataRole.ForegroundRole and rec.status != TargetStatus.open:
+            return QtGui.QBrush(QtGui.QColor("#777777"))
+        return None
+
+    def refresh(self) -> None:
+        db = self.ctx.db
+        self.loader.run(lambda: targets.progress(db), self._fill,
+                        lambda exc: show_error(self, self.tr("Targets"), exc))
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.pending
+
+    def _fill(self, rows: list[TargetProgress]) -> None:
+        self.model.set_records(rows)
+        hired = sum(r.hired for r in rows)
+        heads = sum(r.headcount for r in rows if r.status == TargetStatus.open)
+        active = sum(r.active for r in rows)
+        self.summary.setText(self.tr("{n} targets — {h} hired of {c} open positions, {a} active "
+                                     "applications").format(n=len(rows), h=hired, c=heads,
+                                                            a=f"{active:,}"))
+        if self.target_id is not None:
+            for row, rec in enumerate(rows):
+                if rec.id == self.target_id:
+                    self.view.selectRow(row)
+
+    def apply_filter(self, filters: dict[str, object]) -> None:
+        if "target_id" in filters and isinstance(filters["target_id"], int):
+            self.show_target(filters["target_id"])
+
+    # -- editor ---------------------------------------------------------------------------
+    def _fill_institutions(self) -> None:
+        self.institution.blockSignals(True)
+        self.institution.clear()
+        for inst in institutions.list_all(self.ctx.db):
+            self.institution.addItem(f"{inst.name} {inst.name_zh or ''}".strip(), inst.id)
+        self.institution.blockSignals(False)
+        self._fill_departments()
+
+    def _fill_departments(self, *_args: Any) -> None:
+        self.department.clear()
+        self.department.addItem("", None)
+        inst = self.institution.currentData()
+        if inst is not None:
+            for d in institutions.departments(self.ctx.db, inst):
+                self.department.addItem(f"{d.name} {d.name_zh or ''}".strip(), d.id)
+
+    def _selected(self, *_args: Any) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        if rows:
+            rec = self.model.record(rows[0].row())
+            if rec.id != self.target_id:
+                self.show_target(rec.id)
+
+    def show_target(self, target_id: int | None) -> None:
+        self._clear_errors()
+        self.target_id = target_id
+        if target_id is None:
+            values: dict[str, Any] = {"headcount": 1, "status": TargetStatus.open}
+        else:
+            try:
+                values = targets.get(self.ctx.db, target_id).model_dump()
+            except RecruiterError as exc:
+                show_error(self, self.tr("Targets"), exc)
+                return
+        self.institution.setCurrentIndex(max(self.institution.findData(
+            values.get("institution_id")), 0))
+        self._fill_departments()
+        self.department.setCurrentIndex(max(self.department.findData(
+            values.get("department_id")), 0))
+        for key in ("title", "field", "rank", "talent_programme", "fill_by", "owner"):
+            w = self.fields[key]
+            assert isinstance(w, QtWidgets.QLineEdit)
+            v = values.get(key)
+            w.setText(v.isoformat() if isinstance(v, date) else (v or ""))
+        self.headcount.setValue(int(values.get("headcount") or 1))
+        self.status.setCurrentIndex(max(self.status.findData(
+            TargetStatus(values.get("status") or "open").value), 0))
+        self.notes.setPlainText(values.get("notes") or "")
+        self.editor.setTitle(self.tr("New target") if target_id is None else
+                             self.tr("Target #{id}").format(id=target_id))
+        self.delete_button.setEnabled(target_id is not None)
+        self.pipeline_button.setEnabled(target_id is not None)
+
+    def new_target(self) -> None:
+        self.view.clearSelection()
+        self.show_target(None)
+
+    def form_values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"institution_id": self.institution.currentData(),
+                               "department_id": self.department.currentData(),
+                               "headcount": self.headcount.value(),
+                               "status": self.status.currentData(),
+                               "notes": self.notes.toPlainText()}
+        for key in ("title", "field", "rank", "talent_programme", "fill_by", "owner"):
+            w = self.fields[key]
+            assert isinstance(w, QtWidgets.QLineEdit)
+            out[key] = w.text()
+        return out
+
+    def set_field(self, key: str, text: str) -> None:
+        w = self.fields[key]
+        if isinstance(w, QtWidgets.QLineEdit):
+            w.setText(text)
+        elif isinstance(w, QtWidgets.QSpinBox):
+            w.setValue(int(text))
+
+    def _clear_errors(self) -> None:
+        for key, label in self.errors.items():
+            label.hide()
+            self.fields[key].setStyleSheet("")
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        self._clear_errors()
+        for key, text in errors.items():
+            if key in self.errors:
+                self.errors[key].setText(text)
+                self.errors[key].show()
+                self.fields[key].setStyleSheet("border: 1px solid #b3261e;")
+
+    def save(self) -> bool:
+        values = self.form_values()
+        failure: list[RecruiterError] = []
+        if self.target_id is None:
+            cmd = cmds.create_target(self.ctx, values, on_error=failure.append)
+        else:
+            current = targets.get(self.ctx.db, self.target_id).model_dump()
+            changes = {k: v for k, v in values.items()
+                       if str(current.get(k) or "") != str(v or "")}
+            if not changes:
+                return True
+            cmd = cmds.edit_target(self.ctx, self.target_id, changes, on_error=failure.append)
+        if failure:
+            exc = failure[0]
+            if isinstance(exc, ValidationError):
+                self._show_errors(exc.errors)
+            else:
+                show_error(self, self.tr("Targets"), exc)
+            return False
+        if self.target_id is None:
+            self.target_id = int(cmd.state)
+            self.show_target(self.target_id)
+        self._clear_errors()
+        return True
+
+    def delete(self) -> None:
+        if self.target_id is None:
+            return
+        cmd = cmds.delete_target(self.ctx, self.target_id,
+                                 on_error=lambda e: show_error(self, self.tr("Delete target"), e))
+        if cmd.error is None:
+            self.new_target()
+
+    def open_pipeline(self) -> None:
+        if self.target_id is not None:
+            self.ctx.bus.navigate.emit("Pipeline", {"target_id": self.target_id})
