@@ -390,8 +390,10 @@ def _where(conn: Connection, q: CandidateQuery, today_: date | None) -> list[Any
     return where
 
 
-def query_ids(db: Database, q: CandidateQuery, *, today_: date | None = None) -> list[int]:
-    """Ordered ids of the candidates matching `q` (filters and order in SQL)."""
+def query_ids(db: Database, q: CandidateQuery, *, today_: date | None = None,
+              limit: int | None = None) -> list[int]:
+    """Ordered ids of the candidates matching `q` (filters and order in SQL); `limit` gives
+    just the first rows, which the table shows while the full list is still coming."""
     cand = SQLModel.metadata.tables["candidate"]
     name = q.sort if q.sort in SORTABLE else "full_name"
     col = column_expr(name)
@@ -407,6 +409,8 @@ def query_ids(db: Database, q: CandidateQuery, *, today_: date | None = None) ->
         order = [col.desc() if q.descending else col.asc(),
                  cand.c.id.desc() if q.descending else cand.c.id.asc()]
         stmt = select(cand.c.id).where(*where).order_by(*order)
+        if limit is not None:
+            stmt = stmt.limit(limit)
         if conn.dialect.name == "sqlite":
             # 100k ids: the driver's cursor directly is several times faster than Result rows.
             compiled = stmt.compile(dialect=conn.dialect,

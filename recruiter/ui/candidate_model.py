@@ -22,8 +22,14 @@ from recruiter.store.database import Database
 from .qt import Qt, QtCore, QtGui, Signal, Slot
 from .tasks import TaskRunner
 
-PAGE = 200
-MAX_PAGES = 50
+PAGE = 100
+MAX_PAGES = 100
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_USER = int(Qt.ItemDataRole.UserRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
 
 def display(value: Any) -> str:
@@ -40,6 +46,9 @@ def display(value: Any) -> str:
     if isinstance(label, str):
         return label
     return str(value)
+
+
+_LATE_BRUSH = QtGui.QBrush(QtGui.QColor("#b3261e"))
 
 
 class _JobSignals(QtCore.QObject):
@@ -139,9 +148,14 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
         self._pages: OrderedDict[int, dict[int, tuple[Any, ...]]] = OrderedDict()
         self.query = candidates.CandidateQuery()
         self.loader = Latest(runner, self)
+        self.preview = Latest(runner, self)
+        self._partial = False
+        self.visible: set[str] | None = None  # None: fetch every column
         self.fetcher: Callable[[Sequence[int], Sequence[str]], dict[int, tuple[Any, ...]]] = (
             lambda ids, cols: candidates.fetch_rows(self.db, ids, cols))
         self._today = date.today()
+        self._due_col = self.columns.index("next_due") if "next_due" in self.columns else -1
+        self._numeric_cols = {i for i, c in enumerate(self.columns) if c in self.NUMERIC}
 
     # -- loading ------------------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
@@ -159,17 +173,39 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
                                   self.index(len(self.ids) - 1, len(self.columns) - 1))
 
     def _row(self, row: int) -> tuple[Any, ...] | None:
+        """Display strings of one row; its page of PAGE rows is fetched (and formatted) once."""
         page_no = row // PAGE
         page = self._pages.get(page_no)
         if page is None:
             chunk = self.ids[page_no * PAGE:(page_no + 1) * PAGE]
-            page = self.fetcher(chunk, self.columns)
+            wanted = [c for c in self.columns if self.visible is None or c in self.visible]
+            page = {cid: self._format(dict(zip(wanted, values, strict=True)))
+                    for cid, values in self.fetcher(chunk, wanted).items()}
             self._pages[page_no] = page
             if len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_no)
         return page.get(self.ids[row])
+
+    def set_visible(self, columns: set[str]) -> None:
+        """Fetch only what is shown (the computed columns cost a subquery per row)."""
+        if columns != self.visible:
+            self.visible = set(columns)
+            self.invalidate_rows()
+
+    def _format(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        today = self._today.isoformat()
+        out: list[Any] = []
+        for name in self.columns:
+            value = values.get(name)
+            if name == "stage":
+                out.append(candidates.stage_label(value))
+            elif name == "next_due" and value is not None:
+                out.append(str(value) + ("  ⚠" if str(value) < today else ""))
+            else:
+                out.append(display(value))
+        return tuple(out)
 
     def id_at(self, row: int) -> int:
         return self.ids[row]
@@ -181,13 +217,32 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
             return -1
 
     def reload(self) -> None:
-        """Re-run the ids query for `self.query` in the background; the newest answer wins."""
+        """Re-run the ids query for `self.query` in the background; the newest answer wins.
+        A LIMIT query runs beside it, so the first screenful appears before the full list of
+        up to 100k ids has been read; the rest is appended when it arrives."""
         db, query = self.db, self.query
+        self._partial = False
         self.loader.run(lambda: candidates.query_ids(db, query), self._apply,
                         self.failed.emit)
+        self.preview.run(lambda: candidates.query_ids(db, query, limit=PAGE),
+                         self._apply_preview)
+
+    def _apply_preview(self, ids: list[int]) -> None:
+        if not self.loader.pending or len(ids) < PAGE:
+            return  # the full answer is in already, or this is all of it anyway
+        self._partial = True
+        self.set_ids(ids)
 
     def _apply(self, ids: list[int]) -> None:
-        self.set_ids(ids)
+        n = len(self.ids)
+        if self._partial and ids[:n] == self.ids:
+            if len(ids) > n:
+                self.beginInsertRows(QtCore.QModelIndex(), n, len(ids) - 1)
+                self.ids = ids
+                self.endInsertRows()
+        else:
+            self.set_ids(ids)
+        self._partial = False
         self.loaded.emit()
 
     @property
@@ -201,30 +256,26 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
     def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.ids):
-            return None
-        name = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            values = self._row(index.row())
+    def data(self, index: QtCore.QModelIndex, role: int = _DISPLAY) -> Any:
+        # Called ~10 times per painted cell: plain int comparisons, pre-formatted strings.
+        if role in (_DISPLAY, _TOOLTIP):
+            row = index.row()
+            if not 0 <= row < len(self.ids):
+                return None
+            values = self._row(row)
             if values is None:
-                return "" if role == Qt.ItemDataRole.DisplayRole else None
-            value = values[index.column()]
-            if name == "stage":
-                return candidates.stage_label(value)
-            if name == "next_due" and value is not None:
-                return str(value) + ("  ⚠" if str(value) < self._today.isoformat() else "")
-            return display(value)
-        if role == Qt.ItemDataRole.UserRole:
-            return self.ids[index.row()]
-        if role == Qt.ItemDataRole.ForegroundRole and name == "next_due":
-            values = self._row(index.row())
-            if values is not None and values[index.column()] is not None and \
-                    str(values[index.column()]) < self._today.isoformat():
-                return QtGui.QBrush(QtGui.QColor("#b3261e"))
+                return "" if role == _DISPLAY else None
+            return values[index.column()]
+        if role == _USER:
+            row = index.row()
+            return self.ids[row] if 0 <= row < len(self.ids) else None
+        if role == _FOREGROUND and index.column() == self._due_col:
+            values = self._row(index.row()) if 0 <= index.row() < len(self.ids) else None
+            if values is not None and values[self._due_col].endswith("⚠"):
+                return _LATE_BRUSH
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and name in self.NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGN and index.column() in self._numeric_cols:
+            return _RIGHT
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

@@ -40,6 +40,7 @@ class CandidatesPage(Page):
         self._facets = Latest(ctx.runner, self)
         self._total = 0
         self._pending_select: int | None = None
+        self._facets_stale = True
         self._loading_filters = True  # no queries while the widgets are being built
 
         # search + count
@@ -125,8 +126,13 @@ class CandidatesPage(Page):
         self.empty_label.hide()
         self.empty_label.linkActivated.connect(lambda _link: self.clear_filters())
 
-        self.detail = CandidateDetail(ctx)
-        self.detail.saved.connect(self._detail_saved)
+        self._detail: CandidateDetail | None = None  # built on first use: it is the costly part
+        self.placeholder = QtWidgets.QLabel(self.tr(
+            "Select a candidate to see and edit their profile, pipelines and activities.\n\n"
+            "Ctrl+N adds a candidate."))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setEnabled(False)
         self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         left = QtWidgets.QWidget()
         lv = QtWidgets.QVBoxLayout(left)
@@ -134,7 +140,7 @@ class CandidatesPage(Page):
         lv.addWidget(self.empty_label)
         lv.addWidget(self.view, 1)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.placeholder)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([800, 460])
@@ -168,7 +174,10 @@ class CandidatesPage(Page):
             self.column_actions[name] = act
 
     def set_column_visible(self, column: int, visible: bool) -> None:
-        self.view.horizontalHeader().setSectionHidden(column, not visible)
+        header = self.view.horizontalHeader()
+        header.setSectionHidden(column, not visible)
+        self.model.set_visible({c for i, c in enumerate(self.model.columns)
+                                if not header.isSectionHidden(i)})
         act = self.column_actions[self.model.columns[column]]
         if act.isChecked() != visible:
             act.blockSignals(True)
@@ -222,9 +231,9 @@ class CandidatesPage(Page):
 
     def refresh(self) -> None:
         self._total = candidates.count(self.ctx.db)
-        self._load_facets()
+        self._facets_stale = True
         self.run_query()
-        if self.detail.candidate_id is not None and not self.detail.dirty():
+        if self._detail_id() is not None and not self.detail.dirty():
             self.detail.show_candidate(self.detail.candidate_id)
 
     def _load_facets(self) -> None:
@@ -257,6 +266,9 @@ class CandidatesPage(Page):
             self._loading_filters = False
 
     def _on_loaded(self) -> None:
+        if self._facets_stale:  # after the rows, so both queries do not share the CPU
+            self._facets_stale = False
+            QtCore.QTimer.singleShot(0, self._load_facets)
         shown = len(self.model.ids)
         if not self.model.query.filtered:
             self._total = shown
@@ -271,7 +283,7 @@ class CandidatesPage(Page):
             self.empty_label.setTextFormat(Qt.TextFormat.RichText)
         self.empty_label.setVisible(shown == 0)
         target = self._pending_select if self._pending_select is not None else \
-            self.detail.candidate_id
+            self._detail_id()
         self._pending_select = None
         if target is not None:
             row = self.model.row_of(target)
@@ -313,6 +325,18 @@ class CandidatesPage(Page):
         self.search.selectAll()
 
     # -- selection and the detail panel ----------------------------------------------------
+    @property
+    def detail(self) -> CandidateDetail:
+        if self._detail is None:
+            self._detail = CandidateDetail(self.ctx)
+            self._detail.saved.connect(self._detail_saved)
+            self.splitter.replaceWidget(1, self._detail)
+            self.placeholder.hide()
+        return self._detail
+
+    def _detail_id(self) -> int | None:
+        return self._detail.candidate_id if self._detail is not None else None
+
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
         return [self.model.id_at(r) for r in rows if r < len(self.model.ids)]
@@ -322,8 +346,8 @@ class CandidatesPage(Page):
         for act in (self.add_action, self.owner_action, self.tag_action, self.untag_action,
                     self.delete_action):
             act.setEnabled(bool(ids))
-        if len(ids) == 1 and ids[0] != self.detail.candidate_id:
-            if self.detail.dirty() and self.detail.candidate_id is not None:
+        if len(ids) == 1 and ids[0] != self._detail_id():
+            if self._detail_id() is not None and self.detail.dirty():
                 self.detail.save()
             self.detail.show_candidate(ids[0])
 
@@ -412,6 +436,6 @@ class CandidatesPage(Page):
             answer = QtWidgets.QMessageBox.question(self, self.tr("Delete candidates"), text)
             if answer != QtWidgets.QMessageBox.StandardButton.Yes:
                 return
-        if self.detail.candidate_id in ids:
+        if self._detail_id() in ids:
             self.detail.show_candidate(None)
         cmds.delete_candidates(self.ctx, ids, on_error=self._on_error("Delete"))
