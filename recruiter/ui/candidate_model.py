@@ -49,6 +49,7 @@ def display(value: Any) -> str:
 
 
 _LATE_BRUSH = QtGui.QBrush(QtGui.QColor("#b3261e"))
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class _JobSignals(QtCore.QObject):
@@ -57,9 +58,9 @@ class _JobSignals(QtCore.QObject):
 
 
 class _Job(QtCore.QRunnable):
-    """One load in the pool. It reports through a QObject that lives on the GUI thread, to
-    @Slot methods of a QObject: PySide6 delivers those as queued calls (lambdas as receivers
-    of cross-thread signals crash PySide 6.12 now and then)."""
+    """One load in the runner's pool. It reports, tagged with its generation, through a QObject
+    living on the GUI thread to @Slot methods of another: a queued call on the GUI thread, with
+    no dialog or Task bookkeeping per keystroke."""
 
     def __init__(self, generation: int, fn: Callable[[], Any], signals: _JobSignals) -> None:
         super().__init__()
@@ -148,9 +149,11 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
         self._pages: OrderedDict[int, dict[int, tuple[Any, ...]]] = OrderedDict()
         self.query = candidates.CandidateQuery()
         self.loader = Latest(runner, self)
-        self.preview = Latest(runner, self)
         self._partial = False
+        self._full = QtCore.QTimer(self, singleShot=True, interval=30)
+        self._full.timeout.connect(self._run_full)
         self.visible: set[str] | None = None  # None: fetch every column
+        self.suspended = False
         self.fetcher: Callable[[Sequence[int], Sequence[str]], dict[int, tuple[Any, ...]]] = (
             lambda ids, cols: candidates.fetch_rows(self.db, ids, cols))
         self._today = date.today()
@@ -218,20 +221,27 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
 
     def reload(self) -> None:
         """Re-run the ids query for `self.query` in the background; the newest answer wins.
-        A LIMIT query runs beside it, so the first screenful appears before the full list of
-        up to 100k ids has been read; the rest is appended when it arrives."""
+
+        First a LIMIT query for one screenful (a few ms), painted at once; then the full list of
+        up to 100k ids, started a moment later so that reading it (which holds the GIL) does not
+        delay the paint; its rows are appended when it arrives."""
         db, query = self.db, self.query
         self._partial = False
-        self.loader.run(lambda: candidates.query_ids(db, query), self._apply,
-                        self.failed.emit)
-        self.preview.run(lambda: candidates.query_ids(db, query, limit=PAGE),
-                         self._apply_preview)
+        self._full.stop()
+        self.loader.run(lambda: candidates.query_ids(db, query, limit=PAGE),
+                        self._apply_preview, self.failed.emit)
 
     def _apply_preview(self, ids: list[int]) -> None:
-        if not self.loader.pending or len(ids) < PAGE:
-            return  # the full answer is in already, or this is all of it anyway
+        if len(ids) < PAGE:  # that is all of it
+            self._apply(ids)
+            return
         self._partial = True
         self.set_ids(ids)
+        self._full.start()
+
+    def _run_full(self) -> None:
+        db, query = self.db, self.query
+        self.loader.run(lambda: candidates.query_ids(db, query), self._apply, self.failed.emit)
 
     def _apply(self, ids: list[int]) -> None:
         n = len(self.ids)
@@ -247,7 +257,8 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
 
     @property
     def loading(self) -> bool:
-        return self.loader.pending
+        """True until the full id list of the current query is in."""
+        return self.loader.pending or self._partial
 
     # -- Qt model API ----------------------------------------------------------------------
     def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:
@@ -289,16 +300,18 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
         return None
 
     def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or self.columns[column] not in candidates.SORTABLE:
             return
-        self.query = self.query.with_(sort=self.columns[column],
-                                      descending=order == Qt.SortOrder.DescendingOrder)
-        self.reload()
+        query = self.query.with_(sort=self.columns[column],
+                                 descending=order == Qt.SortOrder.DescendingOrder)
+        if query == self.query and (self.ids or self.loading):
+            return
+        self.query = query
+        if not self.suspended:  # the page sets suspended while it builds its header
+            self.reload()
 
 
 class RecordTableModel(QtCore.QAbstractTableModel):

@@ -35,6 +35,7 @@ class CandidatesPage(Page):
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = CandidateTableModel(ctx.db, self, runner=ctx.runner)
+        self.model.suspended = True  # header set-up sorts; the first query runs when shown
         self.model.loaded.connect(self._on_loaded)
         self.model.failed.connect(lambda exc: show_error(self, self.tr("Candidates"), exc))
         self._facets = Latest(ctx.runner, self)
@@ -163,6 +164,7 @@ class CandidatesPage(Page):
         self.restore_state(QtCore.QSettings())
         self._selection_changed()
         self._loading_filters = False
+        self.model.suspended = False
 
     # -- layout and its memory ----------------------------------------------------------
     def _build_columns_menu(self) -> None:
