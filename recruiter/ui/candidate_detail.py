@@ -569,6 +569,7 @@ def _table(model: QtCore.QAbstractItemModel) -> QtWidgets.QTableView:
     view.setModel(model)
     view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # stored order
     view.setSortingEnabled(True)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(22)

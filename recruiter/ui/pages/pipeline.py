@@ -162,12 +162,16 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
                              small_metrics.elidedText("→ " + card.target,
                                                       Qt.TextElideMode.ElideRight, w))
             y += sline
+        due = ""
+        if card.next_due is not None:
+            due = ("⚠ " if card.overdue else "due ") + card.next_due.strftime("%m-%d")
+        due_w = small_metrics.horizontalAdvance(due) + 6 if due else 0
         status = f"{card.days_in_stage} d in stage"
         if closed or card.outcome == Outcome.on_hold:
-            status += f" · {card.outcome.label.lower()}"
-        painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignLeft, status)
-        if card.next_due is not None:
-            due = ("⚠ overdue " if card.overdue else "due ") + card.next_due.strftime("%m-%d")
+            status = f"{card.days_in_stage} d · {card.outcome.label.lower()}"
+        painter.drawText(QtCore.QRect(x, y, w - due_w, sline), Qt.AlignmentFlag.AlignLeft,
+                         small_metrics.elidedText(status, Qt.TextElideMode.ElideRight, w - due_w))
+        if due:
             painter.setPen(OVERDUE if card.overdue else QtGui.QColor("#555555"))
             painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignRight, due)
         painter.restore()
