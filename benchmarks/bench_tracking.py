@@ -140,7 +140,7 @@ def figures(ctx: Context) -> list[Figure]:
         _wait(app, lambda: not page.model.loading)  # the whole re-sorted list of ids
         page.view.viewport().grab()
 
-    out.append(figure("tracking: sort 100k candidates by another column",
+    out.append(figure("tracking: sort all candidates by another column",
                       _measure(sort, repeats, idle), budget=0.3))
     close_pages()
 
