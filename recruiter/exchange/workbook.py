@@ -255,6 +255,35 @@ class _Cells:
         return other
 
 
+def _stream_cells(ws: Any) -> None:
+    """Give this write-only sheet a leaner row conversion than openpyxl's.
+
+    openpyxl's WriteOnlyWorksheet._values_to_row tries `cell.value = value` first and only
+    recognises a ready Cell by catching the ValueError, then allocates a fresh cell after every
+    styled one. Our rows already hold shared, pre-styled cells, so we place them directly; plain
+    values still go through one reusable cell exactly as openpyxl does. (Private API: openpyxl
+    is pinned below 3.2 and test_workbook reads every kind of cell back.)
+    """
+    holder = [WriteOnlyCell(ws)]
+
+    def values_to_row(values: Sequence[Any], row_idx: int) -> Iterable[Cell]:
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if isinstance(value, Cell):
+                cell = value
+            else:
+                cell = holder[0]
+                cell.value = value
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+            if cell is holder[0] and cell.has_style:  # e.g. a date got a number format
+                holder[0] = WriteOnlyCell(ws)
+
+    ws._values_to_row = values_to_row
+
+
 def _plain(v: Any) -> Any:
     if isinstance(v, str):  # a stray string in a number column is still only text
         return clean_text(v)
@@ -329,6 +358,7 @@ class _Ticker:
 
 def _write_data_sheet(wb: Workbook, sheet: DataSheet, money: MoneyFormat, tick: _Ticker) -> int:
     ws = wb.create_sheet(sheet.name)
+    _stream_cells(ws)
     cells = _Cells(ws, money)
     columns = list(sheet.columns)
     rows = iter(sheet.rows)

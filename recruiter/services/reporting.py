@@ -379,23 +379,24 @@ class TargetProgress:
 
 
 def targets_in(s: Session, f: Filters) -> list[TargetProgress]:
-    is_open = Application.outcome.in_(OPEN)
+    is_open = _raw(Application.outcome).in_([o.value for o in OPEN])
+    late = _raw(Application.stage).in_([st.value for st in LATE_STAGES])
+    per = (select(Application.target_id.label("tid"),
+                  func.sum(case((_raw(Application.outcome) == Outcome.hired.value, 1),
+                                else_=0)).label("hired"),
+                  func.sum(case((is_open, 1), else_=0)).label("active"),
+                  func.sum(case((and_(is_open, late), 1), else_=0)).label("late"))
+           .where(*_scope_conditions(f)).group_by(Application.target_id).subquery("per"))
     stmt = (select(Target.id, Target.title, Institution.name, Department.name, Target.status,
-                   Target.headcount, Target.fill_by,
-                   func.coalesce(func.sum(case((Application.outcome == Outcome.hired, 1),
-                                               else_=0)), 0),
-                   func.coalesce(func.sum(case((is_open, 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((and_(is_open, Application.stage.in_(LATE_STAGES)),
-                                                1), else_=0)), 0))
+                   Target.headcount, Target.fill_by, per.c.hired, per.c.active, per.c.late)
             .select_from(Target)
             .join(Institution, Institution.id == Target.institution_id)
             .outerjoin(Department, Department.id == Target.department_id)
-            .outerjoin(Application, Application.target_id == Target.id)
+            .outerjoin(per, per.c.tid == Target.id)
             .where(*_target_conditions(f))
-            .group_by(Target.id, Institution.name, Department.name)
             .order_by(Institution.name, Target.title, Target.id))
-    return [TargetProgress(r[0], r[1], r[2], r[3], str(r[4]), int(r[5]), int(r[7]), int(r[8]),
-                           int(r[9]), r[6]) for r in s.execute(stmt).all()]
+    return [TargetProgress(r[0], r[1], r[2], r[3], str(r[4]), int(r[5]), int(r[7] or 0),
+                           int(r[8] or 0), int(r[9] or 0), r[6]) for r in s.execute(stmt).all()]
 
 
 def targets(db: Database, f: Filters = Filters()) -> list[TargetProgress]:
@@ -503,20 +504,36 @@ def _int_median(values: list[int]) -> int | None:
 
 
 def offer_stats_in(s: Session, f: Filters, money: _Money) -> OfferStats:
-    rows = s.connection().execute(
-        _current_offer_stmt(f, Offer.id, _raw(Offer.status), Offer.extended_on)).all()
+    """Counts by status and the medians, in one pass over current offers and their items."""
+    annual = OfferItem.period == Period.annual
+    startup = OfferItem.kind == ItemKind.startup_research
+    first = func.sum(case((startup, 0), else_=OfferItem.amount_minor))
+    funds = func.sum(case((startup, OfferItem.amount_minor
+                           * case((annual, OfferItem.years), else_=1)), else_=0))
+    stmt = (_current_offer_stmt(f, Offer.id, _raw(Offer.status), Offer.extended_on,
+                                OfferItem.currency, first, funds)
+            .outerjoin(OfferItem, OfferItem.offer_id == Offer.id)
+            .group_by(Offer.id, OfferItem.currency))
     by_status: dict[OfferStatus, int] = {st: 0 for st in OfferStatus}
-    made_ids = []
-    for oid, status, extended_on in rows:
-        st = OfferStatus(status)
-        by_status[st] += 1
-        if st in MADE or extended_on is not None:
-            made_ids.append(oid)
-    made_set = set(made_ids)
-    ids_sq = _current_offer_stmt(f, Offer.id).subquery()
-    cash = _offer_cash_in(s, money, select(ids_sq.c.id))
-    made_cash = [c for oid, c in cash.items() if oid in made_set]
-    return OfferStats(by_status, len(made_ids), _int_median([c[0] for c in made_cash]),
+    statuses = {st.value: st for st in OfferStatus}
+    cash: dict[int, list[int]] = {}
+    made = 0
+    for oid, status, extended_on, ccy, fy, su in s.connection().execute(stmt):
+        if oid not in cash:
+            st = statuses[status]
+            by_status[st] += 1
+            if st in MADE or extended_on is not None:
+                made += 1
+                cash[oid] = [0, 0, 0]  # first-year cash, start-up funds, has items
+            else:
+                cash[oid] = []  # not made: counted, not part of the medians
+        c = cash[oid]
+        if c and ccy is not None:
+            c[0] += money(int(fy), ccy)
+            c[1] += money(int(su), ccy)
+            c[2] = 1
+    made_cash = [c for c in cash.values() if c and c[2]]
+    return OfferStats(by_status, made, _int_median([c[0] for c in made_cash]),
                       _int_median([c[1] for c in made_cash]))
 
 
@@ -920,18 +937,18 @@ def pipeline_rows(db: Database, f: Filters = Filters(), as_of: date | None = Non
         result = s.connection().execution_options(yield_per=chunk).execute(stmt)
         for part in result.partitions(chunk):
             offer_ids = [r[18] for r in part if r[18] is not None]
-            packages = _offer_money_in(s, money, offer_ids) if offer_ids else {}
+            cash = _offer_cash_in(s, money, offer_ids) if offer_ids else {}
             for r in part:
                 changed = _local_day(r[11])
                 last = max(r[14], r[16]) if r[14] and r[16] else (r[14] or r[16])
                 nxt = min(r[15], r[17]) if r[15] and r[17] else (r[15] or r[17])
-                pkg = packages.get(r[18]) if r[18] is not None else None
+                pkg = cash.get(r[18]) if r[18] is not None else None
                 yield (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
                        labels_stage[r[9]], labels_outcome[r[10]], changed,
                        (as_of - changed).days, r[12], r[13],
                        _local_day(last) if last else None, nxt,
                        labels_offer[r[19]] if r[19] is not None else None,
-                       pkg.first_year if pkg else None, pkg.startup if pkg else None)
+                       pkg[0] if pkg else None, pkg[1] if pkg else None)
 
 
 def offer_rows(db: Database, f: Filters = Filters(), chunk: int = CHUNK
