@@ -183,11 +183,14 @@ def figures(ctx: Context) -> list[Figure]:
     label = f"{n // 1000}k" if n >= 1000 else str(n)
     for name, template, budget in (("empty database", empty_template, 2.0),
                                    (f"database with {label} candidates", full_template, 3.0)):
-        floor_runs = measure(lambda: floor_import(xlsx, target), ctx.repeats,
-                             setup=lambda t=template: _copy(t, target))
+        floor_runs: list[float] = []
+        runs: list[float] = []
         created: list[int] = []
-        runs = measure(lambda c=created: c.append(app_import(xlsx, target)), ctx.repeats,
-                       setup=lambda t=template: _copy(t, target))
+        for _ in range(ctx.repeats):  # interleaved, so a busy machine slows both alike
+            floor_runs += measure(lambda: floor_import(xlsx, target), 1,
+                                  setup=lambda t=template: _copy(t, target))
+            runs += measure(lambda c=created: c.append(app_import(xlsx, target)), 1,
+                            setup=lambda t=template: _copy(t, target))
         assert created and all(c == n for c in created), f"expected {n} new, got {created}"
         article = "an" if name.startswith("empty") else "a"
         out.append(figure(f"import {label}x15 .xlsx into {article} {name}", runs, floor_runs,

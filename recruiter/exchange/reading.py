@@ -243,7 +243,11 @@ def _sheet_rows(wb: CalamineWorkbook, name: str, path: Path) -> tuple[list[list[
 def _read_text(path: Path) -> list[list[Any]]:
     data = path.read_bytes()
     text = decode(data, path.name)
-    delimiter = detect_delimiter(text, path.suffix.lower())
+    first, _, rest = text.partition("\n")
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        delimiter, text = first.strip()[4], rest  # Excel's 'sep=;' hint line
+    else:
+        delimiter = detect_delimiter(text, path.suffix.lower())
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows: list[list[Any]] = []

@@ -586,6 +586,12 @@ class ImportWizard(QtWidgets.QWizard):
             self.addPage(page)
         self.resize(900, 620)
 
+    def done(self, result: int) -> None:
+        """Closing the wizard drops a preview still being computed (nothing to roll back)."""
+        if self.preview_page.task is not None:
+            self.preview_page.task.cancel()
+        super().done(result)
+
     def set_file(self, path: str | Path) -> None:
         """Start from this file (a dropped one, or one chosen in a dialog)."""
         self.file_page.path_edit.setText(str(path))

@@ -140,6 +140,14 @@ def test_csv_delimiters(tmp_path: Path, delimiter: str, suffix: str) -> None:
     assert [r for _, r in read_table(path).data_rows()] == CSV_ROWS[1:]
 
 
+def test_csv_with_excel_separator_hint(tmp_path: Path) -> None:
+    path = tmp_path / "hint.csv"
+    path.write_text("sep=;\r\nName;Email\r\nA, B;a@b.cn\r\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.headers == ["Name", "Email"]
+    assert list(table.data_rows()) == [(2, ["A, B", "a@b.cn"])]
+
+
 def test_csv_keeps_phone_numbers_and_leading_zeros_as_text(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_text("Name,Phone,PhD year\nA B,00861380013800,2005.0\n", encoding="utf-8")
@@ -154,7 +162,7 @@ def test_csv_saved_as_xls_still_reads(tmp_path: Path) -> None:
     assert read_table(path).headers == ["Name", "Email"]
     other = tmp_path / "settings.toml"
     other.write_text("name = 1\n", encoding="utf-8")
-    with pytest.raises(ReadError, match="settings.toml is not a spreadsheet"):
+    with pytest.raises(ReadError, match=r"settings\.toml is not a spreadsheet"):
         read_table(other)
 
 
