@@ -355,7 +355,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
-        if self.ctx.runner.busy:
+        # Background reads finish in milliseconds; only long work (an import, an export) is
+        # worth asking about.
+        if self.ctx.runner.busy and not self.ctx.runner.wait(3000):
             answer = QtWidgets.QMessageBox.question(
                 self,
                 self.tr("Quit"),
