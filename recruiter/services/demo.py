@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 from recruiter.domain.enums import STAGES, ActivityKind, OfferStatus, Outcome, Stage
 from recruiter.domain.identity import orcid_check_char, person_key
 from recruiter.errors import ConflictError
+from recruiter.store import search
 from recruiter.store.database import Database
 
 from . import audit
@@ -178,7 +179,8 @@ def generate(
             "demo data (everything in it will be deleted)."
         )
     gen = _Generator(random.Random(seed), size, today or date.today())
-    with db.engine.begin() as conn:
+    with db.engine.begin() as conn, search.bulk_load(conn):
+        # The search index is rebuilt once at the end instead of row by row.
         if force:
             _wipe(conn)
         summary = gen.write(conn, progress)

@@ -10,6 +10,7 @@ from recruiter import __version__
 from recruiter.services import candidates, demo
 
 from .context import AppContext
+from .followups import FollowUpsDock
 from .pages.base import Page, PlaceholderPage
 from .qt import Qt, QtCore, QtGui, QtWidgets
 from .tasks import run_with_progress, show_error
@@ -81,7 +82,12 @@ class MainWindow(QtWidgets.QMainWindow):
         for name, module, cls, text in PAGES:
             page = _make_page(ctx, name, module, cls, text)
             self.pages[name] = page
-            self.stack.addWidget(page)
+            # A page wider than a small laptop screen scrolls instead of widening the window.
+            scroller = QtWidgets.QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+            scroller.setWidget(page)
+            self.stack.addWidget(scroller)
             QtWidgets.QListWidgetItem(self.tr(name), self.sidebar)
         self.sidebar.currentRowChanged.connect(self._show_row)
 
@@ -99,6 +105,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.outer.addWidget(body)
         self.outer.addWidget(self.welcome)
         self.setCentralWidget(self.outer)
+
+        self.followups = FollowUpsDock(ctx, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.followups)
+        self.followups.hide()
 
         self.db_label = QtWidgets.QLabel(ctx.db.label)
         self.statusBar().addPermanentWidget(self.db_label)
@@ -154,6 +164,11 @@ class MainWindow(QtWidgets.QMainWindow):
         view = bar.addMenu(self.tr("&View"))
         for i, (name, *_rest) in enumerate(PAGES):
             self._action(view, name, lambda _c=False, n=name: self.show_page(n), f"Ctrl+{i + 1}")
+        view.addSeparator()
+        self.followups_action = self.followups.toggleViewAction()
+        self.followups_action.setText(self.tr("&Due follow-ups"))
+        self.followups_action.setShortcut(QtGui.QKeySequence("Ctrl+D"))
+        view.addAction(self.followups_action)
 
         help_menu = bar.addMenu(self.tr("&Help"))
         self._action(help_menu, "&About Recruiter", self.about)
@@ -340,6 +355,10 @@ class MainWindow(QtWidgets.QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QtCore.QByteArray) and not state.isEmpty():
             self.restoreState(state)
+        for page_widget in self.pages.values():
+            restorer = getattr(page_widget, "restore_state", None)
+            if restorer:
+                restorer(self.settings)
         page = self.settings.value("window/page", "Candidates")
         names = [p[0] for p in PAGES]
         self.sidebar.setCurrentRow(names.index(page) if page in names else 1)

@@ -15,7 +15,7 @@ def test_visits_every_page(qtbot, window, tmp_path: Path) -> None:  # type: igno
     assert window.outer.currentIndex() == 0  # not the welcome page
     for row, (name, *_rest) in enumerate(PAGES):
         window.sidebar.setCurrentRow(row)
-        assert window.stack.currentWidget() is window.pages[name]
+        assert window.current_page() is window.pages[name]
         assert window.pages[name].isVisible()
         image = window.grab()
         assert not image.isNull()
@@ -36,9 +36,9 @@ def test_candidates_page_lists_real_candidates(qtbot, window) -> None:  # type: 
 
 def test_shortcuts_switch_pages(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentWidget() is window.pages["Pipeline"]
+    assert window.current_page() is window.pages["Pipeline"]
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentWidget() is window.pages["Candidates"]
+    assert window.current_page() is window.pages["Candidates"]
 
 
 def test_empty_database_shows_welcome_and_loads_demo(
@@ -62,13 +62,14 @@ def test_window_state_is_remembered(qtbot, demo_db, make_ctx, settings) -> None:
     win = MainWindow(make_ctx(demo_db), settings)
     qtbot.addWidget(win)
     win.show()
-    win.resize(720, 520)
+    win.resize(700, 500)
+    size = win.size()
     win.show_page("Funding")
     win.close()
     again = MainWindow(make_ctx(demo_db), settings)
     qtbot.addWidget(again)
-    assert again.stack.currentWidget() is again.pages["Funding"]
-    assert again.size() == QtCore.QSize(720, 520)
+    assert again.current_page() is again.pages["Funding"]
+    assert again.size() == size
 
 
 def test_dropping_a_spreadsheet_opens_import(
@@ -85,7 +86,7 @@ def test_dropping_a_spreadsheet_opens_import(
     mime.setUrls([QtCore.QUrl.fromLocalFile(str(sheet))])
     pos = QtCore.QPointF(50, 50)
     enter = QtGui.QDragEnterEvent(
-        pos,
+        pos.toPoint(),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
@@ -105,7 +106,7 @@ def test_dropping_a_spreadsheet_opens_import(
     other = QtCore.QMimeData()
     other.setUrls([QtCore.QUrl.fromLocalFile(str(tmp_path / "photo.jpg"))])
     enter = QtGui.QDragEnterEvent(
-        pos,
+        pos.toPoint(),
         Qt.DropAction.CopyAction,
         other,
         Qt.MouseButton.LeftButton,
@@ -132,3 +133,15 @@ def test_bad_database_gives_one_dialog(
     assert len(shown) == 1 and "not a Recruiter database" in shown[0]
     assert bogus.read_text() == "not a database"
     assert app_module.run_gui(str(bogus)) == 1
+
+
+def test_due_dock_toggles_and_lists_overdue(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    assert not window.followups.isVisible()
+    window.followups_action.trigger()
+    assert window.followups.isVisible()
+    with window.ctx.db.engine.connect() as conn:
+        due = conn.execute(text("SELECT count(*) FROM activity WHERE done = 0 AND "
+                                "due_on <= date('now', 'localtime')")).scalar_one()
+    assert due > 0
+    window.followups_action.trigger()
+    assert not window.followups.isVisible()
