@@ -340,8 +340,9 @@ def stage_days_in(s: Session, f: Filters) -> dict[Stage, tuple[float, int]]:
     since: datetime | None = None
     closed = {o.value for o in CLOSED_OUTCOMES}
     result = s.connection().execution_options(yield_per=20_000).execute(stmt)
+    parse = datetime.fromisoformat  # only differences matter: naive UTC text is enough
     for aid, to_stage, outcome, raw_at in result:
-        at = _ts(raw_at)
+        at = parse(raw_at) if raw_at.__class__ is str else raw_at
         ends = outcome in closed
         if aid != app_id:
             app_id, cur, since = aid, (None if ends else to_stage), at
