@@ -472,10 +472,11 @@ class _Generator:
                     extended = self.today - timedelta(days=rng.randint(1, 25))
                     expires = extended + timedelta(days=rng.randint(14, 40))
                 responded = (
-                    extended + timedelta(days=rng.randint(3, 20))
+                    min(extended + timedelta(days=rng.randint(3, 20)), self.today)
                     if status in (OfferStatus.accepted, OfferStatus.declined)
                     else None
                 )
+                created = min(at, datetime.combine(extended - timedelta(days=3), time(9), UTC))
                 offer_rows.append(
                     {
                         "id": oid,
@@ -488,7 +489,7 @@ class _Generator:
                         "expires_on": expires if status != OfferStatus.draft else None,
                         "responded_on": responded,
                         "notes": None,
-                        "created_at": at,
+                        "created_at": created,
                     }
                 )
                 salary = rng.randrange(500_000, 1_200_000, 10_000) * 100

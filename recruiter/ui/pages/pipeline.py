@@ -239,8 +239,12 @@ class PipelinePage(Page):
         self.institution.setObjectName("institution")
         self.target = QtWidgets.QComboBox()
         self.target.setObjectName("target")
-        self.target.setMinimumWidth(320)
-        self.target.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Long target titles must not widen the window: the combo shows what fits.
+        shrink = QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        self.target.setSizeAdjustPolicy(shrink)
+        self.target.setMinimumContentsLength(30)
+        self.institution.setSizeAdjustPolicy(shrink)
+        self.institution.setMinimumContentsLength(16)
         self.show_closed = QtWidgets.QCheckBox(self.tr("Show closed"))
         self.mode = QtWidgets.QTabBar()
         for label in (self.tr("Board"), self.tr("List"), self.tr("Due")):
