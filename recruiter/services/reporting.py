@@ -487,12 +487,14 @@ class MonthOffers:
 
 
 def _current_offer_stmt(f: Filters, *cols: Any) -> Any:
-    cur = _current_offers()
+    """Columns of each application's current offer (no later revision exists; the unique
+    (application, revision) index answers that per row, cheaper than a grouped subquery)."""
+    newer = aliased(Offer)
+    later = (select(newer.id).where(newer.application_id == Offer.application_id,
+                                    newer.revision > Offer.revision).exists())
     return (select(*cols).select_from(Offer)
-            .join(cur, and_(cur.c.application_id == Offer.application_id,
-                            cur.c.revision == Offer.revision))
             .join(Application, Application.id == Offer.application_id)
-            .where(*_scope_conditions(f), *_offer_date_conditions(f)))
+            .where(~later, *_scope_conditions(f), *_offer_date_conditions(f)))
 
 
 def _int_median(values: list[int]) -> int | None:
