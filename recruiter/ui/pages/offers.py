@@ -267,8 +267,13 @@ class OffersPage(Page):
     def refresh(self) -> None:
         today = clock.today()
         if self._expired_on != today:  # on first show and then once a day
-            self._expired_on = today
-            if offers.expire_overdue(self.ctx.db, today):
+            try:
+                expired = offers.expire_overdue(self.ctx.db, today)
+            except RecruiterError:  # database busy (e.g. a demo load): try on the next refresh
+                expired = []
+            else:
+                self._expired_on = today
+            if expired:
                 self.ctx.bus.notify("offer")
         self._reload_choices()
         self._apply_filters()
