@@ -17,6 +17,7 @@ from ..context import AppContext
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
+from .offers import fit_columns
 
 COLUMNS = ("Name", "Kind", "Institution", "Fiscal year", "Currency", "Total", "Reserved",
            "Committed", "Available", "% used")
@@ -251,6 +252,7 @@ class FundingPage(Page):
         self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         split.addWidget(self.table)
 
@@ -314,7 +316,7 @@ class FundingPage(Page):
         insts = dict(funding.institution_choices(self.ctx.db))
         rows = funding.balances(self.ctx.db)
         self.model.set_rows(rows, insts)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table, 220)
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
         over = [b for b in rows if b.available < 0]

@@ -41,6 +41,14 @@ STATUS_COLOURS = {
 }
 
 
+def fit_columns(table: QtWidgets.QTableView, widest: int) -> None:
+    """Size columns to their contents but keep long names from pushing money off-screen."""
+    table.resizeColumnsToContents()
+    for col in range(table.model().columnCount() - 1):
+        if table.columnWidth(col) > widest:
+            table.setColumnWidth(col, widest)
+
+
 class OffersModel(QtCore.QAbstractTableModel):
     """Rows come from services.offers.list_offers; sort() re-queries with ORDER BY."""
 
@@ -240,6 +248,8 @@ class OffersPage(Page):
         self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.empty)
@@ -332,6 +342,7 @@ class OffersPage(Page):
         selected = self.selected_id()
         self.model.filters = self.current_filters()
         self.model.reload()
+        fit_columns(self.table, 260)
         n = self.model.rowCount()
         self.count_label.setText(f"{n} offer{'s' if n != 1 else ''}")
         nothing = n == 0 and not self.model.filters
