@@ -520,6 +520,42 @@ def test_an_error_halfway_leaves_the_database_unchanged(db: Database, tmp_path: 
     assert seen[-1][0] < seen[-1][1]
 
 
+def test_a_killed_process_leaves_the_database_unchanged(db: Database, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    add_candidate(db, full_name="Old", email="old@example.edu")
+    before = state(db)
+    path = sheet(tmp_path, [person(f"P{i}", f"p{i}@example.edu") for i in range(400)])
+    marker = tmp_path / "halfway"
+    code = (
+        "import time\n"
+        "from recruiter.store.opening import open_database\n"
+        "from recruiter.services import importing\n"
+        "importing.CHUNK = 50\n"
+        f"db = open_database({str(db.path)!r}, user='doomed')\n"
+        "def progress(done, total):\n"
+        "    if done > total // 2 + 60:\n"
+        f"        open({str(marker)!r}, 'w').close()\n"
+        "        time.sleep(60)\n"
+        f"importing.run_import(db, {str(path)!r}, progress=progress)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parents[2])
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists():
+            assert proc.poll() is None, "the import ended before it was killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)  # mid-import, with rows inserted but not committed
+    finally:
+        proc.wait(10)
+    assert state(db) == before
+    assert q(db, "PRAGMA integrity_check") == [("ok",)]
+
+
 def test_cancel_rolls_back(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = state(db)
     monkeypatch.setattr(importing, "CHUNK", 2)
