@@ -153,9 +153,33 @@ class FilePage(QtWidgets.QWizardPage):
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
+        hint = QtWidgets.QLabel(_tr("You can also drop the file here."), self)
+        hint.setEnabled(False)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(hint)
         layout.addStretch(1)
+        self.setAcceptDrops(True)
+
+    @staticmethod
+    def _dropped(event: QtGui.QDropEvent | QtGui.QDragEnterEvent) -> str | None:
+        mime = event.mimeData()
+        for url in mime.urls() if mime.hasUrls() else []:
+            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in reading.SUFFIXES:
+                return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
+        if self._dropped(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
+        path = self._dropped(event)
+        if path:
+            event.acceptProposedAction()
+            self.path_edit.setText(path)
 
     def browse(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(self, _tr("Import candidate list"),

@@ -255,3 +255,26 @@ def test_cancel_leaves_the_database_unchanged(qtbot, wizard, db, tmp_path: Path,
     assert wiz.currentPage() is wiz.preview_page
     assert q(db, "SELECT count(*) FROM candidate") == [(0,)]
     assert q(db, "SELECT count(*) FROM import_batch") == [(0,)]
+
+
+def test_a_file_dropped_on_the_first_page_is_chosen(qtbot, wizard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from recruiter.ui.qt import Qt, QtCore, QtGui
+
+    path = listing(tmp_path)
+    page = wizard.file_page
+    wizard.show()
+
+    def drop(file: Path) -> QtGui.QDropEvent:
+        mime = QtCore.QMimeData()
+        mime.setUrls([QtCore.QUrl.fromLocalFile(str(file))])
+        event = QtGui.QDropEvent(QtCore.QPointF(5, 5), Qt.DropAction.CopyAction, mime,
+                                 Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        page.dropEvent(event)
+        return event
+
+    other = tmp_path / "notes.pdf"
+    other.write_bytes(b"%PDF")
+    drop(other)
+    assert page.path_edit.text() == "" and not page.isComplete()
+    drop(path)
+    assert page.path_edit.text() == str(path) and page.isComplete()
