@@ -12,10 +12,8 @@ includes the thread hop, the model reset and the lazy row fetch a user would wai
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sqlite3
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,8 +22,6 @@ from benchmarks.common import Context, Figure, figure
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-if sys.version_info < (3, 12):  # PySide6 6.12 on 3.11 drops a None reference per void call
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 30
 
 SEARCHES = ("zha", "wang", "kyoto", "li", "张伟", "chen", "mit.edu", "ai", "quantum", "lee")
 

@@ -327,6 +327,8 @@ class RecordTableModel(QtCore.QAbstractTableModel):
         self.getter = getter or (lambda rec, key: getattr(rec, key))
         self.decorate: Callable[[Any, str, int], Any] | None = None  # (record, key, role)
         self.numeric: set[str] = set()
+        # key -> how to show a value that sorts as a number (e.g. money in minor units)
+        self.formatters: dict[str, Callable[[Any], str]] = {}
 
     def set_records(self, records: Sequence[Any]) -> None:
         self.beginResetModel()
@@ -353,7 +355,9 @@ class RecordTableModel(QtCore.QAbstractTableModel):
             if value is not None:
                 return value
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return display(self.getter(rec, key))
+            value = self.getter(rec, key)
+            fmt = self.formatters.get(key)
+            return fmt(value) if fmt is not None and value is not None else display(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and key in self.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -389,5 +393,9 @@ class RecordTableModel(QtCore.QAbstractTableModel):
             return (0, display(value).casefold())
 
         self.layoutAboutToBeChanged.emit()
-        self.records.sort(key=sort_key, reverse=order == Qt.SortOrder.DescendingOrder)
+        # Empty values stay at the bottom whichever way the column is sorted.
+        filled = [r for r in self.records if self.getter(r, key) is not None]
+        empty = [r for r in self.records if self.getter(r, key) is None]
+        filled.sort(key=sort_key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.records = filled + empty
         self.layoutChanged.emit()

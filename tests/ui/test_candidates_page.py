@@ -3,8 +3,6 @@ bulk actions checked in the database, remembered layout."""
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -12,9 +10,6 @@ from sqlalchemy import text
 
 from recruiter.services import candidates
 from recruiter.services.candidates import CandidateQuery
-
-if sys.version_info < (3, 12):  # PySide6 6.12 on 3.11 drops a None reference per void call
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 30
 
 
 @pytest.fixture

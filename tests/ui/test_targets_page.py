@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from collections.abc import Iterator
 
 import pytest
 
 from recruiter.services import targets
-
-if sys.version_info < (3, 12):  # PySide6 6.12 on 3.11 drops a None reference per void call
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 30
 
 
 @pytest.fixture
@@ -85,3 +80,30 @@ def test_delete_refused_with_pipeline_and_open_pipeline(page, qtbot) -> None:
                                  .QtWidgets.QMessageBox):
         assert "close the target" in box.text()
         box.close()
+
+
+def test_money_reserved_and_committed_per_target(page) -> None:
+    from recruiter.domain.money import format_amount
+    from recruiter.services import funding
+
+    money = funding.target_funding(page.ctx.db)
+    assert money, "the demo has offers"
+    keys = [k for k, _l in page.model.columns]
+    res_col, com_col = keys.index("reserved"), keys.index("committed")
+    checked = 0
+    for row, rec in enumerate(page.model.records):
+        m = money.get(rec.id)
+        shown = page.model.index(row, com_col).data()
+        if m is None:
+            assert shown == ""
+            continue
+        assert shown == format_amount(m.committed, m.currency)
+        assert page.model.index(row, res_col).data() == format_amount(m.reserved, m.currency)
+        checked += 1
+    assert checked > 0
+    from recruiter.ui.qt import Qt
+
+    page.model.sort(com_col, Qt.SortOrder.DescendingOrder)
+    top = page.model.records[0]
+    assert top.money is not None
+    assert top.money.committed == max(m.committed or 0 for m in money.values())

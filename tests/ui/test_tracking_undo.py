@@ -3,8 +3,6 @@ table but the audit log, which keeps both), redo re-applies it."""
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from collections.abc import Iterator
 from datetime import date
 
@@ -13,9 +11,6 @@ from sqlalchemy import text
 
 from recruiter.domain.enums import ActivityKind, Outcome, Stage
 from recruiter.services import activities, applications, candidates, institutions, targets
-
-if sys.version_info < (3, 12):  # PySide6 6.12 on 3.11 drops a None reference per void call
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 30
 
 TABLES = ("candidate", "application", "stage_event", "activity", "offer", "offer_item", "target")
 

@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 from recruiter.domain.enums import STAGES, TargetStatus
+from recruiter.domain.money import format_amount
 from recruiter.errors import RecruiterError, ValidationError
-from recruiter.services import institutions, targets
+from recruiter.services import funding, institutions, targets
+from recruiter.services.funding import TargetFunding
 from recruiter.services.targets import TargetProgress
 
 from .. import tracking_commands as cmds
@@ -24,10 +26,13 @@ STAGE_ABBR = {"identified": "Ident.", "contacted": "Cont.", "applied": "Appl.", 
 COLUMNS = [("institution", "Institution"), ("title", "Target"), ("department", "Department"),
            ("status", "Status"), ("progress", "Hired / headcount"), ("active", "Active"),
            *[(f"stage:{st.value}", STAGE_ABBR[st.value]) for st in STAGES],
-           ("fill_by", "Fill by")]
+           ("fill_by", "Fill by"), ("reserved", "Reserved"), ("committed", "Committed")]
 
 
 def _value(rec: TargetProgress, key: str) -> Any:
+    if key in ("reserved", "committed"):
+        money = getattr(rec, "money", None)
+        return getattr(money, key, None) if money is not None else None
     if key.startswith("stage:"):
         return rec.per_stage.get(STAGES[[s.value for s in STAGES].index(key[6:])], 0) or None
     if key == "progress":
@@ -35,15 +40,30 @@ def _value(rec: TargetProgress, key: str) -> Any:
     return getattr(rec, key)
 
 
+class TargetRow:
+    """A target's progress plus the money reserved and committed for its offers."""
+
+    def __init__(self, progress: TargetProgress, money: TargetFunding | None) -> None:
+        self._progress = progress
+        self.money = money
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._progress, name)
+
+
 class TargetsPage(Page):
     name = "Targets"
-    watches = frozenset({"target", "application", "institution", "department", "stage_event"})
+    watches = frozenset({"target", "application", "institution", "department", "stage_event",
+                         "offer", "offer_item", "exchange_rate"})
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.loader = Latest(ctx.runner, self)
         self.model = RecordTableModel(COLUMNS, getter=_value, parent=self)
-        self.model.numeric = {"active", *(k for k, _l in COLUMNS if k.startswith("stage:"))}
+        self.model.numeric = {"active", "reserved", "committed",
+                              *(k for k, _l in COLUMNS if k.startswith("stage:"))}
+        self.model.formatters = {"reserved": self._money, "committed": self._money}
+        self.reporting_currency = "CNY"
         self.model.decorate = self._decorate
         self.view = QtWidgets.QTableView()
         self.view.setModel(self.model)
@@ -57,7 +77,8 @@ class TargetsPage(Page):
         self.view.setWordWrap(False)
         for i, (key, _label) in enumerate(COLUMNS):
             width = {"institution": 150, "title": 260, "department": 180, "status": 60,
-                     "progress": 125, "active": 55, "fill_by": 85}.get(key, 48)
+                     "progress": 125, "active": 55, "fill_by": 85, "reserved": 120,
+                     "committed": 120}.get(key, 48)
             self.view.setColumnWidth(i, width)
         self.view.selectionModel().selectionChanged.connect(self._selected)
         self.view.doubleClicked.connect(lambda _ix: self.open_pipeline())
@@ -156,14 +177,23 @@ class TargetsPage(Page):
 
     def refresh(self) -> None:
         db = self.ctx.db
-        self.loader.run(lambda: targets.progress(db), self._fill,
-                        lambda exc: show_error(self, self.tr("Targets"), exc))
+        def load() -> list[TargetRow]:
+            money = funding.target_funding(db)
+            return [TargetRow(p, money.get(p.id)) for p in targets.progress(db)]
+
+        self.loader.run(load, self._fill, lambda exc: show_error(self, self.tr("Targets"), exc))
+
+    def _money(self, minor: int) -> str:
+        return format_amount(minor, self.reporting_currency)
 
     @property
     def loading(self) -> bool:
         return self.loader.pending
 
-    def _fill(self, rows: list[TargetProgress]) -> None:
+    def _fill(self, rows: list[TargetRow]) -> None:
+        currencies = {r.money.currency for r in rows if r.money is not None}
+        if currencies:
+            self.reporting_currency = currencies.pop()
         self.model.set_records(rows)
         hired = sum(r.hired for r in rows)
         heads = sum(r.headcount for r in rows if r.status == TargetStatus.open)
