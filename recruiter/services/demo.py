@@ -194,7 +194,9 @@ class _Generator:
         self.rng = rng
         self.size = size
         self.today = today
-        self.now = datetime.combine(today, time(9, 0), tzinfo=UTC)
+        # Midnight UTC less 14 h: never in the future, whatever the local time zone (UTC+14 at
+        # most), and the same for every run on the same day, which keeps the demo deterministic.
+        self.now = datetime.combine(today, time(0, 0), tzinfo=UTC) - timedelta(hours=14)
         self.start = self.now - timedelta(days=548)  # 18 months of history
 
     # -- helpers -------------------------------------------------------------------------
@@ -369,6 +371,7 @@ class _Generator:
                 stage_ix = rng.choices(range(len(STAGES)), weights=STAGE_WEIGHTS)[0]
                 stage = STAGES[stage_ix]
                 at = max(cand["created_at"], self.start) + timedelta(days=rng.randint(0, 60))
+                at = min(at, self.now - timedelta(hours=rng.randint(1, 72)))  # never in the future
                 created = at
                 events = [(None, Stage.identified, at)]
                 for ix in range(1, stage_ix + 1):

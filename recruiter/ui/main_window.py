@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from recruiter import __version__
-from recruiter.services import candidates, demo
+from recruiter.services import candidates, demo, offers
 
 from .context import AppContext
 from .followups import FollowUpsDock
@@ -117,6 +118,12 @@ class MainWindow(QtWidgets.QMainWindow):
         ctx.bus.navigate.connect(self.navigate)
         self._restore_state()
         self._update_empty_state()
+        self._expired_on: date | None = None
+        self._daily = QtCore.QTimer(self)
+        self._daily.setInterval(60 * 60 * 1000)  # hourly check; the work runs once a day
+        self._daily.timeout.connect(self.expire_offers)
+        self._daily.start()
+        QtCore.QTimer.singleShot(0, self.expire_offers)
 
     # -- menus ------------------------------------------------------------------------------
     def _action(
@@ -142,6 +149,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.export_action = self._action(
             file_menu, "&Export pipeline…", self.export_pipeline, "Ctrl+E"
         )
+        self.export_view_action = self._action(file_menu, "Export this &view…", self.export_view,
+                                               "Ctrl+Shift+E")
         file_menu.addSeparator()
         self.demo_action = self._action(file_menu, "Load &demo data", self.load_demo)
         self.backup_action = self._action(file_menu, "&Back up database…", self.backup)
@@ -287,6 +296,42 @@ class MainWindow(QtWidgets.QMainWindow):
             )
             return
         mod.export_pipeline(self, self.ctx)
+
+    def table_view(self) -> QtWidgets.QTableView | None:
+        """The table the user is looking at on the current page, if any."""
+        page = self.current_page()
+        focus = QtWidgets.QApplication.focusWidget()
+        if isinstance(focus, QtWidgets.QTableView) and page.isAncestorOf(focus):
+            return focus
+        view = getattr(page, "view", None)
+        if isinstance(view, QtWidgets.QTableView) and view.isVisible():
+            return view
+        tables = [t for t in page.findChildren(QtWidgets.QTableView) if t.isVisible()]
+        return tables[0] if tables else None
+
+    def export_view(self) -> None:
+        view = self.table_view()
+        if view is None:
+            self.statusBar().showMessage(self.tr("This page has no table to export."), 5000)
+            return
+        from .export_actions import export_view
+
+        export_view(self, self.ctx, view)
+
+    def expire_offers(self) -> None:
+        """Mark offers past their expiry as expired: at start-up, then once a day."""
+        day = date.today()
+        if self._expired_on == day:
+            return
+        self._expired_on = day
+        db = self.ctx.db
+
+        def done(expired: object) -> None:
+            if expired:
+                self.ctx.bus.notify("offer")
+
+        self.ctx.runner.start(lambda _p, _c: offers.expire_overdue(db, day), on_done=done,
+                              on_error=lambda exc: show_error(self, self.tr("Offers"), exc))
 
     def backup(self) -> None:
         from recruiter.store.backup import backup_to

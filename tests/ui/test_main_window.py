@@ -145,3 +145,31 @@ def test_due_dock_toggles_and_lists_overdue(qtbot, window) -> None:  # type: ign
     assert due > 0
     window.followups_action.trigger()
     assert not window.followups.isVisible()
+
+
+def test_overdue_offers_expire_at_start_up(qtbot, demo_db, make_ctx, settings) -> None:  # type: ignore[no-untyped-def]
+    with demo_db.engine.begin() as conn:
+        conn.execute(text("UPDATE offer SET status='extended', expires_on='2020-01-01' "
+                          "WHERE id = (SELECT min(id) FROM offer)"))
+    win = MainWindow(make_ctx(demo_db), settings)
+    qtbot.addWidget(win)
+
+    def expired() -> bool:
+        with demo_db.engine.connect() as conn:
+            return conn.execute(text("SELECT status FROM offer WHERE id = (SELECT min(id) "
+                                     "FROM offer)")).scalar_one() == "expired"
+
+    qtbot.waitUntil(expired, timeout=5000)
+    win.ctx.runner.wait(5000)
+
+
+def test_export_view_exports_the_table_as_shown(qtbot, window, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import recruiter.ui.export_actions as ea
+
+    seen: list[object] = []
+    monkeypatch.setattr(ea, "export_view", lambda parent, ctx, view: seen.append(view))
+    page = window.show_page("Targets")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
+    window.export_view_action.trigger()
+    assert seen == [page.view]

@@ -72,6 +72,15 @@ def test_demo_covers_every_stage_and_outcome(demo_db) -> None:  # type: ignore[n
         ).scalar_one()
         kinds = {r[0] for r in conn.execute(text("SELECT DISTINCT kind FROM funding_source"))}
         bad_orcids = conn.execute(text("SELECT orcid FROM candidate WHERE orcid IS NOT NULL")).all()
+        future = conn.execute(
+            text(
+                "SELECT (SELECT count(*) FROM application WHERE created_at > datetime('now')"
+                " OR stage_changed_at > datetime('now'))"
+                " + (SELECT count(*) FROM stage_event WHERE at > datetime('now'))"
+                " + (SELECT count(*) FROM offer WHERE created_at > datetime('now'))"
+            )
+        ).scalar_one()
+    assert future == 0
     assert stages == {s.value for s in Stage}
     assert outcomes == {o.value for o in Outcome}
     assert span > 365
