@@ -50,6 +50,9 @@ def _report(summary: ImportSummary) -> None:
     _say(f"  created {summary.created} (of which {summary.possible_duplicates} possible "
          f"duplicates), updated {summary.updated}, duplicates {summary.duplicates}, "
          f"invalid {summary.invalid}")
+    if summary.already_imported:
+        _say("  note: this file was imported before (batch "
+             + ", ".join(map(str, summary.already_imported)) + "); duplicates are caught")
     if summary.unmapped:
         _say("  columns not imported: " + ", ".join(summary.unmapped))
     for status, title in (("possible_duplicate", "Possible duplicates to review"),

@@ -637,7 +637,7 @@ def _prepare(db: Database, source: str | Path | Table, options: ImportOptions
 
 def _plan(conn: Connection, table: Table, mapping: dict[str, str | None],
           options: ImportOptions, progress: ProgressFn | None, cancelled: CancelledFn | None,
-          total_factor: int) -> _Plan:
+          total_factor: int, batch_id: int | None = None) -> _Plan:
     checker = _Checker(conn, table, mapping, options, _source_text(table, options))
     checker.load_index()
     n = _count_rows(table)
@@ -649,7 +649,8 @@ def _plan(conn: Connection, table: Table, mapping: dict[str, str | None],
     checker.check_all(progress, cancelled, 0, n * total_factor)
     previous = [r[0] for r in conn.execute(
         select(_BATCH.c.id).where(_BATCH.c.sha256 == _file_digest(table.path),
-                                  _BATCH.c.undone_at.is_(None)))] if table.path.exists() else []
+                                  _BATCH.c.undone_at.is_(None), _BATCH.c.id != (batch_id or 0))
+        .order_by(_BATCH.c.id))] if table.path.exists() else []
     summary = ImportSummary(file_name=table.path.name, sheet=table.sheet, headers=table.headers,
                             header_row=table.header_row, mapping=mapping,
                             outcomes=checker.outcomes, already_imported=previous)
@@ -697,7 +698,7 @@ def run_import(db: Database, source: str | Path | Table, options: ImportOptions 
             batch_id = conn.execute(insert(_BATCH).values(
                 file_name=table.path.name[:500], sha256=_file_digest(table.path),
                 imported_at=now, source=_source_text(table, options))).inserted_primary_key[0]
-            plan = _plan(conn, table, mapping, options, progress, cancelled, 2)
+            plan = _plan(conn, table, mapping, options, progress, cancelled, 2, batch_id)
             summary = plan.summary
             if options.strict and summary.invalid:
                 raise StrictImportFailed(summary)

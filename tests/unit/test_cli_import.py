@@ -95,15 +95,18 @@ def test_on_duplicate_update_and_undo(capsys: pytest.CaptureFixture[str], tmp_pa
     second.write_text("Name,Email,Phone\nWei Zhang,WZ@example.edu,+86 1\nAnn Lee,al@x.edu,\n",
                       encoding="utf-8")
     assert run(capsys, db, "import", str(first))[0] == 0
+    code, out, err = run(capsys, db, "import", str(first), "--json")
+    assert (code, out["duplicates"]) == (0, 1)
+    assert "this file was imported before (batch 1)" in err
     code, out, _ = run(capsys, db, "import", str(second), "--on-duplicate", "update", "--json")
-    assert (code, out["updated"], out["created"], out["batch_id"]) == (0, 1, 1, 2)
+    assert (code, out["updated"], out["created"], out["batch_id"]) == (0, 1, 1, 3)
     assert rows(db, "SELECT full_name, phone FROM candidate ORDER BY id") == [
         ("Wei Zhang", "+86 1"), ("Ann Lee", None)]
-    code, out, err = run(capsys, db, "undo-import", "2", "--json")
-    assert code == 0 and out == {"batch_id": 2, "deleted": 1, "restored": 1}
+    code, out, err = run(capsys, db, "undo-import", "3", "--json")
+    assert code == 0 and out == {"batch_id": 3, "deleted": 1, "restored": 1}
     assert "deleted 1 candidate, restored 1" in err
     assert rows(db, "SELECT full_name, phone FROM candidate ORDER BY id") == [("Wei Zhang", None)]
-    code, _, err = run(capsys, db, "undo-import", "2")
+    code, _, err = run(capsys, db, "undo-import", "3")
     assert code == 1 and "already undone" in err
 
 
