@@ -75,7 +75,7 @@ def _chart_view(title: str) -> QtCharts.QChartView:
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     view = QtCharts.QChartView(chart)
     view.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(260)
+    view.setMinimumHeight(340)  # room for a label on every bar of MAX_BARS
     return view
 
 
@@ -274,6 +274,14 @@ class DashboardPage(Page):
               horizontal: bool, value_title: str = "") -> None:
         cats = QtCharts.QBarCategoryAxis()
         cats.append(categories)
+        # Qt's default is to elide category labels to "..." in small charts; the names matter
+        # more than a few pixels of bar length.
+        cats.setTruncateLabels(False)
+        font = cats.labelsFont()
+        font.setPointSizeF(max(font.pointSizeF() - 1, 7))
+        cats.setLabelsFont(font)
+        if not horizontal and len(categories) > 6:
+            cats.setLabelsAngle(-45)
         values = QtCharts.QValueAxis()
         values.setLabelFormat("%.0f")
         values.setMin(0)
