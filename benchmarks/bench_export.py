@@ -50,8 +50,12 @@ def _grid(db: Any) -> dict[str, list[list[Any]]]:
         kinds = [k for _h, k in spec]
         out = [[h for h, _k in spec]]
         for r in rows:
-            out.append([money.major(v) if k == "money" and v is not None else v
-                        for v, k in zip(r, kinds, strict=True)])
+            out.append(
+                [
+                    money.major(v) if k == "money" and v is not None else v
+                    for v, k in zip(r, kinds, strict=True)
+                ]
+            )
         return out
 
     summary = exporting.summary_of(report)
@@ -84,12 +88,14 @@ def _dashboard_queries(db: Any) -> dict[str, Callable[[], object]]:
 
     f, today = r.Filters(), date.today()
 
-    def in_session(fn: Callable[..., object], *args: Any, money: bool = False
-                   ) -> Callable[[], object]:
+    def in_session(
+        fn: Callable[..., object], *args: Any, money: bool = False
+    ) -> Callable[[], object]:
         def run() -> object:
             with db.session() as s:
                 extra = (r._money_in(s),) if money else ()
                 return fn(s, *args, *extra)
+
         return run
 
     return {
@@ -125,15 +131,26 @@ def figures(ctx: Context) -> list[Figure]:
         results = [figure(f"export: leadership workbook ({label})", ours, floor, budget=1.25)]
         for name, fn in _dashboard_queries(db).items():
             fn()  # warm the page cache, as a dashboard that is open would have
-            results.append(figure(f"dashboard: {name} ({label})", measure(fn, ctx.repeats),
-                                  budget=0.1))
+            results.append(
+                figure(f"dashboard: {name} ({label})", measure(fn, ctx.repeats), budget=0.1)
+            )
     finally:
         db.dispose()
-    probe = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(path),
-                            str(ctx.workdir / "memory.xlsx")],
-                           capture_output=True, text=True, check=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(path), str(ctx.workdir / "memory.xlsx")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     mem = json.loads(probe.stdout.strip().splitlines()[-1])
     growth = max(mem["peak"] - mem["before"], 0.0)
-    results.append(Figure(name=f"export: peak memory growth ({label})", median=growth,
-                          unit="MB", budget=100, runs=[growth]))
+    results.append(
+        Figure(
+            name=f"export: peak memory growth ({label})",
+            median=growth,
+            unit="MB",
+            budget=100,
+            runs=[growth],
+        )
+    )
     return results

@@ -17,11 +17,40 @@ from xml.sax.saxutils import escape
 
 from benchmarks.common import Context, Figure, figure, measure
 
-HEADERS = ["Name", "姓名", "Email", "ORCID", "Phone", "Gender", "Date of birth", "Nationality",
-           "Institution", "Position", "Country", "Field", "Research area", "PhD year", "h-index"]
-COLUMNS = ["full_name", "name_zh", "email", "orcid", "phone", "gender", "birth_date",
-           "nationality", "current_institution", "current_position", "country", "field",
-           "research_area", "phd_year", "h_index"]
+HEADERS = [
+    "Name",
+    "姓名",
+    "Email",
+    "ORCID",
+    "Phone",
+    "Gender",
+    "Date of birth",
+    "Nationality",
+    "Institution",
+    "Position",
+    "Country",
+    "Field",
+    "Research area",
+    "PhD year",
+    "h-index",
+]
+COLUMNS = [
+    "full_name",
+    "name_zh",
+    "email",
+    "orcid",
+    "phone",
+    "gender",
+    "birth_date",
+    "nationality",
+    "current_institution",
+    "current_position",
+    "country",
+    "field",
+    "research_area",
+    "phd_year",
+    "h_index",
+]
 _EPOCH = date(1899, 12, 30)
 
 
@@ -30,7 +59,7 @@ def _orcid(n: int) -> str:
 
     digits = f"0009{n:011d}"
     full = digits + orcid_check_char(digits)
-    return "-".join(full[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(full[i : i + 4] for i in range(0, 16, 4))
 
 
 def _rows(n: int, seed: int = 11) -> list[list[object]]:
@@ -41,23 +70,25 @@ def _rows(n: int, seed: int = 11) -> list[list[object]]:
     fields = ["Physics", "Chemistry", "Mathematics", "Computer Science", "Biology", "Economics"]
     rows: list[list[object]] = []
     for i in range(n):
-        rows.append([
-            f"{rnd.choice(given)} {rnd.choice(family)} {i}",
-            f"{rnd.choice(zh)}{i}",
-            f"bench.{i}@import.example.org",
-            _orcid(i) if i % 3 == 0 else None,
-            f"+86 138{i:08d}",
-            rnd.choice(["M", "F"]),
-            date(1960 + i % 35, 1 + i % 12, 1 + i % 28),
-            rnd.choice(["China", "Germany", "Japan", "India", "Italy"]),
-            f"University {i % 900}",
-            rnd.choice(["Professor", "Associate Professor", "Lecturer", "Postdoc"]),
-            rnd.choice(["China", "Germany", "USA", "UK", "Japan"]),
-            rnd.choice(fields),
-            "Research topic " + str(i % 5000),
-            1990 + i % 34,
-            i % 90,
-        ])
+        rows.append(
+            [
+                f"{rnd.choice(given)} {rnd.choice(family)} {i}",
+                f"{rnd.choice(zh)}{i}",
+                f"bench.{i}@import.example.org",
+                _orcid(i) if i % 3 == 0 else None,
+                f"+86 138{i:08d}",
+                rnd.choice(["M", "F"]),
+                date(1960 + i % 35, 1 + i % 12, 1 + i % 28),
+                rnd.choice(["China", "Germany", "Japan", "India", "Italy"]),
+                f"University {i % 900}",
+                rnd.choice(["Professor", "Associate Professor", "Lecturer", "Postdoc"]),
+                rnd.choice(["China", "Germany", "USA", "UK", "Japan"]),
+                rnd.choice(fields),
+                "Research topic " + str(i % 5000),
+                1990 + i % 34,
+                i % 90,
+            ]
+        )
     return rows
 
 
@@ -76,9 +107,11 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
     from recruiter.exchange.reading import column_letter
 
     letters = [column_letter(i) for i in range(len(HEADERS))]
-    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             '<sheetData>']
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<sheetData>"
+    ]
     for r, row in enumerate([HEADERS, *rows], start=1):
         cells = "".join(_cell(f"{letters[c]}{r}", v) for c, v in enumerate(row))
         parts.append(f'<row r="{r}">{cells}</row>')
@@ -94,27 +127,32 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
             'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName='
             '"/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            'spreadsheetml.styles+xml"/></Types>'),
+            'spreadsheetml.styles+xml"/></Types>'
+        ),
         "_rels/.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
             f'relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/'
-            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/'
             f'main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet '
-            'name="Candidates" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+            'name="Candidates" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
             f'relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/'
             'relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
             f'Type="{ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-            '</Relationships>'),
+            "</Relationships>"
+        ),
         "xl/styles.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{ns}/spreadsheetml/2006/'
             'main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders '
             'count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs '
             'count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
-            '</styleSheet>'),
+            "</styleSheet>"
+        ),
         "xl/worksheets/sheet1.xml": "".join(parts),
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
@@ -142,8 +180,14 @@ def floor_import(xlsx: Path, db_path: Path) -> int:
     rows = wb.get_sheet_by_index(0).iter_rows()
     next(rows)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    params = [(*(v.isoformat() if isinstance(v, date) else (v if v != "" else None)
-                 for v in row), now, now) for row in rows]
+    params = [
+        (
+            *(v.isoformat() if isinstance(v, date) else (v if v != "" else None) for v in row),
+            now,
+            now,
+        )
+        for row in rows
+    ]
     con = sqlite3.connect(db_path)
     con.execute("PRAGMA synchronous=NORMAL")
     cols = ", ".join([*COLUMNS, "created_at", "updated_at"])
@@ -181,18 +225,27 @@ def figures(ctx: Context) -> list[Figure]:
     target = work / "import-target.db"
     out: list[Figure] = []
     label = f"{n // 1000}k" if n >= 1000 else str(n)
-    for name, template, budget in (("empty database", empty_template, 2.0),
-                                   (f"database with {label} candidates", full_template, 3.0)):
+    for name, template, budget in (
+        ("empty database", empty_template, 2.0),
+        (f"database with {label} candidates", full_template, 3.0),
+    ):
         floor_runs: list[float] = []
         runs: list[float] = []
         created: list[int] = []
         for _ in range(ctx.repeats):  # interleaved, so a busy machine slows both alike
-            floor_runs += measure(lambda: floor_import(xlsx, target), 1,
-                                  setup=lambda t=template: _copy(t, target))
-            runs += measure(lambda c=created: c.append(app_import(xlsx, target)), 1,
-                            setup=lambda t=template: _copy(t, target))
+            floor_runs += measure(
+                lambda: floor_import(xlsx, target), 1, setup=lambda t=template: _copy(t, target)
+            )
+            runs += measure(
+                lambda c=created: c.append(app_import(xlsx, target)),
+                1,
+                setup=lambda t=template: _copy(t, target),
+            )
         assert created and all(c == n for c in created), f"expected {n} new, got {created}"
         article = "an" if name.startswith("empty") else "a"
-        out.append(figure(f"import {label}x15 .xlsx into {article} {name}", runs, floor_runs,
-                          budget=budget))
+        out.append(
+            figure(
+                f"import {label}x15 .xlsx into {article} {name}", runs, floor_runs, budget=budget
+            )
+        )
     return out

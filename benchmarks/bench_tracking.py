@@ -46,8 +46,11 @@ def _wait(app: object, done: Callable[[], bool], timeout: float = 30.0) -> None:
 def _target_near(path: Path, size: int) -> tuple[int, int]:
     con = sqlite3.connect(path)
     try:
-        row = con.execute("SELECT target_id, count(*) FROM application GROUP BY target_id "
-                          "ORDER BY abs(count(*) - ?) LIMIT 1", (size,)).fetchone()
+        row = con.execute(
+            "SELECT target_id, count(*) FROM application GROUP BY target_id "
+            "ORDER BY abs(count(*) - ?) LIMIT 1",
+            (size,),
+        ).fetchone()
     finally:
         con.close()
     return int(row[0]), int(row[1])
@@ -101,8 +104,11 @@ def figures(ctx: Context) -> list[Figure]:
 
     open_page()
     page = pages[-1]
-    out.append(figure("tracking: RSS with the Candidates page open (MB)", [_rss_mb()],
-                      budget=300, unit="M"))
+    out.append(
+        figure(
+            "tracking: RSS with the Candidates page open (MB)", [_rss_mb()], budget=300, unit="M"
+        )
+    )
 
     texts = iter(SEARCHES * 10)
 
@@ -126,9 +132,19 @@ def figures(ctx: Context) -> list[Figure]:
     _wait(app, lambda: not page.model.loading)
     columns = page.model.columns
     up, down = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
-    orders = iter([("country", up), ("h_index", down), ("current_institution", up),
-                   ("created_at", down), ("field", up), ("phd_year", up), ("email", up),
-                   ("full_name", down)] * 4)
+    orders = iter(
+        [
+            ("country", up),
+            ("h_index", down),
+            ("current_institution", up),
+            ("created_at", down),
+            ("field", up),
+            ("phd_year", up),
+            ("email", up),
+            ("full_name", down),
+        ]
+        * 4
+    )
 
     def sort() -> None:
         name, order = next(orders)
@@ -136,8 +152,13 @@ def figures(ctx: Context) -> list[Figure]:
         _wait(app, lambda: not page.model.loading)  # the whole re-sorted list of ids
         page.view.viewport().grab()
 
-    out.append(figure("tracking: sort all candidates by another column",
-                      _measure(sort, repeats, idle), budget=0.3))
+    out.append(
+        figure(
+            "tracking: sort all candidates by another column",
+            _measure(sort, repeats, idle),
+            budget=0.3,
+        )
+    )
     close_pages()
 
     target_id, n_apps = _target_near(path, 200 if ctx.quick else 2000)
@@ -155,8 +176,13 @@ def figures(ctx: Context) -> list[Figure]:
     def away() -> None:
         board.set_cards([])
 
-    out.append(figure(f"tracking: pipeline board, target with {n_apps:,} applications",
-                      _measure(open_board, repeats, away), budget=0.3))
+    out.append(
+        figure(
+            f"tracking: pipeline board, target with {n_apps:,} applications",
+            _measure(open_board, repeats, away),
+            budget=0.3,
+        )
+    )
     board.hide()
     actx.runner.wait()
     db.dispose()
@@ -170,8 +196,7 @@ def _wait_untimed(done: Callable[[], bool], t0: float, into: list[float]) -> Non
     into.append(time.perf_counter() - t0)
 
 
-def _measure(fn: Callable[[], None], repeats: int, setup: Callable[[], None] | None
-             ) -> list[float]:
+def _measure(fn: Callable[[], None], repeats: int, setup: Callable[[], None] | None) -> list[float]:
     from benchmarks.common import measure
 
     return measure(fn, repeats, setup)

@@ -20,8 +20,10 @@ def cmd_export(args: argparse.Namespace, db: Database) -> int:
         ids = reporting.resolve_institutions(db, args.institution or [])
         out = args.out
         if out.suffix.lower() != ".xlsx":
-            raise RecruiterError(f"{out.name}: the workbook must be saved as .xlsx "
-                                 f"(for example {out.with_suffix('.xlsx').name}).")
+            raise RecruiterError(
+                f"{out.name}: the workbook must be saved as .xlsx "
+                f"(for example {out.with_suffix('.xlsx').name})."
+            )
         result = exporting.export_workbook(db, out, reporting.Filters(institution_ids=ids))
     except RecruiterError as exc:
         print(f"recruiter: {exc}", file=sys.stderr)
@@ -31,8 +33,11 @@ def cmd_export(args: argparse.Namespace, db: Database) -> int:
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
     rows = ", ".join(f"{n:,} {name}" for name, n in result.rows.items())
-    print(f"Workbook written to {result.file} ({rows} rows) in "
-          f"{time.perf_counter() - started:.1f} s.", file=sys.stderr)
+    print(
+        f"Workbook written to {result.file} ({rows} rows) in "
+        f"{time.perf_counter() - started:.1f} s.",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -37,26 +37,33 @@ def _progress() -> importing.ProgressFn | None:
         pct = done * 100 // total if total else 0
         if pct != last[0]:
             last[0] = pct
-            print(f"\rImporting... {pct}%", end="" if pct < 100 else "\n", file=sys.stderr,
-                  flush=True)
+            print(
+                f"\rImporting... {pct}%", end="" if pct < 100 else "\n", file=sys.stderr, flush=True
+            )
 
     return show
 
 
 def _report(summary: ImportSummary) -> None:
     where = f", sheet '{summary.sheet}'" if summary.sheet else ""
-    _say(f"{summary.file_name}{where} (header on row {summary.header_row}): "
-         f"{summary.rows} rows")
-    _say(f"  created {summary.created} (of which {summary.possible_duplicates} possible "
-         f"duplicates), updated {summary.updated}, duplicates {summary.duplicates}, "
-         f"invalid {summary.invalid}")
+    _say(f"{summary.file_name}{where} (header on row {summary.header_row}): {summary.rows} rows")
+    _say(
+        f"  created {summary.created} (of which {summary.possible_duplicates} possible "
+        f"duplicates), updated {summary.updated}, duplicates {summary.duplicates}, "
+        f"invalid {summary.invalid}"
+    )
     if summary.already_imported:
-        _say("  note: this file was imported before (batch "
-             + ", ".join(map(str, summary.already_imported)) + "); duplicates are caught")
+        _say(
+            "  note: this file was imported before (batch "
+            + ", ".join(map(str, summary.already_imported))
+            + "); duplicates are caught"
+        )
     if summary.unmapped:
         _say("  columns not imported: " + ", ".join(summary.unmapped))
-    for status, title in (("possible_duplicate", "Possible duplicates to review"),
-                          ("invalid", "Invalid rows")):
+    for status, title in (
+        ("possible_duplicate", "Possible duplicates to review"),
+        ("invalid", "Invalid rows"),
+    ):
         rows = [o for o in summary.outcomes if o.status == status]
         if not rows:
             continue
@@ -71,9 +78,14 @@ def _report(summary: ImportSummary) -> None:
 def cmd_import(args: argparse.Namespace, db: Database) -> int:
     """Import one file; exit 0 even when some rows are invalid (they are reported), 1 in
     strict mode when any row is invalid."""
-    options = ImportOptions(sheet=args.sheet, target_id=args.target, source=args.source,
-                            on_duplicate=args.on_duplicate or "skip", dry_run=args.dry_run,
-                            strict=args.strict)
+    options = ImportOptions(
+        sheet=args.sheet,
+        target_id=args.target,
+        source=args.source,
+        on_duplicate=args.on_duplicate or "skip",
+        dry_run=args.dry_run,
+        strict=args.strict,
+    )
     try:
         summary = importing.run_import(db, args.file, options, progress=_progress())
         failed = None
@@ -83,15 +95,20 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
     _report(summary)
     if args.errors is not None:
         n = summary.write_rejects(args.errors)
-        _say(f"{n} rejected row{'s' if n != 1 else ''} saved to {args.errors}"
-             if n else f"No rows were rejected; {args.errors} has only the header row.")
+        _say(
+            f"{n} rejected row{'s' if n != 1 else ''} saved to {args.errors}"
+            if n
+            else f"No rows were rejected; {args.errors} has only the header row."
+        )
     if failed is not None:
         _say(f"recruiter: {failed}")
     elif summary.dry_run:
         _say("Dry run: nothing was written.")
     else:
-        _say(f"Imported as batch {summary.batch_id}. To undo: recruiter undo-import "
-             f"{summary.batch_id}")
+        _say(
+            f"Imported as batch {summary.batch_id}. To undo: recruiter undo-import "
+            f"{summary.batch_id}"
+        )
     if args.json:
         _emit(summary.as_json())
     return 1 if failed is not None else 0
@@ -100,8 +117,10 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
 def cmd_undo_import(args: argparse.Namespace, db: Database) -> int:
     """Undo one import batch: its candidates deleted, the fields it changed restored."""
     result = importing.undo_import(db, args.batch_id)
-    _say(f"Undid import batch {result.batch_id} ({result.file_name}): deleted {result.deleted} "
-         f"candidate{'s' if result.deleted != 1 else ''}, restored {result.restored}.")
+    _say(
+        f"Undid import batch {result.batch_id} ({result.file_name}): deleted {result.deleted} "
+        f"candidate{'s' if result.deleted != 1 else ''}, restored {result.restored}."
+    )
     if getattr(args, "json", False):
         _emit(result.as_json())
     return 0

@@ -324,7 +324,8 @@ class ImportBatch(SQLModel, table=True):
     duplicates: int = 0
     possible_duplicates: int = 0
     source: str | None = Field(default=None, max_length=200)
-    # JSON {candidate_id: {field: previous value}} so undo can restore updated candidates.
+    # JSON {"candidates": {id: {field: previous value, "updated_at": ...}},
+    #       "applications": [ids the import added]}: what undo needs to put things back.
     restore: str | None = Field(default=None, sa_type=Text)
     undone_at: datetime | None = None
 

@@ -38,8 +38,9 @@ SUFFIXES = SPREADSHEET_SUFFIXES + TEXT_SUFFIXES
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_SAVE_AS = ("Open it in Excel or LibreOffice and save it as .xlsx or CSV UTF-8, then import that "
-            "file.")
+_SAVE_AS = (
+    "Open it in Excel or LibreOffice and save it as .xlsx or CSV UTF-8, then import that file."
+)
 
 
 class ReadError(RecruiterError):
@@ -83,7 +84,7 @@ class Table:
         """(row number, cells sized to the headers) for every non-blank row below the header."""
         width = self.width
         number = self.header_row
-        for row in self.rows[self.header_index + 1:]:
+        for row in self.rows[self.header_index + 1 :]:
             number += 1
             if len(row) != width:
                 row = (list(row) + [""] * width)[:width]
@@ -98,8 +99,10 @@ class Table:
         """Use source row `row_number` (1-based) as the header."""
         index = row_number - self.first_row
         if not 0 <= index < len(self.rows):
-            raise ReadError(f"Row {row_number} is outside the sheet (rows {self.first_row}-"
-                            f"{self.first_row + len(self.rows) - 1}). Choose another header row.")
+            raise ReadError(
+                f"Row {row_number} is outside the sheet (rows {self.first_row}-"
+                f"{self.first_row + len(self.rows) - 1}). Choose another header row."
+            )
         self.header_index = index
         self.headers = make_headers(self.rows, index)
 
@@ -108,8 +111,7 @@ class Table:
 # Opening files
 
 
-def read_table(path: str | Path, sheet: str | None = None, header_row: int | None = None
-               ) -> Table:
+def read_table(path: str | Path, sheet: str | None = None, header_row: int | None = None) -> Table:
     """Read `path` (one sheet of it) and find its header row, or raise ReadError."""
     path = Path(path)
     kind = _kind(path)
@@ -148,15 +150,19 @@ def _kind(path: Path) -> str:
     if size == 0:
         raise ReadError(f"{path.name} is empty (0 bytes). Choose the file that holds the list.")
     if size > MAX_BYTES:
-        raise ReadError(f"{path.name} is {size / 1024 / 1024:.0f} MB; files over "
-                        f"{MAX_BYTES // 1024 // 1024} MB are not imported. Split it into smaller "
-                        "files, or delete columns and sheets you do not need.")
+        raise ReadError(
+            f"{path.name} is {size / 1024 / 1024:.0f} MB; files over "
+            f"{MAX_BYTES // 1024 // 1024} MB are not imported. Split it into smaller "
+            "files, or delete columns and sheets you do not need."
+        )
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        raise ReadError(f"{path.name} cannot be opened ({exc.strerror}). Check that it is not "
-                        "open in another program and that you may read it.") from exc
+        raise ReadError(
+            f"{path.name} cannot be opened ({exc.strerror}). Check that it is not "
+            "open in another program and that you may read it."
+        ) from exc
     suffix = path.suffix.lower()
     if head.startswith((_OLE_MAGIC, _ZIP_MAGIC)):
         return "workbook"
@@ -164,15 +170,19 @@ def _kind(path: Path) -> str:
         return "text"
     lowered = head[:1024].lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
-        raise ReadError(f"{path.name} is a web page or XML file saved with a spreadsheet name, not "
-                        f"a real workbook. {_SAVE_AS}")
+        raise ReadError(
+            f"{path.name} is a web page or XML file saved with a spreadsheet name, not "
+            f"a real workbook. {_SAVE_AS}"
+        )
     if suffix in SPREADSHEET_SUFFIXES and not _looks_like_text(head):
-        raise ReadError(f"{path.name} is not a spreadsheet Recruiter can read (it may be damaged). "
-                        + _SAVE_AS)
+        raise ReadError(
+            f"{path.name} is not a spreadsheet Recruiter can read (it may be damaged). " + _SAVE_AS
+        )
     if _looks_like_text(head) and suffix in (*SPREADSHEET_SUFFIXES, ""):
         return "text"  # a CSV saved as .xls (web systems do that) still imports
-    raise ReadError(f"{path.name} is not a spreadsheet. Import an .xlsx, .xlsm, .xls, .ods, .csv "
-                    "or .tsv file.")
+    raise ReadError(
+        f"{path.name} is not a spreadsheet. Import an .xlsx, .xlsm, .xls, .ods, .csv or .tsv file."
+    )
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -189,16 +199,22 @@ def _open_workbook(path: Path) -> CalamineWorkbook:
         head = fh.read(8)
     # An encrypted .xlsx is an OLE container holding an 'EncryptedPackage' stream.
     if head.startswith(_OLE_MAGIC) and _ENCRYPTED in path.read_bytes():
-        raise ReadError(f"{path.name} is protected with a password. Open it in Excel, remove "
-                        "the password (File > Info > Protect Workbook), save, and import again.")
+        raise ReadError(
+            f"{path.name} is protected with a password. Open it in Excel, remove "
+            "the password (File > Info > Protect Workbook), save, and import again."
+        )
     try:
         return CalamineWorkbook.from_path(str(path))
     except PasswordError as exc:
-        raise ReadError(f"{path.name} is protected with a password. Open it in Excel, remove the "
-                        "password, save, and import again.") from exc
+        raise ReadError(
+            f"{path.name} is protected with a password. Open it in Excel, remove the "
+            "password, save, and import again."
+        ) from exc
     except (CalamineError, OSError, ValueError) as exc:
-        raise ReadError(f"{path.name} cannot be read as a spreadsheet: it is damaged or not a "
-                        f"spreadsheet ({exc}). {_SAVE_AS}") from exc
+        raise ReadError(
+            f"{path.name} cannot be read as a spreadsheet: it is damaged or not a "
+            f"spreadsheet ({exc}). {_SAVE_AS}"
+        ) from exc
 
 
 def _visible_sheets(wb: CalamineWorkbook) -> list[str]:
@@ -210,8 +226,11 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
     with _open_workbook(path) as wb:
         sheets = _visible_sheets(wb)
         if sheet is not None and sheet not in wb.sheet_names:
-            raise ReadError(f"{path.name} has no sheet named '{sheet}'. Its sheets are: "
-                            + ", ".join(f"'{s}'" for s in sheets) + ".")
+            raise ReadError(
+                f"{path.name} has no sheet named '{sheet}'. Its sheets are: "
+                + ", ".join(f"'{s}'" for s in sheets)
+                + "."
+            )
         candidates = [sheet] if sheet is not None else sheets
         chosen, rows, first = candidates[0] if candidates else None, [], 1
         for name in candidates:
@@ -220,8 +239,10 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
             except ReadError:
                 raise
             except (CalamineError, ValueError, OverflowError) as exc:
-                raise ReadError(f"The sheet '{name}' of {path.name} cannot be read: it may be "
-                                f"damaged ({exc}). {_SAVE_AS}") from exc
+                raise ReadError(
+                    f"The sheet '{name}' of {path.name} cannot be read: it may be "
+                    f"damaged ({exc}). {_SAVE_AS}"
+                ) from exc
             chosen = name
             if any(not is_blank_row(r) for r in rows):
                 break  # the first sheet with data, when no sheet was asked for
@@ -231,8 +252,10 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
 def _sheet_rows(wb: CalamineWorkbook, name: str, path: Path) -> tuple[list[list[Any]], int]:
     ws = wb.get_sheet_by_name(name)
     if ws.height > MAX_ROWS + 1:
-        raise ReadError(f"The sheet '{name}' of {path.name} has {ws.height:,} rows; at most "
-                        f"{MAX_ROWS:,} are imported at once. Split it into several files.")
+        raise ReadError(
+            f"The sheet '{name}' of {path.name} has {ws.height:,} rows; at most "
+            f"{MAX_ROWS:,} are imported at once. Split it into several files."
+        )
     rows = list(ws.iter_rows())
     end = ws.end
     # iter_rows may start at the first used row or at row 1: count back from the last used row.
@@ -254,12 +277,15 @@ def _read_text(path: Path) -> list[list[Any]]:
         for row in reader:
             rows.append(row)
             if len(rows) > MAX_ROWS + 1:
-                raise ReadError(f"{path.name} has more than {MAX_ROWS:,} rows; at most "
-                                f"{MAX_ROWS:,} are imported at once. Split it into several files.")
+                raise ReadError(
+                    f"{path.name} has more than {MAX_ROWS:,} rows; at most "
+                    f"{MAX_ROWS:,} are imported at once. Split it into several files."
+                )
     except csv.Error as exc:
-        raise ReadError(f"{path.name} is not a well-formed CSV file ({exc}). Open it in Excel or "
-                        "LibreOffice and save it as CSV UTF-8 or .xlsx, then import that file."
-                        ) from exc
+        raise ReadError(
+            f"{path.name} is not a well-formed CSV file ({exc}). Open it in Excel or "
+            "LibreOffice and save it as CSV UTF-8 or .xlsx, then import that file."
+        ) from exc
     return rows
 
 
@@ -267,23 +293,29 @@ def decode(data: bytes, name: str = "the file") -> str:
     """Text of a CSV file in UTF-8 (BOM or not), UTF-16 with BOM, or GB18030/GBK."""
     try:
         if data.startswith(codecs.BOM_UTF8):
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return data.decode("utf-16")
     except UnicodeDecodeError as exc:
-        raise ReadError(f"{name} says it is Unicode text but is damaged ({exc.reason}). Save it "
-                        "again as CSV UTF-8 and import that file.") from exc
+        raise ReadError(
+            f"{name} says it is Unicode text but is damaged ({exc.reason}). Save it "
+            "again as CSV UTF-8 and import that file."
+        ) from exc
     if b"\x00" in data[:65536]:
-        raise ReadError(f"{name} is not a text file or spreadsheet Recruiter can read. "
-                        "Import an .xlsx, .xls, .ods or CSV file.")
+        raise ReadError(
+            f"{name} is not a text file or spreadsheet Recruiter can read. "
+            "Import an .xlsx, .xls, .ods or CSV file."
+        )
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReadError(f"The characters in {name} are in an encoding Recruiter does not know (it "
-                    "reads UTF-8, UTF-16 and GBK/GB18030). Save it as CSV UTF-8 and import that "
-                    "file.")
+    raise ReadError(
+        f"The characters in {name} are in an encoding Recruiter does not know (it "
+        "reads UTF-8, UTF-16 and GBK/GB18030). Save it as CSV UTF-8 and import that "
+        "file."
+    )
 
 
 _DELIMITERS = (",", "\t", ";", "|")
@@ -298,8 +330,9 @@ def detect_delimiter(text: str, suffix: str = ".csv") -> str:
     best, best_score = preferred, (0, 0)
     for d in _DELIMITERS:
         try:
-            counts = [len(r) for r in csv.reader(io.StringIO(sample, newline=""), delimiter=d)
-                      if r][:50]
+            counts = [
+                len(r) for r in csv.reader(io.StringIO(sample, newline=""), delimiter=d) if r
+            ][:50]
         except csv.Error:
             continue
         if not counts:
@@ -317,8 +350,9 @@ def detect_delimiter(text: str, suffix: str = ".csv") -> str:
 # Header row
 
 
-def find_header_row(rows: list[list[Any]],
-                    known: Callable[[object], str | None] = header_names.field_for) -> int:
+def find_header_row(
+    rows: list[list[Any]], known: Callable[[object], str | None] = header_names.field_for
+) -> int:
     """Index of the header: among the top rows, the one with the most recognised column names,
     else the one with the most text cells. Title rows above it ("2024 conference list") have
     a single cell and lose."""
@@ -331,9 +365,11 @@ def find_header_row(rows: list[list[Any]],
         if score > best_score:
             best_index, best_score = i, score
     if best_index is None:
-        raise ReadError("No header row was found: none of the first "
-                        f"{HEADER_SCAN} rows has column names. Add a row of column names "
-                        "(such as Name, Email, Institution) above the data and import again.")
+        raise ReadError(
+            "No header row was found: none of the first "
+            f"{HEADER_SCAN} rows has column names. Add a row of column names "
+            "(such as Name, Email, Institution) above the data and import again."
+        )
     return best_index
 
 
@@ -356,7 +392,7 @@ def make_headers(rows: list[list[Any]], header_index: int) -> list[str]:
     used = len(names)
     while used > 0 and not names[used - 1]:
         col = used - 1
-        if any(len(r) > col and not _blank(r[col]) for r in rows[header_index + 1:]):
+        if any(len(r) > col and not _blank(r[col]) for r in rows[header_index + 1 :]):
             break
         used -= 1
     out: list[str] = []
@@ -448,8 +484,20 @@ def to_year(value: Any) -> int:
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTHS = {m[:3]: i for i, m in enumerate(_MONTH_NAMES, start=1)}
 
 
@@ -472,14 +520,18 @@ def _ymd(y: int, m: int, d: int) -> date:
         raise ValueError("is not a real date") from None
 
 
-_ISO = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                  r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?")
+_ISO = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
+)
 _YEAR_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 _DAY_FIRST = re.compile(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_NAMED = re.compile(r"(?:(\d{1,2})[\s-]+([a-z]+)\.?,?[\s-]+(\d{4}))|"
-                    r"(?:([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))|"
-                    r"(?:([a-z]+)\.?,?\s+(\d{4}))")
+_NAMED = re.compile(
+    r"(?:(\d{1,2})[\s-]+([a-z]+)\.?,?[\s-]+(\d{4}))|"
+    r"(?:([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))|"
+    r"(?:([a-z]+)\.?,?\s+(\d{4}))"
+)
 
 
 def to_date(value: Any) -> date:
@@ -521,8 +573,10 @@ def to_date(value: Any) -> date:
             return _ymd(y, a, b)
         if a == b:
             return _ymd(y, a, b)
-        raise ValueError(f"is ambiguous ({a}/{b} could be day/month or month/day); "
-                         f"write it as {y}-{b:02d}-{a:02d} or {y}-{a:02d}-{b:02d}")
+        raise ValueError(
+            f"is ambiguous ({a}/{b} could be day/month or month/day); "
+            f"write it as {y}-{b:02d}-{a:02d} or {y}-{a:02d}-{b:02d}"
+        )
     if m := _COMPACT.fullmatch(s):
         return _ymd(int(m[1]), int(m[2]), int(m[3]))
     if m := _YEAR_MONTH.fullmatch(s):

@@ -33,7 +33,8 @@ def _cell(ws: Any, value: Any) -> WriteOnlyCell:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     if isinstance(value, bool | int | float) or (
-            isinstance(value, date | datetime | time) and getattr(value, "tzinfo", None) is None):
+        isinstance(value, date | datetime | time) and getattr(value, "tzinfo", None) is None
+    ):
         cell = WriteOnlyCell(ws, value=value)
         if isinstance(value, datetime):
             cell.number_format = "yyyy-mm-dd hh:mm"
@@ -46,9 +47,12 @@ def _cell(ws: Any, value: Any) -> WriteOnlyCell:
     return cell
 
 
-def write_rejects(path: str | Path, headers: list[str],
-                  rows: Iterable[tuple[int, list[Any], str]], sheet: str = "Rejected rows"
-                  ) -> int:
+def write_rejects(
+    path: str | Path,
+    headers: list[str],
+    rows: Iterable[tuple[int, list[Any], str]],
+    sheet: str = "Rejected rows",
+) -> int:
     """Write (row number, original cells, reason) rows to `path`; returns how many were written.
 
     The file appears whole or not at all: it is written next to `path` and then renamed.
@@ -67,15 +71,19 @@ def write_rejects(path: str | Path, headers: list[str],
     header_cells[-1].fill = PatternFill("solid", fgColor="FFF2CC")
     for i, name in enumerate([*headers, ROW_HEADER, REASON_HEADER]):
         letter = _letter(i)
-        ws.column_dimensions[letter].width = 50 if name == REASON_HEADER and i == len(headers) + 1 \
+        ws.column_dimensions[letter].width = (
+            50
+            if name == REASON_HEADER and i == len(headers) + 1
             else min(max(len(name) + 4, 12), 40)
+        )
     ws.append(header_cells)
     count = 0
     width = len(headers)
     for number, cells, reason in rows:
         cells = (list(cells) + [None] * width)[:width]
-        ws.append([_cell(ws, v) for v in cells] + [WriteOnlyCell(ws, value=number),
-                                                   _cell(ws, reason)])
+        ws.append(
+            [_cell(ws, v) for v in cells] + [WriteOnlyCell(ws, value=number), _cell(ws, reason)]
+        )
         count += 1
     tmp = path.with_name(f".{path.name}.part")
     try:
@@ -84,9 +92,11 @@ def write_rejects(path: str | Path, headers: list[str],
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise WriteError(f"The rejected rows could not be saved to {path} ({exc.strerror}). "
-                         "Choose a folder you may write to, and close the file if it is open "
-                         "in Excel.") from exc
+        raise WriteError(
+            f"The rejected rows could not be saved to {path} ({exc.strerror}). "
+            "Choose a folder you may write to, and close the file if it is open "
+            "in Excel."
+        ) from exc
     return count
 
 

@@ -82,6 +82,7 @@ def clean_text(value: Any) -> str:
 
 # -- what callers hand us --------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Column:
     """kind: text | int | count | number | money | date | percent."""
@@ -170,6 +171,7 @@ class Written:
 
 # -- cells -----------------------------------------------------------------------------------
 
+
 def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -181,9 +183,14 @@ class _Cells:
         self.ws = ws
         self.money = money
 
-    def styled(self, number_format: str | None = None, font: Font | None = None,
-               fill: PatternFill | None = None, alignment: Alignment | None = None,
-               border: Border | None = None) -> Cell:
+    def styled(
+        self,
+        number_format: str | None = None,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        alignment: Alignment | None = None,
+        border: Border | None = None,
+    ) -> Cell:
         cell = WriteOnlyCell(self.ws)
         if number_format:
             cell.number_format = number_format
@@ -201,8 +208,13 @@ class _Cells:
         """A text cell that can never become a formula (see exchange.safe_cells)."""
         if value is None:
             return None
-        if (value.__class__ is str and style is None and not value.startswith(_FORMULA_START)
-                and len(value) <= MAX_CELL_CHARS and not _ILLEGAL.search(value)):
+        if (
+            value.__class__ is str
+            and style is None
+            and not value.startswith(_FORMULA_START)
+            and len(value) <= MAX_CELL_CHARS
+            and not _ILLEGAL.search(value)
+        ):
             return value  # the common case: plain, harmless text, no cell object needed
         text = safe_text(value)
         if style is None and not text.startswith(_FORMULA_START):
@@ -222,8 +234,12 @@ class _Cells:
         return out
 
     def converter(self, kind: str) -> Callable[[Any], Any]:
-        fmt = {"money": self.money.number_format, "date": DATE_FORMAT,
-               "percent": PERCENT_FORMAT, "count": COUNT_FORMAT}.get(kind)
+        fmt = {
+            "money": self.money.number_format,
+            "date": DATE_FORMAT,
+            "percent": PERCENT_FORMAT,
+            "count": COUNT_FORMAT,
+        }.get(kind)
         if kind == "text":
             return self.text
         if fmt is None:  # int, number: no style needed
@@ -232,19 +248,23 @@ class _Cells:
         scale = self.money.major
 
         if kind == "money":
+
             def money(v: Any) -> Any:
                 if v is None:
                     return None
                 proto.value = scale(v) if isinstance(v, int) else v
                 return proto
+
             return money
 
         if kind == "date":
+
             def day(v: Any) -> Any:
                 if v is None:
                     return None
                 proto.value = v.replace(tzinfo=None) if isinstance(v, datetime) else v
                 return proto
+
             return day
 
         def other(v: Any) -> Any:
@@ -252,6 +272,7 @@ class _Cells:
                 return None
             proto.value = v
             return proto
+
         return other
 
 
@@ -316,6 +337,7 @@ def _as_text(v: Any) -> str:
 
 # -- sheets ----------------------------------------------------------------------------------
 
+
 def _print_setup(ws: Any, title_row: bool) -> None:
     """Landscape, fit to one page wide, header row on every page, page numbers."""
     ws.page_setup.orientation = "landscape"
@@ -339,8 +361,9 @@ def _prepare(ws: Any) -> None:
 class _Ticker:
     """Progress and cancel checks every few hundred rows across all sheets."""
 
-    def __init__(self, total: int, progress: ProgressFn | None, cancelled: CancelledFn | None
-                 ) -> None:
+    def __init__(
+        self, total: int, progress: ProgressFn | None, cancelled: CancelledFn | None
+    ) -> None:
         self.total, self.done = total, 0
         self.progress, self.cancelled = progress, cancelled
 
@@ -368,12 +391,15 @@ def _write_data_sheet(wb: Workbook, sheet: DataSheet, money: MoneyFormat, tick: 
     ws.freeze_panes = "A2"
     _prepare(ws)
     ws.row_dimensions[1].height = 30
-    header = cells.styled(font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN,
-                          border=HEADER_BORDER)
-    header_right = cells.styled(font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT,
-                                border=HEADER_BORDER)
-    ws.append([cells.text(c.header, header_right if c.kind in _NUMERIC else header)
-               for c in columns])
+    header = cells.styled(
+        font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN, border=HEADER_BORDER
+    )
+    header_right = cells.styled(
+        font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
+    )
+    ws.append(
+        [cells.text(c.header, header_right if c.kind in _NUMERIC else header) for c in columns]
+    )
     convert = cells.converters(columns)
     n = 0
     append = ws.append
@@ -418,10 +444,12 @@ def _write_summary(wb: Workbook, summary: Summary, money: MoneyFormat) -> None:
     title = cells.styled(font=TITLE_FONT)
     section = cells.styled(font=SECTION_FONT)
     label = cells.styled(font=LABEL_FONT)
-    header = cells.styled(font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN,
-                          border=HEADER_BORDER)
-    header_right = cells.styled(font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT,
-                                border=HEADER_BORDER)
+    header = cells.styled(
+        font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN, border=HEADER_BORDER
+    )
+    header_right = cells.styled(
+        font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
+    )
     ws.row_dimensions[1].height = 24
     put([cells.text(summary.title, title)])
     for name, value in summary.facts:
@@ -440,8 +468,12 @@ def _write_summary(wb: Workbook, summary: Summary, money: MoneyFormat) -> None:
             put([cells.text(block.note)])
         first = row + 1
         ws.row_dimensions[first].height = 30
-        put([cells.text(c.header, header_right if c.kind in _NUMERIC else header)
-             for c in block.columns])
+        put(
+            [
+                cells.text(c.header, header_right if c.kind in _NUMERIC else header)
+                for c in block.columns
+            ]
+        )
         convert = cells.converters(block.columns)
         for values in block.rows:
             put([f(v) for f, v in zip(convert, values, strict=True)])
@@ -471,12 +503,13 @@ def _chart(ws: Any, block: Block, header_row: int, last_row: int) -> BarChart:
     for col in spec.values:
         ref = Reference(ws, min_col=col + 1, min_row=header_row, max_row=last_row)
         chart.add_data(ref, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=spec.category + 1, min_row=header_row + 1,
-                                   max_row=last_row))
+    chart.set_categories(
+        Reference(ws, min_col=spec.category + 1, min_row=header_row + 1, max_row=last_row)
+    )
     if spec.y_title:
         chart.y_axis.title = spec.y_title
     if spec.money:
-        chart.y_axis.number_format = '#,##0,,'  # millions
+        chart.y_axis.number_format = "#,##0,,"  # millions
         chart.y_axis.title = spec.y_title or "millions"
     # openpyxl leaves <c:delete> unset, which some Excel versions read as "hide the axis".
     chart.x_axis.delete = False
@@ -492,6 +525,7 @@ def _chart(ws: Any, block: Block, header_row: int, last_row: int) -> BarChart:
 
 
 # -- files -----------------------------------------------------------------------------------
+
 
 def check_target(path: Path) -> None:
     """Fail before the long work when the file can't be replaced (e.g. open in Excel)."""
@@ -511,9 +545,11 @@ def check_target(path: Path) -> None:
 
 
 def _cannot_replace(path: Path, exc: OSError) -> ExportError:
-    return ExportError(f"{path.name} cannot be replaced: it may be open in Excel or another "
-                       f"program ({exc.strerror or exc}). Close it and export again, or choose "
-                       "another file name.")
+    return ExportError(
+        f"{path.name} cannot be replaced: it may be open in Excel or another "
+        f"program ({exc.strerror or exc}). Close it and export again, or choose "
+        "another file name."
+    )
 
 
 def _discard(wb: Workbook) -> None:
@@ -571,15 +607,23 @@ def _write(path: Path, build: Callable[[Workbook], Written], written: Written) -
     except OSError as exc:
         if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
             raise _cannot_replace(path, exc) from exc
-        raise ExportError(f"The workbook could not be written to {path}: "
-                          f"{exc.strerror or exc}. Nothing was changed.") from exc
+        raise ExportError(
+            f"The workbook could not be written to {path}: "
+            f"{exc.strerror or exc}. Nothing was changed."
+        ) from exc
     written.path = path
     return written
 
 
-def write_workbook(path: Path | str, summary: Summary, sheets: Sequence[DataSheet],
-                   money: MoneyFormat = MoneyFormat(), *, progress: ProgressFn | None = None,
-                   cancelled: CancelledFn | None = None) -> Written:
+def write_workbook(
+    path: Path | str,
+    summary: Summary,
+    sheets: Sequence[DataSheet],
+    money: MoneyFormat = MoneyFormat(),
+    *,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> Written:
     """Summary first, then each data sheet streamed; returns the rows written per sheet."""
     total = sum(s.total or 0 for s in sheets)
     tick = _Ticker(total, progress, cancelled)
@@ -600,9 +644,14 @@ def write_workbook(path: Path | str, summary: Summary, sheets: Sequence[DataShee
     return _write(Path(path), build, written)
 
 
-def write_table(path: Path | str, sheet: DataSheet, money: MoneyFormat = MoneyFormat(), *,
-                progress: ProgressFn | None = None, cancelled: CancelledFn | None = None
-                ) -> Written:
+def write_table(
+    path: Path | str,
+    sheet: DataSheet,
+    money: MoneyFormat = MoneyFormat(),
+    *,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> Written:
     """One styled sheet: "export this view as shown"."""
     tick = _Ticker(sheet.total or 0, progress, cancelled)
     written = Written(Path(path), [sheet.name])

@@ -19,9 +19,17 @@ from ._common import get_or_raise
 from .validate import Problems, as_date, clean_text
 
 
-def log(db: Database, candidate_id: int, kind: ActivityKind | str, summary: str, *,
-        application_id: int | None = None, at: datetime | None = None,
-        due_on: date | str | None = None, done: bool | None = None) -> int:
+def log(
+    db: Database,
+    candidate_id: int,
+    kind: ActivityKind | str,
+    summary: str,
+    *,
+    application_id: int | None = None,
+    at: datetime | None = None,
+    due_on: date | str | None = None,
+    done: bool | None = None,
+) -> int:
     p = Problems()
     try:
         kind = ActivityKind(kind)
@@ -38,9 +46,15 @@ def log(db: Database, candidate_id: int, kind: ActivityKind | str, summary: str,
             app = get_or_raise(s, Application, application_id, "Application")
             if app.candidate_id != candidate_id:
                 raise ValidationError({"application_id": "belongs to another candidate"})
-        act = Activity(candidate_id=candidate_id, application_id=application_id,
-                       kind=ActivityKind(kind), at=at or utcnow(), summary=text or "",
-                       due_on=due, done=(due is None) if done is None else done)
+        act = Activity(
+            candidate_id=candidate_id,
+            application_id=application_id,
+            kind=ActivityKind(kind),
+            at=at or utcnow(),
+            summary=text or "",
+            due_on=due,
+            done=(due is None) if done is None else done,
+        )
         s.add(act)
         s.flush()
         assert act.id is not None
@@ -76,8 +90,13 @@ def restore(db: Database, snap: dict[str, Any]) -> None:
 
 def for_candidate(db: Database, candidate_id: int) -> list[Activity]:
     with db.session() as s:
-        return list(s.exec(select(Activity).where(Activity.candidate_id == candidate_id)
-                           .order_by(Activity.at.desc(), Activity.id.desc())).all())
+        return list(
+            s.exec(
+                select(Activity)
+                .where(Activity.candidate_id == candidate_id)
+                .order_by(Activity.at.desc(), Activity.id.desc())
+            ).all()
+        )
 
 
 @dataclass(frozen=True)
@@ -95,11 +114,23 @@ class FollowUp:
 def due(db: Database, on_or_before: date | None = None, limit: int = 1000) -> list[FollowUp]:
     """Open follow-ups due today or earlier (overdue first)."""
     day = on_or_before or today()
-    stmt = (select(Activity.id, Activity.candidate_id, Candidate.full_name, Candidate.name_zh,
-                   Activity.kind, Activity.summary, Activity.due_on)
-            .join(Candidate, Candidate.id == Activity.candidate_id)
-            .where(Activity.done == False, Activity.due_on <= day)  # noqa: E712
-            .order_by(Activity.due_on, Activity.id).limit(limit))
+    stmt = (
+        select(
+            Activity.id,
+            Activity.candidate_id,
+            Candidate.full_name,
+            Candidate.name_zh,
+            Activity.kind,
+            Activity.summary,
+            Activity.due_on,
+        )
+        .join(Candidate, Candidate.id == Activity.candidate_id)
+        .where(Activity.done == False, Activity.due_on <= day)  # noqa: E712
+        .order_by(Activity.due_on, Activity.id)
+        .limit(limit)
+    )
     with db.session() as s:
-        return [FollowUp(r[0], r[1], r[2], r[3], ActivityKind(r[4]), r[5], r[6], r[6] < day)
-                for r in s.exec(stmt).all()]
+        return [
+            FollowUp(r[0], r[1], r[2], r[3], ActivityKind(r[4]), r[5], r[6], r[6] < day)
+            for r in s.exec(stmt).all()
+        ]

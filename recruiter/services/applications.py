@@ -48,39 +48,75 @@ class ApplicationState:
 
 def _state(app: Application) -> ApplicationState:
     assert app.id is not None
-    return ApplicationState(app.id, Stage(app.stage), Outcome(app.outcome), app.stage_changed_at,
-                            app.closed_reason)
+    return ApplicationState(
+        app.id, Stage(app.stage), Outcome(app.outcome), app.stage_changed_at, app.closed_reason
+    )
 
 
-def add(db: Database, candidate_id: int, target_id: int, *, stage: Stage = Stage.identified,
-        owner: str | None = None, priority: int = 0) -> int:
+def add(
+    db: Database,
+    candidate_id: int,
+    target_id: int,
+    *,
+    stage: Stage = Stage.identified,
+    owner: str | None = None,
+    priority: int = 0,
+) -> int:
     with db.session() as s:
-        return add_in(s, db.user, candidate_id, target_id, stage=stage, owner=owner,
-                      priority=priority)
+        return add_in(
+            s, db.user, candidate_id, target_id, stage=stage, owner=owner, priority=priority
+        )
 
 
-def add_in(s: Session, user: str, candidate_id: int, target_id: int, *,
-           stage: Stage = Stage.identified, owner: str | None = None, priority: int = 0) -> int:
+def add_in(
+    s: Session,
+    user: str,
+    candidate_id: int,
+    target_id: int,
+    *,
+    stage: Stage = Stage.identified,
+    owner: str | None = None,
+    priority: int = 0,
+) -> int:
     get_or_raise(s, Candidate, candidate_id, "Candidate")
     target = get_or_raise(s, Target, target_id, "Target")
     if not 0 <= priority <= 3:
         raise ValidationError({"priority": "must be between 0 and 3"})
-    exists = s.exec(select(Application.id).where(Application.candidate_id == candidate_id,
-                                                 Application.target_id == target_id)).first()
+    exists = s.exec(
+        select(Application.id).where(
+            Application.candidate_id == candidate_id, Application.target_id == target_id
+        )
+    ).first()
     if exists is not None:
         raise ConflictError(f"This candidate is already in the pipeline of '{target.title}'.")
     now = utcnow()
-    app = Application(candidate_id=candidate_id, target_id=target_id, stage=stage,
-                      outcome=Outcome.active, owner=owner, priority=priority,
-                      stage_changed_at=now, created_at=now)
+    app = Application(
+        candidate_id=candidate_id,
+        target_id=target_id,
+        stage=stage,
+        outcome=Outcome.active,
+        owner=owner,
+        priority=priority,
+        stage_changed_at=now,
+        created_at=now,
+    )
     s.add(app)
     try:
         s.flush()
     except IntegrityError as exc:  # a concurrent add
         raise ConflictError("This candidate is already in that pipeline.") from exc
     assert app.id is not None
-    s.add(StageEvent(application_id=app.id, from_stage=None, to_stage=stage,
-                     outcome=Outcome.active, at=now, by=user, note="added to pipeline"))
+    s.add(
+        StageEvent(
+            application_id=app.id,
+            from_stage=None,
+            to_stage=stage,
+            outcome=Outcome.active,
+            at=now,
+            by=user,
+            note="added to pipeline",
+        )
+    )
     audit.record(s, user, "application", app.id, "create", audit.snapshot(app))
     return app.id
 
@@ -91,8 +127,9 @@ def move(db: Database, application_id: int, to: Stage, note: str | None = None) 
         return move_in(s, db.user, application_id, to, note)
 
 
-def move_in(s: Session, user: str, application_id: int, to: Stage, note: str | None = None
-            ) -> ApplicationState:
+def move_in(
+    s: Session, user: str, application_id: int, to: Stage, note: str | None = None
+) -> ApplicationState:
     app = get_or_raise(s, Application, application_id, "Application")
     before = _state(app)
     problem = stage_move_problem(before.stage, before.outcome, to)
@@ -103,24 +140,39 @@ def move_in(s: Session, user: str, application_id: int, to: Stage, note: str | N
     app.outcome = outcome_for_stage(to, before.outcome)
     app.stage_changed_at = now
     s.add(app)
-    event = StageEvent(application_id=application_id, from_stage=before.stage, to_stage=to,
-                       outcome=app.outcome, at=now, note=note, by=user)
+    event = StageEvent(
+        application_id=application_id,
+        from_stage=before.stage,
+        to_stage=to,
+        outcome=app.outcome,
+        at=now,
+        note=note,
+        by=user,
+    )
     s.add(event)
     s.flush()
-    audit.record(s, user, "application", application_id, "move",
-                 {"stage": [before.stage, to], "outcome": [before.outcome, app.outcome]})
+    audit.record(
+        s,
+        user,
+        "application",
+        application_id,
+        "move",
+        {"stage": [before.stage, to], "outcome": [before.outcome, app.outcome]},
+    )
     return replace(before, event_id=event.id)
 
 
-def set_outcome(db: Database, application_id: int, outcome: Outcome,
-                reason: str | None = None) -> ApplicationState:
+def set_outcome(
+    db: Database, application_id: int, outcome: Outcome, reason: str | None = None
+) -> ApplicationState:
     """Close (declined, rejected, withdrawn, hired), hold, or reopen (active)."""
     with db.session() as s:
         return set_outcome_in(s, db.user, application_id, outcome, reason)
 
 
-def set_outcome_in(s: Session, user: str, application_id: int, outcome: Outcome,
-                   reason: str | None = None) -> ApplicationState:
+def set_outcome_in(
+    s: Session, user: str, application_id: int, outcome: Outcome, reason: str | None = None
+) -> ApplicationState:
     app = get_or_raise(s, Application, application_id, "Application")
     before = _state(app)
     if before.outcome == outcome:
@@ -131,12 +183,25 @@ def set_outcome_in(s: Session, user: str, application_id: int, outcome: Outcome,
     app.outcome = outcome
     app.closed_reason = (reason or "").strip() or None if outcome in CLOSED_OUTCOMES else None
     s.add(app)
-    event = StageEvent(application_id=application_id, from_stage=before.stage,
-                       to_stage=before.stage, outcome=outcome, at=now, note=reason, by=user)
+    event = StageEvent(
+        application_id=application_id,
+        from_stage=before.stage,
+        to_stage=before.stage,
+        outcome=outcome,
+        at=now,
+        note=reason,
+        by=user,
+    )
     s.add(event)
     s.flush()
-    audit.record(s, user, "application", application_id, "outcome",
-                 {"outcome": [before.outcome, outcome], "reason": reason})
+    audit.record(
+        s,
+        user,
+        "application",
+        application_id,
+        "outcome",
+        {"outcome": [before.outcome, outcome], "reason": reason},
+    )
     return replace(before, event_id=event.id)
 
 
@@ -157,9 +222,18 @@ def restore_in(s: Session, user: str, state: ApplicationState, undo_of: str) -> 
         event = s.get(StageEvent, state.event_id)
         if event is not None:
             s.delete(event)
-    audit.record(s, user, "application", state.id, "undo",
-                 {"of": undo_of, "stage": [after.stage, state.stage],
-                  "outcome": [after.outcome, state.outcome]})
+    audit.record(
+        s,
+        user,
+        "application",
+        state.id,
+        "undo",
+        {
+            "of": undo_of,
+            "stage": [after.stage, state.stage],
+            "outcome": [after.outcome, state.outcome],
+        },
+    )
 
 
 def delete(db: Database, application_id: int) -> None:
@@ -172,8 +246,13 @@ def delete(db: Database, application_id: int) -> None:
 
 def history(db: Database, application_id: int) -> list[StageEvent]:
     with db.session() as s:
-        return list(s.exec(select(StageEvent).where(StageEvent.application_id == application_id)
-                           .order_by(StageEvent.at, StageEvent.id)).all())
+        return list(
+            s.exec(
+                select(StageEvent)
+                .where(StageEvent.application_id == application_id)
+                .order_by(StageEvent.at, StageEvent.id)
+            ).all()
+        )
 
 
 def get(db: Database, application_id: int) -> Application:
@@ -181,19 +260,23 @@ def get(db: Database, application_id: int) -> Application:
         return get_or_raise(s, Application, application_id, "Application")
 
 
-def add_many(db: Database, candidate_ids: Sequence[int], target_id: int, *,
-             owner: str | None = None) -> list[int]:
+def add_many(
+    db: Database, candidate_ids: Sequence[int], target_id: int, *, owner: str | None = None
+) -> list[int]:
     """Add candidates to a target's pipeline, skipping those already in it. Returns the new
     application ids; refuses (ConflictError) when every one of them is already there."""
     ids = list(dict.fromkeys(candidate_ids))
     with db.session() as s:
         target = get_or_raise(s, Target, target_id, "Target")
-        present = set(s.exec(select(Application.candidate_id)
-                             .where(Application.target_id == target_id)).all())
+        present = set(
+            s.exec(select(Application.candidate_id).where(Application.target_id == target_id)).all()
+        )
         todo = [c for c in ids if c not in present]
         if not todo:
-            raise ConflictError(f"{'This candidate is' if len(ids) == 1 else 'All of them are'} "
-                                f"already in the pipeline of '{target.title}'.")
+            raise ConflictError(
+                f"{'This candidate is' if len(ids) == 1 else 'All of them are'} "
+                f"already in the pipeline of '{target.title}'."
+            )
         return [add_in(s, db.user, cid, target_id, owner=owner) for cid in todo]
 
 
@@ -208,13 +291,20 @@ def _capture(s: Session, ids: list[int]) -> RowBundle:
     b.tables["application"] = rows_fetch(conn, "application", "id", ids)
     b.tables["stage_event"] = rows_fetch(conn, "stage_event", "application_id", ids)
     b.tables["offer"] = rows_fetch(conn, "offer", "application_id", ids)
-    b.tables["offer_item"] = rows_fetch(conn, "offer_item", "offer_id",
-                                        [r["id"] for r in b.tables["offer"]])
+    b.tables["offer_item"] = rows_fetch(
+        conn, "offer_item", "offer_id", [r["id"] for r in b.tables["offer"]]
+    )
     # Activities keep their rows (ON DELETE SET NULL); remember which pointed at these.
-    b.tables["activity_link"] = [
-        {"id": r[0], "application_id": r[1]} for r in s.exec(
-            select(Activity.id, Activity.application_id)
-            .where(Activity.application_id.in_(ids))).all()] if ids else []  # type: ignore[union-attr]
+    b.tables["activity_link"] = (
+        [
+            {"id": r[0], "application_id": r[1]}
+            for r in s.exec(
+                select(Activity.id, Activity.application_id).where(Activity.application_id.in_(ids))
+            ).all()
+        ]
+        if ids
+        else []
+    )  # type: ignore[union-attr]
     return b
 
 
@@ -228,8 +318,14 @@ def remove_many(db: Database, application_ids: Sequence[int]) -> RowBundle:
             raise ConflictError("Some of these applications no longer exist; refresh the view.")
         s.exec(sa_delete(Application).where(Application.id.in_(ids)))  # type: ignore[call-overload,union-attr]
         for r in bundle.tables["application"]:
-            audit.record(s, db.user, "application", r["id"], "delete",
-                         {"candidate_id": r["candidate_id"], "target_id": r["target_id"]})
+            audit.record(
+                s,
+                db.user,
+                "application",
+                r["id"],
+                "delete",
+                {"candidate_id": r["candidate_id"], "target_id": r["target_id"]},
+            )
         return bundle
 
 
@@ -238,15 +334,25 @@ def reinsert_many(db: Database, bundle: RowBundle) -> None:
     with db.session() as s:
         reinsert(s, bundle)
         for link in bundle.tables.get("activity_link", []):
-            s.exec(sa_update(Activity).where(Activity.id == link["id"])  # type: ignore[call-overload,arg-type]
-                   .values(application_id=link["application_id"]))
+            s.exec(
+                sa_update(Activity)
+                .where(Activity.id == link["id"])  # type: ignore[call-overload,arg-type]
+                .values(application_id=link["application_id"])
+            )
         for r in bundle.tables["application"]:
-            audit.record(s, db.user, "application", r["id"], "restore",
-                         {"candidate_id": r["candidate_id"], "target_id": r["target_id"]})
+            audit.record(
+                s,
+                db.user,
+                "application",
+                r["id"],
+                "restore",
+                {"candidate_id": r["candidate_id"], "target_id": r["target_id"]},
+            )
 
 
-def set_owner_many(db: Database, candidate_ids: Sequence[int], owner: str | None, *,
-                   target_id: int | None = None) -> dict[int, str | None]:
+def set_owner_many(
+    db: Database, candidate_ids: Sequence[int], owner: str | None, *, target_id: int | None = None
+) -> dict[int, str | None]:
     """Set the owner of the open applications of these candidates (of one target, or all).
     Returns {application id: previous owner} for undo (`restore_owners`)."""
     owner = clean_text(owner, 100)
@@ -255,8 +361,9 @@ def set_owner_many(db: Database, candidate_ids: Sequence[int], owner: str | None
     with db.session() as s:
         for i in range(0, len(ids), 500):
             stmt = select(Application).where(
-                Application.candidate_id.in_(ids[i:i + 500]),  # type: ignore[attr-defined]
-                Application.outcome.in_([Outcome.active, Outcome.on_hold]))  # type: ignore[attr-defined]
+                Application.candidate_id.in_(ids[i : i + 500]),  # type: ignore[attr-defined]
+                Application.outcome.in_([Outcome.active, Outcome.on_hold]),
+            )  # type: ignore[attr-defined]
             if target_id is not None:
                 stmt = stmt.where(Application.target_id == target_id)
             for app in s.exec(stmt).all():
@@ -264,13 +371,15 @@ def set_owner_many(db: Database, candidate_ids: Sequence[int], owner: str | None
                     continue
                 assert app.id is not None
                 before[app.id] = app.owner
-                audit.record(s, db.user, "application", app.id, "update",
-                             {"owner": [app.owner, owner]})
+                audit.record(
+                    s, db.user, "application", app.id, "update", {"owner": [app.owner, owner]}
+                )
                 app.owner = owner
                 s.add(app)
         if not before:
-            raise ConflictError("None of these candidates has an open application whose owner "
-                                "would change.")
+            raise ConflictError(
+                "None of these candidates has an open application whose owner would change."
+            )
     return before
 
 
@@ -300,16 +409,31 @@ class ApplicationRow:
 
 
 def for_candidate(db: Database, candidate_id: int) -> list[ApplicationRow]:
-    stmt = (select(Application.id, Target.id, Target.title, Institution.name, Application.stage,
-                   Application.outcome, Application.owner, Application.priority,
-                   Application.stage_changed_at, Application.closed_reason)
-            .join(Target, Target.id == Application.target_id)
-            .join(Institution, Institution.id == Target.institution_id)
-            .where(Application.candidate_id == candidate_id)
-            .order_by(Application.created_at, Application.id))
+    stmt = (
+        select(
+            Application.id,
+            Target.id,
+            Target.title,
+            Institution.name,
+            Application.stage,
+            Application.outcome,
+            Application.owner,
+            Application.priority,
+            Application.stage_changed_at,
+            Application.closed_reason,
+        )
+        .join(Target, Target.id == Application.target_id)
+        .join(Institution, Institution.id == Target.institution_id)
+        .where(Application.candidate_id == candidate_id)
+        .order_by(Application.created_at, Application.id)
+    )
     with db.session() as s:
-        return [ApplicationRow(r[0], r[1], r[2], r[3], Stage(r[4]), Outcome(r[5]), r[6], r[7],
-                               r[8], r[9]) for r in s.exec(stmt).all()]
+        return [
+            ApplicationRow(
+                r[0], r[1], r[2], r[3], Stage(r[4]), Outcome(r[5]), r[6], r[7], r[8], r[9]
+            )
+            for r in s.exec(stmt).all()
+        ]
 
 
 @dataclass(frozen=True)
@@ -327,21 +451,43 @@ class HistoryRow:
 
 def history_for_candidate(db: Database, candidate_id: int) -> list[HistoryRow]:
     """Every stage and outcome change of the candidate's applications, newest first."""
-    stmt = (select(StageEvent.id, StageEvent.application_id, Target.title, StageEvent.from_stage,
-                   StageEvent.to_stage, StageEvent.outcome, StageEvent.at, StageEvent.note,
-                   StageEvent.by)
-            .join(Application, Application.id == StageEvent.application_id)
-            .join(Target, Target.id == Application.target_id)
-            .where(Application.candidate_id == candidate_id)
-            .order_by(StageEvent.at.desc(), StageEvent.id.desc()))  # type: ignore[attr-defined]
+    stmt = (
+        select(
+            StageEvent.id,
+            StageEvent.application_id,
+            Target.title,
+            StageEvent.from_stage,
+            StageEvent.to_stage,
+            StageEvent.outcome,
+            StageEvent.at,
+            StageEvent.note,
+            StageEvent.by,
+        )
+        .join(Application, Application.id == StageEvent.application_id)
+        .join(Target, Target.id == Application.target_id)
+        .where(Application.candidate_id == candidate_id)
+        .order_by(StageEvent.at.desc(), StageEvent.id.desc())
+    )  # type: ignore[attr-defined]
     with db.session() as s:
-        return [HistoryRow(r[0], r[1], r[2], Stage(r[3]) if r[3] else None, Stage(r[4]),
-                           Outcome(r[5]) if r[5] else None, r[6], r[7], r[8])
-                for r in s.exec(stmt).all()]
+        return [
+            HistoryRow(
+                r[0],
+                r[1],
+                r[2],
+                Stage(r[3]) if r[3] else None,
+                Stage(r[4]),
+                Outcome(r[5]) if r[5] else None,
+                r[6],
+                r[7],
+                r[8],
+            )
+            for r in s.exec(stmt).all()
+        ]
 
 
-def move_many(db: Database, application_ids: Sequence[int], to: Stage,
-              note: str | None = None) -> list[ApplicationState]:
+def move_many(
+    db: Database, application_ids: Sequence[int], to: Stage, note: str | None = None
+) -> list[ApplicationState]:
     """Move several applications at once (a multi-card drag): all or none."""
     with db.session() as s:
         return [move_in(s, db.user, a, to, note) for a in dict.fromkeys(application_ids)]

@@ -28,20 +28,49 @@ from .rows import RowBundle, capture_candidates, reinsert
 from .validate import Problems, as_date, as_int, clean_text
 
 TEXT_FIELDS: dict[str, int] = {
-    "full_name": 200, "name_zh": 100, "email": 254, "phone": 50, "gender": 20,
-    "nationality": 100, "current_institution": 300, "current_position": 200, "country": 100,
-    "field": 200, "research_area": 500, "highest_degree": 100, "degree_institution": 300,
-    "source": 200, "tags": 500, "notes": 20000, "orcid": 60,
+    "full_name": 200,
+    "name_zh": 100,
+    "email": 254,
+    "phone": 50,
+    "gender": 20,
+    "nationality": 100,
+    "current_institution": 300,
+    "current_position": 200,
+    "country": 100,
+    "field": 200,
+    "research_area": 500,
+    "highest_degree": 100,
+    "degree_institution": 300,
+    "source": 200,
+    "tags": 500,
+    "notes": 20000,
+    "orcid": 60,
 }
 EDITABLE = (*TEXT_FIELDS, "birth_date", "phd_year", "h_index", "consent_at")
 LABELS = {
-    "full_name": "Name", "name_zh": "Chinese name", "email": "E-mail", "orcid": "ORCID",
-    "phone": "Phone", "gender": "Gender", "birth_date": "Birth date", "nationality": "Nationality",
-    "current_institution": "Current institution", "current_position": "Position",
-    "country": "Country", "field": "Field", "research_area": "Research area",
-    "highest_degree": "Highest degree", "degree_institution": "Degree institution",
-    "phd_year": "PhD year", "h_index": "h-index", "source": "Source", "tags": "Tags",
-    "notes": "Notes", "consent_at": "Consent", "created_at": "Added", "updated_at": "Updated",
+    "full_name": "Name",
+    "name_zh": "Chinese name",
+    "email": "E-mail",
+    "orcid": "ORCID",
+    "phone": "Phone",
+    "gender": "Gender",
+    "birth_date": "Birth date",
+    "nationality": "Nationality",
+    "current_institution": "Current institution",
+    "current_position": "Position",
+    "country": "Country",
+    "field": "Field",
+    "research_area": "Research area",
+    "highest_degree": "Highest degree",
+    "degree_institution": "Degree institution",
+    "phd_year": "PhD year",
+    "h_index": "h-index",
+    "source": "Source",
+    "tags": "Tags",
+    "notes": "Notes",
+    "consent_at": "Consent",
+    "created_at": "Added",
+    "updated_at": "Updated",
     "id": "ID",
 }
 
@@ -70,8 +99,9 @@ def validate(data: dict[str, Any], *, today_: date | None = None) -> dict[str, A
         hi = (today_ or today()).year + 1
         out["phd_year"] = as_int(data["phd_year"], "phd_year", p, 1950, hi, "a year like 2012")
     if "h_index" in data:
-        out["h_index"] = as_int(data["h_index"], "h_index", p, 0, 1000,
-                                "a whole number of zero or more")
+        out["h_index"] = as_int(
+            data["h_index"], "h_index", p, 0, 1000, "a whole number of zero or more"
+        )
     if "birth_date" in data:
         born = as_date(data["birth_date"], "birth_date", p)
         if born is not None and not date(1900, 1, 1) <= born <= (today_ or today()):
@@ -104,8 +134,7 @@ def _conflict_message(s: Session, values: dict[str, Any], exclude: int | None) -
 
 
 def create(db: Database, **data: Any) -> int:
-    values = validate({"full_name": data.get("full_name"), "name_zh": data.get("name_zh"),
-                       **data})
+    values = validate({"full_name": data.get("full_name"), "name_zh": data.get("name_zh"), **data})
     with db.session() as s:
         return create_in(s, db.user, values)
 
@@ -115,9 +144,14 @@ def create_in(s: Session, user: str, values: dict[str, Any]) -> int:
     if clash:
         raise ValidationError({"email" if "e-mail" in clash else "orcid": clash})
     now = utcnow()
-    cand = Candidate(**values, created_at=now, updated_at=now,
-                     person_key=person_key(values.get("full_name"), values.get("name_zh"),
-                                           values.get("current_institution")))
+    cand = Candidate(
+        **values,
+        created_at=now,
+        updated_at=now,
+        person_key=person_key(
+            values.get("full_name"), values.get("name_zh"), values.get("current_institution")
+        ),
+    )
     s.add(cand)
     try:
         s.flush()
@@ -156,8 +190,14 @@ def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
             s.flush()
         except IntegrityError as exc:
             raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc
-        audit.record(s, db.user, "candidate", candidate_id, "update",
-                     {k: [before[k], v] for k, v in changed.items()})
+        audit.record(
+            s,
+            db.user,
+            "candidate",
+            candidate_id,
+            "update",
+            {k: [before[k], v] for k, v in changed.items()},
+        )
         return {k: before[k] for k in changed}
 
 
@@ -176,10 +216,19 @@ def delete_many(db: Database, candidate_ids: Sequence[int]) -> RowBundle:
             raise ConflictError("Some of these candidates no longer exist; refresh the view.")
         s.exec(sa_delete(Candidate).where(Candidate.id.in_(ids)))  # type: ignore[call-overload]
         for row in bundle.tables["candidate"]:
-            audit.record(s, db.user, "candidate", row["id"], "delete",
-                         {"full_name": row["full_name"],
-                          "applications": sum(1 for a in bundle.tables["application"]
-                                              if a["candidate_id"] == row["id"])})
+            audit.record(
+                s,
+                db.user,
+                "candidate",
+                row["id"],
+                "delete",
+                {
+                    "full_name": row["full_name"],
+                    "applications": sum(
+                        1 for a in bundle.tables["application"] if a["candidate_id"] == row["id"]
+                    ),
+                },
+            )
         return bundle
 
 
@@ -188,8 +237,9 @@ def restore(db: Database, bundle: RowBundle) -> None:
     with db.session() as s:
         reinsert(s, bundle)
         for row in bundle.tables["candidate"]:
-            audit.record(s, db.user, "candidate", row["id"], "restore",
-                         {"full_name": row["full_name"]})
+            audit.record(
+                s, db.user, "candidate", row["id"], "restore", {"full_name": row["full_name"]}
+            )
 
 
 def impact(db: Database, candidate_ids: Sequence[int]) -> dict[str, int]:
@@ -218,10 +268,19 @@ def put_back(db: Database, values: dict[str, Any]) -> None:
         if current is None:
             raise NotFound(f"Candidate {ident} no longer exists; refresh the view.")
         before = dict(current._mapping)
-        s.connection().execute(sa_update(cand).where(cand.c.id == ident)
-                               .values({k: v for k, v in values.items() if k != "id"}))
-        audit.record(s, db.user, "candidate", ident, "undo",
-                     {k: [before[k], v] for k, v in values.items() if before[k] != v})
+        s.connection().execute(
+            sa_update(cand)
+            .where(cand.c.id == ident)
+            .values({k: v for k, v in values.items() if k != "id"})
+        )
+        audit.record(
+            s,
+            db.user,
+            "candidate",
+            ident,
+            "undo",
+            {k: [before[k], v] for k, v in values.items() if before[k] != v},
+        )
 
 
 def _split_tags(tags: str | None) -> list[str]:
@@ -249,9 +308,10 @@ def change_tag(db: Database, candidate_ids: Sequence[int], tag: str, *, add: boo
     with db.session() as s:
         conn = s.connection()
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+            chunk = ids[i : i + 500]
             for cid, tags, updated in conn.execute(
-                    select(cand.c.id, cand.c.tags, cand.c.updated_at).where(cand.c.id.in_(chunk))):
+                select(cand.c.id, cand.c.tags, cand.c.updated_at).where(cand.c.id.in_(chunk))
+            ):
                 current = _split_tags(tags)
                 has = any(t.casefold() == tag.casefold() for t in current)
                 if add and not has:
@@ -261,11 +321,13 @@ def change_tag(db: Database, candidate_ids: Sequence[int], tag: str, *, add: boo
                 else:
                     continue
                 if new is not None and len(new) > TEXT_FIELDS["tags"]:
-                    raise ValidationError({"tags": f"candidate #{cid} has too many tags to add "
-                                                   "another"})
+                    raise ValidationError(
+                        {"tags": f"candidate #{cid} has too many tags to add another"}
+                    )
                 before[cid] = (tags, updated)
-                conn.execute(sa_update(cand).where(cand.c.id == cid)
-                             .values(tags=new, updated_at=now))
+                conn.execute(
+                    sa_update(cand).where(cand.c.id == cid).values(tags=new, updated_at=now)
+                )
                 audit.record(s, db.user, "candidate", cid, "update", {"tags": [tags, new]})
     return before
 
@@ -276,8 +338,9 @@ def restore_tags(db: Database, before: TagState) -> None:
     with db.session() as s:
         conn = s.connection()
         for cid, (tags, updated) in before.items():
-            conn.execute(sa_update(cand).where(cand.c.id == cid)
-                         .values(tags=tags, updated_at=updated))
+            conn.execute(
+                sa_update(cand).where(cand.c.id == cid).values(tags=tags, updated_at=updated)
+            )
             audit.record(s, db.user, "candidate", cid, "undo", {"tags": tags})
 
 
@@ -307,26 +370,82 @@ class CandidateQuery:
 
     @property
     def filtered(self) -> bool:
-        return bool(self.text.strip() or self.stage or self.outcome or self.target_id
-                    or self.institution_id or self.field or self.country or self.source
-                    or self.tag or self.followup_due)
+        return bool(
+            self.text.strip()
+            or self.stage
+            or self.outcome
+            or self.target_id
+            or self.institution_id
+            or self.field
+            or self.country
+            or self.source
+            or self.tag
+            or self.followup_due
+        )
 
 
-FILTER_KEYS = ("stage", "outcome", "target_id", "institution_id", "field", "country", "source",
-               "tag", "followup_due")
+FILTER_KEYS = (
+    "stage",
+    "outcome",
+    "target_id",
+    "institution_id",
+    "field",
+    "country",
+    "source",
+    "tag",
+    "followup_due",
+)
 # Text columns sort case-insensitively through lower(), served by migration 0002's indexes.
-_LOWER = frozenset({"full_name", "name_zh", "current_institution", "country", "field", "source",
-                    "email"})
+_LOWER = frozenset(
+    {"full_name", "name_zh", "current_institution", "country", "field", "source", "email"}
+)
 COMPUTED = ("stage", "applications", "next_due")
 _NUMERIC = frozenset({"phd_year", "h_index"})
 LABELS.update({"stage": "Furthest stage", "applications": "Pipelines", "next_due": "Follow-up"})
-SORTABLE = ("id", "full_name", "name_zh", "email", "current_institution", "current_position",
-            "country", "field", "research_area", "phd_year", "h_index", "source", "tags",
-            "highest_degree", "nationality", "created_at", "updated_at", *COMPUTED)
-COLUMNS = ("id", "full_name", "name_zh", "email", "orcid", "phone", "gender", "nationality",
-           "current_institution", "current_position", "country", "field", "research_area",
-           "highest_degree", "degree_institution", "phd_year", "h_index", "source", "tags",
-           "created_at", "updated_at", *COMPUTED)
+SORTABLE = (
+    "id",
+    "full_name",
+    "name_zh",
+    "email",
+    "current_institution",
+    "current_position",
+    "country",
+    "field",
+    "research_area",
+    "phd_year",
+    "h_index",
+    "source",
+    "tags",
+    "highest_degree",
+    "nationality",
+    "created_at",
+    "updated_at",
+    *COMPUTED,
+)
+COLUMNS = (
+    "id",
+    "full_name",
+    "name_zh",
+    "email",
+    "orcid",
+    "phone",
+    "gender",
+    "nationality",
+    "current_institution",
+    "current_position",
+    "country",
+    "field",
+    "research_area",
+    "highest_degree",
+    "degree_institution",
+    "phd_year",
+    "h_index",
+    "source",
+    "tags",
+    "created_at",
+    "updated_at",
+    *COMPUTED,
+)
 _OPEN = (Outcome.active.value, Outcome.on_hold.value)
 
 
@@ -341,17 +460,26 @@ def column_expr(name: str) -> Any:
     app = SQLModel.metadata.tables["application"]
     act = SQLModel.metadata.tables["activity"]
     if name == "stage":
-        return (select(func.max(_stage_rank(app.c.stage)))
-                .where(app.c.candidate_id == cand.c.id, app.c.outcome.in_(_OPEN))
-                .scalar_subquery())
+        return (
+            select(func.max(_stage_rank(app.c.stage)))
+            .where(app.c.candidate_id == cand.c.id, app.c.outcome.in_(_OPEN))
+            .scalar_subquery()
+        )
     if name == "applications":
-        return (select(func.count()).select_from(app).where(app.c.candidate_id == cand.c.id)
-                .scalar_subquery())
+        return (
+            select(func.count())
+            .select_from(app)
+            .where(app.c.candidate_id == cand.c.id)
+            .scalar_subquery()
+        )
     if name == "next_due":
-        return (select(func.min(act.c.due_on))
-                .where(act.c.candidate_id == cand.c.id, act.c.done == false(),
-                       act.c.due_on.is_not(None))
-                .scalar_subquery())
+        return (
+            select(func.min(act.c.due_on))
+            .where(
+                act.c.candidate_id == cand.c.id, act.c.done == false(), act.c.due_on.is_not(None)
+            )
+            .scalar_subquery()
+        )
     return cand.c[name]
 
 
@@ -372,8 +500,11 @@ def _where(conn: Connection, q: CandidateQuery, today_: date | None) -> list[Any
     if q.target_id is not None:
         app_conds.append(app.c.target_id == int(q.target_id))
     if q.institution_id is not None:
-        app_conds.append(app.c.target_id.in_(
-            select(tgt.c.id).where(tgt.c.institution_id == int(q.institution_id))))
+        app_conds.append(
+            app.c.target_id.in_(
+                select(tgt.c.id).where(tgt.c.institution_id == int(q.institution_id))
+            )
+        )
     if app_conds:
         # IN (not EXISTS): SQLite builds the id list once instead of probing per candidate.
         where.append(cand.c.id.in_(select(app.c.candidate_id).where(*app_conds)))
@@ -385,13 +516,19 @@ def _where(conn: Connection, q: CandidateQuery, today_: date | None) -> list[Any
         where.append(cand.c.tags.like(f"%{q.tag}%"))  # cheap pre-check before the exact one
         where.append(("," + func.coalesce(cand.c.tags, "") + ",").like(f"%,{q.tag},%"))
     if q.followup_due:
-        where.append(cand.c.id.in_(select(act.c.candidate_id).where(
-            act.c.done == false(), act.c.due_on <= (today_ or today()))))
+        where.append(
+            cand.c.id.in_(
+                select(act.c.candidate_id).where(
+                    act.c.done == false(), act.c.due_on <= (today_ or today())
+                )
+            )
+        )
     return where
 
 
-def query_ids(db: Database, q: CandidateQuery, *, today_: date | None = None,
-              limit: int | None = None) -> list[int]:
+def query_ids(
+    db: Database, q: CandidateQuery, *, today_: date | None = None, limit: int | None = None
+) -> list[int]:
     """Ordered ids of the candidates matching `q` (filters and order in SQL); `limit` gives
     just the first rows, which the table shows while the full list is still coming."""
     cand = SQLModel.metadata.tables["candidate"]
@@ -406,15 +543,18 @@ def query_ids(db: Database, q: CandidateQuery, *, today_: date | None = None,
             # table reads, ~300 ms); an expression the index cannot serve makes SQLite filter
             # first and sort the few rows left.
             col = col + 0 if name in _NUMERIC else col.op("||")("")
-        order = [col.desc() if q.descending else col.asc(),
-                 cand.c.id.desc() if q.descending else cand.c.id.asc()]
+        order = [
+            col.desc() if q.descending else col.asc(),
+            cand.c.id.desc() if q.descending else cand.c.id.asc(),
+        ]
         stmt = select(cand.c.id).where(*where).order_by(*order)
         if limit is not None:
             stmt = stmt.limit(limit)
         if conn.dialect.name == "sqlite":
             # 100k ids: the driver's cursor directly is several times faster than Result rows.
-            compiled = stmt.compile(dialect=conn.dialect,
-                                    compile_kwargs={"render_postcompile": True})
+            compiled = stmt.compile(
+                dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
+            )
             params = compiled.construct_params()
             raw = conn.connection.dbapi_connection
             assert raw is not None
@@ -427,15 +567,16 @@ def query_ids(db: Database, q: CandidateQuery, *, today_: date | None = None,
         return list(conn.execute(stmt).scalars())
 
 
-def fetch_rows(db: Database, ids: Sequence[int], columns: Sequence[str]
-               ) -> dict[int, tuple[Any, ...]]:
+def fetch_rows(
+    db: Database, ids: Sequence[int], columns: Sequence[str]
+) -> dict[int, tuple[Any, ...]]:
     """Rows for these ids only: the table model asks for the page it is about to paint."""
     cand = SQLModel.metadata.tables["candidate"]
     cols = [column_expr(c) for c in columns]
     out: dict[int, tuple[Any, ...]] = {}
     with db.engine.connect() as conn:
         for i in range(0, len(ids), 500):
-            chunk = list(ids[i:i + 500])
+            chunk = list(ids[i : i + 500])
             for r in conn.execute(select(cand.c.id, *cols).where(cand.c.id.in_(chunk))):
                 out[r[0]] = tuple(r[1:])
     return out
@@ -453,11 +594,16 @@ def facets(db: Database) -> dict[str, list[str]]:
     with db.engine.connect() as conn:
         for name in ("field", "country", "source"):
             col = cand.c[name]
-            out[name] = [r[0] for r in conn.execute(
-                select(col).where(col.is_not(None)).distinct().order_by(func.lower(col)))]
+            out[name] = [
+                r[0]
+                for r in conn.execute(
+                    select(col).where(col.is_not(None)).distinct().order_by(func.lower(col))
+                )
+            ]
         tags: set[str] = set()
-        for (value,) in conn.execute(select(cand.c.tags).where(cand.c.tags.is_not(None))
-                                     .distinct()):
+        for (value,) in conn.execute(
+            select(cand.c.tags).where(cand.c.tags.is_not(None)).distinct()
+        ):
             tags.update(_split_tags(value))
         out["tag"] = sorted(tags, key=str.casefold)
     return out

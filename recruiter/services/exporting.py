@@ -22,8 +22,16 @@ CancelledFn = Callable[[], bool]
 
 TITLE = "Recruitment pipeline"
 # Widths for columns whose content we know better than a sample of rows does.
-WIDTHS = {"Candidate": 22, "Chinese name": 10, "Target": 32, "Institution": 24,
-          "Department": 26, "Current institution": 26, "Funding sources": 60, "Source": 24}
+WIDTHS = {
+    "Candidate": 22,
+    "Chinese name": 10,
+    "Target": 32,
+    "Institution": 24,
+    "Department": 26,
+    "Current institution": 26,
+    "Funding sources": 60,
+    "Source": 24,
+}
 
 
 @dataclass
@@ -49,44 +57,90 @@ def summary_of(report: Report) -> xw.Summary:
         ("Targets", ", ".join(lab.targets) or "all"),
         ("Period", lab.period),
         ("Currency", report.money.describe()),
-        ("Stale rows", f"open applications more than {reporting.STALE_DAYS} days in their stage "
-                       "are shaded on the Pipeline sheet"),
+        (
+            "Stale rows",
+            f"open applications more than {reporting.STALE_DAYS} days in their stage "
+            "are shaded on the Pipeline sheet",
+        ),
     ]
     blocks = [
         xw.Block(
             "Funnel, losses and time in stage",
-            [xw.Column("Stage"), xw.Column("Reached", "count"), xw.Column("Open", "count"),
-             xw.Column("Hired", "count"), xw.Column("Declined", "count"),
-             xw.Column("Rejected", "count"), xw.Column("Withdrawn", "count"),
-             xw.Column("Went on to next", "percent"), xw.Column("Median days in stage", "number")],
-            [(r.stage.label, r.reached, r.open, r.hired, r.declined, r.rejected, r.withdrawn,
-              r.conversion, r.median_days) for r in report.funnel],
+            [
+                xw.Column("Stage"),
+                xw.Column("Reached", "count"),
+                xw.Column("Open", "count"),
+                xw.Column("Hired", "count"),
+                xw.Column("Declined", "count"),
+                xw.Column("Rejected", "count"),
+                xw.Column("Withdrawn", "count"),
+                xw.Column("Went on to next", "percent"),
+                xw.Column("Median days in stage", "number"),
+            ],
+            [
+                (
+                    r.stage.label,
+                    r.reached,
+                    r.open,
+                    r.hired,
+                    r.declined,
+                    r.rejected,
+                    r.withdrawn,
+                    r.conversion,
+                    r.median_days,
+                )
+                for r in report.funnel
+            ],
             xw.Chart("Applications that reached each stage", (1,), horizontal=True),
             note="Closed applications count at the stage they reached.",
         ),
         xw.Block(
             "Funding per source",
-            [xw.Column("Source"), xw.Column("Total", "money"), xw.Column("Committed", "money"),
-             xw.Column("Reserved", "money"), xw.Column("Available", "money"),
-             xw.Column("% used", "percent")],
-            [(r.name, r.total, r.committed, r.reserved, r.available, r.used)
-             for r in report.funding],
-            xw.Chart("Funding per source", (2, 3, 4), horizontal=True, stacked=True,
-                     y_title=f"million {report.money.currency}", money=True),
+            [
+                xw.Column("Source"),
+                xw.Column("Total", "money"),
+                xw.Column("Committed", "money"),
+                xw.Column("Reserved", "money"),
+                xw.Column("Available", "money"),
+                xw.Column("% used", "percent"),
+            ],
+            [
+                (r.name, r.total, r.committed, r.reserved, r.available, r.used)
+                for r in report.funding
+            ],
+            xw.Chart(
+                "Funding per source",
+                (2, 3, 4),
+                horizontal=True,
+                stacked=True,
+                y_title=f"million {report.money.currency}",
+                money=True,
+            ),
             new_page=True,
         ),
         xw.Block(
             "Funding per institution",
-            [xw.Column("Institution"), xw.Column("Sources", "count"), xw.Column("Total", "money"),
-             xw.Column("Committed", "money"), xw.Column("Reserved", "money"),
-             xw.Column("Available", "money")],
-            [(g.name, g.sources, g.total, g.committed, g.reserved, g.available)
-             for g in report.funding_groups],
+            [
+                xw.Column("Institution"),
+                xw.Column("Sources", "count"),
+                xw.Column("Total", "money"),
+                xw.Column("Committed", "money"),
+                xw.Column("Reserved", "money"),
+                xw.Column("Available", "money"),
+            ],
+            [
+                (g.name, g.sources, g.total, g.committed, g.reserved, g.available)
+                for g in report.funding_groups
+            ],
         ),
         xw.Block(
             "Offers by month extended",
-            [xw.Column("Month"), xw.Column("Extended", "count"), xw.Column("Accepted", "count"),
-             xw.Column("Declined or expired", "count")],
+            [
+                xw.Column("Month"),
+                xw.Column("Extended", "count"),
+                xw.Column("Accepted", "count"),
+                xw.Column("Declined or expired", "count"),
+            ],
             [(m.month, m.extended, m.accepted, m.declined) for m in report.offers_by_month],
             xw.Chart("Offers by month", (1, 2, 3)),
             new_page=True,
@@ -98,25 +152,52 @@ def summary_of(report: Report) -> xw.Summary:
         ),
         xw.Block(
             "Progress to targets",
-            [xw.Column("Target"), xw.Column("Institution"), xw.Column("Headcount", "count"),
-             xw.Column("Hired", "count"), xw.Column("Active pipeline", "count"),
-             xw.Column("At offer or later", "count"), xw.Column("% filled", "percent"),
-             xw.Column("Fill by", "date"), xw.Column("Status")],
-            [(t.title, t.institution, t.headcount, t.hired, t.active, t.late, t.filled, t.fill_by,
-              t.status.replace("_", " ").capitalize()) for t in report.targets],
+            [
+                xw.Column("Target"),
+                xw.Column("Institution"),
+                xw.Column("Headcount", "count"),
+                xw.Column("Hired", "count"),
+                xw.Column("Active pipeline", "count"),
+                xw.Column("At offer or later", "count"),
+                xw.Column("% filled", "percent"),
+                xw.Column("Fill by", "date"),
+                xw.Column("Status"),
+            ],
+            [
+                (
+                    t.title,
+                    t.institution,
+                    t.headcount,
+                    t.hired,
+                    t.active,
+                    t.late,
+                    t.filled,
+                    t.fill_by,
+                    t.status.replace("_", " ").capitalize(),
+                )
+                for t in report.targets
+            ],
             note="All-time hires and the open pipeline of each target (not limited to the period).",
             new_page=True,
         ),
         xw.Block(
             "Sources of candidates and hires",
-            [xw.Column("Source"), xw.Column("Applications", "count"), xw.Column("Hires", "count"),
-             xw.Column("Hire rate", "percent")],
+            [
+                xw.Column("Source"),
+                xw.Column("Applications", "count"),
+                xw.Column("Hires", "count"),
+                xw.Column("Hire rate", "percent"),
+            ],
             [(h.source, h.applications, h.hires, h.rate) for h in report.hire_sources],
         ),
         xw.Block(
             f"Overdue follow-ups ({report.kpis.overdue:,} in all; oldest first)",
-            [xw.Column("Candidate"), xw.Column("Follow-up"), xw.Column("Due on", "date"),
-             xw.Column("Days overdue", "count")],
+            [
+                xw.Column("Candidate"),
+                xw.Column("Follow-up"),
+                xw.Column("Due on", "date"),
+                xw.Column("Days overdue", "count"),
+            ],
             [(o.candidate, o.summary, o.due_on, o.days_overdue) for o in report.overdue],
         ),
     ]
@@ -127,9 +208,15 @@ def money_format(report: Report) -> xw.MoneyFormat:
     return xw.MoneyFormat(report.money.currency, report.money.exponent)
 
 
-def export_workbook(db: Database, path: Path | str, filters: Filters = Filters(),
-                    as_of: date | None = None, *, progress: ProgressFn | None = None,
-                    cancelled: CancelledFn | None = None) -> ExportResult:
+def export_workbook(
+    db: Database,
+    path: Path | str,
+    filters: Filters = Filters(),
+    as_of: date | None = None,
+    *,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> ExportResult:
     """The leadership workbook: Summary, Pipeline, Offers, Funding. The big sheets stream."""
     if progress is not None:
         progress(0, 0)
@@ -138,19 +225,37 @@ def export_workbook(db: Database, path: Path | str, filters: Filters = Filters()
     if cancelled is not None and cancelled():
         raise xw.ExportCancelled()
     sheets = [
-        xw.DataSheet("Pipeline", _columns(reporting.PIPELINE_COLUMNS),
-                     reporting.pipeline_rows(db, filters, report.as_of),
-                     total=report.counts["Pipeline"],
-                     highlight=xw.Highlight("Days in stage", reporting.STALE_DAYS, "Outcome",
-                                            ("Active", "On hold"))),
-        xw.DataSheet("Offers", _columns(reporting.OFFER_COLUMNS),
-                     reporting.offer_rows(db, filters), total=report.counts["Offers"]),
-        xw.DataSheet("Funding", _columns(reporting.FUNDING_COLUMNS),
-                     reporting.funding_table(report.funding), total=report.counts["Funding"]),
+        xw.DataSheet(
+            "Pipeline",
+            _columns(reporting.PIPELINE_COLUMNS),
+            reporting.pipeline_rows(db, filters, report.as_of),
+            total=report.counts["Pipeline"],
+            highlight=xw.Highlight(
+                "Days in stage", reporting.STALE_DAYS, "Outcome", ("Active", "On hold")
+            ),
+        ),
+        xw.DataSheet(
+            "Offers",
+            _columns(reporting.OFFER_COLUMNS),
+            reporting.offer_rows(db, filters),
+            total=report.counts["Offers"],
+        ),
+        xw.DataSheet(
+            "Funding",
+            _columns(reporting.FUNDING_COLUMNS),
+            reporting.funding_table(report.funding),
+            total=report.counts["Funding"],
+        ),
     ]
     try:
-        written = xw.write_workbook(path, summary_of(report), sheets, money_format(report),
-                                    progress=progress, cancelled=cancelled)
+        written = xw.write_workbook(
+            path,
+            summary_of(report),
+            sheets,
+            money_format(report),
+            progress=progress,
+            cancelled=cancelled,
+        )
     finally:
         for sheet in sheets:  # release the database cursors of unfinished generators
             close = getattr(sheet.rows, "close", None)
@@ -182,10 +287,16 @@ def _kind(values: Iterable[Any]) -> str:
     return "text"
 
 
-def export_table(path: Path | str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                 title: str = "Export", kinds: Sequence[str] | None = None,
-                 progress: ProgressFn | None = None, cancelled: CancelledFn | None = None
-                 ) -> ExportResult:
+def export_table(
+    path: Path | str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str = "Export",
+    kinds: Sequence[str] | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> ExportResult:
     """Any table as shown on screen (its columns, order and filter) as a styled sheet.
 
     Column kinds are taken from the values unless given: strings stay text (never formulas),
@@ -195,10 +306,12 @@ def export_table(path: Path | str, headers: Sequence[str], rows: Iterable[Sequen
     if kinds is None:
         kinds = [_kind(r[i] for r in data[:500]) for i in range(len(headers))]
     rows_out = [[_coerce(v, k) for v, k in zip(r, kinds, strict=True)] for r in data]
-    sheet = xw.DataSheet(xw.sheet_title(title),
-                         [xw.Column(h, k, WIDTHS.get(h)) for h, k in zip(headers, kinds,
-                                                                          strict=True)],
-                         rows_out, total=len(rows_out))
+    sheet = xw.DataSheet(
+        xw.sheet_title(title),
+        [xw.Column(h, k, WIDTHS.get(h)) for h, k in zip(headers, kinds, strict=True)],
+        rows_out,
+        total=len(rows_out),
+    )
     written = xw.write_table(path, sheet, progress=progress, cancelled=cancelled)
     return ExportResult(written.path, written.sheets, written.rows)
 

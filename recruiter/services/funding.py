@@ -55,27 +55,41 @@ class Balance:
 
 def item_cost_expr() -> Any:
     """SQL for what one item costs over its life."""
-    return OfferItem.amount_minor * case((OfferItem.period == Period.annual, OfferItem.years),
-                                         else_=1)
+    return OfferItem.amount_minor * case(
+        (OfferItem.period == Period.annual, OfferItem.years), else_=1
+    )
 
 
 def balances_in(s: Session, source_ids: list[int] | None = None) -> list[Balance]:
     cost = item_cost_expr()
     reserved = func.coalesce(func.sum(case((Offer.status.in_(list(RESERVING)), cost), else_=0)), 0)
-    committed = func.coalesce(func.sum(case((Offer.status.in_(list(COMMITTING)), cost), else_=0)),
-                              0)
-    stmt = (select(FundingSource.id, FundingSource.name, FundingSource.kind,
-                   FundingSource.institution_id, FundingSource.fiscal_year,
-                   FundingSource.currency, FundingSource.total_minor, reserved, committed)
-            .select_from(FundingSource)
-            .outerjoin(OfferItem, OfferItem.funding_source_id == FundingSource.id)
-            .outerjoin(Offer, Offer.id == OfferItem.offer_id)
-            .group_by(FundingSource.id)
-            .order_by(FundingSource.name))
+    committed = func.coalesce(
+        func.sum(case((Offer.status.in_(list(COMMITTING)), cost), else_=0)), 0
+    )
+    stmt = (
+        select(
+            FundingSource.id,
+            FundingSource.name,
+            FundingSource.kind,
+            FundingSource.institution_id,
+            FundingSource.fiscal_year,
+            FundingSource.currency,
+            FundingSource.total_minor,
+            reserved,
+            committed,
+        )
+        .select_from(FundingSource)
+        .outerjoin(OfferItem, OfferItem.funding_source_id == FundingSource.id)
+        .outerjoin(Offer, Offer.id == OfferItem.offer_id)
+        .group_by(FundingSource.id)
+        .order_by(FundingSource.name)
+    )
     if source_ids is not None:
         stmt = stmt.where(FundingSource.id.in_(source_ids))
-    return [Balance(r[0], r[1], FundingKind(r[2]), r[3], r[4], r[5], int(r[6]), int(r[7]),
-                    int(r[8])) for r in s.exec(stmt).all()]
+    return [
+        Balance(r[0], r[1], FundingKind(r[2]), r[3], r[4], r[5], int(r[6]), int(r[7]), int(r[8]))
+        for r in s.exec(stmt).all()
+    ]
 
 
 def balances(db: Database, source_ids: list[int] | None = None) -> list[Balance]:
@@ -95,8 +109,9 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         p.add("kind", f"must be one of {', '.join(k.value for k in FundingKind)}")
     out["institution_id"] = data.get("institution_id") or None
-    out["fiscal_year"] = as_int(data.get("fiscal_year"), "fiscal_year", p, 2000, 2100,
-                                "a year like 2026")
+    out["fiscal_year"] = as_int(
+        data.get("fiscal_year"), "fiscal_year", p, 2000, 2100, "a year like 2026"
+    )
     total = data.get("total_minor", 0)
     if not isinstance(total, int) or isinstance(total, bool) or total < 0:
         p.add("total_minor", "must be an amount of zero or more")
@@ -120,8 +135,9 @@ def create(db: Database, **data: Any) -> int:
         try:
             s.flush()
         except IntegrityError as exc:
-            raise ConflictError(f"A funding source named '{values['name']}' already exists."
-                                ) from exc
+            raise ConflictError(
+                f"A funding source named '{values['name']}' already exists."
+            ) from exc
         assert src.id is not None
         audit.record(s, db.user, "funding_source", src.id, "create", audit.snapshot(src))
         return src.id
@@ -135,19 +151,24 @@ def update(db: Database, source_id: int, **changes: Any) -> dict[str, Any]:
         merged = {**{k: getattr(src, k) for k in _validate_keys()}, **changes}
         values = _validate(merged)
         if values["currency"] != src.currency:
-            used = s.exec(select(func.count()).select_from(OfferItem)
-                          .where(OfferItem.funding_source_id == source_id)).one()
+            used = s.exec(
+                select(func.count())
+                .select_from(OfferItem)
+                .where(OfferItem.funding_source_id == source_id)
+            ).one()
             if used:
-                raise ConflictError("Offer items are already charged to this source, so its "
-                                    "currency cannot change.")
+                raise ConflictError(
+                    "Offer items are already charged to this source, so its currency cannot change."
+                )
         for k, v in values.items():
             setattr(src, k, v)
         s.add(src)
         try:
             s.flush()
         except IntegrityError as exc:
-            raise ConflictError(f"A funding source named '{values['name']}' already exists."
-                                ) from exc
+            raise ConflictError(
+                f"A funding source named '{values['name']}' already exists."
+            ) from exc
         after = audit.snapshot(src)
         change = audit.diff(before, after)
         if change:
@@ -163,11 +184,16 @@ def delete(db: Database, source_id: int) -> dict[str, Any]:
     """Delete an unused source; returns its snapshot so undo can put it back with the same id."""
     with db.session() as s:
         src = get_or_raise(s, FundingSource, source_id, "Funding source")
-        used = s.exec(select(func.count()).select_from(OfferItem)
-                      .where(OfferItem.funding_source_id == source_id)).one()
+        used = s.exec(
+            select(func.count())
+            .select_from(OfferItem)
+            .where(OfferItem.funding_source_id == source_id)
+        ).one()
         if used:
-            raise ConflictError(f"'{src.name}' pays for {used} offer item(s); move them to another "
-                                "source before deleting it.")
+            raise ConflictError(
+                f"'{src.name}' pays for {used} offer item(s); move them to another "
+                "source before deleting it."
+            )
         snap = audit.snapshot(src)
         s.delete(src)
         audit.record(s, db.user, "funding_source", source_id, "delete", snap)
@@ -237,27 +263,56 @@ class ChargedItem:
         return _bucket(self.status)
 
 
-def charged_items(db: Database, source_id: int, *, holding_only: bool = False
-                  ) -> list[ChargedItem]:
+def charged_items(db: Database, source_id: int, *, holding_only: bool = False) -> list[ChargedItem]:
     """Items charged to a source, newest offers first; `holding_only` keeps reserved/committed."""
     with db.session() as s:
         get_or_raise(s, FundingSource, source_id, "Funding source")
-        stmt = (select(OfferItem.id, Offer.id, Offer.application_id, Offer.revision, Offer.status,
-                       Candidate.full_name, Target.id, Target.title, OfferItem.kind,
-                       OfferItem.period, OfferItem.years, OfferItem.amount_minor,
-                       item_cost_expr(), OfferItem.currency)
-                .select_from(OfferItem)
-                .join(Offer, Offer.id == OfferItem.offer_id)
-                .join(Application, Application.id == Offer.application_id)
-                .join(Candidate, Candidate.id == Application.candidate_id)
-                .join(Target, Target.id == Application.target_id)
-                .where(OfferItem.funding_source_id == source_id)
-                .order_by(Offer.id.desc(), OfferItem.id))
+        stmt = (
+            select(
+                OfferItem.id,
+                Offer.id,
+                Offer.application_id,
+                Offer.revision,
+                Offer.status,
+                Candidate.full_name,
+                Target.id,
+                Target.title,
+                OfferItem.kind,
+                OfferItem.period,
+                OfferItem.years,
+                OfferItem.amount_minor,
+                item_cost_expr(),
+                OfferItem.currency,
+            )
+            .select_from(OfferItem)
+            .join(Offer, Offer.id == OfferItem.offer_id)
+            .join(Application, Application.id == Offer.application_id)
+            .join(Candidate, Candidate.id == Application.candidate_id)
+            .join(Target, Target.id == Application.target_id)
+            .where(OfferItem.funding_source_id == source_id)
+            .order_by(Offer.id.desc(), OfferItem.id)
+        )
         if holding_only:
             stmt = stmt.where(Offer.status.in_([*RESERVING, *COMMITTING]))
-        return [ChargedItem(r[0], r[1], r[2], r[3], OfferStatus(r[4]), r[5], r[6], r[7],
-                            ItemKind(r[8]), Period(r[9]), int(r[10]), int(r[11]), int(r[12]),
-                            r[13]) for r in s.exec(stmt).all()]
+        return [
+            ChargedItem(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                OfferStatus(r[4]),
+                r[5],
+                r[6],
+                r[7],
+                ItemKind(r[8]),
+                Period(r[9]),
+                int(r[10]),
+                int(r[11]),
+                int(r[12]),
+                r[13],
+            )
+            for r in s.exec(stmt).all()
+        ]
 
 
 @dataclass(frozen=True)
@@ -297,11 +352,22 @@ def institution_totals(db: Database) -> list[InstitutionTotal]:
         missing = tuple(conv.missing(b.currency for b in group))
         figures: list[int | None] = [None, None, None]
         if not missing:
-            figures = [conv.total((getattr(b, f), b.currency) for b in group)
-                       for f in ("total", "reserved", "committed")]
-        out.append(InstitutionTotal(inst_id, names.get(inst_id, "(no institution)")
-                                    if inst_id is not None else "(no institution)",
-                                    len(group), conv.reporting, *figures, missing_rates=missing))
+            figures = [
+                conv.total((getattr(b, f), b.currency) for b in group)
+                for f in ("total", "reserved", "committed")
+            ]
+        out.append(
+            InstitutionTotal(
+                inst_id,
+                names.get(inst_id, "(no institution)")
+                if inst_id is not None
+                else "(no institution)",
+                len(group),
+                conv.reporting,
+                *figures,
+                missing_rates=missing,
+            )
+        )
     return sorted(out, key=lambda t: (t.institution_id is None, t.name))
 
 
@@ -321,14 +387,17 @@ def target_funding(db: Database, target_ids: list[int] | None = None) -> dict[in
     """Reserved/committed per target, counting every item of its offers (charged or not)."""
     cost = item_cost_expr()
     reserved = func.coalesce(func.sum(case((Offer.status.in_(list(RESERVING)), cost), else_=0)), 0)
-    committed = func.coalesce(func.sum(case((Offer.status.in_(list(COMMITTING)), cost), else_=0)),
-                              0)
-    stmt = (select(Application.target_id, OfferItem.currency, reserved, committed)
-            .select_from(OfferItem)
-            .join(Offer, Offer.id == OfferItem.offer_id)
-            .join(Application, Application.id == Offer.application_id)
-            .where(Offer.status.in_([*RESERVING, *COMMITTING]))
-            .group_by(Application.target_id, OfferItem.currency))
+    committed = func.coalesce(
+        func.sum(case((Offer.status.in_(list(COMMITTING)), cost), else_=0)), 0
+    )
+    stmt = (
+        select(Application.target_id, OfferItem.currency, reserved, committed)
+        .select_from(OfferItem)
+        .join(Offer, Offer.id == OfferItem.offer_id)
+        .join(Application, Application.id == Offer.application_id)
+        .where(Offer.status.in_([*RESERVING, *COMMITTING]))
+        .group_by(Application.target_id, OfferItem.currency)
+    )
     if target_ids is not None:
         stmt = stmt.where(Application.target_id.in_(target_ids))
     with db.session() as s:
@@ -351,11 +420,32 @@ def target_funding(db: Database, target_ids: list[int] | None = None) -> dict[in
 def institution_choices(db: Database) -> list[tuple[int, str]]:
     """(id, name) of every institution, for the source editor's institution box."""
     with db.session() as s:
-        return [(r[0], r[1]) for r in s.exec(select(Institution.id, Institution.name)
-                                             .order_by(Institution.name)).all()]
+        return [
+            (r[0], r[1])
+            for r in s.exec(
+                select(Institution.id, Institution.name).order_by(Institution.name)
+            ).all()
+        ]
 
 
-__all__ = ["Balance", "ChargedItem", "InstitutionTotal", "OfferStatus", "TargetFunding",
-           "balances", "balances_in", "charged_items", "create", "delete", "get",
-           "institution_choices", "institution_totals", "item_cost_expr", "list_sources",
-           "restore_source", "snapshot_source", "target_funding", "update"]
+__all__ = [
+    "Balance",
+    "ChargedItem",
+    "InstitutionTotal",
+    "OfferStatus",
+    "TargetFunding",
+    "balances",
+    "balances_in",
+    "charged_items",
+    "create",
+    "delete",
+    "get",
+    "institution_choices",
+    "institution_totals",
+    "item_cost_expr",
+    "list_sources",
+    "restore_source",
+    "snapshot_source",
+    "target_funding",
+    "update",
+]

@@ -80,8 +80,7 @@ LABELS = header_names.FIELDS
 # Column lengths of candidate text fields, so an over-long value is a reason, not a crash on
 # a server database that enforces VARCHAR lengths.
 _MAX_LEN: dict[str, int] = {
-    f: _CAND.c[f].type.length for f in FIELDS
-    if getattr(_CAND.c[f].type, "length", None)
+    f: _CAND.c[f].type.length for f in FIELDS if getattr(_CAND.c[f].type, "length", None)
 }
 _NOTES_MAX = 20000
 
@@ -98,9 +97,11 @@ class StrictImportFailed(RecruiterError):
 
     def __init__(self, summary: ImportSummary) -> None:
         self.summary = summary
-        super().__init__(f"{summary.invalid} of {summary.rows} rows are invalid, and strict mode "
-                         "imports nothing then. Nothing was written. Fix the rows (save them "
-                         "with --errors OUT.xlsx) or import without --strict.")
+        super().__init__(
+            f"{summary.invalid} of {summary.rows} rows are invalid, and strict mode "
+            "imports nothing then. Nothing was written. Fix the rows (save them "
+            "with --errors OUT.xlsx) or import without --strict."
+        )
 
 
 @dataclass
@@ -181,9 +182,16 @@ class ImportSummary:
 
     def as_json(self) -> dict[str, Any]:
         """The `--json` object of `recruiter import`: exactly these keys."""
-        return {"rows": self.rows, "created": self.created, "updated": self.updated,
-                "duplicates": self.duplicates, "possible_duplicates": self.possible_duplicates,
-                "invalid": self.invalid, "batch_id": self.batch_id, "dry_run": self.dry_run}
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "possible_duplicates": self.possible_duplicates,
+            "invalid": self.invalid,
+            "batch_id": self.batch_id,
+            "dry_run": self.dry_run,
+        }
 
     def rejected(self) -> list[tuple[int, list[Any], str]]:
         return [(o.row, o.cells, o.reason or "") for o in self.outcomes if o.status == INVALID]
@@ -221,8 +229,11 @@ def _setting_key(headers: list[str]) -> str:
 def remembered_mapping(db: Database, headers: list[str]) -> dict[str, str | None] | None:
     """The mapping last used for a file with exactly these headers, if any."""
     with db.engine.connect() as conn:
-        value = conn.execute(select(Setting.__table__.c.value).where(
-            Setting.__table__.c.key == _setting_key(headers))).scalar_one_or_none()
+        value = conn.execute(
+            select(Setting.__table__.c.value).where(
+                Setting.__table__.c.key == _setting_key(headers)
+            )
+        ).scalar_one_or_none()
     if not value:
         return None
     try:
@@ -244,9 +255,11 @@ def check_mapping(table: Table, mapping: dict[str, str | None]) -> dict[str, str
     out: dict[str, str | None] = {h: (mapping.get(h) or None) for h in table.headers}
     unknown = sorted({f for f in out.values() if f and f not in LABELS})
     if unknown:
-        raise ValidationError({"mapping": f"unknown field(s): {', '.join(unknown)}"},
-                              f"These are not candidate fields: {', '.join(unknown)}. "
-                              f"Choose among: {', '.join(LABELS)}.")
+        raise ValidationError(
+            {"mapping": f"unknown field(s): {', '.join(unknown)}"},
+            f"These are not candidate fields: {', '.join(unknown)}. "
+            f"Choose among: {', '.join(LABELS)}.",
+        )
     seen: dict[str, str] = {}
     for h, f in out.items():
         if f is None:
@@ -255,17 +268,20 @@ def check_mapping(table: Table, mapping: dict[str, str | None]) -> dict[str, str
             raise ValidationError(
                 {"mapping": f"two columns map to {LABELS[f]}"},
                 f"Two columns are mapped to {LABELS[f]}: '{seen[f]}' and '{h}'. "
-                "Map one of them to nothing.")
+                "Map one of them to nothing.",
+            )
         seen[f] = h
     if not any(f in out.values() for f in header_names.NAME_FIELDS):
         cols = ", ".join(f"'{h}'" for h in table.headers[:12])
         more = " ..." if len(table.headers) > 12 else ""
-        where = f"the sheet '{table.sheet}' of {table.path.name}" if table.sheet \
-            else table.path.name
+        where = (
+            f"the sheet '{table.sheet}' of {table.path.name}" if table.sheet else table.path.name
+        )
         raise RecruiterError(
             f"No column of {where} maps to a name (header row {table.header_row}: {cols}{more}). "
             "Name a column 'Name' or '姓名', choose the header row, or map a column to Name in "
-            "the import wizard.")
+            "the import wizard."
+        )
     return out
 
 
@@ -300,8 +316,9 @@ def _converters(today_: date) -> dict[str, Callable[[Any], Any]]:
     def email(value: Any) -> Any:
         s = text_email(value)
         if s is not None and not is_email(s):
-            raise ValueError(f"E-mail '{_quote(value)}' is not a valid address like "
-                             "name@university.edu")
+            raise ValueError(
+                f"E-mail '{_quote(value)}' is not a valid address like name@university.edu"
+            )
         return s
 
     def orcid(value: Any) -> Any:
@@ -342,8 +359,9 @@ def _converters(today_: date) -> dict[str, Callable[[Any], Any]]:
             raise ValueError(f"h-index {n} is over 1000")
         return n
 
-    convs.update(email=email, orcid=orcid, birth_date=birth_date, phd_year=phd_year,
-                 h_index=h_index)
+    convs.update(
+        email=email, orcid=orcid, birth_date=birth_date, phd_year=phd_year, h_index=h_index
+    )
     return convs
 
 
@@ -356,8 +374,13 @@ class _Entity:
 
     __slots__ = ("changes", "id", "index", "original", "values")
 
-    def __init__(self, values: dict[str, Any], ident: int | None = None,
-                 original: dict[str, Any] | None = None, index: int | None = None) -> None:
+    def __init__(
+        self,
+        values: dict[str, Any],
+        ident: int | None = None,
+        original: dict[str, Any] | None = None,
+        index: int | None = None,
+    ) -> None:
         self.values = values
         self.id = ident
         self.original = original  # stored values before the import (existing candidates)
@@ -375,18 +398,28 @@ class _Plan:
 class _Checker:
     """Classifies rows one by one against stored candidates and earlier rows of the file."""
 
-    def __init__(self, conn: Connection, table: Table, mapping: dict[str, str | None],
-                 options: ImportOptions, source: str) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        table: Table,
+        mapping: dict[str, str | None],
+        options: ImportOptions,
+        source: str,
+    ) -> None:
         self.conn = conn
         self.table = table
         self.mode = options.on_duplicate
         self.source = source
         self.today = today()
         convs = _converters(self.today)
-        self.columns = [(i, f, convs[f]) for i, h in enumerate(table.headers)
-                        if (f := mapping.get(h))]
-        self.extra = [(i, h) for i, h in enumerate(table.headers)
-                      if not mapping.get(h)] if options.keep_unmapped else []
+        self.columns = [
+            (i, f, convs[f]) for i, h in enumerate(table.headers) if (f := mapping.get(h))
+        ]
+        self.extra = (
+            [(i, h) for i, h in enumerate(table.headers) if not mapping.get(h)]
+            if options.keep_unmapped
+            else []
+        )
         self.has_source = "source" in mapping.values()
         # Stored candidates: key -> id.
         self.by_email: dict[str, int] = {}
@@ -403,8 +436,11 @@ class _Checker:
     def load_index(self) -> None:
         """Keys of every stored candidate: one query, held in dictionaries."""
         c = _CAND.c
-        rows = self.conn.execute(select(c.id, c.email, c.orcid, c.person_key, c.full_name,
-                                        c.name_zh, c.current_institution))
+        rows = self.conn.execute(
+            select(
+                c.id, c.email, c.orcid, c.person_key, c.full_name, c.name_zh, c.current_institution
+            )
+        )
         by_email, by_orcid, by_person = self.by_email, self.by_orcid, self.by_person
         for ident, email, orcid, pkey, full, zh, inst in rows:
             if email:
@@ -416,8 +452,9 @@ class _Checker:
             if pkey and not pkey.endswith("|"):
                 by_person.setdefault(pkey, ident)
 
-    def check_all(self, progress: ProgressFn | None, cancelled: CancelledFn | None,
-                  done0: int, total: int) -> None:
+    def check_all(
+        self, progress: ProgressFn | None, cancelled: CancelledFn | None, done0: int, total: int
+    ) -> None:
         for i, (number, cells) in enumerate(self.table.data_rows()):
             if i % _TICK == 0 and i:
                 if cancelled is not None and cancelled():
@@ -490,8 +527,9 @@ class _Checker:
                 entity = self._existing(match_id)  # type: ignore[arg-type]
             self._merge(outcome, entity, values)
             return
-        pkey = person_key(values.get("full_name"), values.get("name_zh"),
-                          values.get("current_institution"))
+        pkey = person_key(
+            values.get("full_name"), values.get("name_zh"), values.get("current_institution")
+        )
         values["person_key"] = pkey
         if pkey and not pkey.endswith("|"):
             similar_id = self.by_person.get(pkey)
@@ -516,17 +554,21 @@ class _Checker:
             return f"candidate {outcome.match_id}"
         return f"row {outcome.match_row}"
 
-    def _dup_reason(self, outcome: RowOutcome, okey: str | None, match_id: int | None,
-                    entity: _Entity | None) -> str:
-        if okey and (self.by_orcid.get(okey) == match_id if match_id is not None
-                     else self.file_orcid.get(okey) is entity):
+    def _dup_reason(
+        self, outcome: RowOutcome, okey: str | None, match_id: int | None, entity: _Entity | None
+    ) -> str:
+        if okey and (
+            self.by_orcid.get(okey) == match_id
+            if match_id is not None
+            else self.file_orcid.get(okey) is entity
+        ):
             return f"Same ORCID as {self._what(outcome)}"
         return f"Same e-mail as {self._what(outcome)}"
 
     def _register(self, entity: _Entity, values: dict[str, Any]) -> None:
         if values.get("orcid"):
             self.file_orcid.setdefault(values["orcid"], entity)
-        if (ekey := email_key(values.get("email"))):
+        if ekey := email_key(values.get("email")):
             self.file_email.setdefault(ekey, entity)
         pkey = values.get("person_key")
         if pkey and not pkey.endswith("|"):
@@ -536,13 +578,15 @@ class _Checker:
         entity = self.existing.get(ident)
         if entity is None:
             cols = (*FIELDS, "updated_at")
-            row = self.conn.execute(select(*[_CAND.c[f] for f in cols])
-                                    .where(_CAND.c.id == ident)).one()
+            row = self.conn.execute(
+                select(*[_CAND.c[f] for f in cols]).where(_CAND.c.id == ident)
+            ).one()
             stored = dict(zip(cols, row, strict=True))
             del stored["updated_at"]
             stored_at = row[-1]
-            entity = _Entity(dict(stored), ident=ident, original={**stored,
-                                                                   "updated_at": stored_at})
+            entity = _Entity(
+                dict(stored), ident=ident, original={**stored, "updated_at": stored_at}
+            )
             self.existing[ident] = entity
         return entity
 
@@ -559,7 +603,8 @@ class _Checker:
                 continue
             changes[f] = v
         if "email" in changes and email_key(changes["email"]) == email_key(
-                entity.values.get("email")):
+            entity.values.get("email")
+        ):
             del changes["email"]  # only the case differs
         clash = self._clash(entity, changes)
         if clash:
@@ -580,22 +625,28 @@ class _Checker:
                     del index[key]  # type: ignore[arg-type]
         entity.values.update(changes)
         entity.changes.update(changes)
-        entity.values["person_key"] = person_key(entity.values.get("full_name"),
-                                                 entity.values.get("name_zh"),
-                                                 entity.values.get("current_institution"))
+        entity.values["person_key"] = person_key(
+            entity.values.get("full_name"),
+            entity.values.get("name_zh"),
+            entity.values.get("current_institution"),
+        )
         self._register(entity, entity.values)
 
     def _clash(self, entity: _Entity, changes: dict[str, Any]) -> str | None:
         """A changed ORCID or e-mail that already belongs to someone else."""
-        for f, index, files in (("orcid", self.by_orcid, self.file_orcid),
-                                ("email", self.by_email, self.file_email)):
+        for f, index, files in (
+            ("orcid", self.by_orcid, self.file_orcid),
+            ("email", self.by_email, self.file_email),
+        ):
             if f not in changes:
                 continue
             key = changes[f].upper() if f == "orcid" else email_key(changes[f])
             owner = index.get(key)  # type: ignore[arg-type]
             if owner is not None and owner != entity.id:
-                return (f"{LABELS[f]} {changes[f]} belongs to candidate {owner}, not to "
-                        f"candidate {entity.id or self._row_of(entity)}; fix one of them")
+                return (
+                    f"{LABELS[f]} {changes[f]} belongs to candidate {owner}, not to "
+                    f"candidate {entity.id or self._row_of(entity)}; fix one of them"
+                )
             other = files.get(key)  # type: ignore[arg-type]
             if other is not None and other is not entity:
                 return f"{LABELS[f]} {changes[f]} is already used by row {self._row_of(other)}"
@@ -616,15 +667,17 @@ def _file_digest(path: Path) -> str:
 
 def _source_text(table: Table, options: ImportOptions) -> str:
     text = (options.source or "").strip() or table.path.name
-    return text[:_MAX_LEN["source"]]
+    return text[: _MAX_LEN["source"]]
 
 
-def _prepare(db: Database, source: str | Path | Table, options: ImportOptions
-             ) -> tuple[Table, dict[str, str | None]]:
+def _prepare(
+    db: Database, source: str | Path | Table, options: ImportOptions
+) -> tuple[Table, dict[str, str | None]]:
     if options.on_duplicate not in ON_DUPLICATE:
-        raise ValidationError({"on_duplicate": "must be skip, update or overwrite"},
-                              f"'{options.on_duplicate}' is not a duplicate rule; use skip, "
-                              "update or overwrite.")
+        raise ValidationError(
+            {"on_duplicate": "must be skip, update or overwrite"},
+            f"'{options.on_duplicate}' is not a duplicate rule; use skip, update or overwrite.",
+        )
     if isinstance(source, Table):
         table = source
         if options.header_row is not None and options.header_row != table.header_row:
@@ -635,32 +688,63 @@ def _prepare(db: Database, source: str | Path | Table, options: ImportOptions
     return table, check_mapping(table, mapping)
 
 
-def _plan(conn: Connection, table: Table, mapping: dict[str, str | None],
-          options: ImportOptions, progress: ProgressFn | None, cancelled: CancelledFn | None,
-          total_factor: int, batch_id: int | None = None) -> _Plan:
+def _plan(
+    conn: Connection,
+    table: Table,
+    mapping: dict[str, str | None],
+    options: ImportOptions,
+    progress: ProgressFn | None,
+    cancelled: CancelledFn | None,
+    total_factor: int,
+    batch_id: int | None = None,
+) -> _Plan:
     checker = _Checker(conn, table, mapping, options, _source_text(table, options))
     checker.load_index()
     n = _count_rows(table)
     if n > reading.MAX_ROWS:
-        raise RecruiterError(f"{table.path.name} has {n:,} rows; at most {reading.MAX_ROWS:,} are "
-                             "imported at once. Split it into several files.")
+        raise RecruiterError(
+            f"{table.path.name} has {n:,} rows; at most {reading.MAX_ROWS:,} are "
+            "imported at once. Split it into several files."
+        )
     if progress is not None:
         progress(0, n * total_factor)
     checker.check_all(progress, cancelled, 0, n * total_factor)
-    previous = [r[0] for r in conn.execute(
-        select(_BATCH.c.id).where(_BATCH.c.sha256 == _file_digest(table.path),
-                                  _BATCH.c.undone_at.is_(None), _BATCH.c.id != (batch_id or 0))
-        .order_by(_BATCH.c.id))] if table.path.exists() else []
-    summary = ImportSummary(file_name=table.path.name, sheet=table.sheet, headers=table.headers,
-                            header_row=table.header_row, mapping=mapping,
-                            outcomes=checker.outcomes, already_imported=previous)
+    previous = (
+        [
+            r[0]
+            for r in conn.execute(
+                select(_BATCH.c.id)
+                .where(
+                    _BATCH.c.sha256 == _file_digest(table.path),
+                    _BATCH.c.undone_at.is_(None),
+                    _BATCH.c.id != (batch_id or 0),
+                )
+                .order_by(_BATCH.c.id)
+            )
+        ]
+        if table.path.exists()
+        else []
+    )
+    summary = ImportSummary(
+        file_name=table.path.name,
+        sheet=table.sheet,
+        headers=table.headers,
+        header_row=table.header_row,
+        mapping=mapping,
+        outcomes=checker.outcomes,
+        already_imported=previous,
+    )
     changed = [e for e in checker.existing.values() if e.changes]
     return _Plan(summary=summary, new=checker.new, changed=changed)
 
 
-def preview(db: Database, source: str | Path | Table, options: ImportOptions | None = None,
-            progress: ProgressFn | None = None, cancelled: CancelledFn | None = None
-            ) -> ImportSummary:
+def preview(
+    db: Database,
+    source: str | Path | Table,
+    options: ImportOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> ImportSummary:
     """What an import would do, row by row; writes nothing."""
     options = options or ImportOptions()
     table, mapping = _prepare(db, source, options)
@@ -670,9 +754,13 @@ def preview(db: Database, source: str | Path | Table, options: ImportOptions | N
     return plan.summary
 
 
-def run_import(db: Database, source: str | Path | Table, options: ImportOptions | None = None,
-               progress: ProgressFn | None = None, cancelled: CancelledFn | None = None
-               ) -> ImportSummary:
+def run_import(
+    db: Database,
+    source: str | Path | Table,
+    options: ImportOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> ImportSummary:
     """Import the file in one transaction: all of it, or (on error or Cancel) nothing.
 
     Dry-run and strict mode are honoured here too, so the CLI and the wizard share one path.
@@ -687,17 +775,28 @@ def run_import(db: Database, source: str | Path | Table, options: ImportOptions 
     try:
         with db.session() as session:
             conn = session.connection()
-            if options.target_id is not None and conn.execute(
-                    select(Target.__table__.c.id).where(
-                        Target.__table__.c.id == options.target_id)).first() is None:
-                raise NotFound(f"Target {options.target_id} does not exist. Choose an existing "
-                               "target (see the Targets page), or import without one.")
+            if (
+                options.target_id is not None
+                and conn.execute(
+                    select(Target.__table__.c.id).where(Target.__table__.c.id == options.target_id)
+                ).first()
+                is None
+            ):
+                raise NotFound(
+                    f"Target {options.target_id} does not exist. Choose an existing "
+                    "target (see the Targets page), or import without one."
+                )
             now = utcnow()
             # The batch row first: it takes the write lock before the candidates are read, so
             # no other writer can slip in between the checks and the inserts.
-            batch_id = conn.execute(insert(_BATCH).values(
-                file_name=table.path.name[:500], sha256=_file_digest(table.path),
-                imported_at=now, source=_source_text(table, options))).inserted_primary_key[0]
+            batch_id = conn.execute(
+                insert(_BATCH).values(
+                    file_name=table.path.name[:500],
+                    sha256=_file_digest(table.path),
+                    imported_at=now,
+                    source=_source_text(table, options),
+                )
+            ).inserted_primary_key[0]
             plan = _plan(conn, table, mapping, options, progress, cancelled, 2, batch_id)
             summary = plan.summary
             if options.strict and summary.invalid:
@@ -706,16 +805,26 @@ def run_import(db: Database, source: str | Path | Table, options: ImportOptions 
             if options.remember_mapping:
                 _remember(conn, table.headers, mapping)
     except IntegrityError as exc:
-        raise ConflictError(f"The import clashed with data changed at the same time ({exc.orig})."
-                            " Nothing was imported; try again.") from exc
+        raise ConflictError(
+            f"The import clashed with data changed at the same time ({exc.orig})."
+            " Nothing was imported; try again."
+        ) from exc
     summary.batch_id = batch_id
     summary.dry_run = False
     return summary
 
 
-def _write(session: Any, conn: Connection, user: str, batch_id: int, plan: _Plan,
-           options: ImportOptions, now: datetime, progress: ProgressFn | None,
-           cancelled: CancelledFn | None) -> None:
+def _write(
+    session: Any,
+    conn: Connection,
+    user: str,
+    batch_id: int,
+    plan: _Plan,
+    options: ImportOptions,
+    now: datetime,
+    progress: ProgressFn | None,
+    cancelled: CancelledFn | None,
+) -> None:
     summary = plan.summary
     n = summary.rows
     total = 2 * n
@@ -731,11 +840,14 @@ def _write(session: Any, conn: Connection, user: str, batch_id: int, plan: _Plan
     for start in range(0, len(rows), CHUNK):
         if cancelled is not None and cancelled():
             raise ImportCancelled()
-        conn.execute(stmt, rows[start:start + CHUNK])
+        conn.execute(stmt, rows[start : start + CHUNK])
         if progress is not None:
             progress(n + min(start + CHUNK, len(rows)) * n // max(len(rows), 1), total)
-    ids = list(conn.execute(select(_CAND.c.id).where(_CAND.c.import_batch_id == batch_id)
-                            .order_by(_CAND.c.id)).scalars())
+    ids = list(
+        conn.execute(
+            select(_CAND.c.id).where(_CAND.c.import_batch_id == batch_id).order_by(_CAND.c.id)
+        ).scalars()
+    )
     for e, ident in zip(plan.new, ids, strict=True):
         e.id = ident
         summary.outcomes[e.index].candidate_id = ident  # type: ignore[index]
@@ -756,36 +868,71 @@ def _write(session: Any, conn: Connection, user: str, batch_id: int, plan: _Plan
         params["v_person_key"] = e.values.get("person_key")
         params["v_id"] = e.id
         groups.setdefault(cols, []).append(params)
-        audits.append({"at": now, "user": user, "entity": "candidate", "entity_id": e.id,
-                       "action": "import_update", "changes": _json(
-                           {f: [_plain(e.original.get(f)), _plain(e.changes[f])] for f in cols}
-                           | {"import_batch": [None, batch_id]})})
+        audits.append(
+            {
+                "at": now,
+                "user": user,
+                "entity": "candidate",
+                "entity_id": e.id,
+                "action": "import_update",
+                "changes": _json(
+                    {f: [_plain(e.original.get(f)), _plain(e.changes[f])] for f in cols}
+                    | {"import_batch": [None, batch_id]}
+                ),
+            }
+        )
     for cols, params in groups.items():
         if cancelled is not None and cancelled():
             raise ImportCancelled()
         values = {f: bindparam(f"v_{f}") for f in cols}
         values.update(person_key=bindparam("v_person_key"), updated_at=now)
-        conn.execute(update(_CAND).where(_CAND.c.id == bindparam("v_id")).values(values),
-                     params)
+        conn.execute(update(_CAND).where(_CAND.c.id == bindparam("v_id")).values(values), params)
     if audits:
         conn.execute(insert(_AUDIT), audits)
     # 3. The pipeline of the chosen target.
     applications: list[int] = []
     if options.target_id is not None:
-        applications = _add_to_target(conn, options.target_id, batch_id, user, now,
-                                      [e.id for e in plan.new] + [e.id for e in plan.changed])
+        applications = _add_to_target(
+            conn,
+            options.target_id,
+            batch_id,
+            user,
+            now,
+            [e.id for e in plan.new] + [e.id for e in plan.changed],
+        )
     # 4. The batch row and its audit entry.
-    conn.execute(update(_BATCH).where(_BATCH.c.id == batch_id).values(
-        rows=summary.rows, created=summary.created, updated=summary.updated,
-        invalid=summary.invalid, duplicates=summary.duplicates,
-        possible_duplicates=summary.possible_duplicates,
-        restore=_json({"candidates": restore, "applications": applications})))
-    audit.record(session, user, "import_batch", batch_id, "import", {
-        "file": summary.file_name, "sheet": summary.sheet, "rows": summary.rows,
-        "created": summary.created, "updated": summary.updated,
-        "duplicates": summary.duplicates, "possible_duplicates": summary.possible_duplicates,
-        "invalid": summary.invalid, "on_duplicate": options.on_duplicate,
-        "target_id": options.target_id})
+    conn.execute(
+        update(_BATCH)
+        .where(_BATCH.c.id == batch_id)
+        .values(
+            rows=summary.rows,
+            created=summary.created,
+            updated=summary.updated,
+            invalid=summary.invalid,
+            duplicates=summary.duplicates,
+            possible_duplicates=summary.possible_duplicates,
+            restore=_json({"candidates": restore, "applications": applications}),
+        )
+    )
+    audit.record(
+        session,
+        user,
+        "import_batch",
+        batch_id,
+        "import",
+        {
+            "file": summary.file_name,
+            "sheet": summary.sheet,
+            "rows": summary.rows,
+            "created": summary.created,
+            "updated": summary.updated,
+            "duplicates": summary.duplicates,
+            "possible_duplicates": summary.possible_duplicates,
+            "invalid": summary.invalid,
+            "on_duplicate": options.on_duplicate,
+            "target_id": options.target_id,
+        },
+    )
     if progress is not None:
         progress(total, total)
 
@@ -797,29 +944,51 @@ def _id_of_row(summary: ImportSummary, row: int) -> int | None:
     return None
 
 
-def _add_to_target(conn: Connection, target_id: int, batch_id: int, user: str, now: datetime,
-                   candidate_ids: Iterable[int | None]) -> list[int]:
+def _add_to_target(
+    conn: Connection,
+    target_id: int,
+    batch_id: int,
+    user: str,
+    now: datetime,
+    candidate_ids: Iterable[int | None],
+) -> list[int]:
     """Applications at stage `identified` for candidates not yet in the target's pipeline,
     each with its first stage event. Returns the new application ids."""
-    already = set(conn.execute(select(_APP.c.candidate_id).where(_APP.c.target_id == target_id))
-                  .scalars())
+    already = set(
+        conn.execute(select(_APP.c.candidate_id).where(_APP.c.target_id == target_id)).scalars()
+    )
     wanted = [c for c in dict.fromkeys(candidate_ids) if c is not None and c not in already]
     if not wanted:
         return []
     last = conn.execute(select(func.max(_APP.c.id))).scalar() or 0
-    rows = [{"candidate_id": c, "target_id": target_id, "stage": Stage.identified,
-             "outcome": Outcome.active, "priority": 0, "stage_changed_at": now,
-             "created_at": now} for c in wanted]
+    rows = [
+        {
+            "candidate_id": c,
+            "target_id": target_id,
+            "stage": Stage.identified,
+            "outcome": Outcome.active,
+            "priority": 0,
+            "stage_changed_at": now,
+            "created_at": now,
+        }
+        for c in wanted
+    ]
     for start in range(0, len(rows), CHUNK):
-        conn.execute(insert(_APP), rows[start:start + CHUNK])
+        conn.execute(insert(_APP), rows[start : start + CHUNK])
     new_apps = select(_APP.c.id).where(_APP.c.target_id == target_id, _APP.c.id > last)
-    conn.execute(insert(_EVENT).from_select(
-        ["application_id", "to_stage", "outcome", "at", "note", "by"],
-        select(_APP.c.id, literal(Stage.identified, _EVENT.c.to_stage.type),
-               literal(Outcome.active, _EVENT.c.outcome.type), literal(now, _EVENT.c.at.type),
-               literal(f"Imported (batch {batch_id})", _EVENT.c.note.type),
-               literal(user[:100], _EVENT.c.by.type))
-        .where(_APP.c.target_id == target_id, _APP.c.id > last)))
+    conn.execute(
+        insert(_EVENT).from_select(
+            ["application_id", "to_stage", "outcome", "at", "note", "by"],
+            select(
+                _APP.c.id,
+                literal(Stage.identified, _EVENT.c.to_stage.type),
+                literal(Outcome.active, _EVENT.c.outcome.type),
+                literal(now, _EVENT.c.at.type),
+                literal(f"Imported (batch {batch_id})", _EVENT.c.note.type),
+                literal(user[:100], _EVENT.c.by.type),
+            ).where(_APP.c.target_id == target_id, _APP.c.id > last),
+        )
+    )
     return list(conn.execute(new_apps.order_by(_APP.c.id)).scalars())
 
 
@@ -846,8 +1015,9 @@ def forget_mappings(db: Database) -> int:
     """Drop every remembered mapping; returns how many there were."""
     table = Setting.__table__  # type: ignore[attr-defined]
     with db.session() as s:
-        result = s.connection().execute(sa_delete(table).where(
-            table.c.key.startswith(SETTING_PREFIX)))
+        result = s.connection().execute(
+            sa_delete(table).where(table.c.key.startswith(SETTING_PREFIX))
+        )
         return int(result.rowcount or 0)
 
 
@@ -862,38 +1032,47 @@ def undo_import(db: Database, batch_id: int) -> UndoSummary:
         conn = session.connection()
         batch = conn.execute(select(_BATCH).where(_BATCH.c.id == batch_id)).mappings().first()
         if batch is None:
-            raise NotFound(f"Import batch {batch_id} does not exist. The Import history lists "
-                           "the batches that can be undone.")
+            raise NotFound(
+                f"Import batch {batch_id} does not exist. The Import history lists "
+                "the batches that can be undone."
+            )
         if batch["undone_at"] is not None:
-            raise ConflictError(f"Import batch {batch_id} ({batch['file_name']}) was already "
-                                f"undone on {batch['undone_at']:%Y-%m-%d %H:%M} UTC.")
+            raise ConflictError(
+                f"Import batch {batch_id} ({batch['file_name']}) was already "
+                f"undone on {batch['undone_at']:%Y-%m-%d %H:%M} UTC."
+            )
         try:
             restore = json.loads(batch["restore"] or "{}")
         except ValueError:
             restore = {}
         apps = [int(a) for a in restore.get("applications", [])]
         for start in range(0, len(apps), CHUNK):
-            conn.execute(sa_delete(_APP).where(_APP.c.id.in_(apps[start:start + CHUNK])))
-        deleted = conn.execute(sa_delete(_CAND).where(_CAND.c.import_batch_id == batch_id)
-                               ).rowcount or 0
+            conn.execute(sa_delete(_APP).where(_APP.c.id.in_(apps[start : start + CHUNK])))
+        deleted = (
+            conn.execute(sa_delete(_CAND).where(_CAND.c.import_batch_id == batch_id)).rowcount or 0
+        )
         now = utcnow()
         restored = 0
         audits = []
         for key, old in restore.get("candidates", {}).items():
             ident = int(key)
-            values = {f: _from_json(f, v) for f, v in old.items()
-                      if f in LABELS or f == "updated_at"}
-            current = conn.execute(select(*[_CAND.c[f] for f in FIELDS])
-                                   .where(_CAND.c.id == ident)).mappings().first()
+            values = {
+                f: _from_json(f, v) for f, v in old.items() if f in LABELS or f == "updated_at"
+            }
+            current = (
+                conn.execute(select(*[_CAND.c[f] for f in FIELDS]).where(_CAND.c.id == ident))
+                .mappings()
+                .first()
+            )
             if current is None or not values:
                 continue  # deleted since the import
             merged = {**current, **values}
-            pkey = person_key(merged["full_name"], merged["name_zh"],
-                              merged["current_institution"])
+            pkey = person_key(merged["full_name"], merged["name_zh"], merged["current_institution"])
             values.setdefault("updated_at", now)
             try:
-                conn.execute(update(_CAND).where(_CAND.c.id == ident)
-                             .values(**values, person_key=pkey))
+                conn.execute(
+                    update(_CAND).where(_CAND.c.id == ident).values(**values, person_key=pkey)
+                )
             except IntegrityError as exc:
                 raise ConflictError(
                     f"Candidate {ident} cannot get back its previous {', '.join(old)}: another "
@@ -902,15 +1081,30 @@ def undo_import(db: Database, batch_id: int) -> UndoSummary:
                 ) from exc
             restored += 1
             changes = {f: [_plain(current.get(f)), _plain(v)] for f, v in values.items()}
-            audits.append({"at": now, "user": db.user, "entity": "candidate", "entity_id": ident,
-                           "action": "import_undo", "changes": _json(changes)})
+            audits.append(
+                {
+                    "at": now,
+                    "user": db.user,
+                    "entity": "candidate",
+                    "entity_id": ident,
+                    "action": "import_undo",
+                    "changes": _json(changes),
+                }
+            )
         if audits:
             conn.execute(insert(_AUDIT), audits)
         conn.execute(update(_BATCH).where(_BATCH.c.id == batch_id).values(undone_at=now))
-        audit.record(session, db.user, "import_batch", batch_id, "undo",
-                     {"file": batch["file_name"], "deleted": deleted, "restored": restored})
-    return UndoSummary(batch_id=batch_id, file_name=batch["file_name"], deleted=int(deleted),
-                       restored=restored)
+        audit.record(
+            session,
+            db.user,
+            "import_batch",
+            batch_id,
+            "undo",
+            {"file": batch["file_name"], "deleted": deleted, "restored": restored},
+        )
+    return UndoSummary(
+        batch_id=batch_id, file_name=batch["file_name"], deleted=int(deleted), restored=restored
+    )
 
 
 def _from_json(fieldname: str, value: Any) -> Any:

@@ -76,8 +76,9 @@ class ItemData:
         return {k: getattr(self, k) for k in ITEM_FIELDS}
 
 
-def check_item(data: Mapping[str, Any], source_currency: Mapping[int, str] | None = None,
-               prefix: str = "") -> tuple[ItemData | None, dict[str, str]]:
+def check_item(
+    data: Mapping[str, Any], source_currency: Mapping[int, str] | None = None, prefix: str = ""
+) -> tuple[ItemData | None, dict[str, str]]:
     """Validate one item line; returns (item or None, {field: message}).
 
     `amount` may be given as text ('120万', '1,200.50') or `amount_minor` as an int. When
@@ -135,15 +136,23 @@ def check_item(data: Mapping[str, Any], source_currency: Mapping[int, str] | Non
         if src_ccy is None:
             p.add(prefix + "funding_source_id", "this funding source no longer exists")
         elif money.is_currency(ccy) and src_ccy != ccy:
-            p.add(prefix + "currency", f"the funding source is kept in {src_ccy}; "
-                                       f"enter the amount in {src_ccy}")
+            p.add(
+                prefix + "currency",
+                f"the funding source is kept in {src_ccy}; enter the amount in {src_ccy}",
+            )
     if p.errors:
         return None, p.errors
     assert kind is not None and amount is not None and period is not None and years is not None
     item_id = data.get("id")
-    return ItemData(kind, amount, ccy, period, years,
-                    int(source_id) if source_id is not None else None,
-                    int(item_id) if item_id else None), {}
+    return ItemData(
+        kind,
+        amount,
+        ccy,
+        period,
+        years,
+        int(source_id) if source_id is not None else None,
+        int(item_id) if item_id else None,
+    ), {}
 
 
 def check_header(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -189,11 +198,13 @@ def package_totals(items: Iterable[ItemData], conv: rates.Converter) -> PackageT
     missing = conv.missing(i.currency for i in items)
     if missing:
         raise rates.MissingRate(missing, conv.reporting)
-    first = conv.total((i.amount_minor, i.currency) for i in items
-                       if i.kind != ItemKind.startup_research)
+    first = conv.total(
+        (i.amount_minor, i.currency) for i in items if i.kind != ItemKind.startup_research
+    )
     total = conv.total((i.cost_minor, i.currency) for i in items)
-    startup = conv.total((i.cost_minor, i.currency) for i in items
-                         if i.kind == ItemKind.startup_research)
+    startup = conv.total(
+        (i.cost_minor, i.currency) for i in items if i.kind == ItemKind.startup_research
+    )
     return PackageTotals(conv.reporting, first, total, startup)
 
 
@@ -214,8 +225,9 @@ def _snap(s: Session, offer_id: int) -> OfferSnapshot:
     offer = s.get(Offer, offer_id)
     if offer is None:
         return OfferSnapshot(offer_id, None)
-    items = s.exec(select(OfferItem).where(OfferItem.offer_id == offer_id)
-                   .order_by(OfferItem.id)).all()
+    items = s.exec(
+        select(OfferItem).where(OfferItem.offer_id == offer_id).order_by(OfferItem.id)
+    ).all()
     return OfferSnapshot(offer_id, offer.model_dump(), tuple(i.model_dump() for i in items))
 
 
@@ -256,11 +268,17 @@ def restore_in(s: Session, user: str, snap: OfferSnapshot) -> OfferSnapshot:
             s.add(OfferItem(**row))
         s.flush()
     except IntegrityError as exc:
-        raise ConflictError("The offer could not be put back because the data changed "
-                            "meanwhile; refresh the view.") from exc
-    audit.record(s, user, "offer", snap.offer_id, "undo",
-                 {"status": [_plain_status(now), snap.offer.get("status")],
-                  "items": len(snap.items)})
+        raise ConflictError(
+            "The offer could not be put back because the data changed meanwhile; refresh the view."
+        ) from exc
+    audit.record(
+        s,
+        user,
+        "offer",
+        snap.offer_id,
+        "undo",
+        {"status": [_plain_status(now), snap.offer.get("status")], "items": len(snap.items)},
+    )
     return now
 
 
@@ -276,14 +294,16 @@ def _source_currencies(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = s.exec(select(FundingSource.id, FundingSource.currency)
-                  .where(FundingSource.id.in_(wanted))).all()
+    rows = s.exec(
+        select(FundingSource.id, FundingSource.currency).where(FundingSource.id.in_(wanted))
+    ).all()
     return {r[0]: r[1] for r in rows}
 
 
 def _validate_items(s: Session, items: Sequence[Mapping[str, Any]]) -> list[ItemData]:
-    srcs = _source_currencies(s, [int(i["funding_source_id"]) if i.get("funding_source_id")
-                                  else None for i in items])
+    srcs = _source_currencies(
+        s, [int(i["funding_source_id"]) if i.get("funding_source_id") else None for i in items]
+    )
     errors: dict[str, str] = {}
     out: list[ItemData] = []
     for n, raw in enumerate(items):
@@ -299,20 +319,29 @@ def _validate_items(s: Session, items: Sequence[Mapping[str, Any]]) -> list[Item
 def _open_app(s: Session, application_id: int) -> Application:
     app = get_or_raise(s, Application, application_id, "Application")
     if Outcome(app.outcome).is_closed:
-        raise ConflictError(f"This application is closed ({Outcome(app.outcome).label.lower()}); "
-                            "reopen it before making or changing an offer.")
+        raise ConflictError(
+            f"This application is closed ({Outcome(app.outcome).label.lower()}); "
+            "reopen it before making or changing an offer."
+        )
     return app
 
 
-def create_offer(db: Database, application_id: int, *, items: Sequence[Mapping[str, Any]] = (),
-                 **header: Any) -> int:
+def create_offer(
+    db: Database, application_id: int, *, items: Sequence[Mapping[str, Any]] = (), **header: Any
+) -> int:
     """A new draft offer (the next revision) on an open application; returns its id."""
     with db.session() as s:
         return create_offer_in(s, db.user, application_id, items=items, **header)
 
 
-def create_offer_in(s: Session, user: str, application_id: int, *,
-                    items: Sequence[Mapping[str, Any]] = (), **header: Any) -> int:
+def create_offer_in(
+    s: Session,
+    user: str,
+    application_id: int,
+    *,
+    items: Sequence[Mapping[str, Any]] = (),
+    **header: Any,
+) -> int:
     unknown = set(header) - set(HEADER_FIELDS)
     if unknown:
         raise TypeError(f"unknown offer fields: {sorted(unknown)}")
@@ -327,34 +356,52 @@ def create_offer_in(s: Session, user: str, application_id: int, *,
     for other in others:
         st = OfferStatus(other.status)
         if st in OPEN_STATUSES:
-            raise ConflictError(f"Revision {other.revision} of this offer is still {st.value}; "
-                                "make a counter-offer from it instead of a second offer.")
+            raise ConflictError(
+                f"Revision {other.revision} of this offer is still {st.value}; "
+                "make a counter-offer from it instead of a second offer."
+            )
         if st == OfferStatus.accepted:
-            raise ConflictError(f"Revision {other.revision} was already accepted; withdraw it "
-                                "before making another offer.")
+            raise ConflictError(
+                f"Revision {other.revision} was already accepted; withdraw it "
+                "before making another offer."
+            )
     revision = max((o.revision for o in others), default=0) + 1
-    offer = Offer(application_id=application_id, revision=revision, status=OfferStatus.draft,
-                  created_at=clock.utcnow(), **values)
+    offer = Offer(
+        application_id=application_id,
+        revision=revision,
+        status=OfferStatus.draft,
+        created_at=clock.utcnow(),
+        **values,
+    )
     s.add(offer)
     try:
         s.flush()
     except IntegrityError as exc:  # a concurrent revision
-        raise ConflictError("Someone else just added an offer to this application; refresh.") \
-            from exc
+        raise ConflictError(
+            "Someone else just added an offer to this application; refresh."
+        ) from exc
     assert offer.id is not None
     for line in lines:
         s.add(OfferItem(offer_id=offer.id, **line.as_row()))
     s.flush()
-    audit.record(s, user, "offer", offer.id, "create",
-                 {**audit.snapshot(offer), "items": [line.as_row() for line in lines]})
+    audit.record(
+        s,
+        user,
+        "offer",
+        offer.id,
+        "create",
+        {**audit.snapshot(offer), "items": [line.as_row() for line in lines]},
+    )
     return offer.id
 
 
 def _draft(s: Session, offer_id: int) -> Offer:
     offer = get_or_raise(s, Offer, offer_id, "Offer")
     if OfferStatus(offer.status) != OfferStatus.draft:
-        raise ConflictError(f"This offer is {OfferStatus(offer.status).value}, so its items are "
-                            "fixed. Move it back to draft or make a counter-offer to change them.")
+        raise ConflictError(
+            f"This offer is {OfferStatus(offer.status).value}, so its items are "
+            "fixed. Move it back to draft or make a counter-offer to change them."
+        )
     return offer
 
 
@@ -387,8 +434,9 @@ def update_offer_in(s: Session, user: str, offer_id: int, **changes: Any) -> Off
     return before
 
 
-def save_offer(db: Database, offer_id: int, header: Mapping[str, Any],
-               items: Sequence[Mapping[str, Any]]) -> OfferSnapshot:
+def save_offer(
+    db: Database, offer_id: int, header: Mapping[str, Any], items: Sequence[Mapping[str, Any]]
+) -> OfferSnapshot:
     """The editor's Save: header plus the full list of item lines in one transaction.
 
     Lines with an `id` update that item, lines without one are added, items not listed are
@@ -399,10 +447,11 @@ def save_offer(db: Database, offer_id: int, header: Mapping[str, Any],
         offer = get_or_raise(s, Offer, offer_id, "Offer")
         lines = _validate_items(s, items)
         current = {i["id"]: i for i in before.items}
-        unchanged = (len(lines) == len(current)
-                     and all(line.id in current and line.as_row()
-                             == {k: _norm(k, current[line.id][k]) for k in ITEM_FIELDS}
-                             for line in lines))
+        unchanged = len(lines) == len(current) and all(
+            line.id in current
+            and line.as_row() == {k: _norm(k, current[line.id][k]) for k in ITEM_FIELDS}
+            for line in lines
+        )
         if not unchanged:
             _draft(s, offer_id)
             _open_app(s, offer.application_id)
@@ -420,8 +469,13 @@ def _norm(key: str, value: Any) -> Any:
     return value
 
 
-def _replace_items(s: Session, user: str, offer_id: int, current: Mapping[int, dict[str, Any]],
-                   wanted: Sequence[ItemData]) -> None:
+def _replace_items(
+    s: Session,
+    user: str,
+    offer_id: int,
+    current: Mapping[int, dict[str, Any]],
+    wanted: Sequence[ItemData],
+) -> None:
     keep = {line.id for line in wanted if line.id is not None}
     unknown = keep - set(current)
     if unknown:
@@ -438,8 +492,9 @@ def _replace_items(s: Session, user: str, offer_id: int, current: Mapping[int, d
             obj = OfferItem(offer_id=offer_id, **line.as_row())
             s.add(obj)
             s.flush()
-            audit.record(s, user, "offer_item", obj.id, "create",
-                         {"offer_id": offer_id, **line.as_row()})
+            audit.record(
+                s, user, "offer_item", obj.id, "create", {"offer_id": offer_id, **line.as_row()}
+            )
         else:
             obj = s.get(OfferItem, line.id)
             assert obj is not None
@@ -464,8 +519,9 @@ def add_item(db: Database, offer_id: int, **data: Any) -> tuple[int, OfferSnapsh
         s.add(obj)
         s.flush()
         assert obj.id is not None
-        audit.record(s, db.user, "offer_item", obj.id, "create",
-                     {"offer_id": offer_id, **line.as_row()})
+        audit.record(
+            s, db.user, "offer_item", obj.id, "create", {"offer_id": offer_id, **line.as_row()}
+        )
         return obj.id, before
 
 
@@ -519,10 +575,17 @@ def delete_offer(db: Database, offer_id: int) -> OfferSnapshot:
         before = _snap(s, offer_id)
         offer = get_or_raise(s, Offer, offer_id, "Offer")
         if OfferStatus(offer.status) != OfferStatus.draft:
-            raise ConflictError("Only a draft can be deleted; withdraw this offer instead, so "
-                                "its history stays.")
-        audit.record(s, db.user, "offer", offer_id, "delete",
-                     {**audit.snapshot(offer), "items": [i for i in before.items]})
+            raise ConflictError(
+                "Only a draft can be deleted; withdraw this offer instead, so its history stays."
+            )
+        audit.record(
+            s,
+            db.user,
+            "offer",
+            offer_id,
+            "delete",
+            {**audit.snapshot(offer), "items": [i for i in before.items]},
+        )
         s.delete(offer)
         return before
 
@@ -549,27 +612,47 @@ def revise_in(s: Session, user: str, offer_id: int) -> Revision:
     if st == OfferStatus.accepted:
         raise ConflictError("This offer was accepted; withdraw it before making a counter-offer.")
     _open_app(s, old.application_id)
-    latest = s.exec(select(func.max(Offer.revision))
-                    .where(Offer.application_id == old.application_id)).one()
+    latest = s.exec(
+        select(func.max(Offer.revision)).where(Offer.application_id == old.application_id)
+    ).one()
     if latest != old.revision:
         raise ConflictError(f"Revision {latest} is newer; make the counter-offer from it.")
     if st in OPEN_STATUSES:
         old.status = OfferStatus.withdrawn
         s.add(old)
-        audit.record(s, user, "offer", offer_id, "status",
-                     {"status": [st, OfferStatus.withdrawn], "why": "superseded"})
+        audit.record(
+            s,
+            user,
+            "offer",
+            offer_id,
+            "status",
+            {"status": [st, OfferStatus.withdrawn], "why": "superseded"},
+        )
     s.flush()
-    new = Offer(application_id=old.application_id, revision=old.revision + 1,
-                status=OfferStatus.draft, rank=old.rank, start_on=old.start_on,
-                expires_on=None, notes=old.notes, created_at=clock.utcnow())
+    new = Offer(
+        application_id=old.application_id,
+        revision=old.revision + 1,
+        status=OfferStatus.draft,
+        rank=old.rank,
+        start_on=old.start_on,
+        expires_on=None,
+        notes=old.notes,
+        created_at=clock.utcnow(),
+    )
     s.add(new)
     s.flush()
     assert new.id is not None
     for row in previous.items:
         s.add(OfferItem(offer_id=new.id, **{k: row[k] for k in ITEM_FIELDS}))
     s.flush()
-    audit.record(s, user, "offer", new.id, "create",
-                 {"revision": new.revision, "counter_to": offer_id, "items": len(previous.items)})
+    audit.record(
+        s,
+        user,
+        "offer",
+        new.id,
+        "create",
+        {"revision": new.revision, "counter_to": offer_id, "items": len(previous.items)},
+    )
     return Revision(new.id, previous)
 
 
@@ -587,13 +670,17 @@ def shortfalls_in(s: Session, offer: Offer) -> list[tuple[int, str, int, str]]:
     """(source id, name, shortfall, currency) for each source this offer would take below zero
     if it held money: the offer's cost is added unless it already counts."""
     assert offer.id is not None
-    items = s.exec(select(OfferItem).where(OfferItem.offer_id == offer.id,
-                                           OfferItem.funding_source_id.is_not(None))).all()
+    items = s.exec(
+        select(OfferItem).where(
+            OfferItem.offer_id == offer.id, OfferItem.funding_source_id.is_not(None)
+        )
+    ).all()
     cost: dict[int, int] = {}
     for i in items:
         assert i.funding_source_id is not None
         cost[i.funding_source_id] = cost.get(i.funding_source_id, 0) + money.item_total(
-            i.amount_minor, i.period, i.years)
+            i.amount_minor, i.period, i.years
+        )
     if not cost:
         return []
     # Lock the sources (FOR UPDATE on servers; SQLite serialises writers anyway).
@@ -618,9 +705,16 @@ class StatusChange:
     overrides: tuple[int, ...] = field(default=())
 
 
-def set_status(db: Database, offer_id: int, status: OfferStatus | str, *,
-               today: date | None = None, override_reason: str | None = None,
-               reason: str | None = None, move_to: Stage = Stage.offer) -> StatusChange:
+def set_status(
+    db: Database,
+    offer_id: int,
+    status: OfferStatus | str,
+    *,
+    today: date | None = None,
+    override_reason: str | None = None,
+    reason: str | None = None,
+    move_to: Stage = Stage.offer,
+) -> StatusChange:
     """Move an offer along its workflow (domain.rules.OFFER_TRANSITIONS).
 
     Approving/extending checks the budgets (BudgetExceeded unless `override_reason`); accepting
@@ -628,13 +722,29 @@ def set_status(db: Database, offer_id: int, status: OfferStatus | str, *,
     application as declined with `reason`.
     """
     with db.session() as s:
-        return set_status_in(s, db.user, offer_id, status, today=today,
-                             override_reason=override_reason, reason=reason, move_to=move_to)
+        return set_status_in(
+            s,
+            db.user,
+            offer_id,
+            status,
+            today=today,
+            override_reason=override_reason,
+            reason=reason,
+            move_to=move_to,
+        )
 
 
-def set_status_in(s: Session, user: str, offer_id: int, status: OfferStatus | str, *,
-                  today: date | None = None, override_reason: str | None = None,
-                  reason: str | None = None, move_to: Stage = Stage.offer) -> StatusChange:
+def set_status_in(
+    s: Session,
+    user: str,
+    offer_id: int,
+    status: OfferStatus | str,
+    *,
+    today: date | None = None,
+    override_reason: str | None = None,
+    reason: str | None = None,
+    move_to: Stage = Stage.offer,
+) -> StatusChange:
     today = today or clock.today()
     new = OfferStatus(status)
     offer = get_or_raise(s, Offer, offer_id, "Offer")
@@ -643,32 +753,45 @@ def set_status_in(s: Session, user: str, offer_id: int, status: OfferStatus | st
     if not can_move_offer(cur, new):
         allowed = ", ".join(sorted(x.value for x in OFFER_TRANSITIONS[cur])) or "nothing"
         hint = " Approve and extend it first." if new == OfferStatus.accepted else ""
-        raise ConflictError(f"A {cur.value} offer cannot become {new.value} (it can become: "
-                            f"{allowed}).{hint}")
+        raise ConflictError(
+            f"A {cur.value} offer cannot become {new.value} (it can become: {allowed}).{hint}"
+        )
     app = get_or_raise(s, Application, offer.application_id, "Application")
-    if new in {OfferStatus.approved, OfferStatus.extended, OfferStatus.accepted} \
-            and Outcome(app.outcome).is_closed:
-        raise ConflictError(f"This application is closed ({Outcome(app.outcome).label.lower()}); "
-                            "reopen it before moving the offer on.")
+    if (
+        new in {OfferStatus.approved, OfferStatus.extended, OfferStatus.accepted}
+        and Outcome(app.outcome).is_closed
+    ):
+        raise ConflictError(
+            f"This application is closed ({Outcome(app.outcome).label.lower()}); "
+            "reopen it before moving the offer on."
+        )
     if new in {OfferStatus.approved, OfferStatus.extended}:
-        n_items = s.exec(select(func.count()).select_from(OfferItem)
-                         .where(OfferItem.offer_id == offer_id)).one()
+        n_items = s.exec(
+            select(func.count()).select_from(OfferItem).where(OfferItem.offer_id == offer_id)
+        ).one()
         if not n_items:
             raise ValidationError({"items": "add at least one item before approving the offer"})
     if new == OfferStatus.accepted:
-        other = s.exec(select(Offer.revision).where(Offer.application_id == app.id,
-                                                    Offer.id != offer_id,
-                                                    Offer.status == OfferStatus.accepted)).first()
+        other = s.exec(
+            select(Offer.revision).where(
+                Offer.application_id == app.id,
+                Offer.id != offer_id,
+                Offer.status == OfferStatus.accepted,
+            )
+        ).first()
         if other is not None:
-            raise ConflictError(f"Revision {other} of this offer is already accepted; "
-                                "an application has one accepted offer.")
+            raise ConflictError(
+                f"Revision {other} of this offer is already accepted; "
+                "an application has one accepted offer."
+            )
     changes: dict[str, Any] = {"status": [cur, new]}
     if new == OfferStatus.extended:
         if offer.extended_on is None or cur == OfferStatus.expired:
             offer.extended_on = today
         if offer.expires_on is not None and offer.expires_on < offer.extended_on:
-            raise ValidationError({"expires_on": "is before the date the offer is extended; "
-                                                 "give a later expiry date"})
+            raise ValidationError(
+                {"expires_on": "is before the date the offer is extended; give a later expiry date"}
+            )
     if new in {OfferStatus.accepted, OfferStatus.declined}:
         offer.responded_on = today
     override_ids: list[int] = []
@@ -681,9 +804,20 @@ def set_status_in(s: Session, user: str, offer_id: int, status: OfferStatus | st
             changes["override_reason"] = why
             changes["shortfalls"] = [[sid, name, amt, ccy] for sid, name, amt, ccy in short]
             for sid, _name, amt, ccy in short:
-                entry = audit.record(s, user, "funding_source", sid, "override",
-                                     {"offer_id": offer_id, "status": new, "reason": why,
-                                      "shortfall_minor": amt, "currency": ccy})
+                entry = audit.record(
+                    s,
+                    user,
+                    "funding_source",
+                    sid,
+                    "override",
+                    {
+                        "offer_id": offer_id,
+                        "status": new,
+                        "reason": why,
+                        "shortfall_minor": amt,
+                        "currency": ccy,
+                    },
+                )
                 s.flush()
                 assert entry.id is not None
                 override_ids.append(entry.id)
@@ -695,12 +829,17 @@ def set_status_in(s: Session, user: str, offer_id: int, status: OfferStatus | st
     if new == OfferStatus.accepted:
         goal = max(Stage.offer, move_to, key=lambda st: st.index)
         if Stage(app.stage).index < goal.index:
-            app_before = applications.move_in(s, user, app.id, goal,
-                                              note=f"offer revision {offer.revision} accepted")
+            app_before = applications.move_in(
+                s, user, app.id, goal, note=f"offer revision {offer.revision} accepted"
+            )
     elif new == OfferStatus.declined and not Outcome(app.outcome).is_closed:
         app_before = applications.set_outcome_in(
-            s, user, app.id, Outcome.declined,
-            (reason or "").strip() or f"declined offer revision {offer.revision}")
+            s,
+            user,
+            app.id,
+            Outcome.declined,
+            (reason or "").strip() or f"declined offer revision {offer.revision}",
+        )
     audit.record(s, user, "offer", offer_id, "status", changes)
     return StatusChange(offer_id, before, app_before, tuple(override_ids))
 
@@ -714,23 +853,41 @@ def undo_status(db: Database, change: StatusChange) -> None:
         for entry_id in change.overrides:
             entry = s.get(AuditEntry, entry_id)
             if entry is not None:
-                audit.record(s, db.user, entry.entity, entry.entity_id, "override_undone",
-                             {"entry_id": entry_id, "offer_id": change.offer_id})
+                audit.record(
+                    s,
+                    db.user,
+                    entry.entity,
+                    entry.entity_id,
+                    "override_undone",
+                    {"entry_id": entry_id, "offer_id": change.offer_id},
+                )
 
 
 def expire_overdue(db: Database, today: date | None = None) -> list[int]:
     """Mark extended offers whose expiry date has passed as expired (start-up and daily)."""
     today = today or clock.today()
     with db.session() as s:
-        due = s.exec(select(Offer).where(Offer.status == OfferStatus.extended,
-                                         Offer.expires_on.is_not(None),
-                                         Offer.expires_on < today)).all()
+        due = s.exec(
+            select(Offer).where(
+                Offer.status == OfferStatus.extended,
+                Offer.expires_on.is_not(None),
+                Offer.expires_on < today,
+            )
+        ).all()
         for offer in due:
             offer.status = OfferStatus.expired
             s.add(offer)
-            audit.record(s, db.user, "offer", offer.id, "expire",
-                         {"status": [OfferStatus.extended, OfferStatus.expired],
-                          "expires_on": offer.expires_on})
+            audit.record(
+                s,
+                db.user,
+                "offer",
+                offer.id,
+                "expire",
+                {
+                    "status": [OfferStatus.extended, OfferStatus.expired],
+                    "expires_on": offer.expires_on,
+                },
+            )
         return [o.id for o in due if o.id is not None]
 
 
@@ -762,31 +919,62 @@ class OfferRow:
 
 
 SORT_KEYS: dict[str, Any] = {
-    "id": Offer.id, "revision": Offer.revision, "status": Offer.status,
-    "candidate": Candidate.full_name, "target": Target.title, "institution": Institution.name,
-    "rank": Offer.rank, "start_on": Offer.start_on, "extended_on": Offer.extended_on,
-    "expires_on": Offer.expires_on, "responded_on": Offer.responded_on,
+    "id": Offer.id,
+    "revision": Offer.revision,
+    "status": Offer.status,
+    "candidate": Candidate.full_name,
+    "target": Target.title,
+    "institution": Institution.name,
+    "rank": Offer.rank,
+    "start_on": Offer.start_on,
+    "extended_on": Offer.extended_on,
+    "expires_on": Offer.expires_on,
+    "responded_on": Offer.responded_on,
     "created_at": Offer.created_at,
 }
 
 
-def list_offers(db: Database, *, status: OfferStatus | str | None = None,
-                institution_id: int | None = None, target_id: int | None = None,
-                application_id: int | None = None, expiring_within: int | None = None,
-                search: str | None = None, today: date | None = None,
-                order_by: str = "created_at", descending: bool = True,
-                limit: int | None = None) -> list[OfferRow]:
+def list_offers(
+    db: Database,
+    *,
+    status: OfferStatus | str | None = None,
+    institution_id: int | None = None,
+    target_id: int | None = None,
+    application_id: int | None = None,
+    expiring_within: int | None = None,
+    search: str | None = None,
+    today: date | None = None,
+    order_by: str = "created_at",
+    descending: bool = True,
+    limit: int | None = None,
+) -> list[OfferRow]:
     """Offers with filters and order applied in SQL. `expiring_within=N` keeps extended offers
     whose expiry falls between today and N days from now."""
-    stmt = (select(Offer.id, Offer.application_id, Offer.revision, Offer.status, Candidate.id,
-                   Candidate.full_name, Target.id, Target.title, Institution.id, Institution.name,
-                   Offer.rank, Offer.start_on, Offer.extended_on, Offer.expires_on,
-                   Offer.responded_on, Offer.created_at)
-            .select_from(Offer)
-            .join(Application, Application.id == Offer.application_id)
-            .join(Candidate, Candidate.id == Application.candidate_id)
-            .join(Target, Target.id == Application.target_id)
-            .join(Institution, Institution.id == Target.institution_id))
+    stmt = (
+        select(
+            Offer.id,
+            Offer.application_id,
+            Offer.revision,
+            Offer.status,
+            Candidate.id,
+            Candidate.full_name,
+            Target.id,
+            Target.title,
+            Institution.id,
+            Institution.name,
+            Offer.rank,
+            Offer.start_on,
+            Offer.extended_on,
+            Offer.expires_on,
+            Offer.responded_on,
+            Offer.created_at,
+        )
+        .select_from(Offer)
+        .join(Application, Application.id == Offer.application_id)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .join(Target, Target.id == Application.target_id)
+        .join(Institution, Institution.id == Target.institution_id)
+    )
     if status:
         stmt = stmt.where(Offer.status == OfferStatus(status))
     if institution_id is not None:
@@ -797,16 +985,24 @@ def list_offers(db: Database, *, status: OfferStatus | str | None = None,
         stmt = stmt.where(Offer.application_id == application_id)
     if expiring_within is not None:
         today = today or clock.today()
-        stmt = stmt.where(Offer.status == OfferStatus.extended,
-                          Offer.expires_on >= today,
-                          Offer.expires_on <= today + timedelta(days=expiring_within))
+        stmt = stmt.where(
+            Offer.status == OfferStatus.extended,
+            Offer.expires_on >= today,
+            Offer.expires_on <= today + timedelta(days=expiring_within),
+        )
     if search and search.strip():
         like = f"%{search.strip()}%"
-        stmt = stmt.where(or_(Candidate.full_name.ilike(like), Candidate.name_zh.ilike(like),
-                              Target.title.ilike(like)))
+        stmt = stmt.where(
+            or_(
+                Candidate.full_name.ilike(like),
+                Candidate.name_zh.ilike(like),
+                Target.title.ilike(like),
+            )
+        )
     col = SORT_KEYS.get(order_by, Offer.created_at)
-    stmt = stmt.order_by(col.desc() if descending else col.asc(),
-                         Offer.id.desc() if descending else Offer.id.asc())
+    stmt = stmt.order_by(
+        col.desc() if descending else col.asc(), Offer.id.desc() if descending else Offer.id.asc()
+    )
     if limit is not None:
         stmt = stmt.limit(limit)
     with db.session() as s:
@@ -814,23 +1010,45 @@ def list_offers(db: Database, *, status: OfferStatus | str | None = None,
         ids = [r[0] for r in rows]
         totals: dict[int, dict[str, int]] = {}
         for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
-            q = (select(OfferItem.offer_id, OfferItem.currency,
-                        func.sum(funding.item_cost_expr()))
-                 .where(OfferItem.offer_id.in_(part))
-                 .group_by(OfferItem.offer_id, OfferItem.currency))
+            part = ids[chunk : chunk + 500]
+            q = (
+                select(OfferItem.offer_id, OfferItem.currency, func.sum(funding.item_cost_expr()))
+                .where(OfferItem.offer_id.in_(part))
+                .group_by(OfferItem.offer_id, OfferItem.currency)
+            )
             for oid, ccy, amt in s.exec(q).all():
                 totals.setdefault(oid, {})[ccy] = int(amt)
-    return [OfferRow(r[0], r[1], r[2], OfferStatus(r[3]), r[4], r[5], r[6], r[7], r[8], r[9],
-                     r[10], r[11], r[12], r[13], r[14], r[15], totals.get(r[0], {}))
-            for r in rows]
+    return [
+        OfferRow(
+            r[0],
+            r[1],
+            r[2],
+            OfferStatus(r[3]),
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9],
+            r[10],
+            r[11],
+            r[12],
+            r[13],
+            r[14],
+            r[15],
+            totals.get(r[0], {}),
+        )
+        for r in rows
+    ]
 
 
-def expiring_soon(db: Database, today: date | None = None,
-                  days: int = EXPIRING_DAYS) -> list[OfferRow]:
+def expiring_soon(
+    db: Database, today: date | None = None, days: int = EXPIRING_DAYS
+) -> list[OfferRow]:
     """Extended offers expiring within `days` days: the follow-ups view lists these."""
-    return list_offers(db, expiring_within=days, today=today, order_by="expires_on",
-                       descending=False)
+    return list_offers(
+        db, expiring_within=days, today=today, order_by="expires_on", descending=False
+    )
 
 
 @dataclass(frozen=True)
@@ -850,22 +1068,45 @@ class OfferDetail:
 def get_offer(db: Database, offer_id: int) -> OfferDetail:
     with db.session() as s:
         offer = get_or_raise(s, Offer, offer_id, "Offer")
-        items = list(s.exec(select(OfferItem).where(OfferItem.offer_id == offer_id)
-                            .order_by(OfferItem.id)).all())
+        items = list(
+            s.exec(
+                select(OfferItem).where(OfferItem.offer_id == offer_id).order_by(OfferItem.id)
+            ).all()
+        )
         app = get_or_raise(s, Application, offer.application_id, "Application")
         cand = get_or_raise(s, Candidate, app.candidate_id, "Candidate")
         target = get_or_raise(s, Target, app.target_id, "Target")
         inst = get_or_raise(s, Institution, target.institution_id, "Institution")
-        revs = s.exec(select(Offer.id, Offer.revision, Offer.status)
-                      .where(Offer.application_id == app.id).order_by(Offer.revision)).all()
-        return OfferDetail(offer, items, cand.full_name, target.title, inst.name,
-                           Outcome(app.outcome), Stage(app.stage),
-                           [(r[0], r[1], OfferStatus(r[2])) for r in revs])
+        revs = s.exec(
+            select(Offer.id, Offer.revision, Offer.status)
+            .where(Offer.application_id == app.id)
+            .order_by(Offer.revision)
+        ).all()
+        return OfferDetail(
+            offer,
+            items,
+            cand.full_name,
+            target.title,
+            inst.name,
+            Outcome(app.outcome),
+            Stage(app.stage),
+            [(r[0], r[1], OfferStatus(r[2])) for r in revs],
+        )
 
 
 def items_of(detail: OfferDetail) -> list[ItemData]:
-    return [ItemData(ItemKind(i.kind), i.amount_minor, i.currency, Period(i.period), i.years,
-                     i.funding_source_id, i.id) for i in detail.items]
+    return [
+        ItemData(
+            ItemKind(i.kind),
+            i.amount_minor,
+            i.currency,
+            Period(i.period),
+            i.years,
+            i.funding_source_id,
+            i.id,
+        )
+        for i in detail.items
+    ]
 
 
 @dataclass(frozen=True)
@@ -877,26 +1118,37 @@ class ApplicationChoice:
     stage: Stage
 
 
-def offerable_applications(db: Database, search: str = "", limit: int = 200
-                           ) -> list[ApplicationChoice]:
+def offerable_applications(
+    db: Database, search: str = "", limit: int = 200
+) -> list[ApplicationChoice]:
     """Open applications without an open or accepted offer: where a new offer can start."""
-    busy = (select(Offer.application_id)
-            .where(Offer.status.in_([*OPEN_STATUSES, OfferStatus.accepted])))
-    stmt = (select(Application.id, Candidate.full_name, Target.title, Institution.name,
-                   Application.stage)
-            .join(Candidate, Candidate.id == Application.candidate_id)
-            .join(Target, Target.id == Application.target_id)
-            .join(Institution, Institution.id == Target.institution_id)
-            .where(Application.outcome.in_([Outcome.active, Outcome.on_hold]),
-                   Application.id.not_in(busy))
-            .order_by(Candidate.full_name, Target.title).limit(limit))
+    busy = select(Offer.application_id).where(
+        Offer.status.in_([*OPEN_STATUSES, OfferStatus.accepted])
+    )
+    stmt = (
+        select(
+            Application.id, Candidate.full_name, Target.title, Institution.name, Application.stage
+        )
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .join(Target, Target.id == Application.target_id)
+        .join(Institution, Institution.id == Target.institution_id)
+        .where(
+            Application.outcome.in_([Outcome.active, Outcome.on_hold]), Application.id.not_in(busy)
+        )
+        .order_by(Candidate.full_name, Target.title)
+        .limit(limit)
+    )
     if search.strip():
         like = f"%{search.strip()}%"
-        stmt = stmt.where(or_(Candidate.full_name.ilike(like), Candidate.name_zh.ilike(like),
-                              Target.title.ilike(like)))
+        stmt = stmt.where(
+            or_(
+                Candidate.full_name.ilike(like),
+                Candidate.name_zh.ilike(like),
+                Target.title.ilike(like),
+            )
+        )
     with db.session() as s:
-        return [ApplicationChoice(r[0], r[1], r[2], r[3], Stage(r[4]))
-                for r in s.exec(stmt).all()]
+        return [ApplicationChoice(r[0], r[1], r[2], r[3], Stage(r[4])) for r in s.exec(stmt).all()]
 
 
 @dataclass(frozen=True)
@@ -917,22 +1169,39 @@ class Override:
 def overrides_for_source(db: Database, source_id: int) -> list[Override]:
     """Overrides charged against a source, newest first; undone ones are flagged, not hidden."""
     with db.session() as s:
-        entries = s.exec(select(AuditEntry)
-                         .where(AuditEntry.entity == "funding_source",
-                                AuditEntry.entity_id == source_id,
-                                AuditEntry.action.in_(["override", "override_undone"]))
-                         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
-    undone = {json.loads(e.changes or "{}").get("entry_id") for e in entries
-              if e.action == "override_undone"}
+        entries = s.exec(
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity == "funding_source",
+                AuditEntry.entity_id == source_id,
+                AuditEntry.action.in_(["override", "override_undone"]),
+            )
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        ).all()
+    undone = {
+        json.loads(e.changes or "{}").get("entry_id")
+        for e in entries
+        if e.action == "override_undone"
+    }
     out = []
     for e in entries:
         if e.action != "override":
             continue
         c = json.loads(e.changes or "{}")
         assert e.id is not None
-        out.append(Override(e.id, e.at, e.user, c.get("offer_id"), c.get("status"),
-                            c.get("reason", ""), int(c.get("shortfall_minor", 0)),
-                            c.get("currency", ""), e.id in undone))
+        out.append(
+            Override(
+                e.id,
+                e.at,
+                e.user,
+                c.get("offer_id"),
+                c.get("status"),
+                c.get("reason", ""),
+                int(c.get("shortfall_minor", 0)),
+                c.get("currency", ""),
+                e.id in undone,
+            )
+        )
     return out
 
 
@@ -946,13 +1215,23 @@ class FilterChoices:
 
 def filter_choices(db: Database) -> FilterChoices:
     with db.session() as s:
-        targets = s.exec(select(Target.id, Target.title, Target.institution_id)
-                         .where(Target.id.in_(select(Application.target_id)
-                                              .join(Offer, Offer.application_id == Application.id)))
-                         .order_by(Target.title)).all()
+        targets = s.exec(
+            select(Target.id, Target.title, Target.institution_id)
+            .where(
+                Target.id.in_(
+                    select(Application.target_id).join(
+                        Offer, Offer.application_id == Application.id
+                    )
+                )
+            )
+            .order_by(Target.title)
+        ).all()
         inst_ids = {t[2] for t in targets}
-        insts = s.exec(select(Institution.id, Institution.name)
-                       .where(Institution.id.in_(inst_ids)).order_by(Institution.name)).all()
+        insts = s.exec(
+            select(Institution.id, Institution.name)
+            .where(Institution.id.in_(inst_ids))
+            .order_by(Institution.name)
+        ).all()
     return FilterChoices([(i[0], i[1]) for i in insts], [(t[0], t[1], t[2]) for t in targets])
 
 

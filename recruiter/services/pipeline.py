@@ -16,8 +16,17 @@ from recruiter.domain.enums import OPEN_OUTCOMES, STAGES, Outcome, Stage
 from recruiter.errors import ValidationError
 from recruiter.store.database import Database
 
-SORT_KEYS = ("name", "institution", "target", "stage", "outcome", "days", "next_due", "owner",
-             "priority")
+SORT_KEYS = (
+    "name",
+    "institution",
+    "target",
+    "stage",
+    "outcome",
+    "days",
+    "next_due",
+    "owner",
+    "priority",
+)
 
 
 @dataclass(frozen=True)
@@ -47,26 +56,51 @@ class Card:
         return self.name
 
 
-def cards(db: Database, *, target_id: int | None = None, institution_id: int | None = None,
-          include_closed: bool = False, today_: date | None = None,
-          now: datetime | None = None) -> list[Card]:
+def cards(
+    db: Database,
+    *,
+    target_id: int | None = None,
+    institution_id: int | None = None,
+    include_closed: bool = False,
+    today_: date | None = None,
+    now: datetime | None = None,
+) -> list[Card]:
     """Applications of one target, or of every target of one institution (or all targets when
     both are None), with days in stage and the next open follow-up of the candidate."""
     t = SQLModel.metadata.tables
     app, cand, tgt, act = t["application"], t["candidate"], t["target"], t["activity"]
     day = today_ or today()
     now = now or utcnow()
-    next_due = (select(func.min(act.c.due_on))
-                .where(act.c.candidate_id == app.c.candidate_id, act.c.done == false(),
-                       act.c.due_on.is_not(None))
-                .scalar_subquery())
-    stmt = (select(app.c.id, app.c.candidate_id, cand.c.full_name, cand.c.name_zh,
-                   cand.c.current_institution, app.c.target_id, tgt.c.title, app.c.stage,
-                   app.c.outcome, app.c.owner, app.c.priority, app.c.stage_changed_at, next_due)
-            .select_from(app)
-            .join(cand, cand.c.id == app.c.candidate_id)
-            .join(tgt, tgt.c.id == app.c.target_id)
-            .order_by(app.c.priority.desc(), app.c.stage_changed_at, app.c.id))
+    next_due = (
+        select(func.min(act.c.due_on))
+        .where(
+            act.c.candidate_id == app.c.candidate_id,
+            act.c.done == false(),
+            act.c.due_on.is_not(None),
+        )
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            app.c.id,
+            app.c.candidate_id,
+            cand.c.full_name,
+            cand.c.name_zh,
+            cand.c.current_institution,
+            app.c.target_id,
+            tgt.c.title,
+            app.c.stage,
+            app.c.outcome,
+            app.c.owner,
+            app.c.priority,
+            app.c.stage_changed_at,
+            next_due,
+        )
+        .select_from(app)
+        .join(cand, cand.c.id == app.c.candidate_id)
+        .join(tgt, tgt.c.id == app.c.target_id)
+        .order_by(app.c.priority.desc(), app.c.stage_changed_at, app.c.id)
+    )
     if target_id is not None:
         stmt = stmt.where(app.c.target_id == target_id)
     elif institution_id is not None:
@@ -80,9 +114,25 @@ def cards(db: Database, *, target_id: int | None = None, institution_id: int | N
             due = r[12]
             if isinstance(due, str):  # a correlated MIN comes back untyped on SQLite
                 due = date.fromisoformat(due)
-            out.append(Card(r[0], r[1], r[2], r[3], r[4], r[5], r[6], Stage(r[7]), Outcome(r[8]),
-                            r[9], r[10], changed, max(0, (now - changed).days), due,
-                            due is not None and due < day))
+            out.append(
+                Card(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    Stage(r[7]),
+                    Outcome(r[8]),
+                    r[9],
+                    r[10],
+                    changed,
+                    max(0, (now - changed).days),
+                    due,
+                    due is not None and due < day,
+                )
+            )
     return out
 
 
@@ -98,6 +148,10 @@ def neighbour(stage: Stage, step: int) -> Stage:
     """The stage `step` columns to the right (negative: left); keyboard moves use it."""
     ix = stage.index + step
     if not 0 <= ix < len(STAGES):
-        raise ValidationError({"stage": f"there is no stage {'after' if step > 0 else 'before'} "
-                                        f"{stage.label.lower()}"})
+        raise ValidationError(
+            {
+                "stage": f"there is no stage {'after' if step > 0 else 'before'} "
+                f"{stage.label.lower()}"
+            }
+        )
     return STAGES[ix]

@@ -35,8 +35,10 @@ class MissingRate(RecruiterError):
         self.reporting = reporting
         names = ", ".join(f"{c} → {reporting}" for c in self.currencies)
         plural = "s" if len(self.currencies) > 1 else ""
-        super().__init__(f"Missing exchange rate{plural}: {names}. Add it under Funding → "
-                         "Exchange rates; the total is not guessed.")
+        super().__init__(
+            f"Missing exchange rate{plural}: {names}. Add it under Funding → "
+            "Exchange rates; the total is not guessed."
+        )
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,13 @@ class Converter:
     rates: Mapping[str, Decimal] = field(default_factory=dict)
 
     def missing(self, currencies: Iterable[str]) -> list[str]:
-        return sorted({c.upper() for c in currencies
-                       if c.upper() != self.reporting and c.upper() not in self.rates})
+        return sorted(
+            {
+                c.upper()
+                for c in currencies
+                if c.upper() != self.reporting and c.upper() not in self.rates
+            }
+        )
 
     def to_reporting(self, minor: int, currency: str) -> int:
         try:
@@ -66,8 +73,9 @@ class Converter:
 
     def used(self, currencies: Iterable[str]) -> dict[str, Decimal]:
         """The rates a total over these currencies used, so reports can say which."""
-        return {c: self.rates[c] for c in sorted({x.upper() for x in currencies})
-                if c in self.rates}
+        return {
+            c: self.rates[c] for c in sorted({x.upper() for x in currencies}) if c in self.rates
+        }
 
 
 @dataclass(frozen=True)
@@ -148,8 +156,9 @@ def list_rates(db: Database) -> list[RateRow]:
 def _check_currency(code: str | None, fld: str = "currency") -> str:
     ccy = (code or "").strip().upper()
     if not money.is_currency(ccy):
-        raise ValidationError({fld: f"'{ccy or code}' is not a currency code we know "
-                                    "(e.g. USD, EUR, HKD)"})
+        raise ValidationError(
+            {fld: f"'{ccy or code}' is not a currency code we know (e.g. USD, EUR, HKD)"}
+        )
     return ccy
 
 
@@ -159,8 +168,9 @@ def set_rate(db: Database, currency: str, rate: str | Decimal | int) -> str | No
     value = parse_rate(rate)
     with db.session() as s:
         if ccy == reporting_currency_in(s):
-            raise ValidationError({"currency": f"{ccy} is the reporting currency; "
-                                               "it needs no rate"})
+            raise ValidationError(
+                {"currency": f"{ccy} is the reporting currency; it needs no rate"}
+            )
         return _put_rate(s, db.user, ccy, _text(value))
 
 
@@ -170,18 +180,26 @@ def _put_rate(s: Session, user: str, ccy: str, text: str | None) -> str | None:
     if text is None:
         if row is not None:
             s.delete(row)
-            audit.record(s, user, "exchange_rate", None, "delete", {"currency": ccy,
-                                                                    "rate": [previous, None]})
+            audit.record(
+                s,
+                user,
+                "exchange_rate",
+                None,
+                "delete",
+                {"currency": ccy, "rate": [previous, None]},
+            )
         return previous
     if row is None:
         s.add(ExchangeRate(currency=ccy, rate=text, updated_at=utcnow()))
-        audit.record(s, user, "exchange_rate", None, "create", {"currency": ccy,
-                                                                "rate": [None, text]})
+        audit.record(
+            s, user, "exchange_rate", None, "create", {"currency": ccy, "rate": [None, text]}
+        )
     elif row.rate != text:
         row.rate, row.updated_at = text, utcnow()
         s.add(row)
-        audit.record(s, user, "exchange_rate", None, "update", {"currency": ccy,
-                                                                "rate": [previous, text]})
+        audit.record(
+            s, user, "exchange_rate", None, "update", {"currency": ccy, "rate": [previous, text]}
+        )
     return previous
 
 
@@ -211,8 +229,12 @@ def set_reporting_currency(db: Database, code: str) -> ReportingChange:
         if new == old:
             return change
         if current and new not in current:
-            raise ValidationError({"reporting_currency": f"add the rate {new} → {old} first, so "
-                                                         "the other rates can be converted"})
+            raise ValidationError(
+                {
+                    "reporting_currency": f"add the rate {new} → {old} first, so "
+                    "the other rates can be converted"
+                }
+            )
         rebased: dict[str, str] = {}
         if current:
             base = current[new]
@@ -220,20 +242,33 @@ def set_reporting_currency(db: Database, code: str) -> ReportingChange:
             rebased[old] = _text(_tidy(Decimal(1) / base))
         _write_all(s, rebased)
         _put_setting(s, new)
-        audit.record(s, db.user, "setting", None, "update",
-                     {"key": REPORTING_KEY, "value": [old, new], "rates": rebased})
+        audit.record(
+            s,
+            db.user,
+            "setting",
+            None,
+            "update",
+            {"key": REPORTING_KEY, "value": [old, new], "rates": rebased},
+        )
         return change
 
 
 def restore_reporting(db: Database, change: ReportingChange) -> ReportingChange:
     """Undo of set_reporting_currency: exact previous currency and rates. Returns the inverse."""
     with db.session() as s:
-        now = ReportingChange(reporting_currency_in(s),
-                              {c: _text(r) for c, r in rates_in(s).items()})
+        now = ReportingChange(
+            reporting_currency_in(s), {c: _text(r) for c, r in rates_in(s).items()}
+        )
         _write_all(s, change.previous_rates)
         _put_setting(s, change.previous)
-        audit.record(s, db.user, "setting", None, "undo",
-                     {"key": REPORTING_KEY, "value": [now.previous, change.previous]})
+        audit.record(
+            s,
+            db.user,
+            "setting",
+            None,
+            "undo",
+            {"key": REPORTING_KEY, "value": [now.previous, change.previous]},
+        )
         return now
 
 
@@ -254,7 +289,22 @@ def _put_setting(s: Session, value: str) -> None:
         s.add(row)
 
 
-__all__ = ["Converter", "MissingRate", "RateRow", "ReportingChange", "convert", "converter",
-           "converter_in", "delete_rate", "list_rates", "parse_rate", "rates_in",
-           "reporting_currency", "reporting_currency_in", "restore_rate", "restore_reporting",
-           "set_rate", "set_reporting_currency"]
+__all__ = [
+    "Converter",
+    "MissingRate",
+    "RateRow",
+    "ReportingChange",
+    "convert",
+    "converter",
+    "converter_in",
+    "delete_rate",
+    "list_rates",
+    "parse_rate",
+    "rates_in",
+    "reporting_currency",
+    "reporting_currency_in",
+    "restore_rate",
+    "restore_reporting",
+    "set_rate",
+    "set_reporting_currency",
+]

@@ -71,6 +71,7 @@ ITEM_KINDS: tuple[ItemKind, ...] = tuple(ItemKind)
 
 # -- filters ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Filters:
     """What a report is restricted to; empty tuples mean "all"."""
@@ -103,8 +104,10 @@ def resolve_institutions(db: Database, names: Sequence[str]) -> tuple[int, ...]:
             ids.append(iid)
     if unknown:
         known = ", ".join(sorted(r[1] for r in rows)) or "none yet"
-        raise NotFound(f"No institution named {', '.join(repr(u) for u in unknown)}. "
-                       f"Known institutions: {known}.")
+        raise NotFound(
+            f"No institution named {', '.join(repr(u) for u in unknown)}. "
+            f"Known institutions: {known}."
+        )
     return tuple(ids)
 
 
@@ -118,11 +121,20 @@ class FilterOptions:
 
 def filter_options(db: Database) -> FilterOptions:
     with db.session() as s:
-        insts = [(int(i), n) for i, n in s.execute(
-            select(Institution.id, Institution.name).order_by(Institution.name)).all()]
-        tgts = [(int(i), t, int(inst)) for i, t, inst in s.execute(
-            select(Target.id, Target.title, Target.institution_id)
-            .order_by(Target.title, Target.id)).all()]
+        insts = [
+            (int(i), n)
+            for i, n in s.execute(
+                select(Institution.id, Institution.name).order_by(Institution.name)
+            ).all()
+        ]
+        tgts = [
+            (int(i), t, int(inst))
+            for i, t, inst in s.execute(
+                select(Target.id, Target.title, Target.institution_id).order_by(
+                    Target.title, Target.id
+                )
+            ).all()
+        ]
     return FilterOptions(insts, tgts)
 
 
@@ -134,8 +146,11 @@ def local_midnight(day: date) -> datetime:
 def _app_conditions(f: Filters) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.institution_ids:
-        conds.append(Application.target_id.in_(
-            select(Target.id).where(Target.institution_id.in_(f.institution_ids))))
+        conds.append(
+            Application.target_id.in_(
+                select(Target.id).where(Target.institution_id.in_(f.institution_ids))
+            )
+        )
     if f.target_ids:
         conds.append(Application.target_id.in_(f.target_ids))
     if f.date_from:
@@ -162,22 +177,32 @@ def _target_conditions(f: Filters) -> list[ColumnElement[bool]]:
 def _offer_date_conditions(f: Filters) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.date_from:
-        conds.append(or_(Offer.extended_on >= f.date_from,
-                         and_(Offer.extended_on.is_(None),
-                              Offer.created_at >= local_midnight(f.date_from))))
+        conds.append(
+            or_(
+                Offer.extended_on >= f.date_from,
+                and_(Offer.extended_on.is_(None), Offer.created_at >= local_midnight(f.date_from)),
+            )
+        )
     if f.date_to:
         end = f.date_to + timedelta(days=1)
-        conds.append(or_(Offer.extended_on < end,
-                         and_(Offer.extended_on.is_(None),
-                              Offer.created_at < local_midnight(end))))
+        conds.append(
+            or_(
+                Offer.extended_on < end,
+                and_(Offer.extended_on.is_(None), Offer.created_at < local_midnight(end)),
+            )
+        )
     return conds
 
 
 def _current_offers() -> Any:
     """Subquery (application_id, revision) of each application's latest offer revision."""
-    return (select(Offer.application_id.label("application_id"),
-                   func.max(Offer.revision).label("revision"))
-            .group_by(Offer.application_id).subquery("cur"))
+    return (
+        select(
+            Offer.application_id.label("application_id"), func.max(Offer.revision).label("revision")
+        )
+        .group_by(Offer.application_id)
+        .subquery("cur")
+    )
 
 
 def _raw(col: Any) -> Any:
@@ -218,6 +243,7 @@ def days_in_stage(stage_changed_at: datetime, as_of: date) -> int:
 
 # -- money -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class MoneyContext:
     """The reporting currency and the rates a report used (currency -> rate text)."""
@@ -246,8 +272,12 @@ class _Money:
         if missing:
             raise rates.MissingRate(missing, conv.reporting)
         self._rates = dict(conv.rates)
-        self.context = MoneyContext(conv.reporting, tuple(
-            (c, format(r, "f")) for c, r in conv.used(currencies).items() if c != conv.reporting))
+        self.context = MoneyContext(
+            conv.reporting,
+            tuple(
+                (c, format(r, "f")) for c, r in conv.used(currencies).items() if c != conv.reporting
+            ),
+        )
 
     def __call__(self, minor: int, currency: str) -> int:
         if currency == self.reporting:
@@ -268,6 +298,7 @@ def money_context(db: Database) -> MoneyContext:
 
 
 # -- funnel, losses, days in stage -----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FunnelRow:
@@ -300,8 +331,11 @@ class FunnelRow:
 
 
 def funnel_in(s: Session, f: Filters) -> list[FunnelRow]:
-    stmt = (select(Application.stage, Application.outcome, func.count())
-            .where(*_app_conditions(f)).group_by(Application.stage, Application.outcome))
+    stmt = (
+        select(Application.stage, Application.outcome, func.count())
+        .where(*_app_conditions(f))
+        .group_by(Application.stage, Application.outcome)
+    )
     counts: dict[Stage, dict[Outcome, int]] = {st: defaultdict(int) for st in STAGES}
     for stage, outcome, n in s.execute(stmt).all():
         counts[Stage(stage)][Outcome(outcome)] += int(n)
@@ -310,10 +344,18 @@ def funnel_in(s: Session, f: Filters) -> list[FunnelRow]:
     rows = []
     for i, st in enumerate(STAGES):
         c = counts[st]
-        rows.append(FunnelRow(st, reached[i], c[Outcome.active] + c[Outcome.on_hold],
-                              c[Outcome.hired], c[Outcome.declined], c[Outcome.rejected],
-                              c[Outcome.withdrawn],
-                              reached[i + 1] if i + 1 < len(STAGES) else None))
+        rows.append(
+            FunnelRow(
+                st,
+                reached[i],
+                c[Outcome.active] + c[Outcome.on_hold],
+                c[Outcome.hired],
+                c[Outcome.declined],
+                c[Outcome.rejected],
+                c[Outcome.withdrawn],
+                reached[i + 1] if i + 1 < len(STAGES) else None,
+            )
+        )
     return rows
 
 
@@ -329,8 +371,12 @@ def stage_days_in(s: Session, f: Filters) -> dict[Stage, tuple[float, int]]:
     stays still running are left out, so a long current stay does not count as finished.
     """
     conds = _app_conditions(f)
-    stmt = select(StageEvent.application_id, _raw(StageEvent.to_stage), _raw(StageEvent.outcome),
-                  _raw(StageEvent.at))
+    stmt = select(
+        StageEvent.application_id,
+        _raw(StageEvent.to_stage),
+        _raw(StageEvent.outcome),
+        _raw(StageEvent.at),
+    )
     if conds:
         stmt = stmt.where(StageEvent.application_id.in_(select(Application.id).where(*conds)))
     stmt = stmt.order_by(StageEvent.application_id, StageEvent.at, StageEvent.id)
@@ -360,6 +406,7 @@ def stage_days_in(s: Session, f: Filters) -> dict[Stage, tuple[float, int]]:
 
 # -- progress to targets ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TargetProgress:
     target_id: int
@@ -382,22 +429,54 @@ class TargetProgress:
 def targets_in(s: Session, f: Filters) -> list[TargetProgress]:
     is_open = _raw(Application.outcome).in_([o.value for o in OPEN])
     late = _raw(Application.stage).in_([st.value for st in LATE_STAGES])
-    per = (select(Application.target_id.label("tid"),
-                  func.sum(case((_raw(Application.outcome) == Outcome.hired.value, 1),
-                                else_=0)).label("hired"),
-                  func.sum(case((is_open, 1), else_=0)).label("active"),
-                  func.sum(case((and_(is_open, late), 1), else_=0)).label("late"))
-           .where(*_scope_conditions(f)).group_by(Application.target_id).subquery("per"))
-    stmt = (select(Target.id, Target.title, Institution.name, Department.name, Target.status,
-                   Target.headcount, Target.fill_by, per.c.hired, per.c.active, per.c.late)
-            .select_from(Target)
-            .join(Institution, Institution.id == Target.institution_id)
-            .outerjoin(Department, Department.id == Target.department_id)
-            .outerjoin(per, per.c.tid == Target.id)
-            .where(*_target_conditions(f))
-            .order_by(Institution.name, Target.title, Target.id))
-    return [TargetProgress(r[0], r[1], r[2], r[3], str(r[4]), int(r[5]), int(r[7] or 0),
-                           int(r[8] or 0), int(r[9] or 0), r[6]) for r in s.execute(stmt).all()]
+    per = (
+        select(
+            Application.target_id.label("tid"),
+            func.sum(case((_raw(Application.outcome) == Outcome.hired.value, 1), else_=0)).label(
+                "hired"
+            ),
+            func.sum(case((is_open, 1), else_=0)).label("active"),
+            func.sum(case((and_(is_open, late), 1), else_=0)).label("late"),
+        )
+        .where(*_scope_conditions(f))
+        .group_by(Application.target_id)
+        .subquery("per")
+    )
+    stmt = (
+        select(
+            Target.id,
+            Target.title,
+            Institution.name,
+            Department.name,
+            Target.status,
+            Target.headcount,
+            Target.fill_by,
+            per.c.hired,
+            per.c.active,
+            per.c.late,
+        )
+        .select_from(Target)
+        .join(Institution, Institution.id == Target.institution_id)
+        .outerjoin(Department, Department.id == Target.department_id)
+        .outerjoin(per, per.c.tid == Target.id)
+        .where(*_target_conditions(f))
+        .order_by(Institution.name, Target.title, Target.id)
+    )
+    return [
+        TargetProgress(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            str(r[4]),
+            int(r[5]),
+            int(r[7] or 0),
+            int(r[8] or 0),
+            int(r[9] or 0),
+            r[6],
+        )
+        for r in s.execute(stmt).all()
+    ]
 
 
 def targets(db: Database, f: Filters = Filters()) -> list[TargetProgress]:
@@ -406,6 +485,7 @@ def targets(db: Database, f: Filters = Filters()) -> list[TargetProgress]:
 
 
 # -- offers ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class OfferMoney:
@@ -421,14 +501,23 @@ class OfferMoney:
         return sum(self.by_kind.values())
 
 
-def _offer_money_in(s: Session, money: _Money, offer_ids: Sequence[int] | Any
-                    ) -> dict[int, OfferMoney]:
+def _offer_money_in(
+    s: Session, money: _Money, offer_ids: Sequence[int] | Any
+) -> dict[int, OfferMoney]:
     """Packages of the given offers (a list of ids or a subquery of ids)."""
-    stmt = (select(OfferItem.offer_id, _raw(OfferItem.kind), OfferItem.currency,
-                   _raw(OfferItem.period), OfferItem.years, OfferItem.amount_minor,
-                   FundingSource.name)
-            .outerjoin(FundingSource, FundingSource.id == OfferItem.funding_source_id)
-            .where(OfferItem.offer_id.in_(offer_ids)))
+    stmt = (
+        select(
+            OfferItem.offer_id,
+            _raw(OfferItem.kind),
+            OfferItem.currency,
+            _raw(OfferItem.period),
+            OfferItem.years,
+            OfferItem.amount_minor,
+            FundingSource.name,
+        )
+        .outerjoin(FundingSource, FundingSource.id == OfferItem.funding_source_id)
+        .where(OfferItem.offer_id.in_(offer_ids))
+    )
     kinds = {k.value: k for k in ItemKind}
     acc: dict[int, tuple[dict[ItemKind, int], list[int], set[str]]] = {}
     for oid, kind_text, ccy, period, years, amount, source in s.connection().execute(stmt):
@@ -452,11 +541,14 @@ def _offer_cash_in(s: Session, money: _Money, offer_ids: Any) -> dict[int, tuple
     annual = OfferItem.period == Period.annual
     startup = OfferItem.kind == ItemKind.startup_research
     first = func.sum(case((startup, 0), else_=OfferItem.amount_minor))
-    funds = func.sum(case((startup, OfferItem.amount_minor
-                           * case((annual, OfferItem.years), else_=1)), else_=0))
-    stmt = (select(OfferItem.offer_id, OfferItem.currency, first, funds)
-            .where(OfferItem.offer_id.in_(offer_ids))
-            .group_by(OfferItem.offer_id, OfferItem.currency))
+    funds = func.sum(
+        case((startup, OfferItem.amount_minor * case((annual, OfferItem.years), else_=1)), else_=0)
+    )
+    stmt = (
+        select(OfferItem.offer_id, OfferItem.currency, first, funds)
+        .where(OfferItem.offer_id.in_(offer_ids))
+        .group_by(OfferItem.offer_id, OfferItem.currency)
+    )
     out: dict[int, tuple[int, int]] = {}
     for oid, ccy, fy, su in s.connection().execute(stmt):
         a, b = out.get(oid, (0, 0))
@@ -490,11 +582,17 @@ def _current_offer_stmt(f: Filters, *cols: Any) -> Any:
     """Columns of each application's current offer (no later revision exists; the unique
     (application, revision) index answers that per row, cheaper than a grouped subquery)."""
     newer = aliased(Offer)
-    later = (select(newer.id).where(newer.application_id == Offer.application_id,
-                                    newer.revision > Offer.revision).exists())
-    return (select(*cols).select_from(Offer)
-            .join(Application, Application.id == Offer.application_id)
-            .where(~later, *_scope_conditions(f), *_offer_date_conditions(f)))
+    later = (
+        select(newer.id)
+        .where(newer.application_id == Offer.application_id, newer.revision > Offer.revision)
+        .exists()
+    )
+    return (
+        select(*cols)
+        .select_from(Offer)
+        .join(Application, Application.id == Offer.application_id)
+        .where(~later, *_scope_conditions(f), *_offer_date_conditions(f))
+    )
 
 
 def _int_median(values: list[int]) -> int | None:
@@ -511,12 +609,16 @@ def offer_stats_in(s: Session, f: Filters, money: _Money) -> OfferStats:
     annual = OfferItem.period == Period.annual
     startup = OfferItem.kind == ItemKind.startup_research
     first = func.sum(case((startup, 0), else_=OfferItem.amount_minor))
-    funds = func.sum(case((startup, OfferItem.amount_minor
-                           * case((annual, OfferItem.years), else_=1)), else_=0))
-    stmt = (_current_offer_stmt(f, Offer.id, _raw(Offer.status), Offer.extended_on,
-                                OfferItem.currency, first, funds)
-            .outerjoin(OfferItem, OfferItem.offer_id == Offer.id)
-            .group_by(Offer.id, OfferItem.currency))
+    funds = func.sum(
+        case((startup, OfferItem.amount_minor * case((annual, OfferItem.years), else_=1)), else_=0)
+    )
+    stmt = (
+        _current_offer_stmt(
+            f, Offer.id, _raw(Offer.status), Offer.extended_on, OfferItem.currency, first, funds
+        )
+        .outerjoin(OfferItem, OfferItem.offer_id == Offer.id)
+        .group_by(Offer.id, OfferItem.currency)
+    )
     by_status: dict[OfferStatus, int] = {st: 0 for st in OfferStatus}
     statuses = {st.value: st for st in OfferStatus}
     cash: dict[int, list[int]] = {}
@@ -536,8 +638,12 @@ def offer_stats_in(s: Session, f: Filters, money: _Money) -> OfferStats:
             c[1] += money(int(su), ccy)
             c[2] = 1
     made_cash = [c for c in cash.values() if c and c[2]]
-    return OfferStats(by_status, made, _int_median([c[0] for c in made_cash]),
-                      _int_median([c[1] for c in made_cash]))
+    return OfferStats(
+        by_status,
+        made,
+        _int_median([c[0] for c in made_cash]),
+        _int_median([c[1] for c in made_cash]),
+    )
 
 
 def _months(f: Filters, as_of: date) -> list[str]:
@@ -560,9 +666,11 @@ def offers_by_month_in(s: Session, f: Filters, as_of: date) -> list[MonthOffers]
     if not months:
         return []
     lo = date.fromisoformat(months[0] + "-01")
-    stmt = (_current_offer_stmt(f, Offer.extended_on, Offer.status, func.count())
-            .where(Offer.extended_on >= lo, Offer.extended_on <= (f.date_to or as_of))
-            .group_by(Offer.extended_on, Offer.status))
+    stmt = (
+        _current_offer_stmt(f, Offer.extended_on, Offer.status, func.count())
+        .where(Offer.extended_on >= lo, Offer.extended_on <= (f.date_to or as_of))
+        .group_by(Offer.extended_on, Offer.status)
+    )
     buckets = {m: [0, 0, 0] for m in months}
     for day, status, n in s.execute(stmt).all():
         b = buckets.get(f"{day:%Y-%m}")
@@ -577,6 +685,7 @@ def offers_by_month_in(s: Session, f: Filters, as_of: date) -> list[MonthOffers]
 
 
 # -- funding ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FundingRow:
@@ -618,14 +727,18 @@ class FundingGroup:
 def _source_ids(s: Session, f: Filters) -> list[int] | None:
     if not f.institution_ids and not f.target_ids:
         return None
-    used = (select(OfferItem.funding_source_id)
-            .join(Offer, Offer.id == OfferItem.offer_id)
-            .join(Application, Application.id == Offer.application_id)
-            .where(OfferItem.funding_source_id.is_not(None), *_scope_conditions(f)))
+    used = (
+        select(OfferItem.funding_source_id)
+        .join(Offer, Offer.id == OfferItem.offer_id)
+        .join(Application, Application.id == Offer.application_id)
+        .where(OfferItem.funding_source_id.is_not(None), *_scope_conditions(f))
+    )
     cond = FundingSource.id.in_(used)
     if f.institution_ids and not f.target_ids:
-        cond = or_(FundingSource.institution_id.in_(f.institution_ids),
-                   and_(FundingSource.institution_id.is_(None), cond))
+        cond = or_(
+            FundingSource.institution_id.in_(f.institution_ids),
+            and_(FundingSource.institution_id.is_(None), cond),
+        )
     return [int(r[0]) for r in s.execute(select(FundingSource.id).where(cond)).all()]
 
 
@@ -636,10 +749,19 @@ def funding_in(s: Session, f: Filters, money: _Money) -> list[FundingRow]:
     names = dict(s.execute(select(Institution.id, Institution.name)).tuples().all())
     out = []
     for b in funding.balances_in(s, ids):
-        out.append(FundingRow(b.source_id, b.name, str(b.kind), names.get(b.institution_id)
-                              if b.institution_id is not None else None, b.fiscal_year,
-                              b.currency, money(b.total, b.currency),
-                              money(b.reserved, b.currency), money(b.committed, b.currency)))
+        out.append(
+            FundingRow(
+                b.source_id,
+                b.name,
+                str(b.kind),
+                names.get(b.institution_id) if b.institution_id is not None else None,
+                b.fiscal_year,
+                b.currency,
+                money(b.total, b.currency),
+                money(b.reserved, b.currency),
+                money(b.committed, b.currency),
+            )
+        )
     return out
 
 
@@ -647,9 +769,16 @@ def funding_by_institution(rows: Sequence[FundingRow]) -> list[FundingGroup]:
     groups: dict[str, list[FundingRow]] = defaultdict(list)
     for r in rows:
         groups[r.institution or "(no institution)"].append(r)
-    return [FundingGroup(name, len(g), sum(r.total for r in g), sum(r.reserved for r in g),
-                         sum(r.committed for r in g))
-            for name, g in sorted(groups.items(), key=lambda kv: (kv[0].startswith("("), kv[0]))]
+    return [
+        FundingGroup(
+            name,
+            len(g),
+            sum(r.total for r in g),
+            sum(r.reserved for r in g),
+            sum(r.committed for r in g),
+        )
+        for name, g in sorted(groups.items(), key=lambda kv: (kv[0].startswith("("), kv[0]))
+    ]
 
 
 def funding_report(db: Database, f: Filters = Filters()) -> tuple[MoneyContext, list[FundingRow]]:
@@ -659,6 +788,7 @@ def funding_report(db: Database, f: Filters = Filters()) -> tuple[MoneyContext, 
 
 
 # -- sources of hires, follow-ups ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class HireSource:
@@ -672,12 +802,21 @@ class HireSource:
 
 
 def hire_sources_in(s: Session, f: Filters) -> list[HireSource]:
-    stmt = (select(Candidate.source, func.count(),
-                   func.sum(case((Application.outcome == Outcome.hired, 1), else_=0)))
-            .select_from(Application).join(Candidate, Candidate.id == Application.candidate_id)
-            .where(*_app_conditions(f)).group_by(Candidate.source))
-    rows = [HireSource(src or "(not recorded)", int(n), int(h or 0))
-            for src, n, h in s.execute(stmt).all()]
+    stmt = (
+        select(
+            Candidate.source,
+            func.count(),
+            func.sum(case((Application.outcome == Outcome.hired, 1), else_=0)),
+        )
+        .select_from(Application)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .where(*_app_conditions(f))
+        .group_by(Candidate.source)
+    )
+    rows = [
+        HireSource(src or "(not recorded)", int(n), int(h or 0))
+        for src, n, h in s.execute(stmt).all()
+    ]
     return sorted(rows, key=lambda r: (-r.hires, -r.applications, r.source))
 
 
@@ -696,22 +835,31 @@ def _activity_scope(f: Filters) -> list[ColumnElement[bool]]:
         return []
     apps = select(Application.id).where(*conds)
     cands = select(Application.candidate_id).where(*conds)
-    return [or_(Activity.application_id.in_(apps),
-                and_(Activity.application_id.is_(None), Activity.candidate_id.in_(cands)))]
+    return [
+        or_(
+            Activity.application_id.in_(apps),
+            and_(Activity.application_id.is_(None), Activity.candidate_id.in_(cands)),
+        )
+    ]
 
 
 def overdue_in(s: Session, f: Filters, as_of: date, limit: int = 20) -> tuple[int, list[FollowUp]]:
     """Open follow-ups due before `as_of`: how many, and the oldest few."""
     conds = [Activity.done.is_(False), Activity.due_on < as_of, *_activity_scope(f)]
     count = int(s.execute(select(func.count()).select_from(Activity).where(*conds)).scalar_one())
-    stmt = (select(Activity.id, Candidate.full_name, Activity.summary, Activity.due_on)
-            .join(Candidate, Candidate.id == Activity.candidate_id).where(*conds)
-            .order_by(Activity.due_on, Activity.id).limit(limit))
+    stmt = (
+        select(Activity.id, Candidate.full_name, Activity.summary, Activity.due_on)
+        .join(Candidate, Candidate.id == Activity.candidate_id)
+        .where(*conds)
+        .order_by(Activity.due_on, Activity.id)
+        .limit(limit)
+    )
     items = [FollowUp(r[0], r[1], r[2], r[3], (as_of - r[3]).days) for r in s.execute(stmt).all()]
     return count, items
 
 
 # -- KPIs ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Kpis:
@@ -753,24 +901,44 @@ class Kpis:
 
 def stale_count_in(s: Session, f: Filters, as_of: date) -> int:
     cutoff = local_midnight(as_of - timedelta(days=STALE_DAYS))
-    stmt = (select(func.count()).select_from(Application)
-            .where(*_app_conditions(f), Application.outcome.in_(OPEN),
-                   Application.stage_changed_at < cutoff))
+    stmt = (
+        select(func.count())
+        .select_from(Application)
+        .where(
+            *_app_conditions(f),
+            Application.outcome.in_(OPEN),
+            Application.stage_changed_at < cutoff,
+        )
+    )
     return int(s.execute(stmt).scalar_one())
 
 
-def kpis_from(fun: Sequence[FunnelRow], stale: int, offers: OfferStats, overdue: int,
-              progress: Sequence[TargetProgress], fund: Sequence[FundingRow] | None) -> Kpis:
-    return Kpis(applications=fun[0].reached if fun else 0,
-                open=sum(r.open for r in fun), hires=sum(r.hired for r in fun), stale=stale,
-                offers_made=offers.made, acceptance_rate=offers.acceptance_rate, overdue=overdue,
-                headcount=sum(t.headcount for t in progress),
-                hired_to_targets=sum(min(t.hired, t.headcount) for t in progress),
-                available=None if fund is None else sum(r.available for r in fund),
-                median_first_year=offers.median_first_year, median_startup=offers.median_startup)
+def kpis_from(
+    fun: Sequence[FunnelRow],
+    stale: int,
+    offers: OfferStats,
+    overdue: int,
+    progress: Sequence[TargetProgress],
+    fund: Sequence[FundingRow] | None,
+) -> Kpis:
+    return Kpis(
+        applications=fun[0].reached if fun else 0,
+        open=sum(r.open for r in fun),
+        hires=sum(r.hired for r in fun),
+        stale=stale,
+        offers_made=offers.made,
+        acceptance_rate=offers.acceptance_rate,
+        overdue=overdue,
+        headcount=sum(t.headcount for t in progress),
+        hired_to_targets=sum(min(t.hired, t.headcount) for t in progress),
+        available=None if fund is None else sum(r.available for r in fund),
+        median_first_year=offers.median_first_year,
+        median_startup=offers.median_startup,
+    )
 
 
 # -- the whole report ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FilterLabels:
@@ -801,11 +969,19 @@ def labels_in(s: Session, f: Filters) -> FilterLabels:
     insts: tuple[str, ...] = ()
     tgts: tuple[str, ...] = ()
     if f.institution_ids:
-        insts = tuple(s.execute(select(Institution.name).where(
-            Institution.id.in_(f.institution_ids)).order_by(Institution.name)).scalars())
+        insts = tuple(
+            s.execute(
+                select(Institution.name)
+                .where(Institution.id.in_(f.institution_ids))
+                .order_by(Institution.name)
+            ).scalars()
+        )
     if f.target_ids:
-        tgts = tuple(s.execute(select(Target.title).where(
-            Target.id.in_(f.target_ids)).order_by(Target.title)).scalars())
+        tgts = tuple(
+            s.execute(
+                select(Target.title).where(Target.id.in_(f.target_ids)).order_by(Target.title)
+            ).scalars()
+        )
     if f.date_from and f.date_to:
         period = f"applications created {f.date_from:%Y-%m-%d} to {f.date_to:%Y-%m-%d}"
     elif f.date_from:
@@ -817,8 +993,9 @@ def labels_in(s: Session, f: Filters) -> FilterLabels:
     return FilterLabels(insts, tgts, period)
 
 
-def build(db: Database, f: Filters = Filters(), as_of: date | None = None, *,
-          detail: bool = True) -> Report:
+def build(
+    db: Database, f: Filters = Filters(), as_of: date | None = None, *, detail: bool = True
+) -> Report:
     """Everything the Summary sheet and the dashboard show, in one read transaction.
 
     `detail=False` (the dashboard) skips median days in stage, the one figure that reads every
@@ -837,46 +1014,102 @@ def build(db: Database, f: Filters = Filters(), as_of: date | None = None, *,
         overdue_n, overdue = overdue_in(s, f, as_of)
         kpis = kpis_from(fun, stale_count_in(s, f, as_of), offers, overdue_n, progress, fund)
         return Report(
-            as_of=as_of, filters=f, labels=labels_in(s, f), money=money.context, kpis=kpis,
-            funnel=fun, targets=progress, offers=offers,
-            offers_by_month=offers_by_month_in(s, f, as_of), funding=fund,
+            as_of=as_of,
+            filters=f,
+            labels=labels_in(s, f),
+            money=money.context,
+            kpis=kpis,
+            funnel=fun,
+            targets=progress,
+            offers=offers,
+            offers_by_month=offers_by_month_in(s, f, as_of),
+            funding=fund,
             funding_groups=funding_by_institution(fund),
-            hire_sources=hire_sources_in(s, f) if detail else [], overdue=overdue,
-            counts={"Pipeline": fun[0].reached if fun else 0,
-                    "Offers": offer_count_in(s, f) if detail else 0, "Funding": len(fund)})
+            hire_sources=hire_sources_in(s, f) if detail else [],
+            overdue=overdue,
+            counts={
+                "Pipeline": fun[0].reached if fun else 0,
+                "Offers": offer_count_in(s, f) if detail else 0,
+                "Funding": len(fund),
+            },
+        )
 
 
 # -- big per-row tables, streamed ------------------------------------------------------------
 
 PIPELINE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Candidate", "text"), ("Chinese name", "text"), ("Current institution", "text"),
-    ("Country", "text"), ("Field", "text"), ("Source", "text"), ("Target", "text"),
-    ("Institution", "text"), ("Department", "text"), ("Stage", "text"), ("Outcome", "text"),
-    ("Entered stage", "date"), ("Days in stage", "int"), ("Owner", "text"),
-    ("Priority", "int"), ("Last activity", "date"), ("Next follow-up", "date"),
-    ("Offer status", "text"), ("First-year cash", "money"), ("Start-up funds", "money"),
+    ("Candidate", "text"),
+    ("Chinese name", "text"),
+    ("Current institution", "text"),
+    ("Country", "text"),
+    ("Field", "text"),
+    ("Source", "text"),
+    ("Target", "text"),
+    ("Institution", "text"),
+    ("Department", "text"),
+    ("Stage", "text"),
+    ("Outcome", "text"),
+    ("Entered stage", "date"),
+    ("Days in stage", "int"),
+    ("Owner", "text"),
+    ("Priority", "int"),
+    ("Last activity", "date"),
+    ("Next follow-up", "date"),
+    ("Offer status", "text"),
+    ("First-year cash", "money"),
+    ("Start-up funds", "money"),
 )
 
 OFFER_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Candidate", "text"), ("Chinese name", "text"), ("Target", "text"), ("Institution", "text"),
-    ("Department", "text"), ("Revision", "int"), ("Status", "text"), ("Rank", "text"),
-    ("Extended on", "date"), ("Expires on", "date"), ("Responded on", "date"),
+    ("Candidate", "text"),
+    ("Chinese name", "text"),
+    ("Target", "text"),
+    ("Institution", "text"),
+    ("Department", "text"),
+    ("Revision", "int"),
+    ("Status", "text"),
+    ("Rank", "text"),
+    ("Extended on", "date"),
+    ("Expires on", "date"),
+    ("Responded on", "date"),
     ("Start on", "date"),
     *((f"{k.label} (total)" if k == ItemKind.salary else k.label, "money") for k in ITEM_KINDS),
-    ("First-year cash", "money"), ("Start-up funds", "money"), ("Package total", "money"),
+    ("First-year cash", "money"),
+    ("Start-up funds", "money"),
+    ("Package total", "money"),
     ("Funding sources", "text"),
 )
 
 FUNDING_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Source", "text"), ("Kind", "text"), ("Institution", "text"), ("Fiscal year", "int"),
-    ("Currency", "text"), ("Total", "money"), ("Reserved", "money"), ("Committed", "money"),
-    ("Available", "money"), ("% used", "percent"),
+    ("Source", "text"),
+    ("Kind", "text"),
+    ("Institution", "text"),
+    ("Fiscal year", "int"),
+    ("Currency", "text"),
+    ("Total", "money"),
+    ("Reserved", "money"),
+    ("Committed", "money"),
+    ("Available", "money"),
+    ("% used", "percent"),
 )
 
 
 def funding_table(rows: Sequence[FundingRow]) -> list[tuple[Any, ...]]:
-    return [(r.name, r.kind.capitalize(), r.institution, r.fiscal_year, r.currency, r.total,
-             r.reserved, r.committed, r.available, r.used) for r in rows]
+    return [
+        (
+            r.name,
+            r.kind.capitalize(),
+            r.institution,
+            r.fiscal_year,
+            r.currency,
+            r.total,
+            r.reserved,
+            r.committed,
+            r.available,
+            r.used,
+        )
+        for r in rows
+    ]
 
 
 def offer_count_in(s: Session, f: Filters) -> int:
@@ -895,8 +1128,9 @@ def _label(value: Any) -> str | None:
     return str(value)
 
 
-def pipeline_rows(db: Database, f: Filters = Filters(), as_of: date | None = None,
-                  chunk: int = CHUNK) -> Iterator[tuple[Any, ...]]:
+def pipeline_rows(
+    db: Database, f: Filters = Filters(), as_of: date | None = None, chunk: int = CHUNK
+) -> Iterator[tuple[Any, ...]]:
     """One tuple per application (PIPELINE_COLUMNS), streamed from one SQL cursor in chunks.
 
     Offer packages are fetched per chunk, so memory stays flat however big the pipeline.
@@ -904,34 +1138,61 @@ def pipeline_rows(db: Database, f: Filters = Filters(), as_of: date | None = Non
     as_of = as_of or date.today()
     cur = _current_offers()
     off = aliased(Offer)
-    by_app = (select(Activity.application_id.label("aid"), func.max(Activity.at).label("last"),
-                     func.min(case((Activity.done.is_(False), Activity.due_on))).label("next"))
-              .where(Activity.application_id.is_not(None))
-              .group_by(Activity.application_id).subquery("by_app"))
-    by_cand = (select(Activity.candidate_id.label("cid"), func.max(Activity.at).label("last"),
-                      func.min(case((Activity.done.is_(False), Activity.due_on))).label("next"))
-               .where(Activity.application_id.is_(None))
-               .group_by(Activity.candidate_id).subquery("by_cand"))
-    stmt = (select(Candidate.full_name, Candidate.name_zh, Candidate.current_institution,
-                   Candidate.country, Candidate.field, Candidate.source, Target.title,
-                   Institution.name, Department.name, _raw(Application.stage),
-                   _raw(Application.outcome), _raw(Application.stage_changed_at),
-                   Application.owner, Application.priority,
-                   _raw(by_app.c.last), type_coerce(by_app.c.next, Date),
-                   _raw(by_cand.c.last), type_coerce(by_cand.c.next, Date),
-                   off.id, _raw(off.status))
-            .select_from(Application)
-            .join(Candidate, Candidate.id == Application.candidate_id)
-            .join(Target, Target.id == Application.target_id)
-            .join(Institution, Institution.id == Target.institution_id)
-            .outerjoin(Department, Department.id == Target.department_id)
-            .outerjoin(cur, cur.c.application_id == Application.id)
-            .outerjoin(off, and_(off.application_id == Application.id,
-                                 off.revision == cur.c.revision))
-            .outerjoin(by_app, by_app.c.aid == Application.id)
-            .outerjoin(by_cand, by_cand.c.cid == Application.candidate_id)
-            .where(*_app_conditions(f))
-            .order_by(Institution.name, Target.title, Candidate.full_name, Application.id))
+    by_app = (
+        select(
+            Activity.application_id.label("aid"),
+            func.max(Activity.at).label("last"),
+            func.min(case((Activity.done.is_(False), Activity.due_on))).label("next"),
+        )
+        .where(Activity.application_id.is_not(None))
+        .group_by(Activity.application_id)
+        .subquery("by_app")
+    )
+    by_cand = (
+        select(
+            Activity.candidate_id.label("cid"),
+            func.max(Activity.at).label("last"),
+            func.min(case((Activity.done.is_(False), Activity.due_on))).label("next"),
+        )
+        .where(Activity.application_id.is_(None))
+        .group_by(Activity.candidate_id)
+        .subquery("by_cand")
+    )
+    stmt = (
+        select(
+            Candidate.full_name,
+            Candidate.name_zh,
+            Candidate.current_institution,
+            Candidate.country,
+            Candidate.field,
+            Candidate.source,
+            Target.title,
+            Institution.name,
+            Department.name,
+            _raw(Application.stage),
+            _raw(Application.outcome),
+            _raw(Application.stage_changed_at),
+            Application.owner,
+            Application.priority,
+            _raw(by_app.c.last),
+            type_coerce(by_app.c.next, Date),
+            _raw(by_cand.c.last),
+            type_coerce(by_cand.c.next, Date),
+            off.id,
+            _raw(off.status),
+        )
+        .select_from(Application)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .join(Target, Target.id == Application.target_id)
+        .join(Institution, Institution.id == Target.institution_id)
+        .outerjoin(Department, Department.id == Target.department_id)
+        .outerjoin(cur, cur.c.application_id == Application.id)
+        .outerjoin(off, and_(off.application_id == Application.id, off.revision == cur.c.revision))
+        .outerjoin(by_app, by_app.c.aid == Application.id)
+        .outerjoin(by_cand, by_cand.c.cid == Application.candidate_id)
+        .where(*_app_conditions(f))
+        .order_by(Institution.name, Target.title, Candidate.full_name, Application.id)
+    )
     labels_stage = {st.value: st.label for st in Stage}
     labels_outcome = {o.value: o.label for o in Outcome}
     labels_offer = {o.value: o.label for o in OfferStatus}
@@ -946,26 +1207,57 @@ def pipeline_rows(db: Database, f: Filters = Filters(), as_of: date | None = Non
                 last = max(r[14], r[16]) if r[14] and r[16] else (r[14] or r[16])
                 nxt = min(r[15], r[17]) if r[15] and r[17] else (r[15] or r[17])
                 pkg = cash.get(r[18]) if r[18] is not None else None
-                yield (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-                       labels_stage[r[9]], labels_outcome[r[10]], changed,
-                       (as_of - changed).days, r[12], r[13],
-                       _local_day(last) if last else None, nxt,
-                       labels_offer[r[19]] if r[19] is not None else None,
-                       pkg[0] if pkg else None, pkg[1] if pkg else None)
+                yield (
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8],
+                    labels_stage[r[9]],
+                    labels_outcome[r[10]],
+                    changed,
+                    (as_of - changed).days,
+                    r[12],
+                    r[13],
+                    _local_day(last) if last else None,
+                    nxt,
+                    labels_offer[r[19]] if r[19] is not None else None,
+                    pkg[0] if pkg else None,
+                    pkg[1] if pkg else None,
+                )
 
 
-def offer_rows(db: Database, f: Filters = Filters(), chunk: int = CHUNK
-               ) -> Iterator[tuple[Any, ...]]:
+def offer_rows(
+    db: Database, f: Filters = Filters(), chunk: int = CHUNK
+) -> Iterator[tuple[Any, ...]]:
     """One tuple per current offer (OFFER_COLUMNS), its items summed by kind; streamed."""
-    stmt = (_current_offer_stmt(
-        f, Offer.id, Candidate.full_name, Candidate.name_zh, Target.title, Institution.name,
-        Department.name, Offer.revision, Offer.status, Offer.rank, Offer.extended_on,
-        Offer.expires_on, Offer.responded_on, Offer.start_on)
+    stmt = (
+        _current_offer_stmt(
+            f,
+            Offer.id,
+            Candidate.full_name,
+            Candidate.name_zh,
+            Target.title,
+            Institution.name,
+            Department.name,
+            Offer.revision,
+            Offer.status,
+            Offer.rank,
+            Offer.extended_on,
+            Offer.expires_on,
+            Offer.responded_on,
+            Offer.start_on,
+        )
         .join(Candidate, Candidate.id == Application.candidate_id)
         .join(Target, Target.id == Application.target_id)
         .join(Institution, Institution.id == Target.institution_id)
         .outerjoin(Department, Department.id == Target.department_id)
-        .order_by(Institution.name, Target.title, Candidate.full_name, Offer.id))
+        .order_by(Institution.name, Target.title, Candidate.full_name, Offer.id)
+    )
     with db.session() as s:
         money = _money_in(s)
         result = s.execute(stmt.execution_options(yield_per=chunk))
@@ -974,10 +1266,25 @@ def offer_rows(db: Database, f: Filters = Filters(), chunk: int = CHUNK
             for r in part:
                 pkg = packages.get(r[0])
                 kinds = [pkg.by_kind.get(k) if pkg else None for k in ITEM_KINDS]
-                yield (r[1], r[2], r[3], r[4], r[5], r[6], _label(r[7]), r[8], r[9], r[10],
-                       r[11], r[12], *kinds, pkg.first_year if pkg else None,
-                       pkg.startup if pkg else None, pkg.total if pkg else None,
-                       ", ".join(pkg.sources) if pkg and pkg.sources else None)
+                yield (
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    _label(r[7]),
+                    r[8],
+                    r[9],
+                    r[10],
+                    r[11],
+                    r[12],
+                    *kinds,
+                    pkg.first_year if pkg else None,
+                    pkg.startup if pkg else None,
+                    pkg.total if pkg else None,
+                    ", ".join(pkg.sources) if pkg and pkg.sources else None,
+                )
 
 
 __all__ = [

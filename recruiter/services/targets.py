@@ -18,8 +18,19 @@ from . import audit
 from ._common import get_or_raise
 from .validate import Problems, as_date, as_int, clean_text
 
-FIELDS = ("institution_id", "department_id", "title", "field", "rank", "talent_programme",
-          "headcount", "status", "fill_by", "owner", "notes")
+FIELDS = (
+    "institution_id",
+    "department_id",
+    "title",
+    "field",
+    "rank",
+    "talent_programme",
+    "headcount",
+    "status",
+    "fill_by",
+    "owner",
+    "notes",
+)
 
 
 def _validate(data: dict[str, Any]) -> dict[str, Any]:
@@ -34,8 +45,9 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
         p.add("title", "give the position a title")
     for k in ("field", "rank", "talent_programme", "owner"):
         out[k] = clean_text(data.get(k), 200)
-    out["headcount"] = as_int(data.get("headcount", 1), "headcount", p, 1, 1000,
-                              "a whole number of 1 or more")
+    out["headcount"] = as_int(
+        data.get("headcount", 1), "headcount", p, 1, 1000, "a whole number of 1 or more"
+    )
     try:
         out["status"] = TargetStatus(data.get("status") or TargetStatus.open)
     except ValueError:
@@ -73,19 +85,28 @@ def update(db: Database, target_id: int, **changes: Any) -> dict[str, Any]:
             setattr(target, k, v)
         s.add(target)
         if changed:
-            audit.record(s, db.user, "target", target_id, "update",
-                         {k: [before[k], v] for k, v in changed.items()})
+            audit.record(
+                s,
+                db.user,
+                "target",
+                target_id,
+                "update",
+                {k: [before[k], v] for k, v in changed.items()},
+            )
         return {k: before[k] for k in changed}
 
 
 def delete(db: Database, target_id: int) -> None:
     with db.session() as s:
         target = get_or_raise(s, Target, target_id, "Target")
-        n = s.exec(select(func.count()).select_from(Application)
-                   .where(Application.target_id == target_id)).one()
+        n = s.exec(
+            select(func.count()).select_from(Application).where(Application.target_id == target_id)
+        ).one()
         if n:
-            raise ConflictError(f"'{target.title}' has {n} application(s) in its pipeline; close "
-                                "the target instead of deleting it.")
+            raise ConflictError(
+                f"'{target.title}' has {n} application(s) in its pipeline; close "
+                "the target instead of deleting it."
+            )
         snap = audit.snapshot(target)
         s.delete(target)
         audit.record(s, db.user, "target", target_id, "delete", snap)
@@ -113,27 +134,60 @@ class TargetProgress:
 
 def progress(db: Database, institution_id: int | None = None) -> list[TargetProgress]:
     """Every target with hired/headcount, active pipeline size and active applications per stage."""
-    per_stage_cols = [func.sum(case((
-        (Application.stage == st) & (Application.outcome.in_([Outcome.active, Outcome.on_hold])),
-        1), else_=0)) for st in STAGES]
-    stmt = (select(Target.id, Target.title, Institution.name, Department.name, Target.field,
-                   Target.headcount, Target.status, Target.fill_by,
-                   func.sum(case((Application.outcome == Outcome.hired, 1), else_=0)),
-                   func.sum(case((Application.outcome == Outcome.active, 1), else_=0)),
-                   *per_stage_cols)
-            .select_from(Target)
-            .join(Institution, Institution.id == Target.institution_id)
-            .outerjoin(Department, Department.id == Target.department_id)
-            .outerjoin(Application, Application.target_id == Target.id)
-            .group_by(Target.id, Institution.name, Department.name)
-            .order_by(Institution.name, Target.title))
+    per_stage_cols = [
+        func.sum(
+            case(
+                (
+                    (Application.stage == st)
+                    & (Application.outcome.in_([Outcome.active, Outcome.on_hold])),
+                    1,
+                ),
+                else_=0,
+            )
+        )
+        for st in STAGES
+    ]
+    stmt = (
+        select(
+            Target.id,
+            Target.title,
+            Institution.name,
+            Department.name,
+            Target.field,
+            Target.headcount,
+            Target.status,
+            Target.fill_by,
+            func.sum(case((Application.outcome == Outcome.hired, 1), else_=0)),
+            func.sum(case((Application.outcome == Outcome.active, 1), else_=0)),
+            *per_stage_cols,
+        )
+        .select_from(Target)
+        .join(Institution, Institution.id == Target.institution_id)
+        .outerjoin(Department, Department.id == Target.department_id)
+        .outerjoin(Application, Application.target_id == Target.id)
+        .group_by(Target.id, Institution.name, Department.name)
+        .order_by(Institution.name, Target.title)
+    )
     if institution_id is not None:
         stmt = stmt.where(Target.institution_id == institution_id)
     with db.session() as s:
         rows = s.exec(stmt).all()
-    return [TargetProgress(r[0], r[1], r[2], r[3], r[4], r[5], TargetStatus(r[6]), int(r[8] or 0),
-                           int(r[9] or 0), {st: int(r[10 + i] or 0) for i, st in enumerate(STAGES)},
-                           r[7]) for r in rows]
+    return [
+        TargetProgress(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            TargetStatus(r[6]),
+            int(r[8] or 0),
+            int(r[9] or 0),
+            {st: int(r[10 + i] or 0) for i, st in enumerate(STAGES)},
+            r[7],
+        )
+        for r in rows
+    ]
 
 
 def snapshot(db: Database, target_id: int) -> dict[str, Any]:
@@ -165,12 +219,15 @@ class TargetChoice:
 
 def choices(db: Database, institution_id: int | None = None) -> list[TargetChoice]:
     """Targets for pickers (filters, "add to pipeline"), open ones first."""
-    stmt = (select(Target.id, Target.title, Target.institution_id, Institution.name, Target.status)
-            .join(Institution, Institution.id == Target.institution_id)
-            .order_by(Institution.name, Target.title, Target.id))
+    stmt = (
+        select(Target.id, Target.title, Target.institution_id, Institution.name, Target.status)
+        .join(Institution, Institution.id == Target.institution_id)
+        .order_by(Institution.name, Target.title, Target.id)
+    )
     if institution_id is not None:
         stmt = stmt.where(Target.institution_id == institution_id)
     with db.session() as s:
-        rows = [TargetChoice(r[0], r[1], r[2], r[3], TargetStatus(r[4]))
-                for r in s.exec(stmt).all()]
+        rows = [
+            TargetChoice(r[0], r[1], r[2], r[3], TargetStatus(r[4])) for r in s.exec(stmt).all()
+        ]
     return sorted(rows, key=lambda c: c.status != TargetStatus.open)

@@ -36,8 +36,9 @@ def _words(query: str) -> list[str]:
     return [w for w in query.split() if w]
 
 
-def _like_any(word: str, columns: tuple[str, ...] = SEARCH_COLUMNS, *,
-              native_nocase: bool = False) -> ColumnElement[bool]:
+def _like_any(
+    word: str, columns: tuple[str, ...] = SEARCH_COLUMNS, *, native_nocase: bool = False
+) -> ColumnElement[bool]:
     cand = SQLModel.metadata.tables["candidate"]
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
@@ -139,7 +140,8 @@ def create_sqlite(conn: Connection) -> None:
     repair tools build exactly what the migration builds)."""
     conn.exec_driver_sql(
         f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({', '.join(SEARCH_COLUMNS)}, "
-        "content='candidate', content_rowid='id', tokenize='trigram')")
+        "content='candidate', content_rowid='id', tokenize='trigram')"
+    )
     for sql in _triggers():
         conn.exec_driver_sql(sql)
     rebuild(conn)

@@ -22,18 +22,38 @@ from .tasks import show_error
 
 # (field, kind) in the order the form shows them; kind: line | text | gender | date | int
 FORM: tuple[tuple[str, str], ...] = (
-    ("full_name", "line"), ("name_zh", "line"), ("email", "line"), ("orcid", "line"),
-    ("phone", "line"), ("gender", "gender"), ("birth_date", "date"), ("nationality", "line"),
-    ("current_institution", "line"), ("current_position", "line"), ("country", "line"),
-    ("field", "line"), ("research_area", "line"), ("highest_degree", "line"),
-    ("degree_institution", "line"), ("phd_year", "int"), ("h_index", "int"), ("source", "line"),
-    ("tags", "line"), ("notes", "text"),
+    ("full_name", "line"),
+    ("name_zh", "line"),
+    ("email", "line"),
+    ("orcid", "line"),
+    ("phone", "line"),
+    ("gender", "gender"),
+    ("birth_date", "date"),
+    ("nationality", "line"),
+    ("current_institution", "line"),
+    ("current_position", "line"),
+    ("country", "line"),
+    ("field", "line"),
+    ("research_area", "line"),
+    ("highest_degree", "line"),
+    ("degree_institution", "line"),
+    ("phd_year", "int"),
+    ("h_index", "int"),
+    ("source", "line"),
+    ("tags", "line"),
+    ("notes", "text"),
 )
-PLACEHOLDERS = {"orcid": "0000-0002-1825-0097", "birth_date": "YYYY-MM-DD",
-                "phd_year": "e.g. 2012", "email": "name@university.edu",
-                "tags": "comma-separated, e.g. returnee,industry"}
+PLACEHOLDERS = {
+    "orcid": "0000-0002-1825-0097",
+    "birth_date": "YYYY-MM-DD",
+    "phd_year": "e.g. 2012",
+    "email": "name@university.edu",
+    "tags": "comma-separated, e.g. returnee,industry",
+}
 ERROR_COLOUR = "#b3261e"
 INVALID_STYLE = "border: 1px solid #b3261e;"
+
+
 def error_label() -> QtWidgets.QLabel:
     """A small red label. A palette, not a style sheet: style sheets on dozens of widgets made
     building the editor ten times slower."""
@@ -55,24 +75,28 @@ CLOSE_OUTCOMES = (Outcome.declined, Outcome.rejected, Outcome.withdrawn, Outcome
 class CloseDialog(QtWidgets.QDialog):
     """Close (or hold) an application: an outcome and a reason, both required."""
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None,
-                 preset: Outcome = Outcome.declined) -> None:
+    def __init__(
+        self, parent: QtWidgets.QWidget | None = None, preset: Outcome = Outcome.declined
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Close application"))
         form = QtWidgets.QFormLayout(self)
         self.outcome = QtWidgets.QComboBox()
         for o in CLOSE_OUTCOMES:
             self.outcome.addItem(o.label, o)
-        self.outcome.setCurrentIndex(CLOSE_OUTCOMES.index(preset) if preset in CLOSE_OUTCOMES
-                                     else 0)
+        self.outcome.setCurrentIndex(
+            CLOSE_OUTCOMES.index(preset) if preset in CLOSE_OUTCOMES else 0
+        )
         self.reason = QtWidgets.QLineEdit()
         self.reason.setPlaceholderText(self.tr("Why? e.g. accepted another offer"))
         self.error = error_label()
         form.addRow(self.tr("Outcome"), self.outcome)
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow("", self.error)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -90,8 +114,13 @@ class CloseDialog(QtWidgets.QDialog):
 class TargetDialog(QtWidgets.QDialog):
     """Choose a target (and optionally an owner) for "add to pipeline"."""
 
-    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None,
-                 title: str = "Add to pipeline", with_owner: bool = True) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QtWidgets.QWidget | None = None,
+        title: str = "Add to pipeline",
+        with_owner: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr(title))
         form = QtWidgets.QFormLayout(self)
@@ -105,8 +134,10 @@ class TargetDialog(QtWidgets.QDialog):
         form.addRow(self.tr("Target"), self.target)
         if with_owner:
             form.addRow(self.tr("Owner"), self.owner)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -200,15 +231,32 @@ class CandidateDetail(QtWidgets.QWidget):
         return page
 
     def _build_pipeline(self) -> QtWidgets.QWidget:
-        self.apps_model = RecordTableModel([
-            ("target", "Target"), ("institution", "Institution"), ("stage", "Stage"),
-            ("outcome", "Outcome"), ("owner", "Owner"), ("stage_changed_at", "Since"),
-            ("closed_reason", "Reason")], parent=self)
+        self.apps_model = RecordTableModel(
+            [
+                ("target", "Target"),
+                ("institution", "Institution"),
+                ("stage", "Stage"),
+                ("outcome", "Outcome"),
+                ("owner", "Owner"),
+                ("stage_changed_at", "Since"),
+                ("closed_reason", "Reason"),
+            ],
+            parent=self,
+        )
         self.apps_view = _table(self.apps_model)
         self.apps_view.selectionModel().selectionChanged.connect(self._update_app_buttons)
-        self.history_model = RecordTableModel([
-            ("at", "When"), ("target", "Target"), ("from_stage", "From"), ("to_stage", "To"),
-            ("outcome", "Outcome"), ("note", "Note"), ("by", "By")], parent=self)
+        self.history_model = RecordTableModel(
+            [
+                ("at", "When"),
+                ("target", "Target"),
+                ("from_stage", "From"),
+                ("to_stage", "To"),
+                ("outcome", "Outcome"),
+                ("note", "Note"),
+                ("by", "By"),
+            ],
+            parent=self,
+        )
         self.history_view = _table(self.history_model)
         self.add_app_button = QtWidgets.QPushButton(self.tr("Add to pipeline…"))
         self.move_button = QtWidgets.QToolButton()
@@ -260,14 +308,26 @@ class CandidateDetail(QtWidgets.QWidget):
         row2.addWidget(self.due)
         row2.addWidget(self.activity_error, 1)
         row2.addWidget(self.log_button)
-        self.activity_model = RecordTableModel([
-            ("at", "When"), ("kind", "Kind"), ("summary", "Summary"), ("due_on", "Due"),
-            ("done", "Done")], parent=self)
+        self.activity_model = RecordTableModel(
+            [
+                ("at", "When"),
+                ("kind", "Kind"),
+                ("summary", "Summary"),
+                ("due_on", "Due"),
+                ("done", "Done"),
+            ],
+            parent=self,
+        )
         today = date.today()
 
         def decorate(rec: Any, key: str, role: int) -> Any:
-            if role == Qt.ItemDataRole.ForegroundRole and key == "due_on" and rec.due_on \
-                    and not rec.done and rec.due_on < today:
+            if (
+                role == Qt.ItemDataRole.ForegroundRole
+                and key == "due_on"
+                and rec.due_on
+                and not rec.done
+                and rec.due_on < today
+            ):
                 return QtGui.QBrush(QtGui.QColor("#b3261e"))
             return None
 
@@ -311,9 +371,11 @@ class CandidateDetail(QtWidgets.QWidget):
         else:
             zh = values.get("name_zh") or ""
             inst = values.get("current_institution") or ""
-            self.title.setText(f"<h2 style='margin:0'>{_esc(values['full_name'])} "
-                               f"<span style='font-weight:normal'>{_esc(zh)}</span></h2>"
-                               f"<span style='color:#555'>{_esc(inst)}</span>")
+            self.title.setText(
+                f"<h2 style='margin:0'>{_esc(values['full_name'])} "
+                f"<span style='font-weight:normal'>{_esc(zh)}</span></h2>"
+                f"<span style='color:#555'>{_esc(inst)}</span>"
+            )
         for i in (1, 2):
             self.tabs.setTabEnabled(i, self.candidate_id is not None)
         self._reload_lists()
@@ -331,9 +393,11 @@ class CandidateDetail(QtWidgets.QWidget):
         else:
             self.apps_model.set_records(applications.for_candidate(self.ctx.db, self.candidate_id))
             self.history_model.set_records(
-                applications.history_for_candidate(self.ctx.db, self.candidate_id))
+                applications.history_for_candidate(self.ctx.db, self.candidate_id)
+            )
             self.activity_model.set_records(
-                activities.for_candidate(self.ctx.db, self.candidate_id))
+                activities.for_candidate(self.ctx.db, self.candidate_id)
+            )
         self._update_app_buttons()
 
     def _on_changed(self, tables: frozenset[str]) -> None:
@@ -381,8 +445,11 @@ class CandidateDetail(QtWidgets.QWidget):
         self._update_buttons()
 
     def changes(self) -> dict[str, Any]:
-        return {name: self.value_of(name) for name, _k in FORM
-                if self.value_of(name).strip() != self._loaded.get(name, "").strip()}
+        return {
+            name: self.value_of(name)
+            for name, _k in FORM
+            if self.value_of(name).strip() != self._loaded.get(name, "").strip()
+        }
 
     def dirty(self) -> bool:
         return bool(self.changes())
@@ -426,8 +493,12 @@ class CandidateDetail(QtWidgets.QWidget):
         for name, text in errors.items():
             self._show_error(name, text)
         shown = [candidates.LABELS.get(n, n) for n in errors if n in self.errors]
-        self.summary.setText(message or self.tr("Not saved — check {fields}.").format(
-            fields=", ".join(shown) or self.tr("the form")))
+        self.summary.setText(
+            message
+            or self.tr("Not saved — check {fields}.").format(
+                fields=", ".join(shown) or self.tr("the form")
+            )
+        )
         first = next((n for n in errors if n in self.editors), None)
         if first:
             self.tabs.setCurrentIndex(0)
@@ -492,8 +563,13 @@ class CandidateDetail(QtWidgets.QWidget):
             return
         target_id, owner = dialog.values()
         if target_id is not None:
-            cmds.add_to_pipeline(self.ctx, [self.candidate_id], target_id, owner=owner,
-                                 on_error=self._error("Add to pipeline"))
+            cmds.add_to_pipeline(
+                self.ctx,
+                [self.candidate_id],
+                target_id,
+                owner=owner,
+                on_error=self._error("Add to pipeline"),
+            )
 
     def move_selected(self, to: Stage) -> None:
         app = self.selected_application()
@@ -525,11 +601,15 @@ class CandidateDetail(QtWidgets.QWidget):
         self.activity_error.setText("")
         due = self.due.date().toPython() if self.follow_up.isChecked() else None
         app = self.selected_application()
-        cmd = cmds.log_activity(self.ctx, self.candidate_id,
-                                ActivityKind(self.kind.currentData()), summary,
-                                due_on=due,  # type: ignore[arg-type]
-                                application_id=app.id if app else None,
-                                on_error=lambda e: self.activity_error.setText(str(e)))
+        cmd = cmds.log_activity(
+            self.ctx,
+            self.candidate_id,
+            ActivityKind(self.kind.currentData()),
+            summary,
+            due_on=due,  # type: ignore[arg-type]
+            application_id=app.id if app else None,
+            on_error=lambda e: self.activity_error.setText(str(e)),
+        )
         if cmd.error is None:
             self.summary_edit.clear()
             self.follow_up.setChecked(False)
@@ -552,8 +632,9 @@ class CandidateDetail(QtWidgets.QWidget):
 class CandidateDialog(QtWidgets.QDialog):
     """The editor in its own window, opened from the pipeline board and the follow-ups list."""
 
-    def __init__(self, ctx: AppContext, candidate_id: int | None,
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, candidate_id: int | None, parent: QtWidgets.QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Candidate"))
         self.resize(640, 720)

@@ -88,15 +88,21 @@ class Latest(QtCore.QObject):
         self.runner = runner
         self._generation = 0
         self._callbacks: tuple[Callable[[Any], None], Callable[[BaseException], None] | None] = (
-            lambda _r: None, None)
+            lambda _r: None,
+            None,
+        )
         self._jobs: set[_Job] = set()
         self._signals = _JobSignals(self)
         self._signals.done.connect(self._done)
         self._signals.failed.connect(self._failed)
         self.pending = False
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None] | None = None) -> None:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
         self._generation += 1
         self._callbacks = (on_done, on_error)
         self.pending = True
@@ -140,8 +146,13 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
     COLUMNS: tuple[str, ...] = candidates.COLUMNS
     NUMERIC = frozenset({"id", "phd_year", "h_index", "applications"})
 
-    def __init__(self, db: Database, parent: QtCore.QObject | None = None,
-                 columns: Sequence[str] | None = None, runner: TaskRunner | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        parent: QtCore.QObject | None = None,
+        columns: Sequence[str] | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.columns = tuple(columns or self.COLUMNS)
@@ -155,7 +166,8 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
         self.visible: set[str] | None = None  # None: fetch every column
         self.suspended = False
         self.fetcher: Callable[[Sequence[int], Sequence[str]], dict[int, tuple[Any, ...]]] = (
-            lambda ids, cols: candidates.fetch_rows(self.db, ids, cols))
+            lambda ids, cols: candidates.fetch_rows(self.db, ids, cols)
+        )
         self._today = date.today()
         self._due_col = self.columns.index("next_due") if "next_due" in self.columns else -1
         self._numeric_cols = {i for i, c in enumerate(self.columns) if c in self.NUMERIC}
@@ -172,18 +184,21 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
         """Row contents changed (an edit elsewhere): drop the cache and repaint."""
         self._pages.clear()
         if self.ids:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.ids) - 1, len(self.columns) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.ids) - 1, len(self.columns) - 1)
+            )
 
     def _row(self, row: int) -> tuple[Any, ...] | None:
         """Display strings of one row; its page of PAGE rows is fetched (and formatted) once."""
         page_no = row // PAGE
         page = self._pages.get(page_no)
         if page is None:
-            chunk = self.ids[page_no * PAGE:(page_no + 1) * PAGE]
+            chunk = self.ids[page_no * PAGE : (page_no + 1) * PAGE]
             wanted = [c for c in self.columns if self.visible is None or c in self.visible]
-            page = {cid: self._format(dict(zip(wanted, values, strict=True)))
-                    for cid, values in self.fetcher(chunk, wanted).items()}
+            page = {
+                cid: self._format(dict(zip(wanted, values, strict=True)))
+                for cid, values in self.fetcher(chunk, wanted).items()
+            }
             self._pages[page_no] = page
             if len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -228,8 +243,11 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
         db, query = self.db, self.query
         self._partial = False
         self._full.stop()
-        self.loader.run(lambda: candidates.query_ids(db, query, limit=PAGE),
-                        self._apply_preview, self.failed.emit)
+        self.loader.run(
+            lambda: candidates.query_ids(db, query, limit=PAGE),
+            self._apply_preview,
+            self.failed.emit,
+        )
 
     def _apply_preview(self, ids: list[int]) -> None:
         if len(ids) < PAGE:  # that is all of it
@@ -289,8 +307,9 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
             return _RIGHT
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
@@ -305,8 +324,9 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or self.columns[column] not in candidates.SORTABLE:
             return
-        query = self.query.with_(sort=self.columns[column],
-                                 descending=order == Qt.SortOrder.DescendingOrder)
+        query = self.query.with_(
+            sort=self.columns[column], descending=order == Qt.SortOrder.DescendingOrder
+        )
         if query == self.query and (self.ids or self.loading):
             return
         self.query = query
@@ -318,9 +338,12 @@ class RecordTableModel(QtCore.QAbstractTableModel):
     """A read-only table over a short list of records (dataclasses or tuples), sortable in
     memory: the lists it serves are already bounded by their SQL (one candidate, one board)."""
 
-    def __init__(self, columns: Sequence[tuple[str, str]],
-                 getter: Callable[[Any, str], Any] | None = None,
-                 parent: QtCore.QObject | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, str]],
+        getter: Callable[[Any, str], Any] | None = None,
+        parent: QtCore.QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.records: list[Any] = []
@@ -349,8 +372,10 @@ class RecordTableModel(QtCore.QAbstractTableModel):
             return None
         rec = self.records[index.row()]
         key = self.columns[index.column()][0]
-        if self.decorate is not None and role not in (Qt.ItemDataRole.DisplayRole,
-                                                      Qt.ItemDataRole.EditRole):
+        if self.decorate is not None and role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.EditRole,
+        ):
             value = self.decorate(rec, key, role)
             if value is not None:
                 return value
@@ -362,8 +387,9 @@ class RecordTableModel(QtCore.QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):

@@ -27,7 +27,8 @@ def ask_path(parent: QtWidgets.QWidget, title: str, suggested: str) -> Path | No
     """A save dialog remembering the last folder; always returns an .xlsx path (or None)."""
     folder = str(_settings().value(SETTINGS_KEY, "") or Path.home())
     name, _filter = QtWidgets.QFileDialog.getSaveFileName(
-        parent, title, str(Path(folder) / suggested), parent.tr("Excel workbook (*.xlsx)"))
+        parent, title, str(Path(folder) / suggested), parent.tr("Excel workbook (*.xlsx)")
+    )
     if not name:
         return None
     path = Path(name)
@@ -46,8 +47,9 @@ def offer_to_open(parent: QtWidgets.QWidget, path: Path, detail: str) -> QtWidge
     box.setText(parent.tr("Saved {name}").format(name=path.name))
     box.setInformativeText(detail)
     open_file = box.addButton(parent.tr("Open file"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
-    open_folder = box.addButton(parent.tr("Open folder"),
-                                QtWidgets.QMessageBox.ButtonRole.ActionRole)
+    open_folder = box.addButton(
+        parent.tr("Open folder"), QtWidgets.QMessageBox.ButtonRole.ActionRole
+    )
     box.addButton(QtWidgets.QMessageBox.StandardButton.Close)
     open_file.setObjectName("openFile")
     open_folder.setObjectName("openFolder")
@@ -71,29 +73,43 @@ def _status(parent: QtWidgets.QWidget, text: str) -> None:
         bar.showMessage(text, 5000)
 
 
-def export_pipeline(parent: QtWidgets.QWidget, ctx: AppContext, filters: Filters | None = None,
-                    path: Path | str | None = None) -> Task | None:
+def export_pipeline(
+    parent: QtWidgets.QWidget,
+    ctx: AppContext,
+    filters: Filters | None = None,
+    path: Path | str | None = None,
+) -> Task | None:
     """Ask for a file name, then write the leadership workbook in the background."""
-    target = Path(path) if path else ask_path(
-        parent, parent.tr("Export pipeline"),
-        f"recruitment-pipeline-{QtCore.QDate.currentDate().toString('yyyy-MM-dd')}.xlsx")
+    target = (
+        Path(path)
+        if path
+        else ask_path(
+            parent,
+            parent.tr("Export pipeline"),
+            f"recruitment-pipeline-{QtCore.QDate.currentDate().toString('yyyy-MM-dd')}.xlsx",
+        )
+    )
     if target is None:
         return None
     db, chosen = ctx.db, filters or Filters()
 
-    def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]
-             ) -> exporting.ExportResult:
-        return exporting.export_workbook(db, target, chosen, progress=progress,
-                                         cancelled=cancelled)
+    def work(
+        progress: Callable[[int, int], None], cancelled: Callable[[], bool]
+    ) -> exporting.ExportResult:
+        return exporting.export_workbook(db, target, chosen, progress=progress, cancelled=cancelled)
 
     def done(result: exporting.ExportResult) -> None:
         rows = ", ".join(f"{n:,} {name.lower()} rows" for name, n in result.rows.items())
         offer_to_open(parent, result.file, rows)
 
-    return run_with_progress(parent, ctx.runner, parent.tr("Exporting pipeline"), work,
-                             on_done=done,
-                             on_cancel=lambda: _status(parent, parent.tr(
-                                 "Export cancelled; no file was written.")))
+    return run_with_progress(
+        parent,
+        ctx.runner,
+        parent.tr("Exporting pipeline"),
+        work,
+        on_done=done,
+        on_cancel=lambda: _status(parent, parent.tr("Export cancelled; no file was written.")),
+    )
 
 
 def view_table(view: QtWidgets.QTableView) -> tuple[list[str], list[list[Any]]]:
@@ -113,29 +129,44 @@ def view_table(view: QtWidgets.QTableView) -> tuple[list[str], list[list[Any]]]:
     return headers, rows
 
 
-def export_view(parent: QtWidgets.QWidget, ctx: AppContext, view: QtWidgets.QTableView,
-                title: str | None = None, path: Path | str | None = None) -> Task | None:
+def export_view(
+    parent: QtWidgets.QWidget,
+    ctx: AppContext,
+    view: QtWidgets.QTableView,
+    title: str | None = None,
+    path: Path | str | None = None,
+) -> Task | None:
     """Export a table view as shown (current filter, columns and order) to a styled sheet."""
     name = title or (parent.windowTitle() or "Export")
-    target = Path(path) if path else ask_path(parent, parent.tr("Export table"),
-                                              f"{exporting_name(name)}.xlsx")
+    target = (
+        Path(path)
+        if path
+        else ask_path(parent, parent.tr("Export table"), f"{exporting_name(name)}.xlsx")
+    )
     if target is None:
         return None
     headers, rows = view_table(view)
 
-    def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]
-             ) -> exporting.ExportResult:
-        return exporting.export_table(target, headers, rows, title=name, progress=progress,
-                                      cancelled=cancelled)
+    def work(
+        progress: Callable[[int, int], None], cancelled: Callable[[], bool]
+    ) -> exporting.ExportResult:
+        return exporting.export_table(
+            target, headers, rows, title=name, progress=progress, cancelled=cancelled
+        )
 
     def done(result: exporting.ExportResult) -> None:
-        offer_to_open(parent, result.file, parent.tr("{n} rows").format(
-            n=f"{sum(result.rows.values()):,}"))
+        offer_to_open(
+            parent, result.file, parent.tr("{n} rows").format(n=f"{sum(result.rows.values()):,}")
+        )
 
-    return run_with_progress(parent, ctx.runner, parent.tr("Exporting table"), work,
-                             on_done=done,
-                             on_cancel=lambda: _status(parent, parent.tr(
-                                 "Export cancelled; no file was written.")))
+    return run_with_progress(
+        parent,
+        ctx.runner,
+        parent.tr("Exporting table"),
+        work,
+        on_done=done,
+        on_cancel=lambda: _status(parent, parent.tr("Export cancelled; no file was written.")),
+    )
 
 
 def exporting_name(title: str) -> str:

@@ -39,9 +39,16 @@ class FollowUpsPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.loader = Latest(ctx.runner, self)
-        self.model = RecordTableModel([
-            ("due_on", "Due"), ("candidate", "Candidate"), ("name_zh", "中文名"),
-            ("kind", "Kind"), ("summary", "What to do")], parent=self)
+        self.model = RecordTableModel(
+            [
+                ("due_on", "Due"),
+                ("candidate", "Candidate"),
+                ("name_zh", "中文名"),
+                ("kind", "Kind"),
+                ("summary", "What to do"),
+            ],
+            parent=self,
+        )
         self.model.decorate = self._decorate
         self.view = QtWidgets.QTableView()
         self.view.setModel(self.model)
@@ -55,15 +62,22 @@ class FollowUpsPanel(QtWidgets.QWidget):
         for i, w in enumerate((90, 160, 70, 70)):
             self.view.setColumnWidth(i, w)
         self.view.doubleClicked.connect(self._open)
-        self.offers_model = RecordTableModel([
-            ("expires_on", "Expires"), ("candidate", "Candidate"), ("target", "Target"),
-            ("institution", "Institution")], parent=self)
+        self.offers_model = RecordTableModel(
+            [
+                ("expires_on", "Expires"),
+                ("candidate", "Candidate"),
+                ("target", "Target"),
+                ("institution", "Institution"),
+            ],
+            parent=self,
+        )
         self.offers_view = QtWidgets.QTableView()
         self.offers_view.setModel(self.offers_model)
         self.offers_view.verticalHeader().hide()
         self.offers_view.horizontalHeader().setStretchLastSection(True)
         self.offers_view.setSelectionBehavior(
-            QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+            QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows
+        )
         self.offers_view.doubleClicked.connect(self._open_offer)
         self.offers_view.setWordWrap(False)
         self.offers_view.verticalHeader().setDefaultSectionSize(22)
@@ -106,8 +120,11 @@ class FollowUpsPanel(QtWidgets.QWidget):
 
     def refresh(self) -> None:
         db = self.ctx.db
-        self.loader.run(lambda: (activities.due(db, limit=LIMIT), expiring_offers(db)), self._fill,
-                        lambda exc: show_error(self, self.tr("Follow-ups"), exc))
+        self.loader.run(
+            lambda: (activities.due(db, limit=LIMIT), expiring_offers(db)),
+            self._fill,
+            lambda exc: show_error(self, self.tr("Follow-ups"), exc),
+        )
 
     def _fill(self, result: tuple[list[activities.FollowUp], list[Any]]) -> None:
         due, offers = result
@@ -115,11 +132,15 @@ class FollowUpsPanel(QtWidgets.QWidget):
         overdue = sum(1 for f in due if f.overdue)
         today = len(due) - overdue
         more = self.tr(" (the oldest {n:,} shown)").format(n=len(due)) if len(due) >= LIMIT else ""
-        self.heading.setText(self.tr("<b>Due</b> — {o} overdue, {t} due today ({d}){more}").format(
-            o=overdue, t=today, d=date.today().isoformat(), more=more))
+        self.heading.setText(
+            self.tr("<b>Due</b> — {o} overdue, {t} due today ({d}){more}").format(
+                o=overdue, t=today, d=date.today().isoformat(), more=more
+            )
+        )
         self.offers_model.set_records(offers)
-        self.offers_heading.setText(self.tr("<b>Offers expiring within 7 days</b> — {n}").format(
-            n=len(offers)))
+        self.offers_heading.setText(
+            self.tr("<b>Offers expiring within 7 days</b> — {n}").format(n=len(offers))
+        )
         self.done_button.setEnabled(bool(due))
 
     def selected(self) -> list[activities.FollowUp]:
@@ -127,8 +148,12 @@ class FollowUpsPanel(QtWidgets.QWidget):
 
     def mark_selected_done(self) -> None:
         for f in self.selected():
-            cmds.mark_done(self.ctx, f.activity_id, True,
-                           on_error=lambda e: show_error(self, self.tr("Follow-ups"), e))
+            cmds.mark_done(
+                self.ctx,
+                f.activity_id,
+                True,
+                on_error=lambda e: show_error(self, self.tr("Follow-ups"), e),
+            )
 
     def _open(self, index: Any) -> None:
         if index.isValid():

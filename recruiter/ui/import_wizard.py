@@ -25,12 +25,18 @@ PREVIEW_ROWS = 30  # raw rows shown on the sheet page
 SAMPLES = 3
 
 STATUS_LABELS = {
-    importing.NEW: "New", importing.UPDATE: "Update", importing.DUPLICATE: "Duplicate",
-    importing.POSSIBLE: "Possible duplicate", importing.INVALID: "Invalid",
+    importing.NEW: "New",
+    importing.UPDATE: "Update",
+    importing.DUPLICATE: "Duplicate",
+    importing.POSSIBLE: "Possible duplicate",
+    importing.INVALID: "Invalid",
 }
 STATUS_COLOURS = {
-    importing.NEW: "#1b7f3b", importing.UPDATE: "#1f5fa8", importing.DUPLICATE: "#7a7a7a",
-    importing.POSSIBLE: "#b26a00", importing.INVALID: "#b3261e",
+    importing.NEW: "#1b7f3b",
+    importing.UPDATE: "#1f5fa8",
+    importing.DUPLICATE: "#7a7a7a",
+    importing.POSSIBLE: "#b26a00",
+    importing.INVALID: "#b3261e",
 }
 DUPLICATE_CHOICES = [
     ("skip", "Skip them (leave the stored candidate as it is)"),
@@ -63,8 +69,9 @@ class OutcomeModel(QtCore.QAbstractTableModel):
     def columnCount(self, parent: Any = None) -> int:
         return len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _tr(self.HEADERS[section])
         return None
@@ -91,9 +98,9 @@ class OutcomeModel(QtCore.QAbstractTableModel):
         return None
 
 
-def _outcome_view(parent: QtWidgets.QWidget) -> tuple[QtWidgets.QComboBox, QtWidgets.QTableView,
-                                                      OutcomeModel,
-                                                      QtCore.QSortFilterProxyModel]:
+def _outcome_view(
+    parent: QtWidgets.QWidget,
+) -> tuple[QtWidgets.QComboBox, QtWidgets.QTableView, OutcomeModel, QtCore.QSortFilterProxyModel]:
     model = OutcomeModel(parent)
     proxy = QtCore.QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
@@ -121,17 +128,29 @@ def _outcome_view(parent: QtWidgets.QWidget) -> tuple[QtWidgets.QComboBox, QtWid
 
 def _inform(parent: QtWidgets.QWidget, title: str, text: str) -> QtWidgets.QMessageBox:
     """A message that does not block (the wizard itself is usually window-modal)."""
-    box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Information, title, text,
-                                QtWidgets.QMessageBox.StandardButton.Ok, parent)
+    box = QtWidgets.QMessageBox(
+        QtWidgets.QMessageBox.Icon.Information,
+        title,
+        text,
+        QtWidgets.QMessageBox.StandardButton.Ok,
+        parent,
+    )
     box.open()
     return box
 
 
 def _counts_text(s: ImportSummary) -> str:
-    return _tr("{rows} rows: {created} new (of which {possible} possible duplicates), "
-               "{updated} updates, {dups} duplicates, {invalid} invalid").format(
-        rows=s.rows, created=s.created, possible=s.possible_duplicates, updated=s.updated,
-        dups=s.duplicates, invalid=s.invalid)
+    return _tr(
+        "{rows} rows: {created} new (of which {possible} possible duplicates), "
+        "{updated} updates, {dups} duplicates, {invalid} invalid"
+    ).format(
+        rows=s.rows,
+        created=s.created,
+        possible=s.possible_duplicates,
+        updated=s.updated,
+        dups=s.duplicates,
+        invalid=s.invalid,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,8 +162,12 @@ class FilePage(QtWidgets.QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.setTitle(_tr("Choose a file"))
-        self.setSubTitle(_tr("Excel (.xlsx, .xls), LibreOffice (.ods) or CSV in UTF-8 or GBK, "
-                             "with English or Chinese column names."))
+        self.setSubTitle(
+            _tr(
+                "Excel (.xlsx, .xls), LibreOffice (.ods) or CSV in UTF-8 or GBK, "
+                "with English or Chinese column names."
+            )
+        )
         self.path_edit = QtWidgets.QLineEdit(self)
         self.path_edit.setPlaceholderText(_tr("Path of the candidate list"))
         self.path_edit.textChanged.connect(self.completeChanged)
@@ -182,8 +205,9 @@ class FilePage(QtWidgets.QWizardPage):
             self.path_edit.setText(path)
 
     def browse(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, _tr("Import candidate list"),
-                                                        self.path_edit.text(), _tr(FILE_FILTER))
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, _tr("Import candidate list"), self.path_edit.text(), _tr(FILE_FILTER)
+        )
         if path:
             self.path_edit.setText(path)
 
@@ -208,8 +232,11 @@ class SheetPage(QtWidgets.QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.setTitle(_tr("Sheet and header row"))
-        self.setSubTitle(_tr("The row with the column names is highlighted. Click another row "
-                             "to use it instead."))
+        self.setSubTitle(
+            _tr(
+                "The row with the column names is highlighted. Click another row to use it instead."
+            )
+        )
         self.sheet_combo = QtWidgets.QComboBox(self)
         self.sheet_combo.activated.connect(self._sheet_chosen)
         self.header_spin = QtWidgets.QSpinBox(self)
@@ -217,8 +244,7 @@ class SheetPage(QtWidgets.QWizardPage):
         self.header_spin.valueChanged.connect(self._header_chosen)
         self.grid = QtWidgets.QTableWidget(self)
         self.grid.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.grid.cellClicked.connect(lambda r, _c: self.header_spin.setValue(
-            self._first_row + r))
+        self.grid.cellClicked.connect(lambda r, _c: self.header_spin.setValue(self._first_row + r))
         self.rows_label = QtWidgets.QLabel(self)
         form = QtWidgets.QFormLayout()
         form.addRow(_tr("Sheet:"), self.sheet_combo)
@@ -256,7 +282,7 @@ class SheetPage(QtWidgets.QWizardPage):
 
     def _fill_grid(self) -> None:
         table = self._table()
-        shown = table.rows[:max(PREVIEW_ROWS, table.header_index + 6)]
+        shown = table.rows[: max(PREVIEW_ROWS, table.header_index + 6)]
         width = max((len(r) for r in shown), default=0)
         self.grid.clear()
         self.grid.setRowCount(len(shown))
@@ -273,8 +299,7 @@ class SheetPage(QtWidgets.QWizardPage):
                     item.setFont(bold)
                     item.setBackground(highlight)
                 self.grid.setItem(r, c, item)
-        self.rows_label.setText(_tr("{n} rows below the header.").format(
-            n=table.count_data_rows()))
+        self.rows_label.setText(_tr("{n} rows below the header.").format(n=table.count_data_rows()))
 
     def _sheet_chosen(self, _index: int) -> None:
         table = self._table()
@@ -301,17 +326,24 @@ class MappingPage(QtWidgets.QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.setTitle(_tr("Columns"))
-        self.setSubTitle(_tr("Check what each column imports into. Your choice is remembered "
-                             "for the next file with the same columns."))
+        self.setSubTitle(
+            _tr(
+                "Check what each column imports into. Your choice is remembered "
+                "for the next file with the same columns."
+            )
+        )
         self.grid = QtWidgets.QTableWidget(0, 3, self)
-        self.grid.setHorizontalHeaderLabels([_tr("Column"), _tr("Sample values"),
-                                             _tr("Imports into")])
+        self.grid.setHorizontalHeaderLabels(
+            [_tr("Column"), _tr("Sample values"), _tr("Imports into")]
+        )
         self.grid.horizontalHeader().setSectionResizeMode(
-            1, QtWidgets.QHeaderView.ResizeMode.Stretch)
+            1, QtWidgets.QHeaderView.ResizeMode.Stretch
+        )
         self.grid.verticalHeader().hide()
         self.grid.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.keep_unmapped = QtWidgets.QCheckBox(
-            _tr("Keep the columns that are not imported by adding them to the notes"), self)
+            _tr("Keep the columns that are not imported by adding them to the notes"), self
+        )
         self.unmapped_label = QtWidgets.QLabel(self)
         self.unmapped_label.setWordWrap(True)
         layout = QtWidgets.QVBoxLayout(self)
@@ -362,8 +394,10 @@ class MappingPage(QtWidgets.QWizardPage):
     def _update_unmapped(self, *_args: Any) -> None:
         unmapped = [h for h, f in self.mapping().items() if not f]
         self.unmapped_label.setText(
-            _tr("Not imported: {cols}").format(cols=", ".join(unmapped)) if unmapped
-            else _tr("Every column is imported."))
+            _tr("Not imported: {cols}").format(cols=", ".join(unmapped))
+            if unmapped
+            else _tr("Every column is imported.")
+        )
         self.keep_unmapped.setEnabled(bool(unmapped))
 
     def validatePage(self) -> bool:
@@ -387,8 +421,8 @@ class OptionsPage(QtWidgets.QWizardPage):
             self.duplicates.addItem(_tr(label), key)
         self.source = QtWidgets.QLineEdit(self)
         self.add_to_target = QtWidgets.QCheckBox(
-            _tr("Add the imported candidates to this target's pipeline (stage: identified):"),
-            self)
+            _tr("Add the imported candidates to this target's pipeline (stage: identified):"), self
+        )
         self.target = QtWidgets.QComboBox(self)
         self.target.setEnabled(False)
         self.add_to_target.toggled.connect(self.target.setEnabled)
@@ -422,8 +456,12 @@ class PreviewPage(QtWidgets.QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.setTitle(_tr("Preview"))
-        self.setSubTitle(_tr("Nothing has been written yet. Rows marked Invalid will be left "
-                             "out; you can save them after the import."))
+        self.setSubTitle(
+            _tr(
+                "Nothing has been written yet. Rows marked Invalid will be left "
+                "out; you can save them after the import."
+            )
+        )
         self.setCommitPage(True)
         self.setButtonText(QtWidgets.QWizard.WizardButton.CommitButton, _tr("Import"))
         self.counts = QtWidgets.QLabel(self)
@@ -456,8 +494,9 @@ class PreviewPage(QtWidgets.QWizardPage):
 
         if self.task is not None:
             self.task.cancel()
-        self.task = wiz.runner.start(work, on_done=self._done, on_error=self._failed,
-                                     progress=self._progress)
+        self.task = wiz.runner.start(
+            work, on_done=self._done, on_error=self._failed, progress=self._progress
+        )
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -470,8 +509,9 @@ class PreviewPage(QtWidgets.QWizardPage):
         text = _counts_text(summary)
         if summary.already_imported:
             ids = ", ".join(map(str, summary.already_imported))
-            text += "\n" + _tr("This file was imported before (batch {ids}); duplicates will "
-                               "be caught.").format(ids=ids)
+            text += "\n" + _tr(
+                "This file was imported before (batch {ids}); duplicates will be caught."
+            ).format(ids=ids)
         self.counts.setText(text)
         self.model.set_outcomes(summary.outcomes)
         self.view.resizeColumnsToContents()
@@ -521,8 +561,9 @@ class SummaryPage(QtWidgets.QWizardPage):
         wiz: ImportWizard = self.wizard()  # type: ignore[assignment]
         s = wiz.summary
         assert s is not None
-        self.counts.setText(_tr("Imported as batch {id}.").format(id=s.batch_id) + " "
-                            + _counts_text(s))
+        self.counts.setText(
+            _tr("Imported as batch {id}.").format(id=s.batch_id) + " " + _counts_text(s)
+        )
         self.save_button.setEnabled(s.invalid > 0)
         self.undo_button.setEnabled(True)
         self.model.set_outcomes(s.outcomes)
@@ -534,9 +575,11 @@ class SummaryPage(QtWidgets.QWizardPage):
         assert s is not None
         if path is None:
             suggested = wiz.table.path.with_name(  # type: ignore[union-attr]
-                f"{Path(s.file_name).stem} - rejected rows.xlsx")
+                f"{Path(s.file_name).stem} - rejected rows.xlsx"
+            )
             chosen, _ = QtWidgets.QFileDialog.getSaveFileName(
-                self, _tr("Save rejected rows"), str(suggested), _tr("Excel workbook (*.xlsx)"))
+                self, _tr("Save rejected rows"), str(suggested), _tr("Excel workbook (*.xlsx)")
+            )
             if not chosen:
                 return None
             path = chosen
@@ -546,8 +589,9 @@ class SummaryPage(QtWidgets.QWizardPage):
         except RecruiterError as exc:
             show_error(self, _tr("Save rejected rows"), exc)
             return None
-        self.counts.setText(self.counts.text() + "\n" + _tr("Rejected rows saved to {p}.")
-                            .format(p=out))
+        self.counts.setText(
+            self.counts.text() + "\n" + _tr("Rejected rows saved to {p}.").format(p=out)
+        )
         return out
 
     def undo(self, confirm: bool = True) -> None:
@@ -556,18 +600,24 @@ class SummaryPage(QtWidgets.QWizardPage):
         assert s is not None and s.batch_id is not None
         if confirm:
             answer = QtWidgets.QMessageBox.question(
-                self, _tr("Undo this import"),
-                _tr("Delete the {n} candidates this import created (with their pipeline "
-                    "entries) and restore the {u} it updated?").format(n=s.created, u=s.updated))
+                self,
+                _tr("Undo this import"),
+                _tr(
+                    "Delete the {n} candidates this import created (with their pipeline "
+                    "entries) and restore the {u} it updated?"
+                ).format(n=s.created, u=s.updated),
+            )
             if answer != QtWidgets.QMessageBox.StandardButton.Yes:
                 return
         batch_id = s.batch_id
         self.undo_button.setEnabled(False)
 
         def done(result: Any) -> None:
-            self.counts.setText(_tr("Import batch {id} was undone: {d} candidates deleted, {r} "
-                                    "restored.").format(id=batch_id, d=result.deleted,
-                                                        r=result.restored))
+            self.counts.setText(
+                _tr("Import batch {id} was undone: {d} candidates deleted, {r} restored.").format(
+                    id=batch_id, d=result.deleted, r=result.restored
+                )
+            )
             self.save_button.setEnabled(s.invalid > 0)
             wiz.undone.emit(batch_id)
 
@@ -575,9 +625,14 @@ class SummaryPage(QtWidgets.QWizardPage):
             self.undo_button.setEnabled(True)
             show_error(self, _tr("Undo this import"), exc)
 
-        run_with_progress(self, wiz.runner, _tr("Undoing the import"),
-                          lambda _p, _c: importing.undo_import(wiz.db, batch_id),
-                          on_done=done, on_error=failed)
+        run_with_progress(
+            self,
+            wiz.runner,
+            _tr("Undoing the import"),
+            lambda _p, _c: importing.undo_import(wiz.db, batch_id),
+            on_done=done,
+            on_error=failed,
+        )
 
 
 class ImportWizard(QtWidgets.QWizard):
@@ -587,8 +642,9 @@ class ImportWizard(QtWidgets.QWizard):
     imported = Signal(int)
     undone = Signal(int)
 
-    def __init__(self, db: Database, runner: TaskRunner,
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, runner: TaskRunner, parent: QtWidgets.QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.runner = runner
@@ -605,8 +661,14 @@ class ImportWizard(QtWidgets.QWizard):
         self.options_page = OptionsPage(self)
         self.preview_page = PreviewPage(self)
         self.summary_page = SummaryPage(self)
-        for page in (self.file_page, self.sheet_page, self.mapping_page, self.options_page,
-                     self.preview_page, self.summary_page):
+        for page in (
+            self.file_page,
+            self.sheet_page,
+            self.mapping_page,
+            self.options_page,
+            self.preview_page,
+            self.summary_page,
+        ):
             self.addPage(page)
         self.resize(900, 620)
 
@@ -626,17 +688,24 @@ class ImportWizard(QtWidgets.QWizard):
             keep_unmapped=self.mapping_page.keep_unmapped.isChecked(),
             on_duplicate=self.options_page.duplicates.currentData() or "skip",
             target_id=self.options_page.target_id(),
-            source=self.options_page.source.text().strip() or None)
+            source=self.options_page.source.text().strip() or None,
+        )
 
     def load_table(self, path: Path, sheet: str | None, then: Any) -> None:
         """Read the file in the background; call `then()` once `self.table` holds it."""
+
         def done(table: Table) -> None:
             self.table = table
             then()
 
-        run_with_progress(self, self.runner, _tr("Reading {f}").format(f=path.name),
-                          lambda _p, _c: importing.load(path, sheet), on_done=done,
-                          on_error=lambda exc: show_error(self, _tr("Import"), exc))
+        run_with_progress(
+            self,
+            self.runner,
+            _tr("Reading {f}").format(f=path.name),
+            lambda _p, _c: importing.load(path, sheet),
+            on_done=done,
+            on_error=lambda exc: show_error(self, _tr("Import"), exc),
+        )
 
     def start_import(self) -> Task:
         """Import in the background behind a progress dialog with Cancel."""
@@ -660,13 +729,21 @@ class ImportWizard(QtWidgets.QWizard):
             if "summary" in committed:  # Cancel came after the commit: it did happen
                 done(committed["summary"])
                 return
-            self.message = _inform(self, _tr("Import cancelled"),
-                                   _tr("The import was cancelled. Nothing was written."))
+            self.message = _inform(
+                self, _tr("Import cancelled"), _tr("The import was cancelled. Nothing was written.")
+            )
 
         def failed(exc: BaseException) -> None:
             self.import_task = None
             show_error(self, _tr("Import"), exc)
 
-        self.import_task = run_with_progress(self, self.runner, _tr("Importing"), work,
-                                             on_done=done, on_error=failed, on_cancel=cancelled)
+        self.import_task = run_with_progress(
+            self,
+            self.runner,
+            _tr("Importing"),
+            work,
+            on_done=done,
+            on_error=failed,
+            on_cancel=cancelled,
+        )
         return self.import_task

@@ -2,67 +2,37 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from recruiter import __version__
+from recruiter.exchange.reading import SUFFIXES
 from recruiter.services import candidates, demo, offers
 
 from .context import AppContext
 from .followups import FollowUpsDock
-from .pages.base import Page, PlaceholderPage
+from .pages.base import Page
+from .pages.candidates import CandidatesPage
+from .pages.dashboard import DashboardPage
+from .pages.funding import FundingPage
+from .pages.offers import OffersPage
+from .pages.pipeline import PipelinePage
+from .pages.targets import TargetsPage
 from .qt import Qt, QtCore, QtGui, QtWidgets
 from .tasks import run_with_progress, show_error
 from .welcome import WelcomePage
 
-# (sidebar name, module, class, what the placeholder says until the page exists)
-PAGES: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "Dashboard",
-        "recruiter.ui.pages.dashboard",
-        "DashboardPage",
-        "Key figures and charts for leadership arrive with the reporting issue.",
-    ),
-    ("Candidates", "recruiter.ui.pages.candidates", "CandidatesPage", ""),
-    (
-        "Pipeline",
-        "recruiter.ui.pages.pipeline",
-        "PipelinePage",
-        "The pipeline board arrives with the tracking workspace issue.",
-    ),
-    (
-        "Targets",
-        "recruiter.ui.pages.targets",
-        "TargetsPage",
-        "Recruiting targets and their progress arrive with the tracking workspace issue.",
-    ),
-    (
-        "Offers",
-        "recruiter.ui.pages.offers",
-        "OffersPage",
-        "Offers and their packages arrive with the offers and funding issue.",
-    ),
-    (
-        "Funding",
-        "recruiter.ui.pages.funding",
-        "FundingPage",
-        "Funding sources and commitments arrive with the offers and funding issue.",
-    ),
+# Sidebar order; Ctrl+1..6 follow it.
+PAGES: tuple[tuple[str, type[Page]], ...] = (
+    ("Dashboard", DashboardPage),
+    ("Candidates", CandidatesPage),
+    ("Pipeline", PipelinePage),
+    ("Targets", TargetsPage),
+    ("Offers", OffersPage),
+    ("Funding", FundingPage),
 )
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
-
-
-def _make_page(ctx: AppContext, name: str, module: str, cls: str, placeholder: str) -> Page:
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return PlaceholderPage(ctx, name, placeholder + " It is not built yet.")
-    page: Page = getattr(mod, cls)(ctx)
-    return page
+SPREADSHEET_SUFFIXES = frozenset(SUFFIXES)
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -80,8 +50,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.sidebar.setIconSize(QtCore.QSize(20, 20))
         self.stack = QtWidgets.QStackedWidget()
         self.pages: dict[str, Page] = {}
-        for name, module, cls, text in PAGES:
-            page = _make_page(ctx, name, module, cls, text)
+        for name, page_class in PAGES:
+            page = page_class(ctx)
             self.pages[name] = page
             # A page wider than a small laptop screen scrolls instead of widening the window.
             scroller = QtWidgets.QScrollArea()
@@ -149,8 +119,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.export_action = self._action(
             file_menu, "&Export pipeline…", self.export_pipeline, "Ctrl+E"
         )
-        self.export_view_action = self._action(file_menu, "Export this &view…", self.export_view,
-                                               "Ctrl+Shift+E")
+        self.export_view_action = self._action(
+            file_menu, "Export this &view…", self.export_view, "Ctrl+Shift+E"
+        )
         file_menu.addSeparator()
         self.demo_action = self._action(file_menu, "Load &demo data", self.load_demo)
         self.backup_action = self._action(file_menu, "&Back up database…", self.backup)
@@ -267,18 +238,13 @@ class MainWindow(QtWidgets.QMainWindow):
         run_with_progress(self, self.ctx.runner, self.tr("Loading demo data"), work, on_done=done)
 
     def import_file(self, path: str | None = None) -> None:
-        try:
-            wizard_mod = importlib.import_module("recruiter.ui.import_wizard")
-        except ModuleNotFoundError:
-            QtWidgets.QMessageBox.information(
-                self, self.tr("Import"), self.tr("Importing is not built yet.")
-            )
-            return
-        wizard = wizard_mod.ImportWizard(self.ctx.db, self.ctx.runner, self)
-        if path and hasattr(wizard, "set_file"):
+        from .import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx.db, self.ctx.runner, self)
+        if path:
             wizard.set_file(path)
-        if hasattr(wizard, "imported"):
-            wizard.imported.connect(
+        for signal in (wizard.imported, wizard.undone):
+            signal.connect(
                 lambda *_a: self.ctx.bus.notify(
                     "candidate", "application", "import_batch", "stage_event"
                 )
@@ -288,14 +254,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._wizard = wizard
 
     def export_pipeline(self) -> None:
-        try:
-            mod = importlib.import_module("recruiter.ui.export_actions")
-        except ModuleNotFoundError:
-            QtWidgets.QMessageBox.information(
-                self, self.tr("Export"), self.tr("Exporting is not built yet.")
-            )
-            return
-        mod.export_pipeline(self, self.ctx)
+        from .export_actions import export_pipeline
+
+        export_pipeline(self, self.ctx)
 
     def table_view(self) -> QtWidgets.QTableView | None:
         """The table the user is looking at on the current page, if any."""
@@ -330,8 +291,11 @@ class MainWindow(QtWidgets.QMainWindow):
             if expired:
                 self.ctx.bus.notify("offer")
 
-        self.ctx.runner.start(lambda _p, _c: offers.expire_overdue(db, day), on_done=done,
-                              on_error=lambda exc: show_error(self, self.tr("Offers"), exc))
+        self.ctx.runner.start(
+            lambda _p, _c: offers.expire_overdue(db, day),
+            on_done=done,
+            on_error=lambda exc: show_error(self, self.tr("Offers"), exc),
+        )
 
     def backup(self) -> None:
         from recruiter.store.backup import backup_to

@@ -24,9 +24,12 @@ RATE_TABLES = ("exchange_rate", "setting")
 ErrorFn = Callable[[RecruiterError], None] | None
 
 
-def _snapshot_command(ctx: AppContext, text: str,
-                      first: Callable[[], tuple[offers.OfferSnapshot, ...]],
-                      on_error: ErrorFn) -> ServiceCommand:
+def _snapshot_command(
+    ctx: AppContext,
+    text: str,
+    first: Callable[[], tuple[offers.OfferSnapshot, ...]],
+    on_error: ErrorFn,
+) -> ServiceCommand:
     """`first()` does the edit and returns snapshots of every offer it touched, as they were."""
     inverse: list[offers.OfferSnapshot] | None = None
 
@@ -49,8 +52,13 @@ def offer_id_of(cmd: ServiceCommand) -> int | None:
     return int(cmd.state[0].offer_id)
 
 
-def create_offer(ctx: AppContext, application_id: int, header: Mapping[str, Any],
-                 items: Sequence[Mapping[str, Any]], on_error: ErrorFn = None) -> ServiceCommand:
+def create_offer(
+    ctx: AppContext,
+    application_id: int,
+    header: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
+    on_error: ErrorFn = None,
+) -> ServiceCommand:
     def first() -> tuple[offers.OfferSnapshot, ...]:
         oid = offers.create_offer(ctx.db, application_id, items=items, **dict(header))
         return (offers.OfferSnapshot(oid, None),)
@@ -58,11 +66,16 @@ def create_offer(ctx: AppContext, application_id: int, header: Mapping[str, Any]
     return _snapshot_command(ctx, "New offer", first, on_error)
 
 
-def save_offer(ctx: AppContext, offer_id: int, header: Mapping[str, Any],
-               items: Sequence[Mapping[str, Any]], on_error: ErrorFn = None) -> ServiceCommand:
-    return _snapshot_command(ctx, "Edit offer",
-                             lambda: (offers.save_offer(ctx.db, offer_id, header, items),),
-                             on_error)
+def save_offer(
+    ctx: AppContext,
+    offer_id: int,
+    header: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
+    on_error: ErrorFn = None,
+) -> ServiceCommand:
+    return _snapshot_command(
+        ctx, "Edit offer", lambda: (offers.save_offer(ctx.db, offer_id, header, items),), on_error
+    )
 
 
 def revise(ctx: AppContext, offer_id: int, on_error: ErrorFn = None) -> ServiceCommand:
@@ -74,26 +87,47 @@ def revise(ctx: AppContext, offer_id: int, on_error: ErrorFn = None) -> ServiceC
 
 
 def delete_offer(ctx: AppContext, offer_id: int, on_error: ErrorFn = None) -> ServiceCommand:
-    return _snapshot_command(ctx, "Delete draft offer",
-                             lambda: (offers.delete_offer(ctx.db, offer_id),), on_error)
+    return _snapshot_command(
+        ctx, "Delete draft offer", lambda: (offers.delete_offer(ctx.db, offer_id),), on_error
+    )
 
 
-def set_status(ctx: AppContext, offer_id: int, status: OfferStatus, *,
-               override_reason: str | None = None, reason: str | None = None,
-               move_to: Stage = Stage.offer, on_error: ErrorFn = None) -> ServiceCommand:
+def set_status(
+    ctx: AppContext,
+    offer_id: int,
+    status: OfferStatus,
+    *,
+    override_reason: str | None = None,
+    reason: str | None = None,
+    move_to: Stage = Stage.offer,
+    on_error: ErrorFn = None,
+) -> ServiceCommand:
     def do() -> offers.StatusChange:
-        return offers.set_status(ctx.db, offer_id, status, override_reason=override_reason,
-                                 reason=reason, move_to=move_to)
+        return offers.set_status(
+            ctx.db,
+            offer_id,
+            status,
+            override_reason=override_reason,
+            reason=reason,
+            move_to=move_to,
+        )
 
-    return push(ctx, f"Offer {status.value}", do, lambda ch: offers.undo_status(ctx.db, ch),
-                STATUS_TABLES, on_error)
+    return push(
+        ctx,
+        f"Offer {status.value}",
+        do,
+        lambda ch: offers.undo_status(ctx.db, ch),
+        STATUS_TABLES,
+        on_error,
+    )
 
 
 # -- funding sources ----------------------------------------------------------------------
 
 
-def create_source(ctx: AppContext, values: Mapping[str, Any], on_error: ErrorFn = None
-                  ) -> ServiceCommand:
+def create_source(
+    ctx: AppContext, values: Mapping[str, Any], on_error: ErrorFn = None
+) -> ServiceCommand:
     snap: dict[str, Any] | None = None
 
     def do() -> int:
@@ -109,36 +143,61 @@ def create_source(ctx: AppContext, values: Mapping[str, Any], on_error: ErrorFn 
     return push(ctx, "New funding source", do, undo, FUNDING_TABLES, on_error)
 
 
-def update_source(ctx: AppContext, source_id: int, changes: Mapping[str, Any],
-                  on_error: ErrorFn = None) -> ServiceCommand:
-    return push(ctx, "Edit funding source",
-                lambda: funding.update(ctx.db, source_id, **dict(changes)),
-                lambda prev: funding.update(ctx.db, source_id, **prev), FUNDING_TABLES, on_error)
+def update_source(
+    ctx: AppContext, source_id: int, changes: Mapping[str, Any], on_error: ErrorFn = None
+) -> ServiceCommand:
+    return push(
+        ctx,
+        "Edit funding source",
+        lambda: funding.update(ctx.db, source_id, **dict(changes)),
+        lambda prev: funding.update(ctx.db, source_id, **prev),
+        FUNDING_TABLES,
+        on_error,
+    )
 
 
 def delete_source(ctx: AppContext, source_id: int, on_error: ErrorFn = None) -> ServiceCommand:
-    return push(ctx, "Delete funding source", lambda: funding.delete(ctx.db, source_id),
-                lambda snap: funding.restore_source(ctx.db, snap), FUNDING_TABLES, on_error)
+    return push(
+        ctx,
+        "Delete funding source",
+        lambda: funding.delete(ctx.db, source_id),
+        lambda snap: funding.restore_source(ctx.db, snap),
+        FUNDING_TABLES,
+        on_error,
+    )
 
 
 # -- exchange rates -----------------------------------------------------------------------
 
 
-def set_rate(ctx: AppContext, currency: str, rate: str, on_error: ErrorFn = None
-             ) -> ServiceCommand:
-    return push(ctx, f"Rate {currency.upper()}", lambda: rates.set_rate(ctx.db, currency, rate),
-                lambda prev: rates.restore_rate(ctx.db, currency, prev), RATE_TABLES, on_error)
+def set_rate(ctx: AppContext, currency: str, rate: str, on_error: ErrorFn = None) -> ServiceCommand:
+    return push(
+        ctx,
+        f"Rate {currency.upper()}",
+        lambda: rates.set_rate(ctx.db, currency, rate),
+        lambda prev: rates.restore_rate(ctx.db, currency, prev),
+        RATE_TABLES,
+        on_error,
+    )
 
 
 def delete_rate(ctx: AppContext, currency: str, on_error: ErrorFn = None) -> ServiceCommand:
-    return push(ctx, f"Remove rate {currency.upper()}",
-                lambda: rates.delete_rate(ctx.db, currency),
-                lambda prev: rates.restore_rate(ctx.db, currency, prev), RATE_TABLES, on_error)
+    return push(
+        ctx,
+        f"Remove rate {currency.upper()}",
+        lambda: rates.delete_rate(ctx.db, currency),
+        lambda prev: rates.restore_rate(ctx.db, currency, prev),
+        RATE_TABLES,
+        on_error,
+    )
 
 
-def set_reporting_currency(ctx: AppContext, code: str, on_error: ErrorFn = None
-                           ) -> ServiceCommand:
-    return push(ctx, f"Reporting currency {code.upper()}",
-                lambda: rates.set_reporting_currency(ctx.db, code),
-                lambda change: rates.restore_reporting(ctx.db, change),
-                (*RATE_TABLES, "offer", "funding_source"), on_error)
+def set_reporting_currency(ctx: AppContext, code: str, on_error: ErrorFn = None) -> ServiceCommand:
+    return push(
+        ctx,
+        f"Reporting currency {code.upper()}",
+        lambda: rates.set_reporting_currency(ctx.db, code),
+        lambda change: rates.restore_reporting(ctx.db, change),
+        (*RATE_TABLES, "offer", "funding_source"),
+        on_error,
+    )

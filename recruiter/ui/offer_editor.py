@@ -17,12 +17,19 @@ from .qt import Qt, QtCore, QtWidgets
 
 ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
 COLUMNS = ("Kind", "Amount", "Currency", "Period", "Years", "Funding source", "")
-COL = {name: n for n, name in enumerate(("kind", "amount_minor", "currency", "period", "years",
-                                         "funding_source_id", "remove"))}
+COL = {
+    name: n
+    for n, name in enumerate(
+        ("kind", "amount_minor", "currency", "period", "years", "funding_source_id", "remove")
+    )
+}
 KIND_LABELS = {
-    ItemKind.salary: "Salary (annual)", ItemKind.signing_bonus: "Signing bonus",
-    ItemKind.settling_in: "Settling-in allowance 安家费", ItemKind.housing: "Housing subsidy",
-    ItemKind.relocation: "Relocation", ItemKind.startup_research: "Start-up research 科研启动经费",
+    ItemKind.salary: "Salary (annual)",
+    ItemKind.signing_bonus: "Signing bonus",
+    ItemKind.settling_in: "Settling-in allowance 安家费",
+    ItemKind.housing: "Housing subsidy",
+    ItemKind.relocation: "Relocation",
+    ItemKind.startup_research: "Start-up research 科研启动经费",
     ItemKind.other: "Other",
 }
 
@@ -48,7 +55,8 @@ class OverrideDialog(QtWidgets.QDialog):
         layout.addWidget(self.reason)
         self.buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok
-            | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel
+        )
         ok = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
         ok.setText("Override")
         ok.setEnabled(False)
@@ -66,9 +74,14 @@ def ask_override(parent: QtWidgets.QWidget | None, err: BudgetExceeded) -> str |
     return None
 
 
-def status_with_override(ctx: AppContext, parent: QtWidgets.QWidget | None, offer_id: int,
-                         status: OfferStatus, ask: Any = ask_override, **kw: Any
-                         ) -> RecruiterError | None:
+def status_with_override(
+    ctx: AppContext,
+    parent: QtWidgets.QWidget | None,
+    offer_id: int,
+    status: OfferStatus,
+    ask: Any = ask_override,
+    **kw: Any,
+) -> RecruiterError | None:
     """Change status; on BudgetExceeded ask for a reason and retry once. Returns the final error
     (None on success); a cancelled override returns the BudgetExceeded."""
     cmd = offer_commands.set_status(ctx, offer_id, status, **kw)
@@ -85,9 +98,13 @@ class OfferEditor(QtWidgets.QDialog):
 
     saved = QtCore.Signal(int)
 
-    def __init__(self, ctx: AppContext, offer_id: int | None = None,
-                 application_id: int | None = None,
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        offer_id: int | None = None,
+        application_id: int | None = None,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         if offer_id is None and application_id is None:
             raise ValueError("an offer or an application is needed")
@@ -98,11 +115,14 @@ class OfferEditor(QtWidgets.QDialog):
         self.sources = funding.list_sources(ctx.db)
         self.source_ccy = {s.id: s.currency for s in self.sources if s.id is not None}
         self.detail = offers.get_offer(ctx.db, offer_id) if offer_id is not None else None
-        self.items_locked = (self.detail is not None
-                             and OfferStatus(self.detail.offer.status) != OfferStatus.draft)
-        self.setWindowTitle("New offer" if self.detail is None else
-                            f"Offer revision {self.detail.offer.revision} — "
-                            f"{self.detail.candidate}")
+        self.items_locked = (
+            self.detail is not None and OfferStatus(self.detail.offer.status) != OfferStatus.draft
+        )
+        self.setWindowTitle(
+            "New offer"
+            if self.detail is None
+            else f"Offer revision {self.detail.offer.revision} — {self.detail.candidate}"
+        )
         self.resize(980, 620)
         self._build()
         self._load()
@@ -131,15 +151,19 @@ class OfferEditor(QtWidgets.QDialog):
         form.addRow("Status", self.dates_label)
         form.addRow("Notes", self.notes)
         self.header_widgets: dict[str, QtWidgets.QWidget] = {
-            "rank": self.rank, "start_on": self.start_on, "expires_on": self.expires_on,
-            "notes": self.notes}
+            "rank": self.rank,
+            "start_on": self.start_on,
+            "expires_on": self.expires_on,
+            "notes": self.notes,
+        }
         layout.addLayout(form)
 
         bar = QtWidgets.QHBoxLayout()
         bar.addWidget(QtWidgets.QLabel("<b>Package</b>"))
         self.locked_label = QtWidgets.QLabel(
             "Items are fixed once an offer is approved: move it back to draft or make a "
-            "counter-offer to change them.")
+            "counter-offer to change them."
+        )
         self.locked_label.setStyleSheet("color: #8a6d3b;")
         bar.addWidget(self.locked_label)
         bar.addStretch(1)
@@ -174,7 +198,8 @@ class OfferEditor(QtWidgets.QDialog):
 
         self.buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Save
-            | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -193,7 +218,8 @@ class OfferEditor(QtWidgets.QDialog):
         revs = ", ".join(f"{r} ({st.value})" for _i, r, st in d.revisions)
         self.context_label.setText(
             f"<b>{d.candidate}</b> — {d.target}, {d.institution}"
-            f"<br><small>Revisions: {revs}</small>")
+            f"<br><small>Revisions: {revs}</small>"
+        )
         self.rank.setText(o.rank or "")
         self.start_on.setText(o.start_on.isoformat() if o.start_on else "")
         self.expires_on.setText(o.expires_on.isoformat() if o.expires_on else "")
@@ -205,10 +231,17 @@ class OfferEditor(QtWidgets.QDialog):
             bits.append(f"answered {o.responded_on.isoformat()}")
         self.dates_label.setText(", ".join(bits))
         for it in d.items:
-            self.add_item_row({"kind": it.kind, "amount": _amount_text(it.amount_minor,
-                                                                        it.currency),
-                               "currency": it.currency, "period": it.period, "years": it.years,
-                               "funding_source_id": it.funding_source_id, "id": it.id})
+            self.add_item_row(
+                {
+                    "kind": it.kind,
+                    "amount": _amount_text(it.amount_minor, it.currency),
+                    "currency": it.currency,
+                    "period": it.period,
+                    "years": it.years,
+                    "funding_source_id": it.funding_source_id,
+                    "id": it.id,
+                }
+            )
         self.locked_label.setVisible(self.items_locked)
         self.add_button.setEnabled(not self.items_locked)
 
@@ -287,27 +320,33 @@ class OfferEditor(QtWidgets.QDialog):
         """The item lines as the service expects them (amounts still as typed text)."""
         out = []
         for row in range(self.table.rowCount()):
-            out.append({
-                "kind": self._widget(row, "kind").currentData(),
-                "amount": self._widget(row, "amount_minor").text(),
-                "currency": self._widget(row, "currency").currentText(),
-                "period": self._widget(row, "period").currentData(),
-                "years": self._widget(row, "years").value(),
-                "funding_source_id": self._widget(row, "funding_source_id").currentData(),
-                "id": self._widget(row, "amount_minor").property("item_id"),
-            })
+            out.append(
+                {
+                    "kind": self._widget(row, "kind").currentData(),
+                    "amount": self._widget(row, "amount_minor").text(),
+                    "currency": self._widget(row, "currency").currentText(),
+                    "period": self._widget(row, "period").currentData(),
+                    "years": self._widget(row, "years").value(),
+                    "funding_source_id": self._widget(row, "funding_source_id").currentData(),
+                    "id": self._widget(row, "amount_minor").property("item_id"),
+                }
+            )
         return out
 
     def header_values(self) -> dict[str, Any]:
-        return {"rank": self.rank.text(), "start_on": self.start_on.text().strip() or None,
-                "expires_on": self.expires_on.text().strip() or None,
-                "notes": self.notes.toPlainText()}
+        return {
+            "rank": self.rank.text(),
+            "start_on": self.start_on.text().strip() or None,
+            "expires_on": self.expires_on.text().strip() or None,
+            "notes": self.notes.toPlainText(),
+        }
 
     def _changed(self, *_args: Any) -> None:
         for row in range(self.table.rowCount()):
             period = self._widget(row, "period")
             self._widget(row, "years").setEnabled(
-                not self.items_locked and period.currentData() == Period.annual.value)
+                not self.items_locked and period.currentData() == Period.annual.value
+            )
         self.validate_items()
         self.update_totals()
 
@@ -332,7 +371,7 @@ class OfferEditor(QtWidgets.QDialog):
         parts = []
         for key, msg in problems.items():
             if key.startswith("items["):
-                n = int(key[6:key.index("]")]) + 1
+                n = int(key[6 : key.index("]")]) + 1
                 fld = key.split(".", 1)[1].replace("_minor", "").replace("_id", "")
                 parts.append(f"item {n}, {fld.replace('_', ' ')}: {msg}")
             else:
@@ -356,11 +395,12 @@ class OfferEditor(QtWidgets.QDialog):
             return
         mark = " *" if problems else ""
         self.first_year_label.setText(
-            f"First-year cash: <b>{money.format_amount(t.first_year, cur)}</b>{mark}")
-        self.total_label.setText(
-            f"Total package: <b>{money.format_amount(t.total, cur)}</b>{mark}")
+            f"First-year cash: <b>{money.format_amount(t.first_year, cur)}</b>{mark}"
+        )
+        self.total_label.setText(f"Total package: <b>{money.format_amount(t.total, cur)}</b>{mark}")
         self.startup_label.setText(
-            f"Start-up research funds: <b>{money.format_amount(t.startup, cur)}</b>{mark}")
+            f"Start-up research funds: <b>{money.format_amount(t.startup, cur)}</b>{mark}"
+        )
         tip = "* lines with problems are not counted" if problems else ""
         for w in (self.first_year_label, self.total_label, self.startup_label):
             w.setToolTip(tip)
@@ -370,7 +410,7 @@ class OfferEditor(QtWidgets.QDialog):
         for key, msg in errors.items():
             w: Any = None
             if key.startswith("items["):
-                row = int(key[6:key.index("]")])
+                row = int(key[6 : key.index("]")])
                 fld = key.split(".", 1)[1]
                 if row < self.table.rowCount() and fld in COL:
                     w = self._widget(row, fld)
@@ -393,11 +433,13 @@ class OfferEditor(QtWidgets.QDialog):
         err_holder: list[RecruiterError] = []
         if self.offer_id is None:
             assert self.application_id is not None
-            cmd = offer_commands.create_offer(self.ctx, self.application_id, header, items,
-                                              on_error=err_holder.append)
+            cmd = offer_commands.create_offer(
+                self.ctx, self.application_id, header, items, on_error=err_holder.append
+            )
         else:
-            cmd = offer_commands.save_offer(self.ctx, self.offer_id, header, items,
-                                            on_error=err_holder.append)
+            cmd = offer_commands.save_offer(
+                self.ctx, self.offer_id, header, items, on_error=err_holder.append
+            )
         if cmd.error is not None:
             if isinstance(cmd.error, ValidationError):
                 self.show_errors(cmd.error.errors)

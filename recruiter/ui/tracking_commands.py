@@ -20,8 +20,14 @@ from .undo import ServiceCommand, push
 OnError = Callable[[RecruiterError], None] | None
 CANDIDATE_TABLES = ("candidate",)
 PIPELINE_TABLES = ("application", "stage_event")
-ALL_CANDIDATE_TABLES = ("candidate", "application", "stage_event", "activity", "offer",
-                        "offer_item")
+ALL_CANDIDATE_TABLES = (
+    "candidate",
+    "application",
+    "stage_event",
+    "activity",
+    "offer",
+    "offer_item",
+)
 
 
 def _who(n: int, one: str) -> str:
@@ -36,8 +42,9 @@ def _name(ctx: AppContext, candidate_id: int) -> str:
 
 
 # -- candidates -----------------------------------------------------------------------------
-def edit_candidate(ctx: AppContext, candidate_id: int, changes: dict[str, Any],
-                   on_error: OnError = None) -> ServiceCommand:
+def edit_candidate(
+    ctx: AppContext, candidate_id: int, changes: dict[str, Any], on_error: OnError = None
+) -> ServiceCommand:
     """Field edits; undo writes back the whole row as it was (updated_at included)."""
     label = ", ".join(candidates.LABELS.get(k, k) for k in changes)
 
@@ -46,12 +53,19 @@ def edit_candidate(ctx: AppContext, candidate_id: int, changes: dict[str, Any],
         candidates.update(ctx.db, candidate_id, **changes)
         return before
 
-    return push(ctx, f"Edit {label} of {_name(ctx, candidate_id)}", do,
-                lambda before: candidates.put_back(ctx.db, before), CANDIDATE_TABLES, on_error)
+    return push(
+        ctx,
+        f"Edit {label} of {_name(ctx, candidate_id)}",
+        do,
+        lambda before: candidates.put_back(ctx.db, before),
+        CANDIDATE_TABLES,
+        on_error,
+    )
 
 
-def create_candidate(ctx: AppContext, values: dict[str, Any],
-                     on_error: OnError = None) -> ServiceCommand:
+def create_candidate(
+    ctx: AppContext, values: dict[str, Any], on_error: OnError = None
+) -> ServiceCommand:
     kept: dict[str, Any] = {}
 
     def do() -> int:
@@ -68,28 +82,45 @@ def create_candidate(ctx: AppContext, values: dict[str, Any],
     return push(ctx, f"Add {name}", do, undo, CANDIDATE_TABLES, on_error)
 
 
-def delete_candidates(ctx: AppContext, candidate_ids: Sequence[int],
-                      on_error: OnError = None) -> ServiceCommand:
+def delete_candidates(
+    ctx: AppContext, candidate_ids: Sequence[int], on_error: OnError = None
+) -> ServiceCommand:
     ids = list(candidate_ids)
     text = f"Delete {_who(len(ids), _name(ctx, ids[0]) if ids else '')}"
-    return push(ctx, text, lambda: candidates.delete_many(ctx.db, ids),
-                lambda bundle: candidates.restore(ctx.db, bundle), ALL_CANDIDATE_TABLES,
-                on_error)
+    return push(
+        ctx,
+        text,
+        lambda: candidates.delete_many(ctx.db, ids),
+        lambda bundle: candidates.restore(ctx.db, bundle),
+        ALL_CANDIDATE_TABLES,
+        on_error,
+    )
 
 
-def change_tag(ctx: AppContext, candidate_ids: Sequence[int], tag: str, *, add: bool,
-               on_error: OnError = None) -> ServiceCommand:
+def change_tag(
+    ctx: AppContext, candidate_ids: Sequence[int], tag: str, *, add: bool, on_error: OnError = None
+) -> ServiceCommand:
     ids = list(candidate_ids)
     verb = "Tag" if add else "Untag"
-    return push(ctx, f"{verb} {_who(len(ids), _name(ctx, ids[0]))} '{tag.strip()}'",
-                lambda: candidates.change_tag(ctx.db, ids, tag, add=add),
-                lambda before: candidates.restore_tags(ctx.db, before), CANDIDATE_TABLES,
-                on_error)
+    return push(
+        ctx,
+        f"{verb} {_who(len(ids), _name(ctx, ids[0]))} '{tag.strip()}'",
+        lambda: candidates.change_tag(ctx.db, ids, tag, add=add),
+        lambda before: candidates.restore_tags(ctx.db, before),
+        CANDIDATE_TABLES,
+        on_error,
+    )
 
 
 # -- pipelines ------------------------------------------------------------------------------
-def add_to_pipeline(ctx: AppContext, candidate_ids: Sequence[int], target_id: int, *,
-                    owner: str | None = None, on_error: OnError = None) -> ServiceCommand:
+def add_to_pipeline(
+    ctx: AppContext,
+    candidate_ids: Sequence[int],
+    target_id: int,
+    *,
+    owner: str | None = None,
+    on_error: OnError = None,
+) -> ServiceCommand:
     ids = list(candidate_ids)
     kept: dict[str, Any] = {}
     title = targets.get(ctx.db, target_id).title
@@ -104,53 +135,98 @@ def add_to_pipeline(ctx: AppContext, candidate_ids: Sequence[int], target_id: in
     def undo(app_ids: list[int]) -> None:
         kept["bundle"] = applications.remove_many(ctx.db, app_ids)
 
-    return push(ctx, f"Add {_who(len(ids), _name(ctx, ids[0]))} to '{title}'", do, undo,
-                PIPELINE_TABLES, on_error)
+    return push(
+        ctx,
+        f"Add {_who(len(ids), _name(ctx, ids[0]))} to '{title}'",
+        do,
+        undo,
+        PIPELINE_TABLES,
+        on_error,
+    )
 
 
-def set_owner(ctx: AppContext, candidate_ids: Sequence[int], owner: str | None, *,
-              target_id: int | None = None, on_error: OnError = None) -> ServiceCommand:
+def set_owner(
+    ctx: AppContext,
+    candidate_ids: Sequence[int],
+    owner: str | None,
+    *,
+    target_id: int | None = None,
+    on_error: OnError = None,
+) -> ServiceCommand:
     ids = list(candidate_ids)
-    return push(ctx, f"Set owner of {_who(len(ids), _name(ctx, ids[0]))} to {owner or 'nobody'}",
-                lambda: applications.set_owner_many(ctx.db, ids, owner, target_id=target_id),
-                lambda before: applications.restore_owners(ctx.db, before), ("application",),
-                on_error)
+    return push(
+        ctx,
+        f"Set owner of {_who(len(ids), _name(ctx, ids[0]))} to {owner or 'nobody'}",
+        lambda: applications.set_owner_many(ctx.db, ids, owner, target_id=target_id),
+        lambda before: applications.restore_owners(ctx.db, before),
+        ("application",),
+        on_error,
+    )
 
 
-def move_stage(ctx: AppContext, application_ids: Sequence[int], to: Stage,
-               note: str | None = None, on_error: OnError = None) -> ServiceCommand:
+def move_stage(
+    ctx: AppContext,
+    application_ids: Sequence[int],
+    to: Stage,
+    note: str | None = None,
+    on_error: OnError = None,
+) -> ServiceCommand:
     """A drag (or its keyboard equivalent): records a stage_event per application; undo drops
     those events and puts stage, outcome and stage_changed_at back."""
     ids = list(application_ids)
     what = "application" if len(ids) == 1 else f"{len(ids)} applications"
-    return push(ctx, f"Move {what} to {to.label}",
-                lambda: applications.move_many(ctx.db, ids, to, note),
-                lambda states: applications.restore_many(ctx.db, states, "move"),
-                PIPELINE_TABLES, on_error)
+    return push(
+        ctx,
+        f"Move {what} to {to.label}",
+        lambda: applications.move_many(ctx.db, ids, to, note),
+        lambda states: applications.restore_many(ctx.db, states, "move"),
+        PIPELINE_TABLES,
+        on_error,
+    )
 
 
-def set_outcome(ctx: AppContext, application_id: int, outcome: Outcome,
-                reason: str | None = None, on_error: OnError = None) -> ServiceCommand:
-    text = "Reopen application" if outcome == Outcome.active else \
-        f"Close application as {outcome.label.lower()}"
-    return push(ctx, text,
-                lambda: applications.set_outcome(ctx.db, application_id, outcome, reason),
-                lambda state: applications.restore(ctx.db, state, "outcome"), PIPELINE_TABLES,
-                on_error)
+def set_outcome(
+    ctx: AppContext,
+    application_id: int,
+    outcome: Outcome,
+    reason: str | None = None,
+    on_error: OnError = None,
+) -> ServiceCommand:
+    text = (
+        "Reopen application"
+        if outcome == Outcome.active
+        else f"Close application as {outcome.label.lower()}"
+    )
+    return push(
+        ctx,
+        text,
+        lambda: applications.set_outcome(ctx.db, application_id, outcome, reason),
+        lambda state: applications.restore(ctx.db, state, "outcome"),
+        PIPELINE_TABLES,
+        on_error,
+    )
 
 
 # -- activities -----------------------------------------------------------------------------
-def log_activity(ctx: AppContext, candidate_id: int, kind: ActivityKind, summary: str, *,
-                 due_on: date | None = None, application_id: int | None = None,
-                 on_error: OnError = None) -> ServiceCommand:
+def log_activity(
+    ctx: AppContext,
+    candidate_id: int,
+    kind: ActivityKind,
+    summary: str,
+    *,
+    due_on: date | None = None,
+    application_id: int | None = None,
+    on_error: OnError = None,
+) -> ServiceCommand:
     kept: dict[str, Any] = {}
 
     def do() -> int:
         if "snap" in kept:
             activities.restore(ctx.db, kept["snap"])
             return int(kept["snap"]["id"])
-        return activities.log(ctx.db, candidate_id, kind, summary, due_on=due_on,
-                              application_id=application_id)
+        return activities.log(
+            ctx.db, candidate_id, kind, summary, due_on=due_on, application_id=application_id
+        )
 
     def undo(activity_id: int) -> None:
         kept["snap"] = activities.delete(ctx.db, activity_id)
@@ -159,23 +235,34 @@ def log_activity(ctx: AppContext, candidate_id: int, kind: ActivityKind, summary
     return push(ctx, f"Log {label}", do, undo, ("activity",), on_error)
 
 
-def mark_done(ctx: AppContext, activity_id: int, done: bool = True,
-              on_error: OnError = None) -> ServiceCommand:
-    return push(ctx, "Mark follow-up done" if done else "Mark follow-up not done",
-                lambda: activities.set_done(ctx.db, activity_id, done),
-                lambda before: activities.set_done(ctx.db, activity_id, before), ("activity",),
-                on_error)
+def mark_done(
+    ctx: AppContext, activity_id: int, done: bool = True, on_error: OnError = None
+) -> ServiceCommand:
+    return push(
+        ctx,
+        "Mark follow-up done" if done else "Mark follow-up not done",
+        lambda: activities.set_done(ctx.db, activity_id, done),
+        lambda before: activities.set_done(ctx.db, activity_id, before),
+        ("activity",),
+        on_error,
+    )
 
 
-def delete_activity(ctx: AppContext, activity_id: int, on_error: OnError = None
-                    ) -> ServiceCommand:
-    return push(ctx, "Delete activity", lambda: activities.delete(ctx.db, activity_id),
-                lambda snap: activities.restore(ctx.db, snap), ("activity",), on_error)
+def delete_activity(ctx: AppContext, activity_id: int, on_error: OnError = None) -> ServiceCommand:
+    return push(
+        ctx,
+        "Delete activity",
+        lambda: activities.delete(ctx.db, activity_id),
+        lambda snap: activities.restore(ctx.db, snap),
+        ("activity",),
+        on_error,
+    )
 
 
 # -- targets --------------------------------------------------------------------------------
-def create_target(ctx: AppContext, values: dict[str, Any], on_error: OnError = None
-                  ) -> ServiceCommand:
+def create_target(
+    ctx: AppContext, values: dict[str, Any], on_error: OnError = None
+) -> ServiceCommand:
     kept: dict[str, Any] = {}
 
     def do() -> int:
@@ -191,11 +278,17 @@ def create_target(ctx: AppContext, values: dict[str, Any], on_error: OnError = N
     return push(ctx, f"Add target '{values.get('title') or ''}'", do, undo, ("target",), on_error)
 
 
-def edit_target(ctx: AppContext, target_id: int, changes: dict[str, Any],
-                on_error: OnError = None) -> ServiceCommand:
-    return push(ctx, f"Edit target '{targets.get(ctx.db, target_id).title}'",
-                lambda: targets.update(ctx.db, target_id, **changes),
-                lambda before: targets.update(ctx.db, target_id, **before), ("target",), on_error)
+def edit_target(
+    ctx: AppContext, target_id: int, changes: dict[str, Any], on_error: OnError = None
+) -> ServiceCommand:
+    return push(
+        ctx,
+        f"Edit target '{targets.get(ctx.db, target_id).title}'",
+        lambda: targets.update(ctx.db, target_id, **changes),
+        lambda before: targets.update(ctx.db, target_id, **before),
+        ("target",),
+        on_error,
+    )
 
 
 def delete_target(ctx: AppContext, target_id: int, on_error: OnError = None) -> ServiceCommand:
@@ -204,5 +297,11 @@ def delete_target(ctx: AppContext, target_id: int, on_error: OnError = None) -> 
         targets.delete(ctx.db, target_id)
         return snap
 
-    return push(ctx, f"Delete target '{targets.get(ctx.db, target_id).title}'", do,
-                lambda snap: targets.restore(ctx.db, snap), ("target",), on_error)
+    return push(
+        ctx,
+        f"Delete target '{targets.get(ctx.db, target_id).title}'",
+        do,
+        lambda snap: targets.restore(ctx.db, snap),
+        ("target",),
+        on_error,
+    )

@@ -57,7 +57,10 @@ def test_invalid_then_valid_values(detail, db) -> None:
     assert detail.save() is True
     row = candidates.row(db, cid)
     assert (row["email"], row["orcid"], row["phd_year"]) == (
-        "wei.zhang@fudan.edu.cn", "0000-0002-1825-0097", 2012)
+        "wei.zhang@fudan.edu.cn",
+        "0000-0002-1825-0097",
+        2012,
+    )
     assert not detail.errors["email"].isVisibleTo(detail) and not detail.dirty()
     detail.ctx.undo.undo()
     assert candidates.row(db, cid) == before

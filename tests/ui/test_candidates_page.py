@@ -34,8 +34,7 @@ def page(ctx, qtbot):
 
 
 def wait(qtbot, page) -> None:
-    qtbot.waitUntil(lambda: not page.model.loading and not page._debounce.isActive(),
-                    timeout=5000)
+    qtbot.waitUntil(lambda: not page.model.loading and not page._debounce.isActive(), timeout=5000)
 
 
 def test_model_contract_and_lazy_pages(page, qtmodeltester) -> None:
@@ -67,12 +66,14 @@ def test_filters_and_click_through(page, qtbot) -> None:
     page.followup.setChecked(True)
     wait(qtbot, page)
     assert page.model.ids == candidates.query_ids(
-        page.ctx.db, CandidateQuery(stage="review", followup_due=True))
+        page.ctx.db, CandidateQuery(stage="review", followup_due=True)
+    )
     page.apply_filter({"outcome": "declined", "institution_id": 1})
     wait(qtbot, page)
     assert page.filters["stage"].currentData() is None and not page.followup.isChecked()
     assert page.model.ids == candidates.query_ids(
-        page.ctx.db, CandidateQuery(outcome="declined", institution_id=1))
+        page.ctx.db, CandidateQuery(outcome="declined", institution_id=1)
+    )
     page.clear_filters()
     wait(qtbot, page)
     assert len(page.model.ids) == 300
@@ -89,16 +90,22 @@ def test_stale_results_are_dropped(page, qtbot) -> None:
 
 def _tags(db, ids):
     with db.engine.connect() as conn:
-        return {r[0]: r[1] for r in conn.execute(
-            text(f"SELECT id, tags FROM candidate WHERE id IN ({','.join(map(str, ids))})"))}
+        return {
+            r[0]: r[1]
+            for r in conn.execute(
+                text(f"SELECT id, tags FROM candidate WHERE id IN ({','.join(map(str, ids))})")
+            )
+        }
 
 
 def test_bulk_tag_owner_pipeline_delete(page, qtbot) -> None:
     db = page.ctx.db
     page.view.selectRow(0)
     page.view.selectionModel().select(
-        page.model.index(1, 0), page.view.selectionModel().SelectionFlag.Select
-        | page.view.selectionModel().SelectionFlag.Rows)
+        page.model.index(1, 0),
+        page.view.selectionModel().SelectionFlag.Select
+        | page.view.selectionModel().SelectionFlag.Rows,
+    )
     ids = page.selected_ids()
     assert len(ids) == 2 and page.delete_action.isEnabled()
     page.bulk_tag(add=True, tag="zz-test-tag")
@@ -108,8 +115,12 @@ def test_bulk_tag_owner_pipeline_delete(page, qtbot) -> None:
 
     page.bulk_add_to_pipeline(target_id=1, owner="zhou.li")
     with db.engine.connect() as conn:
-        n = conn.execute(text(f"SELECT count(*) FROM application WHERE target_id=1 AND owner="
-                              f"'zhou.li' AND candidate_id IN ({ids[0]},{ids[1]})")).scalar()
+        n = conn.execute(
+            text(
+                f"SELECT count(*) FROM application WHERE target_id=1 AND owner="
+                f"'zhou.li' AND candidate_id IN ({ids[0]},{ids[1]})"
+            )
+        ).scalar()
     assert n >= 1
     wait(qtbot, page)
     page.view.selectRow(0)
@@ -133,8 +144,7 @@ def test_layout_is_remembered(page, qtbot, tmp_path) -> None:
     email = page.model.columns.index("email")
     page.set_column_visible(email, False)
     page.view.setColumnWidth(country, 222)
-    page.view.horizontalHeader().moveSection(
-        page.view.horizontalHeader().visualIndex(country), 0)
+    page.view.horizontalHeader().moveSection(page.view.horizontalHeader().visualIndex(country), 0)
     page.view.sortByColumn(country, Qt.SortOrder.DescendingOrder)
     wait(qtbot, page)
     assert page.model.query.sort == "country" and page.model.query.descending
@@ -157,5 +167,6 @@ def test_new_candidate_and_focus(page, qtbot) -> None:
     assert page.detail.save()
     wait(qtbot, page)
     new_id = page.detail.candidate_id
-    assert new_id is not None and candidates.get(page.ctx.db, new_id).email == \
-        "brand.new@example.org"
+    assert (
+        new_id is not None and candidates.get(page.ctx.db, new_id).email == "brand.new@example.org"
+    )

@@ -39,7 +39,8 @@ def _workbook_kpis(sample: Sample, tmp_path: Path, filters: Filters) -> dict[str
 def _same(tile_value: object, cell: object, kind: str) -> bool:
     if kind == "money":
         return (tile_value is None and cell is None) or (
-            Decimal(int(tile_value)).scaleb(-2) == Decimal(str(cell)))  # type: ignore[call-overload]
+            Decimal(int(tile_value)).scaleb(-2) == Decimal(str(cell))
+        )  # type: ignore[call-overload]
     if kind == "percent":
         return tile_value == pytest.approx(cell)
     return tile_value == cell
@@ -64,8 +65,12 @@ def test_tiles_equal_the_workbook(page, sample: Sample, tmp_path: Path) -> None:
     assert "1 USD = 7.1 CNY" in page.status.text()
 
 
-def test_filters_change_both_the_same_way(page, qtbot, sample: Sample, tmp_path: Path  # type: ignore[no-untyped-def]
-                                          ) -> None:
+def test_filters_change_both_the_same_way(
+    page,
+    qtbot,
+    sample: Sample,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
     assert page.institution.count() == 3 and page.target.count() == 4
     with qtbot.waitSignal(page.loaded, timeout=10000):
         page.institution.setCurrentIndex(page.institution.findData(sample.inst_b))
@@ -108,8 +113,16 @@ def test_charts_render_offscreen(page, qtbot, tmp_path: Path) -> None:  # type: 
     qtbot.waitUntil(lambda: all(v.chart().plotArea().left() > 40 for v in views), timeout=5000)
     image = page.grab().toImage()
     assert image.width() >= 1000 and image.height() >= 600
-    assert len({image.pixel(x, y) for x in range(0, image.width(), 25)
-                for y in range(0, image.height(), 25)}) > 20  # more than a blank page
+    assert (
+        len(
+            {
+                image.pixel(x, y)
+                for x in range(0, image.width(), 25)
+                for y in range(0, image.height(), 25)
+            }
+        )
+        > 20
+    )  # more than a blank page
     assert page.grab().save(str(tmp_path / "dashboard.png"))
 
 

@@ -31,17 +31,25 @@ def _done_box(parent):  # type: ignore[no-untyped-def]
     return parent.findChild(QtWidgets.QMessageBox, "exportDoneBox")
 
 
-def test_export_pipeline_then_open_folder(qtbot, parent, make_ctx, sample: Sample, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_pipeline_then_open_folder(
+    qtbot,
+    parent,
+    make_ctx,
+    sample: Sample,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from recruiter.ui import export_actions
     from recruiter.ui.qt import QtGui, QtWidgets
 
     ctx = make_ctx(sample.db)
-    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(tmp_path / "weekly"), ""))
+    monkeypatch.setattr(
+        QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "weekly"), "")
+    )
     opened: list[str] = []
-    monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda url: opened.append(
-        url.toLocalFile()) or True)
+    monkeypatch.setattr(
+        QtGui.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True
+    )
     task = export_actions.export_pipeline(parent, ctx)
     assert task is not None
     qtbot.waitUntil(lambda: _done_box(parent) is not None, timeout=15000)
@@ -53,8 +61,14 @@ def test_export_pipeline_then_open_folder(qtbot, parent, make_ctx, sample: Sampl
     assert opened == [str(tmp_path)]
 
 
-def test_cancel_leaves_no_file(qtbot, parent, make_ctx, sample: Sample, tmp_path: Path,  # type: ignore[no-untyped-def]
-                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancel_leaves_no_file(
+    qtbot,
+    parent,
+    make_ctx,
+    sample: Sample,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from recruiter.ui import export_actions
 
     ctx = make_ctx(sample.db)
@@ -94,8 +108,12 @@ def test_failure_is_explained(qtbot, parent, make_ctx, sample: Sample, tmp_path:
     assert "does not exist" in shown().text()
 
 
-def test_dialog_cancelled_does_nothing(parent, make_ctx, sample: Sample,  # type: ignore[no-untyped-def]
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dialog_cancelled_does_nothing(
+    parent,
+    make_ctx,
+    sample: Sample,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from recruiter.ui import export_actions
     from recruiter.ui.qt import QtWidgets
 
@@ -109,8 +127,12 @@ def test_export_view_as_shown(qtbot, parent, make_ctx, sample: Sample, tmp_path:
 
     model = QtGui.QStandardItemModel(0, 3)
     model.setHorizontalHeaderLabels(["Name", "Country", "h-index"])
-    for name, country, h in (("Zhang Wei", "China", 30), ("=HYPERLINK(\"x\")", "Chile", 12),
-                             ("Anna Berg", "Sweden", 21), ("Hidden Row", "Peru", 5)):
+    for name, country, h in (
+        ("Zhang Wei", "China", 30),
+        ('=HYPERLINK("x")', "Chile", 12),
+        ("Anna Berg", "Sweden", 21),
+        ("Hidden Row", "Peru", 5),
+    ):
         h_item = QtGui.QStandardItem()
         h_item.setData(h, QtCore.Qt.ItemDataRole.DisplayRole)
         model.appendRow([QtGui.QStandardItem(name), QtGui.QStandardItem(country), h_item])
@@ -125,11 +147,15 @@ def test_export_view_as_shown(qtbot, parent, make_ctx, sample: Sample, tmp_path:
     view.horizontalHeader().moveSection(2, 0)  # h-index shown first
     headers, rows = export_actions.view_table(view)
     assert headers == ["h-index", "Name"]
-    assert rows == [[30, "Zhang Wei"], [21, "Anna Berg"], [12, "=HYPERLINK(\"x\")"]]
+    assert rows == [[30, "Zhang Wei"], [21, "Anna Berg"], [12, '=HYPERLINK("x")']]
     out = tmp_path / "view.xlsx"
     export_actions.export_view(parent, make_ctx(sample.db), view, title="Candidates", path=out)
     qtbot.waitUntil(lambda: _done_box(parent) is not None, timeout=15000)
     ws = load_workbook(out)["Candidates"]
     assert [[c.value for c in r] for r in ws.iter_rows()] == [
-        ["h-index", "Name"], [30, "Zhang Wei"], [21, "Anna Berg"], [12, "=HYPERLINK(\"x\")"]]
+        ["h-index", "Name"],
+        [30, "Zhang Wei"],
+        [21, "Anna Berg"],
+        [12, '=HYPERLINK("x")'],
+    ]
     assert ws["B4"].data_type == "s" and ws.auto_filter.ref == "A1:B4"

@@ -19,9 +19,14 @@ from tests.unit.test_offers import World, extend, item, make_world
 @pytest.fixture
 def world(db: Database) -> World:
     w = make_world(db)
-    a = offers.create_offer(db, w.apps[0], items=[
-        item(w.cny, 300_000_00, "salary", period="annual", years=2),
-        item(w.usd, 40_000_00, "startup_research", ccy="USD")])
+    a = offers.create_offer(
+        db,
+        w.apps[0],
+        items=[
+            item(w.cny, 300_000_00, "salary", period="annual", years=2),
+            item(w.usd, 40_000_00, "startup_research", ccy="USD"),
+        ],
+    )
     extend(db, a)
     offers.set_status(db, a, OfferStatus.accepted)
     b = offers.create_offer(db, w.apps[1], items=[item(w.cny, 500_000_00)])
@@ -45,8 +50,10 @@ def cell(page: FundingPage, source_id: int, column: str) -> str:
 
 
 def table_text(table: Any) -> list[list[str]]:
-    return [[table.item(r, c).text() for c in range(table.columnCount())]
-            for r in range(table.rowCount())]
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
 
 
 def test_model_contract(qtmodeltester: Any, page: FundingPage) -> None:
@@ -69,8 +76,10 @@ def test_source_figures(page: FundingPage, world: World) -> None:
 def test_drill_down_and_overrides_follow_selection(page: FundingPage, world: World) -> None:
     page.select_source(world.cny)
     rows = table_text(page.items_table)
-    assert [(r[0], r[7], r[8]) for r in rows] == [("Scholar 1", "¥500,000.00", "reserved"),
-                                                 ("Scholar 0", "¥600,000.00", "committed")]
+    assert [(r[0], r[7], r[8]) for r in rows] == [
+        ("Scholar 1", "¥500,000.00", "reserved"),
+        ("Scholar 0", "¥600,000.00", "committed"),
+    ]
     assert page.tabs.tabText(1) == "Overrides (1)"
     (ov,) = table_text(page.overrides_table)
     assert ov[4] == "¥100,000.00" and ov[5] == "dean's reserve" and ov[6] == ""
@@ -113,8 +122,7 @@ def test_reporting_currency_needs_a_rate_first(page: FundingPage, world: World) 
     assert page.rates_table.horizontalHeaderItem(1).text() == "EUR per unit"
     page.ctx.undo.undo()
     assert rates.reporting_currency(world.db) == "CNY"
-    assert {r.currency: str(r.rate) for r in rates.list_rates(world.db)} == {"USD": "7",
-                                                                              "EUR": "8"}
+    assert {r.currency: str(r.rate) for r in rates.list_rates(world.db)} == {"USD": "7", "EUR": "8"}
 
 
 def test_source_dialog_refuses_bad_input(qtbot: Any, page: FundingPage, world: World) -> None:
@@ -130,8 +138,7 @@ def test_source_dialog_refuses_bad_input(qtbot: Any, page: FundingPage, world: W
     assert page.ctx.undo.count() == 0
 
 
-def test_create_edit_delete_source_with_undo(qtbot: Any, page: FundingPage,
-                                             world: World) -> None:
+def test_create_edit_delete_source_with_undo(qtbot: Any, page: FundingPage, world: World) -> None:
     dlg = page.new_source()
     qtbot.keyClicks(dlg.name, "Hubei Chutian Scholars")
     qtbot.keyClicks(dlg.total, "2,000,000")
@@ -157,8 +164,9 @@ def test_create_edit_delete_source_with_undo(qtbot: Any, page: FundingPage,
     assert funding.get(world.db, new.id).total_minor == 2_000_000_00  # type: ignore[arg-type]
 
 
-def test_delete_used_source_is_refused(page: FundingPage, world: World,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_delete_used_source_is_refused(
+    page: FundingPage, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     page.select_source(world.cny)
     monkeypatch.setattr(page, "confirm", lambda *_: True)
     reported: list[str] = []

@@ -35,15 +35,20 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
 
 
 def listing(tmp_path: Path) -> Path:
-    return write_xlsx(tmp_path / "conference.xlsx", {"名单": [
-        ["2024 Conference — candidate list"],
-        [],
-        HEAD,
-        ["张伟", "Wei Zhang", "wz@example.edu", 2005.0, "Fudan University", "chess"],
-        ["李娜", "Na Li", "not-an-email", 2010, "Wuhan University", None],
-        [None, "Old Friend", "OLD@example.edu", 1999, "MIT", "golf"],
-        ["王芳", "Fang Wang", "fw@example.edu", date(2012, 7, 1), "ETH Zurich", None],
-    ]})
+    return write_xlsx(
+        tmp_path / "conference.xlsx",
+        {
+            "名单": [
+                ["2024 Conference — candidate list"],
+                [],
+                HEAD,
+                ["张伟", "Wei Zhang", "wz@example.edu", 2005.0, "Fudan University", "chess"],
+                ["李娜", "Na Li", "not-an-email", 2010, "Wuhan University", None],
+                [None, "Old Friend", "OLD@example.edu", 1999, "MIT", "golf"],
+                ["王芳", "Fang Wang", "fw@example.edu", date(2012, 7, 1), "ETH Zurich", None],
+            ]
+        },
+    )
 
 
 def q(db: Any, sql: str) -> list[tuple[Any, ...]]:
@@ -54,12 +59,20 @@ def q(db: Any, sql: str) -> list[tuple[Any, ...]]:
 def seed(db: Any) -> int:
     """One stored candidate (to be updated) and one target; returns the target id."""
     with db.engine.begin() as conn:
-        conn.execute(text("INSERT INTO candidate (full_name, email, created_at, updated_at) "
-                          "VALUES ('Old Friend', 'old@example.edu', '2024-01-01', '2024-01-01')"))
+        conn.execute(
+            text(
+                "INSERT INTO candidate (full_name, email, created_at, updated_at) "
+                "VALUES ('Old Friend', 'old@example.edu', '2024-01-01', '2024-01-01')"
+            )
+        )
         inst = conn.execute(text("INSERT INTO institution (name) VALUES ('Fudan')")).lastrowid
-        return conn.execute(text(
-            "INSERT INTO target (institution_id, title, headcount, status, created_at) "
-            "VALUES (:i, 'Chair in Physics', 1, 'open', '2024-01-01')"), {"i": inst}).lastrowid
+        return conn.execute(
+            text(
+                "INSERT INTO target (institution_id, title, headcount, status, created_at) "
+                "VALUES (:i, 'Chair in Physics', 1, 'open', '2024-01-01')"
+            ),
+            {"i": inst},
+        ).lastrowid
 
 
 @pytest.fixture
@@ -72,8 +85,11 @@ def wizard(qtbot, db, make_ctx):  # type: ignore[no-untyped-def]
 
 
 def open_boxes() -> list[QtWidgets.QMessageBox]:
-    return [w for w in QtWidgets.QApplication.topLevelWidgets()
-            if isinstance(w, QtWidgets.QMessageBox) and w.isVisible()]
+    return [
+        w
+        for w in QtWidgets.QApplication.topLevelWidgets()
+        if isinstance(w, QtWidgets.QMessageBox) and w.isVisible()
+    ]
 
 
 def go_to_mapping(qtbot, wiz: ImportWizard, path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -93,8 +109,13 @@ def go_to_options(qtbot, wiz: ImportWizard, path: Path) -> None:  # type: ignore
     assert wiz.currentPage() is wiz.options_page
 
 
-def test_walks_the_wizard_end_to_end(qtbot, wizard, db, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_walks_the_wizard_end_to_end(
+    qtbot,
+    wizard,
+    db,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     target = seed(db)
     path = listing(tmp_path)
     wiz: ImportWizard = wizard
@@ -110,9 +131,14 @@ def test_walks_the_wizard_end_to_end(qtbot, wizard, db, tmp_path: Path,  # type:
     wiz.next()
 
     mapping = wiz.mapping_page
-    assert mapping.mapping() == {"姓名": "name_zh", "英文名": "full_name", "电子邮箱": "email",
-                                 "博士毕业年份": "phd_year", "现工作单位": "current_institution",
-                                 "爱好": None}
+    assert mapping.mapping() == {
+        "姓名": "name_zh",
+        "英文名": "full_name",
+        "电子邮箱": "email",
+        "博士毕业年份": "phd_year",
+        "现工作单位": "current_institution",
+        "爱好": None,
+    }
     assert "Not imported: 爱好" in mapping.unmapped_label.text()
     assert "Wei Zhang" in mapping.grid.item(1, 1).text()
     mapping.keep_unmapped.setChecked(True)
@@ -144,9 +170,11 @@ def test_walks_the_wizard_end_to_end(qtbot, wizard, db, tmp_path: Path,  # type:
     assert q(db, "SELECT full_name, source, notes FROM candidate ORDER BY id") == [
         ("Old Friend", None, "爱好: golf"),
         ("Wei Zhang", "Conference 2024", "爱好: chess"),
-        ("Fang Wang", "Conference 2024", None)]
-    assert q(db, "SELECT count(*), min(stage) FROM application WHERE target_id = "
-                 f"{target}") == [(3, "identified")]
+        ("Fang Wang", "Conference 2024", None),
+    ]
+    assert q(db, f"SELECT count(*), min(stage) FROM application WHERE target_id = {target}") == [
+        (3, "identified")
+    ]
     summary = wiz.summary_page
     assert f"Imported as batch {batch}" in summary.counts.text()
     assert summary.save_button.isEnabled()
@@ -158,8 +186,9 @@ def test_walks_the_wizard_end_to_end(qtbot, wizard, db, tmp_path: Path,  # type:
     assert [c.value for c in ws[2]][:3] == ["李娜", "Na Li", "not-an-email"]
     assert ws.cell(row=2, column=len(HEAD) + 1).value == 5
 
-    monkeypatch.setattr(QtWidgets.QMessageBox, "question",
-                        lambda *a, **k: QtWidgets.QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(
+        QtWidgets.QMessageBox, "question", lambda *a, **k: QtWidgets.QMessageBox.StandardButton.Yes
+    )
     with qtbot.waitSignal(wiz.undone, timeout=10000) as undone:
         summary.undo_button.click()
     assert undone.args == [batch]
@@ -168,8 +197,13 @@ def test_walks_the_wizard_end_to_end(qtbot, wizard, db, tmp_path: Path,  # type:
     assert "was undone" in summary.counts.text()
 
 
-def test_mapping_choices_are_remembered_for_the_next_file(qtbot, wizard, db, make_ctx,  # type: ignore[no-untyped-def]
-                                                          tmp_path: Path) -> None:
+def test_mapping_choices_are_remembered_for_the_next_file(
+    qtbot,
+    wizard,
+    db,
+    make_ctx,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     path = write_xlsx(tmp_path / "a.xlsx", {"S": [["Who", "Mail"], ["A One", "a@x.edu"]]})
     wiz: ImportWizard = wizard
     go_to_mapping(qtbot, wiz, path)
@@ -195,9 +229,13 @@ def test_mapping_choices_are_remembered_for_the_next_file(qtbot, wizard, db, mak
 
 
 def test_sheet_and_header_row_can_be_changed(qtbot, wizard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = write_xlsx(tmp_path / "book.xlsx", {
-        "Notes": [["Read me first"]],
-        "Scholars": [["Name", "Email"], ["A One", "a@x.edu"], ["B Two", "b@x.edu"]]})
+    path = write_xlsx(
+        tmp_path / "book.xlsx",
+        {
+            "Notes": [["Read me first"]],
+            "Scholars": [["Name", "Email"], ["A One", "a@x.edu"], ["B Two", "b@x.edu"]],
+        },
+    )
     wiz: ImportWizard = wizard
     wiz.set_file(path)
     wiz.show()
@@ -207,8 +245,7 @@ def test_sheet_and_header_row_can_be_changed(qtbot, wizard, tmp_path: Path) -> N
     assert page.sheet_combo.currentText() == "Notes"
     page.sheet_combo.setCurrentText("Scholars")
     page.sheet_combo.activated.emit(page.sheet_combo.currentIndex())
-    qtbot.waitUntil(lambda: wiz.table is not None and wiz.table.sheet == "Scholars",
-                    timeout=10000)
+    qtbot.waitUntil(lambda: wiz.table is not None and wiz.table.sheet == "Scholars", timeout=10000)
     assert wiz.table.headers == ["Name", "Email"]
     page.header_spin.setValue(2)
     assert wiz.table.headers == ["A One", "a@x.edu"]
@@ -232,8 +269,13 @@ def test_a_bad_file_is_explained_and_the_wizard_stays(qtbot, wizard, tmp_path: P
     assert not wiz.file_page.isComplete()
 
 
-def test_cancel_leaves_the_database_unchanged(qtbot, wizard, db, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancel_leaves_the_database_unchanged(
+    qtbot,
+    wizard,
+    db,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     wiz: ImportWizard = wizard
     go_to_options(qtbot, wiz, listing(tmp_path))
     wiz.next()
@@ -267,8 +309,13 @@ def test_a_file_dropped_on_the_first_page_is_chosen(qtbot, wizard, tmp_path: Pat
     def drop(file: Path) -> QtGui.QDropEvent:
         mime = QtCore.QMimeData()
         mime.setUrls([QtCore.QUrl.fromLocalFile(str(file))])
-        event = QtGui.QDropEvent(QtCore.QPointF(5, 5), Qt.DropAction.CopyAction, mime,
-                                 Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        event = QtGui.QDropEvent(
+            QtCore.QPointF(5, 5),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
         page.dropEvent(event)
         return event
 

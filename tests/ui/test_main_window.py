@@ -140,8 +140,12 @@ def test_due_dock_toggles_and_lists_overdue(qtbot, window) -> None:  # type: ign
     window.followups_action.trigger()
     assert window.followups.isVisible()
     with window.ctx.db.engine.connect() as conn:
-        due = conn.execute(text("SELECT count(*) FROM activity WHERE done = 0 AND "
-                                "due_on <= date('now', 'localtime')")).scalar_one()
+        due = conn.execute(
+            text(
+                "SELECT count(*) FROM activity WHERE done = 0 AND "
+                "due_on <= date('now', 'localtime')"
+            )
+        ).scalar_one()
     assert due > 0
     window.followups_action.trigger()
     assert not window.followups.isVisible()
@@ -149,22 +153,34 @@ def test_due_dock_toggles_and_lists_overdue(qtbot, window) -> None:  # type: ign
 
 def test_overdue_offers_expire_at_start_up(qtbot, demo_db, make_ctx, settings) -> None:  # type: ignore[no-untyped-def]
     with demo_db.engine.begin() as conn:
-        conn.execute(text("UPDATE offer SET status='extended', expires_on='2020-01-01' "
-                          "WHERE id = (SELECT min(id) FROM offer)"))
+        conn.execute(
+            text(
+                "UPDATE offer SET status='extended', expires_on='2020-01-01' "
+                "WHERE id = (SELECT min(id) FROM offer)"
+            )
+        )
     win = MainWindow(make_ctx(demo_db), settings)
     qtbot.addWidget(win)
 
     def expired() -> bool:
         with demo_db.engine.connect() as conn:
-            return conn.execute(text("SELECT status FROM offer WHERE id = (SELECT min(id) "
-                                     "FROM offer)")).scalar_one() == "expired"
+            return (
+                conn.execute(
+                    text("SELECT status FROM offer WHERE id = (SELECT min(id) FROM offer)")
+                ).scalar_one()
+                == "expired"
+            )
 
     qtbot.waitUntil(expired, timeout=5000)
     win.ctx.runner.wait(5000)
 
 
-def test_export_view_exports_the_table_as_shown(qtbot, window, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_view_exports_the_table_as_shown(
+    qtbot,
+    window,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import recruiter.ui.export_actions as ea
 
     seen: list[object] = []

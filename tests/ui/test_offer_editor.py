@@ -38,8 +38,10 @@ def offer_rows(db: Database) -> list[tuple[Any, ...]]:
 
 def item_rows(db: Database) -> list[tuple[Any, ...]]:
     with db.session() as s:
-        return [(i.id, i.kind, i.amount_minor, i.currency, i.period, i.years,
-                 i.funding_source_id) for i in s.exec(select(OfferItem).order_by(OfferItem.id))]
+        return [
+            (i.id, i.kind, i.amount_minor, i.currency, i.period, i.years, i.funding_source_id)
+            for i in s.exec(select(OfferItem).order_by(OfferItem.id))
+        ]
 
 
 def new_editor(qtbot: Any, ctx: Any, world: World) -> OfferEditor:
@@ -82,14 +84,18 @@ def test_choosing_a_source_sets_its_currency(qtbot: Any, ctx: Any, world: World)
     assert "kept in USD" in ed._widget(row, "currency").toolTip()
 
 
-@pytest.mark.parametrize(("amount", "currency", "problem"), [
-    ("-5", "CNY", "negative"),
-    ("99999999999999", "CNY", "implausibly large"),
-    ("1000", "XYZ", "not a currency"),
-    ("", "CNY", "enter an amount"),
-])
-def test_invalid_item_refused_nothing_saved(qtbot: Any, ctx: Any, world: World, amount: str,
-                                            currency: str, problem: str) -> None:
+@pytest.mark.parametrize(
+    ("amount", "currency", "problem"),
+    [
+        ("-5", "CNY", "negative"),
+        ("99999999999999", "CNY", "implausibly large"),
+        ("1000", "XYZ", "not a currency"),
+        ("", "CNY", "enter an amount"),
+    ],
+)
+def test_invalid_item_refused_nothing_saved(
+    qtbot: Any, ctx: Any, world: World, amount: str, currency: str, problem: str
+) -> None:
     ed = new_editor(qtbot, ctx, world)
     row = ed.add_item_row({"kind": "housing", "period": "one_off"})
     ed._widget(row, "currency").setCurrentText(currency)
@@ -124,8 +130,9 @@ def test_bad_date_and_expiry_before_extension(qtbot: Any, ctx: Any, world: World
 def test_save_new_offer_then_undo_redo(qtbot: Any, ctx: Any, world: World) -> None:
     ed = new_editor(qtbot, ctx, world)
     qtbot.keyClicks(ed.rank, "Chair Professor")
-    row = ed.add_item_row({"kind": "salary", "period": "annual", "years": 2,
-                           "funding_source_id": world.cny})
+    row = ed.add_item_row(
+        {"kind": "salary", "period": "annual", "years": 2, "funding_source_id": world.cny}
+    )
     qtbot.keyClicks(ed._widget(row, "amount_minor"), "80")
     ed._widget(row, "amount_minor").insert("万")  # QTest cannot type CJK; an IME would
     with qtbot.waitSignal(ed.saved) as blocker:
@@ -133,8 +140,7 @@ def test_save_new_offer_then_undo_redo(qtbot: Any, ctx: Any, world: World) -> No
     oid = blocker.args[0]
     assert offer_rows(world.db) == [(oid, OfferStatus.draft, None)]
     saved_items = item_rows(world.db)
-    assert [r[1:] for r in saved_items] == [("salary", 800_000_00, "CNY", "annual", 2,
-                                            world.cny)]
+    assert [r[1:] for r in saved_items] == [("salary", 800_000_00, "CNY", "annual", 2, world.cny)]
     ctx.undo.undo()
     assert offer_rows(world.db) == [] and item_rows(world.db) == []
     ctx.undo.redo()
@@ -143,8 +149,9 @@ def test_save_new_offer_then_undo_redo(qtbot: Any, ctx: Any, world: World) -> No
 
 
 def test_edit_items_undo_redo(qtbot: Any, ctx: Any, world: World) -> None:
-    oid = offers.create_offer(world.db, world.apps[0], items=[item(world.cny, 100_00),
-                                                              item(world.cny, 200_00)])
+    oid = offers.create_offer(
+        world.db, world.apps[0], items=[item(world.cny, 100_00), item(world.cny, 200_00)]
+    )
     before = item_rows(world.db)
     ed = OfferEditor(ctx, offer_id=oid)
     qtbot.addWidget(ed)
@@ -162,8 +169,7 @@ def test_edit_items_undo_redo(qtbot: Any, ctx: Any, world: World) -> None:
     assert item_rows(world.db) == after
 
 
-def test_items_locked_after_approval_but_notes_editable(qtbot: Any, ctx: Any,
-                                                        world: World) -> None:
+def test_items_locked_after_approval_but_notes_editable(qtbot: Any, ctx: Any, world: World) -> None:
     oid = offers.create_offer(world.db, world.apps[0], items=[item(world.cny, 12_345_67)])
     offers.set_status(world.db, oid, OfferStatus.approved)
     ed = OfferEditor(ctx, offer_id=oid)
@@ -220,6 +226,8 @@ def test_override_flow_refused_then_overridden(qtbot: Any, ctx: Any, world: Worl
     ctx.undo.redo()
     assert offers.get_offer(world.db, oid).offer.status == OfferStatus.approved
     with world.db.session() as s:
-        reasons = [json.loads(e.changes or "{}").get("reason") for e in s.exec(
-            select(AuditEntry).where(AuditEntry.action == "override")).all()]
+        reasons = [
+            json.loads(e.changes or "{}").get("reason")
+            for e in s.exec(select(AuditEntry).where(AuditEntry.action == "override")).all()
+        ]
     assert reasons == ["ministry grant arrives in June"] * 2

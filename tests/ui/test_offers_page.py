@@ -39,11 +39,21 @@ def status_of(db: Database, offer_id: int) -> OfferStatus:
 
 def seed(world: World) -> tuple[int, int]:
     """A draft on app 0 (CNY + USD items) and an extended offer on app 1 expiring in 3 days."""
-    a = offers.create_offer(world.db, world.apps[0], rank="Professor",
-                            items=[item(world.cny, 300_000_00, "salary", period="annual",
-                                        years=2), item(world.usd, 10_000_00, ccy="USD")])
-    b = offers.create_offer(world.db, world.apps[1], items=[item(world.cny, 50_000_00)],
-                            expires_on=date.today() + timedelta(days=3))
+    a = offers.create_offer(
+        world.db,
+        world.apps[0],
+        rank="Professor",
+        items=[
+            item(world.cny, 300_000_00, "salary", period="annual", years=2),
+            item(world.usd, 10_000_00, ccy="USD"),
+        ],
+    )
+    b = offers.create_offer(
+        world.db,
+        world.apps[1],
+        items=[item(world.cny, 50_000_00)],
+        expires_on=date.today() + timedelta(days=3),
+    )
     offers.set_status(world.db, b, OfferStatus.approved)
     offers.set_status(world.db, b, OfferStatus.extended)
     return a, b
@@ -61,8 +71,9 @@ def test_model_passes_qtmodeltester(qtmodeltester: Any, page: OffersPage, world:
     qtmodeltester.check(page.model, force_py=True)
 
 
-def test_rows_show_package_in_reporting_currency_or_missing_rate(page: OffersPage,
-                                                                 world: World) -> None:
+def test_rows_show_package_in_reporting_currency_or_missing_rate(
+    page: OffersPage, world: World
+) -> None:
     a, _b = seed(world)
     page.refresh_now()
     col = [c[1] for c in COLUMNS].index("package")
@@ -113,9 +124,9 @@ def test_buttons_follow_the_workflow(page: OffersPage, world: World) -> None:
     assert page.buttons["accepted"].isEnabled() and not page.buttons["approved"].isEnabled()
 
 
-def test_approve_over_budget_asks_and_cancel_changes_nothing(page: OffersPage, world: World,
-                                                             monkeypatch: pytest.MonkeyPatch
-                                                             ) -> None:
+def test_approve_over_budget_asks_and_cancel_changes_nothing(
+    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     oid = offers.create_offer(world.db, world.apps[0], items=[item(world.cny, 2_000_000_00)])
     page.refresh_now()
     page.select_offer(oid)
@@ -128,12 +139,14 @@ def test_approve_over_budget_asks_and_cancel_changes_nothing(page: OffersPage, w
     page.buttons["approved"].click()
     assert status_of(world.db, oid) == OfferStatus.approved
     assert page.selected_id() == oid
-    assert offers.overrides_for_source(world.db, world.cny)[0].reason == \
-        "board approved the overrun"
+    assert (
+        offers.overrides_for_source(world.db, world.cny)[0].reason == "board approved the overrun"
+    )
 
 
-def test_accept_and_move_to_signed_then_undo(page: OffersPage, world: World,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_accept_and_move_to_signed_then_undo(
+    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _a, b = seed(world)
     page.refresh_now()
     page.select_offer(b)
@@ -148,8 +161,9 @@ def test_accept_and_move_to_signed_then_undo(page: OffersPage, world: World,
     assert applications.get(world.db, world.apps[1]).stage == Stage.signed
 
 
-def test_accept_cancelled_changes_nothing(page: OffersPage, world: World,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_accept_cancelled_changes_nothing(
+    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _a, b = seed(world)
     page.refresh_now()
     page.select_offer(b)
@@ -159,8 +173,9 @@ def test_accept_cancelled_changes_nothing(page: OffersPage, world: World,
     assert page.ctx.undo.count() == 0
 
 
-def test_decline_asks_and_closes_application(page: OffersPage, world: World,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_decline_asks_and_closes_application(
+    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _a, b = seed(world)
     page.refresh_now()
     page.select_offer(b)
@@ -192,8 +207,9 @@ def test_counter_offer_opens_new_revision_and_undo(page: OffersPage, world: Worl
     assert status_of(world.db, b) == OfferStatus.extended
 
 
-def test_delete_draft_and_undo_restores_same_id(page: OffersPage, world: World,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_delete_draft_and_undo_restores_same_id(
+    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a, _b = seed(world)
     page.refresh_now()
     page.select_offer(a)
@@ -205,8 +221,9 @@ def test_delete_draft_and_undo_restores_same_id(page: OffersPage, world: World,
     assert page.select_offer(a)
 
 
-def test_refused_change_is_reported(page: OffersPage, world: World,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refused_change_is_reported(
+    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     oid = offers.create_offer(world.db, world.apps[0])  # no items: cannot be approved
     page.refresh_now()
     page.select_offer(oid)
@@ -217,13 +234,15 @@ def test_refused_change_is_reported(page: OffersPage, world: World,
     assert status_of(world.db, oid) == OfferStatus.draft
 
 
-def test_overdue_offers_expire_when_the_page_loads(qtbot: Any, make_ctx: Any,
-                                                   world: World) -> None:
-    oid = offers.create_offer(world.db, world.apps[0], items=[item(world.cny, 1)],
-                              expires_on=date.today() - timedelta(days=1))
+def test_overdue_offers_expire_when_the_page_loads(qtbot: Any, make_ctx: Any, world: World) -> None:
+    oid = offers.create_offer(
+        world.db,
+        world.apps[0],
+        items=[item(world.cny, 1)],
+        expires_on=date.today() - timedelta(days=1),
+    )
     offers.set_status(world.db, oid, OfferStatus.approved)
-    offers.set_status(world.db, oid, OfferStatus.extended,
-                      today=date.today() - timedelta(days=5))
+    offers.set_status(world.db, oid, OfferStatus.extended, today=date.today() - timedelta(days=5))
     p = OffersPage(make_ctx(world.db))
     qtbot.addWidget(p)
     p.show()

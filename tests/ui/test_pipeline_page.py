@@ -37,9 +37,16 @@ def page(ctx, qtbot):
 
 def events(db, app_id: int) -> list[tuple]:
     with db.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(
-            "SELECT from_stage, to_stage, outcome FROM stage_event WHERE application_id=:a "
-            "ORDER BY id"), {"a": app_id})]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                text(
+                    "SELECT from_stage, to_stage, outcome FROM stage_event WHERE application_id=:a "
+                    "ORDER BY id"
+                ),
+                {"a": app_id},
+            )
+        ]
 
 
 def test_board_models(page, qtmodeltester) -> None:

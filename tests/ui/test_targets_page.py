@@ -55,7 +55,10 @@ def test_create_with_errors_then_valid_then_undo(page, qtbot) -> None:
     assert page.save() is True
     created = targets.get(db, page.target_id)
     assert (created.title, created.headcount, str(created.fill_by)) == (
-        "Chair Professor in Robotics", 2, "2030-06-30")
+        "Chair Professor in Robotics",
+        2,
+        "2030-06-30",
+    )
     page.set_field("title", "Chair Professor in Soft Robotics")
     assert page.save() is True
     assert targets.get(db, page.target_id).title == "Chair Professor in Soft Robotics"
@@ -76,8 +79,9 @@ def test_delete_refused_with_pipeline_and_open_pipeline(page, qtbot) -> None:
     page.ctx.bus.navigate.connect(lambda name, f: seen.append((name, f)))
     page.open_pipeline()
     assert seen == [("Pipeline", {"target_id": busy.id})]
-    for box in page.findChildren(__import__("recruiter.ui.qt", fromlist=["QtWidgets"])
-                                 .QtWidgets.QMessageBox):
+    for box in page.findChildren(
+        __import__("recruiter.ui.qt", fromlist=["QtWidgets"]).QtWidgets.QMessageBox
+    ):
         assert "close the target" in box.text()
         box.close()
 

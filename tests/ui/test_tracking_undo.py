@@ -17,8 +17,10 @@ TABLES = ("candidate", "application", "stage_event", "activity", "offer", "offer
 
 def dump(db) -> dict[str, list[tuple]]:
     with db.engine.connect() as conn:
-        return {t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
-                for t in TABLES}
+        return {
+            t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
+            for t in TABLES
+        }
 
 
 @pytest.fixture
@@ -35,13 +37,15 @@ def world(db):
     inst = institutions.create(db, name="Wuhan University", name_zh="武汉大学")
     t = targets.create(db, institution_id=inst, title="Professor in Chemistry")
     t2 = targets.create(db, institution_id=inst, title="Lecturer")
-    a = candidates.create(db, full_name="Wei Zhang", name_zh="张伟", email="wz@mit.edu",
-                          tags="returnee")
+    a = candidates.create(
+        db, full_name="Wei Zhang", name_zh="张伟", email="wz@mit.edu", tags="returnee"
+    )
     b = candidates.create(db, full_name="Ann Lee")
     app = applications.add(db, a, t, owner="li.na")
     applications.move(db, app, Stage.contacted)
-    act = activities.log(db, a, ActivityKind.task, "Call", due_on=date(2030, 1, 1),
-                         application_id=app)
+    act = activities.log(
+        db, a, ActivityKind.task, "Call", due_on=date(2030, 1, 1), application_id=app
+    )
     return {"inst": inst, "t": t, "t2": t2, "a": a, "b": b, "app": app, "act": act}
 
 
@@ -65,19 +69,24 @@ def check_cycle(ctx, db, make) -> object:
 def test_field_edit(ctx, db, world) -> None:
     from recruiter.ui import tracking_commands as cmds
 
-    check_cycle(ctx, db, lambda: cmds.edit_candidate(ctx, world["a"], {"email": "new@ox.ac.uk",
-                                                                       "h_index": "12"}))
+    check_cycle(
+        ctx,
+        db,
+        lambda: cmds.edit_candidate(ctx, world["a"], {"email": "new@ox.ac.uk", "h_index": "12"}),
+    )
     assert ctx.undo.redoText().startswith("Edit")
 
 
 def test_stage_moves_and_outcomes(ctx, db, world) -> None:
     from recruiter.ui import tracking_commands as cmds
 
-    redone, _after = check_cycle(ctx, db, lambda: cmds.move_stage(ctx, [world["app"]],
-                                                                 Stage.review))
+    redone, _after = check_cycle(
+        ctx, db, lambda: cmds.move_stage(ctx, [world["app"]], Stage.review)
+    )
     assert redone["application"][0][3] == "review"
-    check_cycle(ctx, db, lambda: cmds.set_outcome(ctx, world["app"], Outcome.declined,
-                                                  "took another offer"))
+    check_cycle(
+        ctx, db, lambda: cmds.set_outcome(ctx, world["app"], Outcome.declined, "took another offer")
+    )
     applications.set_outcome(db, world["app"], Outcome.on_hold, "budget")
     check_cycle(ctx, db, lambda: cmds.set_outcome(ctx, world["app"], Outcome.active))
 
@@ -86,8 +95,9 @@ def test_bulk_actions(ctx, db, world) -> None:
     from recruiter.ui import tracking_commands as cmds
 
     ab = [world["a"], world["b"]]
-    redone, after = check_cycle(ctx, db, lambda: cmds.add_to_pipeline(ctx, ab, world["t2"],
-                                                                       owner="x"))
+    redone, after = check_cycle(
+        ctx, db, lambda: cmds.add_to_pipeline(ctx, ab, world["t2"], owner="x")
+    )
     assert redone == after  # redo re-inserts the same rows with the same ids
     check_cycle(ctx, db, lambda: cmds.set_owner(ctx, ab, "wang.fang"))
     check_cycle(ctx, db, lambda: cmds.change_tag(ctx, ab, "VIP", add=True))
@@ -98,16 +108,22 @@ def test_delete_and_create(ctx, db, world) -> None:
     from recruiter.ui import tracking_commands as cmds
 
     check_cycle(ctx, db, lambda: cmds.delete_candidates(ctx, [world["a"], world["b"]]))
-    redone, after = check_cycle(ctx, db, lambda: cmds.create_candidate(
-        ctx, {"full_name": "Li Na", "name_zh": "李娜"}))
+    redone, after = check_cycle(
+        ctx, db, lambda: cmds.create_candidate(ctx, {"full_name": "Li Na", "name_zh": "李娜"})
+    )
     assert redone == after
 
 
 def test_activities(ctx, db, world) -> None:
     from recruiter.ui import tracking_commands as cmds
 
-    redone, after = check_cycle(ctx, db, lambda: cmds.log_activity(
-        ctx, world["b"], ActivityKind.call, "Phoned", due_on=date(2031, 1, 1)))
+    redone, after = check_cycle(
+        ctx,
+        db,
+        lambda: cmds.log_activity(
+            ctx, world["b"], ActivityKind.call, "Phoned", due_on=date(2031, 1, 1)
+        ),
+    )
     assert redone == after
     check_cycle(ctx, db, lambda: cmds.mark_done(ctx, world["act"], True))
     check_cycle(ctx, db, lambda: cmds.delete_activity(ctx, world["act"]))
@@ -116,11 +132,19 @@ def test_activities(ctx, db, world) -> None:
 def test_targets(ctx, db, world) -> None:
     from recruiter.ui import tracking_commands as cmds
 
-    redone, after = check_cycle(ctx, db, lambda: cmds.create_target(
-        ctx, {"institution_id": world["inst"], "title": "Dean", "headcount": 1}))
+    redone, after = check_cycle(
+        ctx,
+        db,
+        lambda: cmds.create_target(
+            ctx, {"institution_id": world["inst"], "title": "Dean", "headcount": 1}
+        ),
+    )
     assert redone == after
-    check_cycle(ctx, db, lambda: cmds.edit_target(ctx, world["t2"], {"title": "Senior Lecturer",
-                                                                     "headcount": 3}))
+    check_cycle(
+        ctx,
+        db,
+        lambda: cmds.edit_target(ctx, world["t2"], {"title": "Senior Lecturer", "headcount": 3}),
+    )
     check_cycle(ctx, db, lambda: cmds.delete_target(ctx, world["t2"]))
 
 

@@ -30,8 +30,13 @@ def test_log_due_done_delete_restore(db) -> None:
     activities.restore(db, snap)
     with db.engine.connect() as conn:
         after = conn.execute(text("SELECT * FROM activity WHERE id=:i"), {"i": plain}).one()
-        audits = conn.execute(text("SELECT action FROM audit_entry WHERE entity='activity' "
-                                   "AND entity_id=:i ORDER BY id"), {"i": plain}).all()
+        audits = conn.execute(
+            text(
+                "SELECT action FROM audit_entry WHERE entity='activity' "
+                "AND entity_id=:i ORDER BY id"
+            ),
+            {"i": plain},
+        ).all()
     assert tuple(before) == tuple(after)
     assert [a[0] for a in audits] == ["create", "delete", "restore"]
 

@@ -20,8 +20,10 @@ def setup(db):
 
 def _dump(db) -> dict[str, list[tuple]]:
     with db.engine.connect() as conn:
-        return {t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
-                for t in ("application", "stage_event", "activity", "offer")}
+        return {
+            t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
+            for t in ("application", "stage_event", "activity", "offer")
+        }
 
 
 def test_add_many_skips_present_and_refuses_when_nothing_to_do(db, setup) -> None:

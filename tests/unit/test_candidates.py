@@ -19,12 +19,26 @@ def world(db):
     other = institutions.create(db, name="Fudan University")
     t1 = targets.create(db, institution_id=inst, title="Professor in Chemistry", headcount=2)
     t2 = targets.create(db, institution_id=other, title="Professor in Physics")
-    a = candidates.create(db, full_name="alice Brown", country="UK", field="Chemistry",
-                          source="Referral", tags="returnee", h_index=30)
-    b = candidates.create(db, full_name="Bob Chen", name_zh="陈博", country="USA",
-                          field="Physics", h_index=10)
-    c = candidates.create(db, full_name="Carol Davis", country="UK", field="Physics",
-                          tags="industry,returnee", h_index=20)
+    a = candidates.create(
+        db,
+        full_name="alice Brown",
+        country="UK",
+        field="Chemistry",
+        source="Referral",
+        tags="returnee",
+        h_index=30,
+    )
+    b = candidates.create(
+        db, full_name="Bob Chen", name_zh="陈博", country="USA", field="Physics", h_index=10
+    )
+    c = candidates.create(
+        db,
+        full_name="Carol Davis",
+        country="UK",
+        field="Physics",
+        tags="industry,returnee",
+        h_index=20,
+    )
     app_a = applications.add(db, a, t1)
     applications.move(db, app_a, Stage.review)
     app_b = applications.add(db, b, t2)
@@ -39,7 +53,7 @@ def ids(db, **kw) -> list[int]:
 
 def test_sort_is_case_insensitive_and_reversible(db, world) -> None:
     w = world
-    assert ids(db) == [w["a"], w["b"], w["c"]]           # 'alice' sorts with 'A'
+    assert ids(db) == [w["a"], w["b"], w["c"]]  # 'alice' sorts with 'A'
     assert ids(db, descending=True) == [w["c"], w["b"], w["a"]]
     assert ids(db, sort="h_index") == [w["b"], w["c"], w["a"]]
     assert ids(db, sort="stage", descending=True)[0] == w["a"]  # only open pipeline at review
@@ -57,7 +71,7 @@ def test_filters(db, world) -> None:
     assert ids(db, country="UK", field="Physics") == [w["c"]]
     assert ids(db, source="Referral") == [w["a"]]
     assert ids(db, tag="returnee") == [w["a"], w["c"]]
-    assert ids(db, tag="return") == []                   # whole tags only
+    assert ids(db, tag="return") == []  # whole tags only
     assert ids(db, followup_due=True) == [w["c"]]
     assert ids(db, text="chen", sort="h_index") == [w["b"]]
     assert ids(db, country="UK", sort="h_index", descending=True) == [w["a"], w["c"]]
@@ -65,8 +79,9 @@ def test_filters(db, world) -> None:
 
 def test_fetch_rows_and_computed_columns(db, world) -> None:
     w = world
-    rows = candidates.fetch_rows(db, [w["a"], w["c"]], ["full_name", "stage", "applications",
-                                                         "next_due"])
+    rows = candidates.fetch_rows(
+        db, [w["a"], w["c"]], ["full_name", "stage", "applications", "next_due"]
+    )
     assert rows[w["a"]][:3] == ("alice Brown", Stage.review.index, 1)
     assert str(rows[w["c"]][3]) == (date.today() - timedelta(days=1)).isoformat()
     assert candidates.stage_label(rows[w["a"]][1]) == "Review"
@@ -88,8 +103,11 @@ def test_tags_in_bulk_and_undo(db, world) -> None:
     with pytest.raises(ValidationError):
         candidates.change_tag(db, [w["a"]], " , ", add=True)
     with db.engine.connect() as conn:
-        n = conn.execute(text("SELECT count(*) FROM audit_entry WHERE entity='candidate' "
-                              "AND changes LIKE '%VIP%'")).scalar_one()
+        n = conn.execute(
+            text(
+                "SELECT count(*) FROM audit_entry WHERE entity='candidate' AND changes LIKE '%VIP%'"
+            )
+        ).scalar_one()
     assert n >= 3
 
 
@@ -105,8 +123,9 @@ def test_put_back_restores_row_exactly(db, world) -> None:
 
 def test_validation_names_each_field(db) -> None:
     with pytest.raises(ValidationError) as err:
-        candidates.create(db, full_name="", email="nope", orcid="0000-0002-1825-0098",
-                          phd_year="1800")
+        candidates.create(
+            db, full_name="", email="nope", orcid="0000-0002-1825-0098", phd_year="1800"
+        )
     assert set(err.value.errors) == {"full_name", "email", "orcid", "phd_year"}
     assert candidates.count(db) == 0
 

@@ -19,30 +19,38 @@ def test_export_json(sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["--db", str(sample.db.path), "export", str(out), "--json"]) == 0
     captured = capsys.readouterr()
     data = json.loads(captured.out)
-    assert data == {"file": str(out), "sheets": ["Summary", "Pipeline", "Offers", "Funding"],
-                    "rows": {"Pipeline": 7, "Offers": 3, "Funding": 3}}
+    assert data == {
+        "file": str(out),
+        "sheets": ["Summary", "Pipeline", "Offers", "Funding"],
+        "rows": {"Pipeline": 7, "Offers": 3, "Funding": 3},
+    }
     assert "Workbook written to" in captured.err
     assert load_workbook(out).sheetnames == data["sheets"]
 
 
-def test_export_filtered_by_institution(sample: Sample, tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_filtered_by_institution(
+    sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "fudan.xlsx"
-    code = main(["--db", str(sample.db.path), "export", str(out), "--institution", "复旦大学",
-                 "--json"])
+    code = main(
+        ["--db", str(sample.db.path), "export", str(out), "--institution", "复旦大学", "--json"]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["rows"] == {"Pipeline": 3, "Offers": 1, "Funding": 2}
-    summary = {r[0]: r[1] for r in load_workbook(out)["Summary"].iter_rows(values_only=True)
-               if r and r[0]}
+    summary = {
+        r[0]: r[1] for r in load_workbook(out)["Summary"].iter_rows(values_only=True) if r and r[0]
+    }
     assert summary["Institutions"] == "Fudan University"
 
 
-def test_export_unknown_institution_fails_cleanly(sample: Sample, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_unknown_institution_fails_cleanly(
+    sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "x.xlsx"
-    code = main(["--db", str(sample.db.path), "export", str(out), "--institution", "Nowhere",
-                 "--json"])
+    code = main(
+        ["--db", str(sample.db.path), "export", str(out), "--institution", "Nowhere", "--json"]
+    )
     captured = capsys.readouterr()
     assert code == 1 and not out.exists()
     assert json.loads(captured.out)["ok"] is False
@@ -50,8 +58,9 @@ def test_export_unknown_institution_fails_cleanly(sample: Sample, tmp_path: Path
     assert captured.err.count("\n") == 1
 
 
-def test_export_needs_xlsx_and_a_writable_place(sample: Sample, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_needs_xlsx_and_a_writable_place(
+    sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--db", str(sample.db.path), "export", str(tmp_path / "x.csv")]) == 1
     assert ".xlsx" in capsys.readouterr().err
     assert main(["--db", str(sample.db.path), "export", str(tmp_path / "no" / "x.xlsx")]) == 1

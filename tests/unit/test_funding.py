@@ -43,9 +43,11 @@ def test_delete_and_restore_keep_the_id(world: World) -> None:
     with pytest.raises(ConflictError):
         funding.restore_source(world.db, snap)
     with world.db.session() as s:
-        actions = s.exec(select(AuditEntry.action).where(AuditEntry.entity == "funding_source",
-                                                         AuditEntry.entity_id == sid)
-                         .order_by(AuditEntry.id)).all()
+        actions = s.exec(
+            select(AuditEntry.action)
+            .where(AuditEntry.entity == "funding_source", AuditEntry.entity_id == sid)
+            .order_by(AuditEntry.id)
+        ).all()
     assert actions == ["create", "delete", "restore"]
 
 
@@ -62,14 +64,17 @@ def test_update_returns_previous_and_currency_locked_once_used(world: World) -> 
 
 
 def test_drill_down_lists_items_with_buckets(world: World) -> None:
-    a = offers.create_offer(world.db, world.apps[0],
-                            items=[item(world.cny, 100_00, "salary", period="annual", years=3)])
+    a = offers.create_offer(
+        world.db, world.apps[0], items=[item(world.cny, 100_00, "salary", period="annual", years=3)]
+    )
     b = offers.create_offer(world.db, world.apps[1], items=[item(world.cny, 5_00)])
     extend(world.db, a)
     offers.set_status(world.db, a, OfferStatus.accepted, today=TODAY)
     rows = funding.charged_items(world.db, world.cny)
     assert [(r.offer_id, r.cost_minor, r.bucket, r.candidate) for r in rows] == [
-        (b, 5_00, "", "Scholar 1"), (a, 300_00, "committed", "Scholar 0")]
+        (b, 5_00, "", "Scholar 1"),
+        (a, 300_00, "committed", "Scholar 0"),
+    ]
     held = funding.charged_items(world.db, world.cny, holding_only=True)
     assert [r.offer_id for r in held] == [a]
     b_ = funding.balances(world.db, [world.cny])[0]
@@ -77,8 +82,9 @@ def test_drill_down_lists_items_with_buckets(world: World) -> None:
 
 
 def test_institution_totals_convert_or_name_missing_rate(world: World) -> None:
-    a = offers.create_offer(world.db, world.apps[0], items=[item(world.usd, 10_00, ccy="USD"),
-                                                            item(world.cny, 50_00)])
+    a = offers.create_offer(
+        world.db, world.apps[0], items=[item(world.usd, 10_00, ccy="USD"), item(world.cny, 50_00)]
+    )
     offers.set_status(world.db, a, OfferStatus.approved)
     (t,) = funding.institution_totals(world.db)
     assert t.total is None and t.missing_rates == ("USD",)
@@ -112,11 +118,16 @@ def test_target_funding(world: World) -> None:
 def recompute(db: Database) -> dict[int, tuple[int, int, int]]:
     """total, reserved, committed per source straight from the rows, without the service SQL."""
     with db.engine.connect() as conn:
-        sources = {r[0]: r[1] for r in conn.execute(text("SELECT id, total_minor FROM "
-                                                         "funding_source"))}
-        rows = conn.execute(text("SELECT i.funding_source_id, i.amount_minor, i.period, "
-                                 "i.years, o.status FROM offer_item i JOIN offer o "
-                                 "ON o.id = i.offer_id")).all()
+        sources = {
+            r[0]: r[1] for r in conn.execute(text("SELECT id, total_minor FROM funding_source"))
+        }
+        rows = conn.execute(
+            text(
+                "SELECT i.funding_source_id, i.amount_minor, i.period, "
+                "i.years, o.status FROM offer_item i JOIN offer o "
+                "ON o.id = i.offer_id"
+            )
+        ).all()
     out = {sid: [total, 0, 0] for sid, total in sources.items()}
     for sid, amount, period, years, status in rows:
         if sid is None:
@@ -146,10 +157,18 @@ class Books(RuleBasedStateMachine):
     def _offer_ids(self) -> list[int]:
         return [r.id for r in offers.list_offers(self.db, order_by="id", descending=False)]
 
-    @rule(app=st.integers(0, 3),
-          lines=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 400_000),
-                                   st.sampled_from(["one_off", "annual"]), st.integers(1, 10)),
-                         max_size=3))
+    @rule(
+        app=st.integers(0, 3),
+        lines=st.lists(
+            st.tuples(
+                st.integers(0, 2),
+                st.integers(0, 400_000),
+                st.sampled_from(["one_off", "annual"]),
+                st.integers(1, 10),
+            ),
+            max_size=3,
+        ),
+    )
     def create(self, app: int, lines: list[tuple[int, int, str, int]]) -> None:
         items = []
         for src, amount, period, years in lines:
@@ -167,21 +186,28 @@ class Books(RuleBasedStateMachine):
             return
         before = recompute(self.db)
         try:
-            offers.update_item(self.db, ids[pick % len(ids)], amount_minor=amount, years=years,
-                               period="annual")
+            offers.update_item(
+                self.db, ids[pick % len(ids)], amount_minor=amount, years=years, period="annual"
+            )
         except (ConflictError, ValidationError):
             assert recompute(self.db) == before  # a refusal changes nothing
 
-    @rule(pick=st.integers(0, 50), status=st.sampled_from(list(OfferStatus)),
-          override=st.booleans())
+    @rule(
+        pick=st.integers(0, 50), status=st.sampled_from(list(OfferStatus)), override=st.booleans()
+    )
     def change_status(self, pick: int, status: OfferStatus, override: bool) -> None:
         ids = self._offer_ids()
         if not ids:
             return
         before = recompute(self.db)
         try:
-            offers.set_status(self.db, ids[pick % len(ids)], status, today=TODAY,
-                              override_reason="board decision" if override else None)
+            offers.set_status(
+                self.db,
+                ids[pick % len(ids)],
+                status,
+                today=TODAY,
+                override_reason="board decision" if override else None,
+            )
         except RecruiterError:
             assert recompute(self.db) == before
         else:
@@ -210,8 +236,12 @@ class Books(RuleBasedStateMachine):
                 assert b.available >= 0, "the guard let a source go below zero"
 
 
-Books.TestCase.settings = settings(max_examples=20, stateful_step_count=15, deadline=None,
-                                   suppress_health_check=[HealthCheck.too_slow])
+Books.TestCase.settings = settings(
+    max_examples=20,
+    stateful_step_count=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 TestBooks = Books.TestCase
 
 

@@ -7,28 +7,68 @@ import pytest
 from recruiter.exchange.headers import FIELDS, auto_mapping, field_for, headers_key, normalise
 
 ISSUE_SYNONYMS = {
-    "姓名": "name_zh", "中文名": "name_zh", "英文名": "full_name", "外文名": "full_name",
-    "性别": "gender", "出生日期": "birth_date", "出生年月": "birth_date", "国籍": "nationality",
-    "邮箱": "email", "电子邮箱": "email", "电话": "phone", "手机": "phone", "联系电话": "phone",
-    "现工作单位": "current_institution", "现任职务": "current_position",
-    "职称": "current_position", "所在国家/地区": "country", "研究方向": "research_area",
-    "学科": "field", "最高学位": "highest_degree", "毕业院校": "degree_institution",
-    "博士毕业年份": "phd_year", "来源": "source", "推荐人": "source", "备注": "notes",
-    "ORCID": "orcid", "h-index": "h_index",
+    "姓名": "name_zh",
+    "中文名": "name_zh",
+    "英文名": "full_name",
+    "外文名": "full_name",
+    "性别": "gender",
+    "出生日期": "birth_date",
+    "出生年月": "birth_date",
+    "国籍": "nationality",
+    "邮箱": "email",
+    "电子邮箱": "email",
+    "电话": "phone",
+    "手机": "phone",
+    "联系电话": "phone",
+    "现工作单位": "current_institution",
+    "现任职务": "current_position",
+    "职称": "current_position",
+    "所在国家/地区": "country",
+    "研究方向": "research_area",
+    "学科": "field",
+    "最高学位": "highest_degree",
+    "毕业院校": "degree_institution",
+    "博士毕业年份": "phd_year",
+    "来源": "source",
+    "推荐人": "source",
+    "备注": "notes",
+    "ORCID": "orcid",
+    "h-index": "h_index",
 }
 
 ENGLISH = {
-    "Name": "full_name", "Full name": "full_name", "Chinese name": "name_zh", "Gender": "gender",
-    "Sex": "gender", "Date of birth": "birth_date", "DOB": "birth_date",
-    "Nationality": "nationality", "Email": "email", "E-mail": "email", "Phone": "phone",
-    "Mobile": "phone", "Current institution": "current_institution",
-    "Affiliation": "current_institution", "Position": "current_position",
+    "Name": "full_name",
+    "Full name": "full_name",
+    "Chinese name": "name_zh",
+    "Gender": "gender",
+    "Sex": "gender",
+    "Date of birth": "birth_date",
+    "DOB": "birth_date",
+    "Nationality": "nationality",
+    "Email": "email",
+    "E-mail": "email",
+    "Phone": "phone",
+    "Mobile": "phone",
+    "Current institution": "current_institution",
+    "Affiliation": "current_institution",
+    "Position": "current_position",
     "Title": "current_position",
-    "Country": "country", "Country/Region": "country", "Research area": "research_area",
-    "Research interests": "research_area", "Field": "field", "Discipline": "field",
-    "Highest degree": "highest_degree", "Degree institution": "degree_institution",
-    "PhD year": "phd_year", "Source": "source", "Referred by": "source", "Notes": "notes",
-    "Remarks": "notes", "ORCID iD": "orcid", "H index": "h_index", "Tags": "tags",
+    "Country": "country",
+    "Country/Region": "country",
+    "Research area": "research_area",
+    "Research interests": "research_area",
+    "Field": "field",
+    "Discipline": "field",
+    "Highest degree": "highest_degree",
+    "Degree institution": "degree_institution",
+    "PhD year": "phd_year",
+    "Source": "source",
+    "Referred by": "source",
+    "Notes": "notes",
+    "Remarks": "notes",
+    "ORCID iD": "orcid",
+    "H index": "h_index",
+    "Tags": "tags",
 }
 
 
@@ -42,16 +82,19 @@ def test_english_headers(header: str, expected: str) -> None:
     assert field_for(header) == expected
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("  E-MAIL ADDRESS * ", "email"),
-    ("电子邮箱(Email)", "email"),
-    ("电子邮箱（Email）", "email"),
-    ("邮箱/Email", "email"),
-    ("姓名\nName", "name_zh"),
-    ("Ｅｍａｉｌ", "email"),  # full-width letters
-    ("h指数", "h_index"),
-    ("出生年月：", "birth_date"),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("  E-MAIL ADDRESS * ", "email"),
+        ("电子邮箱(Email)", "email"),
+        ("电子邮箱（Email）", "email"),
+        ("邮箱/Email", "email"),
+        ("姓名\nName", "name_zh"),
+        ("Ｅｍａｉｌ", "email"),  # full-width letters
+        ("h指数", "h_index"),
+        ("出生年月：", "birth_date"),
+    ],
+)
 def test_decorated_and_bilingual_headers(header: str, expected: str) -> None:
     assert field_for(header) == expected
 
@@ -69,8 +112,13 @@ def test_every_field_maps_from_its_own_label() -> None:
 
 def test_a_field_goes_to_the_first_column_that_claims_it() -> None:
     mapping = auto_mapping(["姓名", "Email", "邮箱", "Notes", "Whatever"])
-    assert mapping == {"姓名": "name_zh", "Email": "email", "邮箱": None, "Notes": "notes",
-                       "Whatever": None}
+    assert mapping == {
+        "姓名": "name_zh",
+        "Email": "email",
+        "邮箱": None,
+        "Notes": "notes",
+        "Whatever": None,
+    }
 
 
 def test_headers_key_ignores_case_and_spacing() -> None:

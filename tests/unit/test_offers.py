@@ -43,8 +43,9 @@ class World:
     usd: int
 
 
-def make_world(db: Database, n_apps: int = 3, cny_total: int = 1_000_000_00,
-               usd_total: int = 100_000_00) -> World:
+def make_world(
+    db: Database, n_apps: int = 3, cny_total: int = 1_000_000_00, usd_total: int = 100_000_00
+) -> World:
     with db.session() as s:
         inst = Institution(name="Wuhan University", name_zh="武汉大学")
         s.add(inst)
@@ -53,26 +54,53 @@ def make_world(db: Database, n_apps: int = 3, cny_total: int = 1_000_000_00,
         targets = [Target(institution_id=inst.id, title=f"Chair {n}") for n in range(2)]
         s.add_all(targets)
         s.flush()
-        cands = [Candidate(full_name=f"Scholar {n}", email=f"s{n}@example.org")
-                 for n in range(n_apps)]
+        cands = [
+            Candidate(full_name=f"Scholar {n}", email=f"s{n}@example.org") for n in range(n_apps)
+        ]
         s.add_all(cands)
         s.flush()
         inst_id = inst.id
         target_ids = [t.id for t in targets if t.id is not None]
         cand_ids = [c.id for c in cands if c.id is not None]
-    apps = [applications.add(db, cid, target_ids[n % 2], stage=Stage.approved)
-            for n, cid in enumerate(cand_ids)]
-    cny = funding.create(db, name="National programme", kind=FundingKind.national,
-                         institution_id=inst_id, total_minor=cny_total, currency="CNY")
-    usd = funding.create(db, name="Donor fund", kind=FundingKind.donor, institution_id=inst_id,
-                         total_minor=usd_total, currency="USD")
+    apps = [
+        applications.add(db, cid, target_ids[n % 2], stage=Stage.approved)
+        for n, cid in enumerate(cand_ids)
+    ]
+    cny = funding.create(
+        db,
+        name="National programme",
+        kind=FundingKind.national,
+        institution_id=inst_id,
+        total_minor=cny_total,
+        currency="CNY",
+    )
+    usd = funding.create(
+        db,
+        name="Donor fund",
+        kind=FundingKind.donor,
+        institution_id=inst_id,
+        total_minor=usd_total,
+        currency="USD",
+    )
     return World(db, inst_id, target_ids, apps, cny, usd)
 
 
-def item(source: int | None, amount: int, kind: str = "settling_in", ccy: str = "CNY",
-         period: str = "one_off", years: int = 1) -> dict[str, object]:
-    return {"kind": kind, "amount_minor": amount, "currency": ccy, "period": period,
-            "years": years, "funding_source_id": source}
+def item(
+    source: int | None,
+    amount: int,
+    kind: str = "settling_in",
+    ccy: str = "CNY",
+    period: str = "one_off",
+    years: int = 1,
+) -> dict[str, object]:
+    return {
+        "kind": kind,
+        "amount_minor": amount,
+        "currency": ccy,
+        "period": period,
+        "years": years,
+        "funding_source_id": source,
+    }
 
 
 @pytest.fixture
@@ -87,9 +115,13 @@ def balance(db: Database, source_id: int) -> funding.Balance:
 
 def audit_actions(db: Database, entity: str, entity_id: int) -> list[str]:
     with db.session() as s:
-        return list(s.exec(select(AuditEntry.action).where(AuditEntry.entity == entity,
-                                                           AuditEntry.entity_id == entity_id)
-                           .order_by(AuditEntry.id)).all())
+        return list(
+            s.exec(
+                select(AuditEntry.action)
+                .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+                .order_by(AuditEntry.id)
+            ).all()
+        )
 
 
 def extend(db: Database, offer_id: int, today: date = TODAY) -> None:
@@ -101,10 +133,16 @@ def extend(db: Database, offer_id: int, today: date = TODAY) -> None:
 
 
 def test_create_offer_with_items_writes_rows_and_audit(world: World) -> None:
-    oid = offers.create_offer(world.db, world.apps[0], rank="Professor", start_on="2026-09-01",
-                              items=[item(world.cny, 200_000_00, "salary", period="annual",
-                                          years=3),
-                                     item(world.cny, 50_000_00)])
+    oid = offers.create_offer(
+        world.db,
+        world.apps[0],
+        rank="Professor",
+        start_on="2026-09-01",
+        items=[
+            item(world.cny, 200_000_00, "salary", period="annual", years=3),
+            item(world.cny, 50_000_00),
+        ],
+    )
     d = offers.get_offer(world.db, oid)
     assert d.offer.revision == 1 and d.offer.status == OfferStatus.draft
     assert d.offer.start_on == date(2026, 9, 1)
@@ -114,18 +152,22 @@ def test_create_offer_with_items_writes_rows_and_audit(world: World) -> None:
     assert balance(world.db, world.cny).available == 1_000_000_00
 
 
-@pytest.mark.parametrize(("bad", "field"), [
-    ({"amount_minor": -1}, "amount_minor"),
-    ({"amount_minor": MAX_MINOR + 1}, "amount_minor"),
-    ({"currency": "XYZ"}, "currency"),
-    ({"years": 0, "period": "annual"}, "years"),
-    ({"years": 11, "period": "annual"}, "years"),
-    ({"kind": "bribe"}, "kind"),
-    ({"period": "weekly"}, "period"),
-    ({"currency": "USD"}, "currency"),  # source is kept in CNY
-])
-def test_bad_items_are_refused_and_nothing_saved(world: World, bad: dict[str, object],
-                                                 field: str) -> None:
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"amount_minor": -1}, "amount_minor"),
+        ({"amount_minor": MAX_MINOR + 1}, "amount_minor"),
+        ({"currency": "XYZ"}, "currency"),
+        ({"years": 0, "period": "annual"}, "years"),
+        ({"years": 11, "period": "annual"}, "years"),
+        ({"kind": "bribe"}, "kind"),
+        ({"period": "weekly"}, "period"),
+        ({"currency": "USD"}, "currency"),  # source is kept in CNY
+    ],
+)
+def test_bad_items_are_refused_and_nothing_saved(
+    world: World, bad: dict[str, object], field: str
+) -> None:
     line = {**item(world.cny, 1000), **bad}
     with pytest.raises(ValidationError) as err:
         offers.create_offer(world.db, world.apps[0], items=[line])
@@ -146,8 +188,9 @@ def test_amount_text_is_parsed_and_bad_text_refused() -> None:
 
 def test_expiry_before_extension_is_refused(world: World) -> None:
     with pytest.raises(ValidationError) as err:
-        offers.create_offer(world.db, world.apps[0], extended_on="2026-03-10",
-                            expires_on="2026-03-01")
+        offers.create_offer(
+            world.db, world.apps[0], extended_on="2026-03-10", expires_on="2026-03-01"
+        )
     assert "expires_on" in err.value.errors
     oid = offers.create_offer(world.db, world.apps[0], items=[item(world.cny, 1)])
     offers.update_offer(world.db, oid, expires_on="2026-02-20")
@@ -169,30 +212,35 @@ def test_item_crud_only_on_drafts(world: World) -> None:
     offers.set_status(world.db, oid, OfferStatus.approved, today=TODAY)
     first = offers.get_offer(world.db, oid).items[0].id
     assert first is not None
-    for call in (lambda: offers.add_item(world.db, oid, **item(world.cny, 1)),
-                 lambda: offers.update_item(world.db, first, amount_minor=1),
-                 lambda: offers.delete_item(world.db, first)):
+    for call in (
+        lambda: offers.add_item(world.db, oid, **item(world.cny, 1)),
+        lambda: offers.update_item(world.db, first, amount_minor=1),
+        lambda: offers.delete_item(world.db, first),
+    ):
         with pytest.raises(ConflictError, match="fixed"):
             call()
     assert [i.amount_minor for i in offers.get_offer(world.db, oid).items] == [100]
 
 
 def test_save_offer_replaces_items_and_restore_undoes_exactly(world: World) -> None:
-    oid = offers.create_offer(world.db, world.apps[0], items=[item(world.cny, 100),
-                                                              item(world.cny, 200)])
+    oid = offers.create_offer(
+        world.db, world.apps[0], items=[item(world.cny, 100), item(world.cny, 200)]
+    )
     d = offers.get_offer(world.db, oid)
     keep = {**item(world.cny, 150), "id": d.items[0].id}
-    before = offers.save_offer(world.db, oid, {"notes": "counter"},
-                               [keep, item(world.usd, 7, ccy="USD")])
+    before = offers.save_offer(
+        world.db, oid, {"notes": "counter"}, [keep, item(world.usd, 7, ccy="USD")]
+    )
     after = offers.get_offer(world.db, oid)
     assert after.offer.notes == "counter"
-    assert [(i.id == d.items[0].id, i.amount_minor, i.currency) for i in after.items] == \
-        [(True, 150, "CNY"), (False, 7, "USD")]
+    assert [(i.id == d.items[0].id, i.amount_minor, i.currency) for i in after.items] == [
+        (True, 150, "CNY"),
+        (False, 7, "USD"),
+    ]
     inverse = offers.restore(world.db, before)
     back = offers.get_offer(world.db, oid)
     assert back.offer.notes is None
-    assert [(i.id, i.amount_minor) for i in back.items] == [(i.id, i.amount_minor)
-                                                            for i in d.items]
+    assert [(i.id, i.amount_minor) for i in back.items] == [(i.id, i.amount_minor) for i in d.items]
     offers.restore(world.db, inverse)  # redo
     assert [i.amount_minor for i in offers.get_offer(world.db, oid).items] == [150, 7]
 
@@ -206,8 +254,7 @@ def test_no_offer_on_closed_application(world: World) -> None:
 
 
 def test_one_open_offer_per_application_and_revisions(world: World) -> None:
-    oid = offers.create_offer(world.db, world.apps[0], rank="Prof",
-                              items=[item(world.cny, 100_00)])
+    oid = offers.create_offer(world.db, world.apps[0], rank="Prof", items=[item(world.cny, 100_00)])
     with pytest.raises(ConflictError, match="counter-offer"):
         offers.create_offer(world.db, world.apps[0])
     extend(world.db, oid)
@@ -233,8 +280,12 @@ def test_one_open_offer_per_application_and_revisions(world: World) -> None:
 
 def test_every_refused_transition(world: World) -> None:
     oid = offers.create_offer(world.db, world.apps[0], items=[item(world.cny, 1)])
-    for bad in (OfferStatus.accepted, OfferStatus.extended, OfferStatus.declined,
-                OfferStatus.expired):
+    for bad in (
+        OfferStatus.accepted,
+        OfferStatus.extended,
+        OfferStatus.declined,
+        OfferStatus.expired,
+    ):
         with pytest.raises(ConflictError):
             offers.set_status(world.db, oid, bad, today=TODAY)
     assert offers.get_offer(world.db, oid).offer.status == OfferStatus.draft
@@ -253,9 +304,11 @@ def test_empty_offer_cannot_be_approved(world: World) -> None:
 
 
 def test_accept_moves_application_and_commits_money(world: World) -> None:
-    oid = offers.create_offer(world.db, world.apps[0],
-                              items=[item(world.cny, 300_000_00, "salary", period="annual",
-                                          years=2)])
+    oid = offers.create_offer(
+        world.db,
+        world.apps[0],
+        items=[item(world.cny, 300_000_00, "salary", period="annual", years=2)],
+    )
     extend(world.db, oid)
     b = balance(world.db, world.cny)
     assert (b.reserved, b.committed, b.available) == (600_000_00, 0, 400_000_00)
@@ -270,8 +323,7 @@ def test_accept_moves_application_and_commits_money(world: World) -> None:
     app = applications.get(world.db, world.apps[0])
     assert app.stage == Stage.approved
     assert offers.get_offer(world.db, oid).offer.status == OfferStatus.extended
-    assert [e.to_stage for e in applications.history(world.db, world.apps[0])] == \
-        [Stage.approved]
+    assert [e.to_stage for e in applications.history(world.db, world.apps[0])] == [Stage.approved]
 
 
 def test_accept_can_move_on_to_signed(world: World) -> None:
@@ -299,8 +351,9 @@ def test_one_accepted_offer_per_application(world: World) -> None:
 def test_decline_closes_application(world: World) -> None:
     oid = offers.create_offer(world.db, world.apps[1], items=[item(world.cny, 5)])
     extend(world.db, oid)
-    change = offers.set_status(world.db, oid, OfferStatus.declined, today=TODAY,
-                               reason="took a job elsewhere")
+    change = offers.set_status(
+        world.db, oid, OfferStatus.declined, today=TODAY, reason="took a job elsewhere"
+    )
     app = applications.get(world.db, world.apps[1])
     assert app.outcome == Outcome.declined and app.closed_reason == "took a job elsewhere"
     assert balance(world.db, world.cny).reserved == 0
@@ -322,8 +375,9 @@ def test_approve_refused_on_closed_application(world: World) -> None:
 def test_expire_overdue_and_expiring_soon(world: World) -> None:
     ids = []
     for app_id, days in zip(world.apps, (-1, 3, 7), strict=True):
-        oid = offers.create_offer(world.db, app_id, items=[item(world.cny, 1)],
-                                  expires_on=TODAY + timedelta(days=days))
+        oid = offers.create_offer(
+            world.db, app_id, items=[item(world.cny, 1)], expires_on=TODAY + timedelta(days=days)
+        )
         extend(world.db, oid, TODAY - timedelta(days=10))
         ids.append(oid)
     with world.db.session() as s:
@@ -333,8 +387,9 @@ def test_expire_overdue_and_expiring_soon(world: World) -> None:
         cid = c.id
     assert cid is not None
     app4 = applications.add(world.db, cid, world.targets[0])
-    late = offers.create_offer(world.db, app4, items=[item(world.cny, 1)],
-                               expires_on=TODAY + timedelta(days=8))
+    late = offers.create_offer(
+        world.db, app4, items=[item(world.cny, 1)], expires_on=TODAY + timedelta(days=8)
+    )
     extend(world.db, late)
     soon = offers.expiring_soon(world.db, TODAY)
     assert [r.id for r in soon] == [ids[1], ids[2]]
@@ -351,9 +406,11 @@ def test_expire_overdue_and_expiring_soon(world: World) -> None:
 
 
 def test_over_commitment_is_refused_naming_source_and_shortfall(world: World) -> None:
-    oid = offers.create_offer(world.db, world.apps[0],
-                              items=[item(world.cny, 600_000_00, "salary", period="annual",
-                                          years=2)])
+    oid = offers.create_offer(
+        world.db,
+        world.apps[0],
+        items=[item(world.cny, 600_000_00, "salary", period="annual", years=2)],
+    )
     with pytest.raises(BudgetExceeded) as err:
         offers.set_status(world.db, oid, OfferStatus.approved)
     assert err.value.shortfalls == [(world.cny, "National programme", 200_000_00, "CNY")]
@@ -364,20 +421,29 @@ def test_over_commitment_is_refused_naming_source_and_shortfall(world: World) ->
 
 
 def test_override_is_audited_on_source_and_undo_marks_it(world: World) -> None:
-    oid = offers.create_offer(world.db, world.apps[0],
-                              items=[item(world.cny, 1_200_000_00), item(world.usd, 1, ccy="USD")])
-    change = offers.set_status(world.db, oid, OfferStatus.approved,
-                               override_reason="  ministry top-up expected in May ")
+    oid = offers.create_offer(
+        world.db,
+        world.apps[0],
+        items=[item(world.cny, 1_200_000_00), item(world.usd, 1, ccy="USD")],
+    )
+    change = offers.set_status(
+        world.db, oid, OfferStatus.approved, override_reason="  ministry top-up expected in May "
+    )
     assert balance(world.db, world.cny).available == -200_000_00
     (ov,) = offers.overrides_for_source(world.db, world.cny)
-    assert (ov.reason, ov.shortfall_minor, ov.currency, ov.offer_id, ov.undone) == \
-        ("ministry top-up expected in May", 200_000_00, "CNY", oid, False)
+    assert (ov.reason, ov.shortfall_minor, ov.currency, ov.offer_id, ov.undone) == (
+        "ministry top-up expected in May",
+        200_000_00,
+        "CNY",
+        oid,
+        False,
+    )
     assert offers.overrides_for_source(world.db, world.usd) == []
     with world.db.session() as s:
-        entry = s.exec(select(AuditEntry).where(AuditEntry.entity == "offer",
-                                                AuditEntry.action == "status")).one()
-    assert json.loads(entry.changes or "{}")["override_reason"] == \
-        "ministry top-up expected in May"
+        entry = s.exec(
+            select(AuditEntry).where(AuditEntry.entity == "offer", AuditEntry.action == "status")
+        ).one()
+    assert json.loads(entry.changes or "{}")["override_reason"] == "ministry top-up expected in May"
     # Extending an offer whose source is already below zero asks again.
     with pytest.raises(BudgetExceeded):
         offers.set_status(world.db, oid, OfferStatus.extended)
@@ -395,8 +461,9 @@ def test_whitespace_reason_does_not_override(world: World) -> None:
 
 def test_guard_counts_other_offers_and_only_charged_sources(world: World) -> None:
     a = offers.create_offer(world.db, world.apps[0], items=[item(world.cny, 700_000_00)])
-    b = offers.create_offer(world.db, world.apps[1], items=[item(world.cny, 300_000_00),
-                                                            item(None, 10**12)])
+    b = offers.create_offer(
+        world.db, world.apps[1], items=[item(world.cny, 300_000_00), item(None, 10**12)]
+    )
     c = offers.create_offer(world.db, world.apps[2], items=[item(world.cny, 1)])
     extend(world.db, a)
     offers.set_status(world.db, b, OfferStatus.approved)  # exactly to zero is fine
@@ -413,10 +480,12 @@ def test_guard_counts_other_offers_and_only_charged_sources(world: World) -> Non
 
 
 def test_list_offers_filters_in_sql(world: World) -> None:
-    a = offers.create_offer(world.db, world.apps[0], items=[item(world.cny, 10),
-                                                            item(world.usd, 2, ccy="USD")])
-    b = offers.create_offer(world.db, world.apps[1], items=[item(world.cny, 20)],
-                            expires_on=TODAY + timedelta(days=2))
+    a = offers.create_offer(
+        world.db, world.apps[0], items=[item(world.cny, 10), item(world.usd, 2, ccy="USD")]
+    )
+    b = offers.create_offer(
+        world.db, world.apps[1], items=[item(world.cny, 20)], expires_on=TODAY + timedelta(days=2)
+    )
     extend(world.db, b)
     rows = offers.list_offers(world.db, order_by="id", descending=False)
     assert [r.id for r in rows] == [a, b]
@@ -433,10 +502,14 @@ def test_list_offers_filters_in_sql(world: World) -> None:
 
 
 def test_package_totals_in_reporting_currency(world: World) -> None:
-    lines = [offers.check_item(x)[0] for x in (
-        item(None, 100_000_00, "salary", period="annual", years=3),
-        item(None, 50_000_00, "startup_research", period="annual", years=2),
-        item(None, 1_000_00, "relocation", ccy="USD"))]
+    lines = [
+        offers.check_item(x)[0]
+        for x in (
+            item(None, 100_000_00, "salary", period="annual", years=3),
+            item(None, 50_000_00, "startup_research", period="annual", years=2),
+            item(None, 1_000_00, "relocation", ccy="USD"),
+        )
+    ]
     conv = rates.Converter("CNY", {})
     with pytest.raises(rates.MissingRate, match="USD → CNY"):
         offers.package_totals([x for x in lines if x], conv)

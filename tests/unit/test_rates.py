@@ -34,18 +34,28 @@ def test_set_change_delete_rate_with_undo_values(db: Database) -> None:
     rates.restore_rate(db, "USD", None)
     assert stored(db) == {}
     with db.session() as s:
-        actions = s.exec(select(AuditEntry.action).where(AuditEntry.entity == "exchange_rate")
-                         .order_by(AuditEntry.id)).all()
+        actions = s.exec(
+            select(AuditEntry.action)
+            .where(AuditEntry.entity == "exchange_rate")
+            .order_by(AuditEntry.id)
+        ).all()
     assert actions == ["create", "update", "delete", "create", "delete"]
 
 
-@pytest.mark.parametrize(("ccy", "rate", "field"), [
-    ("XXX", "1", "currency"), ("USD", "0", "rate"), ("USD", "-2", "rate"),
-    ("USD", "abc", "rate"), ("USD", "1e9", "rate"), ("CNY", "1", "currency"),
-    ("USD", "NaN", "rate"), ("USD", 7.1, "rate"),
-])
-def test_bad_rates_refused_nothing_saved(db: Database, ccy: str, rate: object, field: str
-                                         ) -> None:
+@pytest.mark.parametrize(
+    ("ccy", "rate", "field"),
+    [
+        ("XXX", "1", "currency"),
+        ("USD", "0", "rate"),
+        ("USD", "-2", "rate"),
+        ("USD", "abc", "rate"),
+        ("USD", "1e9", "rate"),
+        ("CNY", "1", "currency"),
+        ("USD", "NaN", "rate"),
+        ("USD", 7.1, "rate"),
+    ],
+)
+def test_bad_rates_refused_nothing_saved(db: Database, ccy: str, rate: object, field: str) -> None:
     with pytest.raises(ValidationError) as err:
         rates.set_rate(db, ccy, rate)  # type: ignore[arg-type]
     assert field in err.value.errors

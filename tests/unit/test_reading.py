@@ -37,15 +37,18 @@ def write_xlsx(path: Path, rows: list[list[Any]], sheet: str = "Sheet1") -> Path
 
 
 def test_header_found_below_title_and_blank_rows(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "list.xlsx", [
-        ["2024 International Conference: candidate list"],
-        [],
-        [None, "Prepared by HR"],
-        ["Name", "Email", "PhD year", "Phone", "Date of birth"],
-        ["Wei Zhang", "wz@example.edu", 2005.0, 13800138000, date(1980, 5, 1)],
-        [],
-        ["Ann Lee", "ann@example.edu", "2010", "+44 20 7946 0000", 29000],
-    ])
+    path = write_xlsx(
+        tmp_path / "list.xlsx",
+        [
+            ["2024 International Conference: candidate list"],
+            [],
+            [None, "Prepared by HR"],
+            ["Name", "Email", "PhD year", "Phone", "Date of birth"],
+            ["Wei Zhang", "wz@example.edu", 2005.0, 13800138000, date(1980, 5, 1)],
+            [],
+            ["Ann Lee", "ann@example.edu", "2010", "+44 20 7946 0000", 29000],
+        ],
+    )
     table = read_table(path)
     assert table.sheet == "Sheet1"
     assert table.header_row == 4
@@ -86,8 +89,10 @@ def test_header_row_can_be_set_by_hand(tmp_path: Path) -> None:
 
 
 def test_headers_are_unique_and_named_when_empty(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "a.xlsx", [["Name", "Email", None, "Email", None],
-                                            ["A", "a@b.cn", "x", "b@b.cn", None]])
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        [["Name", "Email", None, "Email", None], ["A", "a@b.cn", "x", "b@b.cn", None]],
+    )
     assert read_table(path).headers == ["Name", "Email", "Column C", "Email (2)"]
 
 
@@ -107,8 +112,11 @@ def test_old_excel_and_opendocument(name: str) -> None:
 
 # --- text files --------------------------------------------------------------------------------
 
-CSV_ROWS = [["姓名", "邮箱", "单位"], ["张伟", "wz@example.edu", "复旦大学"],
-            ["李娜", "ln@example.edu", "武汉大学, 化学系"]]
+CSV_ROWS = [
+    ["姓名", "邮箱", "单位"],
+    ["张伟", "wz@example.edu", "复旦大学"],
+    ["李娜", "ln@example.edu", "武汉大学, 化学系"],
+]
 
 
 def _csv_text(delimiter: str) -> str:
@@ -120,10 +128,17 @@ def _csv_text(delimiter: str) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("encoding", "bom"), [
-    ("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("utf-16-le", codecs.BOM_UTF16_LE),
-    ("utf-16-be", codecs.BOM_UTF16_BE), ("gbk", b""), ("gb18030", b""),
-])
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-8", b""),
+        ("utf-8", codecs.BOM_UTF8),
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("gbk", b""),
+        ("gb18030", b""),
+    ],
+)
 def test_csv_encodings(tmp_path: Path, encoding: str, bom: bytes) -> None:
     path = tmp_path / "list.csv"
     path.write_bytes(bom + _csv_text(",").encode(encoding))
@@ -132,8 +147,10 @@ def test_csv_encodings(tmp_path: Path, encoding: str, bom: bytes) -> None:
     assert [r for _, r in table.data_rows()] == CSV_ROWS[1:]
 
 
-@pytest.mark.parametrize(("delimiter", "suffix"), [(",", ".csv"), (";", ".csv"),
-                                                   ("\t", ".tsv"), ("\t", ".txt"), ("|", ".txt")])
+@pytest.mark.parametrize(
+    ("delimiter", "suffix"),
+    [(",", ".csv"), (";", ".csv"), ("\t", ".tsv"), ("\t", ".txt"), ("|", ".txt")],
+)
 def test_csv_delimiters(tmp_path: Path, delimiter: str, suffix: str) -> None:
     path = tmp_path / f"list{suffix}"
     path.write_text(_csv_text(delimiter), encoding="utf-8")
@@ -151,7 +168,7 @@ def test_csv_with_excel_separator_hint(tmp_path: Path) -> None:
 def test_csv_keeps_phone_numbers_and_leading_zeros_as_text(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_text("Name,Phone,PhD year\nA B,00861380013800,2005.0\n", encoding="utf-8")
-    (_, row), = read_table(path).data_rows()
+    ((_, row),) = read_table(path).data_rows()
     assert reading.to_text(row[1]) == "00861380013800"
     assert reading.to_year(row[2]) == 2005
 
@@ -216,8 +233,12 @@ def test_corrupt_workbook(tmp_path: Path) -> None:
 def test_password_protected_workbook(tmp_path: Path) -> None:
     # An encrypted .xlsx is an OLE compound file with an 'EncryptedPackage' stream.
     path = tmp_path / "secret.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-                     + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 2048)
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 504
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\x00" * 2048
+    )
     with pytest.raises(ReadError, match="protected with a password"):
         read_table(path)
 
@@ -253,34 +274,58 @@ def test_no_header_row(tmp_path: Path) -> None:
 # --- values ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2024-05-01", date(2024, 5, 1)), ("2024/5/1", date(2024, 5, 1)),
-    ("2024年5月1日", date(2024, 5, 1)), ("01.05.2024", date(2024, 5, 1)),
-    ("2024.5.1", date(2024, 5, 1)), ("20240501", date(2024, 5, 1)),
-    ("13/05/2024", date(2024, 5, 13)), ("05/13/2024", date(2024, 5, 13)),
-    ("1 May 2024", date(2024, 5, 1)), ("May 1, 2024", date(2024, 5, 1)),
-    ("2024-05-01 08:30:00", date(2024, 5, 1)), ("1980.05", date(1980, 5, 1)),
-    ("1980年5月", date(1980, 5, 1)), ("1980-05", date(1980, 5, 1)),
-    (45413, date(2024, 5, 1)), (45413.0, date(2024, 5, 1)), (45413.75, date(2024, 5, 1)),
-    (1980.05, date(1980, 5, 1)), (1980.1, date(1980, 10, 1)),
-    (datetime(2024, 5, 1, 9, 0), date(2024, 5, 1)), (date(2024, 5, 1), date(2024, 5, 1)),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-05-01", date(2024, 5, 1)),
+        ("2024/5/1", date(2024, 5, 1)),
+        ("2024年5月1日", date(2024, 5, 1)),
+        ("01.05.2024", date(2024, 5, 1)),
+        ("2024.5.1", date(2024, 5, 1)),
+        ("20240501", date(2024, 5, 1)),
+        ("13/05/2024", date(2024, 5, 13)),
+        ("05/13/2024", date(2024, 5, 13)),
+        ("1 May 2024", date(2024, 5, 1)),
+        ("May 1, 2024", date(2024, 5, 1)),
+        ("2024-05-01 08:30:00", date(2024, 5, 1)),
+        ("1980.05", date(1980, 5, 1)),
+        ("1980年5月", date(1980, 5, 1)),
+        ("1980-05", date(1980, 5, 1)),
+        (45413, date(2024, 5, 1)),
+        (45413.0, date(2024, 5, 1)),
+        (45413.75, date(2024, 5, 1)),
+        (1980.05, date(1980, 5, 1)),
+        (1980.1, date(1980, 10, 1)),
+        (datetime(2024, 5, 1, 9, 0), date(2024, 5, 1)),
+        (date(2024, 5, 1), date(2024, 5, 1)),
+    ],
+)
 def test_dates(value: Any, expected: date) -> None:
     assert reading.to_date(value) == expected
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("05/06/2024", "ambiguous"), ("1980", "only a year"), (1980, "only a year"),
-    ("2024-02-30", "not a real date"), ("soon", "not a date"), (True, "not a date"),
-    ("", "empty"), (60, "1900-02-29"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("05/06/2024", "ambiguous"),
+        ("1980", "only a year"),
+        (1980, "only a year"),
+        ("2024-02-30", "not a real date"),
+        ("soon", "not a date"),
+        (True, "not a date"),
+        ("", "empty"),
+        (60, "1900-02-29"),
+    ],
+)
 def test_bad_dates(value: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         reading.to_date(value)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (2005.0, 2005), ("2005", 2005), (" 2005.0 ", 2005), ("1,234", 1234), (7, 7)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(2005.0, 2005), ("2005", 2005), (" 2005.0 ", 2005), ("1,234", 1234), (7, 7)],
+)
 def test_whole_numbers(value: Any, expected: int) -> None:
     assert reading.to_int(value) == expected
 
@@ -291,17 +336,32 @@ def test_not_whole_numbers(value: Any) -> None:
         reading.to_int(value)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (13800138000.0, "13800138000"), ("  +86 138  ", "+86 138"), (3.25, "3.25"),
-    (True, "TRUE"), (date(2024, 5, 1), "2024-05-01"), ("a\x00b\x1fc", "abc"),
-    ("line1\nline2", "line1\nline2"), ("   ", None), (None, None)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (13800138000.0, "13800138000"),
+        ("  +86 138  ", "+86 138"),
+        (3.25, "3.25"),
+        (True, "TRUE"),
+        (date(2024, 5, 1), "2024-05-01"),
+        ("a\x00b\x1fc", "abc"),
+        ("line1\nline2", "line1\nline2"),
+        ("   ", None),
+        (None, None),
+    ],
+)
 def test_text(value: Any, expected: str | None) -> None:
     assert reading.to_text(value) == expected
 
 
 def test_column_letters() -> None:
-    assert [reading.column_letter(i) for i in (0, 25, 26, 701, 702)] == \
-        ["A", "Z", "AA", "ZZ", "AAA"]
+    assert [reading.column_letter(i) for i in (0, 25, 26, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "ZZ",
+        "AAA",
+    ]
 
 
 # --- writing safe cells and rejected rows ----------------------------------------------------
@@ -329,10 +389,14 @@ def test_formula_looking_text_stays_text(tmp_path: Path) -> None:
 
 def test_rejects_workbook_reads_back(tmp_path: Path) -> None:
     out = tmp_path / "out" / "rejected.xlsx"
-    n = write_rejects(out, ["Name", "Email", "Born"], [
-        (5, ["=cmd|' /C calc'!A0", "bad\x01mail", date(1990, 1, 2)], "E-mail is not valid"),
-        (9, [None, "x@y", 2005.0], "No name"),
-    ])
+    n = write_rejects(
+        out,
+        ["Name", "Email", "Born"],
+        [
+            (5, ["=cmd|' /C calc'!A0", "bad\x01mail", date(1990, 1, 2)], "E-mail is not valid"),
+            (9, [None, "x@y", 2005.0], "No name"),
+        ],
+    )
     assert n == 2
     ws = openpyxl.load_workbook(out).active
     rows = [[c.value for c in r] for r in ws.iter_rows()]

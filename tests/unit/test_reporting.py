@@ -66,26 +66,51 @@ class Sample:
     apps: dict[str, int]
 
 
-def _app(s, cand: Candidate, target: Target, path: list[tuple[Stage, float]],
-         close: tuple[Outcome, float] | None = None, owner: str = "li.na") -> Application:
+def _app(
+    s,
+    cand: Candidate,
+    target: Target,
+    path: list[tuple[Stage, float]],
+    close: tuple[Outcome, float] | None = None,
+    owner: str = "li.na",
+) -> Application:
     """An application walked through `path` (stage, day), optionally closed on a day."""
     final_stage, final_at = path[-1]
     outcome = Outcome.hired if final_stage == Stage.arrived else Outcome.active
-    app = Application(candidate_id=cand.id, target_id=target.id, stage=final_stage,
-                      outcome=close[0] if close else outcome, owner=owner,
-                      stage_changed_at=at(final_at), created_at=at(path[0][1]),
-                      closed_reason="reason" if close else None)
+    app = Application(
+        candidate_id=cand.id,
+        target_id=target.id,
+        stage=final_stage,
+        outcome=close[0] if close else outcome,
+        owner=owner,
+        stage_changed_at=at(final_at),
+        created_at=at(path[0][1]),
+        closed_reason="reason" if close else None,
+    )
     s.add(app)
     s.flush()
     prev = None
     for stage, d in path:
-        s.add(StageEvent(application_id=app.id, from_stage=prev, to_stage=stage,
-                         outcome=Outcome.hired if stage == Stage.arrived else Outcome.active,
-                         at=at(d)))
+        s.add(
+            StageEvent(
+                application_id=app.id,
+                from_stage=prev,
+                to_stage=stage,
+                outcome=Outcome.hired if stage == Stage.arrived else Outcome.active,
+                at=at(d),
+            )
+        )
         prev = stage
     if close:
-        s.add(StageEvent(application_id=app.id, from_stage=final_stage, to_stage=final_stage,
-                         outcome=close[0], at=at(close[1])))
+        s.add(
+            StageEvent(
+                application_id=app.id,
+                from_stage=final_stage,
+                to_stage=final_stage,
+                outcome=close[0],
+                at=at(close[1]),
+            )
+        )
     return app
 
 
@@ -101,78 +126,199 @@ def build_sample(db: Database) -> Sample:
         chem = Department(institution_id=a.id, name="School of Chemistry")
         s.add(chem)
         s.flush()
-        t1 = Target(institution_id=a.id, department_id=chem.id, title="Professor of Catalysis",
-                    headcount=2, fill_by=date(2027, 1, 31))
+        t1 = Target(
+            institution_id=a.id,
+            department_id=chem.id,
+            title="Professor of Catalysis",
+            headcount=2,
+            fill_by=date(2027, 1, 31),
+        )
         t2 = Target(institution_id=a.id, title="Young Researcher in AI", headcount=1)
         t3 = Target(institution_id=b.id, title="Professor of Physics", headcount=1)
         s.add_all([t1, t2, t3])
-        names = [("Alice Zhang", "张爱丽", "Referral"), ("Bob Li", None, "Conference"),
-                 (FORMULA_NAME, None, "Referral"), ("Li\x07 Wei\ufffe", "李伟", None),
-                 ("Eve Chen", "陈夏", "LinkedIn"), ("Frank Wu", None, "Conference")]
+        names = [
+            ("Alice Zhang", "张爱丽", "Referral"),
+            ("Bob Li", None, "Conference"),
+            (FORMULA_NAME, None, "Referral"),
+            ("Li\x07 Wei\ufffe", "李伟", None),
+            ("Eve Chen", "陈夏", "LinkedIn"),
+            ("Frank Wu", None, "Conference"),
+        ]
         c = []
         for i, (name, zh, src) in enumerate(names, 1):
-            c.append(Candidate(full_name=name, name_zh=zh, source=src, country="Germany",
-                               current_institution=f"Uni {i}", field="Chemistry"))
+            c.append(
+                Candidate(
+                    full_name=name,
+                    name_zh=zh,
+                    source=src,
+                    country="Germany",
+                    current_institution=f"Uni {i}",
+                    field="Chemistry",
+                )
+            )
         s.add_all(c)
         s.flush()
         apps = {
             "a1": _app(s, c[0], t1, PATH),  # hired
-            "a2": _app(s, c[1], t1, [(Stage.identified, 0), (Stage.contacted, 4),
-                                     (Stage.applied, 8), (Stage.review, 12),
-                                     (Stage.approved, 16), (Stage.offer, 20)]),
-            "a3": _app(s, c[2], t1, [(Stage.identified, 0), (Stage.contacted, 6),
-                                     (Stage.applied, 12), (Stage.review, 18)],
-                       (Outcome.declined, 21)),
+            "a2": _app(
+                s,
+                c[1],
+                t1,
+                [
+                    (Stage.identified, 0),
+                    (Stage.contacted, 4),
+                    (Stage.applied, 8),
+                    (Stage.review, 12),
+                    (Stage.approved, 16),
+                    (Stage.offer, 20),
+                ],
+            ),
+            "a3": _app(
+                s,
+                c[2],
+                t1,
+                [
+                    (Stage.identified, 0),
+                    (Stage.contacted, 6),
+                    (Stage.applied, 12),
+                    (Stage.review, 18),
+                ],
+                (Outcome.declined, 21),
+            ),
             "a4": _app(s, c[3], t2, [(Stage.identified, 0), (Stage.contacted, 60)]),
             "a5": _app(s, c[4], t3, [(Stage.identified, 95)]),
-            "a6": _app(s, c[5], t3, [(Stage.identified, 0), (Stage.contacted, 2),
-                                     (Stage.applied, 4), (Stage.review, 6), (Stage.approved, 8)],
-                       (Outcome.rejected, 18)),
+            "a6": _app(
+                s,
+                c[5],
+                t3,
+                [
+                    (Stage.identified, 0),
+                    (Stage.contacted, 2),
+                    (Stage.applied, 4),
+                    (Stage.review, 6),
+                    (Stage.approved, 8),
+                ],
+                (Outcome.rejected, 18),
+            ),
             "a7": _app(s, c[0], t3, PATH[:6], (Outcome.declined, 56)),
         }
-        s1 = FundingSource(name="Wuhan Recruitment Pool", kind=FundingKind.university,
-                           institution_id=a.id, total_minor=10_000_000 * Y, currency="CNY")
-        s2 = FundingSource(name="National Programme", kind=FundingKind.national,
-                           total_minor=5_000_000 * Y, currency="CNY")
-        s3 = FundingSource(name="=Donor Fund", kind=FundingKind.donor, institution_id=b.id,
-                           total_minor=100_000 * Y, currency="USD")
+        s1 = FundingSource(
+            name="Wuhan Recruitment Pool",
+            kind=FundingKind.university,
+            institution_id=a.id,
+            total_minor=10_000_000 * Y,
+            currency="CNY",
+        )
+        s2 = FundingSource(
+            name="National Programme",
+            kind=FundingKind.national,
+            total_minor=5_000_000 * Y,
+            currency="CNY",
+        )
+        s3 = FundingSource(
+            name="=Donor Fund",
+            kind=FundingKind.donor,
+            institution_id=b.id,
+            total_minor=100_000 * Y,
+            currency="USD",
+        )
         s.add_all([s1, s2, s3])
         s.add(ExchangeRate(currency="USD", rate="7.1"))
         s.add(ExchangeRate(currency="EUR", rate="7.8"))  # unused: not named in the report
         s.flush()
 
-        def offer(app: Application, rev: int, status: OfferStatus, extended: int | None,
-                  items: list[tuple[ItemKind, int, str, Period, int, FundingSource]],
-                  responded: int | None = None) -> None:
-            o = Offer(application_id=app.id, revision=rev, status=status, rank="Professor",
-                      extended_on=day(extended) if extended is not None else None,
-                      expires_on=day(extended + 30) if extended is not None else None,
-                      responded_on=day(responded) if responded is not None else None,
-                      created_at=at(50), start_on=date(2026, 9, 1))
+        def offer(
+            app: Application,
+            rev: int,
+            status: OfferStatus,
+            extended: int | None,
+            items: list[tuple[ItemKind, int, str, Period, int, FundingSource]],
+            responded: int | None = None,
+        ) -> None:
+            o = Offer(
+                application_id=app.id,
+                revision=rev,
+                status=status,
+                rank="Professor",
+                extended_on=day(extended) if extended is not None else None,
+                expires_on=day(extended + 30) if extended is not None else None,
+                responded_on=day(responded) if responded is not None else None,
+                created_at=at(50),
+                start_on=date(2026, 9, 1),
+            )
             s.add(o)
             s.flush()
             for kind, amount, ccy, period, years, src in items:
-                s.add(OfferItem(offer_id=o.id, kind=kind, amount_minor=amount * Y, currency=ccy,
-                                period=period, years=years, funding_source_id=src.id))
+                s.add(
+                    OfferItem(
+                        offer_id=o.id,
+                        kind=kind,
+                        amount_minor=amount * Y,
+                        currency=ccy,
+                        period=period,
+                        years=years,
+                        funding_source_id=src.id,
+                    )
+                )
 
         annual, once = Period.annual, Period.one_off
-        offer(apps["a1"], 1, OfferStatus.accepted, -40, [
-            (ItemKind.salary, 500_000, "CNY", annual, 3, s1),
-            (ItemKind.startup_research, 2_000_000, "CNY", once, 1, s1),
-            (ItemKind.settling_in, 10_000, "USD", once, 1, s3)], responded=-35)
-        offer(apps["a2"], 1, OfferStatus.withdrawn, -30,
-              [(ItemKind.salary, 450_000, "CNY", annual, 2, s1)])
-        offer(apps["a2"], 2, OfferStatus.extended, -10,
-              [(ItemKind.salary, 400_000, "CNY", annual, 2, s1)])
-        offer(apps["a7"], 1, OfferStatus.declined, -50, [
-            (ItemKind.salary, 300_000, "CNY", annual, 3, s1),
-            (ItemKind.startup_research, 1_000_000, "CNY", once, 1, s2)], responded=-45)
+        offer(
+            apps["a1"],
+            1,
+            OfferStatus.accepted,
+            -40,
+            [
+                (ItemKind.salary, 500_000, "CNY", annual, 3, s1),
+                (ItemKind.startup_research, 2_000_000, "CNY", once, 1, s1),
+                (ItemKind.settling_in, 10_000, "USD", once, 1, s3),
+            ],
+            responded=-35,
+        )
+        offer(
+            apps["a2"],
+            1,
+            OfferStatus.withdrawn,
+            -30,
+            [(ItemKind.salary, 450_000, "CNY", annual, 2, s1)],
+        )
+        offer(
+            apps["a2"],
+            2,
+            OfferStatus.extended,
+            -10,
+            [(ItemKind.salary, 400_000, "CNY", annual, 2, s1)],
+        )
+        offer(
+            apps["a7"],
+            1,
+            OfferStatus.declined,
+            -50,
+            [
+                (ItemKind.salary, 300_000, "CNY", annual, 3, s1),
+                (ItemKind.startup_research, 1_000_000, "CNY", once, 1, s2),
+            ],
+            responded=-45,
+        )
 
-        def act(cand: Candidate, app: Application | None, due: int | None, done: bool,
-                when: float, summary: str = "Call back") -> None:
-            s.add(Activity(candidate_id=cand.id, application_id=app.id if app else None,
-                           kind=ActivityKind.task, at=at(when), summary=summary,
-                           due_on=day(due) if due is not None else None, done=done))
+        def act(
+            cand: Candidate,
+            app: Application | None,
+            due: int | None,
+            done: bool,
+            when: float,
+            summary: str = "Call back",
+        ) -> None:
+            s.add(
+                Activity(
+                    candidate_id=cand.id,
+                    application_id=app.id if app else None,
+                    kind=ActivityKind.task,
+                    at=at(when),
+                    summary=summary,
+                    due_on=day(due) if due is not None else None,
+                    done=done,
+                )
+            )
 
         act(c[3], apps["a4"], -3, False, 70, "=cmd|' /C calc'!A0")
         act(c[3], apps["a4"], -10, True, 65)
@@ -222,9 +368,16 @@ def test_median_days_in_stage_from_stage_events(sample: Sample) -> None:
     with sample.db.session() as s:
         days = reporting.stage_days_in(s, Filters())
     medians = {st: m for st, (m, _n) in days.items()}
-    assert medians == {Stage.identified: 8.0, Stage.contacted: 6.0, Stage.applied: 6.0,
-                       Stage.review: 4.0, Stage.approved: 10.0, Stage.offer: 8.0,
-                       Stage.signed: 10.0, Stage.immigration: 10.0}
+    assert medians == {
+        Stage.identified: 8.0,
+        Stage.contacted: 6.0,
+        Stage.applied: 6.0,
+        Stage.review: 4.0,
+        Stage.approved: 10.0,
+        Stage.offer: 8.0,
+        Stage.signed: 10.0,
+        Stage.immigration: 10.0,
+    }
     report = reporting.build(sample.db, as_of=AS_OF)
     assert report.funnel[0].median_days == 8.0 and report.funnel[-1].median_days is None
 
@@ -256,8 +409,11 @@ def test_offers_by_month(sample: Sample) -> None:
     r = reporting.build(sample.db, as_of=AS_OF)
     months = {m.month: m for m in r.offers_by_month}
     assert len(r.offers_by_month) == 12 and r.offers_by_month[-1].month == "2026-06"
-    assert (months["2026-05"].extended, months["2026-05"].accepted,
-            months["2026-05"].declined) == (2, 1, 1)
+    assert (months["2026-05"].extended, months["2026-05"].accepted, months["2026-05"].declined) == (
+        2,
+        1,
+        1,
+    )
     assert (months["2026-06"].extended, months["2026-06"].accepted) == (1, 0)
 
 
@@ -266,7 +422,11 @@ def test_funding_in_reporting_currency_with_rates_named(sample: Sample) -> None:
     by = {r.name: r for r in rows}
     pool = by["Wuhan Recruitment Pool"]
     assert (pool.total, pool.reserved, pool.committed, pool.available) == (
-        10_000_000 * Y, 800_000 * Y, 3_500_000 * Y, 5_700_000 * Y)
+        10_000_000 * Y,
+        800_000 * Y,
+        3_500_000 * Y,
+        5_700_000 * Y,
+    )
     donor = by["=Donor Fund"]
     assert (donor.total, donor.committed, donor.currency) == (710_000 * Y, 71_000 * Y, "USD")
     assert by["National Programme"].reserved == 0  # only a declined offer uses it
@@ -296,7 +456,9 @@ def test_reporting_currency_setting_is_used(sample: Sample) -> None:
 
 def test_institution_filter_and_names(sample: Sample) -> None:
     assert reporting.resolve_institutions(sample.db, ["wuhan university", "复旦大学"]) == (
-        sample.inst_a, sample.inst_b)
+        sample.inst_a,
+        sample.inst_b,
+    )
     with pytest.raises(NotFound, match=r"Nowhere.*Known institutions: Fudan University"):
         reporting.resolve_institutions(sample.db, ["Nowhere"])
     a = reporting.build(sample.db, Filters(institution_ids=(sample.inst_a,)), AS_OF)
@@ -353,10 +515,14 @@ def test_offer_rows_sum_items_by_kind(sample: Sample) -> None:
 def test_sources_of_hires_and_overdue(sample: Sample) -> None:
     r = reporting.build(sample.db, as_of=AS_OF)
     assert [(h.source, h.applications, h.hires) for h in r.hire_sources][:2] == [
-        ("Referral", 3, 1), ("Conference", 2, 0)]
+        ("Referral", 3, 1),
+        ("Conference", 2, 0),
+    ]
     assert "(not recorded)" in {h.source for h in r.hire_sources}
     assert [(o.candidate, o.days_overdue) for o in r.overdue] == [
-        ("Li\x07 Wei\ufffe", 3), ("Eve Chen", 1)]
+        ("Li\x07 Wei\ufffe", 3),
+        ("Eve Chen", 1),
+    ]
 
 
 def test_empty_database(db: Database) -> None:

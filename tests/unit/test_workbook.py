@@ -38,14 +38,34 @@ def test_sheets_headers_and_counts(book: tuple[Path, exporting.ExportResult]) ->
     assert result.rows == {"Pipeline": 7, "Offers": 3, "Funding": 3}
     wb = load_workbook(out)
     assert wb.sheetnames == ["Summary", "Pipeline", "Offers", "Funding"]
-    required = ["Candidate", "Chinese name", "Current institution", "Country", "Field", "Target",
-                "Institution", "Department", "Stage", "Outcome", "Days in stage", "Owner",
-                "Last activity", "Next follow-up", "Offer status", "First-year cash",
-                "Start-up funds"]
+    required = [
+        "Candidate",
+        "Chinese name",
+        "Current institution",
+        "Country",
+        "Field",
+        "Target",
+        "Institution",
+        "Department",
+        "Stage",
+        "Outcome",
+        "Days in stage",
+        "Owner",
+        "Last activity",
+        "Next follow-up",
+        "Offer status",
+        "First-year cash",
+        "Start-up funds",
+    ]
     header = [c.value for c in wb["Pipeline"][1]]
     assert set(required) <= set(header)
     assert [c.value for c in wb["Funding"][1]][-5:] == [
-        "Total", "Reserved", "Committed", "Available", "% used"]
+        "Total",
+        "Reserved",
+        "Committed",
+        "Available",
+        "% used",
+    ]
     assert wb["Pipeline"].max_row == 8 and wb["Offers"].max_row == 4
     assert not list(out.parent.glob("*.part"))
 
@@ -65,7 +85,11 @@ def test_values_match_the_database(book: tuple[Path, exporting.ExportResult]) ->
     funding = {r["Source"]: r for r in _rows(wb["Funding"])}
     pool = funding["Wuhan Recruitment Pool"]
     assert (pool["Total"], pool["Reserved"], pool["Committed"], pool["Available"]) == (
-        10_000_000, 800_000, 3_500_000, 5_700_000)
+        10_000_000,
+        800_000,
+        3_500_000,
+        5_700_000,
+    )
     assert pool["% used"] == pytest.approx(0.43)
 
 
@@ -97,8 +121,9 @@ def test_formats_panes_filters_and_print_setup(book: tuple[Path, exporting.Expor
     assert str(next(iter(pipe.conditional_formatting)).sqref) == f"A2:T{pipe.max_row}"
 
 
-def test_summary_shows_the_report(book: tuple[Path, exporting.ExportResult], sample: Sample
-                                  ) -> None:
+def test_summary_shows_the_report(
+    book: tuple[Path, exporting.ExportResult], sample: Sample
+) -> None:
     out, _ = book
     report = reporting.build(sample.db, as_of=AS_OF)
     ws = load_workbook(out)["Summary"]
@@ -154,9 +179,11 @@ def test_user_text_is_never_a_formula(book: tuple[Path, exporting.ExportResult])
 def test_write_table_kinds_and_safety(tmp_path: Path) -> None:
     out = tmp_path / "view.xlsx"
     result = exporting.export_table(
-        out, ["Name", "Born", "h-index", "Score", "Note"],
+        out,
+        ["Name", "Born", "h-index", "Score", "Note"],
         [["=1+1", date(1980, 1, 2), 12, 3.5, "fine"], ["Zhang\x00 Wei", None, 7, 2, "@risk"]],
-        title="Candidates: filtered [1]")
+        title="Candidates: filtered [1]",
+    )
     assert result.rows == {"Candidates  filtered  1": 2}
     ws = load_workbook(out).active
     assert [c.value for c in ws[1]] == ["Name", "Born", "h-index", "Score", "Note"]
@@ -166,8 +193,12 @@ def test_write_table_kinds_and_safety(tmp_path: Path) -> None:
 
 
 def _sheet(n: int) -> xw.DataSheet:
-    return xw.DataSheet("Rows", [xw.Column("N", "int"), xw.Column("Text")],
-                        ((i, f"row {i}") for i in range(n)), total=n)
+    return xw.DataSheet(
+        "Rows",
+        [xw.Column("N", "int"), xw.Column("Text")],
+        ((i, f"row {i}") for i in range(n)),
+        total=n,
+    )
 
 
 def test_progress_and_cancel_leave_no_file(tmp_path: Path) -> None:
@@ -175,8 +206,12 @@ def test_progress_and_cancel_leave_no_file(tmp_path: Path) -> None:
     out.write_bytes(b"previous")
     seen: list[tuple[int, int]] = []
     with pytest.raises(xw.ExportCancelled, match="no file was written"):
-        xw.write_table(out, _sheet(5000), progress=lambda d, t: seen.append((d, t)),
-                       cancelled=lambda: len(seen) >= 2)
+        xw.write_table(
+            out,
+            _sheet(5000),
+            progress=lambda d, t: seen.append((d, t)),
+            cancelled=lambda: len(seen) >= 2,
+        )
     assert out.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.xlsx"]
     seen.clear()

@@ -39,18 +39,3 @@ class Page(QtWidgets.QWidget):
 
     def apply_filter(self, filters: dict[str, object]) -> None:
         """Show a filtered view (used by dashboard click-through)."""
-
-
-class PlaceholderPage(Page):
-    """A page whose issue has not landed yet says so plainly."""
-
-    def __init__(
-        self, ctx: AppContext, name: str, text: str, parent: QtWidgets.QWidget | None = None
-    ) -> None:
-        super().__init__(ctx, parent)
-        self.name = name
-        layout = QtWidgets.QVBoxLayout(self)
-        label = QtWidgets.QLabel(f"<h2>{name}</h2><p>{text}</p>")
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        layout.addStretch(1)

@@ -18,19 +18,49 @@ from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
 
-DEFAULT_VISIBLE = ("full_name", "name_zh", "email", "current_institution", "country", "field",
-                   "phd_year", "h_index", "stage", "next_due", "source")
-DEFAULT_WIDTHS = {"full_name": 180, "name_zh": 100, "email": 230, "current_institution": 220,
-                  "country": 100, "field": 150, "phd_year": 70, "h_index": 60, "stage": 100,
-                  "next_due": 90, "source": 160}
+DEFAULT_VISIBLE = (
+    "full_name",
+    "name_zh",
+    "email",
+    "current_institution",
+    "country",
+    "field",
+    "phd_year",
+    "h_index",
+    "stage",
+    "next_due",
+    "source",
+)
+DEFAULT_WIDTHS = {
+    "full_name": 180,
+    "name_zh": 100,
+    "email": 230,
+    "current_institution": 220,
+    "country": 100,
+    "field": 150,
+    "phd_year": 70,
+    "h_index": 60,
+    "stage": 100,
+    "next_due": 90,
+    "source": 160,
+}
 SETTINGS_KEY = "candidates/header"
 DEBOUNCE_MS = 120
 
 
 class CandidatesPage(Page):
     name = "Candidates"
-    watches = frozenset({"candidate", "application", "import_batch", "activity", "stage_event",
-                         "target", "institution"})
+    watches = frozenset(
+        {
+            "candidate",
+            "application",
+            "import_batch",
+            "activity",
+            "stage_event",
+            "target",
+            "institution",
+        }
+    )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -47,7 +77,8 @@ class CandidatesPage(Page):
         # search + count
         self.search = QtWidgets.QLineEdit()
         self.search.setPlaceholderText(
-            self.tr("Search name, 中文名, e-mail, ORCID, institution, field, notes…  (Ctrl+F)"))
+            self.tr("Search name, 中文名, e-mail, ORCID, institution, field, notes…  (Ctrl+F)")
+        )
         self.search.setClearButtonEnabled(True)
         self.count_label = QtWidgets.QLabel()
         self.count_label.setObjectName("candidateCount")
@@ -56,9 +87,16 @@ class CandidatesPage(Page):
         self.filters: dict[str, QtWidgets.QComboBox] = {}
         filter_row = QtWidgets.QHBoxLayout()
         filter_row.setSpacing(4)
-        for key, label in (("stage", "Stage"), ("outcome", "Outcome"), ("target_id", "Target"),
-                           ("institution_id", "Institution"), ("field", "Field"),
-                           ("country", "Country"), ("source", "Source"), ("tag", "Tag")):
+        for key, label in (
+            ("stage", "Stage"),
+            ("outcome", "Outcome"),
+            ("target_id", "Target"),
+            ("institution_id", "Institution"),
+            ("field", "Field"),
+            ("country", "Country"),
+            ("source", "Source"),
+            ("tag", "Tag"),
+        ):
             combo = QtWidgets.QComboBox()
             combo.setObjectName(f"filter_{key}")
             combo.addItem(self.tr("Any {what}").format(what=self.tr(label).lower()), None)
@@ -84,13 +122,16 @@ class CandidatesPage(Page):
         self.actions_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.new_action = self.actions_bar.addAction(self.tr("New candidate"), self.new_candidate)
         self.actions_bar.addSeparator()
-        self.add_action = self.actions_bar.addAction(self.tr("Add to pipeline…"),
-                                                     self.bulk_add_to_pipeline)
+        self.add_action = self.actions_bar.addAction(
+            self.tr("Add to pipeline…"), self.bulk_add_to_pipeline
+        )
         self.owner_action = self.actions_bar.addAction(self.tr("Set owner…"), self.bulk_set_owner)
-        self.tag_action = self.actions_bar.addAction(self.tr("Add tag…"),
-                                                     lambda: self.bulk_tag(add=True))
-        self.untag_action = self.actions_bar.addAction(self.tr("Remove tag…"),
-                                                       lambda: self.bulk_tag(add=False))
+        self.tag_action = self.actions_bar.addAction(
+            self.tr("Add tag…"), lambda: self.bulk_tag(add=True)
+        )
+        self.untag_action = self.actions_bar.addAction(
+            self.tr("Remove tag…"), lambda: self.bulk_tag(add=False)
+        )
         self.delete_action = self.actions_bar.addAction(self.tr("Delete…"), self.bulk_delete)
         self.delete_action.setShortcut(QtGui.QKeySequence.StandardKey.Delete)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -119,7 +160,8 @@ class CandidatesPage(Page):
         header.setStretchLastSection(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(
-            lambda pos: self.columns_menu.exec(header.mapToGlobal(pos)))
+            lambda pos: self.columns_menu.exec(header.mapToGlobal(pos))
+        )
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.empty_label = QtWidgets.QLabel()
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -128,9 +170,12 @@ class CandidatesPage(Page):
         self.empty_label.linkActivated.connect(lambda _link: self.clear_filters())
 
         self._detail: CandidateDetail | None = None  # built on first use: it is the costly part
-        self.placeholder = QtWidgets.QLabel(self.tr(
-            "Select a candidate to see and edit their profile, pipelines and activities.\n\n"
-            "Ctrl+N adds a candidate."))
+        self.placeholder = QtWidgets.QLabel(
+            self.tr(
+                "Select a candidate to see and edit their profile, pipelines and activities.\n\n"
+                "Ctrl+N adds a candidate."
+            )
+        )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.placeholder.setEnabled(False)
@@ -178,8 +223,9 @@ class CandidatesPage(Page):
     def set_column_visible(self, column: int, visible: bool) -> None:
         header = self.view.horizontalHeader()
         header.setSectionHidden(column, not visible)
-        self.model.set_visible({c for i, c in enumerate(self.model.columns)
-                                if not header.isSectionHidden(i)})
+        self.model.set_visible(
+            {c for i, c in enumerate(self.model.columns) if not header.isSectionHidden(i)}
+        )
         act = self.column_actions[self.model.columns[column]]
         if act.isChecked() != visible:
             act.blockSignals(True)
@@ -191,8 +237,7 @@ class CandidatesPage(Page):
             self.set_column_visible(i, name in DEFAULT_VISIBLE)
             self.view.setColumnWidth(i, DEFAULT_WIDTHS.get(name, 120))
         header = self.view.horizontalHeader()
-        header.setSortIndicator(self.model.columns.index("full_name"),
-                                Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(self.model.columns.index("full_name"), Qt.SortOrder.AscendingOrder)
 
     def save_state(self, settings: QtCore.QSettings) -> None:
         """Column order, widths, visibility and sort; the main window calls this on close."""
@@ -210,7 +255,8 @@ class CandidatesPage(Page):
             if 0 <= col < len(self.model.columns):
                 self.model.query = self.model.query.with_(
                     sort=self.model.columns[col],
-                    descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+                    descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+                )
         split = settings.value("candidates/splitter")
         if isinstance(split, QtCore.QByteArray) and not split.isEmpty():
             self.splitter.restoreState(split)
@@ -218,8 +264,9 @@ class CandidatesPage(Page):
     # -- querying -----------------------------------------------------------------------
     def current_query(self) -> candidates.CandidateQuery:
         values: dict[str, Any] = {k: c.currentData() for k, c in self.filters.items()}
-        return self.model.query.with_(text=self.search.text(),
-                                      followup_due=self.followup.isChecked(), **values)
+        return self.model.query.with_(
+            text=self.search.text(), followup_due=self.followup.isChecked(), **values
+        )
 
     def run_query(self) -> None:
         """Apply search and filters now (the debounce timer calls this)."""
@@ -274,18 +321,23 @@ class CandidatesPage(Page):
         shown = len(self.model.ids)
         if not self.model.query.filtered:
             self._total = shown
-        self.count_label.setText(self.tr("{n} candidates ({m} shown)").format(
-            n=f"{self._total:,}", m=f"{shown:,}"))
+        self.count_label.setText(
+            self.tr("{n} candidates ({m} shown)").format(n=f"{self._total:,}", m=f"{shown:,}")
+        )
         if shown == 0:
             self.empty_label.setText(
-                self.tr("No candidate matches this search and these filters. "
-                        "<a href='clear'>Clear them</a>, or add a candidate with Ctrl+N.")
-                if self.model.query.filtered else
-                self.tr("No candidates yet: import a candidate list (Ctrl+I) or load demo data."))
+                self.tr(
+                    "No candidate matches this search and these filters. "
+                    "<a href='clear'>Clear them</a>, or add a candidate with Ctrl+N."
+                )
+                if self.model.query.filtered
+                else self.tr(
+                    "No candidates yet: import a candidate list (Ctrl+I) or load demo data."
+                )
+            )
             self.empty_label.setTextFormat(Qt.TextFormat.RichText)
         self.empty_label.setVisible(shown == 0)
-        target = self._pending_select if self._pending_select is not None else \
-            self._detail_id()
+        target = self._pending_select if self._pending_select is not None else self._detail_id()
         self._pending_select = None
         if target is not None:
             row = self.model.row_of(target)
@@ -293,7 +345,8 @@ class CandidatesPage(Page):
                 self.view.selectionModel().select(
                     self.model.index(row, 0),
                     QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QtCore.QItemSelectionModel.SelectionFlag.Rows)
+                    | QtCore.QItemSelectionModel.SelectionFlag.Rows,
+                )
                 self.view.scrollTo(self.model.index(row, 0))
         self._selection_changed()
 
@@ -345,8 +398,13 @@ class CandidatesPage(Page):
 
     def _selection_changed(self, *_args: Any) -> None:
         ids = self.selected_ids()
-        for act in (self.add_action, self.owner_action, self.tag_action, self.untag_action,
-                    self.delete_action):
+        for act in (
+            self.add_action,
+            self.owner_action,
+            self.tag_action,
+            self.untag_action,
+            self.delete_action,
+        ):
             act.setEnabled(bool(ids))
         if len(ids) == 1 and ids[0] != self._detail_id():
             if self._detail_id() is not None and self.detail.dirty():
@@ -363,8 +421,13 @@ class CandidatesPage(Page):
 
     def _context_menu(self, pos: QtCore.QPoint) -> None:
         menu = QtWidgets.QMenu(self)
-        for act in (self.add_action, self.owner_action, self.tag_action, self.untag_action,
-                    self.delete_action):
+        for act in (
+            self.add_action,
+            self.owner_action,
+            self.tag_action,
+            self.untag_action,
+            self.delete_action,
+        ):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(self.new_action)
@@ -385,8 +448,9 @@ class CandidatesPage(Page):
             target_id, owner = dialog.values()
             if target_id is None:
                 return
-        cmds.add_to_pipeline(self.ctx, ids, target_id, owner=owner,
-                             on_error=self._on_error("Add to pipeline"))
+        cmds.add_to_pipeline(
+            self.ctx, ids, target_id, owner=owner, on_error=self._on_error("Add to pipeline")
+        )
 
     def bulk_set_owner(self, owner: str | None = None) -> None:
         ids = self.selected_ids()
@@ -394,8 +458,10 @@ class CandidatesPage(Page):
             return
         if owner is None:
             owner, ok = QtWidgets.QInputDialog.getText(
-                self, self.tr("Set owner"),
-                self.tr("Owner of the open applications of {n} candidate(s):").format(n=len(ids)))
+                self,
+                self.tr("Set owner"),
+                self.tr("Owner of the open applications of {n} candidate(s):").format(n=len(ids)),
+            )
             if not ok:
                 return
         cmds.set_owner(self.ctx, ids, owner or None, on_error=self._on_error("Set owner"))
@@ -407,8 +473,13 @@ class CandidatesPage(Page):
         if tag is None:
             tags = [self.filters["tag"].itemText(i) for i in range(1, self.filters["tag"].count())]
             tag, ok = QtWidgets.QInputDialog.getItem(
-                self, self.tr("Add tag") if add else self.tr("Remove tag"),
-                self.tr("Tag for {n} candidate(s):").format(n=len(ids)), tags, 0, add)
+                self,
+                self.tr("Add tag") if add else self.tr("Remove tag"),
+                self.tr("Tag for {n} candidate(s):").format(n=len(ids)),
+                tags,
+                0,
+                add,
+            )
             if not ok:
                 return
         cmds.change_tag(self.ctx, ids, tag, add=add, on_error=self._on_error("Tags"))
@@ -416,14 +487,19 @@ class CandidatesPage(Page):
     def delete_message(self, ids: list[int]) -> str:
         """What the confirmation says: how many, and what goes with them."""
         impact = candidates.impact(self.ctx.db, ids)
-        who = (candidates.get(self.ctx.db, ids[0]).full_name if len(ids) == 1
-               else self.tr("{n} candidates").format(n=f"{len(ids):,}"))
-        parts = [self.tr("{n} application(s) with their stage history").format(
-                     n=impact["application"]),
-                 self.tr("{n} activity record(s)").format(n=impact["activity"]),
-                 self.tr("{n} offer(s)").format(n=impact["offer"])]
-        return self.tr("Delete {who}?\n\nThis also deletes {parts}.\n\n"
-                       "You can undo it with Ctrl+Z.").format(who=who, parts=", ".join(parts))
+        who = (
+            candidates.get(self.ctx.db, ids[0]).full_name
+            if len(ids) == 1
+            else self.tr("{n} candidates").format(n=f"{len(ids):,}")
+        )
+        parts = [
+            self.tr("{n} application(s) with their stage history").format(n=impact["application"]),
+            self.tr("{n} activity record(s)").format(n=impact["activity"]),
+            self.tr("{n} offer(s)").format(n=impact["offer"]),
+        ]
+        return self.tr(
+            "Delete {who}?\n\nThis also deletes {parts}.\n\nYou can undo it with Ctrl+Z."
+        ).format(who=who, parts=", ".join(parts))
 
     def bulk_delete(self, confirm: bool = True) -> None:
         ids = self.selected_ids()

@@ -18,7 +18,10 @@ from ..tasks import show_error
 from .base import Page
 
 PERIODS: tuple[tuple[str, int | None], ...] = (
-    ("All time", None), ("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365),
+    ("All time", None),
+    ("Last 30 days", 30),
+    ("Last 90 days", 90),
+    ("Last 12 months", 365),
 )
 MAX_BARS = 12  # targets / sources shown in a chart; the workbook has them all
 
@@ -83,9 +86,21 @@ class DashboardPage(Page):
     """Tiles and charts for the chosen institution, target and period; click a bar to drill in."""
 
     name = "Dashboard"
-    watches = frozenset({"application", "stage_event", "offer", "offer_item", "funding_source",
-                         "target", "institution", "activity", "candidate", "exchange_rate",
-                         "setting"})
+    watches = frozenset(
+        {
+            "application",
+            "stage_event",
+            "offer",
+            "offer_item",
+            "funding_source",
+            "target",
+            "institution",
+            "activity",
+            "candidate",
+            "exchange_rate",
+            "setting",
+        }
+    )
     loaded = QtCore.Signal(object)  # the Report shown, after each refresh
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
@@ -110,8 +125,11 @@ class DashboardPage(Page):
         self.status = QtWidgets.QLabel()
         self.status.setObjectName("dashboardStatus")
         bar = QtWidgets.QHBoxLayout()
-        for text, w in ((self.tr("Institution"), self.institution),
-                        (self.tr("Target"), self.target), (self.tr("Period"), self.period)):
+        for text, w in (
+            (self.tr("Institution"), self.institution),
+            (self.tr("Target"), self.target),
+            (self.tr("Period"), self.period),
+        ):
             bar.addWidget(QtWidgets.QLabel(text))
             bar.addWidget(w)
         bar.addStretch(1)
@@ -135,9 +153,12 @@ class DashboardPage(Page):
         charts.addWidget(self.offers_view, 1, 0)
         charts.addWidget(self.targets_view, 1, 1)
 
-        self.empty = QtWidgets.QLabel(self.tr(
-            "<h3>Nothing to show yet</h3><p>Import a candidate list (File → Import, Ctrl+I) or "
-            "load the demo data to see the pipeline here.</p>"))
+        self.empty = QtWidgets.QLabel(
+            self.tr(
+                "<h3>Nothing to show yet</h3><p>Import a candidate list (File → Import, Ctrl+I) or "
+                "load the demo data to see the pipeline here.</p>"
+            )
+        )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.hide()
 
@@ -181,7 +202,7 @@ class DashboardPage(Page):
         inst = self.institution.currentData()
         self.target.clear()
         self.target.addItem(self.tr("All targets"), None)
-        for tid, title, iid in (self._options.targets if self._options else []):
+        for tid, title, iid in self._options.targets if self._options else []:
             if inst is None or iid == inst:
                 self.target.addItem(title, tid)
         self.target.setCurrentIndex(max(0, self.target.findData(keep)))
@@ -197,15 +218,19 @@ class DashboardPage(Page):
         tgt = self.target.currentData()
         days = self.period.currentData()
         today = self.as_of or date.today()
-        return Filters(institution_ids=(inst,) if inst is not None else (),
-                       target_ids=(tgt,) if tgt is not None else (),
-                       date_from=today - timedelta(days=days) if days else None,
-                       date_to=today if days else None)
+        return Filters(
+            institution_ids=(inst,) if inst is not None else (),
+            target_ids=(tgt,) if tgt is not None else (),
+            date_from=today - timedelta(days=days) if days else None,
+            date_to=today if days else None,
+        )
 
     def set_filters(self, filters: Filters) -> None:
         """Choose filters programmatically (tests, navigation) and reload."""
-        for combo, ids in ((self.institution, filters.institution_ids),
-                           (self.target, filters.target_ids)):
+        for combo, ids in (
+            (self.institution, filters.institution_ids),
+            (self.target, filters.target_ids),
+        ):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(ids[0] if ids else None)))
             combo.blockSignals(False)
@@ -218,8 +243,12 @@ class DashboardPage(Page):
     def apply_filter(self, filters: dict[str, object]) -> None:
         inst = filters.get("institution_id")
         tgt = filters.get("target_id")
-        self.set_filters(Filters(institution_ids=(int(str(inst)),) if inst is not None else (),
-                                 target_ids=(int(str(tgt)),) if tgt is not None else ()))
+        self.set_filters(
+            Filters(
+                institution_ids=(int(str(inst)),) if inst is not None else (),
+                target_ids=(int(str(tgt)),) if tgt is not None else (),
+            )
+        )
 
     # -- loading -------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -228,9 +257,11 @@ class DashboardPage(Page):
         db, filters, as_of = self.ctx.db, self.current_filters(), self.as_of
         self.filters = filters
         self.status.setText(self.tr("Updating…"))
-        self.ctx.runner.start(lambda _p, _c: load(db, filters, as_of),
-                              on_done=lambda r: self._show(generation, r),
-                              on_error=lambda e: self._failed(generation, e))
+        self.ctx.runner.start(
+            lambda _p, _c: load(db, filters, as_of),
+            on_done=lambda r: self._show(generation, r),
+            on_error=lambda e: self._failed(generation, e),
+        )
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
@@ -248,16 +279,18 @@ class DashboardPage(Page):
         for label, value, kind in r.kpis.items():
             tile = self.tiles[label]
             tile.value.setText(tile_text(value, kind, ccy))
-            tile.setToolTip(format_amount(value, ccy) if kind == "money" and value is not None
-                            else "")
+            tile.setToolTip(
+                format_amount(value, ccy) if kind == "money" and value is not None else ""
+            )
         has_data = bool(r.kpis.applications or r.funding or r.targets)
         self.empty.setVisible(not has_data)
         self._draw_funnel(r)
         self._draw_funding(r)
         self._draw_offers(r)
         self._draw_targets(r)
-        self.status.setText(self.tr("As of {d}; {m}").format(d=f"{r.as_of:%Y-%m-%d}",
-                                                             m=r.money.describe()))
+        self.status.setText(
+            self.tr("As of {d}; {m}").format(d=f"{r.as_of:%Y-%m-%d}", m=r.money.describe())
+        )
         self.loaded.emit(r)
 
     # -- charts --------------------------------------------------------------------------
@@ -270,8 +303,13 @@ class DashboardPage(Page):
         return chart
 
     @staticmethod
-    def _axes(chart: QtCharts.QChart, series: QtCharts.QAbstractBarSeries, categories: list[str],
-              horizontal: bool, value_title: str = "") -> None:
+    def _axes(
+        chart: QtCharts.QChart,
+        series: QtCharts.QAbstractBarSeries,
+        categories: list[str],
+        horizontal: bool,
+        value_title: str = "",
+    ) -> None:
         cats = QtCharts.QBarCategoryAxis()
         cats.append(categories)
         # Qt's default is to elide category labels to "..." in small charts; the names matter
@@ -287,10 +325,12 @@ class DashboardPage(Page):
         values.setMin(0)
         if value_title:
             values.setTitleText(value_title)
-        chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft if horizontal
-                      else Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom if horizontal
-                      else Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(
+            cats, Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignBottom
+        )
+        chart.addAxis(
+            values, Qt.AlignmentFlag.AlignBottom if horizontal else Qt.AlignmentFlag.AlignLeft
+        )
         series.attachAxis(cats)
         series.attachAxis(values)
         top = 0.0
@@ -324,24 +364,34 @@ class DashboardPage(Page):
         rows = sorted(r.funding, key=lambda f: -f.total)[:MAX_BARS][::-1]  # biggest on top
         series = QtCharts.QHorizontalStackedBarSeries()
         sets = {}
-        for name, values in ((self.tr("Committed"), [f.committed for f in rows]),
-                             (self.tr("Reserved"), [f.reserved for f in rows]),
-                             (self.tr("Available"), [max(f.available, 0) for f in rows])):
+        for name, values in (
+            (self.tr("Committed"), [f.committed for f in rows]),
+            (self.tr("Reserved"), [f.reserved for f in rows]),
+            (self.tr("Available"), [max(f.available, 0) for f in rows]),
+        ):
             bar = QtCharts.QBarSet(name)
             bar.append([v / 100 / 1_000_000 for v in values])  # millions, display only
             series.append(bar)
             sets[name] = bar
         chart.addSeries(series)
-        self._axes(chart, series, [_short(f.name) for f in rows], True,
-                   self.tr("million {c}").format(c=r.money.currency))
+        self._axes(
+            chart,
+            series,
+            [_short(f.name) for f in rows],
+            True,
+            self.tr("million {c}").format(c=r.money.currency),
+        )
         chart.legend().show()
         self.funding_sets = sets
 
     def _draw_offers(self, r: Report) -> None:
         chart = self._reset(self.offers_view)
         series = QtCharts.QBarSeries()
-        for name, attr in ((self.tr("Extended"), "extended"), (self.tr("Accepted"), "accepted"),
-                           (self.tr("Declined or expired"), "declined")):
+        for name, attr in (
+            (self.tr("Extended"), "extended"),
+            (self.tr("Accepted"), "accepted"),
+            (self.tr("Declined or expired"), "declined"),
+        ):
             bar = QtCharts.QBarSet(name)
             bar.append([float(getattr(m, attr)) for m in r.offers_by_month])
             bar.clicked.connect(lambda _i: self._navigate("Pipeline", {"stage": "offer"}))
@@ -364,8 +414,7 @@ class DashboardPage(Page):
             bar.clicked.connect(self._target_clicked)
             series.append(bar)
         chart.addSeries(series)
-        self._axes(chart, series, [_short(t.title) for t in rows], True,
-                   self.tr("headcount"))
+        self._axes(chart, series, [_short(t.title) for t in rows], True, self.tr("headcount"))
         chart.legend().show()
         self.target_sets = (hired, remaining)
 
@@ -397,4 +446,4 @@ class DashboardPage(Page):
 
 
 def _short(text: str, limit: int = 34) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"

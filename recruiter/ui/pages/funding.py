@@ -19,8 +19,18 @@ from ..tasks import show_error
 from .base import Page
 from .offers import fit_columns
 
-COLUMNS = ("Name", "Kind", "Institution", "Fiscal year", "Currency", "Total", "Reserved",
-           "Committed", "Available", "% used")
+COLUMNS = (
+    "Name",
+    "Kind",
+    "Institution",
+    "Fiscal year",
+    "Currency",
+    "Total",
+    "Reserved",
+    "Committed",
+    "Available",
+    "% used",
+)
 MONEY_COLUMNS = {5, 6, 7, 8}
 RED = "#c0392b"
 
@@ -50,10 +60,14 @@ class SourcesModel(QtCore.QAbstractTableModel):
     def columnCount(self, parent: QtCore.QModelIndex | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(COLUMNS)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section]
         return None
 
@@ -63,27 +77,40 @@ class SourcesModel(QtCore.QAbstractTableModel):
         b = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (b.name, b.kind.label, self.institutions.get(b.institution_id or -1, ""),
-                      str(b.fiscal_year or ""), b.currency,
-                      money.format_amount(b.total, b.currency),
-                      money.format_amount(b.reserved, b.currency),
-                      money.format_amount(b.committed, b.currency),
-                      money.format_amount(b.available, b.currency), used_text(b))
+            values = (
+                b.name,
+                b.kind.label,
+                self.institutions.get(b.institution_id or -1, ""),
+                str(b.fiscal_year or ""),
+                b.currency,
+                money.format_amount(b.total, b.currency),
+                money.format_amount(b.reserved, b.currency),
+                money.format_amount(b.committed, b.currency),
+                money.format_amount(b.available, b.currency),
+                used_text(b),
+            )
             return values[col]
         if role == Qt.ItemDataRole.TextAlignmentRole and (col in MONEY_COLUMNS or col == 9):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col in (8, 9) and b.available < 0:
             return QtGui.QColor(RED)
         if role == Qt.ItemDataRole.ToolTipRole and b.available < 0:
-            return (f"Over-committed by {money.format_amount(-b.available, b.currency)}; "
-                    "see the Overrides tab.")
+            return (
+                f"Over-committed by {money.format_amount(-b.available, b.currency)}; "
+                "see the Overrides tab."
+            )
         if role == Qt.ItemDataRole.UserRole:
             return b.source_id
         return None
 
 
-def _fill(table: QtWidgets.QTableWidget, headers: list[str], rows: list[list[str]],
-          right: Collection[int] = (), red_rows: Collection[int] = ()) -> None:
+def _fill(
+    table: QtWidgets.QTableWidget,
+    headers: list[str],
+    rows: list[list[str]],
+    right: Collection[int] = (),
+    red_rows: Collection[int] = (),
+) -> None:
     table.clear()
     table.setColumnCount(len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -116,8 +143,9 @@ def _label(field: str) -> str:
 class SourceDialog(QtWidgets.QDialog):
     """Create or edit a funding source; service-side problems appear beside their fields."""
 
-    def __init__(self, ctx: AppContext, source_id: int | None = None,
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, source_id: int | None = None, parent: QtWidgets.QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.source_id = source_id
@@ -143,18 +171,29 @@ class SourceDialog(QtWidgets.QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {RED};")
         self.fields: dict[str, QtWidgets.QWidget] = {
-            "name": self.name, "kind": self.kind, "institution_id": self.institution,
-            "fiscal_year": self.fiscal_year, "total_minor": self.total,
-            "currency": self.currency, "notes": self.notes}
-        for label, w in (("Name", self.name), ("Kind", self.kind),
-                         ("Institution", self.institution), ("Fiscal year", self.fiscal_year),
-                         ("Total", self.total), ("Currency", self.currency),
-                         ("Notes", self.notes)):
+            "name": self.name,
+            "kind": self.kind,
+            "institution_id": self.institution,
+            "fiscal_year": self.fiscal_year,
+            "total_minor": self.total,
+            "currency": self.currency,
+            "notes": self.notes,
+        }
+        for label, w in (
+            ("Name", self.name),
+            ("Kind", self.kind),
+            ("Institution", self.institution),
+            ("Fiscal year", self.fiscal_year),
+            ("Total", self.total),
+            ("Currency", self.currency),
+            ("Notes", self.notes),
+        ):
             form.addRow(label, w)
         form.addRow(self.error)
         self.buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Save
-            | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
@@ -163,8 +202,7 @@ class SourceDialog(QtWidgets.QDialog):
             src = funding.get(ctx.db, source_id)
             self.name.setText(src.name)
             self.kind.setCurrentIndex(self.kind.findData(FundingKind(src.kind).value))
-            self.institution.setCurrentIndex(max(0, self.institution.findData(
-                src.institution_id)))
+            self.institution.setCurrentIndex(max(0, self.institution.findData(src.institution_id)))
             self.fiscal_year.setText(str(src.fiscal_year or ""))
             self.total.setText(money.format_amount(src.total_minor, src.currency, symbol=False))
             self.currency.setCurrentText(src.currency)
@@ -177,15 +215,21 @@ class SourceDialog(QtWidgets.QDialog):
             w.setStyleSheet("")
         ccy = self.currency.currentText().strip().upper()
         try:
-            total = money.parse_amount(self.total.text() or "0",
-                                       ccy if money.is_currency(ccy) else "CNY")
+            total = money.parse_amount(
+                self.total.text() or "0", ccy if money.is_currency(ccy) else "CNY"
+            )
         except money.MoneyError as exc:
             self.show_errors({"total_minor": str(exc)})
             return None
-        return {"name": self.name.text(), "kind": self.kind.currentData(),
-                "institution_id": self.institution.currentData(),
-                "fiscal_year": self.fiscal_year.text().strip() or None, "total_minor": total,
-                "currency": ccy, "notes": self.notes.text()}
+        return {
+            "name": self.name.text(),
+            "kind": self.kind.currentData(),
+            "institution_id": self.institution.currentData(),
+            "fiscal_year": self.fiscal_year.text().strip() or None,
+            "total_minor": total,
+            "currency": ccy,
+            "notes": self.notes.text(),
+        }
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for key, msg in errors.items():
@@ -219,8 +263,19 @@ class SourceDialog(QtWidgets.QDialog):
 
 class FundingPage(Page):
     name = "Funding"
-    watches = frozenset({"funding_source", "offer", "offer_item", "exchange_rate", "setting",
-                         "institution", "application", "target", "candidate"})
+    watches = frozenset(
+        {
+            "funding_source",
+            "offer",
+            "offer_item",
+            "exchange_rate",
+            "setting",
+            "institution",
+            "application",
+            "target",
+            "candidate",
+        }
+    )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -239,7 +294,8 @@ class FundingPage(Page):
         self.empty = QtWidgets.QLabel(
             "<h3>No funding sources yet</h3><p>Add the budgets that pay for offers — a national "
             "talent programme, a provincial programme, the university's own pool — with "
-            "<b>New source…</b>.</p>")
+            "<b>New source…</b>.</p>"
+        )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
@@ -281,8 +337,7 @@ class FundingPage(Page):
         top = QtWidgets.QHBoxLayout()
         top.addWidget(QtWidgets.QLabel("Reporting currency:"))
         self.reporting_box = QtWidgets.QComboBox()
-        self.reporting_box.addItems(sorted(money.KNOWN_CURRENCIES,
-                                           key=lambda c: (c != "CNY", c)))
+        self.reporting_box.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
         top.addWidget(self.reporting_box)
         top.addStretch(1)
         v.addLayout(top)
@@ -299,8 +354,14 @@ class FundingPage(Page):
         self.rate_remove = QtWidgets.QPushButton("Remove rate")
         self.rate_error = QtWidgets.QLabel()
         self.rate_error.setStyleSheet(f"color: {RED};")
-        for w in (QtWidgets.QLabel("1"), self.rate_currency, QtWidgets.QLabel("="),
-                  self.rate_value, self.rate_set, self.rate_remove):
+        for w in (
+            QtWidgets.QLabel("1"),
+            self.rate_currency,
+            QtWidgets.QLabel("="),
+            self.rate_value,
+            self.rate_set,
+            self.rate_remove,
+        ):
             edit.addWidget(w)
         v.addLayout(edit)
         v.addWidget(self.rate_error)
@@ -320,9 +381,10 @@ class FundingPage(Page):
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
         over = [b for b in rows if b.available < 0]
-        self.summary.setText(f"{len(rows)} source{'s' if len(rows) != 1 else ''}"
-                             + (f" — <span style='color:{RED}'>{len(over)} over-committed"
-                                "</span>" if over else ""))
+        self.summary.setText(
+            f"{len(rows)} source{'s' if len(rows) != 1 else ''}"
+            + (f" — <span style='color:{RED}'>{len(over)} over-committed</span>" if over else "")
+        )
         if selected is not None:
             self.select_source(selected)
         elif rows:
@@ -339,21 +401,44 @@ class FundingPage(Page):
             self._update_buttons()
             return
         items = funding.charged_items(self.ctx.db, sid)
-        _fill(self.items_table,
-              ["Candidate", "Target", "Offer", "Status", "Item", "Amount", "Period", "Cost",
-               "Holds"],
-              [[i.candidate, i.target, f"#{i.offer_id} rev {i.revision}", i.status.value,
-                i.kind.label, money.format_amount(i.amount_minor, i.currency),
-                f"annual × {i.years}" if i.period.value == "annual" else "one-off",
-                money.format_amount(i.cost_minor, i.currency), i.bucket or "—"]
-               for i in items], right={5, 7})
+        _fill(
+            self.items_table,
+            ["Candidate", "Target", "Offer", "Status", "Item", "Amount", "Period", "Cost", "Holds"],
+            [
+                [
+                    i.candidate,
+                    i.target,
+                    f"#{i.offer_id} rev {i.revision}",
+                    i.status.value,
+                    i.kind.label,
+                    money.format_amount(i.amount_minor, i.currency),
+                    f"annual × {i.years}" if i.period.value == "annual" else "one-off",
+                    money.format_amount(i.cost_minor, i.currency),
+                    i.bucket or "—",
+                ]
+                for i in items
+            ],
+            right={5, 7},
+        )
         ovs = offers.overrides_for_source(self.ctx.db, sid)
-        _fill(self.overrides_table, ["When", "Who", "Offer", "Status", "Shortfall", "Reason",
-                                     "Undone"],
-              [[clock.to_local(o.at).strftime("%Y-%m-%d %H:%M"), o.user, f"#{o.offer_id}",
-                o.status or "", money.format_amount(o.shortfall_minor, o.currency), o.reason,
-                "undone" if o.undone else ""] for o in ovs],
-              right={4}, red_rows={n for n, o in enumerate(ovs) if not o.undone})
+        _fill(
+            self.overrides_table,
+            ["When", "Who", "Offer", "Status", "Shortfall", "Reason", "Undone"],
+            [
+                [
+                    clock.to_local(o.at).strftime("%Y-%m-%d %H:%M"),
+                    o.user,
+                    f"#{o.offer_id}",
+                    o.status or "",
+                    money.format_amount(o.shortfall_minor, o.currency),
+                    o.reason,
+                    "undone" if o.undone else "",
+                ]
+                for o in ovs
+            ],
+            right={4},
+            red_rows={n for n, o in enumerate(ovs) if not o.undone},
+        )
         self.tabs.setTabText(1, f"Overrides ({sum(not o.undone for o in ovs)})")
         self._update_buttons()
 
@@ -365,12 +450,23 @@ class FundingPage(Page):
                 return f"needs {', '.join(t.missing_rates)} rate"
             return money.format_amount(v, t.currency)
 
-        _fill(self.institutions_table,
-              ["Institution", "Sources", "Total", "Reserved", "Committed", "Available"],
-              [[t.name, str(t.sources), fmt(t.total, t), fmt(t.reserved, t),
-                fmt(t.committed, t), fmt(t.available, t)] for t in totals],
-              right={1, 2, 3, 4, 5},
-              red_rows={n for n, t in enumerate(totals) if t.missing_rates})
+        _fill(
+            self.institutions_table,
+            ["Institution", "Sources", "Total", "Reserved", "Committed", "Available"],
+            [
+                [
+                    t.name,
+                    str(t.sources),
+                    fmt(t.total, t),
+                    fmt(t.reserved, t),
+                    fmt(t.committed, t),
+                    fmt(t.available, t),
+                ]
+                for t in totals
+            ],
+            right={1, 2, 3, 4, 5},
+            red_rows={n for n, t in enumerate(totals) if t.missing_rates},
+        )
 
     def _load_rates(self) -> None:
         reporting = rates.reporting_currency(self.ctx.db)
@@ -378,12 +474,17 @@ class FundingPage(Page):
         rows = rates.list_rates(self.ctx.db)
         used = {b.currency for b in self.model.rows} - {reporting}
         missing = sorted(used - {r.currency for r in rows})
-        _fill(self.rates_table, ["Currency", f"{reporting} per unit", "Updated"],
-              [[r.currency, format(r.rate, "f"), clock.to_local(r.updated_at)
-                .strftime("%Y-%m-%d")] for r in rows]
-              + [[c, "missing — totals in this currency cannot be converted", ""]
-                 for c in missing],
-              right={1}, red_rows=set(range(len(rows), len(rows) + len(missing))))
+        _fill(
+            self.rates_table,
+            ["Currency", f"{reporting} per unit", "Updated"],
+            [
+                [r.currency, format(r.rate, "f"), clock.to_local(r.updated_at).strftime("%Y-%m-%d")]
+                for r in rows
+            ]
+            + [[c, "missing — totals in this currency cannot be converted", ""] for c in missing],
+            right={1},
+            red_rows=set(range(len(rows), len(rows) + len(missing))),
+        )
 
     # -- selection ----------------------------------------------------------------------
     def selected_id(self) -> int | None:
@@ -439,8 +540,7 @@ class FundingPage(Page):
 
     def delete_selected(self) -> None:
         sid = self.selected_id()
-        if sid is None or not self.confirm("Delete funding source",
-                                           "Delete this funding source?"):
+        if sid is None or not self.confirm("Delete funding source", "Delete this funding source?"):
             return
         cmd = offer_commands.delete_source(self.ctx, sid)
         if cmd.error is not None:
@@ -448,8 +548,9 @@ class FundingPage(Page):
 
     def set_rate(self) -> bool:
         self.rate_error.setText("")
-        cmd = offer_commands.set_rate(self.ctx, self.rate_currency.currentText(),
-                                      self.rate_value.text())
+        cmd = offer_commands.set_rate(
+            self.ctx, self.rate_currency.currentText(), self.rate_value.text()
+        )
         if cmd.error is not None:
             self.rate_error.setText(str(cmd.error))
             return False

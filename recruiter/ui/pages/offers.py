@@ -34,9 +34,12 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("Created", "created_at", "created_at"),
 )
 STATUS_COLOURS = {
-    OfferStatus.draft: "#7f8c8d", OfferStatus.approved: "#2471a3",
-    OfferStatus.extended: "#b9770e", OfferStatus.accepted: "#1e8449",
-    OfferStatus.declined: "#922b21", OfferStatus.withdrawn: "#7f8c8d",
+    OfferStatus.draft: "#7f8c8d",
+    OfferStatus.approved: "#2471a3",
+    OfferStatus.extended: "#b9770e",
+    OfferStatus.accepted: "#1e8449",
+    OfferStatus.declined: "#922b21",
+    OfferStatus.withdrawn: "#7f8c8d",
     OfferStatus.expired: "#922b21",
 }
 
@@ -66,9 +69,13 @@ class OffersModel(QtCore.QAbstractTableModel):
         self.beginResetModel()
         self.today = clock.today()
         self.converter = rates.converter(self.ctx.db)
-        self.rows = offers.list_offers(self.ctx.db, order_by=self.order_by,
-                                       descending=self.descending, today=self.today,
-                                       **self.filters)
+        self.rows = offers.list_offers(
+            self.ctx.db,
+            order_by=self.order_by,
+            descending=self.descending,
+            today=self.today,
+            **self.filters,
+        )
         self.endResetModel()
 
     def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
@@ -81,10 +88,14 @@ class OffersModel(QtCore.QAbstractTableModel):
             return 0
         return len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(COLUMNS)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section][0]
         return None
 
@@ -134,8 +145,11 @@ class OffersModel(QtCore.QAbstractTableModel):
         return None
 
     def expiring(self, row: offers.OfferRow) -> bool:
-        return (row.status == OfferStatus.extended and row.expires_on is not None
-                and 0 <= (row.expires_on - self.today).days <= offers.EXPIRING_DAYS)
+        return (
+            row.status == OfferStatus.extended
+            and row.expires_on is not None
+            and 0 <= (row.expires_on - self.today).days <= offers.EXPIRING_DAYS
+        )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -165,8 +179,10 @@ class ApplicationPicker(QtWidgets.QDialog):
         self.list = QtWidgets.QListWidget()
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -177,8 +193,9 @@ class ApplicationPicker(QtWidgets.QDialog):
     def reload(self) -> None:
         self.list.clear()
         for c in offers.offerable_applications(self.ctx.db, self.search.text()):
-            it = QtWidgets.QListWidgetItem(f"{c.candidate} — {c.target} ({c.institution}), "
-                                           f"{c.stage.label.lower()}")
+            it = QtWidgets.QListWidgetItem(
+                f"{c.candidate} — {c.target} ({c.institution}), {c.stage.label.lower()}"
+            )
             it.setData(Qt.ItemDataRole.UserRole, c.id)
             self.list.addItem(it)
         if self.list.count():
@@ -191,8 +208,18 @@ class ApplicationPicker(QtWidgets.QDialog):
 
 class OffersPage(Page):
     name = "Offers"
-    watches = frozenset({"offer", "offer_item", "application", "candidate", "target",
-                         "institution", "exchange_rate", "setting"})
+    watches = frozenset(
+        {
+            "offer",
+            "offer_item",
+            "application",
+            "candidate",
+            "target",
+            "institution",
+            "exchange_rate",
+            "setting",
+        }
+    )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -212,8 +239,13 @@ class OffersPage(Page):
         self.target_box = QtWidgets.QComboBox()
         self.expiring_box = QtWidgets.QCheckBox(f"Expiring within {offers.EXPIRING_DAYS} days")
         self.count_label = QtWidgets.QLabel()
-        for w in (self.search, self.status_box, self.institution_box, self.target_box,
-                  self.expiring_box):
+        for w in (
+            self.search,
+            self.status_box,
+            self.institution_box,
+            self.target_box,
+            self.expiring_box,
+        ):
             filters.addWidget(w)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
@@ -221,12 +253,19 @@ class OffersPage(Page):
 
         actions = QtWidgets.QHBoxLayout()
         self.buttons: dict[str, QtWidgets.QPushButton] = {}
-        for key, label in (("new", "New offer…"), ("edit", "Open…"),
-                           ("approved", "Approve"), ("extended", "Extend"),
-                           ("accepted", "Accepted…"), ("declined", "Declined…"),
-                           ("withdrawn", "Withdraw"), ("expired", "Mark expired"),
-                           ("draft", "Back to draft"), ("revise", "Counter-offer"),
-                           ("delete", "Delete draft")):
+        for key, label in (
+            ("new", "New offer…"),
+            ("edit", "Open…"),
+            ("approved", "Approve"),
+            ("extended", "Extend"),
+            ("accepted", "Accepted…"),
+            ("declined", "Declined…"),
+            ("withdrawn", "Withdraw"),
+            ("expired", "Mark expired"),
+            ("draft", "Back to draft"),
+            ("revise", "Counter-offer"),
+            ("delete", "Delete draft"),
+        ):
             b = QtWidgets.QPushButton(label)
             b.setObjectName(f"offer_{key}")
             self.buttons[key] = b
@@ -236,14 +275,16 @@ class OffersPage(Page):
 
         self.empty = QtWidgets.QLabel(
             "<h3>No offers yet</h3><p>Move a candidate to the <i>approved</i> stage in the "
-            "pipeline, then choose <b>New offer…</b> to put together a package.</p>")
+            "pipeline, then choose <b>New offer…</b> to put together a package.</p>"
+        )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.table = QtWidgets.QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(len(COLUMNS) - 1,
-                                                       Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSortIndicator(
+            len(COLUMNS) - 1, Qt.SortOrder.DescendingOrder
+        )
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -269,8 +310,7 @@ class OffersPage(Page):
         self.buttons["delete"].clicked.connect(self.delete_selected)
         for st in OfferStatus:
             if st.value in self.buttons:
-                self.buttons[st.value].clicked.connect(
-                    lambda _c=False, s=st: self.change_status(s))
+                self.buttons[st.value].clicked.connect(lambda _c=False, s=st: self.change_status(s))
         self._updating = False
 
     # -- loading ------------------------------------------------------------------------
@@ -357,13 +397,14 @@ class OffersPage(Page):
         self.refresh_now()
         self._updating = True
         try:
-            self.status_box.setCurrentIndex(max(0, self.status_box.findData(
-                filters.get("status"))))
-            self.institution_box.setCurrentIndex(max(0, self.institution_box.findData(
-                filters.get("institution_id"))))
+            self.status_box.setCurrentIndex(max(0, self.status_box.findData(filters.get("status"))))
+            self.institution_box.setCurrentIndex(
+                max(0, self.institution_box.findData(filters.get("institution_id")))
+            )
             self._fill_targets()
-            self.target_box.setCurrentIndex(max(0, self.target_box.findData(
-                filters.get("target_id"))))
+            self.target_box.setCurrentIndex(
+                max(0, self.target_box.findData(filters.get("target_id")))
+            )
             self.expiring_box.setChecked(bool(filters.get("expiring")))
             self.search.setText(str(filters.get("search", "")))
         finally:
@@ -395,8 +436,9 @@ class OffersPage(Page):
                 self.buttons[st.value].setEnabled(st in allowed)
         is_draft = row is not None and row.status == OfferStatus.draft
         self.buttons["delete"].setEnabled(is_draft)
-        self.buttons["revise"].setEnabled(row is not None and row.status not in
-                                          {OfferStatus.accepted, OfferStatus.declined})
+        self.buttons["revise"].setEnabled(
+            row is not None and row.status not in {OfferStatus.accepted, OfferStatus.declined}
+        )
 
     # -- questions (overridable in tests) ------------------------------------------------
     def ask_override(self, err: BudgetExceeded) -> str | None:
@@ -419,9 +461,11 @@ class OffersPage(Page):
 
     def ask_decline_reason(self) -> str | None:
         text, ok = QtWidgets.QInputDialog.getText(
-            self, "Offer declined",
+            self,
+            "Offer declined",
             "Declining closes this application as declined.\nWhy did the candidate decline?",
-            text="declined the offer")
+            text="declined the offer",
+        )
         return text.strip() if ok and text.strip() else None
 
     def confirm(self, title: str, text: str) -> bool:
@@ -448,10 +492,12 @@ class OffersPage(Page):
                 return None
             kw["reason"] = reason
         elif status == OfferStatus.withdrawn and not self.confirm(
-                "Withdraw offer", "Withdraw this offer? Its money is released."):
+            "Withdraw offer", "Withdraw this offer? Its money is released."
+        ):
             return None
-        err = status_with_override(self.ctx, self, offer_id, status,
-                                   ask=lambda _p, e: self.ask_override(e), **kw)
+        err = status_with_override(
+            self.ctx, self, offer_id, status, ask=lambda _p, e: self.ask_override(e), **kw
+        )
         if err is not None and not isinstance(err, BudgetExceeded):
             self.report(err)
         self.select_offer(offer_id)
@@ -463,11 +509,13 @@ class OffersPage(Page):
             return None
         return self.open_editor(application_id=picker.chosen())
 
-    def open_editor(self, offer_id: int | None = None, application_id: int | None = None
-                    ) -> OfferEditor:
+    def open_editor(
+        self, offer_id: int | None = None, application_id: int | None = None
+    ) -> OfferEditor:
         """Open the editor (non-modal); the table selects the offer once saved."""
-        editor = OfferEditor(self.ctx, offer_id=offer_id, application_id=application_id,
-                             parent=self)
+        editor = OfferEditor(
+            self.ctx, offer_id=offer_id, application_id=application_id, parent=self
+        )
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.saved.connect(self.select_offer)
         editor.open()

@@ -29,10 +29,17 @@ CARD_HEIGHT = 68
 COLUMN_WIDTH = 180
 OVERDUE = QtGui.QColor("#b3261e")
 CLOSED = QtGui.QColor("#777777")
-LIST_COLUMNS = [("display_name", "Name"), ("institution", "Current institution"),
-                ("target", "Target"), ("stage", "Stage"), ("outcome", "Outcome"),
-                ("days_in_stage", "Days in stage"), ("next_due", "Next follow-up"),
-                ("owner", "Owner"), ("priority", "Priority")]
+LIST_COLUMNS = [
+    ("display_name", "Name"),
+    ("institution", "Current institution"),
+    ("target", "Target"),
+    ("stage", "Stage"),
+    ("outcome", "Outcome"),
+    ("days_in_stage", "Days in stage"),
+    ("next_due", "Next follow-up"),
+    ("owner", "Owner"),
+    ("priority", "Priority"),
+]
 
 
 class CardModel(QtCore.QAbstractListModel):
@@ -61,8 +68,10 @@ class CardModel(QtCore.QAbstractListModel):
             return card.display_name
         if role == Qt.ItemDataRole.ToolTipRole:
             due = f"\nNext follow-up: {card.next_due}" if card.next_due else ""
-            return (f"{card.display_name}\n{card.institution or ''}\n{card.target}\n"
-                    f"{card.days_in_stage} days in {card.stage.label.lower()}{due}")
+            return (
+                f"{card.display_name}\n{card.institution or ''}\n{card.target}\n"
+                f"{card.days_in_stage} days in {card.stage.label.lower()}{due}"
+            )
         if role == Qt.ItemDataRole.UserRole:
             return card.application_id
         return None
@@ -70,8 +79,9 @@ class CardModel(QtCore.QAbstractListModel):
     def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsDragEnabled)
+        return (
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        )
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
@@ -88,12 +98,24 @@ class CardModel(QtCore.QAbstractListModel):
         mime.setData(MIME, QtCore.QByteArray(json.dumps(ids).encode()))
         return mime
 
-    def canDropMimeData(self, data: QtCore.QMimeData, action: Qt.DropAction, row: int,
-                        column: int, parent: QtCore.QModelIndex) -> bool:
+    def canDropMimeData(
+        self,
+        data: QtCore.QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QtCore.QModelIndex,
+    ) -> bool:
         return data.hasFormat(MIME)
 
-    def dropMimeData(self, data: QtCore.QMimeData, action: Qt.DropAction, row: int,
-                     column: int, parent: QtCore.QModelIndex) -> bool:
+    def dropMimeData(
+        self,
+        data: QtCore.QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QtCore.QModelIndex,
+    ) -> bool:
         if not data.hasFormat(MIME):
             return False
         ids = json.loads(bytes(data.data(MIME).data()).decode())
@@ -114,12 +136,17 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
         self.show_target = False
         self.today = date.today()
 
-    def sizeHint(self, option: QtWidgets.QStyleOptionViewItem,
-                 index: QtCore.QModelIndex) -> QtCore.QSize:
+    def sizeHint(
+        self, option: QtWidgets.QStyleOptionViewItem, index: QtCore.QModelIndex
+    ) -> QtCore.QSize:
         return QtCore.QSize(COLUMN_WIDTH - 24, CARD_HEIGHT + (14 if self.show_target else 0))
 
-    def paint(self, painter: QtGui.QPainter, option: QtWidgets.QStyleOptionViewItem,
-              index: QtCore.QModelIndex) -> None:
+    def paint(
+        self,
+        painter: QtGui.QPainter,
+        option: QtWidgets.QStyleOptionViewItem,
+        index: QtCore.QModelIndex,
+    ) -> None:
         model = index.model()
         assert isinstance(model, CardModel)
         card = model.cards[index.row()]
@@ -129,12 +156,18 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         painter.setPen(QtGui.QPen(QtGui.QColor("#3d7bd9") if selected else QtGui.QColor("#c9ced6")))
-        painter.setBrush(QtGui.QColor("#e8f0fd") if selected else
-                         QtGui.QColor("#f4f4f4") if closed else QtGui.QColor("#ffffff"))
+        painter.setBrush(
+            QtGui.QColor("#e8f0fd")
+            if selected
+            else QtGui.QColor("#f4f4f4")
+            if closed
+            else QtGui.QColor("#ffffff")
+        )
         painter.drawRoundedRect(rect, 5, 5)
         if card.overdue:
-            painter.fillRect(QtCore.QRect(rect.left(), rect.top() + 4, 3, rect.height() - 8),
-                             OVERDUE)
+            painter.fillRect(
+                QtCore.QRect(rect.left(), rect.top() + 4, 3, rect.height() - 8), OVERDUE
+            )
         x, y, w = rect.left() + 8, rect.top() + 3, rect.width() - 14
         font = QtGui.QFont(option.font)  # type: ignore[attr-defined]
         bold = QtGui.QFont(font)
@@ -145,22 +178,28 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
         painter.setFont(bold)
         painter.setPen(CLOSED if closed else option.palette.text().color())  # type: ignore[attr-defined]
         metrics = QtGui.QFontMetrics(bold)
-        painter.drawText(QtCore.QRect(x, y, w, line),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(card.display_name, Qt.TextElideMode.ElideRight, w))
+        painter.drawText(
+            QtCore.QRect(x, y, w, line),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(card.display_name, Qt.TextElideMode.ElideRight, w),
+        )
         y += line
         painter.setFont(small)
         small_metrics = QtGui.QFontMetrics(small)
         sline = small_metrics.height()
         painter.setPen(QtGui.QColor("#555555"))
-        painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignLeft,
-                         small_metrics.elidedText(card.institution or "",
-                                                  Qt.TextElideMode.ElideRight, w))
+        painter.drawText(
+            QtCore.QRect(x, y, w, sline),
+            Qt.AlignmentFlag.AlignLeft,
+            small_metrics.elidedText(card.institution or "", Qt.TextElideMode.ElideRight, w),
+        )
         y += sline
         if self.show_target:
-            painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignLeft,
-                             small_metrics.elidedText("→ " + card.target,
-                                                      Qt.TextElideMode.ElideRight, w))
+            painter.drawText(
+                QtCore.QRect(x, y, w, sline),
+                Qt.AlignmentFlag.AlignLeft,
+                small_metrics.elidedText("→ " + card.target, Qt.TextElideMode.ElideRight, w),
+            )
             y += sline
         due = ""
         if card.next_due is not None:
@@ -169,8 +208,11 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
         status = f"{card.days_in_stage} d in stage"
         if closed or card.outcome == Outcome.on_hold:
             status = f"{card.days_in_stage} d · {card.outcome.label.lower()}"
-        painter.drawText(QtCore.QRect(x, y, w - due_w, sline), Qt.AlignmentFlag.AlignLeft,
-                         small_metrics.elidedText(status, Qt.TextElideMode.ElideRight, w - due_w))
+        painter.drawText(
+            QtCore.QRect(x, y, w - due_w, sline),
+            Qt.AlignmentFlag.AlignLeft,
+            small_metrics.elidedText(status, Qt.TextElideMode.ElideRight, w - due_w),
+        )
         if due:
             painter.setPen(OVERDUE if card.overdue else QtGui.QColor("#555555"))
             painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignRight, due)
@@ -186,8 +228,9 @@ class StageColumn(QtWidgets.QWidget):
         self.model = CardModel(stage, page.drop_cards, self)
         self.heading = QtWidgets.QLabel()
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.heading.setStyleSheet("font-weight: bold; padding: 4px; background: #e9edf2; "
-                                   "border-radius: 4px;")
+        self.heading.setStyleSheet(
+            "font-weight: bold; padding: 4px; background: #e9edf2; border-radius: 4px;"
+        )
         self.view = QtWidgets.QListView()
         self.view.setObjectName(f"column_{stage.value}")
         self.view.setModel(self.model)
@@ -202,7 +245,8 @@ class StageColumn(QtWidgets.QWidget):
         self.view.setVerticalScrollMode(QtWidgets.QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(
-            lambda pos: page.card_menu(self, self.view.viewport().mapToGlobal(pos)))
+            lambda pos: page.card_menu(self, self.view.viewport().mapToGlobal(pos))
+        )
         self.view.doubleClicked.connect(lambda ix: page.open_card(self.model.cards[ix.row()]))
         self.view.setStyleSheet("QListView { background: #f6f7f9; border: none; }")
         layout = QtWidgets.QVBoxLayout(self)
@@ -223,8 +267,9 @@ class StageColumn(QtWidgets.QWidget):
 
 class PipelinePage(Page):
     name = "Pipeline"
-    watches = frozenset({"application", "stage_event", "activity", "candidate", "target",
-                         "institution", "offer"})
+    watches = frozenset(
+        {"application", "stage_event", "activity", "candidate", "target", "institution", "offer"}
+    )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -286,7 +331,8 @@ class PipelinePage(Page):
         self.list_view = QtWidgets.QTableView()
         self.list_view.setModel(self.list_model)
         self.list_view.setSelectionBehavior(
-            QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+            QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows
+        )
         self.list_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.list_view.setSortingEnabled(True)
         self.list_view.verticalHeader().hide()
@@ -297,9 +343,11 @@ class PipelinePage(Page):
             self.list_view.setColumnWidth(i, w)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(
-            lambda pos: self.card_menu(None, self.list_view.viewport().mapToGlobal(pos)))
+            lambda pos: self.card_menu(None, self.list_view.viewport().mapToGlobal(pos))
+        )
         self.list_view.doubleClicked.connect(
-            lambda ix: self.open_card(self.list_model.record(ix.row())))
+            lambda ix: self.open_card(self.list_model.record(ix.row()))
+        )
 
         self.due = FollowUpsPanel(ctx)
         self.due.open_candidate.connect(self.open_candidate)
@@ -310,9 +358,12 @@ class PipelinePage(Page):
         self.stack.addWidget(self.due)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(top)
-        hint = QtWidgets.QLabel(self.tr(
-            "Drag cards between stages, or select and press Ctrl+→ / Ctrl+← . "
-            "Right-click to close or reopen; double-click to open the candidate."))
+        hint = QtWidgets.QLabel(
+            self.tr(
+                "Drag cards between stages, or select and press Ctrl+→ / Ctrl+← . "
+                "Right-click to close or reopen; double-click to open the candidate."
+            )
+        )
         hint.setStyleSheet("color: #666;")
         layout.addWidget(hint)
         layout.addWidget(self.stack, 1)
@@ -347,8 +398,12 @@ class PipelinePage(Page):
         try:
             self.target.clear()
             inst = self.institution.currentData()
-            self.target.addItem(self.tr("All targets") if inst is None else
-                                self.tr("All targets of this institution"), None)
+            self.target.addItem(
+                self.tr("All targets")
+                if inst is None
+                else self.tr("All targets of this institution"),
+                None,
+            )
             for c in targets.choices(self.ctx.db, inst):
                 self.target.addItem(c.title if inst is not None else c.label, c.id)
             ix = self.target.findData(current) if self._target_chosen else -1
@@ -385,8 +440,9 @@ class PipelinePage(Page):
                         inst = c.institution_id
             self.institution.setCurrentIndex(max(self.institution.findData(inst), 0))
             self._fill_targets()
-            self.target.setCurrentIndex(max(self.target.findData(target_id), 0)
-                                        if target_id is not None else 0)
+            self.target.setCurrentIndex(
+                max(self.target.findData(target_id), 0) if target_id is not None else 0
+            )
             self._target_chosen = True
         finally:
             self._building = False
@@ -406,9 +462,13 @@ class PipelinePage(Page):
         closed = self.show_closed.isChecked()
         self.delegate.show_target = target_id is None
         self.count_label.setText(self.tr("loading…"))
-        self.loader.run(lambda: pipeline.cards(db, target_id=target_id, institution_id=inst,
-                                               include_closed=closed),
-                        self.set_cards, lambda exc: show_error(self, self.tr("Pipeline"), exc))
+        self.loader.run(
+            lambda: pipeline.cards(
+                db, target_id=target_id, institution_id=inst, include_closed=closed
+            ),
+            self.set_cards,
+            lambda exc: show_error(self, self.tr("Pipeline"), exc),
+        )
 
     def set_cards(self, cards: list[Card]) -> None:
         self.cards = cards
@@ -420,8 +480,9 @@ class PipelinePage(Page):
             col.set_cards(by_stage[st])
         self.list_model.set_records(cards)
         overdue = sum(1 for c in cards if c.overdue)
-        self.count_label.setText(self.tr("{n} applications, {o} overdue").format(
-            n=f"{len(cards):,}", o=overdue))
+        self.count_label.setText(
+            self.tr("{n} applications, {o} overdue").format(n=f"{len(cards):,}", o=overdue)
+        )
         if self._after_load is not None:
             after, self._after_load = self._after_load, None
             after()
@@ -441,8 +502,10 @@ class PipelinePage(Page):
 
     def selected_cards(self) -> list[Card]:
         if self.stack.currentIndex() == 1:
-            return [self.list_model.record(i.row())
-                    for i in self.list_view.selectionModel().selectedRows()]
+            return [
+                self.list_model.record(i.row())
+                for i in self.list_view.selectionModel().selectedRows()
+            ]
         focus = QtWidgets.QApplication.focusWidget()
         for col in self.columns.values():
             if col.view is focus:
@@ -473,8 +536,9 @@ class PipelinePage(Page):
             sel = col.view.selectionModel()
             for row, card in enumerate(col.model.cards):
                 if card.application_id in ids:
-                    sel.select(col.model.index(row),
-                               QtCore.QItemSelectionModel.SelectionFlag.Select)
+                    sel.select(
+                        col.model.index(row), QtCore.QItemSelectionModel.SelectionFlag.Select
+                    )
 
         if self.loader.pending:
             self._after_load = select
@@ -488,8 +552,10 @@ class PipelinePage(Page):
         menu = QtWidgets.QMenu(self)
         move = menu.addMenu(self.tr("Move to"))
         for st in STAGES:
-            act = move.addAction(st.label, lambda s=st: self.drop_cards(
-                [c.application_id for c in cards if c.stage != s], s))
+            act = move.addAction(
+                st.label,
+                lambda s=st: self.drop_cards([c.application_id for c in cards if c.stage != s], s),
+            )
             act.setEnabled(any(c.stage != st for c in cards))
         menu.addSeparator()
         one = cards[0]
@@ -502,19 +568,22 @@ class PipelinePage(Page):
             menu.addAction(self.tr("Open candidate…"), lambda: self.open_card(one))
         menu.exec(global_pos)
 
-    def close_card(self, card: Card, outcome: Outcome | None = None,
-                   reason: str | None = None) -> None:
+    def close_card(
+        self, card: Card, outcome: Outcome | None = None, reason: str | None = None
+    ) -> None:
         if outcome is None or reason is None:
             dialog = CloseDialog(self)
             if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
                 return
             outcome, reason = dialog.values()
-        cmds.set_outcome(self.ctx, card.application_id, outcome, reason,
-                         on_error=self._error("Close"))
+        cmds.set_outcome(
+            self.ctx, card.application_id, outcome, reason, on_error=self._error("Close")
+        )
 
     def reopen_card(self, card: Card) -> None:
-        cmds.set_outcome(self.ctx, card.application_id, Outcome.active,
-                         on_error=self._error("Reopen"))
+        cmds.set_outcome(
+            self.ctx, card.application_id, Outcome.active, on_error=self._error("Reopen")
+        )
 
     def open_card(self, card: Card) -> None:
         self.open_candidate(card.candidate_id)

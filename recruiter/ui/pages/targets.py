@@ -20,13 +20,29 @@ from ..qt import Qt, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
 
-STAGE_ABBR = {"identified": "Ident.", "contacted": "Cont.", "applied": "Appl.", "review": "Rev.",
-              "approved": "Appr.", "offer": "Offer", "signed": "Sign.", "immigration": "Immig.",
-              "arrived": "Arr."}
-COLUMNS = [("institution", "Institution"), ("title", "Target"), ("department", "Department"),
-           ("status", "Status"), ("progress", "Hired / headcount"), ("active", "Active"),
-           *[(f"stage:{st.value}", STAGE_ABBR[st.value]) for st in STAGES],
-           ("fill_by", "Fill by"), ("reserved", "Reserved"), ("committed", "Committed")]
+STAGE_ABBR = {
+    "identified": "Ident.",
+    "contacted": "Cont.",
+    "applied": "Appl.",
+    "review": "Rev.",
+    "approved": "Appr.",
+    "offer": "Offer",
+    "signed": "Sign.",
+    "immigration": "Immig.",
+    "arrived": "Arr.",
+}
+COLUMNS = [
+    ("institution", "Institution"),
+    ("title", "Target"),
+    ("department", "Department"),
+    ("status", "Status"),
+    ("progress", "Hired / headcount"),
+    ("active", "Active"),
+    *[(f"stage:{st.value}", STAGE_ABBR[st.value]) for st in STAGES],
+    ("fill_by", "Fill by"),
+    ("reserved", "Reserved"),
+    ("committed", "Committed"),
+]
 
 
 def _value(rec: TargetProgress, key: str) -> Any:
@@ -53,15 +69,29 @@ class TargetRow:
 
 class TargetsPage(Page):
     name = "Targets"
-    watches = frozenset({"target", "application", "institution", "department", "stage_event",
-                         "offer", "offer_item", "exchange_rate"})
+    watches = frozenset(
+        {
+            "target",
+            "application",
+            "institution",
+            "department",
+            "stage_event",
+            "offer",
+            "offer_item",
+            "exchange_rate",
+        }
+    )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.loader = Latest(ctx.runner, self)
         self.model = RecordTableModel(COLUMNS, getter=_value, parent=self)
-        self.model.numeric = {"active", "reserved", "committed",
-                              *(k for k, _l in COLUMNS if k.startswith("stage:"))}
+        self.model.numeric = {
+            "active",
+            "reserved",
+            "committed",
+            *(k for k, _l in COLUMNS if k.startswith("stage:")),
+        }
         self.model.formatters = {"reserved": self._money, "committed": self._money}
         self.reporting_currency = "CNY"
         self.model.decorate = self._decorate
@@ -76,9 +106,17 @@ class TargetsPage(Page):
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         for i, (key, _label) in enumerate(COLUMNS):
-            width = {"institution": 150, "title": 260, "department": 180, "status": 60,
-                     "progress": 125, "active": 55, "fill_by": 85, "reserved": 120,
-                     "committed": 120}.get(key, 48)
+            width = {
+                "institution": 150,
+                "title": 260,
+                "department": 180,
+                "status": 60,
+                "progress": 125,
+                "active": 55,
+                "fill_by": 85,
+                "reserved": 120,
+                "committed": 120,
+            }.get(key, 48)
             self.view.setColumnWidth(i, width)
         self.view.selectionModel().selectionChanged.connect(self._selected)
         self.view.doubleClicked.connect(lambda _ix: self.open_pipeline())
@@ -102,13 +140,16 @@ class TargetsPage(Page):
         editors: list[tuple[str, str, QtWidgets.QWidget]] = [
             ("institution_id", "Institution", self.institution),
             ("department_id", "Department", self.department),
-            ("title", "Title", QtWidgets.QLineEdit()), ("field", "Field", QtWidgets.QLineEdit()),
+            ("title", "Title", QtWidgets.QLineEdit()),
+            ("field", "Field", QtWidgets.QLineEdit()),
             ("rank", "Rank", QtWidgets.QLineEdit()),
             ("talent_programme", "Talent programme", QtWidgets.QLineEdit()),
-            ("headcount", "Headcount", self.headcount), ("status", "Status", self.status),
+            ("headcount", "Headcount", self.headcount),
+            ("status", "Status", self.status),
             ("fill_by", "Fill by", QtWidgets.QLineEdit()),
             ("owner", "Owner", QtWidgets.QLineEdit()),
-            ("notes", "Notes", self.notes)]
+            ("notes", "Notes", self.notes),
+        ]
         for key, label, widget in editors:
             widget.setObjectName(f"target_{key}")
             err = QtWidgets.QLabel()
@@ -137,8 +178,9 @@ class TargetsPage(Page):
             buttons.addWidget(b)
         form.addRow(buttons)
         self.editor.setMaximumWidth(440)
-        self.editor.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred,
-                                  QtWidgets.QSizePolicy.Policy.Maximum)
+        self.editor.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Maximum
+        )
 
         split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         left = QtWidgets.QWidget()
@@ -168,8 +210,13 @@ class TargetsPage(Page):
                 return QtGui.QBrush(QtGui.QColor("#cdebd3"))
             if share > 0:
                 return QtGui.QBrush(QtGui.QColor("#e6f2e8"))
-        if key == "fill_by" and role == Qt.ItemDataRole.ForegroundRole and rec.fill_by and \
-                rec.fill_by < date.today() and rec.hired < rec.headcount:
+        if (
+            key == "fill_by"
+            and role == Qt.ItemDataRole.ForegroundRole
+            and rec.fill_by
+            and rec.fill_by < date.today()
+            and rec.hired < rec.headcount
+        ):
             return QtGui.QBrush(QtGui.QColor("#b3261e"))
         if role == Qt.ItemDataRole.ForegroundRole and rec.status != TargetStatus.open:
             return QtGui.QBrush(QtGui.QColor("#777777"))
@@ -177,6 +224,7 @@ class TargetsPage(Page):
 
     def refresh(self) -> None:
         db = self.ctx.db
+
         def load() -> list[TargetRow]:
             money = funding.target_funding(db)
             return [TargetRow(p, money.get(p.id)) for p in targets.progress(db)]
@@ -198,9 +246,11 @@ class TargetsPage(Page):
         hired = sum(r.hired for r in rows)
         heads = sum(r.headcount for r in rows if r.status == TargetStatus.open)
         active = sum(r.active for r in rows)
-        self.summary.setText(self.tr("{n} targets — {h} hired of {c} open positions, {a} active "
-                                     "applications").format(n=len(rows), h=hired, c=heads,
-                                                            a=f"{active:,}"))
+        self.summary.setText(
+            self.tr(
+                "{n} targets — {h} hired of {c} open positions, {a} active applications"
+            ).format(n=len(rows), h=hired, c=heads, a=f"{active:,}")
+        )
         if self.target_id is not None:
             for row, rec in enumerate(rows):
                 if rec.id == self.target_id:
@@ -245,22 +295,28 @@ class TargetsPage(Page):
             except RecruiterError as exc:
                 show_error(self, self.tr("Targets"), exc)
                 return
-        self.institution.setCurrentIndex(max(self.institution.findData(
-            values.get("institution_id")), 0))
+        self.institution.setCurrentIndex(
+            max(self.institution.findData(values.get("institution_id")), 0)
+        )
         self._fill_departments()
-        self.department.setCurrentIndex(max(self.department.findData(
-            values.get("department_id")), 0))
+        self.department.setCurrentIndex(
+            max(self.department.findData(values.get("department_id")), 0)
+        )
         for key in ("title", "field", "rank", "talent_programme", "fill_by", "owner"):
             w = self.fields[key]
             assert isinstance(w, QtWidgets.QLineEdit)
             v = values.get(key)
             w.setText(v.isoformat() if isinstance(v, date) else (v or ""))
         self.headcount.setValue(int(values.get("headcount") or 1))
-        self.status.setCurrentIndex(max(self.status.findData(
-            TargetStatus(values.get("status") or "open").value), 0))
+        self.status.setCurrentIndex(
+            max(self.status.findData(TargetStatus(values.get("status") or "open").value), 0)
+        )
         self.notes.setPlainText(values.get("notes") or "")
-        self.editor.setTitle(self.tr("New target") if target_id is None else
-                             self.tr("Target #{id}").format(id=target_id))
+        self.editor.setTitle(
+            self.tr("New target")
+            if target_id is None
+            else self.tr("Target #{id}").format(id=target_id)
+        )
         self.delete_button.setEnabled(target_id is not None)
         self.pipeline_button.setEnabled(target_id is not None)
 
@@ -269,11 +325,13 @@ class TargetsPage(Page):
         self.show_target(None)
 
     def form_values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"institution_id": self.institution.currentData(),
-                               "department_id": self.department.currentData(),
-                               "headcount": self.headcount.value(),
-                               "status": self.status.currentData(),
-                               "notes": self.notes.toPlainText()}
+        out: dict[str, Any] = {
+            "institution_id": self.institution.currentData(),
+            "department_id": self.department.currentData(),
+            "headcount": self.headcount.value(),
+            "status": self.status.currentData(),
+            "notes": self.notes.toPlainText(),
+        }
         for key in ("title", "field", "rank", "talent_programme", "fill_by", "owner"):
             w = self.fields[key]
             assert isinstance(w, QtWidgets.QLineEdit)
@@ -307,8 +365,7 @@ class TargetsPage(Page):
             cmd = cmds.create_target(self.ctx, values, on_error=failure.append)
         else:
             current = targets.get(self.ctx.db, self.target_id).model_dump()
-            changes = {k: v for k, v in values.items()
-                       if str(current.get(k) or "") != str(v or "")}
+            changes = {k: v for k, v in values.items() if str(current.get(k) or "") != str(v or "")}
             if not changes:
                 return True
             cmd = cmds.edit_target(self.ctx, self.target_id, changes, on_error=failure.append)
@@ -328,8 +385,11 @@ class TargetsPage(Page):
     def delete(self) -> None:
         if self.target_id is None:
             return
-        cmd = cmds.delete_target(self.ctx, self.target_id,
-                                 on_error=lambda e: show_error(self, self.tr("Delete target"), e))
+        cmd = cmds.delete_target(
+            self.ctx,
+            self.target_id,
+            on_error=lambda e: show_error(self, self.tr("Delete target"), e),
+        )
         if cmd.error is None:
             self.new_target()
 
