@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -32,8 +33,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.table import Table, TableColumn
 
 from recruiter.errors import RecruiterError
 
@@ -468,18 +471,19 @@ def _write_summary(wb: Workbook, summary: Summary, money: MoneyFormat) -> None:
             put([cells.text(block.note)])
         first = row + 1
         ws.row_dimensions[first].height = 30
-        put(
-            [
-                cells.text(c.header, header_right if c.kind in _NUMERIC else header)
-                for c in block.columns
-            ]
-        )
+        heads = [
+            cells.text(c.header, header_right if c.kind in _NUMERIC else header)
+            for c in block.columns
+        ]
+        put(heads)
         convert = cells.converters(block.columns)
         for values in block.rows:
             put([f(v) for f, v in zip(convert, values, strict=True)])
         if not block.rows:
             put([cells.text("(none)")])
         last = row
+        if block.rows:
+            _add_filter_table(ws, [getattr(h, "value", h) for h in heads], first, last)
         put([])
         if block.chart and block.rows:
             chart = _chart(ws, block, first, last)
@@ -488,6 +492,24 @@ def _write_summary(wb: Workbook, summary: Summary, money: MoneyFormat) -> None:
                 put([])
     _print_setup(ws, title_row=False)
     ws.page_setup.orientation = "portrait"
+
+
+def _add_filter_table(ws: Any, names: list[Any], first: int, last: int) -> None:
+    """An Excel table over a Summary block, so each block gets its own filter buttons (a sheet
+    has only one plain autofilter). Write-only mode needs the column names spelled out, and
+    they must equal the header cells exactly or Excel drops the table."""
+    if len(set(names)) != len(names) or not all(isinstance(n, str) and n for n in names):
+        return
+    ref = f"A{first}:{get_column_letter(len(names))}{last}"
+    table = Table(
+        displayName=f"Summary{len(ws.tables) + 1}",
+        ref=ref,
+        autoFilter=AutoFilter(ref=ref),
+        tableColumns=[TableColumn(id=i, name=name) for i, name in enumerate(names, 1)],
+    )
+    with warnings.catch_warnings():  # it warns in write-only mode even when columns are given
+        warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
+        ws.add_table(table)
 
 
 def _chart(ws: Any, block: Block, header_row: int, last_row: int) -> BarChart:

@@ -139,27 +139,8 @@ def move_in(
     app.stage = to
     app.outcome = outcome_for_stage(to, before.outcome)
     app.stage_changed_at = now
-    s.add(app)
-    event = StageEvent(
-        application_id=application_id,
-        from_stage=before.stage,
-        to_stage=to,
-        outcome=app.outcome,
-        at=now,
-        note=note,
-        by=user,
-    )
-    s.add(event)
-    s.flush()
-    audit.record(
-        s,
-        user,
-        "application",
-        application_id,
-        "move",
-        {"stage": [before.stage, to], "outcome": [before.outcome, app.outcome]},
-    )
-    return replace(before, event_id=event.id)
+    changes = {"stage": [before.stage, to], "outcome": [before.outcome, app.outcome]}
+    return _log_change(s, user, app, before, "move", note, changes)
 
 
 def set_outcome(
@@ -179,29 +160,36 @@ def set_outcome_in(
         raise ConflictError(f"The application is already {outcome.label.lower()}.")
     if outcome in CLOSED_OUTCOMES and outcome != Outcome.hired and not (reason or "").strip():
         raise ValidationError({"reason": "say why the application is closed"})
-    now = utcnow()
     app.outcome = outcome
     app.closed_reason = (reason or "").strip() or None if outcome in CLOSED_OUTCOMES else None
+    changes = {"outcome": [before.outcome, outcome], "reason": reason}
+    return _log_change(s, user, app, before, "outcome", reason, changes)
+
+
+def _log_change(
+    s: Session,
+    user: str,
+    app: Application,
+    before: ApplicationState,
+    action: str,
+    note: str | None,
+    changes: dict[str, object],
+) -> ApplicationState:
+    """Write the stage_event and audit entry of a change; the returned state lets undo remove
+    exactly that event again."""
     s.add(app)
     event = StageEvent(
-        application_id=application_id,
+        application_id=app.id,
         from_stage=before.stage,
-        to_stage=before.stage,
-        outcome=outcome,
-        at=now,
-        note=reason,
+        to_stage=app.stage,
+        outcome=app.outcome,
+        at=app.stage_changed_at if action == "move" else utcnow(),
+        note=note,
         by=user,
     )
     s.add(event)
     s.flush()
-    audit.record(
-        s,
-        user,
-        "application",
-        application_id,
-        "outcome",
-        {"outcome": [before.outcome, outcome], "reason": reason},
-    )
+    audit.record(s, user, "application", app.id, action, changes)
     return replace(before, event_id=event.id)
 
 

@@ -41,3 +41,9 @@ def window(qtbot, demo_db, make_ctx, settings) -> Iterator[object]:  # type: ign
     qtbot.waitExposed(win)
     yield win
     win.ctx.runner.wait(10000)
+
+
+@pytest.fixture
+def ctx(demo_db, make_ctx):  # type: ignore[no-untyped-def]
+    """An AppContext over a private copy of the demo database (files may override it)."""
+    return make_ctx(demo_db)

@@ -3,22 +3,11 @@ bulk actions checked in the database, remembered layout."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import text
 
 from recruiter.services import candidates
 from recruiter.services.candidates import CandidateQuery
-
-
-@pytest.fixture
-def ctx(demo_db, qapp) -> Iterator[object]:
-    from recruiter.ui.app import make_context
-
-    context = make_context(demo_db)
-    yield context
-    context.runner.wait()
 
 
 @pytest.fixture

@@ -3,22 +3,11 @@ and reopen, the list view, and undo of each."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import text
 
 from recruiter.domain.enums import Outcome, Stage
 from recruiter.services import applications
-
-
-@pytest.fixture
-def ctx(demo_db, qapp) -> Iterator[object]:
-    from recruiter.ui.app import make_context
-
-    context = make_context(demo_db)
-    yield context
-    context.runner.wait()
 
 
 @pytest.fixture

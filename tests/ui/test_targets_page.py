@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from recruiter.services import targets
-
-
-@pytest.fixture
-def ctx(demo_db, qapp) -> Iterator[object]:
-    from recruiter.ui.app import make_context
-
-    context = make_context(demo_db)
-    yield context
-    context.runner.wait()
 
 
 @pytest.fixture

@@ -143,6 +143,17 @@ def test_summary_shows_the_report(
     assert cells["Professor of Catalysis"][:4] == ("Wuhan University", 2, 1, 1)
 
 
+def test_every_summary_table_has_its_own_filter(book: tuple[Path, exporting.ExportResult]) -> None:
+    out, _ = book
+    ws = load_workbook(out)["Summary"]
+    assert len(ws.tables) >= 3
+    for table in ws.tables.values():
+        assert table.autoFilter is not None and table.autoFilter.ref == table.ref
+        first = ws[table.ref.split(":")[0]].row
+        headers = [c.value for c in ws[first] if c.value is not None]
+        assert [c.name for c in table.tableColumns] == headers[: len(table.tableColumns)]
+
+
 def test_native_charts_are_in_the_file(book: tuple[Path, exporting.ExportResult]) -> None:
     out, _ = book
     with zipfile.ZipFile(out) as z:
