@@ -34,6 +34,26 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
+def entry(
+    user: str,
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    changes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An audit row as plain column values, for bulk writers that use Core inserts."""
+    return {
+        "at": utcnow(),
+        "user": user,
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": action,
+        "changes": json.dumps(
+            {k: _plain(v) for k, v in (changes or {}).items()}, ensure_ascii=False, default=str
+        ),
+    }
+
+
 def record(
     session: Session,
     user: str,
@@ -42,15 +62,6 @@ def record(
     action: str,
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    entry = AuditEntry(
-        at=utcnow(),
-        user=user,
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        changes=json.dumps(
-            {k: _plain(v) for k, v in (changes or {}).items()}, ensure_ascii=False, default=str
-        ),
-    )
-    session.add(entry)
-    return entry
+    row = AuditEntry(**entry(user, entity, entity_id, action, changes))
+    session.add(row)
+    return row

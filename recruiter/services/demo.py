@@ -17,7 +17,7 @@ from sqlmodel import SQLModel
 
 from recruiter.domain.enums import STAGES, ActivityKind, OfferStatus, Outcome, Stage
 from recruiter.domain.identity import orcid_check_char, person_key
-from recruiter.errors import ConflictError
+from recruiter.errors import ConflictError, RecruiterError
 from recruiter.store import search
 from recruiter.store.database import Database
 
@@ -169,8 +169,10 @@ def generate(
     force: bool = False,
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> DemoSummary:
-    """Fill the database; refuses a non-empty one unless `force` (which replaces its data)."""
+    """Fill the database; refuses a non-empty one unless `force` (which replaces its data).
+    One transaction: Cancel or an error leaves the database as it was."""
     if size < 1 or size > 2_000_000:
         raise ConflictError("--size must be between 1 and 2,000,000 candidates.")
     if not force and not is_empty(db):
@@ -183,10 +185,21 @@ def generate(
         # The search index is rebuilt once at the end instead of row by row.
         if force:
             _wipe(conn)
-        summary = gen.write(conn, progress)
-    with db.session() as s:
-        audit.record(s, db.user, "database", None, "demo", {"seed": seed, **summary.as_json()})
+
+        def step(done: int, total: int) -> None:
+            if cancelled is not None and cancelled():
+                raise DemoCancelled("Loading demo data was cancelled; nothing was written.")
+            if progress is not None:
+                progress(done, total)
+
+        summary = gen.write(conn, step)
+        entry = audit.entry(db.user, "database", None, "demo", {"seed": seed, **summary.as_json()})
+        conn.execute(insert(_t("audit_entry")), [entry])
     return summary
+
+
+class DemoCancelled(RecruiterError):
+    """The user pressed Cancel while demo data was being generated."""
 
 
 class _Generator:

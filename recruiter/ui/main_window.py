@@ -215,8 +215,15 @@ class MainWindow(QtWidgets.QMainWindow):
                 return
             force = True
 
-        def work(progress: Any, _cancelled: Any) -> object:
-            return demo.generate(db, size=demo.DEFAULT_SIZE, seed=1, force=force, progress=progress)
+        def work(progress: Any, cancelled: Any) -> object:
+            return demo.generate(
+                db,
+                size=demo.DEFAULT_SIZE,
+                seed=1,
+                force=force,
+                progress=progress,
+                cancelled=cancelled,
+            )
 
         def done(_summary: object) -> None:
             self.ctx.undo.clear()

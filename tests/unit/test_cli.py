@@ -200,3 +200,26 @@ def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_cancelled_demo_writes_nothing(db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from recruiter.services import demo
+
+    calls = []
+
+    def cancel_on_third() -> bool:
+        calls.append(1)
+        return len(calls) >= 3
+
+    with pytest.raises(demo.DemoCancelled):
+        demo.generate(db, size=50, cancelled=cancel_on_third)
+    with db.engine.connect() as conn:
+        for table in ("candidate", "institution", "application", "audit_entry"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
+    summary = demo.generate(db, size=50)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM candidate")).scalar_one() == 50
+        entry = conn.execute(text("SELECT action, changes FROM audit_entry")).one()
+    assert entry[0] == "demo" and json.loads(entry[1])["candidates"] == summary.candidates
