@@ -245,16 +245,23 @@ class _Cells:
         }.get(kind)
         if kind == "text":
             return self.text
+        # A stray string in a number, money or date column is still only text: it goes
+        # through self.text, so "=HYPERLINK(...)" can never become a live formula.
+        text = self.text
         if fmt is None:  # int, number: no style needed
-            return _plain
+
+            def plain(v: Any) -> Any:
+                return text(v) if isinstance(v, str) else v
+
+            return plain
         proto = self.styled(fmt)
         scale = self.money.major
 
         if kind == "money":
 
             def money(v: Any) -> Any:
-                if v is None:
-                    return None
+                if v is None or isinstance(v, str):
+                    return None if v is None else text(v)
                 proto.value = scale(v) if isinstance(v, int) else v
                 return proto
 
@@ -263,16 +270,16 @@ class _Cells:
         if kind == "date":
 
             def day(v: Any) -> Any:
-                if v is None:
-                    return None
+                if v is None or isinstance(v, str):
+                    return None if v is None else text(v)
                 proto.value = v.replace(tzinfo=None) if isinstance(v, datetime) else v
                 return proto
 
             return day
 
         def other(v: Any) -> Any:
-            if v is None:
-                return None
+            if v is None or isinstance(v, str):
+                return None if v is None else text(v)
             proto.value = v
             return proto
 
@@ -306,12 +313,6 @@ def _stream_cells(ws: Any) -> None:
                 holder[0] = WriteOnlyCell(ws)
 
     ws._values_to_row = values_to_row
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, str):  # a stray string in a number column is still only text
-        return clean_text(v)
-    return v
 
 
 def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[float]:

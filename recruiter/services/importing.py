@@ -37,10 +37,12 @@ from recruiter.domain.clock import today, utcnow
 from recruiter.domain.enums import Outcome, Stage
 from recruiter.domain.identity import email_key, is_email, normalise_orcid, person_key
 from recruiter.domain.models import (
+    Activity,
     Application,
     AuditEntry,
     Candidate,
     ImportBatch,
+    Offer,
     Setting,
     StageEvent,
     Target,
@@ -74,6 +76,8 @@ _APP = Application.__table__  # type: ignore[attr-defined]
 _EVENT = StageEvent.__table__  # type: ignore[attr-defined]
 _AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
 _BATCH = ImportBatch.__table__  # type: ignore[attr-defined]
+_OFFER = Offer.__table__  # type: ignore[attr-defined]
+_ACTIVITY = Activity.__table__  # type: ignore[attr-defined]
 
 FIELDS = tuple(header_names.FIELDS)
 LABELS = header_names.FIELDS
@@ -851,6 +855,22 @@ def _write(
     for e, ident in zip(plan.new, ids, strict=True):
         e.id = ident
         summary.outcomes[e.index].candidate_id = ident  # type: ignore[index]
+    created_note = _json({"import_batch": batch_id})
+    for start in range(0, len(ids), CHUNK):  # every create is audited, in bulk
+        conn.execute(
+            insert(_AUDIT),
+            [
+                {
+                    "at": now,
+                    "user": user,
+                    "entity": "candidate",
+                    "entity_id": ident,
+                    "action": "import_create",
+                    "changes": created_note,
+                }
+                for ident in ids[start : start + CHUNK]
+            ],
+        )
     for o in summary.outcomes:  # rows that pointed at an earlier row now know its id
         if o.match_row is not None and o.match_id is None:
             o.match_id = _id_of_row(summary, o.match_row)
@@ -858,12 +878,14 @@ def _write(
             o.candidate_id = o.match_id
     # 2. Changed candidates: previous values kept for undo, one audit entry each.
     restore: dict[str, dict[str, Any]] = {}
+    imported: dict[str, dict[str, Any]] = {}  # what the import wrote, so undo spares later edits
     audits: list[dict[str, Any]] = []
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for e in plan.changed:
         cols = tuple(sorted(e.changes))
         assert e.original is not None and e.id is not None
         restore[str(e.id)] = {f: _plain(e.original.get(f)) for f in (*cols, "updated_at")}
+        imported[str(e.id)] = {f: _plain(e.changes[f]) for f in cols}
         params = {f"v_{f}": e.changes[f] for f in cols}
         params["v_person_key"] = e.values.get("person_key")
         params["v_id"] = e.id
@@ -911,7 +933,9 @@ def _write(
             invalid=summary.invalid,
             duplicates=summary.duplicates,
             possible_duplicates=summary.possible_duplicates,
-            restore=_json({"candidates": restore, "applications": applications}),
+            restore=_json(
+                {"candidates": restore, "imported": imported, "applications": applications}
+            ),
         )
     )
     audit.record(
@@ -1046,14 +1070,35 @@ def undo_import(db: Database, batch_id: int) -> UndoSummary:
         except ValueError:
             restore = {}
         apps = [int(a) for a in restore.get("applications", [])]
+        _refuse_if_work_since(conn, batch_id, apps)
+        now = utcnow()
+        created = list(
+            conn.execute(select(_CAND.c.id).where(_CAND.c.import_batch_id == batch_id)).scalars()
+        )
         for start in range(0, len(apps), CHUNK):
             conn.execute(sa_delete(_APP).where(_APP.c.id.in_(apps[start : start + CHUNK])))
         deleted = (
             conn.execute(sa_delete(_CAND).where(_CAND.c.import_batch_id == batch_id)).rowcount or 0
         )
-        now = utcnow()
+        note = _json({"import_batch": batch_id})
+        for start in range(0, len(created), CHUNK):
+            conn.execute(
+                insert(_AUDIT),
+                [
+                    {
+                        "at": now,
+                        "user": db.user,
+                        "entity": "candidate",
+                        "entity_id": ident,
+                        "action": "import_undo_delete",
+                        "changes": note,
+                    }
+                    for ident in created[start : start + CHUNK]
+                ],
+            )
         restored = 0
         audits = []
+        written = restore.get("imported")
         for key, old in restore.get("candidates", {}).items():
             ident = int(key)
             values = {
@@ -1066,6 +1111,18 @@ def undo_import(db: Database, batch_id: int) -> UndoSummary:
             )
             if current is None or not values:
                 continue  # deleted since the import
+            if written is not None:
+                # A field edited by someone after the import keeps that edit.
+                mine = written.get(key, {})
+                kept = [
+                    f for f in values if f != "updated_at" and _plain(current.get(f)) != mine.get(f)
+                ]
+                for f in kept:
+                    values.pop(f)
+                if kept:
+                    values.pop("updated_at", None)
+                if not [f for f in values if f != "updated_at"]:
+                    continue
             merged = {**current, **values}
             pkey = person_key(merged["full_name"], merged["name_zh"], merged["current_institution"])
             values.setdefault("updated_at", now)
@@ -1105,6 +1162,42 @@ def undo_import(db: Database, batch_id: int) -> UndoSummary:
     return UndoSummary(
         batch_id=batch_id, file_name=batch["file_name"], deleted=int(deleted), restored=restored
     )
+
+
+def _refuse_if_work_since(conn: Any, batch_id: int, added_apps: list[int]) -> None:
+    """Undoing deletes the batch's candidates and the applications it added, and with them
+    everything recorded on them since; refuse rather than lose that work silently."""
+    mine = select(_CAND.c.id).where(_CAND.c.import_batch_id == batch_id).scalar_subquery()
+    app_ids = set(conn.execute(select(_APP.c.id).where(_APP.c.candidate_id.in_(mine))).scalars())
+    later_apps = app_ids - set(added_apps)
+    app_ids |= set(added_apps)
+    ids = list(app_ids)
+    offers = events = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        offers += conn.execute(
+            select(func.count()).select_from(_OFFER).where(_OFFER.c.application_id.in_(chunk))
+        ).scalar_one()
+        events += conn.execute(
+            select(func.count()).select_from(_EVENT).where(_EVENT.c.application_id.in_(chunk))
+        ).scalar_one()
+    events -= len(added_apps)  # the import's own "added to pipeline" event of each
+    activities = conn.execute(
+        select(func.count()).select_from(_ACTIVITY).where(_ACTIVITY.c.candidate_id.in_(mine))
+    ).scalar_one()
+    lost = {
+        "offer(s)": offers,
+        "stage change(s)": max(events, 0),
+        "activity record(s)": activities,
+        "later pipeline entry(ies)": len(later_apps),
+    }
+    if any(lost.values()):
+        what = ", ".join(f"{n} {label}" for label, n in lost.items() if n)
+        raise ConflictError(
+            f"Import batch {batch_id} cannot be undone: since the import, {what} were recorded "
+            "for its candidates, and undoing would delete them. Delete the candidates you no "
+            "longer want from the Candidates page instead (that can be undone)."
+        )
 
 
 def _from_json(fieldname: str, value: Any) -> Any:

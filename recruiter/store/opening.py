@@ -111,6 +111,8 @@ def _peek_sqlite(path: Path) -> tuple[str | None, str] | None:
         if "alembic_version" in tables:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             rev = row[0] if row else None
+    except sqlite3.OperationalError as exc:  # locked or busy: say so, never "damaged"
+        raise explain(exc, str(path)) from exc
     except sqlite3.DatabaseError as exc:
         raise StoreError(
             f"{path} is not a Recruiter database or is damaged ({exc}). "

@@ -203,9 +203,13 @@ def test_import_creates_candidates_with_clean_values(db: Database, tmp_path: Pat
         "possible_duplicates, source, undone_at, length(sha256) FROM import_batch",
     )
     assert batch == [("list.xlsx", 2, 2, 0, 0, 0, 0, "list.xlsx", None, 64)]
-    audit = q(db, "SELECT entity, entity_id, action, user, changes FROM audit_entry")
-    assert [a[:4] for a in audit] == [("import_batch", s.batch_id, "import", "tester")]
-    assert json.loads(audit[0][4])["created"] == 2
+    audit = q(db, "SELECT entity, entity_id, action, user, changes FROM audit_entry ORDER BY id")
+    ids = [o.candidate_id for o in s.outcomes]
+    assert [a[:4] for a in audit] == [
+        *[("candidate", i, "import_create", "tester") for i in ids],
+        ("import_batch", s.batch_id, "import", "tester"),
+    ]
+    assert json.loads(audit[-1][4])["created"] == 2
     assert [o.row for o in s.outcomes] == [4, 6]  # rows as the spreadsheet numbers them
 
 
@@ -863,3 +867,32 @@ def test_random_sheets_never_crash(
     check_counts(s)
     assert count(db, "candidate") == before + s.created
     assert all(o.reason for o in s.outcomes if o.status == "invalid")
+
+
+def test_undo_refuses_when_work_was_recorded_since(db: Database, tmp_path: Path) -> None:
+    from recruiter.domain.enums import Stage
+    from recruiter.services import applications
+
+    target = add_target(db)
+    path = sheet(tmp_path, [person("A", "a@example.edu"), person("B", "b@example.edu")])
+    s = importing.run_import(db, path, ImportOptions(target_id=target))
+    (app_id,) = q(db, "SELECT min(id) FROM application")[0]
+    applications.move(db, app_id, Stage.contacted)
+    before = state(db)
+    with pytest.raises(ConflictError, match="1 stage change"):
+        importing.undo_import(db, s.batch_id)  # type: ignore[arg-type]
+    assert state(db) == before
+    assert q(db, "SELECT undone_at FROM import_batch") == [(None,)]
+
+
+def test_undo_keeps_edits_made_after_the_import(db: Database, tmp_path: Path) -> None:
+    from recruiter.services import candidates
+
+    cid = add_candidate(db, full_name="Wei Zhang", email="wz@example.edu", phone=None)
+    path = sheet(tmp_path, [person("Wei Zhang", "wz@example.edu", phone="+86 1", inst="MIT")])
+    s = importing.run_import(db, path, ImportOptions(on_duplicate="update"))
+    assert s.updated == 1
+    candidates.update(db, cid, phone="+86 2")  # corrected by hand later
+    undo = importing.undo_import(db, s.batch_id)  # type: ignore[arg-type]
+    assert undo.restored == 1
+    assert q(db, "SELECT phone, current_institution FROM candidate") == [("+86 2", None)]

@@ -228,3 +228,18 @@ def test_constraints_hold_in_the_database(db) -> None:  # type: ignore[no-untype
                 "VALUES ('b', 'wei@x.EDU', '2025-01-01', '2025-01-01')"
             )
         )
+
+
+def test_locked_rollback_journal_database_says_locked(tmp_path: Path) -> None:
+    path = tmp_path / "old-style.db"
+    open_database(path).dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="locked") as exc:
+            open_database(path)
+        assert "damaged" not in str(exc.value)
+    finally:
+        conn.rollback()
+        conn.close()

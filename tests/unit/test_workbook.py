@@ -257,3 +257,16 @@ def test_money_format_and_exact_decimals() -> None:
     assert xw.MoneyFormat().major(123456789) == Decimal("1234567.89")
     assert xw.sheet_title("a/b:c*d?e[f]g" * 5) == ("a b c d e f g" * 5)[:31]
     assert Y == 100
+
+
+def test_text_in_a_number_or_date_column_is_still_text(tmp_path: Path) -> None:
+    out = tmp_path / "mixed.xlsx"
+    rows = [[i, date(2024, 1, 1)] for i in range(600)]
+    rows.append(['=HYPERLINK("http://x","Zhang")', "=1+1"])
+    exporting.export_table(out, ["h-index", "Born"], rows, title="Mixed")
+    ws = load_workbook(out).active
+    last = list(ws.iter_rows(min_row=ws.max_row, values_only=False))[0]
+    assert [c.data_type for c in last] == ["s", "s"]
+    assert last[0].value == '=HYPERLINK("http://x","Zhang")' and last[0].quotePrefix
+    with zipfile.ZipFile(out) as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
