@@ -265,7 +265,7 @@ def test_text_in_a_number_or_date_column_is_still_text(tmp_path: Path) -> None:
     rows.append(['=HYPERLINK("http://x","Zhang")', "=1+1"])
     exporting.export_table(out, ["h-index", "Born"], rows, title="Mixed")
     ws = load_workbook(out).active
-    last = list(ws.iter_rows(min_row=ws.max_row, values_only=False))[0]
+    last = ws[ws.max_row]
     assert [c.data_type for c in last] == ["s", "s"]
     assert last[0].value == '=HYPERLINK("http://x","Zhang")' and last[0].quotePrefix
     with zipfile.ZipFile(out) as z:
