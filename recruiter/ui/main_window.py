@@ -35,6 +35,16 @@ PAGES: tuple[tuple[str, type[Page]], ...] = (
 SPREADSHEET_SUFFIXES = frozenset(SUFFIXES)
 
 
+def _layout_widgets(page_name: str, page: Page) -> list[tuple[str, QtWidgets.QWidget]]:
+    """The tables (column order, widths, sort) and splitters of a page, with settings keys,
+    for pages that do not save their own layout."""
+    found: list[tuple[str, QtWidgets.QWidget]] = []
+    for kind, cls in (("table", QtWidgets.QTableView), ("splitter", QtWidgets.QSplitter)):
+        for i, widget in enumerate(page.findChildren(cls)):
+            found.append((f"layout/{page_name}/{kind}/{widget.objectName() or i}", widget))
+    return found
+
+
 class MainWindow(QtWidgets.QMainWindow):
     def __init__(self, ctx: AppContext, settings: QtCore.QSettings | None = None) -> None:
         super().__init__()
@@ -371,10 +381,20 @@ class MainWindow(QtWidgets.QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QtCore.QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        for page_widget in self.pages.values():
+        for name, page_widget in self.pages.items():
             restorer = getattr(page_widget, "restore_state", None)
             if restorer:
                 restorer(self.settings)
+            else:
+                for key, widget in _layout_widgets(name, page_widget):
+                    saved = self.settings.value(key)
+                    if isinstance(saved, QtCore.QByteArray) and not saved.isEmpty():
+                        target = (
+                            widget.horizontalHeader()
+                            if isinstance(widget, QtWidgets.QTableView)
+                            else widget
+                        )
+                        target.restoreState(saved)
         page = self.settings.value("window/page", "Candidates")
         names = [p[0] for p in PAGES]
         self.sidebar.setCurrentRow(names.index(page) if page in names else 1)
@@ -383,10 +403,18 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/page", PAGES[self.stack.currentIndex()][0])
-        for page in self.pages.values():
+        for name, page in self.pages.items():
             saver = getattr(page, "save_state", None)
             if saver:
                 saver(self.settings)
+            else:
+                for key, widget in _layout_widgets(name, page):
+                    target = (
+                        widget.horizontalHeader()
+                        if isinstance(widget, QtWidgets.QTableView)
+                        else widget
+                    )
+                    self.settings.setValue(key, target.saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:

@@ -53,9 +53,11 @@ def test_empty_database_shows_welcome_and_loads_demo(
     assert win.outer.currentWidget() is win.welcome
     with qtbot.waitSignal(win.ctx.bus.changed, timeout=30000):
         qtbot.mouseClick(win.welcome.demo_button, Qt.MouseButton.LeftButton)
-    assert win.outer.currentIndex() == 0
+    qtbot.waitUntil(lambda: win.outer.currentIndex() == 0, timeout=10000)
+    assert win.current_page() is win.pages["Dashboard"]
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM candidate")).scalar_one() > 0
+    win.ctx.runner.wait(10000)  # the pages' refreshes finish before the database closes
 
 
 def test_window_state_is_remembered(qtbot, demo_db, make_ctx, settings) -> None:  # type: ignore[no-untyped-def]
@@ -189,3 +191,20 @@ def test_export_view_exports_the_table_as_shown(
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
     window.export_view_action.trigger()
     assert seen == [page.view]
+
+
+def test_table_column_layouts_are_remembered(qtbot, demo_db, make_ctx, settings) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow(make_ctx(demo_db), settings)
+    qtbot.addWidget(win)
+    page = win.show_page("Offers")
+    table = page.findChildren(QtWidgets.QTableView)[0]
+    header = table.horizontalHeader()
+    header.resizeSection(0, 271)
+    header.moveSection(1, 3)
+    win.close()
+    again = MainWindow(make_ctx(demo_db), settings)
+    qtbot.addWidget(again)
+    table2 = again.pages["Offers"].findChildren(QtWidgets.QTableView)[0]
+    assert table2.horizontalHeader().sectionSize(0) == 271
+    assert table2.horizontalHeader().visualIndex(1) == 3
+    again.ctx.runner.wait(5000)
