@@ -578,7 +578,7 @@ class MonthOffers:
     declined: int  # declined or expired
 
 
-def _current_offer_stmt(f: Filters, *cols: Any) -> Any:
+def _current_offer_stmt(f: Filters, *cols: Any, with_application: bool = False) -> Any:
     """Columns of each application's current offer (no later revision exists; the unique
     (application, revision) index answers that per row, cheaper than a grouped subquery)."""
     newer = aliased(Offer)
@@ -587,12 +587,11 @@ def _current_offer_stmt(f: Filters, *cols: Any) -> Any:
         .where(newer.application_id == Offer.application_id, newer.revision > Offer.revision)
         .exists()
     )
-    return (
-        select(*cols)
-        .select_from(Offer)
-        .join(Application, Application.id == Offer.application_id)
-        .where(~later, *_scope_conditions(f), *_offer_date_conditions(f))
-    )
+    stmt = select(*cols).select_from(Offer)
+    scope = _scope_conditions(f)
+    if scope or with_application:  # otherwise the offer table alone answers
+        stmt = stmt.join(Application, Application.id == Offer.application_id)
+    return stmt.where(~later, *scope, *_offer_date_conditions(f))
 
 
 def _int_median(values: list[int]) -> int | None:
@@ -605,39 +604,39 @@ def _int_median(values: list[int]) -> int | None:
 
 
 def offer_stats_in(s: Session, f: Filters, money: _Money) -> OfferStats:
-    """Counts by status and the medians, in one pass over current offers and their items."""
+    """Counts by status and the medians. Two streaming queries joined in Python: the current
+    offers, and their items summed per (offer, currency) straight off a covering index; one
+    joined, grouped query needs a temporary B-tree and takes twice as long at 100k."""
+    conn = s.connection()
+    current = _current_offer_stmt(f, Offer.id, _raw(Offer.status), Offer.extended_on.is_not(None))
+    by_status: dict[OfferStatus, int] = {st: 0 for st in OfferStatus}
+    statuses = {st.value: st for st in OfferStatus}
+    cash: dict[int, list[int]] = {}  # made offers: first-year cash, start-up funds, has items
+    made = 0
+    for oid, status, extended in conn.execute(current).all():
+        st = statuses[status]
+        by_status[st] += 1
+        if st in MADE or extended:
+            made += 1
+            cash[oid] = [0, 0, 0]
     annual = OfferItem.period == Period.annual
     startup = OfferItem.kind == ItemKind.startup_research
     first = func.sum(case((startup, 0), else_=OfferItem.amount_minor))
     funds = func.sum(
         case((startup, OfferItem.amount_minor * case((annual, OfferItem.years), else_=1)), else_=0)
     )
-    stmt = (
-        _current_offer_stmt(
-            f, Offer.id, _raw(Offer.status), Offer.extended_on, OfferItem.currency, first, funds
-        )
-        .outerjoin(OfferItem, OfferItem.offer_id == Offer.id)
-        .group_by(Offer.id, OfferItem.currency)
+    items = select(OfferItem.offer_id, OfferItem.currency, first, funds).group_by(
+        OfferItem.offer_id, OfferItem.currency
     )
-    by_status: dict[OfferStatus, int] = {st: 0 for st in OfferStatus}
-    statuses = {st.value: st for st in OfferStatus}
-    cash: dict[int, list[int]] = {}
-    made = 0
-    for oid, status, extended_on, ccy, fy, su in s.connection().execute(stmt):
-        if oid not in cash:
-            st = statuses[status]
-            by_status[st] += 1
-            if st in MADE or extended_on is not None:
-                made += 1
-                cash[oid] = [0, 0, 0]  # first-year cash, start-up funds, has items
-            else:
-                cash[oid] = []  # not made: counted, not part of the medians
-        c = cash[oid]
-        if c and ccy is not None:
+    if f.institution_ids or f.target_ids or f.date_from or f.date_to:
+        items = items.where(OfferItem.offer_id.in_(current.with_only_columns(Offer.id)))
+    for oid, ccy, fy, su in conn.execute(items).all():
+        c = cash.get(oid)
+        if c is not None:
             c[0] += money(int(fy), ccy)
             c[1] += money(int(su), ccy)
             c[2] = 1
-    made_cash = [c for c in cash.values() if c and c[2]]
+    made_cash = [c for c in cash.values() if c[2]]
     return OfferStats(
         by_status,
         made,
@@ -1251,6 +1250,7 @@ def offer_rows(
             Offer.expires_on,
             Offer.responded_on,
             Offer.start_on,
+            with_application=True,
         )
         .join(Candidate, Candidate.id == Application.candidate_id)
         .join(Target, Target.id == Application.target_id)
