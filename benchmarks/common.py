@@ -64,13 +64,16 @@ class Context:
         """A demo database of `size` candidates, generated once per run and copied by callers
         that write to it."""
         if self.size not in self._demo_cache:
-            from recruiter.services import demo
-            from recruiter.store.opening import open_database
-
             path = self.workdir / f"demo-{self.size}.db"
-            db = open_database(path)
-            demo.generate(db, size=self.size, seed=7)
-            db.dispose()
+            ready = path.with_suffix(".ready")
+            if not ready.exists():  # another module's process may have made it already
+                from recruiter.services import demo
+                from recruiter.store.opening import open_database
+
+                db = open_database(path)
+                demo.generate(db, size=self.size, seed=7, force=True)
+                db.dispose()
+                ready.touch()
             self._demo_cache[self.size] = path
         return self._demo_cache[self.size]
 

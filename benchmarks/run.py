@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -36,19 +37,56 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
     parser.add_argument("--only", help="run only modules whose name contains this")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--module", help=argparse.SUPPRESS)  # run one module in this process
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.module:
+        ctx = Context(quick=args.quick, workdir=args.workdir, repeats=2 if args.quick else 5)
+        figures = importlib.import_module(args.module).figures(ctx)
+        args.out.write_text(json.dumps([_dump(f) for f in figures]))
+        return 0
     results: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="recruiter-bench-") as tmp:
-        ctx = Context(quick=args.quick, workdir=Path(tmp), repeats=2 if args.quick else 5)
         for name in discover():
             if args.only and args.only not in name:
                 continue
-            module = importlib.import_module(name)
             print(f"running {name} ...", file=sys.stderr, flush=True)
-            results.extend(module.figures(ctx))
+            results.extend(_run_isolated(name, Path(tmp), args.quick))
     print(render(results))
     args.out.write_text(json.dumps({f.name: f.as_json() for f in results}, indent=2))
     return 0
+
+
+def _run_isolated(module: str, workdir: Path, quick: bool) -> list[Figure]:
+    """Each module in a fresh process, so one module's memory (an export, an import) does not
+    count against the next one's figures; the demo database is shared through `workdir`."""
+    out = workdir / f"{module}.json"
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.run",
+        "--module",
+        module,
+        "--workdir",
+        str(workdir),
+        "--out",
+        str(out),
+    ]
+    if quick:
+        cmd.append("--quick")
+    subprocess.run(cmd, check=True, cwd=HERE.parent)
+    return [Figure(**d) for d in json.loads(out.read_text())]
+
+
+def _dump(f: Figure) -> dict[str, object]:
+    return {
+        "name": f.name,
+        "median": f.median,
+        "unit": f.unit,
+        "floor": f.floor,
+        "budget": f.budget,
+        "runs": f.runs,
+    }
 
 
 if __name__ == "__main__":
