@@ -28,7 +28,6 @@ SEARCH_COLUMNS = (
     "research_area",
     "notes",
 )
-SHORT_COLUMNS = ("full_name", "name_zh")
 MIN_TRIGRAM = 3
 
 
@@ -45,6 +44,10 @@ def _like_any(
     if native_nocase:  # SQLite's LIKE already ignores ASCII case; lower() would cost a call/row
         return or_(*(cand.c[c].like(pattern, escape="\\") for c in columns))
     return or_(*(cand.c[c].ilike(pattern, escape="\\") for c in columns))
+
+
+def _is_cjk(word: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in word)
 
 
 def _fts_phrase(word: str) -> str:
@@ -71,8 +74,8 @@ class SqliteTrigramSearch(LikeSearch):
         long = [w for w in words if len(w) >= MIN_TRIGRAM]
         short = [w for w in words if len(w) < MIN_TRIGRAM]
         parts: list[ColumnElement[bool]] = []
+        cand = SQLModel.metadata.tables["candidate"]
         if long:
-            cand = SQLModel.metadata.tables["candidate"]
             match = " AND ".join(_fts_phrase(w) for w in long)
             parts.append(
                 cand.c.id.in_(
@@ -83,7 +86,24 @@ class SqliteTrigramSearch(LikeSearch):
             )
         # A 1-2 character word is a Chinese given name or a short surname: names only, which
         # keeps the unindexed scan of 100k rows short.
-        parts.extend(_like_any(w, SHORT_COLUMNS, native_nocase=True) for w in short)
+        # A Chinese word can only be in the Chinese name (full_name holds it too only when it
+        # is a copy of name_zh), a Latin one only in the romanised name: one column each.
+        # Chinese words match few rows, so the ids come from a scan of the small name_zh sort
+        # index (migration 0002) instead of the table; Latin ones match thousands, for which a
+        # plain LIKE on the table is cheaper than building that id list.
+        for i, w in enumerate(short):
+            if not _is_cjk(w):
+                parts.append(_like_any(w, ("full_name",), native_nocase=True))
+                continue
+            escaped = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            parts.append(
+                cand.c.id.in_(
+                    text(
+                        "SELECT id FROM candidate INDEXED BY ix_candidate_sort_name_zh "
+                        f"WHERE lower(name_zh) LIKE :short_{i} ESCAPE '\\'"
+                    ).bindparams(**{f"short_{i}": f"%{escaped}%"})
+                )
+            )
         return and_(*parts) if parts else false()
 
 
