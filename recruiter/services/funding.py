@@ -31,14 +31,10 @@ from ._common import get_or_raise
 from .validate import Problems, as_int, clean_text
 
 
-@dataclass(frozen=True)
-class Balance:
-    source_id: int
-    name: str
-    kind: FundingKind
-    institution_id: int | None
-    fiscal_year: int | None
-    currency: str
+class Accounts:
+    """The accounting of DESIGN.md §3 for anything with total, reserved and committed (minor
+    units): one definition of 'available' for sources, report rows and institution totals."""
+
     total: int
     reserved: int
     committed: int
@@ -51,6 +47,19 @@ class Balance:
     def used_fraction(self) -> float:
         """For display only (a percentage bar); never used in arithmetic."""
         return (self.reserved + self.committed) / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Balance(Accounts):
+    source_id: int
+    name: str
+    kind: FundingKind
+    institution_id: int | None
+    fiscal_year: int | None
+    currency: str
+    total: int
+    reserved: int
+    committed: int
 
 
 def item_cost_expr() -> Any:

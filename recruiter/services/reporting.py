@@ -687,7 +687,7 @@ def offers_by_month_in(s: Session, f: Filters, as_of: date) -> list[MonthOffers]
 
 
 @dataclass(frozen=True)
-class FundingRow:
+class FundingRow(funding.Accounts):
     """One source, in the reporting currency (converted from `currency` at `rate`)."""
 
     source_id: int
@@ -701,26 +701,18 @@ class FundingRow:
     committed: int
 
     @property
-    def available(self) -> int:
-        return self.total - self.reserved - self.committed
-
-    @property
     def used(self) -> float:
         """Share reserved or committed; for display only."""
-        return (self.reserved + self.committed) / self.total if self.total else 0.0
+        return self.used_fraction
 
 
 @dataclass(frozen=True)
-class FundingGroup:
+class FundingGroup(funding.Accounts):
     name: str
     sources: int
     total: int
     reserved: int
     committed: int
-
-    @property
-    def available(self) -> int:
-        return self.total - self.reserved - self.committed
 
 
 def _source_ids(s: Session, f: Filters) -> list[int] | None:
