@@ -11,27 +11,12 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from recruiter.exchange.safe_cells import write_text_cell
 from recruiter.services import importing
 from recruiter.ui.import_wizard import ImportWizard
 from recruiter.ui.qt import QtWidgets
+from tests.sheets import write_sheets as write_xlsx
 
 HEAD = ["姓名", "英文名", "电子邮箱", "博士毕业年份", "现工作单位", "爱好"]
-
-
-def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if isinstance(value, str):
-                    write_text_cell(ws.cell(row=r, column=c), value)
-                elif value is not None:
-                    ws.cell(row=r, column=c, value=value)
-    wb.save(path)
-    return path
 
 
 def listing(tmp_path: Path) -> Path:

@@ -15,10 +15,10 @@ from sqlalchemy import text
 
 from recruiter.domain.identity import orcid_check_char
 from recruiter.errors import ConflictError, NotFound, RecruiterError, ValidationError
-from recruiter.exchange.safe_cells import write_text_cell
 from recruiter.services import importing
 from recruiter.services.importing import ImportOptions, StrictImportFailed
 from recruiter.store.database import Database
+from tests.sheets import write_xlsx
 
 DATA = Path(__file__).parent.parent / "data"
 HEAD = [
@@ -38,20 +38,6 @@ def orcid(n: int) -> str:
     digits = f"{n:015d}"
     full = digits + orcid_check_char(digits)
     return "-".join(full[i : i + 4] for i in range(0, 16, 4))
-
-
-def write_xlsx(path: Path, rows: list[list[Any]], sheet: str = "Sheet1") -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                write_text_cell(ws.cell(row=r, column=c), value)
-            elif value is not None:
-                ws.cell(row=r, column=c, value=value)
-    wb.save(path)
-    return path
 
 
 def person(

@@ -15,22 +15,9 @@ from recruiter.exchange import reading
 from recruiter.exchange.reading import ReadError, read_table
 from recruiter.exchange.rejects import write_rejects
 from recruiter.exchange.safe_cells import safe_text, write_text_cell
+from tests.sheets import write_xlsx
 
 DATA = Path(__file__).parent.parent / "data"
-
-
-def write_xlsx(path: Path, rows: list[list[Any]], sheet: str = "Sheet1") -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                write_text_cell(ws.cell(row=r, column=c), value)
-            elif value is not None:
-                ws.cell(row=r, column=c, value=value)
-    wb.save(path)
-    return path
 
 
 # --- spreadsheets ------------------------------------------------------------------------------
