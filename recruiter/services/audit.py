@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import Connection, insert
 from sqlmodel import Session, SQLModel
 
 from recruiter.domain.clock import utcnow
@@ -65,3 +67,9 @@ def record(
     row = AuditEntry(**entry(user, entity, entity_id, action, changes))
     session.add(row)
     return row
+
+
+def record_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk writers' audit rows (made with `entry`), inserted in the caller's transaction."""
+    if rows:
+        conn.execute(insert(AuditEntry.__table__), list(rows))  # type: ignore[attr-defined]
