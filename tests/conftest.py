@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from recruiter.store.database import Database
     from tests.factories import Sample
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -35,7 +36,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[object]:
+def db(db_path: Path) -> Iterator[Database]:
     """A fresh, migrated database."""
     from recruiter.store.opening import open_database
 
@@ -69,7 +70,7 @@ def _copy_database(src_path: Path, dst_path: Path) -> None:
 
 
 @pytest.fixture
-def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[object]:
+def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
     """A private copy of the demo database."""
     from recruiter.store.opening import open_database
 
