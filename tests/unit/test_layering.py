@@ -164,3 +164,53 @@ def test_exempt_and_outside_modules_are_not_offenders() -> None:
     assert offenders(domain, {"recruiter.domain.x": "from ..errors import NotFound\n"}) == [
         "recruiter.domain.x"
     ]
+
+
+# Imports by string hide the edges above from this test and from every other tool.
+STRING_IMPORTS = ("importlib.import_module", "__import__")
+NO_STRING_IMPORTS = (
+    "recruiter.cli",
+    "recruiter.services",
+    "recruiter.store",
+    "recruiter.exchange",
+    "recruiter.domain",
+)
+
+
+def string_imports(source: str) -> list[int]:
+    """Lines of `source` that import a module named by a string."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = (
+                f"{f.value.id}.{f.attr}"
+                if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name)
+                else f.id
+                if isinstance(f, ast.Name)
+                else ""
+            )
+            if name in STRING_IMPORTS or name == "import_module":
+                found.append(node.lineno)
+    return sorted(found)
+
+
+def test_no_imports_by_string_outside_ui() -> None:
+    offending = [
+        module
+        for module, source in _package_sources().items()
+        if _under(module, NO_STRING_IMPORTS) and string_imports(source)
+    ]
+    assert offending == []
+
+
+def test_string_imports_are_found() -> None:
+    source = (
+        "import importlib\n"
+        "from importlib import import_module\n"
+        "a = importlib.import_module('recruiter.ui')\n"
+        "b = import_module('x')\n"
+        "c = __import__('y')\n"
+        "d = json.loads('{}')\n"
+    )
+    assert string_imports(source) == [3, 4, 5]
