@@ -181,7 +181,7 @@ def generate(
             "demo data (everything in it will be deleted)."
         )
     gen = _Generator(random.Random(seed), size, today or date.today())
-    with db.engine.begin() as conn, search.bulk_load(conn):
+    with db.transaction() as conn, search.bulk_load(conn):
         # The search index is rebuilt once at the end instead of row by row.
         if force:
             _wipe(conn)
@@ -193,8 +193,9 @@ def generate(
                 progress(done, total)
 
         summary = gen.write(conn, step)
+        # Entity "database": the announced Changes say that everything was replaced.
         entry = audit.entry(db.user, "database", None, "demo", {"seed": seed, **summary.as_json()})
-        conn.execute(insert(_t("audit_entry")), [entry])
+        audit.record_many(conn, [entry])
     return summary
 
 

@@ -8,6 +8,7 @@ import importlib
 from datetime import date
 from typing import Any
 
+from recruiter.domain.changes import Changes, Kind
 from recruiter.services import activities
 
 from . import tracking_commands as cmds
@@ -110,8 +111,10 @@ class FollowUpsPanel(QtWidgets.QWidget):
             return font
         return None
 
-    def _on_changed(self, tables: frozenset[str]) -> None:
-        if tables & {"activity", "candidate", "offer", "application"} and self.isVisible():
+    watches = frozenset({Kind.activity, Kind.candidate, Kind.offer, Kind.application})
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(self.watches) and self.isVisible():
             self.refresh()
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:

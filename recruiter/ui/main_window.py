@@ -182,7 +182,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if isinstance(filters, dict):
             page.apply_filter(filters)
 
-    def _on_data_changed(self, _tables: frozenset[str]) -> None:
+    def _on_data_changed(self, _changes: object) -> None:
         self._update_empty_state()
 
     def _update_empty_state(self) -> None:
@@ -236,20 +236,7 @@ class MainWindow(QtWidgets.QMainWindow):
             )
 
         def done(_summary: object) -> None:
-            self.ctx.undo.clear()
-            self.ctx.bus.notify(
-                "institution",
-                "department",
-                "target",
-                "candidate",
-                "application",
-                "stage_event",
-                "activity",
-                "offer",
-                "offer_item",
-                "funding_source",
-                "exchange_rate",
-            )
+            self.ctx.undo.clear()  # the demo load announced itself (Changes.everything)
             self.show_page("Dashboard")
 
         run_with_progress(self, self.ctx.runner, self.tr("Loading demo data"), work, on_done=done)
@@ -260,12 +247,6 @@ class MainWindow(QtWidgets.QMainWindow):
         wizard = ImportWizard(self.ctx.db, self.ctx.runner, self)
         if path:
             wizard.set_file(path)
-        for signal in (wizard.imported, wizard.undone):
-            signal.connect(
-                lambda *_a: self.ctx.bus.notify(
-                    "candidate", "application", "import_batch", "stage_event"
-                )
-            )
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.open()
         self._wizard = wizard
@@ -304,13 +285,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._expired_on = day
         db = self.ctx.db
 
-        def done(expired: object) -> None:
-            if expired:
-                self.ctx.bus.notify("offer")
-
         self.ctx.runner.start(
             lambda _p, _c: offers.expire_overdue(db, day),
-            on_done=done,
             on_error=lambda exc: show_error(self, self.tr("Offers"), exc),
         )
 

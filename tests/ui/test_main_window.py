@@ -54,7 +54,7 @@ def test_empty_database_shows_welcome_and_loads_demo(
     with qtbot.waitSignal(win.ctx.bus.changed, timeout=30000):
         qtbot.mouseClick(win.welcome.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.outer.currentIndex() == 0, timeout=10000)
-    assert win.current_page() is win.pages["Dashboard"]
+    qtbot.waitUntil(lambda: win.current_page() is win.pages["Dashboard"], timeout=10000)
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM candidate")).scalar_one() > 0
     win.ctx.runner.wait(10000)  # the pages' refreshes finish before the database closes

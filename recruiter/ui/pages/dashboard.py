@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Stage
 from recruiter.domain.money import format_amount
 from recruiter.services import reporting
@@ -88,17 +89,17 @@ class DashboardPage(Page):
     name = "Dashboard"
     watches = frozenset(
         {
-            "application",
-            "stage_event",
-            "offer",
-            "offer_item",
-            "funding_source",
-            "target",
-            "institution",
-            "activity",
-            "candidate",
-            "exchange_rate",
-            "setting",
+            Kind.application,
+            Kind.stage_event,
+            Kind.offer,
+            Kind.offer_item,
+            Kind.funding_source,
+            Kind.target,
+            Kind.institution,
+            Kind.activity,
+            Kind.candidate,
+            Kind.exchange_rate,
+            Kind.setting,
         }
     )
     loaded = QtCore.Signal(object)  # the Report shown, after each refresh

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from typing import Any
 
 from recruiter.domain import clock, money
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
 from recruiter.errors import RecruiterError, ValidationError
 from recruiter.services import funding, offers, rates
@@ -265,15 +266,15 @@ class FundingPage(Page):
     name = "Funding"
     watches = frozenset(
         {
-            "funding_source",
-            "offer",
-            "offer_item",
-            "exchange_rate",
-            "setting",
-            "institution",
-            "application",
-            "target",
-            "candidate",
+            Kind.funding_source,
+            Kind.offer,
+            Kind.offer_item,
+            Kind.exchange_rate,
+            Kind.setting,
+            Kind.institution,
+            Kind.application,
+            Kind.target,
+            Kind.candidate,
         }
     )
 

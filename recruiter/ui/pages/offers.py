@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from recruiter.domain import clock, money
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import OfferStatus, Stage
 from recruiter.domain.rules import OFFER_TRANSITIONS
 from recruiter.errors import BudgetExceeded, RecruiterError
@@ -210,14 +211,14 @@ class OffersPage(Page):
     name = "Offers"
     watches = frozenset(
         {
-            "offer",
-            "offer_item",
-            "application",
-            "candidate",
-            "target",
-            "institution",
-            "exchange_rate",
-            "setting",
+            Kind.offer,
+            Kind.offer_item,
+            Kind.application,
+            Kind.candidate,
+            Kind.target,
+            Kind.institution,
+            Kind.exchange_rate,
+            Kind.setting,
         }
     )
 
@@ -318,13 +319,11 @@ class OffersPage(Page):
         today = clock.today()
         if self._expired_on != today:  # on first show and then once a day
             try:
-                expired = offers.expire_overdue(self.ctx.db, today)
+                offers.expire_overdue(self.ctx.db, today)
             except RecruiterError:  # database busy (e.g. a demo load): try on the next refresh
-                expired = []
+                pass
             else:
                 self._expired_on = today
-            if expired:
-                self.ctx.bus.notify("offer")
         self._reload_choices()
         self._apply_filters()
 

@@ -10,6 +10,7 @@ import json
 from datetime import date
 from typing import Any
 
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Outcome, Stage
 from recruiter.errors import RecruiterError
 from recruiter.services import institutions, pipeline, targets
@@ -268,7 +269,15 @@ class StageColumn(QtWidgets.QWidget):
 class PipelinePage(Page):
     name = "Pipeline"
     watches = frozenset(
-        {"application", "stage_event", "activity", "candidate", "target", "institution", "offer"}
+        {
+            Kind.application,
+            Kind.stage_event,
+            Kind.activity,
+            Kind.candidate,
+            Kind.target,
+            Kind.institution,
+            Kind.offer,
+        }
     )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, TargetStatus
 from recruiter.domain.money import format_amount
 from recruiter.errors import RecruiterError, ValidationError
@@ -71,14 +72,14 @@ class TargetsPage(Page):
     name = "Targets"
     watches = frozenset(
         {
-            "target",
-            "application",
-            "institution",
-            "department",
-            "stage_event",
-            "offer",
-            "offer_item",
-            "exchange_rate",
+            Kind.target,
+            Kind.application,
+            Kind.institution,
+            Kind.department,
+            Kind.stage_event,
+            Kind.offer,
+            Kind.offer_item,
+            Kind.exchange_rate,
         }
     )
 
