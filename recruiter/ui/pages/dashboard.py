@@ -3,6 +3,7 @@ numbers on screen and in Excel can never disagree. Queries run off the GUI threa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Stage
 from recruiter.domain.money import format_amount
 from recruiter.services import reporting
-from recruiter.services.reporting import FilterOptions, Filters, Report
+from recruiter.services.reporting import FilterOptions, Filters, FundingRow, Report
 
 from ..context import AppContext
 from ..qt import Qt, QtCharts, QtCore, QtGui, QtWidgets
@@ -113,6 +114,7 @@ class DashboardPage(Page):
         self._options: FilterOptions | None = None
         self._target_ids: list[int] = []  # bar index -> target id in the progress chart
         self.funnel_stages: list[Stage] = list(STAGES)  # bar index -> stage
+        self.funding_bars: list[FundingBar] = []  # bar index -> source(s), in the chart
 
         self.institution = QtWidgets.QComboBox()
         self.institution.setObjectName("institutionFilter")
@@ -344,6 +346,8 @@ class DashboardPage(Page):
         values.setRange(0, top if top > 0 else 1)
         if top > 0:
             values.applyNiceNumbers()
+        # Whole numbers unless the axis spans only a few units (then 0.5, 1.5, ... matter).
+        values.setLabelFormat("%.0f" if values.max() >= 10 else "%.1f")
 
     def _draw_funnel(self, r: Report) -> None:
         chart = self._reset(self.funnel_view)
@@ -362,28 +366,56 @@ class DashboardPage(Page):
 
     def _draw_funding(self, r: Report) -> None:
         chart = self._reset(self.funding_view)
-        rows = sorted(r.funding, key=lambda f: -f.total)[:MAX_BARS][::-1]  # biggest on top
+        bars = funding_bars(r.funding)
+        self.funding_bars = bars[::-1]  # bar index -> FundingBar; horizontal: biggest on top
+        shown = self.funding_bars
+        divisor, unit = money_scale(max((b.stacked for b in shown), default=0))
         series = QtCharts.QHorizontalStackedBarSeries()
         sets = {}
-        for name, values in (
-            (self.tr("Committed"), [f.committed for f in rows]),
-            (self.tr("Reserved"), [f.reserved for f in rows]),
-            (self.tr("Available"), [max(f.available, 0) for f in rows]),
+        for name, attr in (
+            (self.tr("Committed"), "committed"),
+            (self.tr("Reserved"), "reserved"),
+            (self.tr("Available"), "available"),
         ):
             bar = QtCharts.QBarSet(name)
-            bar.append([v / 100 / 1_000_000 for v in values])  # millions, display only
+            bar.append([max(getattr(b, attr), 0) / divisor for b in shown])  # display only
+            bar.hovered.connect(self._funding_hovered)
             series.append(bar)
             sets[name] = bar
         chart.addSeries(series)
         self._axes(
             chart,
             series,
-            [_short(f.name) for f in rows],
+            [b.label for b in shown],
             True,
-            self.tr("million {c}").format(c=r.money.currency),
+            self.tr("{u}{c}").format(u=unit, c=r.money.currency),
         )
         chart.legend().show()
         self.funding_sets = sets
+
+    def funding_tooltip(self, index: int) -> str:
+        """The full name and figures of a funding bar (the axis label may be shortened)."""
+        if not 0 <= index < len(self.funding_bars):
+            return ""
+        b = self.funding_bars[index]
+        ccy = self.report.money.currency if self.report else "CNY"
+        lines = [b.title]
+        lines += [
+            f"{label}: {format_amount(value, ccy)}"
+            for label, value in (
+                (self.tr("Total"), b.total),
+                (self.tr("Committed"), b.committed),
+                (self.tr("Reserved"), b.reserved),
+                (self.tr("Available"), b.available),
+            )
+        ]
+        return "\n".join(lines)
+
+    def _funding_hovered(self, status: bool, index: int) -> None:
+        if status:
+            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.funding_tooltip(index))
+        else:
+            QtWidgets.QToolTip.hideText()
 
     def _draw_offers(self, r: Report) -> None:
         chart = self._reset(self.offers_view)
@@ -415,7 +447,8 @@ class DashboardPage(Page):
             bar.clicked.connect(self._target_clicked)
             series.append(bar)
         chart.addSeries(series)
-        self._axes(chart, series, [_short(t.title) for t in rows], True, self.tr("headcount"))
+        labels = _unique([_middle(t.title) for t in rows], self._target_ids)
+        self._axes(chart, series, labels, True, self.tr("headcount"))
         chart.legend().show()
         self.target_sets = (hired, remaining)
 
@@ -446,5 +479,82 @@ class DashboardPage(Page):
         export_pipeline(self, self.ctx, self.current_filters())
 
 
-def _short(text: str, limit: int = 34) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _middle(text: str, limit: int = 34) -> str:
+    """Shortened in the middle: names that share a long prefix ("National Talent Programme
+    2026 – Young Scholars" / "… – Leading Talents") keep the part that tells them apart."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) * 2 // 5
+    return text[:head].rstrip() + "…" + text[-(limit - 1 - head) :].lstrip()
+
+
+@dataclass(frozen=True)
+class FundingBar:
+    """One bar of "Funding per source": a source (keyed by id), or the smallest sources folded
+    together (`source_ids` lists them). Amounts are in the report's currency, minor units."""
+
+    source_ids: tuple[int, ...]
+    label: str  # axis label: unique, possibly shortened
+    title: str  # full name, for the tooltip
+    total: int
+    committed: int
+    reserved: int
+    available: int
+
+    @property
+    def source_id(self) -> int | None:
+        return self.source_ids[0] if len(self.source_ids) == 1 else None
+
+    @property
+    def stacked(self) -> int:
+        """Length of the stacked bar (committed + reserved + what is still available)."""
+        return self.committed + self.reserved + max(self.available, 0)
+
+
+def funding_bars(rows: Sequence[FundingRow], limit: int = MAX_BARS) -> list[FundingBar]:
+    """Every source a bar, largest first; beyond `limit` bars the smallest are folded into one
+    "Other (N sources)" bar, so no source is ever left out of the chart. Axis labels are unique
+    (Qt's category axis drops repeated labels, which shifted every label after them)."""
+    ordered = sorted(rows, key=lambda f: (-f.total, f.name, f.source_id))
+    keep = ordered if len(ordered) <= limit else ordered[: limit - 1]
+    rest = ordered[len(keep) :]
+    labels = _unique([_middle(f.name) for f in keep], [f.source_id for f in keep])
+    bars = [
+        FundingBar((f.source_id,), label, f.name, f.total, f.committed, f.reserved, f.available)
+        for f, label in zip(keep, labels, strict=True)
+    ]
+    if rest:
+        title = f"Other ({len(rest)} sources)"
+        bars.append(
+            FundingBar(
+                tuple(f.source_id for f in rest),
+                title,
+                title + ": " + ", ".join(f.name for f in rest),
+                sum(f.total for f in rest),
+                sum(f.committed for f in rest),
+                sum(f.reserved for f in rest),
+                sum(f.available for f in rest),
+            )
+        )
+    return bars
+
+
+def _unique(labels: list[str], ids: list[int]) -> list[str]:
+    """Labels made distinct by the source id where two would read the same."""
+    seen: dict[str, int] = {}
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+    return [
+        f"{label} (#{i})" if seen[label] > 1 else label
+        for label, i in zip(labels, ids, strict=True)
+    ]
+
+
+def money_scale(top_minor: int) -> tuple[float, str]:
+    """(divisor from minor units, axis unit) so the value axis reads in sensible numbers."""
+    major = top_minor / 100
+    if major >= 1_000_000:
+        return 100 * 1_000_000, "million "
+    if major >= 1_000:
+        return 100 * 1_000, "thousand "
+    return 100, ""
