@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from shiboken6 import isValid
+
 from recruiter.store.database import Database
 
 from .context import AppContext
@@ -91,7 +93,8 @@ class CollectionOp(Generic[T]):
 
 
 class Reader(QtCore.QObject):
-    """A widget's reads: each `read` supersedes the previous one, whose answer is dropped."""
+    """A widget's reads: each `read` supersedes the previous one, whose answer is dropped, and
+    answers arriving after the widget is gone are dropped too."""
 
     def __init__(self, ctx: AppContext, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -117,12 +120,12 @@ class Reader(QtCore.QObject):
         widget = parent if isinstance(parent, QtWidgets.QWidget) else None
 
         def done(result: Any) -> None:
-            if generation == self._generation:
+            if generation == self._generation and isValid(self):
                 self._pending = 0
                 success(result)
 
         def failed(exc: BaseException) -> None:
-            if generation == self._generation:
+            if generation == self._generation and isValid(self):
                 self._pending = 0
                 (failure or (lambda e: show_error(widget, title, e)))(exc)
 
