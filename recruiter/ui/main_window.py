@@ -9,9 +9,11 @@ from typing import Any
 from recruiter import __version__
 from recruiter.exchange.reading import SUFFIXES
 from recruiter.services import candidates, demo, offers
+from recruiter.store.database import Database
 
 from .context import AppContext
 from .followups import FollowUpsDock
+from .ops import CollectionOp, Reader
 from .pages.base import Page
 from .pages.candidates import CandidatesPage
 from .pages.dashboard import DashboardPage
@@ -20,7 +22,7 @@ from .pages.offers import OffersPage
 from .pages.pipeline import PipelinePage
 from .pages.targets import TargetsPage
 from .qt import Qt, QtCore, QtGui, QtWidgets
-from .tasks import run_with_progress, show_error
+from .tasks import CancelledFn, ProgressFn, run_with_progress, show_error
 from .welcome import WelcomePage
 
 # Sidebar order; Ctrl+1..6 follow it.
@@ -97,6 +99,8 @@ class MainWindow(QtWidgets.QMainWindow):
         ctx.bus.changed.connect(self._on_data_changed)
         ctx.bus.navigate.connect(self.navigate)
         self._restore_state()
+        self.reader = Reader(ctx, self)
+        self.empty = False  # as last read: the database holds no data (the welcome page shows)
         self._update_empty_state()
         self._expired_on: date | None = None
         self._daily = QtCore.QTimer(self)
@@ -186,10 +190,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self._update_empty_state()
 
     def _update_empty_state(self) -> None:
-        empty = demo.is_empty(self.ctx.db)
-        self.outer.setCurrentIndex(1 if empty else 0)
-        if not empty:
-            n = candidates.count(self.ctx.db)
+        def read(db: Database) -> tuple[bool, int]:
+            empty = demo.is_empty(db)
+            return empty, 0 if empty else candidates.count(db)
+
+        self.reader.read(read, self._show_empty_state, title=self.tr("Recruiter"))
+
+    def _show_empty_state(self, loaded: tuple[bool, int]) -> None:
+        self.empty, n = loaded
+        self.outer.setCurrentIndex(1 if self.empty else 0)
+        if not self.empty:
             self.statusBar().showMessage(self.tr("{n} candidates").format(n=f"{n:,}"))
 
     # -- actions ----------------------------------------------------------------------------
@@ -210,9 +220,8 @@ class MainWindow(QtWidgets.QMainWindow):
             )
 
     def load_demo(self) -> None:
-        db = self.ctx.db
         force = False
-        if not demo.is_empty(db):
+        if not self.empty:
             answer = QtWidgets.QMessageBox.question(
                 self,
                 self.tr("Load demo data"),
@@ -225,7 +234,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 return
             force = True
 
-        def work(progress: Any, cancelled: Any) -> object:
+        def work(db: Database, progress: ProgressFn, cancelled: CancelledFn) -> object:
             return demo.generate(
                 db,
                 size=demo.DEFAULT_SIZE,
@@ -239,7 +248,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.ctx.undo.clear()  # the demo load announced itself (Changes.everything)
             self.show_page("Dashboard")
 
-        run_with_progress(self, self.ctx.runner, self.tr("Loading demo data"), work, on_done=done)
+        CollectionOp(parent=self, op=work, title=self.tr("Loading demo data")).success(
+            done
+        ).run_in_background(self.ctx)
 
     def import_file(self, path: str | None = None) -> None:
         from .import_wizard import ImportWizard

@@ -50,7 +50,7 @@ def test_empty_database_shows_welcome_and_loads_demo(
     win = MainWindow(make_ctx(db), settings)
     qtbot.addWidget(win)
     win.show()
-    assert win.outer.currentWidget() is win.welcome
+    qtbot.waitUntil(lambda: win.outer.currentWidget() is win.welcome, timeout=10000)
     with qtbot.waitSignal(win.ctx.bus.changed, timeout=30000):
         qtbot.mouseClick(win.welcome.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.outer.currentIndex() == 0, timeout=10000)

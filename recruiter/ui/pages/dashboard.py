@@ -13,8 +13,10 @@ from recruiter.domain.enums import STAGES, Stage
 from recruiter.domain.money import format_amount
 from recruiter.services import reporting
 from recruiter.services.reporting import FilterOptions, Filters, FundingRow, Report
+from recruiter.store.database import Database
 
 from ..context import AppContext
+from ..ops import Reader
 from ..qt import Qt, QtCharts, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
@@ -34,7 +36,7 @@ class Loaded:
     report: Report
 
 
-def load(db: Any, filters: Filters, as_of: date | None = None) -> Loaded:
+def load(db: Database, filters: Filters, as_of: date | None = None) -> Loaded:
     """Everything the page shows (runs in a worker thread; returns plain values)."""
     return Loaded(reporting.filter_options(db), reporting.build(db, filters, as_of, detail=False))
 
@@ -110,7 +112,7 @@ class DashboardPage(Page):
         self.report: Report | None = None
         self.filters = Filters()
         self.as_of: date | None = None  # None: today
-        self._generation = 0
+        self.loader = Reader(ctx, self)
         self._options: FilterOptions | None = None
         self._target_ids: list[int] = []  # bar index -> target id in the progress chart
         self.funnel_stages: list[Stage] = list(STAGES)  # bar index -> stage
@@ -255,26 +257,20 @@ class DashboardPage(Page):
 
     # -- loading -------------------------------------------------------------------------
     def refresh(self) -> None:
-        self._generation += 1
-        generation = self._generation
-        db, filters, as_of = self.ctx.db, self.current_filters(), self.as_of
+        filters, as_of = self.current_filters(), self.as_of
         self.filters = filters
         self.status.setText(self.tr("Updating…"))
-        self.ctx.runner.start(
-            lambda _p, _c: load(db, filters, as_of),
-            on_done=lambda r: self._show(generation, r),
-            on_error=lambda e: self._failed(generation, e),
-        )
+        self.loader.read(lambda db: load(db, filters, as_of), self._show, self._failed)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
+    @property
+    def loading(self) -> bool:
+        return self.loader.pending
+
+    def _failed(self, exc: BaseException) -> None:
         self.status.setText(self.tr("Could not update"))
         show_error(self, self.tr("Dashboard"), exc)
 
-    def _show(self, generation: int, loaded: Loaded) -> None:
-        if generation != self._generation:  # a newer request is under way
-            return
+    def _show(self, loaded: Loaded) -> None:
         self._fill_combos(loaded.options)
         r = loaded.report
         self.report = r
