@@ -308,6 +308,7 @@ class DashboardPage(Page):
         categories: list[str],
         horizontal: bool,
         value_title: str = "",
+        counts: bool = True,
     ) -> None:
         cats = QtCharts.QBarCategoryAxis()
         cats.append(categories)
@@ -342,8 +343,11 @@ class DashboardPage(Page):
         values.setRange(0, top if top > 0 else 1)
         if top > 0:
             values.applyNiceNumbers()
-        # Whole numbers unless the axis spans only a few units (then 0.5, 1.5, ... matter).
-        values.setLabelFormat("%.0f" if values.max() >= 10 else "%.1f")
+        if counts:  # whole things: one tick per unit on a short axis, never "2.5 people"
+            if values.max() <= 10:
+                values.setTickCount(int(values.max()) + 1)
+        elif values.max() < 10:  # amounts on a short axis: 0.5, 1.5, ... matter
+            values.setLabelFormat("%.1f")
 
     def _draw_funnel(self, r: Report) -> None:
         chart = self._reset(self.funnel_view)
@@ -385,6 +389,7 @@ class DashboardPage(Page):
             [b.label for b in shown],
             True,
             self.tr("{u}{c}").format(u=unit, c=r.money.currency),
+            counts=False,
         )
         chart.legend().show()
         self.funding_sets = sets
@@ -475,13 +480,21 @@ class DashboardPage(Page):
         export_pipeline(self, self.ctx, self.current_filters())
 
 
-def _middle(text: str, limit: int = 34) -> str:
-    """Shortened in the middle: names that share a long prefix ("National Talent Programme
-    2026 – Young Scholars" / "… – Leading Talents") keep the part that tells them apart."""
+def _middle(text: str, limit: int = 40) -> str:
+    """Shortened in the middle, at word boundaries where possible: names that share a long
+    prefix ("National Talent Programme 2026 – Wuhan University" / "… – Fudan University")
+    keep the part that tells them apart."""
     if len(text) <= limit:
         return text
-    head = (limit - 1) * 2 // 5
-    return text[:head].rstrip() + "…" + text[-(limit - 1 - head) :].lstrip()
+    head_room = (limit - 1) // 2
+    tail_room = limit - 1 - head_room
+    head = text[:head_room]
+    if " " in head[-4:]:  # drop a word stub of up to three letters
+        head = head[: head.rindex(" ")]
+    tail = text[-tail_room:]
+    if " " in tail[:4]:
+        tail = tail[tail.index(" ") + 1 :]
+    return head.rstrip() + "…" + tail.lstrip()
 
 
 @dataclass(frozen=True)
