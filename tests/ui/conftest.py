@@ -28,7 +28,23 @@ def make_ctx(qapp):  # type: ignore[no-untyped-def]
 
     yield make
     for ctx in made:
+        drain(ctx)
+
+
+@pytest.fixture(name="drain")
+def drain_fixture():  # type: ignore[no-untyped-def]
+    """`drain(ctx)`: finish background work before a test looks at the database or ends."""
+    return drain
+
+
+def drain(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Let background reads finish, and the reads their answers start, before widgets go."""
+    from recruiter.ui.qt import QtCore
+
+    for _ in range(5):
         ctx.runner.wait(10000)
+        QtCore.QCoreApplication.processEvents()
+    ctx.runner.wait(10000)
 
 
 @pytest.fixture
@@ -40,7 +56,7 @@ def window(qtbot, demo_db, make_ctx, settings) -> Iterator[object]:  # type: ign
     win.show()
     qtbot.waitExposed(win)
     yield win
-    win.ctx.runner.wait(10000)
+    drain(win.ctx)
 
 
 @pytest.fixture

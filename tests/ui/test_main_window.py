@@ -45,7 +45,8 @@ def test_empty_database_shows_welcome_and_loads_demo(
     qtbot,
     db,
     make_ctx,
-    settings,  # type: ignore[no-untyped-def]
+    settings,
+    drain,  # type: ignore[no-untyped-def]
 ) -> None:
     win = MainWindow(make_ctx(db), settings)
     qtbot.addWidget(win)
@@ -57,7 +58,7 @@ def test_empty_database_shows_welcome_and_loads_demo(
     qtbot.waitUntil(lambda: win.current_page() is win.pages["Dashboard"], timeout=10000)
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM candidate")).scalar_one() > 0
-    win.ctx.runner.wait(10000)  # the pages' refreshes finish before the database closes
+    drain(win.ctx)  # the pages' refreshes finish before the database closes
 
 
 def test_window_state_is_remembered(qtbot, demo_db, make_ctx, settings) -> None:  # type: ignore[no-untyped-def]
