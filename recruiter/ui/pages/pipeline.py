@@ -289,6 +289,7 @@ class PipelinePage(Page):
             Kind.target,
             Kind.institution,
             Kind.offer,
+            Kind.setting,
         }
     )
 

@@ -114,6 +114,7 @@ class TargetsPage(Page):
             Kind.offer,
             Kind.offer_item,
             Kind.exchange_rate,
+            Kind.setting,
         }
     )
 
