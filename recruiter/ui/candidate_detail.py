@@ -406,7 +406,7 @@ class CandidateDetail(QtWidgets.QWidget):
             return
         if changes.touches({Kind.candidate}) and not self.dirty():
             self.show_candidate(self.candidate_id)
-        elif changes.touches({Kind.application, Kind.stage_event, Kind.activity}):
+        elif changes.touches({Kind.application, Kind.stage_event, Kind.activity, Kind.candidate}):
             self._reload_lists()
 
     # -- editing ------------------------------------------------------------------------
