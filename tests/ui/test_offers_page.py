@@ -274,3 +274,17 @@ def test_overdue_offers_expire_when_the_page_loads(qtbot: Any, make_ctx: Any, wo
     qtbot.waitUntil(lambda: not p.loading, timeout=10000)
     assert status_of(world.db, oid) == OfferStatus.expired
     assert p.model.rows[0].status == OfferStatus.expired
+
+
+def test_application_picker_reads_in_the_background(
+    qtbot: Any, page: OffersPage, world: World
+) -> None:
+    from recruiter.ui.pages.offers import ApplicationPicker
+
+    picker = ApplicationPicker(page.ctx, page)
+    qtbot.addWidget(picker)
+    qtbot.waitUntil(lambda: not picker.loading)
+    assert picker.list.count() == len(world.apps)
+    picker.search.setText("Scholar 1")
+    qtbot.waitUntil(lambda: not picker.loading)
+    assert picker.list.count() == 1 and picker.chosen() == world.apps[1]
