@@ -93,7 +93,13 @@ STALE_DAYS = 30
 def days_in_stage(stage_changed_at: datetime, as_of: date, zone: tzinfo) -> int:
     """Calendar days in the office's time zone since the application entered its stage: moved
     late yesterday is one day today. Never negative (another desk's clock may run ahead)."""
-    return max(0, (as_of - local_day(stage_changed_at, zone)).days)
+    return days_since(local_day(stage_changed_at, zone), as_of)
+
+
+def days_since(day: date, as_of: date) -> int:
+    """Days in stage from the office-local day the stage was entered (for callers that have
+    converted the timestamp already, in bulk)."""
+    return max(0, (as_of - day).days)
 
 
 def in_stage_over_sql(days: int, as_of: date, zone: tzinfo, changed: Any = None) -> Any:
@@ -304,6 +310,7 @@ __all__ = [
     "committed_sql",
     "counts_of",
     "days_in_stage",
+    "days_since",
     "holds",
     "in_reporting",
     "in_stage_over_sql",
