@@ -248,7 +248,7 @@ def _current_offer_stmt(
 ) -> Any:
     """Columns of each application's current offer (no later revision exists; the unique
     (application, revision) index answers that per row, cheaper than a grouped subquery)."""
-    newer = aliased(Offer)
+    newer: Any = aliased(Offer)
     later = (
         select(newer.id)
         .where(

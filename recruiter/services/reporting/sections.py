@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
 from recruiter.domain import figures
@@ -336,7 +337,7 @@ def _months(f: Filters, as_of: date) -> list[str]:
     start = f.date_from or date(as_of.year - 1, as_of.month, 1) + timedelta(days=31)
     end = f.date_to or as_of
     first = date(start.year, start.month, 1)
-    out = []
+    out: list[str] = []
     while first <= end and len(out) < 60:
         out.append(f"{first:%Y-%m}")
         first = (first + timedelta(days=32)).replace(day=1)
@@ -415,7 +416,7 @@ def _source_ids(s: Session, f: Filters) -> list[int] | None:
         .join(Application, col(Application.id) == col(Offer.application_id))
         .where(col(OfferItem.funding_source_id).is_not(None), *_scope_conditions(f))
     )
-    cond = col(FundingSource.id).in_(used)
+    cond: ColumnElement[bool] = col(FundingSource.id).in_(used)
     if f.institution_ids and not f.target_ids:
         cond = or_(
             col(FundingSource.institution_id).in_(f.institution_ids),

@@ -129,7 +129,7 @@ def _kind_field(kind: ItemKind) -> str:
     return f"kind_{kind.value}"
 
 
-class _OfferHead(NamedTuple):
+class OfferRecord(NamedTuple):
     candidate: str
     name_zh: str | None
     target: str
@@ -142,17 +142,21 @@ class _OfferHead(NamedTuple):
     expires_on: date | None
     responded_on: date | None
     start_on: date | None
-    first_year: int | None
-    startup: int | None
-    total: int | None
+    first_year: int | None  # figures: first-year cash
+    startup: int | None  # figures: start-up funds
+    total: int | None  # figures: total package
     sources: str | None  # full names, comma-separated
+    # Life cost per item kind (one field per ItemKind, named by _kind_field).
+    kind_salary: int | None
+    kind_signing_bonus: int | None
+    kind_settling_in: int | None
+    kind_housing: int | None
+    kind_relocation: int | None
+    kind_startup_research: int | None
+    kind_other: int | None
 
 
-# One life-cost field per item kind, after the offer's own fields.
-OfferRecord = NamedTuple(  # type: ignore[misc]  # fields computed from ItemKind
-    "OfferRecord",
-    [*_OfferHead.__annotations__.items(), *((_kind_field(k), int | None) for k in ITEM_KINDS)],
-)
+assert OfferRecord._fields[-len(ITEM_KINDS) :] == tuple(_kind_field(k) for k in ITEM_KINDS)
 
 OFFER_SHEET: tuple[SheetColumn, ...] = (
     SheetColumn("Candidate", "text", "candidate", 22),
@@ -218,7 +222,7 @@ def pipeline_records(
         zone = zone_in(s)
         day = as_of or today_in(s)
         cur = _current_offers()
-        off = aliased(Offer)
+        off: Any = aliased(Offer)
         by_app = (
             select(
                 col(Activity.application_id).label("aid"),
@@ -370,15 +374,17 @@ def offer_records(db: Database, f: Filters = Filters(), chunk: int = CHUNK) -> I
             packages = _offer_money_in(s, money, [r[0] for r in part])
             for r in part:
                 pkg = packages.get(r[0])
-                yield OfferRecord(
-                    *r[1:7],
-                    labels_offer.get(str(r[7])),
-                    *r[8:13],
-                    pkg.first_year if pkg else None,
-                    pkg.startup if pkg else None,
-                    pkg.total if pkg else None,
-                    ", ".join(pkg.sources) if pkg and pkg.sources else None,
-                    *(pkg.by_kind.get(k) if pkg else None for k in ITEM_KINDS),
+                yield OfferRecord._make(
+                    (
+                        *r[1:7],
+                        labels_offer.get(str(r[7])),
+                        *r[8:13],
+                        pkg.first_year if pkg else None,
+                        pkg.startup if pkg else None,
+                        pkg.total if pkg else None,
+                        ", ".join(pkg.sources) if pkg and pkg.sources else None,
+                        *(pkg.by_kind.get(k) if pkg else None for k in ITEM_KINDS),
+                    )
                 )
 
 
