@@ -134,7 +134,7 @@ def _source_currencies(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
             col(FundingSource.id).in_(wanted)
         )
     ).all()
-    return {r[0]: r[1] for r in rows}
+    return {r[0]: r[1] for r in rows if r[0] is not None}
 
 
 def _validate_items(s: Session, items: Sequence[Mapping[str, Any]]) -> list[ItemData]:

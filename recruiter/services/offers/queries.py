@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from recruiter.domain import clock, figures
@@ -87,7 +88,7 @@ def list_offers(
     """Offers with filters and order applied in SQL. `expiring_within=N` keeps extended offers
     whose expiry falls between today and N days from now."""
     stmt = (
-        select(
+        sa_select(
             col(Offer.id),
             col(Offer.application_id),
             col(Offer.revision),
@@ -143,7 +144,7 @@ def list_offers(
     if limit is not None:
         stmt = stmt.limit(limit)
     with db.session() as s:
-        rows = s.exec(stmt).all()
+        rows = s.execute(stmt).all()
         ids = [r[0] for r in rows]
         totals: dict[int, dict[str, int]] = {}
         for chunk in range(0, len(ids), 500):
@@ -157,8 +158,8 @@ def list_offers(
                 .where(col(OfferItem.offer_id).in_(part))
                 .group_by(col(OfferItem.offer_id), col(OfferItem.currency))
             )
-            for oid, ccy, amt in s.exec(q).all():
-                totals.setdefault(oid, {})[ccy] = int(amt)
+            for item_offer, ccy, amt in s.exec(q).all():
+                totals.setdefault(item_offer, {})[ccy] = int(amt)
     return [
         OfferRow(
             r[0],
@@ -233,7 +234,7 @@ def get_offer(db: Database, offer_id: int) -> OfferDetail:
             inst.name,
             Outcome(app.outcome),
             Stage(app.stage),
-            [(r[0], r[1], OfferStatus(r[2])) for r in revs],
+            [(r[0], r[1], OfferStatus(r[2])) for r in revs if r[0] is not None],
         )
 
 
@@ -269,7 +270,7 @@ def offerable_applications(
         col(Offer.status).in_([*OPEN_STATUSES, OfferStatus.accepted])
     )
     stmt = (
-        select(
+        sa_select(
             col(Application.id),
             col(Candidate.full_name),
             col(Target.title),
@@ -293,7 +294,10 @@ def offerable_applications(
             )
         )
     with db.session() as s:
-        return [ApplicationChoice(r[0], r[1], r[2], r[3], Stage(r[4])) for r in s.exec(stmt).all()]
+        rows = s.execute(stmt).all()
+    return [
+        ApplicationChoice(r[0], r[1], r[2], r[3], Stage(r[4])) for r in rows if r[0] is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -377,4 +381,7 @@ def filter_choices(db: Database) -> FilterChoices:
             .where(col(Institution.id).in_(inst_ids))
             .order_by(col(Institution.name))
         ).all()
-    return FilterChoices([(i[0], i[1]) for i in insts], [(t[0], t[1], t[2]) for t in targets])
+    return FilterChoices(
+        [(i[0], i[1]) for i in insts if i[0] is not None],
+        [(t[0], t[1], t[2]) for t in targets if t[0] is not None],
+    )
