@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from recruiter.store.database import Database
+    from tests.factories import Sample
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["RECRUITER_BUSY_TIMEOUT_MS"] = "200"
@@ -30,7 +36,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[object]:
+def db(db_path: Path) -> Iterator[Database]:
     """A fresh, migrated database."""
     from recruiter.store.opening import open_database
 
@@ -52,19 +58,51 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[object]:
-    """A private copy of the demo database."""
+def _copy_database(src_path: Path, dst_path: Path) -> None:
+    """A consistent copy through SQLite's backup API (a template is never written to)."""
     import sqlite3
 
-    from recruiter.store.opening import open_database
-
-    path = tmp_path / "demo.db"
-    src = sqlite3.connect(demo_template)
-    dst = sqlite3.connect(path)
+    src = sqlite3.connect(src_path)
+    dst = sqlite3.connect(dst_path)
     src.backup(dst)
     src.close()
     dst.close()
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """A private copy of the demo database."""
+    from recruiter.store.opening import open_database
+
+    path = tmp_path / "demo.db"
+    _copy_database(demo_template, path)
     database = open_database(path, user="tester")
     yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Sample]:
+    """The hand-built reporting sample (tests/factories.py), built once: migrations are the slow
+    part. Copy it before writing."""
+    from recruiter.store.opening import open_database
+    from tests.factories import build_sample
+
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    database = open_database(path, user="tester")
+    built = build_sample(database)
+    database.dispose()
+    return path, built
+
+
+@pytest.fixture
+def sample(sample_template: tuple[Path, Sample], tmp_path: Path) -> Iterator[Sample]:
+    """A private copy of the reporting sample."""
+    from recruiter.store.opening import open_database
+
+    template, built = sample_template
+    path = tmp_path / "sample.db"
+    _copy_database(template, path)
+    database = open_database(path, user="tester")
+    yield replace(built, db=database)
     database.dispose()

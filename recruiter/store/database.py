@@ -75,7 +75,7 @@ class Database:
                 from sqlalchemy.pool import StaticPool
 
                 kwargs["poolclass"] = StaticPool
-        self.engine: Engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
+        self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _on_connect)
 

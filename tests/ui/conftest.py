@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from recruiter.store.database import Database
+    from recruiter.ui.context import AppContext
+    from recruiter.ui.main_window import MainWindow
+    from recruiter.ui.qt import QtCore, QtWidgets
+
+MakeContext = Callable[["Database"], "AppContext"]
+
 
 @pytest.fixture
-def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+def settings(tmp_path: Path) -> QtCore.QSettings:
     from recruiter.ui.qt import QtCore
 
     return QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
 
 
 @pytest.fixture
-def make_ctx(qapp):  # type: ignore[no-untyped-def]
+def make_ctx(qapp: QtWidgets.QApplication) -> Iterator[MakeContext]:
     from recruiter.ui.app import make_context
 
-    made = []
+    made: list[AppContext] = []
 
-    def make(db):  # type: ignore[no-untyped-def]
+    def make(db: Database) -> AppContext:
         ctx = make_context(db)
         made.append(ctx)
         return ctx
@@ -32,7 +43,9 @@ def make_ctx(qapp):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def window(qtbot, demo_db, make_ctx, settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def window(
+    qtbot: QtBot, demo_db: Database, make_ctx: MakeContext, settings: QtCore.QSettings
+) -> Iterator[MainWindow]:
     from recruiter.ui.main_window import MainWindow
 
     win = MainWindow(make_ctx(demo_db), settings)
@@ -44,6 +57,6 @@ def window(qtbot, demo_db, make_ctx, settings) -> Iterator[object]:  # type: ign
 
 
 @pytest.fixture
-def ctx(demo_db, make_ctx):  # type: ignore[no-untyped-def]
+def ctx(demo_db: Database, make_ctx: MakeContext) -> AppContext:
     """An AppContext over a private copy of the demo database (files may override it)."""
     return make_ctx(demo_db)

@@ -12,9 +12,7 @@ from openpyxl import load_workbook
 from recruiter.domain.enums import Stage
 from recruiter.services import exporting
 from recruiter.services.reporting import Filters
-from tests.unit.test_reporting import Sample, sample, sample_template
-
-__all__ = ["sample", "sample_template"]
+from tests.factories import Sample
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from recruiter.services import exporting
-from tests.unit.test_reporting import Sample, sample, sample_template
-
-__all__ = ["sample", "sample_template"]
+from tests.factories import Sample
 
 
 @pytest.fixture

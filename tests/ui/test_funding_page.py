@@ -13,7 +13,7 @@ from recruiter.services import funding, offers, rates
 from recruiter.store.database import Database
 from recruiter.ui import offer_commands
 from recruiter.ui.pages.funding import COLUMNS, FundingPage, SourceDialog
-from tests.unit.test_offers import World, extend, item, make_world
+from tests.factories import World, extend, item, make_world
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from recruiter.services import offers, rates
 from recruiter.store.database import Database
 from recruiter.ui.offer_editor import ERROR_STYLE, OfferEditor, OverrideDialog, status_with_override
 from recruiter.ui.qt import Qt, QtWidgets
-from tests.unit.test_offers import World, item, make_world
+from tests.factories import World, item, make_world
 
 
 @pytest.fixture

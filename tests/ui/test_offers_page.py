@@ -15,7 +15,7 @@ from recruiter.store.database import Database
 from recruiter.ui.offer_editor import OfferEditor
 from recruiter.ui.pages.offers import COLUMNS, OffersPage
 from recruiter.ui.qt import Qt
-from tests.unit.test_offers import World, item, make_world
+from tests.factories import World, item, make_world
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from recruiter.cli import main
+from recruiter.store.database import Database
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -59,7 +60,7 @@ def test_demo_is_deterministic(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert dumps[0] == dumps[1]
 
 
-def test_demo_covers_every_stage_and_outcome(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_demo_covers_every_stage_and_outcome(demo_db: Database) -> None:
     from sqlalchemy import text
 
     from recruiter.domain.enums import Outcome, Stage
@@ -202,7 +203,27 @@ def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def test_cancelled_demo_writes_nothing(db) -> None:  # type: ignore[no-untyped-def]
+def test_help_loads_neither_the_database_layer_nor_qt() -> None:
+    """`recruiter --help` and usage errors answer at once: the command modules import services,
+    SQLAlchemy and Qt only inside the commands that need them."""
+    code = (
+        "import sys\n"
+        "from recruiter.cli import main\n"
+        "for argv in (['--help'], ['import', '--help'], ['frobnicate']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'PySide6', 'openpyxl', 'recruiter.services')\n"
+        "loaded = sorted({m for m in sys.modules if m.startswith(heavy)})\n"
+        "assert not loaded, loaded[:5]\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage: recruiter" in proc.stdout and "invalid choice: 'frobnicate'" in proc.stderr
+
+
+def test_cancelled_demo_writes_nothing(db: Database) -> None:
     from sqlalchemy import text
 
     from recruiter.services import demo

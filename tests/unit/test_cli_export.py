@@ -9,9 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from recruiter.cli import main
-from tests.unit.test_reporting import Sample, sample, sample_template
-
-__all__ = ["sample", "sample_template"]
+from tests.factories import Sample
 
 
 def test_export_json(sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,7 +19,7 @@ from recruiter.errors import ConflictError, RecruiterError, ValidationError
 from recruiter.services import funding, offers, rates
 from recruiter.store.database import Database
 from recruiter.store.opening import open_database
-from tests.unit.test_offers import TODAY, World, extend, item, make_world
+from tests.factories import TODAY, World, extend, item, make_world
 
 
 @pytest.fixture

@@ -4,103 +4,26 @@ checked against what the database holds afterwards."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
-from recruiter.domain.enums import FundingKind, OfferStatus, Outcome, Stage
+from recruiter.domain.enums import OfferStatus, Outcome, Stage
 from recruiter.domain.models import (
     Application,
     AuditEntry,
     Candidate,
-    Institution,
     Offer,
     OfferItem,
     StageEvent,
-    Target,
 )
 from recruiter.domain.money import MAX_MINOR
 from recruiter.errors import BudgetExceeded, ConflictError, ValidationError
 from recruiter.services import applications, funding, offers, rates
 from recruiter.store.database import Database
-
-TODAY = date(2026, 3, 1)
-
-
-@dataclass
-class World:
-    """A small, hand-built world: one institution, targets, candidates with applications and
-    two funding sources (CNY and USD)."""
-
-    db: Database
-    institution_id: int
-    targets: list[int]
-    apps: list[int]
-    cny: int
-    usd: int
-
-
-def make_world(
-    db: Database, n_apps: int = 3, cny_total: int = 1_000_000_00, usd_total: int = 100_000_00
-) -> World:
-    with db.session() as s:
-        inst = Institution(name="Wuhan University", name_zh="武汉大学")
-        s.add(inst)
-        s.flush()
-        assert inst.id is not None
-        targets = [Target(institution_id=inst.id, title=f"Chair {n}") for n in range(2)]
-        s.add_all(targets)
-        s.flush()
-        cands = [
-            Candidate(full_name=f"Scholar {n}", email=f"s{n}@example.org") for n in range(n_apps)
-        ]
-        s.add_all(cands)
-        s.flush()
-        inst_id = inst.id
-        target_ids = [t.id for t in targets if t.id is not None]
-        cand_ids = [c.id for c in cands if c.id is not None]
-    apps = [
-        applications.add(db, cid, target_ids[n % 2], stage=Stage.approved)
-        for n, cid in enumerate(cand_ids)
-    ]
-    cny = funding.create(
-        db,
-        name="National programme",
-        kind=FundingKind.national,
-        institution_id=inst_id,
-        total_minor=cny_total,
-        currency="CNY",
-    )
-    usd = funding.create(
-        db,
-        name="Donor fund",
-        kind=FundingKind.donor,
-        institution_id=inst_id,
-        total_minor=usd_total,
-        currency="USD",
-    )
-    return World(db, inst_id, target_ids, apps, cny, usd)
-
-
-def item(
-    source: int | None,
-    amount: int,
-    kind: str = "settling_in",
-    ccy: str = "CNY",
-    period: str = "one_off",
-    years: int = 1,
-) -> dict[str, object]:
-    return {
-        "kind": kind,
-        "amount_minor": amount,
-        "currency": ccy,
-        "period": period,
-        "years": years,
-        "funding_source_id": source,
-    }
+from tests.factories import TODAY, World, extend, item, make_world
 
 
 @pytest.fixture
@@ -122,11 +45,6 @@ def audit_actions(db: Database, entity: str, entity_id: int) -> list[str]:
                 .order_by(AuditEntry.id)
             ).all()
         )
-
-
-def extend(db: Database, offer_id: int, today: date = TODAY) -> None:
-    offers.set_status(db, offer_id, OfferStatus.approved, today=today)
-    offers.set_status(db, offer_id, OfferStatus.extended, today=today)
 
 
 # ------------------------------------------------------------------------------ create / items

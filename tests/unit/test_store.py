@@ -15,6 +15,7 @@ from sqlalchemy import text
 from recruiter.errors import StoreError
 from recruiter.store import backup, location, migrate
 from recruiter.store.check import run_check
+from recruiter.store.database import Database
 from recruiter.store.opening import open_database
 
 
@@ -47,7 +48,7 @@ def test_fresh_database_is_migrated_to_head(db_path: Path) -> None:
         assert name in tables
 
 
-def test_pragmas_on_every_connection(db) -> None:  # type: ignore[no-untyped-def]
+def test_pragmas_on_every_connection(db: Database) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -161,7 +162,7 @@ def test_backups_are_pruned(tmp_path: Path, db_path: Path) -> None:
     assert len(list(backup.backup_dir(db_path).glob("*.db"))) == backup.KEEP_BACKUPS
 
 
-def test_backup_while_open_is_consistent(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_while_open_is_consistent(demo_db: Database, tmp_path: Path) -> None:
     holder = sqlite3.connect(demo_db.path)
     holder.execute("BEGIN IMMEDIATE")
     holder.execute("INSERT INTO institution (name) VALUES ('Uncommitted University')")
@@ -176,7 +177,7 @@ def test_backup_while_open_is_consistent(demo_db, tmp_path: Path) -> None:  # ty
     copy.close()
 
 
-def test_check_reports_counts_and_problems(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_check_reports_counts_and_problems(demo_db: Database) -> None:
     report = run_check(demo_db)
     assert report.ok and report.problems == []
     assert report.counts["candidate"] == 300
@@ -194,7 +195,7 @@ def test_check_reports_counts_and_problems(demo_db) -> None:  # type: ignore[no-
     assert any("foreign key" in p for p in report.problems)
 
 
-def test_constraints_hold_in_the_database(db) -> None:  # type: ignore[no-untyped-def]
+def test_constraints_hold_in_the_database(db: Database) -> None:
     from sqlalchemy.exc import IntegrityError
 
     with db.engine.begin() as conn:

@@ -14,9 +14,7 @@ from openpyxl import load_workbook
 
 from recruiter.exchange import workbook as xw
 from recruiter.services import exporting, reporting
-from tests.unit.test_reporting import AS_OF, FORMULA_NAME, Sample, Y, day, sample, sample_template
-
-__all__ = ["sample", "sample_template"]  # fixtures shared from test_reporting
+from tests.factories import AS_OF, FORMULA_NAME, Sample, Y, day
 
 MONEY_FMT = xw.MoneyFormat("CNY", 2).number_format
 

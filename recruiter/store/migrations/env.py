@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection, create_engine
 from sqlmodel import SQLModel
 
 import recruiter.domain.models  # noqa: F401  (registers the tables)
@@ -12,18 +13,20 @@ target_metadata = SQLModel.metadata
 
 
 def run() -> None:
-    connection = config.attributes.get("connection")
-    if connection is None:
-        from sqlalchemy import create_engine
-
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
-        with engine.begin() as conn:
-            _run(conn)
+    connection: Connection | None = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
         return
-    _run(connection)
+    # Run by the `alembic` command itself (e.g. to write a migration): open the configured URL.
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("No sqlalchemy.url in the Alembic configuration.")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _run(conn)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -1,33 +1,27 @@
 """`recruiter import` and `recruiter undo-import` (DESIGN.md §5, issue 5).
 
-Messages go to stderr; `--json` prints one object on stdout. A RecruiterError (bad file, unknown
-target, ...) propagates to `recruiter.cli.main`, which prints it and exits 1 with nothing
-written. Strict mode is the one failure handled here, because its counts are worth printing.
+A RecruiterError (bad file, unknown target, ...) propagates to `recruiter.cli.main`, which prints
+it and exits 1 with nothing written. Strict mode is the one failure handled here, because its
+counts are worth printing. The import service is loaded inside each command, never for `--help`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from recruiter.services import importing
-from recruiter.services.importing import ImportOptions, ImportSummary, StrictImportFailed
-from recruiter.store.database import Database
+from .output import emit, say
+
+if TYPE_CHECKING:
+    from recruiter.services.importing import ImportSummary
+    from recruiter.store.database import Database
 
 _SHOWN = 10  # rows listed per kind in the human-readable report
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def _emit(obj: dict[str, Any]) -> None:
-    print(json.dumps(obj, ensure_ascii=False, default=str))
-
-
-def _progress() -> importing.ProgressFn | None:
+def _progress() -> Callable[[int, int], None] | None:
     """A percentage on the terminal for long imports; nothing when stderr is not a terminal."""
     if not sys.stderr.isatty():
         return None
@@ -46,20 +40,20 @@ def _progress() -> importing.ProgressFn | None:
 
 def _report(summary: ImportSummary) -> None:
     where = f", sheet '{summary.sheet}'" if summary.sheet else ""
-    _say(f"{summary.file_name}{where} (header on row {summary.header_row}): {summary.rows} rows")
-    _say(
+    say(f"{summary.file_name}{where} (header on row {summary.header_row}): {summary.rows} rows")
+    say(
         f"  created {summary.created} (of which {summary.possible_duplicates} possible "
         f"duplicates), updated {summary.updated}, duplicates {summary.duplicates}, "
         f"invalid {summary.invalid}"
     )
     if summary.already_imported:
-        _say(
+        say(
             "  note: this file was imported before (batch "
             + ", ".join(map(str, summary.already_imported))
             + "); duplicates are caught"
         )
     if summary.unmapped:
-        _say("  columns not imported: " + ", ".join(summary.unmapped))
+        say("  columns not imported: " + ", ".join(summary.unmapped))
     for status, title in (
         ("possible_duplicate", "Possible duplicates to review"),
         ("invalid", "Invalid rows"),
@@ -67,18 +61,20 @@ def _report(summary: ImportSummary) -> None:
         rows = [o for o in summary.outcomes if o.status == status]
         if not rows:
             continue
-        _say(f"{title}:")
+        say(f"{title}:")
         for o in rows[:_SHOWN]:
             name = f" {o.name}:" if o.name else ""
-            _say(f"  row {o.row}:{name} {o.reason}")
+            say(f"  row {o.row}:{name} {o.reason}")
         if len(rows) > _SHOWN:
-            _say(f"  ... and {len(rows) - _SHOWN} more")
+            say(f"  ... and {len(rows) - _SHOWN} more")
 
 
 def cmd_import(args: argparse.Namespace, db: Database) -> int:
     """Import one file; exit 0 even when some rows are invalid (they are reported), 1 in
     strict mode when any row is invalid."""
-    options = ImportOptions(
+    from recruiter.services import importing
+
+    options = importing.ImportOptions(
         sheet=args.sheet,
         target_id=args.target,
         source=args.source,
@@ -86,41 +82,43 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         dry_run=args.dry_run,
         strict=args.strict,
     )
+    failed: importing.StrictImportFailed | None = None
     try:
         summary = importing.run_import(db, args.file, options, progress=_progress())
-        failed = None
-    except StrictImportFailed as exc:
+    except importing.StrictImportFailed as exc:
         summary, failed = exc.summary, exc
         summary.dry_run = bool(args.dry_run)
     _report(summary)
     if args.errors is not None:
         n = summary.write_rejects(args.errors)
-        _say(
+        say(
             f"{n} rejected row{'s' if n != 1 else ''} saved to {args.errors}"
             if n
             else f"No rows were rejected; {args.errors} has only the header row."
         )
     if failed is not None:
-        _say(f"recruiter: {failed}")
+        say(f"recruiter: {failed}")
     elif summary.dry_run:
-        _say("Dry run: nothing was written.")
+        say("Dry run: nothing was written.")
     else:
-        _say(
+        say(
             f"Imported as batch {summary.batch_id}. To undo: recruiter undo-import "
             f"{summary.batch_id}"
         )
     if args.json:
-        _emit(summary.as_json())
+        emit(summary.as_json())
     return 1 if failed is not None else 0
 
 
 def cmd_undo_import(args: argparse.Namespace, db: Database) -> int:
     """Undo one import batch: its candidates deleted, the fields it changed restored."""
+    from recruiter.services import importing
+
     result = importing.undo_import(db, args.batch_id)
-    _say(
+    say(
         f"Undid import batch {result.batch_id} ({result.file_name}): deleted {result.deleted} "
         f"candidate{'s' if result.deleted != 1 else ''}, restored {result.restored}."
     )
-    if getattr(args, "json", False):
-        _emit(result.as_json())
+    if args.json:
+        emit(result.as_json())
     return 0

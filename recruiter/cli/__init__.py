@@ -1,0 +1,69 @@
+"""The command line (DESIGN.md §5): `main` is the `recruiter` console script and
+`python -m recruiter`. Messages go to stderr, `--json` output to stdout. Exit status: 0 success,
+1 a failure explained in one message (nothing written), 2 usage error.
+
+One module per command group (data, importing, exporting, gui); the parser and the output
+helpers have their own. The database layer, the services and Qt are imported only once a command
+needs them, so `recruiter --help` stays fast and scripts never load Qt."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from . import data, exporting, gui, importing
+from .output import emit, say
+from .parser import build_parser
+
+if TYPE_CHECKING:
+    from recruiter.store.database import Database
+
+Handler = Callable[[argparse.Namespace, "Database"], int]
+
+HANDLERS: dict[str, Handler] = {
+    "demo": data.cmd_demo,
+    "check": data.cmd_check,
+    "backup": data.cmd_backup,
+    "import": importing.cmd_import,
+    "undo-import": importing.cmd_undo_import,
+    "export": exporting.cmd_export,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        return gui.open_app(args.db)
+    return run_command(args)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Open the database, run one command on it, and turn any failure into one message."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from recruiter.errors import RecruiterError
+    from recruiter.store.database import explain
+    from recruiter.store.opening import open_database
+
+    db: Database | None = None
+    try:
+        db = open_database(args.db)
+        return HANDLERS[args.command](args, db)
+    except (RecruiterError, SQLAlchemyError) as exc:
+        if isinstance(exc, SQLAlchemyError):
+            label = db.label if db is not None else "The database"
+            exc = explain(exc, f"The database {label}")
+        say(f"recruiter: {exc}")
+        if getattr(args, "json", False):
+            emit({"ok": False, "error": str(exc)})
+        return 1
+    except KeyboardInterrupt:
+        say("recruiter: interrupted; nothing was written.")
+        return 1
+    finally:
+        if db is not None:
+            db.dispose()
+
+
+__all__ = ["HANDLERS", "build_parser", "emit", "main", "run_command", "say"]

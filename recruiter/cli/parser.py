@@ -1,0 +1,60 @@
+"""The argument parser. It imports nothing heavy, so `recruiter --help` and usage errors answer
+at once."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from recruiter import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="recruiter",
+        description="Track international scholars, recruiting targets, offers and funding.",
+    )
+    p.add_argument("--version", action="version", version=f"recruiter {__version__}")
+    p.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database file or SQLAlchemy URL (default: $RECRUITER_DB, else the "
+        "user data directory)",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    d = sub.add_parser("demo", help="fill the database with synthetic demo data")
+    d.add_argument("--size", type=int, default=300, help="number of candidates (default 300)")
+    d.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    d.add_argument("--force", action="store_true", help="replace existing data")
+    d.add_argument("--json", action="store_true", help="print counts as JSON")
+
+    i = sub.add_parser("import", help="import a candidate list (xlsx, xls, ods, csv)")
+    i.add_argument("file", type=Path)
+    i.add_argument("--sheet", help="sheet name (default: the first)")
+    i.add_argument(
+        "--target", type=int, metavar="ID", help="add everyone to this target's pipeline"
+    )
+    i.add_argument("--source", help="source to record on new candidates (default: file name)")
+    i.add_argument("--on-duplicate", choices=("skip", "update", "overwrite"), default="skip")
+    i.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    i.add_argument("--strict", action="store_true", help="write nothing if any row is invalid")
+    i.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="save rejected rows here")
+    i.add_argument("--json", action="store_true")
+
+    u = sub.add_parser("undo-import", help="undo one import batch")
+    u.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    u.add_argument("--json", action="store_true")
+
+    e = sub.add_parser("export", help="export the pipeline workbook for leadership")
+    e.add_argument("out", type=Path, metavar="OUT.xlsx")
+    e.add_argument("--institution", action="append", default=[], metavar="NAME")
+    e.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("check", help="integrity and schema check")
+    c.add_argument("--json", action="store_true")
+
+    b = sub.add_parser("backup", help="consistent copy of the database")
+    b.add_argument("out", nargs="?", type=Path, metavar="OUT")
+    b.add_argument("--json", action="store_true")
+    return p
