@@ -21,12 +21,7 @@ from sqlmodel import Session, col, select
 
 from recruiter.domain import clock
 from recruiter.domain.enums import ItemKind, OfferStatus, Outcome, Period
-from recruiter.domain.models import (
-    Application,
-    FundingSource,
-    Offer,
-    OfferItem,
-)
+from recruiter.domain.models import Application, FundingSource, Offer, OfferItem
 from recruiter.errors import ConflictError, NotFound, ValidationError
 from recruiter.store.database import Database
 

@@ -14,13 +14,7 @@ from sqlmodel import Session, col, select
 
 from recruiter.domain import clock, figures
 from recruiter.domain.enums import OfferStatus, Outcome, Stage
-from recruiter.domain.models import (
-    Application,
-    AuditEntry,
-    FundingSource,
-    Offer,
-    OfferItem,
-)
+from recruiter.domain.models import Application, AuditEntry, FundingSource, Offer, OfferItem
 from recruiter.domain.rules import COMMITTING, OFFER_TRANSITIONS, RESERVING, can_move_offer
 from recruiter.errors import BudgetExceeded, ConflictError, ValidationError
 from recruiter.store.database import Database

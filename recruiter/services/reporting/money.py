@@ -11,13 +11,8 @@ from sqlalchemy import select, union
 from sqlmodel import Session, col
 
 from recruiter.domain import figures
-from recruiter.domain.enums import (
-    ItemKind,
-)
-from recruiter.domain.models import (
-    FundingSource,
-    OfferItem,
-)
+from recruiter.domain.enums import ItemKind
+from recruiter.domain.models import FundingSource, OfferItem
 from recruiter.domain.money import exponent
 from recruiter.store.database import Database
 

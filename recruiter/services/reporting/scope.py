@@ -26,20 +26,8 @@ from sqlmodel import Session, col
 
 from recruiter.domain import clock, figures
 from recruiter.domain.clock import local_midnight
-from recruiter.domain.enums import (
-    STAGES,
-    ItemKind,
-    OfferStatus,
-    Outcome,
-    Stage,
-)
-from recruiter.domain.models import (
-    Activity,
-    Application,
-    Institution,
-    Offer,
-    Target,
-)
+from recruiter.domain.enums import STAGES, ItemKind, OfferStatus, Outcome, Stage
+from recruiter.domain.models import Activity, Application, Institution, Offer, Target
 from recruiter.errors import NotFound
 from recruiter.store.database import Database
 

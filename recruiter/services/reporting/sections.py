@@ -16,13 +16,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
 from recruiter.domain import figures
-from recruiter.domain.enums import (
-    CLOSED_OUTCOMES,
-    STAGES,
-    OfferStatus,
-    Outcome,
-    Stage,
-)
+from recruiter.domain.enums import CLOSED_OUTCOMES, STAGES, OfferStatus, Outcome, Stage
 from recruiter.domain.models import (
     Activity,
     Application,
@@ -272,7 +266,7 @@ def targets(db: Database, f: Filters = Filters()) -> list[TargetProgress]:
         return targets_in(s, f)
 
 
-# -- offers ---
+# -- offers ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
