@@ -32,7 +32,7 @@ from recruiter.domain.models import (
 from recruiter.store.database import Database
 
 from .. import funding
-from .money import MoneyContext, _int_median, _Money, _money_in, package_sums
+from .money import MoneyContext, _int_median, _Money, _money_in
 from .scope import (
     DECIDED,
     LATE_STAGES,
@@ -307,18 +307,30 @@ def offer_stats_in(s: Session, f: Filters, money: _Money) -> OfferStats:
         by_status[st] += 1
         if st in MADE or extended:
             made.add(oid)
-    scoped = f.institution_ids or f.target_ids or f.date_from or f.date_to
-    ids = current.with_only_columns(col(Offer.id)) if scoped else None
-    per: dict[int, dict[str, figures.Package]] = {}
-    for oid, ccy, pkg in package_sums(s, ids):
-        if oid in made:
-            per.setdefault(oid, {})[ccy] = pkg
-    packages = [figures.in_reporting(p, money) for p in per.values()]
+    # Only the two figures the medians need, each (offer, currency) sum converted once as
+    # figures.in_reporting does; no Package objects, which cost a third of the time at 100k.
+    oid_col, ccy_col = col(OfferItem.offer_id), col(OfferItem.currency)
+    items = select(
+        oid_col,
+        ccy_col,
+        func.sum(figures.item_first_year_sql()),
+        func.sum(figures.item_startup_sql()),
+    ).group_by(oid_col, ccy_col)
+    if f.institution_ids or f.target_ids or f.date_from or f.date_to:
+        items = items.where(oid_col.in_(current.with_only_columns(col(Offer.id))))
+    cash: dict[int, list[int]] = {oid: [0, 0, 0] for oid in made}  # first year, start-up, any
+    for oid, ccy, fy, su in conn.execute(items):
+        c = cash.get(oid)
+        if c is not None:
+            c[0] += money(int(fy), ccy)
+            c[1] += money(int(su), ccy)
+            c[2] = 1
+    with_items = [c for c in cash.values() if c[2]]
     return OfferStats(
         by_status,
         len(made),
-        _int_median([p.first_year for p in packages]),
-        _int_median([p.startup for p in packages]),
+        _int_median([c[0] for c in with_items]),
+        _int_median([c[1] for c in with_items]),
     )
 
 
