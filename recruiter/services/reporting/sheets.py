@@ -62,9 +62,13 @@ def columns(sheet: Sequence[SheetColumn]) -> tuple[tuple[str, str], ...]:
     return tuple((c.header, c.kind) for c in sheet)
 
 
-def extractor(sheet: Sequence[SheetColumn]) -> Any:
-    """record -> row tuple, in one C call per row (a sheet is written 100,000 rows at a time)."""
-    getter = attrgetter(*(c.field for c in sheet))
+def extractor(sheet: Sequence[SheetColumn], record: type[tuple[Any, ...]] | None = None) -> Any:
+    """record -> row tuple, in one C call per row (a sheet is written 100,000 rows at a time);
+    None when the record's fields are the sheet's columns in order, so the record is the row."""
+    fields = tuple(c.field for c in sheet)
+    if record is not None and getattr(record, "_fields", None) == fields:
+        return None
+    getter = attrgetter(*fields)
     if len(sheet) == 1:
         return lambda rec: (getter(rec),)
     return getter
@@ -330,7 +334,10 @@ def pipeline_rows(
     db: Database, f: Filters = Filters(), as_of: date | None = None, chunk: int = CHUNK
 ) -> Iterator[tuple[Any, ...]]:
     """One row per application, in PIPELINE_SHEET's columns."""
-    get = extractor(PIPELINE_SHEET)
+    get = extractor(PIPELINE_SHEET, PipelineRecord)
+    if get is None:  # the record is the row
+        yield from pipeline_records(db, f, as_of, chunk)
+        return
     for rec in pipeline_records(db, f, as_of, chunk):
         yield get(rec)
 
