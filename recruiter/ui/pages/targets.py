@@ -58,14 +58,7 @@ def _value(rec: TargetProgress, key: str) -> Any:
         return rec.per_stage.get(STAGES[[s.value for s in STAGES].index(key[6:])], 0) or None
     if key == "progress":
         return f"{rec.hired} / {rec.headcount}"
-    if key == "open":
-        return open_applications(rec)
     return getattr(rec, key)
-
-
-def open_applications(rec: TargetProgress) -> int:
-    """Applications active or on hold: the per-stage columns count exactly these."""
-    return sum(rec.per_stage.values())
 
 
 @dataclass(frozen=True)
@@ -279,8 +272,9 @@ class TargetsPage(Page):
         self.model.set_records(rows)
         hired = sum(r.hired for r in rows)
         heads = sum(r.headcount for r in rows if r.status == TargetStatus.open)
-        opened = sum(open_applications(r) for r in rows)
+        opened = sum(r.open for r in rows)
         active = sum(r.active for r in rows)
+        on_hold = sum(r.on_hold for r in rows)
         self.summary.setText(
             self.tr(
                 "{n} targets — {h} hired of {c} open positions. Open applications: {o} "
@@ -291,7 +285,7 @@ class TargetsPage(Page):
                 c=heads,
                 o=f"{opened:,}",
                 a=f"{active:,}",
-                oh=f"{opened - active:,}",
+                oh=f"{on_hold:,}",
             )
         )
         if self.target_id is not None:
