@@ -10,11 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from recruiter.errors import RecruiterError
-from recruiter.exchange import reading
-from recruiter.exchange.headers import FIELDS
-from recruiter.exchange.reading import Table
 from recruiter.services import importing
-from recruiter.services.importing import ImportOptions, ImportSummary
+from recruiter.services.importing import ImportOptions, ImportSummary, Table
 from recruiter.store.database import Database
 
 from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
@@ -188,7 +185,7 @@ class FilePage(QtWidgets.QWizardPage):
     def _dropped(event: QtGui.QDropEvent | QtGui.QDragEnterEvent) -> str | None:
         mime = event.mimeData()
         for url in mime.urls() if mime.hasUrls() else []:
-            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in reading.SUFFIXES:
+            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in importing.SUFFIXES:
                 return url.toLocalFile()
         return None
 
@@ -287,14 +284,14 @@ class SheetPage(QtWidgets.QWizardPage):
         self.grid.clear()
         self.grid.setRowCount(len(shown))
         self.grid.setColumnCount(width)
-        self.grid.setHorizontalHeaderLabels([reading.column_letter(i) for i in range(width)])
+        self.grid.setHorizontalHeaderLabels(importing.column_letters(width))
         self.grid.setVerticalHeaderLabels([str(table.first_row + i) for i in range(len(shown))])
         bold = QtGui.QFont(self.font())
         bold.setBold(True)
         highlight = QtGui.QBrush(QtGui.QColor("#fff2cc"))
         for r, row in enumerate(shown):
             for c, value in enumerate(row):
-                item = QtWidgets.QTableWidgetItem(reading.to_text(value) or "")
+                item = QtWidgets.QTableWidgetItem(importing.cell_text(value))
                 if r == table.header_index:
                     item.setFont(bold)
                     item.setBackground(highlight)
@@ -361,13 +358,7 @@ class MappingPage(QtWidgets.QWizardPage):
             return  # keep the user's choices when coming back
         self._headers = list(table.headers)
         mapping = importing.mapping_for(wiz.db, table.headers)
-        samples: dict[int, list[str]] = {i: [] for i in range(table.width)}
-        for _n, cells in table.data_rows():
-            for i, v in enumerate(cells):
-                if len(samples[i]) < SAMPLES and (t := reading.to_text(v)):
-                    samples[i].append(t)
-            if all(len(s) >= SAMPLES for s in samples.values()):
-                break
+        samples = importing.sample_values(table, SAMPLES)
         self.grid.setRowCount(len(table.headers))
         self.combos = {}
         for r, header in enumerate(table.headers):
@@ -375,7 +366,7 @@ class MappingPage(QtWidgets.QWizardPage):
             self.grid.setItem(r, 1, QtWidgets.QTableWidgetItem(" · ".join(samples[r])))
             combo = QtWidgets.QComboBox(self.grid)
             combo.addItem(_tr("— not imported —"), None)
-            for name, label in FIELDS.items():
+            for name, label in importing.LABELS.items():
                 combo.addItem(_tr(label), name)
             combo.setCurrentIndex(max(combo.findData(mapping.get(header)), 0))
             combo.currentIndexChanged.connect(self._update_unmapped)

@@ -266,13 +266,13 @@ def test_cancel_leaves_the_database_unchanged(
     wiz.next()
     qtbot.waitUntil(lambda: wiz.preview_page.summary is not None, timeout=10000)
     gate = threading.Event()
-    real = importing._Checker.load_index
+    real = importing.checking.Checker.load_index
 
     def slow_index(self: Any) -> None:
         gate.wait(10)
         real(self)
 
-    monkeypatch.setattr(importing._Checker, "load_index", slow_index)
+    monkeypatch.setattr(importing.checking.Checker, "load_index", slow_index)
     wiz.button(QtWidgets.QWizard.WizardButton.CommitButton).click()
     assert wiz.import_task is not None
     wiz.import_task.cancel()  # what the progress dialog's Cancel button does
