@@ -63,6 +63,7 @@ class FieldSpec:
     widget: Widget = Widget.line
     placeholder: str = ""
     importable: bool = True  # a file column can fill it
+    listed: bool = True  # a column of the Candidates table (hidden or shown there)
 
     @property
     def header(self) -> str:
@@ -213,6 +214,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         Kind.date,
         check=_birth_date,
         placeholder="YYYY-MM-DD",
+        listed=False,
         synonyms=(
             "date of birth",
             "birth date",
@@ -439,6 +441,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         Kind.long_text,
         max_length=None,
         widget=Widget.text,
+        listed=False,
         synonyms=(
             "notes",
             "note",
@@ -460,6 +463,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         Kind.timestamp,
         widget=Widget.hidden,
         importable=False,
+        listed=False,
     ),
     # New fields go above this line; each needs a migration that adds its column.
 )
@@ -472,6 +476,10 @@ LABELS: dict[str, str] = {f.name: f.label for f in CANDIDATE_FIELDS}
 IMPORTABLE: tuple[str, ...] = tuple(f.name for f in CANDIDATE_FIELDS if f.importable)
 EDITABLE: tuple[str, ...] = tuple(f.name for f in CANDIDATE_FIELDS)
 FORM: tuple[FieldSpec, ...] = tuple(f for f in CANDIDATE_FIELDS if f.widget != Widget.hidden)
+LISTED: tuple[str, ...] = tuple(f.name for f in CANDIDATE_FIELDS if f.listed)
+NUMERIC: frozenset[str] = frozenset(
+    f.name for f in CANDIDATE_FIELDS if f.kind in (Kind.year, Kind.int)
+)
 TEXT_KINDS = frozenset({Kind.text, Kind.long_text, Kind.email, Kind.orcid})
 
 

@@ -86,12 +86,15 @@ def go_to_mapping(qtbot, wiz: ImportWizard, path: Path) -> None:  # type: ignore
     qtbot.waitUntil(lambda: wiz.currentPage() is wiz.sheet_page, timeout=10000)
     wiz.next()
     assert wiz.currentPage() is wiz.mapping_page
+    # The remembered mapping is read in the background; the page is complete once it is shown.
+    qtbot.waitUntil(wiz.mapping_page.isComplete, timeout=10000)
 
 
 def go_to_options(qtbot, wiz: ImportWizard, path: Path) -> None:  # type: ignore[no-untyped-def]
     go_to_mapping(qtbot, wiz, path)
     wiz.next()
     assert wiz.currentPage() is wiz.options_page
+    qtbot.waitUntil(lambda: wiz.options_page.targets_loaded, timeout=10000)
 
 
 def test_walks_the_wizard_end_to_end(
@@ -112,10 +115,12 @@ def test_walks_the_wizard_end_to_end(
     sheet = wiz.sheet_page
     assert sheet.header_spin.value() == 3  # found below the title and the blank row
     assert sheet.grid.item(2, 0).text() == "姓名"
-    assert "4 rows below the header" in sheet.rows_label.text()
+    qtbot.waitUntil(lambda: "4 rows below the header" in sheet.rows_label.text(), timeout=10000)
     wiz.next()
 
     mapping = wiz.mapping_page
+    assert not mapping.isComplete()  # until the remembered mapping has been read
+    qtbot.waitUntil(mapping.isComplete, timeout=10000)
     assert mapping.mapping() == {
         "姓名": "name_zh",
         "英文名": "full_name",
@@ -131,6 +136,7 @@ def test_walks_the_wizard_end_to_end(
 
     options = wiz.options_page
     assert options.source.placeholderText() == "conference.xlsx"
+    qtbot.waitUntil(lambda: options.add_to_target.isEnabled(), timeout=10000)
     options.duplicates.setCurrentIndex(options.duplicates.findData("update"))
     options.add_to_target.setChecked(True)
     options.target.setCurrentIndex(options.target.findData(target))
