@@ -316,3 +316,27 @@ def test_a_file_dropped_on_the_first_page_is_chosen(qtbot, wizard, tmp_path: Pat
     assert page.path_edit.text() == "" and not page.isComplete()
     drop(path)
     assert page.path_edit.text() == str(path) and page.isComplete()
+
+
+def test_the_wizard_reads_the_database_off_the_gui_thread(
+    qtbot,
+    wizard,
+    db,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recruiter.services import targets
+
+    seed(db)
+    on_gui: list[tuple[str, bool]] = []
+    for module, name in ((importing, "mapping_for"), (targets, "choices")):
+        real = getattr(module, name)
+
+        def wrapped(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            on_gui.append((_name, threading.current_thread() is threading.main_thread()))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapped)
+    go_to_options(qtbot, wizard, listing(tmp_path))
+    assert wizard.options_page.target.count() == 1
+    assert on_gui == [("mapping_for", False), ("choices", False)]
