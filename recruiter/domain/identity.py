@@ -11,6 +11,15 @@ _EMAIL = re.compile(
 )
 _ORCID_BODY = re.compile(r"^(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$")
 _ORCID_PREFIX = re.compile(r"^(https?://)?(www\.)?orcid\.org/", re.IGNORECASE)
+# Han characters: CJK Unified Ideographs with extension A, the compatibility block, and the
+# supplementary-plane extensions B-H (rare characters that do occur in given names).
+CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+
+
+def is_cjk(text: str) -> bool:
+    """True when `text` holds at least one Han character (a Chinese name or word)."""
+    return CJK_RUN.search(text) is not None
 
 
 def email_key(email: str | None) -> str | None:
@@ -64,7 +73,7 @@ def name_key(name: str | None) -> str:
     s = unicodedata.normalize("NFKD", name)
     s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
     s = re.sub(r"[\s,.\-·•'’]+", " ", s).strip()
-    if any("\u4e00" <= c <= "\u9fff" for c in s):
+    if is_cjk(s):
         return s.replace(" ", "")
     return " ".join(sorted(s.split()))
 

@@ -11,22 +11,27 @@
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Optional
+from typing import Any, Optional
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
+    Table,
     Text,
     UniqueConstraint,
     func,
 )
 from sqlalchemy import Enum as SAEnum
-from sqlmodel import Field, Relationship, SQLModel
+from sqlalchemy.types import TypeEngine
+from sqlmodel import AutoString, Field, Relationship, SQLModel
+from sqlmodel.sql.sqltypes import UTCDateTime
 
+from . import fields
 from .clock import utcnow
 from .enums import (
     ActivityKind,
@@ -120,37 +125,51 @@ class Target(SQLModel, table=True):
     applications: list["Application"] = Relationship(back_populates="target", passive_deletes="all")
 
 
+def _length(name: str) -> int | None:
+    return fields.spec(name).max_length
+
+
+def _field_checks() -> tuple[CheckConstraint, ...]:
+    return tuple(
+        CheckConstraint(
+            f"{f.name} IS NULL OR {f.name} BETWEEN {f.stored_range[0]} AND {f.stored_range[1]}",
+            name=f"ck_candidate_{f.name}",
+        )
+        for f in fields.CANDIDATE_FIELDS
+        if f.stored_range is not None
+    )
+
+
 class Candidate(SQLModel, table=True):
+    """A scholar. The fields people edit and import are described in `domain.fields`, which
+    gives their lengths and range checks here; a field listed there but not below gets its
+    column from `_add_field_columns`."""
+
     __tablename__ = "candidate"
     __table_args__ = (
         Index("uq_candidate_email", func.lower(Column("email")), unique=True),
-        CheckConstraint(
-            "phd_year IS NULL OR phd_year BETWEEN 1900 AND 2100", name="ck_candidate_phd_year"
-        ),
-        CheckConstraint(
-            "h_index IS NULL OR h_index BETWEEN 0 AND 1000", name="ck_candidate_h_index"
-        ),
+        *_field_checks(),
     )
     id: int | None = Field(default=None, primary_key=True)
-    full_name: str = Field(max_length=200, index=True)
-    name_zh: str | None = Field(default=None, max_length=100)
-    email: str | None = Field(default=None, max_length=254)
-    orcid: str | None = Field(default=None, max_length=19, unique=True)
-    phone: str | None = Field(default=None, max_length=50)
-    gender: str | None = Field(default=None, max_length=20)
+    full_name: str = Field(max_length=_length("full_name"), index=True)
+    name_zh: str | None = Field(default=None, max_length=_length("name_zh"))
+    email: str | None = Field(default=None, max_length=_length("email"))
+    orcid: str | None = Field(default=None, max_length=_length("orcid"), unique=True)
+    phone: str | None = Field(default=None, max_length=_length("phone"))
+    gender: str | None = Field(default=None, max_length=_length("gender"))
     birth_date: date | None = None
-    nationality: str | None = Field(default=None, max_length=100)
-    current_institution: str | None = Field(default=None, max_length=300)
-    current_position: str | None = Field(default=None, max_length=200)
-    country: str | None = Field(default=None, max_length=100)
-    field: str | None = Field(default=None, max_length=200)
-    research_area: str | None = Field(default=None, max_length=500)
-    highest_degree: str | None = Field(default=None, max_length=100)
-    degree_institution: str | None = Field(default=None, max_length=300)
+    nationality: str | None = Field(default=None, max_length=_length("nationality"))
+    current_institution: str | None = Field(default=None, max_length=_length("current_institution"))
+    current_position: str | None = Field(default=None, max_length=_length("current_position"))
+    country: str | None = Field(default=None, max_length=_length("country"))
+    field: str | None = Field(default=None, max_length=_length("field"))
+    research_area: str | None = Field(default=None, max_length=_length("research_area"))
+    highest_degree: str | None = Field(default=None, max_length=_length("highest_degree"))
+    degree_institution: str | None = Field(default=None, max_length=_length("degree_institution"))
     phd_year: int | None = None
     h_index: int | None = None
-    source: str | None = Field(default=None, max_length=200)
-    tags: str | None = Field(default=None, max_length=500)
+    source: str | None = Field(default=None, max_length=_length("source"))
+    tags: str | None = Field(default=None, max_length=_length("tags"))
     notes: str | None = Field(default=None, sa_type=Text)
     consent_at: datetime | None = None
     # Normalised name + current institution, for "possible duplicate" matching.
@@ -171,6 +190,32 @@ class Candidate(SQLModel, table=True):
         passive_deletes=True,
         sa_relationship_kwargs={"cascade": "all, delete-orphan"},
     )
+
+
+def field_column_type(f: fields.FieldSpec) -> TypeEngine[Any]:
+    """The column type a field kind is stored in."""
+    if f.kind in (fields.Kind.date,):
+        return Date()
+    if f.kind in (fields.Kind.year, fields.Kind.int):
+        return Integer()
+    if f.kind == fields.Kind.timestamp:
+        return UTCDateTime()
+    if f.max_length is None:
+        return Text()
+    return AutoString(length=f.max_length)
+
+
+def _add_field_columns(table: Table) -> None:
+    """Columns (nullable, Core only) for fields of `domain.fields` not declared on the class.
+
+    The services read and write candidate fields through Core, so such a column works in
+    validation, import, the editor, undo and search filters without a typed attribute."""
+    for f in fields.CANDIDATE_FIELDS:
+        if f.name not in table.c:
+            table.append_column(Column(f.name, field_column_type(f), nullable=True))
+
+
+_add_field_columns(Candidate.__table__)  # type: ignore[attr-defined]  # SQLModel sets it
 
 
 class Application(SQLModel, table=True):

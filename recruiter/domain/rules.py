@@ -1,8 +1,7 @@
-"""Pure rules for stages, outcomes and offers. No I/O."""
+"""Pure rules for stages, outcomes and offers. No I/O. (What is plausible for a candidate's
+fields lives with the fields, in `domain.fields`.)"""
 
 from __future__ import annotations
-
-from datetime import date
 
 from .enums import CLOSED_OUTCOMES, OfferStatus, Outcome, Stage
 
@@ -22,7 +21,6 @@ OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
 }
 RESERVING = frozenset({OfferStatus.approved, OfferStatus.extended})
 COMMITTING = frozenset({OfferStatus.accepted})
-EARLIEST_YEAR = 1900
 
 
 def can_move_offer(current: OfferStatus, new: OfferStatus) -> bool:
@@ -43,17 +41,3 @@ def outcome_for_stage(to: Stage, outcome: Outcome) -> Outcome:
     if to == Stage.arrived:
         return Outcome.hired
     return outcome
-
-
-def plausible_phd_year(year: int, today: date | None = None) -> bool:
-    today = today or date.today()
-    return 1950 <= year <= today.year + 1
-
-
-def plausible_birth_date(born: date, today: date | None = None) -> bool:
-    today = today or date.today()
-    return date(1900, 1, 1) <= born <= today
-
-
-def days_between(start: date, end: date) -> int:
-    return (end - start).days

@@ -5,8 +5,7 @@ than openpyxl and also reads the old binary and OpenDocument formats. Text files
 .txt) are decoded as UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 (which covers the GBK
 that Excel writes on a Chinese Windows machine), and their delimiter is detected.
 
-Cells are kept as read; the `to_*` converters turn them into what a field needs, so that a phone
-number stays text while a year typed as 2005.0 becomes 2005.
+Cells are kept as read; recruiter.domain.cells turns them into what a field needs.
 """
 
 from __future__ import annotations
@@ -14,15 +13,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
+from recruiter.domain.cells import to_text
 from recruiter.errors import RecruiterError
 
 from . import headers as header_names
@@ -232,7 +231,9 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
                 + "."
             )
         candidates = [sheet] if sheet is not None else sheets
-        chosen, rows, first = candidates[0] if candidates else None, [], 1
+        chosen = candidates[0] if candidates else None
+        rows: list[list[Any]] = []
+        first = 1
         for name in candidates:
             try:
                 rows, first = _sheet_rows(wb, name, path)
@@ -373,16 +374,6 @@ def find_header_row(
     return best_index
 
 
-def column_letter(index: int) -> str:
-    """0 -> 'A', 26 -> 'AA'."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def make_headers(rows: list[list[Any]], header_index: int) -> list[str]:
     """Names for the columns: the header cells, 'Column C' under an empty one, unique, and
     trailing columns dropped when both header and data are empty."""
@@ -398,206 +389,10 @@ def make_headers(rows: list[list[Any]], header_index: int) -> list[str]:
     out: list[str] = []
     seen: dict[str, int] = {}
     for i, name in enumerate(names[:used]):
-        name = " ".join(name.split()) or f"Column {column_letter(i)}"
+        name = " ".join(name.split()) or f"Column {get_column_letter(i + 1)}"
         if name in seen:
             seen[name] += 1
             name = f"{name} ({seen[name]})"
         seen.setdefault(name, 1)
         out.append(name)
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Cell values
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def cell_value(value: Any) -> Any:
-    """A cell as a person means it: 2005.0 -> 2005, text trimmed, empty -> None."""
-    if value is None:
-        return None
-    if type(value) is str or isinstance(value, str):
-        s = value.strip()
-        return s or None
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return int(value)
-    return value
-
-
-def to_text(value: Any) -> str | None:
-    """Any cell as text, the way it looks in the sheet: 13800138000.0 -> '13800138000'."""
-    if type(value) is str:  # the common case, kept fast
-        s = value.strip()
-        if s.isprintable() or not s:
-            return s or None
-        s = _CONTROL.sub("", s).strip()
-        return s or None
-    value = cell_value(value)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        s = _CONTROL.sub("", value).strip()
-        return s or None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return format(value, ".15g")
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ") if value.time() != time() else value.date().isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value)
-
-
-def to_int(value: Any) -> int:
-    """A whole number from 2005, 2005.0 or ' 2005 '; ValueError otherwise."""
-    value = cell_value(value)
-    if isinstance(value, bool) or value is None:
-        raise ValueError("is not a whole number")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        raise ValueError("is not a whole number")
-    if isinstance(value, str):
-        s = value.replace(",", "").replace("，", "").strip()
-        m = re.fullmatch(r"[+-]?\d+(?:\.0*)?", s)
-        if m:
-            return int(float(s)) if "." in s else int(s)
-    raise ValueError("is not a whole number")
-
-
-def to_year(value: Any) -> int:
-    """A year from 2005, 2005.0, '2005年', '2005-07' or a date."""
-    value = cell_value(value)
-    if isinstance(value, datetime | date):
-        return value.year
-    if isinstance(value, float) and 1000 <= value < 10000:
-        return int(value)  # 2005.07: year.month
-    if isinstance(value, str):
-        m = re.fullmatch(r"(\d{4})\s*(?:年.*|[-./]\d{1,2}(?:[-./]\d{1,2})?)?", value.strip())
-        if m:
-            return int(m.group(1))
-    return to_int(value)
-
-
-_EXCEL_EPOCH = date(1899, 12, 30)
-_MONTH_NAMES = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTHS = {m[:3]: i for i, m in enumerate(_MONTH_NAMES, start=1)}
-
-
-def excel_serial_date(serial: float) -> date:
-    """Excel's 1900 date system: 1 is 1900-01-01, 60 the fictitious 1900-02-29."""
-    n = int(serial)
-    if not 1 <= n <= 2958465:
-        raise ValueError("is not a date")
-    if n < 60:
-        return date(1899, 12, 31) + timedelta(days=n)
-    if n == 60:
-        raise ValueError("is 1900-02-29, which does not exist")
-    return _EXCEL_EPOCH + timedelta(days=n)
-
-
-def _ymd(y: int, m: int, d: int) -> date:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        raise ValueError("is not a real date") from None
-
-
-_ISO = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
-)
-_YEAR_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
-_DAY_FIRST = re.compile(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_NAMED = re.compile(
-    r"(?:(\d{1,2})[\s-]+([a-z]+)\.?,?[\s-]+(\d{4}))|"
-    r"(?:([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))|"
-    r"(?:([a-z]+)\.?,?\s+(\d{4}))"
-)
-
-
-def to_date(value: Any) -> date:
-    """A date from an Excel date or serial number, or text such as 2024-05-01, 2024/5/1,
-    2024年5月1日, 01.05.2024, 1 May 2024, 1980.05 or 1980年5月 (the first of that month).
-
-    Day/month order with slashes or dashes is taken from the value when one part is over 12,
-    and refused as ambiguous otherwise; with dots it is day first, as in Europe.
-    """
-    value = cell_value(value)
-    if value is None:
-        raise ValueError("is empty")
-    if isinstance(value, bool):
-        raise ValueError("is not a date")
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float):
-        if 1000 <= value <= 2200:
-            year = int(value)
-            month = round((value - year) * 100)
-            if month == 0:
-                raise ValueError("is only a year; give the full date, like 1980-05-01")
-            if not 1 <= month <= 12:
-                raise ValueError("is not a date")
-            return date(year, month, 1)  # 1980.05, as typed for 出生年月
-        return excel_serial_date(value)
-    if not isinstance(value, str):
-        raise ValueError("is not a date")
-    s = value.strip().lower()
-    if m := _ISO.fullmatch(s):
-        return _ymd(int(m[1]), int(m[2]), int(m[3]))
-    if m := _DAY_FIRST.fullmatch(s):
-        a, sep, b, y = int(m[1]), m[2], int(m[3]), int(m[4])
-        if sep == "." or (a > 12 >= b):
-            return _ymd(y, b, a)
-        if b > 12 >= a:
-            return _ymd(y, a, b)
-        if a == b:
-            return _ymd(y, a, b)
-        raise ValueError(
-            f"is ambiguous ({a}/{b} could be day/month or month/day); "
-            f"write it as {y}-{b:02d}-{a:02d} or {y}-{a:02d}-{b:02d}"
-        )
-    if m := _COMPACT.fullmatch(s):
-        return _ymd(int(m[1]), int(m[2]), int(m[3]))
-    if m := _YEAR_MONTH.fullmatch(s):
-        return _ymd(int(m[1]), int(m[2]), 1)
-    if m := _NAMED.fullmatch(s):
-        if m[1]:
-            d, mon, y = int(m[1]), m[2], int(m[3])
-        elif m[4]:
-            mon, d, y = m[4], int(m[5]), int(m[6])
-        else:
-            mon, d, y = m[7], 1, int(m[8])
-        month = _MONTHS.get(mon[:3])
-        if month is None or (len(mon) > 3 and not _month_name_ok(mon)):
-            raise ValueError("is not a date")
-        return _ymd(y, month, d)
-    if re.fullmatch(r"\d{4}", s):
-        raise ValueError("is only a year; give the full date, like 1980-05-01")
-    if re.fullmatch(r"\d{1,7}(?:\.\d+)?", s):
-        return excel_serial_date(float(s))
-    raise ValueError("is not a date; write it like 2024-05-01")
-
-
-def _month_name_ok(word: str) -> bool:
-    return word in _MONTH_NAMES or word == "sept"

@@ -6,7 +6,6 @@ their order and with their header names, and the two extra columns map to nothin
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
@@ -15,9 +14,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from recruiter.errors import RecruiterError
 
+from .files import atomic_save
 from .safe_cells import write_text_cell
 
 ROW_HEADER = "Row"
@@ -55,7 +56,7 @@ def write_rejects(
 ) -> int:
     """Write (row number, original cells, reason) rows to `path`; returns how many were written.
 
-    The file appears whole or not at all: it is written next to `path` and then renamed.
+    The file appears whole or not at all (`atomic_save`), readable by its owner only.
     """
     path = Path(path)
     wb = Workbook(write_only=True)
@@ -70,7 +71,7 @@ def write_rejects(
         header_cells.append(c)
     header_cells[-1].fill = PatternFill("solid", fgColor="FFF2CC")
     for i, name in enumerate([*headers, ROW_HEADER, REASON_HEADER]):
-        letter = _letter(i)
+        letter = get_column_letter(i + 1)
         ws.column_dimensions[letter].width = (
             50
             if name == REASON_HEADER and i == len(headers) + 1
@@ -85,25 +86,13 @@ def write_rejects(
             [_cell(ws, v) for v in cells] + [WriteOnlyCell(ws, value=number), _cell(ws, reason)]
         )
         count += 1
-    tmp = path.with_name(f".{path.name}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(tmp)
-        os.replace(tmp, path)
+        atomic_save(path, wb.save)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise WriteError(
             f"The rejected rows could not be saved to {path} ({exc.strerror}). "
             "Choose a folder you may write to, and close the file if it is open "
             "in Excel."
         ) from exc
     return count
-
-
-def _letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out

@@ -8,15 +8,17 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, false, func
+from sqlalchemy import Connection, case, false, func, select
 from sqlalchemy import delete as sa_delete
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col
 
+from recruiter.domain import fields
 from recruiter.domain.clock import today, utcnow
 from recruiter.domain.enums import STAGES, Outcome, Stage
-from recruiter.domain.identity import email_key, is_email, normalise_orcid, person_key
+from recruiter.domain.identity import email_key, person_key
 from recruiter.domain.models import Candidate
 from recruiter.errors import ConflictError, NotFound, ValidationError
 from recruiter.store import search
@@ -25,50 +27,18 @@ from recruiter.store.database import Database
 from . import audit
 from ._common import get_or_raise
 from .rows import RowBundle, capture_candidates, reinsert
-from .validate import Problems, as_date, as_int, clean_text
+from .validate import Problems, clean_text
 
+_CAND = SQLModel.metadata.tables["candidate"]
+
+# The longest text each text field accepts (domain.fields).
 TEXT_FIELDS: dict[str, int] = {
-    "full_name": 200,
-    "name_zh": 100,
-    "email": 254,
-    "phone": 50,
-    "gender": 20,
-    "nationality": 100,
-    "current_institution": 300,
-    "current_position": 200,
-    "country": 100,
-    "field": 200,
-    "research_area": 500,
-    "highest_degree": 100,
-    "degree_institution": 300,
-    "source": 200,
-    "tags": 500,
-    "notes": 20000,
-    "orcid": 60,
+    f.name: fields.text_limit(f) for f in fields.CANDIDATE_FIELDS if f.kind in fields.TEXT_KINDS
 }
-EDITABLE = (*TEXT_FIELDS, "birth_date", "phd_year", "h_index", "consent_at")
+EDITABLE = fields.EDITABLE
+# Column headings: the fields' labels, then the columns the application keeps.
 LABELS = {
-    "full_name": "Name",
-    "name_zh": "Chinese name",
-    "email": "E-mail",
-    "orcid": "ORCID",
-    "phone": "Phone",
-    "gender": "Gender",
-    "birth_date": "Birth date",
-    "nationality": "Nationality",
-    "current_institution": "Current institution",
-    "current_position": "Position",
-    "country": "Country",
-    "field": "Field",
-    "research_area": "Research area",
-    "highest_degree": "Highest degree",
-    "degree_institution": "Degree institution",
-    "phd_year": "PhD year",
-    "h_index": "h-index",
-    "source": "Source",
-    "tags": "Tags",
-    "notes": "Notes",
-    "consent_at": "Consent",
+    **fields.LABELS,
     "created_at": "Added",
     "updated_at": "Updated",
     "id": "ID",
@@ -76,40 +46,27 @@ LABELS = {
 
 
 def validate(data: dict[str, Any], *, today_: date | None = None) -> dict[str, Any]:
-    """Clean and check candidate fields; raise ValidationError naming every bad field."""
+    """Clean and check candidate fields; raise ValidationError naming every bad field.
+
+    Each value goes through `domain.fields.convert`, the conversion and check the import uses
+    too, so a value the editor refuses is refused with the same words in an imported file."""
+    day = today_ or today()
     p = Problems()
     out: dict[str, Any] = {}
-    for name, limit in TEXT_FIELDS.items():
-        if name in data:
-            out[name] = clean_text(data[name], limit)
+    for name, value in data.items():
+        spec = fields.BY_NAME.get(name)
+        if spec is None:
+            continue
+        try:
+            out[name] = fields.convert(spec, value, day)
+        except ValueError as exc:
+            p.add(name, str(exc))
     # Only a change of full_name needs a name; editing name_zh alone must not touch full_name.
-    if "full_name" in data and not out.get("full_name"):
+    if "full_name" in data and not out.get("full_name") and "full_name" not in p.errors:
         if out.get("name_zh"):
             out["full_name"] = out["name_zh"]
         else:
             p.add("full_name", "give the candidate's name (in English or Chinese)")
-    if out.get("email") is not None and not is_email(out["email"]):
-        p.add("email", f"'{out['email']}' is not an e-mail address like name@university.edu")
-    if "orcid" in data:
-        try:
-            out["orcid"] = normalise_orcid(out.get("orcid"))
-        except ValueError as exc:
-            p.add("orcid", str(exc))
-    if "phd_year" in data:
-        hi = (today_ or today()).year + 1
-        out["phd_year"] = as_int(data["phd_year"], "phd_year", p, 1950, hi, "a year like 2012")
-    if "h_index" in data:
-        out["h_index"] = as_int(
-            data["h_index"], "h_index", p, 0, 1000, "a whole number of zero or more"
-        )
-    if "birth_date" in data:
-        born = as_date(data["birth_date"], "birth_date", p)
-        if born is not None and not date(1900, 1, 1) <= born <= (today_ or today()):
-            p.add("birth_date", "cannot be in the future or before 1900")
-        out["birth_date"] = born
-    if "consent_at" in data:
-        v = data["consent_at"]
-        out["consent_at"] = v if isinstance(v, datetime) or v is None else None
     p.raise_if_any()
     return out
 
@@ -117,17 +74,17 @@ def validate(data: dict[str, Any], *, today_: date | None = None) -> dict[str, A
 def _conflict_message(s: Session, values: dict[str, Any], exclude: int | None) -> str | None:
     key = email_key(values.get("email"))
     if key:
-        q = select(Candidate.id, Candidate.full_name).where(func.lower(Candidate.email) == key)
+        q = select(_CAND.c.id, _CAND.c.full_name).where(func.lower(_CAND.c.email) == key)
         if exclude:
-            q = q.where(Candidate.id != exclude)
-        hit = s.exec(q).first()
+            q = q.where(_CAND.c.id != exclude)
+        hit = s.connection().execute(q).first()
         if hit:
             return f"{hit[1]} (#{hit[0]}) already has the e-mail {values['email']}"
     if values.get("orcid"):
-        q = select(Candidate.id, Candidate.full_name).where(Candidate.orcid == values["orcid"])
+        q = select(_CAND.c.id, _CAND.c.full_name).where(_CAND.c.orcid == values["orcid"])
         if exclude:
-            q = q.where(Candidate.id != exclude)
-        hit = s.exec(q).first()
+            q = q.where(_CAND.c.id != exclude)
+        hit = s.connection().execute(q).first()
         if hit:
             return f"{hit[1]} (#{hit[0]}) already has the ORCID {values['orcid']}"
     return None
@@ -140,26 +97,27 @@ def create(db: Database, **data: Any) -> int:
 
 
 def create_in(s: Session, user: str, values: dict[str, Any]) -> int:
+    """Insert a validated candidate. Core, not the ORM class, so that every field of
+    `domain.fields` is written, including one without a typed attribute on `Candidate`."""
     clash = _conflict_message(s, values, None)
     if clash:
         raise ValidationError({"email" if "e-mail" in clash else "orcid": clash})
     now = utcnow()
-    cand = Candidate(
-        **values,
-        created_at=now,
-        updated_at=now,
-        person_key=person_key(
-            values.get("full_name"), values.get("name_zh"), values.get("current_institution")
-        ),
+    key = person_key(
+        values.get("full_name"), values.get("name_zh"), values.get("current_institution")
     )
-    s.add(cand)
+    conn = s.connection()
     try:
-        s.flush()
+        inserted = conn.execute(
+            sa_insert(_CAND).values(**values, created_at=now, updated_at=now, person_key=key)
+        ).inserted_primary_key
     except IntegrityError as exc:
         raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc
-    assert cand.id is not None
-    audit.record(s, user, "candidate", cand.id, "create", audit.snapshot(cand))
-    return cand.id
+    assert inserted is not None
+    ident = int(inserted[0])
+    stored = conn.execute(select(_CAND).where(_CAND.c.id == ident)).mappings().one()
+    audit.record(s, user, "candidate", ident, "create", dict(stored))
+    return ident
 
 
 def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
@@ -169,25 +127,30 @@ def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
         raise ValidationError({k: "is not a candidate field" for k in unknown})
     values = validate(changes)
     with db.session() as s:
-        cand = get_or_raise(s, Candidate, candidate_id, "Candidate")
-        if "full_name" in values or "name_zh" in values:
-            merged_name = values.get("full_name", cand.full_name)
-            if not merged_name:
-                raise ValidationError({"full_name": "give the candidate's name"})
+        conn = s.connection()
+        found = conn.execute(select(_CAND).where(_CAND.c.id == candidate_id)).mappings().first()
+        if found is None:
+            raise NotFound(f"Candidate {candidate_id} no longer exists; refresh the view.")
+        cand = dict(found)
+        if ("full_name" in values or "name_zh" in values) and not values.get(
+            "full_name", cand["full_name"]
+        ):
+            raise ValidationError({"full_name": "give the candidate's name"})
         clash = _conflict_message(s, values, candidate_id)
         if clash:
             raise ValidationError({"email" if "e-mail" in clash else "orcid": clash})
-        before = {k: getattr(cand, k) for k in values}
+        before = {k: cand[k] for k in values}
         changed = {k: v for k, v in values.items() if before[k] != v}
         if not changed:
             return {}
-        for k, v in changed.items():
-            setattr(cand, k, v)
-        cand.person_key = person_key(cand.full_name, cand.name_zh, cand.current_institution)
-        cand.updated_at = utcnow()
-        s.add(cand)
+        cand.update(changed)
+        key = person_key(cand["full_name"], cand["name_zh"], cand["current_institution"])
         try:
-            s.flush()
+            conn.execute(
+                sa_update(_CAND)
+                .where(_CAND.c.id == candidate_id)
+                .values(**changed, person_key=key, updated_at=utcnow())
+            )
         except IntegrityError as exc:
             raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc
         audit.record(
@@ -214,7 +177,7 @@ def delete_many(db: Database, candidate_ids: Sequence[int]) -> RowBundle:
         bundle = capture_candidates(s, ids)
         if len(bundle.tables["candidate"]) != len(ids):
             raise ConflictError("Some of these candidates no longer exist; refresh the view.")
-        s.exec(sa_delete(Candidate).where(Candidate.id.in_(ids)))  # type: ignore[call-overload]
+        s.connection().execute(sa_delete(_CAND).where(col(Candidate.id).in_(ids)))
         for row in bundle.tables["candidate"]:
             audit.record(
                 s,
@@ -313,6 +276,7 @@ def change_tag(db: Database, candidate_ids: Sequence[int], tag: str, *, add: boo
                 select(cand.c.id, cand.c.tags, cand.c.updated_at).where(cand.c.id.in_(chunk))
             ):
                 current = _split_tags(tags)
+                new: str | None
                 has = any(t.casefold() == tag.casefold() for t in current)
                 if add and not has:
                     new = ",".join(sorted([*current, tag], key=str.casefold))
@@ -400,7 +364,7 @@ _LOWER = frozenset(
     {"full_name", "name_zh", "current_institution", "country", "field", "source", "email"}
 )
 COMPUTED = ("stage", "applications", "next_due")
-_NUMERIC = frozenset({"phd_year", "h_index"})
+_NUMERIC = fields.NUMERIC
 LABELS.update({"stage": "Furthest stage", "applications": "Pipelines", "next_due": "Follow-up"})
 SORTABLE = (
     "id",
@@ -422,30 +386,7 @@ SORTABLE = (
     "updated_at",
     *COMPUTED,
 )
-COLUMNS = (
-    "id",
-    "full_name",
-    "name_zh",
-    "email",
-    "orcid",
-    "phone",
-    "gender",
-    "nationality",
-    "current_institution",
-    "current_position",
-    "country",
-    "field",
-    "research_area",
-    "highest_degree",
-    "degree_institution",
-    "phd_year",
-    "h_index",
-    "source",
-    "tags",
-    "created_at",
-    "updated_at",
-    *COMPUTED,
-)
+COLUMNS = ("id", *fields.LISTED, "created_at", "updated_at", *COMPUTED)
 _OPEN = (Outcome.active.value, Outcome.on_hold.value)
 
 

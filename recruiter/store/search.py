@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from sqlalchemy import ColumnElement, Connection, and_, false, or_, text
 from sqlmodel import SQLModel
 
+from recruiter.domain.identity import is_cjk
+
 FTS_TABLE = "candidate_fts"
 # Columns indexed for search, in the order of the FTS table.
 SEARCH_COLUMNS = (
@@ -44,10 +46,6 @@ def _like_any(
     if native_nocase:  # SQLite's LIKE already ignores ASCII case; lower() would cost a call/row
         return or_(*(cand.c[c].like(pattern, escape="\\") for c in columns))
     return or_(*(cand.c[c].ilike(pattern, escape="\\") for c in columns))
-
-
-def _is_cjk(word: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in word)
 
 
 def _fts_phrase(word: str) -> str:
@@ -92,7 +90,7 @@ class SqliteTrigramSearch(LikeSearch):
         # index (migration 0002) instead of the table; Latin ones match thousands, for which a
         # plain LIKE on the table is cheaper than building that id list.
         for i, w in enumerate(short):
-            if not _is_cjk(w):
+            if not is_cjk(w):
                 parts.append(_like_any(w, ("full_name",), native_nocase=True))
                 continue
             escaped = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,15 +1,19 @@
 """The candidate editor: every field with inline validation, the candidate's applications with
 stage and outcome, the stage history, and the activity timeline with follow-ups.
 
-Edits go through tracking_commands (undoable). Validation messages come from the services'
-ValidationError.errors and appear beside each field; Save explains what is wrong instead of
-failing silently."""
+The form is built from the field table (recruiter.domain.fields): its labels, widgets and
+placeholders. Edits go through tracking_commands (undoable). Validation messages come from the
+services' ValidationError.errors and appear beside each field; Save explains what is wrong instead
+of failing silently. The candidate, their lists and the target choices are read off the GUI
+thread (`ops.Reads`); `loaded` fires when the form shows what was asked for."""
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from typing import Any
 
+from recruiter.domain import fields
 from recruiter.domain.changes import Changes, Kind
 from recruiter.domain.enums import STAGES, ActivityKind, Gender, Outcome, Stage
 from recruiter.errors import RecruiterError, ValidationError
@@ -18,39 +22,13 @@ from recruiter.services import activities, applications, candidates, targets
 from . import tracking_commands as cmds
 from .candidate_model import RecordTableModel, display
 from .context import AppContext
+from .ops import Reads
 from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from .tasks import show_error
 
-# (field, kind) in the order the form shows them; kind: line | text | gender | date | int
-FORM: tuple[tuple[str, str], ...] = (
-    ("full_name", "line"),
-    ("name_zh", "line"),
-    ("email", "line"),
-    ("orcid", "line"),
-    ("phone", "line"),
-    ("gender", "gender"),
-    ("birth_date", "date"),
-    ("nationality", "line"),
-    ("current_institution", "line"),
-    ("current_position", "line"),
-    ("country", "line"),
-    ("field", "line"),
-    ("research_area", "line"),
-    ("highest_degree", "line"),
-    ("degree_institution", "line"),
-    ("phd_year", "int"),
-    ("h_index", "int"),
-    ("source", "line"),
-    ("tags", "line"),
-    ("notes", "text"),
-)
-PLACEHOLDERS = {
-    "orcid": "0000-0002-1825-0097",
-    "birth_date": "YYYY-MM-DD",
-    "phd_year": "e.g. 2012",
-    "email": "name@university.edu",
-    "tags": "comma-separated, e.g. returnee,industry",
-}
+# (field, widget) in the order the form shows them: the field table's form fields.
+FORM: tuple[tuple[str, str], ...] = tuple((f.name, f.widget.value) for f in fields.FORM)
+PLACEHOLDERS = {f.name: f.placeholder for f in fields.FORM if f.placeholder}
 ERROR_COLOUR = "#b3261e"
 INVALID_STYLE = "border: 1px solid #b3261e;"
 
@@ -127,9 +105,7 @@ class TargetDialog(QtWidgets.QDialog):
         form = QtWidgets.QFormLayout(self)
         self.target = QtWidgets.QComboBox()
         self.target.setMinimumWidth(420)
-        for c in targets.choices(ctx.db):
-            suffix = "" if c.status.value == "open" else f" ({c.status.label.lower()})"
-            self.target.addItem(c.label + suffix, c.id)
+        self.target.setPlaceholderText(self.tr("Loading targets…"))
         self.owner = QtWidgets.QLineEdit()
         self.owner.setPlaceholderText(self.tr("optional, e.g. li.hua"))
         form.addRow(self.tr("Target"), self.target)
@@ -142,6 +118,18 @@ class TargetDialog(QtWidgets.QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.ok_button = buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setEnabled(False)
+        self.reads = Reads(ctx.runner, self)
+        db = ctx.db
+        self.reads.start("targets", lambda: targets.choices(db), self._fill)
+
+    def _fill(self, choices: list[Any]) -> None:
+        for c in choices:
+            suffix = "" if c.status.value == "open" else f" ({c.status.label.lower()})"
+            self.target.addItem(c.label + suffix, c.id)
+        self.target.setPlaceholderText(self.tr("No targets yet"))
+        self.ok_button.setEnabled(self.target.count() > 0)
 
     def values(self) -> tuple[int | None, str | None]:
         return self.target.currentData(), self.owner.text().strip() or None
@@ -152,10 +140,12 @@ class CandidateDetail(QtWidgets.QWidget):
     """Side panel (or dialog body) for one candidate, or a new one when `candidate_id` is None."""
 
     saved = Signal(int)  # candidate id after a successful save/create
+    loaded = Signal()  # the form shows the candidate asked for (or the empty form)
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.reads = Reads(ctx.runner, self)
         self.candidate_id: int | None = None
         self._loaded: dict[str, Any] = {}
         self.editors: dict[str, QtWidgets.QWidget] = {}
@@ -181,7 +171,8 @@ class CandidateDetail(QtWidgets.QWidget):
         form = QtWidgets.QFormLayout(inner)
         form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(2)
-        for name, kind in FORM:
+        for spec in fields.FORM:
+            name, kind = spec.name, spec.widget
             editor: QtWidgets.QWidget
             if kind == "text":
                 text_edit = QtWidgets.QPlainTextEdit()
@@ -208,7 +199,7 @@ class CandidateDetail(QtWidgets.QWidget):
             box.setSpacing(0)
             box.addWidget(editor)
             box.addWidget(error)
-            form.addRow(self.tr(candidates.LABELS.get(name, name)), box)
+            form.addRow(self.tr(spec.label), box)
             self.editors[name] = editor
             self.errors[name] = error
         scroll = QtWidgets.QScrollArea()
@@ -265,7 +256,7 @@ class CandidateDetail(QtWidgets.QWidget):
         self.move_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QtWidgets.QMenu(self.move_button)
         for st in STAGES:
-            menu.addAction(st.label, lambda s=st: self.move_selected(s))
+            menu.addAction(st.label, lambda s=st: self.move_selected(s))  # type: ignore[misc]  # default-arg lambda: mypy cannot infer it
         self.move_button.setMenu(menu)
         self.close_button = QtWidgets.QPushButton(self.tr("Close…"))
         self.reopen_button = QtWidgets.QPushButton(self.tr("Reopen"))
@@ -355,14 +346,32 @@ class CandidateDetail(QtWidgets.QWidget):
 
     # -- loading ------------------------------------------------------------------------
     def show_candidate(self, candidate_id: int | None) -> None:
-        """Load a candidate (or an empty form for a new one). Unsaved edits are dropped."""
+        """Load a candidate (or an empty form for a new one). Unsaved edits are dropped.
+
+        The row and the lists are read in the background; until they arrive the form is
+        disabled, so nothing typed can be saved onto the wrong candidate."""
         self.candidate_id = candidate_id
-        values: dict[str, Any] = {}
-        if candidate_id is not None:
-            try:
-                values = candidates.row(self.ctx.db, candidate_id)
-            except RecruiterError:
-                self.candidate_id = None
+        if candidate_id is None:
+            self.reads.start("candidate", lambda: None, lambda _r: None)  # drop a load in flight
+            self._show({}, ([], [], []))
+            return
+        self.tabs.setEnabled(False)
+        db = self.ctx.db
+
+        def read() -> tuple[dict[str, Any], tuple[list[Any], list[Any], list[Any]]]:
+            return candidates.row(db, candidate_id), _lists(db, candidate_id)
+
+        self.reads.start("candidate", read, lambda found: self._show(*found), self._load_failed)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, RecruiterError):  # deleted meanwhile: show an empty form
+            self.candidate_id = None
+            self._show({}, ([], [], []))
+        else:
+            self.tabs.setEnabled(True)
+            show_error(self, self.tr("Candidate"), exc)
+
+    def _show(self, values: dict[str, Any], lists: tuple[list[Any], list[Any], list[Any]]) -> None:
         self._loaded = {name: self._text(values.get(name)) for name, _k in FORM}
         for name, kind in FORM:
             self._set_editor(name, kind, self._loaded[name])
@@ -373,14 +382,16 @@ class CandidateDetail(QtWidgets.QWidget):
             zh = values.get("name_zh") or ""
             inst = values.get("current_institution") or ""
             self.title.setText(
-                f"<h2 style='margin:0'>{_esc(values['full_name'])} "
-                f"<span style='font-weight:normal'>{_esc(zh)}</span></h2>"
-                f"<span style='color:#555'>{_esc(inst)}</span>"
+                f"<h2 style='margin:0'>{html.escape(values['full_name'] or '')} "
+                f"<span style='font-weight:normal'>{html.escape(zh)}</span></h2>"
+                f"<span style='color:#555'>{html.escape(inst)}</span>"
             )
         for i in (1, 2):
             self.tabs.setTabEnabled(i, self.candidate_id is not None)
-        self._reload_lists()
+        self._set_lists(lists)
         self._update_buttons()
+        self.tabs.setEnabled(True)
+        self.loaded.emit()
 
     def new_candidate(self) -> None:
         self.show_candidate(None)
@@ -388,17 +399,18 @@ class CandidateDetail(QtWidgets.QWidget):
         self.editors["full_name"].setFocus()
 
     def _reload_lists(self) -> None:
+        """Read the applications, history and activities again, in the background."""
         if self.candidate_id is None:
-            for m in (self.apps_model, self.history_model, self.activity_model):
-                m.set_records([])
-        else:
-            self.apps_model.set_records(applications.for_candidate(self.ctx.db, self.candidate_id))
-            self.history_model.set_records(
-                applications.history_for_candidate(self.ctx.db, self.candidate_id)
-            )
-            self.activity_model.set_records(
-                activities.for_candidate(self.ctx.db, self.candidate_id)
-            )
+            self._set_lists(([], [], []))
+            return
+        db, ident = self.ctx.db, self.candidate_id
+        self.reads.start("lists", lambda: _lists(db, ident), self._set_lists)
+
+    def _set_lists(self, lists: tuple[list[Any], list[Any], list[Any]]) -> None:
+        apps, history, acts = lists
+        self.apps_model.set_records(apps)
+        self.history_model.set_records(history)
+        self.activity_model.set_records(acts)
         self._update_app_buttons()
 
     def _on_changed(self, changes: Changes) -> None:
@@ -493,7 +505,7 @@ class CandidateDetail(QtWidgets.QWidget):
         self._clear_errors()
         for name, text in errors.items():
             self._show_error(name, text)
-        shown = [candidates.LABELS.get(n, n) for n in errors if n in self.errors]
+        shown = [fields.LABELS.get(n, n) for n in errors if n in self.errors]
         self.summary.setText(
             message
             or self.tr("Not saved — check {fields}.").format(
@@ -514,7 +526,7 @@ class CandidateDetail(QtWidgets.QWidget):
         if not changes:
             return True
         try:
-            candidates.validate(changes)
+            stored = candidates.validate(changes)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return False
@@ -528,13 +540,21 @@ class CandidateDetail(QtWidgets.QWidget):
         else:
             cmd = cmds.edit_candidate(self.ctx, self.candidate_id, changes, on_error)
         if failure:
-            exc = failure[0]
-            if isinstance(exc, ValidationError):
-                self.show_errors(exc.errors)
+            problem = failure[0]
+            if isinstance(problem, ValidationError):
+                self.show_errors(problem.errors)
             else:
-                self.show_errors({}, str(exc))
+                self.show_errors({}, str(problem))
             return False
         new_id = int(cmd.state) if self.candidate_id is None else self.candidate_id
+        # The form shows what was stored (an ORCID URL becomes the bare ORCID) right away; the
+        # reload below brings the rest (title, lists) from the database.
+        for name, value in stored.items():
+            if name in self.editors:
+                self._loaded[name] = self._text(value)
+                self._set_editor(name, "", self._loaded[name])
+        self._clear_errors()
+        self._update_buttons()
         self.show_candidate(new_id)
         self.saved.emit(new_id)
         return True
@@ -543,7 +563,7 @@ class CandidateDetail(QtWidgets.QWidget):
     def selected_application(self) -> applications.ApplicationRow | None:
         rows = self.apps_view.selectionModel().selectedRows()
         if not rows and self.apps_model.rowCount() == 1:
-            return self.apps_model.record(0)  # type: ignore[no-any-return]
+            return self.apps_model.record(0)
         return self.apps_model.record(rows[0].row()) if rows else None
 
     def _update_app_buttons(self, *_args: Any) -> None:
@@ -661,8 +681,13 @@ def _table(model: QtCore.QAbstractItemModel) -> QtWidgets.QTableView:
     return view
 
 
-def _esc(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _lists(db: Any, candidate_id: int) -> tuple[list[Any], list[Any], list[Any]]:
+    """A candidate's applications, stage history and activities (runs in the pool)."""
+    return (
+        applications.for_candidate(db, candidate_id),
+        applications.history_for_candidate(db, candidate_id),
+        activities.for_candidate(db, candidate_id),
+    )
 
 
 __all__ = ["CandidateDetail", "CandidateDialog", "CloseDialog", "TargetDialog", "display"]

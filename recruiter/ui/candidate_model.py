@@ -9,11 +9,13 @@ fully loaded lists (targets, follow-ups, a candidate's applications and history)
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from recruiter.domain import fields
 from recruiter.domain.clock import to_local
 from recruiter.domain.enums import Stage
 from recruiter.services import candidates
@@ -73,9 +75,14 @@ class _Job(QtCore.QRunnable):
         try:
             result = self.fn()
         except Exception as exc:
-            self.signals.failed.emit(self.generation, exc)
+            self._emit(self.signals.failed, exc)
         else:
-            self.signals.done.emit(self.generation, result)
+            self._emit(self.signals.done, result)
+
+    def _emit(self, signal: Any, value: Any) -> None:
+        # RuntimeError: the page was closed while this ran, and nobody waits for the answer.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(self.generation, value)
 
 
 class Latest(QtCore.QObject):
@@ -144,7 +151,7 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
     failed = Signal(object)
 
     COLUMNS: tuple[str, ...] = candidates.COLUMNS
-    NUMERIC = frozenset({"id", "phd_year", "h_index", "applications"})
+    NUMERIC = frozenset({"id", "applications", *fields.NUMERIC})
 
     def __init__(
         self,

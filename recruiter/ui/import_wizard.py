@@ -1,7 +1,9 @@
 """The import wizard: file → sheet and header row → mapping → options → preview → import → summary.
 
-Reading, checking and importing run in the background (recruiter.ui.tasks); the wizard only
-holds plain values (a `Table` of cells, an `ImportSummary`), never a database session.
+Reading, checking and importing run in the background (recruiter.ui.tasks), and so do the
+smaller reads of each page (the row count, the remembered mapping, the target choices:
+`ops.Reads`); the wizard only holds plain values (a `Table` of cells, an `ImportSummary`),
+never a database session, and reaches file formats only through recruiter.services.importing.
 """
 
 from __future__ import annotations
@@ -10,13 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from recruiter.errors import RecruiterError
-from recruiter.exchange import reading
-from recruiter.exchange.headers import FIELDS
-from recruiter.exchange.reading import Table
-from recruiter.services import importing
-from recruiter.services.importing import ImportOptions, ImportSummary
+from recruiter.services import importing, targets
+from recruiter.services.importing import ImportOptions, ImportSummary, Table
 from recruiter.store.database import Database
 
+from .ops import Reads
 from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from .tasks import Task, TaskRunner, run_with_progress, show_error
 
@@ -188,7 +188,7 @@ class FilePage(QtWidgets.QWizardPage):
     def _dropped(event: QtGui.QDropEvent | QtGui.QDragEnterEvent) -> str | None:
         mime = event.mimeData()
         for url in mime.urls() if mime.hasUrls() else []:
-            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in reading.SUFFIXES:
+            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in importing.SUFFIXES:
                 return url.toLocalFile()
         return None
 
@@ -255,6 +255,7 @@ class SheetPage(QtWidgets.QWizardPage):
         layout.addWidget(self.rows_label)
         self._first_row = 1
         self._filling = False
+        self.reads = Reads(wizard.runner, self)
 
     def initializePage(self) -> None:
         self.fill()
@@ -287,19 +288,24 @@ class SheetPage(QtWidgets.QWizardPage):
         self.grid.clear()
         self.grid.setRowCount(len(shown))
         self.grid.setColumnCount(width)
-        self.grid.setHorizontalHeaderLabels([reading.column_letter(i) for i in range(width)])
+        self.grid.setHorizontalHeaderLabels(importing.column_letters(width))
         self.grid.setVerticalHeaderLabels([str(table.first_row + i) for i in range(len(shown))])
         bold = QtGui.QFont(self.font())
         bold.setBold(True)
         highlight = QtGui.QBrush(QtGui.QColor("#fff2cc"))
         for r, row in enumerate(shown):
             for c, value in enumerate(row):
-                item = QtWidgets.QTableWidgetItem(reading.to_text(value) or "")
+                item = QtWidgets.QTableWidgetItem(importing.cell_text(value))
                 if r == table.header_index:
                     item.setFont(bold)
                     item.setBackground(highlight)
                 self.grid.setItem(r, c, item)
-        self.rows_label.setText(_tr("{n} rows below the header.").format(n=table.count_data_rows()))
+        self.rows_label.setText(_tr("Counting rows…"))
+        self.reads.start(
+            "count",
+            table.count_data_rows,
+            lambda n: self.rows_label.setText(_tr("{n} rows below the header.").format(n=n)),
+        )
 
     def _sheet_chosen(self, _index: int) -> None:
         table = self._table()
@@ -352,6 +358,7 @@ class MappingPage(QtWidgets.QWizardPage):
         layout.addWidget(self.keep_unmapped)
         self.combos: dict[str, QtWidgets.QComboBox] = {}
         self._headers: list[str] = []
+        self.reads = Reads(wizard.runner, self)
 
     def initializePage(self) -> None:
         wiz: ImportWizard = self.wizard()  # type: ignore[assignment]
@@ -360,14 +367,18 @@ class MappingPage(QtWidgets.QWizardPage):
         if table.headers == self._headers and self.combos:
             return  # keep the user's choices when coming back
         self._headers = list(table.headers)
-        mapping = importing.mapping_for(wiz.db, table.headers)
-        samples: dict[int, list[str]] = {i: [] for i in range(table.width)}
-        for _n, cells in table.data_rows():
-            for i, v in enumerate(cells):
-                if len(samples[i]) < SAMPLES and (t := reading.to_text(v)):
-                    samples[i].append(t)
-            if all(len(s) >= SAMPLES for s in samples.values()):
-                break
+        self.combos = {}
+        self.grid.setRowCount(0)
+        self.unmapped_label.setText(_tr("Reading the columns…"))
+        self.completeChanged.emit()
+        db, headers = wiz.db, list(table.headers)
+
+        def read() -> tuple[dict[str, str | None], list[list[str]]]:
+            return importing.mapping_for(db, headers), importing.sample_values(table, SAMPLES)
+
+        self.reads.start("mapping", read, lambda found: self._fill(table, *found))
+
+    def _fill(self, table: Table, mapping: dict[str, str | None], samples: list[list[str]]) -> None:
         self.grid.setRowCount(len(table.headers))
         self.combos = {}
         for r, header in enumerate(table.headers):
@@ -375,7 +386,7 @@ class MappingPage(QtWidgets.QWizardPage):
             self.grid.setItem(r, 1, QtWidgets.QTableWidgetItem(" · ".join(samples[r])))
             combo = QtWidgets.QComboBox(self.grid)
             combo.addItem(_tr("— not imported —"), None)
-            for name, label in FIELDS.items():
+            for name, label in importing.LABELS.items():
                 combo.addItem(_tr(label), name)
             combo.setCurrentIndex(max(combo.findData(mapping.get(header)), 0))
             combo.currentIndexChanged.connect(self._update_unmapped)
@@ -383,6 +394,10 @@ class MappingPage(QtWidgets.QWizardPage):
             self.combos[header] = combo
         self.grid.resizeColumnToContents(0)
         self._update_unmapped()
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return bool(self.combos)
 
     def mapping(self) -> dict[str, str | None]:
         return {h: c.currentData() for h, c in self.combos.items()}
@@ -402,6 +417,8 @@ class MappingPage(QtWidgets.QWizardPage):
 
     def validatePage(self) -> bool:
         wiz: ImportWizard = self.wizard()  # type: ignore[assignment]
+        if not self.combos:
+            return False  # the columns are still being read
         try:
             importing.check_mapping(wiz.table, self.mapping())  # type: ignore[arg-type]
         except RecruiterError as exc:
@@ -431,16 +448,22 @@ class OptionsPage(QtWidgets.QWizardPage):
         form.addRow(_tr("Source of new candidates:"), self.source)
         form.addRow(self.add_to_target)
         form.addRow(self.target)
+        self.reads = Reads(wizard.runner, self)
+        self.targets_loaded = False
 
     def initializePage(self) -> None:
-        from recruiter.services import targets
-
         wiz: ImportWizard = self.wizard()  # type: ignore[assignment]
         assert wiz.table is not None
         self.source.setPlaceholderText(wiz.table.path.name)
-        if self.target.count() == 0:
-            for choice in targets.choices(wiz.db):
-                self.target.addItem(choice.label, choice.id)
+        if not self.targets_loaded:
+            self.add_to_target.setEnabled(False)
+            db = wiz.db
+            self.reads.start("targets", lambda: targets.choices(db), self._fill_targets)
+
+    def _fill_targets(self, choices: list[targets.TargetChoice]) -> None:
+        for choice in choices:
+            self.target.addItem(choice.label, choice.id)
+        self.targets_loaded = True
         self.add_to_target.setEnabled(self.target.count() > 0)
 
     def target_id(self) -> int | None:

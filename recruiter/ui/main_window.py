@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from recruiter import __version__
-from recruiter.exchange.reading import SUFFIXES
 from recruiter.services import candidates, demo, offers
+from recruiter.services.importing import SUFFIXES
 from recruiter.store.database import Database
 
 from .context import AppContext

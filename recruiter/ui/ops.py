@@ -18,7 +18,7 @@ from recruiter.store.database import Database
 
 from .context import AppContext
 from .qt import QtCore, QtWidgets
-from .tasks import CancelledFn, ProgressFn, Task, run_with_progress, show_error
+from .tasks import CancelledFn, ProgressFn, Task, TaskRunner, run_with_progress, show_error
 
 T = TypeVar("T")
 
@@ -92,20 +92,56 @@ class CollectionOp(Generic[T]):
         )
 
 
-class Reader(QtCore.QObject):
-    """A widget's reads: each `read` supersedes the previous one, whose answer is dropped, and
-    answers arriving after the widget is gone are dropped too."""
+class Reads(QtCore.QObject):
+    """A widget's streams of reads, by key: each read of a key supersedes the previous one, whose
+    answer is dropped (the user picked another candidate meanwhile), and answers arriving after
+    the widget is gone are dropped too. `pending` says whether a newest read is still out, for
+    tests and "Loading…" states. Failures go to `on_error`, or are dropped without one (the next
+    read will tell)."""
 
-    def __init__(self, ctx: AppContext, parent: QtCore.QObject | None = None) -> None:
+    def __init__(self, runner: TaskRunner, parent: QtCore.QObject) -> None:
         super().__init__(parent)
-        self.ctx = ctx
-        self._generation = 0
-        self._pending = 0
+        self.runner = runner
+        self._latest: dict[str, int] = {}
+        self._waiting: set[str] = set()
 
     @property
     def pending(self) -> bool:
-        """True while the newest read has not answered yet."""
-        return self._pending == self._generation and self._generation > 0
+        return bool(self._waiting)
+
+    def start(
+        self,
+        key: str,
+        fn: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        generation = self._latest.get(key, 0) + 1
+        self._latest[key] = generation
+        self._waiting.add(key)
+
+        def deliver(callback: Callable[[Any], None] | None, value: Any) -> None:
+            if self._latest.get(key) != generation or not isValid(self):
+                return
+            self._waiting.discard(key)
+            if callback is not None:
+                callback(value)
+
+        self.runner.start(
+            lambda _progress, _cancelled: fn(),
+            on_done=lambda result: deliver(on_done, result),
+            on_error=lambda exc: deliver(on_error, exc),
+            on_cancel=lambda: deliver(None, None),
+        )
+
+
+class Reader(Reads):
+    """One stream of reads of the app's database; a failure is shown to the user unless
+    `failure` takes it."""
+
+    def __init__(self, ctx: AppContext, parent: QtCore.QObject) -> None:
+        super().__init__(ctx.runner, parent)
+        self.ctx = ctx
 
     def read(
         self,
@@ -114,21 +150,7 @@ class Reader(QtCore.QObject):
         failure: Callable[[BaseException], None] | None = None,
         title: str = "Recruiter",
     ) -> None:
-        self._generation += 1
-        generation = self._pending = self._generation
         parent = self.parent()
         widget = parent if isinstance(parent, QtWidgets.QWidget) else None
-
-        def done(result: Any) -> None:
-            if generation == self._generation and isValid(self):
-                self._pending = 0
-                success(result)
-
-        def failed(exc: BaseException) -> None:
-            if generation == self._generation and isValid(self):
-                self._pending = 0
-                (failure or (lambda e: show_error(widget, title, e)))(exc)
-
-        QueryOp(parent=widget, op=op, success=done, title=title).failure(failed).run_in_background(
-            self.ctx
-        )
+        db = self.ctx.db
+        self.start("", lambda: op(db), success, failure or (lambda e: show_error(widget, title, e)))

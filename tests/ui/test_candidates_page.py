@@ -159,3 +159,43 @@ def test_new_candidate_and_focus(page, qtbot) -> None:
     assert (
         new_id is not None and candidates.get(page.ctx.db, new_id).email == "brand.new@example.org"
     )
+
+
+def test_delete_asks_with_what_goes_read_off_the_gui_thread(page, qtbot, monkeypatch) -> None:
+    import threading
+
+    from recruiter.ui.qt import QtWidgets
+
+    real_impact = candidates.impact
+    impact_on_gui: list[bool] = []
+
+    def impact(*args, **kwargs):  # type: ignore[no-untyped-def]
+        impact_on_gui.append(threading.current_thread() is threading.main_thread())
+        return real_impact(*args, **kwargs)
+
+    asked: list[str] = []
+
+    def question(_parent, _title, message):  # type: ignore[no-untyped-def]
+        asked.append(message)
+        return QtWidgets.QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(candidates, "impact", impact)
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question", question)
+    page.view.selectRow(0)
+    one = page.selected_ids()
+    page.bulk_delete()
+    assert asked == []  # not yet: the confirmation is being prepared in the background
+    qtbot.waitUntil(lambda: candidates.count(page.ctx.db) == 299, timeout=10000)
+    assert impact_on_gui == [False]
+    assert len(asked) == 1 and "application(s) with their stage history" in asked[0]
+    wait(qtbot, page)
+    assert one[0] not in page.model.ids
+
+
+def test_the_total_is_read_with_the_filter_options(page, qtbot) -> None:
+    page.search.setText("zha")
+    wait(qtbot, page)
+    candidates.create(page.ctx.db, full_name="Zha New", email="zha.new@example.org")
+    page.refresh()
+    wait(qtbot, page)
+    qtbot.waitUntil(lambda: "301 candidates" in page.count_label.text(), timeout=10000)

@@ -86,12 +86,15 @@ def go_to_mapping(qtbot, wiz: ImportWizard, path: Path) -> None:  # type: ignore
     qtbot.waitUntil(lambda: wiz.currentPage() is wiz.sheet_page, timeout=10000)
     wiz.next()
     assert wiz.currentPage() is wiz.mapping_page
+    # The remembered mapping is read in the background; the page is complete once it is shown.
+    qtbot.waitUntil(wiz.mapping_page.isComplete, timeout=10000)
 
 
 def go_to_options(qtbot, wiz: ImportWizard, path: Path) -> None:  # type: ignore[no-untyped-def]
     go_to_mapping(qtbot, wiz, path)
     wiz.next()
     assert wiz.currentPage() is wiz.options_page
+    qtbot.waitUntil(lambda: wiz.options_page.targets_loaded, timeout=10000)
 
 
 def test_walks_the_wizard_end_to_end(
@@ -112,10 +115,12 @@ def test_walks_the_wizard_end_to_end(
     sheet = wiz.sheet_page
     assert sheet.header_spin.value() == 3  # found below the title and the blank row
     assert sheet.grid.item(2, 0).text() == "姓名"
-    assert "4 rows below the header" in sheet.rows_label.text()
+    qtbot.waitUntil(lambda: "4 rows below the header" in sheet.rows_label.text(), timeout=10000)
     wiz.next()
 
     mapping = wiz.mapping_page
+    assert not mapping.isComplete()  # until the remembered mapping has been read
+    qtbot.waitUntil(mapping.isComplete, timeout=10000)
     assert mapping.mapping() == {
         "姓名": "name_zh",
         "英文名": "full_name",
@@ -131,6 +136,7 @@ def test_walks_the_wizard_end_to_end(
 
     options = wiz.options_page
     assert options.source.placeholderText() == "conference.xlsx"
+    qtbot.waitUntil(lambda: options.add_to_target.isEnabled(), timeout=10000)
     options.duplicates.setCurrentIndex(options.duplicates.findData("update"))
     options.add_to_target.setChecked(True)
     options.target.setCurrentIndex(options.target.findData(target))
@@ -266,13 +272,13 @@ def test_cancel_leaves_the_database_unchanged(
     wiz.next()
     qtbot.waitUntil(lambda: wiz.preview_page.summary is not None, timeout=10000)
     gate = threading.Event()
-    real = importing._Checker.load_index
+    real = importing.checking.Checker.load_index
 
     def slow_index(self: Any) -> None:
         gate.wait(10)
         real(self)
 
-    monkeypatch.setattr(importing._Checker, "load_index", slow_index)
+    monkeypatch.setattr(importing.checking.Checker, "load_index", slow_index)
     wiz.button(QtWidgets.QWizard.WizardButton.CommitButton).click()
     assert wiz.import_task is not None
     wiz.import_task.cancel()  # what the progress dialog's Cancel button does
@@ -310,3 +316,27 @@ def test_a_file_dropped_on_the_first_page_is_chosen(qtbot, wizard, tmp_path: Pat
     assert page.path_edit.text() == "" and not page.isComplete()
     drop(path)
     assert page.path_edit.text() == str(path) and page.isComplete()
+
+
+def test_the_wizard_reads_the_database_off_the_gui_thread(
+    qtbot,
+    wizard,
+    db,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recruiter.services import targets
+
+    seed(db)
+    on_gui: list[tuple[str, bool]] = []
+    for module, name in ((importing, "mapping_for"), (targets, "choices")):
+        real = getattr(module, name)
+
+        def wrapped(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            on_gui.append((_name, threading.current_thread() is threading.main_thread()))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapped)
+    go_to_options(qtbot, wizard, listing(tmp_path))
+    assert wizard.options_page.target.count() == 1
+    assert on_gui == [("mapping_for", False), ("choices", False)]

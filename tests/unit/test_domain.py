@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recruiter.domain import identity, money, rules
+from recruiter.domain import fields, identity, money, rules
 from recruiter.domain.enums import STAGES, OfferStatus, Outcome, Stage
 
 
@@ -152,9 +152,40 @@ def test_offer_transitions() -> None:
     assert not rules.can_move_offer(OfferStatus.declined, OfferStatus.extended)
 
 
-def test_plausible_years() -> None:
+def test_plausible_values_are_checked_by_the_field_table() -> None:
     today = date(2026, 1, 1)
-    assert rules.plausible_phd_year(2027, today)
-    assert not rules.plausible_phd_year(2028, today)
-    assert not rules.plausible_phd_year(1949, today)
-    assert not rules.plausible_birth_date(date(2026, 6, 1), today)
+    phd, born, h = fields.spec("phd_year"), fields.spec("birth_date"), fields.spec("h_index")
+    assert fields.convert(phd, "2027", today) == 2027
+    with pytest.raises(ValueError, match="PhD year 2028 is not between 1950 and 2027"):
+        fields.convert(phd, 2028, today)
+    with pytest.raises(ValueError, match="PhD year 1949 is not between 1950"):
+        fields.convert(phd, "1949", today)
+    with pytest.raises(ValueError, match="Date of birth 2026-06-01 is in the future"):
+        fields.convert(born, "2026-06-01", today)
+    with pytest.raises(ValueError, match="is before 1900"):
+        fields.convert(born, date(1899, 12, 31), today)
+    assert fields.convert(born, "1980年5月1日", today) == date(1980, 5, 1)
+    assert fields.convert(h, 42.0, today) == 42
+    with pytest.raises(ValueError, match="h-index -1 is negative"):
+        fields.convert(h, "-1", today)
+    with pytest.raises(ValueError, match="h-index 1001 is over 1000"):
+        fields.convert(h, 1001, today)
+    with pytest.raises(ValueError, match=r"h-index '3\.5' is not a whole number"):
+        fields.convert(h, "3.5", today)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("张伟", True),
+        ("Wei 伟", True),
+        ("\u3400", True),  # extension A
+        ("\U00020001", True),  # extension B, in some given names
+        ("\uf900", True),  # compatibility ideograph
+        ("Zhang Wei", False),
+        ("カタカナ", False),  # Japanese kana are not Han
+        ("", False),
+    ],
+)
+def test_one_cjk_test_for_every_caller(text: str, expected: bool) -> None:
+    assert identity.is_cjk(text) is expected

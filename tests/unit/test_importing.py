@@ -684,7 +684,7 @@ def test_an_error_halfway_leaves_the_database_unchanged(
     add_candidate(db, full_name="Old", email="old@example.edu")
     target = add_target(db)
     before = state(db)
-    monkeypatch.setattr(importing, "CHUNK", 3)
+    monkeypatch.setattr(importing.model, "CHUNK", 3)
     rows = [person(f"P{i}", f"p{i}@example.edu") for i in range(10)]
     rows.append(person("Old", "old@example.edu", phone="1"))
     path = sheet(tmp_path, rows)
@@ -719,7 +719,7 @@ def test_a_killed_process_leaves_the_database_unchanged(db: Database, tmp_path: 
         "import time\n"
         "from recruiter.store.opening import open_database\n"
         "from recruiter.services import importing\n"
-        "importing.CHUNK = 50\n"
+        "importing.model.CHUNK = 50\n"
         f"db = open_database({str(db.path)!r}, user='doomed')\n"
         "def progress(done, total):\n"
         "    if done > total // 2 + 60:\n"
@@ -743,7 +743,7 @@ def test_a_killed_process_leaves_the_database_unchanged(db: Database, tmp_path: 
 
 def test_cancel_rolls_back(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = state(db)
-    monkeypatch.setattr(importing, "CHUNK", 2)
+    monkeypatch.setattr(importing.model, "CHUNK", 2)
     path = sheet(tmp_path, [person(f"P{i}", f"p{i}@example.edu") for i in range(9)])
     calls = iter(range(100))
     with pytest.raises(importing.ImportCancelled, match="Nothing was written"):
@@ -755,10 +755,10 @@ def test_a_constraint_violation_is_explained_and_rolled_back(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = state(db)
-    real = importing._Checker.load_index
+    real = importing.checking.Checker.load_index
     # Simulate another writer that stored the same e-mail after the checks were made.
     monkeypatch.setattr(
-        importing._Checker,
+        importing.checking.Checker,
         "load_index",
         lambda self: (
             real(self),

@@ -11,9 +11,11 @@ from typing import Any
 import openpyxl
 import pytest
 
+from recruiter.domain import cells
 from recruiter.exchange import reading
+from recruiter.exchange.files import atomic_save
 from recruiter.exchange.reading import ReadError, read_table
-from recruiter.exchange.rejects import write_rejects
+from recruiter.exchange.rejects import WriteError, write_rejects
 from recruiter.exchange.safe_cells import safe_text, write_text_cell
 from tests.sheets import write_xlsx
 
@@ -43,10 +45,10 @@ def test_header_found_below_title_and_blank_rows(tmp_path: Path) -> None:
     rows = list(table.data_rows())
     assert [n for n, _ in rows] == [5, 7]  # blank row 6 skipped, numbers as Excel shows them
     first = rows[0][1]
-    assert reading.cell_value(first[2]) == 2005 and isinstance(reading.cell_value(first[2]), int)
-    assert reading.to_text(first[3]) == "13800138000"
-    assert reading.to_date(first[4]) == date(1980, 5, 1)
-    assert reading.to_date(rows[1][1][4]) == date(1979, 5, 25)  # serial number
+    assert cells.cell_value(first[2]) == 2005 and isinstance(cells.cell_value(first[2]), int)
+    assert cells.to_text(first[3]) == "13800138000"
+    assert cells.to_date(first[4]) == date(1980, 5, 1)
+    assert cells.to_date(rows[1][1][4]) == date(1979, 5, 25)  # serial number
 
 
 def test_sheet_can_be_chosen_and_first_sheet_with_data_is_default(tmp_path: Path) -> None:
@@ -91,10 +93,10 @@ def test_old_excel_and_opendocument(name: str) -> None:
     assert table.headers[:3] == ["姓名", "英文名", "电子邮箱"]
     rows = list(table.data_rows())
     assert [n for n, _ in rows] == [4, 5, 6]
-    assert reading.to_date(rows[0][1][3]) == date(1985, 3, 14)
-    assert reading.to_date(rows[1][1][3]) == date(1988, 7, 2)
-    assert reading.to_year(rows[1][1][4]) == 2015
-    assert reading.to_text(rows[0][1][5]) == "13800138000"
+    assert cells.to_date(rows[0][1][3]) == date(1985, 3, 14)
+    assert cells.to_date(rows[1][1][3]) == date(1988, 7, 2)
+    assert cells.to_year(rows[1][1][4]) == 2015
+    assert cells.to_text(rows[0][1][5]) == "13800138000"
 
 
 # --- text files --------------------------------------------------------------------------------
@@ -156,8 +158,8 @@ def test_csv_keeps_phone_numbers_and_leading_zeros_as_text(tmp_path: Path) -> No
     path = tmp_path / "p.csv"
     path.write_text("Name,Phone,PhD year\nA B,00861380013800,2005.0\n", encoding="utf-8")
     ((_, row),) = read_table(path).data_rows()
-    assert reading.to_text(row[1]) == "00861380013800"
-    assert reading.to_year(row[2]) == 2005
+    assert cells.to_text(row[1]) == "00861380013800"
+    assert cells.to_year(row[2]) == 2005
 
 
 def test_csv_saved_as_xls_still_reads(tmp_path: Path) -> None:
@@ -288,7 +290,7 @@ def test_no_header_row(tmp_path: Path) -> None:
     ],
 )
 def test_dates(value: Any, expected: date) -> None:
-    assert reading.to_date(value) == expected
+    assert cells.to_date(value) == expected
 
 
 @pytest.mark.parametrize(
@@ -306,7 +308,7 @@ def test_dates(value: Any, expected: date) -> None:
 )
 def test_bad_dates(value: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        reading.to_date(value)
+        cells.to_date(value)
 
 
 @pytest.mark.parametrize(
@@ -314,13 +316,13 @@ def test_bad_dates(value: Any, message: str) -> None:
     [(2005.0, 2005), ("2005", 2005), (" 2005.0 ", 2005), ("1,234", 1234), (7, 7)],
 )
 def test_whole_numbers(value: Any, expected: int) -> None:
-    assert reading.to_int(value) == expected
+    assert cells.to_int(value) == expected
 
 
 @pytest.mark.parametrize("value", [3.5, "3.5", "abc", True, None, ""])
 def test_not_whole_numbers(value: Any) -> None:
     with pytest.raises(ValueError):
-        reading.to_int(value)
+        cells.to_int(value)
 
 
 @pytest.mark.parametrize(
@@ -338,17 +340,14 @@ def test_not_whole_numbers(value: Any) -> None:
     ],
 )
 def test_text(value: Any, expected: str | None) -> None:
-    assert reading.to_text(value) == expected
+    assert cells.to_text(value) == expected
 
 
-def test_column_letters() -> None:
-    assert [reading.column_letter(i) for i in (0, 25, 26, 701, 702)] == [
-        "A",
-        "Z",
-        "AA",
-        "ZZ",
-        "AAA",
-    ]
+def test_unnamed_columns_are_named_by_their_letter() -> None:
+    rows: list[list[Any]] = [["Name", *[""] * 26, "", "Email"], ["Ann", *["x"] * 28]]
+    headers = reading.make_headers(rows, 0)
+    assert headers[0] == "Name" and headers[1] == "Column B"
+    assert headers[26:] == ["Column AA", "Column AB", "Email"]
 
 
 # --- writing safe cells and rejected rows ----------------------------------------------------
@@ -394,3 +393,51 @@ def test_rejects_workbook_reads_back(tmp_path: Path) -> None:
     assert rows[2] == [None, "x@y", 2005, 9, "No name"]
     assert ws["A2"].data_type == "s"
     assert not list(out.parent.glob(".*part"))
+    assert out.stat().st_mode & 0o777 == 0o600  # a list of people: owner only
+
+
+# --- atomic save -------------------------------------------------------------------------------
+
+
+def test_atomic_save_puts_the_file_in_place_privately(tmp_path: Path) -> None:
+    target = tmp_path / "out.bin"
+    assert atomic_save(target, lambda tmp: tmp.write_bytes(b"new")) == target
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["out.bin"]
+
+
+def test_atomic_save_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "out.bin"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    atomic_save(target, lambda tmp: tmp.write_bytes(b"new"))
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_failed_atomic_save_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "out.bin"
+    target.write_bytes(b"old")
+    seen: list[Path] = []
+
+    def half_written(tmp: Path) -> None:
+        seen.append(tmp)
+        assert tmp.parent == tmp_path  # next to the target, so the rename is atomic
+        tmp.write_bytes(b"ne")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        atomic_save(target, half_written)
+    assert target.read_bytes() == b"old"
+    assert not seen[0].exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.bin"]
+
+
+def test_rejects_that_cannot_replace_the_target_are_explained(tmp_path: Path) -> None:
+    taken = tmp_path / "rejected.xlsx"
+    taken.mkdir()  # a folder where the file should go: the rename fails, even for root
+    with pytest.raises(WriteError, match="could not be saved"):
+        write_rejects(taken, ["Name"], [(2, ["x"], "No e-mail")])
+    assert taken.is_dir() and list(taken.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["rejected.xlsx"]

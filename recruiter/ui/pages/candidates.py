@@ -8,13 +8,13 @@ from typing import Any
 
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Outcome
-from recruiter.errors import RecruiterError
 from recruiter.services import candidates, institutions, targets
 
 from .. import tracking_commands as cmds
 from ..candidate_detail import CandidateDetail, TargetDialog
 from ..candidate_model import CandidateTableModel, Latest
 from ..context import AppContext
+from ..ops import Reads
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
@@ -70,6 +70,7 @@ class CandidatesPage(Page):
         self.model.loaded.connect(self._on_loaded)
         self.model.failed.connect(lambda exc: show_error(self, self.tr("Candidates"), exc))
         self._facets = Latest(ctx.runner, self)
+        self.reads = Reads(ctx.runner, self)
         self._total = 0
         self._pending_select: int | None = None
         self._facets_stale = True
@@ -280,7 +281,7 @@ class CandidatesPage(Page):
             self.run_query()
 
     def refresh(self) -> None:
-        self._total = candidates.count(self.ctx.db)
+        # The total comes with the filter options, read after the rows (`_on_loaded`).
         self._facets_stale = True
         self.run_query()
         if self._detail_id() is not None and not self.detail.dirty():
@@ -291,6 +292,7 @@ class CandidatesPage(Page):
 
         def work() -> dict[str, Any]:
             out: dict[str, Any] = dict(candidates.facets(db))
+            out["total"] = candidates.count(db)
             out["target_id"] = [(c.label, c.id) for c in targets.choices(db)]
             out["institution_id"] = [(i.name, i.id) for i in institutions.list_all(db)]
             return out
@@ -298,6 +300,8 @@ class CandidatesPage(Page):
         self._facets.run(work, self._fill_facets)
 
     def _fill_facets(self, facets: dict[str, Any]) -> None:
+        self._total = facets.pop("total")
+        self._show_count()
         self._loading_filters = True
         try:
             for key, values in facets.items():
@@ -322,9 +326,7 @@ class CandidatesPage(Page):
         shown = len(self.model.ids)
         if not self.model.query.filtered:
             self._total = shown
-        self.count_label.setText(
-            self.tr("{n} candidates ({m} shown)").format(n=f"{self._total:,}", m=f"{shown:,}")
-        )
+        self._show_count()
         if shown == 0:
             self.empty_label.setText(
                 self.tr(
@@ -485,8 +487,15 @@ class CandidatesPage(Page):
                 return
         cmds.change_tag(self.ctx, ids, tag, add=add, on_error=self._on_error("Tags"))
 
+    def _show_count(self) -> None:
+        shown = len(self.model.ids)
+        self.count_label.setText(
+            self.tr("{n} candidates ({m} shown)").format(n=f"{self._total:,}", m=f"{shown:,}")
+        )
+
     def delete_message(self, ids: list[int]) -> str:
-        """What the confirmation says: how many, and what goes with them."""
+        """What the confirmation says: how many, and what goes with them (reads the database:
+        `bulk_delete` calls it in the background)."""
         impact = candidates.impact(self.ctx.db, ids)
         who = (
             candidates.get(self.ctx.db, ids[0]).full_name
@@ -503,18 +512,28 @@ class CandidatesPage(Page):
         ).format(who=who, parts=", ".join(parts))
 
     def bulk_delete(self, confirm: bool = True) -> None:
+        """Delete the selected candidates, after a confirmation that says what goes with them
+        (read in the background)."""
         ids = self.selected_ids()
         if not ids:
             return
-        try:
-            text = self.delete_message(ids)
-        except RecruiterError as exc:
-            show_error(self, self.tr("Delete"), exc)
+        if not confirm:
+            self._delete(ids)
             return
-        if confirm:
+
+        def ask(text: str) -> None:
             answer = QtWidgets.QMessageBox.question(self, self.tr("Delete candidates"), text)
-            if answer != QtWidgets.QMessageBox.StandardButton.Yes:
-                return
+            if answer == QtWidgets.QMessageBox.StandardButton.Yes:
+                self._delete(ids)
+
+        self.reads.start(
+            "delete",
+            lambda: self.delete_message(ids),
+            ask,
+            lambda exc: show_error(self, self.tr("Delete"), exc),
+        )
+
+    def _delete(self, ids: list[int]) -> None:
         if self._detail_id() in ids:
             self.detail.show_candidate(None)
         cmds.delete_candidates(self.ctx, ids, on_error=self._on_error("Delete"))

@@ -1,0 +1,300 @@
+"""Writing an import: one transaction that creates and updates the candidates, adds them to a
+target's pipeline, records the batch with what undo needs, and audits every change.
+
+Rows go in through SQLAlchemy Core `executemany` (an ORM object per row is an order of magnitude
+slower); the checks run inside the same transaction, after the batch row has taken the write
+lock, so nothing can slip in between the checks and the inserts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
+
+from recruiter.domain.clock import utcnow
+from recruiter.domain.enums import Outcome, Stage
+from recruiter.domain.models import Target
+from recruiter.errors import ConflictError, NotFound
+from recruiter.exchange.reading import Table as SheetTable
+from recruiter.store.database import Database
+
+from .. import audit
+from . import model
+from .checking import Plan, file_digest, plan_rows, prepare, preview, source_text
+from .mapping import remember
+from .model import (
+    APP,
+    BATCH,
+    CAND,
+    EVENT,
+    FIELDS,
+    UPDATE,
+    CancelledFn,
+    ImportCancelled,
+    ImportOptions,
+    ImportSummary,
+    ProgressFn,
+    StrictImportFailed,
+)
+
+_TARGET: Table = Target.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__
+
+
+def run_import(
+    db: Database,
+    source: str | Path | SheetTable,
+    options: ImportOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> ImportSummary:
+    """Import the file in one transaction: all of it, or (on error or Cancel) nothing.
+
+    Dry-run and strict mode are honoured here too, so the CLI and the wizard share one path.
+    """
+    options = options or ImportOptions()
+    if options.dry_run:
+        summary = preview(db, source, options, progress, cancelled)
+        if options.strict and summary.invalid:
+            raise StrictImportFailed(summary)
+        return summary
+    table, mapping = prepare(db, source, options)
+    try:
+        with db.session() as session:
+            conn = session.connection()
+            if (
+                options.target_id is not None
+                and conn.execute(
+                    select(_TARGET.c.id).where(_TARGET.c.id == options.target_id)
+                ).first()
+                is None
+            ):
+                raise NotFound(
+                    f"Target {options.target_id} does not exist. Choose an existing "
+                    "target (see the Targets page), or import without one."
+                )
+            now = utcnow()
+            # The batch row first: it takes the write lock before the candidates are read, so
+            # no other writer can slip in between the checks and the inserts.
+            inserted = conn.execute(
+                insert(BATCH).values(
+                    file_name=table.path.name[:500],
+                    sha256=file_digest(table.path),
+                    imported_at=now,
+                    source=source_text(table, options),
+                )
+            ).inserted_primary_key
+            assert inserted is not None
+            batch_id: int = inserted[0]
+            plan = plan_rows(conn, table, mapping, options, progress, cancelled, 2, batch_id)
+            summary = plan.summary
+            if options.strict and summary.invalid:
+                raise StrictImportFailed(summary)
+            _write(session, conn, db.user, batch_id, plan, options, now, progress, cancelled)
+            if options.remember_mapping:
+                remember(conn, table.headers, mapping)
+    except IntegrityError as exc:
+        raise ConflictError(
+            f"The import clashed with data changed at the same time ({exc.orig})."
+            " Nothing was imported; try again."
+        ) from exc
+    summary.batch_id = batch_id
+    summary.dry_run = False
+    return summary
+
+
+def _write(
+    session: Any,
+    conn: Connection,
+    user: str,
+    batch_id: int,
+    plan: Plan,
+    options: ImportOptions,
+    now: datetime,
+    progress: ProgressFn | None,
+    cancelled: CancelledFn | None,
+) -> None:
+    summary = plan.summary
+    n = summary.rows
+    total = 2 * n
+    # 1. New candidates, in chunks, through Core executemany.
+    base: dict[str, Any] = dict.fromkeys((*FIELDS, "person_key"))
+    base.update(import_batch_id=batch_id, created_at=now, updated_at=now)
+    rows = []
+    for e in plan.new:
+        row = base.copy()
+        row.update(e.values)
+        rows.append(row)
+    stmt = insert(CAND)
+    for start in range(0, len(rows), model.CHUNK):
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        conn.execute(stmt, rows[start : start + model.CHUNK])
+        if progress is not None:
+            progress(n + min(start + model.CHUNK, len(rows)) * n // max(len(rows), 1), total)
+    ids = list(
+        conn.execute(
+            select(CAND.c.id).where(CAND.c.import_batch_id == batch_id).order_by(CAND.c.id)
+        ).scalars()
+    )
+    for e, ident in zip(plan.new, ids, strict=True):
+        e.id = ident
+        summary.outcomes[e.index].candidate_id = ident  # type: ignore[index]
+    created = audit.entry(user, "candidate", None, "import_create", {"import_batch": batch_id})
+    for start in range(0, len(ids), model.CHUNK):  # every create is audited, in bulk
+        audit.record_many(
+            conn, [{**created, "entity_id": ident} for ident in ids[start : start + model.CHUNK]]
+        )
+    for o in summary.outcomes:  # rows that pointed at an earlier row now know its id
+        if o.match_row is not None and o.match_id is None:
+            o.match_id = _id_of_row(summary, o.match_row)
+        if o.status == UPDATE and o.candidate_id is None:
+            o.candidate_id = o.match_id
+    # 2. Changed candidates: previous values kept for undo, one audit entry each.
+    restore: dict[str, dict[str, Any]] = {}
+    imported: dict[str, dict[str, Any]] = {}  # what the import wrote, so undo spares later edits
+    audits: list[dict[str, Any]] = []
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for e in plan.changed:
+        cols = tuple(sorted(e.changes))
+        assert e.original is not None and e.id is not None
+        restore[str(e.id)] = {f: plain(e.original.get(f)) for f in (*cols, "updated_at")}
+        imported[str(e.id)] = {f: plain(e.changes[f]) for f in cols}
+        params = {f"v_{f}": e.changes[f] for f in cols}
+        params["v_person_key"] = e.values.get("person_key")
+        params["v_id"] = e.id
+        groups.setdefault(cols, []).append(params)
+        audits.append(
+            audit.entry(
+                user,
+                "candidate",
+                e.id,
+                "import_update",
+                {f: [plain(e.original.get(f)), plain(e.changes[f])] for f in cols}
+                | {"import_batch": [None, batch_id]},
+            )
+        )
+    for cols, group in groups.items():
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        values: dict[str, Any] = {f: bindparam(f"v_{f}") for f in cols}
+        values.update(person_key=bindparam("v_person_key"), updated_at=now)
+        conn.execute(update(CAND).where(CAND.c.id == bindparam("v_id")).values(values), group)
+    audit.record_many(conn, audits)
+    # 3. The pipeline of the chosen target.
+    applications: list[int] = []
+    if options.target_id is not None:
+        applications = _add_to_target(
+            conn,
+            options.target_id,
+            batch_id,
+            user,
+            now,
+            [e.id for e in plan.new] + [e.id for e in plan.changed],
+        )
+    # 4. The batch row and its audit entry.
+    conn.execute(
+        update(BATCH)
+        .where(BATCH.c.id == batch_id)
+        .values(
+            rows=summary.rows,
+            created=summary.created,
+            updated=summary.updated,
+            invalid=summary.invalid,
+            duplicates=summary.duplicates,
+            possible_duplicates=summary.possible_duplicates,
+            restore=to_json(
+                {"candidates": restore, "imported": imported, "applications": applications}
+            ),
+        )
+    )
+    audit.record(
+        session,
+        user,
+        "import_batch",
+        batch_id,
+        "import",
+        {
+            "file": summary.file_name,
+            "sheet": summary.sheet,
+            "rows": summary.rows,
+            "created": summary.created,
+            "updated": summary.updated,
+            "duplicates": summary.duplicates,
+            "possible_duplicates": summary.possible_duplicates,
+            "invalid": summary.invalid,
+            "on_duplicate": options.on_duplicate,
+            "target_id": options.target_id,
+        },
+    )
+    if progress is not None:
+        progress(total, total)
+
+
+def _id_of_row(summary: ImportSummary, row: int) -> int | None:
+    for o in summary.outcomes:
+        if o.row == row:
+            return o.candidate_id if o.candidate_id is not None else o.match_id
+    return None
+
+
+def _add_to_target(
+    conn: Connection,
+    target_id: int,
+    batch_id: int,
+    user: str,
+    now: datetime,
+    candidate_ids: Iterable[int | None],
+) -> list[int]:
+    """Applications at stage `identified` for candidates not yet in the target's pipeline,
+    each with its first stage event. Returns the new application ids."""
+    already = set(
+        conn.execute(select(APP.c.candidate_id).where(APP.c.target_id == target_id)).scalars()
+    )
+    wanted = [c for c in dict.fromkeys(candidate_ids) if c is not None and c not in already]
+    if not wanted:
+        return []
+    last = conn.execute(select(func.max(APP.c.id))).scalar() or 0
+    rows = [
+        {
+            "candidate_id": c,
+            "target_id": target_id,
+            "stage": Stage.identified,
+            "outcome": Outcome.active,
+            "priority": 0,
+            "stage_changed_at": now,
+            "created_at": now,
+        }
+        for c in wanted
+    ]
+    for start in range(0, len(rows), model.CHUNK):
+        conn.execute(insert(APP), rows[start : start + model.CHUNK])
+    new_apps = select(APP.c.id).where(APP.c.target_id == target_id, APP.c.id > last)
+    conn.execute(
+        insert(EVENT).from_select(
+            ["application_id", "to_stage", "outcome", "at", "note", "by"],
+            select(
+                APP.c.id,
+                literal(Stage.identified, EVENT.c.to_stage.type),
+                literal(Outcome.active, EVENT.c.outcome.type),
+                literal(now, EVENT.c.at.type),
+                literal(f"Imported (batch {batch_id})", EVENT.c.note.type),
+                literal(user[:100], EVENT.c.by.type),
+            ).where(APP.c.target_id == target_id, APP.c.id > last),
+        )
+    )
+    return list(conn.execute(new_apps.order_by(APP.c.id)).scalars())
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=str)
