@@ -63,15 +63,14 @@ def cmd_check(args: argparse.Namespace, db: Database) -> int:
 
 
 def _advice(report: CheckReport, db: Database) -> str:
-    from recruiter.store.backup import backup_dir
+    from recruiter.store.backup import restore_hint
 
+    repair = "Run `recruiter check --repair` to rebuild"
     if set(report.problems) <= set(report.repairable):
-        return "Run `recruiter check --repair` to rebuild them."
-    where = f" (automatic backups are in {backup_dir(db.path)})" if db.path else ""
-    return (
-        "Run `recruiter check --repair` to rebuild what can be rebuilt; for the rest, restore "
-        f"a backup{where}."
-    )
+        return f"{repair} them."
+    if not report.repairable:
+        return f"They cannot be rebuilt: {restore_hint(db.path)}."
+    return f"{repair} what can be rebuilt; for the rest, {restore_hint(db.path)}."
 
 
 def cmd_backup(args: argparse.Namespace, db: Database) -> int:

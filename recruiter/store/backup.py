@@ -59,6 +59,18 @@ def backups_of(folder: Path, stem: str) -> list[Path]:
     return [p for _stamp, _name, p in sorted(found)]
 
 
+def restore_hint(db_path: Path | None) -> str:
+    """How to restore, for messages: "restore a backup (...)"."""
+    if db_path is None:
+        return "restore a backup"
+    found = backups_of(backup_dir(db_path), db_path.stem)
+    newest = f"the newest automatic one is {found[-1]}; " if found else ""
+    return (
+        f"restore a backup ({newest}close Recruiter, delete {db_path.name}-wal and "
+        f"{db_path.name}-shm if they are there, and copy the backup over {db_path})"
+    )
+
+
 def backup_to(db_path: Path, out: Path) -> Path:
     """Copy `db_path` to `out` page by page; the copy is a valid database even mid-write."""
     out = out.expanduser()

@@ -23,7 +23,7 @@ from recruiter.domain.models import TABLES
 from recruiter.errors import StoreError
 
 from . import migrate, search
-from .backup import backup_dir
+from .backup import restore_hint
 from .database import Database
 from .ddl_transaction import ddl_transaction
 
@@ -72,11 +72,14 @@ def run_check(db: Database) -> CheckReport:
         schema = migrate.current_revision(conn)
         findings = _findings(conn, schema)
         present = set(inspect(conn).get_table_names())
-        counts = {
-            t: int(conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one())
-            for t in TABLES
-            if t in present
-        }
+        counts: dict[str, int] = {}
+        for table in (t for t in TABLES if t in present):
+            try:
+                counts[table] = int(
+                    conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+                )
+            except DBAPIError as exc:  # a damaged table: already an integrity problem
+                findings.append(_Finding(f"table {table} cannot be read: {exc.orig}"))
     problems = [f.text for f in findings]
     repairable = [f.text for f in findings if f.repair is not None]
     return CheckReport(
@@ -89,6 +92,10 @@ def run_check(db: Database) -> CheckReport:
     )
 
 
+class _NothingToRepair(Exception):
+    pass
+
+
 def repair(db: Database) -> tuple[list[str], list[str]]:
     """Fix every repairable problem in one transaction, each repair in a savepoint so that one
     failing leaves the others done. Returns (what was repaired, what failed and why)."""
@@ -96,17 +103,25 @@ def repair(db: Database) -> tuple[list[str], list[str]]:
     failed: list[str] = []
     if not db.is_sqlite:
         return done, failed
-    with ddl_transaction(db.engine) as conn:
-        findings = [f for f in _findings(conn, migrate.current_revision(conn)) if f.repair]
-        ran: dict[Repair, str | None] = {}
-        for f in findings:
-            assert f.repair is not None
-            if f.repair not in ran:
-                ran[f.repair] = _attempt(conn, f.repair)
-            error = ran[f.repair]
-            (done if error is None else failed).append(
-                f.text if error is None else f"{f.text}: {error}"
-            )
+    try:
+        with ddl_transaction(db.engine) as conn:
+            findings = [f for f in _findings(conn, migrate.current_revision(conn)) if f.repair]
+            if not findings:
+                raise _NothingToRepair  # roll back: the checks themselves wrote nothing to keep
+            ran: dict[Repair, str | None] = {}
+            for f in findings:
+                assert f.repair is not None
+                if f.repair not in ran:
+                    ran[f.repair] = _attempt(conn, f.repair)
+                error = ran[f.repair]
+                if error is None:
+                    done.append(f.text)
+                else:
+                    failed.append(f"{f.text}: {error}")
+    except _NothingToRepair:
+        return [], []
+    except DBAPIError as exc:  # the commit itself failed (a damaged file): nothing was kept
+        return [], [*(f"{text}: {exc.orig}" for text in done), *failed]
     return done, failed
 
 
@@ -122,10 +137,10 @@ def require_intact(db: Database, doing: str) -> None:
             rows = [str(exc.orig)]
     if rows == ["ok"]:
         return
-    where = f" (automatic backups are in {backup_dir(db.path)})" if db.path else ""
+    first = _messages(rows)[0]
     raise StoreError(
-        f"The database {db.label} is damaged ({rows[0]}), so it was not used to {doing}. "
-        f"Run `recruiter check --repair`, or restore a backup{where}."
+        f"The database {db.label} is damaged ({first}), so it was not used to {doing}. "
+        f"Run `recruiter check --repair`, or {restore_hint(db.path)}."
     )
 
 
@@ -150,9 +165,12 @@ def _findings(conn: Connection, schema: str | None) -> list[_Finding]:
     if conn.dialect.name != "sqlite":
         return found
     found.extend(_integrity(conn))
-    for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check").all()[
-        :_SHOWN
-    ]:
+    try:
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    except DBAPIError as exc:
+        found.append(_Finding(f"foreign keys cannot be checked: {exc.orig}"))
+        broken = []
+    for table, rowid, parent, _fk in broken[:_SHOWN]:
         found.append(_Finding(f"foreign key: {table} row {rowid} points at a missing {parent}"))
     found.extend(_schema_objects(conn))
     found.extend(_Finding(p, search.repair) for p in search.trigger_problems(conn))
@@ -168,10 +186,21 @@ def _integrity(conn: Connection) -> list[_Finding]:
     if rows == ["ok"]:
         return []
     found = []
-    for row in rows:
+    for row in _messages(rows)[:_SHOWN]:
         m = _INDEX_IN_PROBLEM.search(row)
         found.append(_Finding(f"integrity: {row}", _reindex(m.group(1)) if m else None))
     return found
+
+
+def _messages(rows: list[str]) -> list[str]:
+    """SQLite's check rows as one message a line, without its "*** in database main ***"."""
+    lines = [
+        line.strip()
+        for row in rows
+        for line in row.splitlines()
+        if line.strip() and not line.startswith("*** in database")
+    ]
+    return lines or rows
 
 
 @cache
