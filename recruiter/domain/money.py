@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 # Minor-unit exponent per currency; anything not listed uses 2.
@@ -75,16 +74,10 @@ def format_amount(minor: int, currency: str = DEFAULT_CURRENCY, symbol: bool = T
 
 
 def item_total(amount_minor: int, period: str, years: int) -> int:
-    """What an offer item costs over its life: annual items count times years."""
-    return amount_minor * (years if str(period) == "annual" else 1)
+    """What an offer item costs over its life; the definition is figures.item_life_cost."""
+    from .figures import item_life_cost  # late: figures imports the models, money does not
 
-
-@dataclass(frozen=True)
-class Rate:
-    """How many reporting-currency units one unit of `currency` is worth."""
-
-    currency: str
-    rate: Decimal
+    return item_life_cost(amount_minor, period, years)
 
 
 def convert(minor: int, from_ccy: str, to_ccy: str, rates: dict[str, Decimal]) -> int:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import select as select_columns
+from sqlmodel import col, select
 
 from recruiter.domain.clock import today, utcnow
 from recruiter.domain.enums import ActivityKind
@@ -94,7 +95,7 @@ def for_candidate(db: Database, candidate_id: int) -> list[Activity]:
             s.exec(
                 select(Activity)
                 .where(Activity.candidate_id == candidate_id)
-                .order_by(Activity.at.desc(), Activity.id.desc())
+                .order_by(col(Activity.at).desc(), col(Activity.id).desc())
             ).all()
         )
 
@@ -115,22 +116,24 @@ def due(db: Database, on_or_before: date | None = None, limit: int = 1000) -> li
     """Open follow-ups due today or earlier (overdue first)."""
     day = on_or_before or today()
     stmt = (
-        select(
-            Activity.id,
-            Activity.candidate_id,
-            Candidate.full_name,
-            Candidate.name_zh,
-            Activity.kind,
-            Activity.summary,
-            Activity.due_on,
+        # SQLAlchemy's select: SQLModel's is typed for at most four columns.
+        select_columns(
+            col(Activity.id),
+            col(Activity.candidate_id),
+            col(Candidate.full_name),
+            col(Candidate.name_zh),
+            col(Activity.kind),
+            col(Activity.summary),
+            col(Activity.due_on),
         )
-        .join(Candidate, Candidate.id == Activity.candidate_id)
-        .where(Activity.done == False, Activity.due_on <= day)  # noqa: E712
-        .order_by(Activity.due_on, Activity.id)
+        .join(Candidate, col(Candidate.id) == col(Activity.candidate_id))
+        .where(col(Activity.done) == False, col(Activity.due_on) <= day)  # noqa: E712
+        .order_by(col(Activity.due_on), col(Activity.id))
         .limit(limit)
     )
     with db.session() as s:
         return [
             FollowUp(r[0], r[1], r[2], r[3], ActivityKind(r[4]), r[5], r[6], r[6] < day)
-            for r in s.exec(stmt).all()
+            for r in s.execute(stmt).all()
+            if r[6] is not None  # the query keeps only rows with a due date
         ]

@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete as sa_delete
+from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from recruiter.domain import figures
 from recruiter.domain.clock import utcnow
 from recruiter.domain.enums import CLOSED_OUTCOMES, Outcome, Stage
 from recruiter.domain.models import (
@@ -83,8 +85,8 @@ def add_in(
     if not 0 <= priority <= 3:
         raise ValidationError({"priority": "must be between 0 and 3"})
     exists = s.exec(
-        select(Application.id).where(
-            Application.candidate_id == candidate_id, Application.target_id == target_id
+        select(col(Application.id)).where(
+            col(Application.candidate_id) == candidate_id, col(Application.target_id) == target_id
         )
     ).first()
     if exists is not None:
@@ -162,7 +164,7 @@ def set_outcome_in(
         raise ValidationError({"reason": "say why the application is closed"})
     app.outcome = outcome
     app.closed_reason = (reason or "").strip() or None if outcome in CLOSED_OUTCOMES else None
-    changes = {"outcome": [before.outcome, outcome], "reason": reason}
+    changes: dict[str, object] = {"outcome": [before.outcome, outcome], "reason": reason}
     return _log_change(s, user, app, before, "outcome", reason, changes)
 
 
@@ -178,6 +180,7 @@ def _log_change(
     """Write the stage_event and audit entry of a change; the returned state lets undo remove
     exactly that event again."""
     s.add(app)
+    assert app.id is not None
     event = StageEvent(
         application_id=app.id,
         from_stage=before.stage,
@@ -237,8 +240,8 @@ def history(db: Database, application_id: int) -> list[StageEvent]:
         return list(
             s.exec(
                 select(StageEvent)
-                .where(StageEvent.application_id == application_id)
-                .order_by(StageEvent.at, StageEvent.id)
+                .where(col(StageEvent.application_id) == application_id)
+                .order_by(col(StageEvent.at), col(StageEvent.id))
             ).all()
         )
 
@@ -257,7 +260,9 @@ def add_many(
     with db.session() as s:
         target = get_or_raise(s, Target, target_id, "Target")
         present = set(
-            s.exec(select(Application.candidate_id).where(Application.target_id == target_id)).all()
+            s.exec(
+                select(col(Application.candidate_id)).where(col(Application.target_id) == target_id)
+            ).all()
         )
         todo = [c for c in ids if c not in present]
         if not todo:
@@ -287,12 +292,14 @@ def _capture(s: Session, ids: list[int]) -> RowBundle:
         [
             {"id": r[0], "application_id": r[1]}
             for r in s.exec(
-                select(Activity.id, Activity.application_id).where(Activity.application_id.in_(ids))
+                select(col(Activity.id), col(Activity.application_id)).where(
+                    col(Activity.application_id).in_(ids)
+                )
             ).all()
         ]
         if ids
         else []
-    )  # type: ignore[union-attr]
+    )
     return b
 
 
@@ -304,7 +311,7 @@ def remove_many(db: Database, application_ids: Sequence[int]) -> RowBundle:
         bundle = _capture(s, ids)
         if len(bundle.tables["application"]) != len(ids):
             raise ConflictError("Some of these applications no longer exist; refresh the view.")
-        s.exec(sa_delete(Application).where(Application.id.in_(ids)))  # type: ignore[call-overload,union-attr]
+        s.exec(sa_delete(Application).where(col(Application.id).in_(ids)))
         for r in bundle.tables["application"]:
             audit.record(
                 s,
@@ -324,7 +331,7 @@ def reinsert_many(db: Database, bundle: RowBundle) -> None:
         for link in bundle.tables.get("activity_link", []):
             s.exec(
                 sa_update(Activity)
-                .where(Activity.id == link["id"])  # type: ignore[call-overload,arg-type]
+                .where(col(Activity.id) == link["id"])
                 .values(application_id=link["application_id"])
             )
         for r in bundle.tables["application"]:
@@ -349,11 +356,11 @@ def set_owner_many(
     with db.session() as s:
         for i in range(0, len(ids), 500):
             stmt = select(Application).where(
-                Application.candidate_id.in_(ids[i : i + 500]),  # type: ignore[attr-defined]
-                Application.outcome.in_([Outcome.active, Outcome.on_hold]),
-            )  # type: ignore[attr-defined]
+                col(Application.candidate_id).in_(ids[i : i + 500]),
+                figures.is_open_sql(),
+            )
             if target_id is not None:
-                stmt = stmt.where(Application.target_id == target_id)
+                stmt = stmt.where(col(Application.target_id) == target_id)
             for app in s.exec(stmt).all():
                 if app.owner == owner:
                     continue
@@ -398,29 +405,29 @@ class ApplicationRow:
 
 def for_candidate(db: Database, candidate_id: int) -> list[ApplicationRow]:
     stmt = (
-        select(
-            Application.id,
-            Target.id,
-            Target.title,
-            Institution.name,
-            Application.stage,
-            Application.outcome,
-            Application.owner,
-            Application.priority,
-            Application.stage_changed_at,
-            Application.closed_reason,
+        sa_select(
+            col(Application.id),
+            col(Target.id),
+            col(Target.title),
+            col(Institution.name),
+            col(Application.stage),
+            col(Application.outcome),
+            col(Application.owner),
+            col(Application.priority),
+            col(Application.stage_changed_at),
+            col(Application.closed_reason),
         )
-        .join(Target, Target.id == Application.target_id)
-        .join(Institution, Institution.id == Target.institution_id)
-        .where(Application.candidate_id == candidate_id)
-        .order_by(Application.created_at, Application.id)
+        .join(Target, col(Target.id) == col(Application.target_id))
+        .join(Institution, col(Institution.id) == col(Target.institution_id))
+        .where(col(Application.candidate_id) == candidate_id)
+        .order_by(col(Application.created_at), col(Application.id))
     )
     with db.session() as s:
         return [
             ApplicationRow(
                 r[0], r[1], r[2], r[3], Stage(r[4]), Outcome(r[5]), r[6], r[7], r[8], r[9]
             )
-            for r in s.exec(stmt).all()
+            for r in s.execute(stmt).all()
         ]
 
 
@@ -440,22 +447,22 @@ class HistoryRow:
 def history_for_candidate(db: Database, candidate_id: int) -> list[HistoryRow]:
     """Every stage and outcome change of the candidate's applications, newest first."""
     stmt = (
-        select(
-            StageEvent.id,
-            StageEvent.application_id,
-            Target.title,
-            StageEvent.from_stage,
-            StageEvent.to_stage,
-            StageEvent.outcome,
-            StageEvent.at,
-            StageEvent.note,
-            StageEvent.by,
+        sa_select(
+            col(StageEvent.id),
+            col(StageEvent.application_id),
+            col(Target.title),
+            col(StageEvent.from_stage),
+            col(StageEvent.to_stage),
+            col(StageEvent.outcome),
+            col(StageEvent.at),
+            col(StageEvent.note),
+            col(StageEvent.by),
         )
-        .join(Application, Application.id == StageEvent.application_id)
-        .join(Target, Target.id == Application.target_id)
-        .where(Application.candidate_id == candidate_id)
-        .order_by(StageEvent.at.desc(), StageEvent.id.desc())
-    )  # type: ignore[attr-defined]
+        .join(Application, col(Application.id) == col(StageEvent.application_id))
+        .join(Target, col(Target.id) == col(Application.target_id))
+        .where(col(Application.candidate_id) == candidate_id)
+        .order_by(col(StageEvent.at).desc(), col(StageEvent.id).desc())
+    )
     with db.session() as s:
         return [
             HistoryRow(
@@ -469,7 +476,7 @@ def history_for_candidate(db: Database, candidate_id: int) -> list[HistoryRow]:
                 r[7],
                 r[8],
             )
-            for r in s.exec(stmt).all()
+            for r in s.execute(stmt).all()
         ]
 
 

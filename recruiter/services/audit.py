@@ -1,4 +1,7 @@
-"""The audit log: every create/update/delete writes one entry in the same transaction."""
+"""The audit log: every create/update/delete writes one entry in the same transaction.
+
+Each entry also names its row to the unit of work (`store.database.note`), so the `Changes`
+announced after the commit carry the ids of what changed."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from sqlmodel import Session, SQLModel
 
 from recruiter.domain.clock import utcnow
 from recruiter.domain.models import AuditEntry
+from recruiter.store.database import note
 
 
 def _plain(value: Any) -> Any:
@@ -66,6 +70,7 @@ def record(
 ) -> AuditEntry:
     row = AuditEntry(**entry(user, entity, entity_id, action, changes))
     session.add(row)
+    note(entity, entity_id)
     return row
 
 
@@ -73,3 +78,5 @@ def record_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Bulk writers' audit rows (made with `entry`), inserted in the caller's transaction."""
     if rows:
         conn.execute(insert(AuditEntry.__table__), list(rows))  # type: ignore[attr-defined]
+        for row in rows:
+            note(row["entity"], row["entity_id"])

@@ -181,7 +181,7 @@ def generate(
             "demo data (everything in it will be deleted)."
         )
     gen = _Generator(random.Random(seed), size, today or date.today())
-    with db.engine.begin() as conn, search.bulk_load(conn):
+    with db.transaction() as conn, search.bulk_load(conn):
         # The search index is rebuilt once at the end instead of row by row.
         if force:
             _wipe(conn)
@@ -193,8 +193,9 @@ def generate(
                 progress(done, total)
 
         summary = gen.write(conn, step)
+        # Entity "database": the announced Changes say that everything was replaced.
         entry = audit.entry(db.user, "database", None, "demo", {"seed": seed, **summary.as_json()})
-        conn.execute(insert(_t("audit_entry")), [entry])
+        audit.record_many(conn, [entry])
     return summary
 
 
@@ -306,14 +307,15 @@ class _Generator:
         fields = list(FIELDS)
         for cid in range(1, self.size + 1):
             chinese = rng.random() < 0.45
+            cand_zh: str | None
             if chinese:
                 zs, zp = rng.choice(ZH_SURNAMES)
                 gs, gp = rng.choice(ZH_GIVEN)
-                full, name_zh = f"{gp} {zp}", zs + gs
+                full, cand_zh = f"{gp} {zp}", zs + gs
                 first, last = gp, zp
             else:
                 first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-                full, name_zh = f"{first} {last}", None
+                full, cand_zh = f"{first} {last}", None
             inst, country, domain = rng.choice(INSTITUTIONS_ABROAD)
             field = rng.choice(fields)
             phd = rng.randint(1990, self.today.year - 1)
@@ -330,7 +332,7 @@ class _Generator:
                 {
                     "id": cid,
                     "full_name": full,
-                    "name_zh": name_zh,
+                    "name_zh": cand_zh,
                     "email": email,
                     "orcid": orcid,
                     "phone": f"+1 555 {rng.randint(1000000, 9999999)}"
@@ -354,7 +356,7 @@ class _Generator:
                     "tags": tags,
                     "notes": None,
                     "consent_at": created,
-                    "person_key": person_key(full, name_zh, inst),
+                    "person_key": person_key(full, cand_zh, inst),
                     "import_batch_id": None,
                     "created_at": created,
                     "updated_at": created,
@@ -386,7 +388,7 @@ class _Generator:
                 at = max(cand["created_at"], self.start) + timedelta(days=rng.randint(0, 60))
                 at = min(at, self.now - timedelta(hours=rng.randint(1, 72)))  # never in the future
                 created = at
-                events = [(None, Stage.identified, at)]
+                events: list[tuple[Stage | None, Stage, datetime]] = [(None, Stage.identified, at)]
                 for ix in range(1, stage_ix + 1):
                     at = at + timedelta(days=rng.randint(4, 45), hours=rng.randint(0, 8))
                     events.append((STAGES[ix - 1], STAGES[ix], at))

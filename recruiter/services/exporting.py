@@ -21,7 +21,8 @@ ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
 
 TITLE = "Recruitment pipeline"
-# Widths for columns whose content we know better than a sample of rows does.
+# Widths for columns of "export as shown" tables whose content we know better than a sample of
+# rows does (the workbook's own sheets carry their widths in reporting.sheets).
 WIDTHS = {
     "Candidate": 22,
     "Chinese name": 10,
@@ -44,8 +45,8 @@ class ExportResult:
         return {"file": str(self.file), "sheets": self.sheets, "rows": self.rows}
 
 
-def _columns(spec: Sequence[tuple[str, str]]) -> list[xw.Column]:
-    return [xw.Column(h, k, WIDTHS.get(h)) for h, k in spec]
+def _columns(sheet: Sequence[reporting.SheetColumn]) -> list[xw.Column]:
+    return [xw.Column(c.header, c.kind, c.width) for c in sheet]
 
 
 def summary_of(report: Report) -> xw.Summary:
@@ -157,7 +158,7 @@ def summary_of(report: Report) -> xw.Summary:
                 xw.Column("Institution"),
                 xw.Column("Headcount", "count"),
                 xw.Column("Hired", "count"),
-                xw.Column("Active pipeline", "count"),
+                xw.Column("Open applications", "count"),
                 xw.Column("At offer or later", "count"),
                 xw.Column("% filled", "percent"),
                 xw.Column("Fill by", "date"),
@@ -169,7 +170,7 @@ def summary_of(report: Report) -> xw.Summary:
                     t.institution,
                     t.headcount,
                     t.hired,
-                    t.active,
+                    t.open,
                     t.late,
                     t.filled,
                     t.fill_by,
@@ -227,22 +228,20 @@ def export_workbook(
     sheets = [
         xw.DataSheet(
             "Pipeline",
-            _columns(reporting.PIPELINE_COLUMNS),
+            _columns(reporting.PIPELINE_SHEET),
             reporting.pipeline_rows(db, filters, report.as_of),
             total=report.counts["Pipeline"],
-            highlight=xw.Highlight(
-                "Days in stage", reporting.STALE_DAYS, "Outcome", ("Active", "On hold")
-            ),
+            highlight=xw.Highlight(*reporting.STALE_WHEN),
         ),
         xw.DataSheet(
             "Offers",
-            _columns(reporting.OFFER_COLUMNS),
+            _columns(reporting.OFFER_SHEET),
             reporting.offer_rows(db, filters),
             total=report.counts["Offers"],
         ),
         xw.DataSheet(
             "Funding",
-            _columns(reporting.FUNDING_COLUMNS),
+            _columns(reporting.FUNDING_SHEET),
             reporting.funding_table(report.funding),
             total=report.counts["Funding"],
         ),

@@ -1,16 +1,19 @@
 """Funding sources and their accounting, in integer minor units (DESIGN.md §3):
 reserved = items on approved/extended offers, committed = items on accepted offers,
-available = total - reserved - committed, annual items counting times their years."""
+available = total - reserved - committed, annual items counting times their years. The
+definitions live in domain.figures; this module reads and writes sources."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from recruiter.domain import figures
 from recruiter.domain.enums import FundingKind, ItemKind, OfferStatus, Period
 from recruiter.domain.models import (
     Application,
@@ -30,23 +33,7 @@ from . import audit, rates
 from ._common import get_or_raise
 from .validate import Problems, as_int, clean_text
 
-
-class Accounts:
-    """The accounting of DESIGN.md §3 for anything with total, reserved and committed (minor
-    units): one definition of 'available' for sources, report rows and institution totals."""
-
-    total: int
-    reserved: int
-    committed: int
-
-    @property
-    def available(self) -> int:
-        return self.total - self.reserved - self.committed
-
-    @property
-    def used_fraction(self) -> float:
-        """For display only (a percentage bar); never used in arithmetic."""
-        return (self.reserved + self.committed) / self.total if self.total else 0.0
+Accounts = figures.Accounts  # re-exported: report rows build on it
 
 
 @dataclass(frozen=True)
@@ -63,41 +50,35 @@ class Balance(Accounts):
 
 
 def item_cost_expr() -> Any:
-    """SQL for what one item costs over its life."""
-    return OfferItem.amount_minor * case(
-        (OfferItem.period == Period.annual, OfferItem.years), else_=1
-    )
+    """SQL for what one item costs over its life (figures.item_life_cost_sql)."""
+    return figures.item_life_cost_sql()
 
 
 def balances_in(s: Session, source_ids: list[int] | None = None) -> list[Balance]:
-    cost = item_cost_expr()
-    reserved = func.coalesce(func.sum(case((Offer.status.in_(list(RESERVING)), cost), else_=0)), 0)
-    committed = func.coalesce(
-        func.sum(case((Offer.status.in_(list(COMMITTING)), cost), else_=0)), 0
-    )
+    reserved, committed = figures.reserved_sql(), figures.committed_sql()
     stmt = (
-        select(
-            FundingSource.id,
-            FundingSource.name,
-            FundingSource.kind,
-            FundingSource.institution_id,
-            FundingSource.fiscal_year,
-            FundingSource.currency,
-            FundingSource.total_minor,
+        sa_select(
+            col(FundingSource.id),
+            col(FundingSource.name),
+            col(FundingSource.kind),
+            col(FundingSource.institution_id),
+            col(FundingSource.fiscal_year),
+            col(FundingSource.currency),
+            col(FundingSource.total_minor),
             reserved,
             committed,
         )
         .select_from(FundingSource)
-        .outerjoin(OfferItem, OfferItem.funding_source_id == FundingSource.id)
-        .outerjoin(Offer, Offer.id == OfferItem.offer_id)
-        .group_by(FundingSource.id)
-        .order_by(FundingSource.name)
+        .outerjoin(OfferItem, col(OfferItem.funding_source_id) == col(FundingSource.id))
+        .outerjoin(Offer, col(Offer.id) == col(OfferItem.offer_id))
+        .group_by(col(FundingSource.id))
+        .order_by(col(FundingSource.name))
     )
     if source_ids is not None:
-        stmt = stmt.where(FundingSource.id.in_(source_ids))
+        stmt = stmt.where(col(FundingSource.id).in_(source_ids))
     return [
         Balance(r[0], r[1], FundingKind(r[2]), r[3], r[4], r[5], int(r[6]), int(r[7]), int(r[8]))
-        for r in s.exec(stmt).all()
+        for r in s.execute(stmt).all()
     ]
 
 
@@ -163,7 +144,7 @@ def update(db: Database, source_id: int, **changes: Any) -> dict[str, Any]:
             used = s.exec(
                 select(func.count())
                 .select_from(OfferItem)
-                .where(OfferItem.funding_source_id == source_id)
+                .where(col(OfferItem.funding_source_id) == source_id)
             ).one()
             if used:
                 raise ConflictError(
@@ -196,7 +177,7 @@ def delete(db: Database, source_id: int) -> dict[str, Any]:
         used = s.exec(
             select(func.count())
             .select_from(OfferItem)
-            .where(OfferItem.funding_source_id == source_id)
+            .where(col(OfferItem.funding_source_id) == source_id)
         ).one()
         if used:
             raise ConflictError(
@@ -216,7 +197,7 @@ def get(db: Database, source_id: int) -> FundingSource:
 
 def list_sources(db: Database) -> list[FundingSource]:
     with db.session() as s:
-        return list(s.exec(select(FundingSource).order_by(FundingSource.name)).all())
+        return list(s.exec(select(FundingSource).order_by(col(FundingSource.name))).all())
 
 
 def restore_source(db: Database, snap: dict[str, Any]) -> None:
@@ -237,14 +218,6 @@ def restore_source(db: Database, snap: dict[str, Any]) -> None:
 def snapshot_source(db: Database, source_id: int) -> dict[str, Any]:
     with db.session() as s:
         return audit.snapshot(get_or_raise(s, FundingSource, source_id, "Funding source"))
-
-
-def _bucket(status: OfferStatus) -> str:
-    if status in RESERVING:
-        return "reserved"
-    if status in COMMITTING:
-        return "committed"
-    return ""
 
 
 @dataclass(frozen=True)
@@ -269,7 +242,7 @@ class ChargedItem:
     @property
     def bucket(self) -> str:
         """'reserved', 'committed', or '' when the item no longer holds money."""
-        return _bucket(self.status)
+        return figures.holds(self.status)
 
 
 def charged_items(db: Database, source_id: int, *, holding_only: bool = False) -> list[ChargedItem]:
@@ -277,32 +250,32 @@ def charged_items(db: Database, source_id: int, *, holding_only: bool = False) -
     with db.session() as s:
         get_or_raise(s, FundingSource, source_id, "Funding source")
         stmt = (
-            select(
-                OfferItem.id,
-                Offer.id,
-                Offer.application_id,
-                Offer.revision,
-                Offer.status,
-                Candidate.full_name,
-                Target.id,
-                Target.title,
-                OfferItem.kind,
-                OfferItem.period,
-                OfferItem.years,
-                OfferItem.amount_minor,
+            sa_select(
+                col(OfferItem.id),
+                col(Offer.id),
+                col(Offer.application_id),
+                col(Offer.revision),
+                col(Offer.status),
+                col(Candidate.full_name),
+                col(Target.id),
+                col(Target.title),
+                col(OfferItem.kind),
+                col(OfferItem.period),
+                col(OfferItem.years),
+                col(OfferItem.amount_minor),
                 item_cost_expr(),
-                OfferItem.currency,
+                col(OfferItem.currency),
             )
             .select_from(OfferItem)
-            .join(Offer, Offer.id == OfferItem.offer_id)
-            .join(Application, Application.id == Offer.application_id)
-            .join(Candidate, Candidate.id == Application.candidate_id)
-            .join(Target, Target.id == Application.target_id)
-            .where(OfferItem.funding_source_id == source_id)
-            .order_by(Offer.id.desc(), OfferItem.id)
+            .join(Offer, col(Offer.id) == col(OfferItem.offer_id))
+            .join(Application, col(Application.id) == col(Offer.application_id))
+            .join(Candidate, col(Candidate.id) == col(Application.candidate_id))
+            .join(Target, col(Target.id) == col(Application.target_id))
+            .where(col(OfferItem.funding_source_id) == source_id)
+            .order_by(col(Offer.id).desc(), col(OfferItem.id))
         )
         if holding_only:
-            stmt = stmt.where(Offer.status.in_([*RESERVING, *COMMITTING]))
+            stmt = stmt.where(col(Offer.status).in_([*RESERVING, *COMMITTING]))
         return [
             ChargedItem(
                 r[0],
@@ -320,7 +293,7 @@ def charged_items(db: Database, source_id: int, *, holding_only: bool = False) -
                 int(r[12]),
                 r[13],
             )
-            for r in s.exec(stmt).all()
+            for r in s.execute(stmt).all()
         ]
 
 
@@ -341,7 +314,7 @@ class InstitutionTotal:
     def available(self) -> int | None:
         if self.total is None or self.reserved is None or self.committed is None:
             return None
-        return self.total - self.reserved - self.committed
+        return figures.available(self.total, self.reserved, self.committed)
 
 
 def institution_totals(db: Database) -> list[InstitutionTotal]:
@@ -359,9 +332,9 @@ def institution_totals(db: Database) -> list[InstitutionTotal]:
     out = []
     for inst_id, group in groups.items():
         missing = tuple(conv.missing(b.currency for b in group))
-        figures: list[int | None] = [None, None, None]
+        sums: list[int | None] = [None, None, None]
         if not missing:
-            figures = [
+            sums = [
                 conv.total((getattr(b, f), b.currency) for b in group)
                 for f in ("total", "reserved", "committed")
             ]
@@ -373,7 +346,9 @@ def institution_totals(db: Database) -> list[InstitutionTotal]:
                 else "(no institution)",
                 len(group),
                 conv.reporting,
-                *figures,
+                sums[0],
+                sums[1],
+                sums[2],
                 missing_rates=missing,
             )
         )
@@ -394,21 +369,17 @@ class TargetFunding:
 
 def target_funding(db: Database, target_ids: list[int] | None = None) -> dict[int, TargetFunding]:
     """Reserved/committed per target, counting every item of its offers (charged or not)."""
-    cost = item_cost_expr()
-    reserved = func.coalesce(func.sum(case((Offer.status.in_(list(RESERVING)), cost), else_=0)), 0)
-    committed = func.coalesce(
-        func.sum(case((Offer.status.in_(list(COMMITTING)), cost), else_=0)), 0
-    )
+    reserved, committed = figures.reserved_sql(), figures.committed_sql()
     stmt = (
-        select(Application.target_id, OfferItem.currency, reserved, committed)
+        select(col(Application.target_id), col(OfferItem.currency), reserved, committed)
         .select_from(OfferItem)
-        .join(Offer, Offer.id == OfferItem.offer_id)
-        .join(Application, Application.id == Offer.application_id)
-        .where(Offer.status.in_([*RESERVING, *COMMITTING]))
-        .group_by(Application.target_id, OfferItem.currency)
+        .join(Offer, col(Offer.id) == col(OfferItem.offer_id))
+        .join(Application, col(Application.id) == col(Offer.application_id))
+        .where(col(Offer.status).in_([*RESERVING, *COMMITTING]))
+        .group_by(col(Application.target_id), col(OfferItem.currency))
     )
     if target_ids is not None:
-        stmt = stmt.where(Application.target_id.in_(target_ids))
+        stmt = stmt.where(col(Application.target_id).in_(target_ids))
     with db.session() as s:
         conv = rates.converter_in(s)
         rows = s.exec(stmt).all()
@@ -428,16 +399,13 @@ def target_funding(db: Database, target_ids: list[int] | None = None) -> dict[in
 
 def institution_choices(db: Database) -> list[tuple[int, str]]:
     """(id, name) of every institution, for the source editor's institution box."""
+    stmt = select(col(Institution.id), col(Institution.name)).order_by(col(Institution.name))
     with db.session() as s:
-        return [
-            (r[0], r[1])
-            for r in s.exec(
-                select(Institution.id, Institution.name).order_by(Institution.name)
-            ).all()
-        ]
+        return [(r[0], r[1]) for r in s.exec(stmt).all() if r[0] is not None]
 
 
 __all__ = [
+    "Accounts",
     "Balance",
     "ChargedItem",
     "InstitutionTotal",

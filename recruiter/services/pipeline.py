@@ -5,16 +5,19 @@ correlated MIN over the activity index), so a 2,000-card board loads in a few te
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import false, func, select
 from sqlmodel import SQLModel
 
+from recruiter.domain import figures
 from recruiter.domain import models as _models  # noqa: F401  (registers the tables)
-from recruiter.domain.clock import today, utcnow
+from recruiter.domain.clock import as_utc, today_in, utcnow
 from recruiter.domain.enums import OPEN_OUTCOMES, STAGES, Outcome, Stage
 from recruiter.errors import ValidationError
 from recruiter.store.database import Database
+
+from . import settings
 
 SORT_KEYS = (
     "name",
@@ -66,11 +69,14 @@ def cards(
     now: datetime | None = None,
 ) -> list[Card]:
     """Applications of one target, or of every target of one institution (or all targets when
-    both are None), with days in stage and the next open follow-up of the candidate."""
+    both are None), with days in stage (figures.days_in_stage: calendar days in the office's
+    time zone up to `now`) and the next open follow-up of the candidate."""
     t = SQLModel.metadata.tables
     app, cand, tgt, act = t["application"], t["candidate"], t["target"], t["activity"]
-    day = today_ or today()
-    now = now or utcnow()
+    with db.session() as s:
+        zone = settings.office_zone_in(s)
+    as_of = today_in(zone, now or utcnow())
+    day = today_ or as_of
     next_due = (
         select(func.min(act.c.due_on))
         .where(
@@ -110,7 +116,7 @@ def cards(
     out: list[Card] = []
     with db.engine.connect() as conn:
         for r in conn.execute(stmt):
-            changed = r[11] if r[11].tzinfo else r[11].replace(tzinfo=UTC)
+            changed = as_utc(r[11])
             due = r[12]
             if isinstance(due, str):  # a correlated MIN comes back untyped on SQLite
                 due = date.fromisoformat(due)
@@ -128,7 +134,7 @@ def cards(
                     r[9],
                     r[10],
                     changed,
-                    max(0, (now - changed).days),
+                    figures.days_in_stage(changed, as_of, zone),
                     due,
                     due is not None and due < day,
                 )

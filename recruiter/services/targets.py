@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func
-from sqlmodel import select
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
 
+from recruiter.domain import figures
 from recruiter.domain.enums import STAGES, Outcome, Stage, TargetStatus
 from recruiter.domain.models import Application, Department, Institution, Target
 from recruiter.errors import ConflictError, ValidationError
@@ -100,7 +102,9 @@ def delete(db: Database, target_id: int) -> None:
     with db.session() as s:
         target = get_or_raise(s, Target, target_id, "Target")
         n = s.exec(
-            select(func.count()).select_from(Application).where(Application.target_id == target_id)
+            select(func.count())
+            .select_from(Application)
+            .where(col(Application.target_id) == target_id)
         ).one()
         if n:
             raise ConflictError(
@@ -119,6 +123,9 @@ def get(db: Database, target_id: int) -> Target:
 
 @dataclass(frozen=True)
 class TargetProgress:
+    """A target's progress. `active`, `on_hold` and `open` (both) are named as on the
+    Dashboard (domain.figures), so the two pages can never disagree."""
+
     id: int
     title: str
     institution: str
@@ -128,66 +135,85 @@ class TargetProgress:
     status: TargetStatus
     hired: int
     active: int
-    per_stage: dict[Stage, int]
+    per_stage: dict[Stage, int]  # open applications per stage
     fill_by: date | None
+    on_hold: int = 0
+
+    @property
+    def counts(self) -> figures.ApplicationCounts:
+        return figures.ApplicationCounts(self.active, self.on_hold)
+
+    @property
+    def open(self) -> int:
+        return self.counts.open
 
 
 def progress(db: Database, institution_id: int | None = None) -> list[TargetProgress]:
-    """Every target with hired/headcount, active pipeline size and active applications per stage."""
+    """Every target with hired/headcount, its open/active/on-hold applications and open
+    applications per stage."""
+    is_open = figures.is_open_sql()
     per_stage_cols = [
-        func.sum(
-            case(
-                (
-                    (Application.stage == st)
-                    & (Application.outcome.in_([Outcome.active, Outcome.on_hold])),
-                    1,
-                ),
-                else_=0,
-            )
-        )
-        for st in STAGES
+        func.sum(case(((col(Application.stage) == st) & is_open, 1), else_=0)) for st in STAGES
     ]
     stmt = (
-        select(
-            Target.id,
-            Target.title,
-            Institution.name,
-            Department.name,
-            Target.field,
-            Target.headcount,
-            Target.status,
-            Target.fill_by,
-            func.sum(case((Application.outcome == Outcome.hired, 1), else_=0)),
-            func.sum(case((Application.outcome == Outcome.active, 1), else_=0)),
+        sa_select(
+            col(Target.id),
+            col(Target.title),
+            col(Institution.name),
+            col(Department.name),
+            col(Target.field),
+            col(Target.headcount),
+            col(Target.status),
+            col(Target.fill_by),
+            func.sum(case((col(Application.outcome) == Outcome.hired, 1), else_=0)),
+            *figures.application_counts_sql(),
             *per_stage_cols,
         )
         .select_from(Target)
-        .join(Institution, Institution.id == Target.institution_id)
-        .outerjoin(Department, Department.id == Target.department_id)
-        .outerjoin(Application, Application.target_id == Target.id)
-        .group_by(Target.id, Institution.name, Department.name)
-        .order_by(Institution.name, Target.title)
+        .join(Institution, col(Institution.id) == col(Target.institution_id))
+        .outerjoin(Department, col(Department.id) == col(Target.department_id))
+        .outerjoin(Application, col(Application.target_id) == col(Target.id))
+        .group_by(col(Target.id), col(Institution.name), col(Department.name))
+        .order_by(col(Institution.name), col(Target.title))
     )
     if institution_id is not None:
-        stmt = stmt.where(Target.institution_id == institution_id)
+        stmt = stmt.where(col(Target.institution_id) == institution_id)
     with db.session() as s:
-        rows = s.exec(stmt).all()
-    return [
-        TargetProgress(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            TargetStatus(r[6]),
-            int(r[8] or 0),
-            int(r[9] or 0),
-            {st: int(r[10 + i] or 0) for i, st in enumerate(STAGES)},
-            r[7],
+        rows = s.execute(stmt).all()
+    out = []
+    for r in rows:
+        counts = figures.counts_of(r[9], r[10])
+        out.append(
+            TargetProgress(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                TargetStatus(r[6]),
+                int(r[8] or 0),
+                counts.active,
+                {st: int(r[11 + i] or 0) for i, st in enumerate(STAGES)},
+                r[7],
+                counts.on_hold,
+            )
         )
-        for r in rows
-    ]
+    return out
+
+
+def application_counts(
+    db: Database, institution_id: int | None = None
+) -> figures.ApplicationCounts:
+    """Open / active / on-hold applications of every target (of one institution): the same
+    figures, from the same definition, as the Dashboard's tiles (reporting.application_counts)."""
+    stmt = sa_select(*figures.application_counts_sql()).select_from(Application)
+    if institution_id is not None:
+        stmt = stmt.join(Target, col(Target.id) == col(Application.target_id)).where(
+            col(Target.institution_id) == institution_id
+        )
+    with db.session() as s:
+        return figures.counts_of(*s.execute(stmt).one())
 
 
 def snapshot(db: Database, target_id: int) -> dict[str, Any]:
@@ -220,14 +246,20 @@ class TargetChoice:
 def choices(db: Database, institution_id: int | None = None) -> list[TargetChoice]:
     """Targets for pickers (filters, "add to pipeline"), open ones first."""
     stmt = (
-        select(Target.id, Target.title, Target.institution_id, Institution.name, Target.status)
-        .join(Institution, Institution.id == Target.institution_id)
-        .order_by(Institution.name, Target.title, Target.id)
+        sa_select(
+            col(Target.id),
+            col(Target.title),
+            col(Target.institution_id),
+            col(Institution.name),
+            col(Target.status),
+        )
+        .join(Institution, col(Institution.id) == col(Target.institution_id))
+        .order_by(col(Institution.name), col(Target.title), col(Target.id))
     )
     if institution_id is not None:
-        stmt = stmt.where(Target.institution_id == institution_id)
+        stmt = stmt.where(col(Target.institution_id) == institution_id)
     with db.session() as s:
         rows = [
-            TargetChoice(r[0], r[1], r[2], r[3], TargetStatus(r[4])) for r in s.exec(stmt).all()
+            TargetChoice(r[0], r[1], r[2], r[3], TargetStatus(r[4])) for r in s.execute(stmt).all()
         ]
     return sorted(rows, key=lambda c: c.status != TargetStatus.open)

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import Session, create_engine
 
+from recruiter.domain.changes import Changes, Collector
 from recruiter.errors import StoreError
 
 from . import location
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+log = logging.getLogger(__name__)
 
 
 def busy_timeout_ms() -> int:
@@ -34,24 +40,48 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
+# Primary SQLite result codes (sqlite3.Error.sqlite_errorname without its extended suffix).
+_LOCKED = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
+_FULL = frozenset({"SQLITE_FULL"})
+_DAMAGED = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})
+_UNWRITABLE = frozenset({"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM"})
+
+
+def _sqlite_code(exc: BaseException) -> str | None:
+    """The primary result code of a driver error ("SQLITE_BUSY" for "SQLITE_BUSY_SNAPSHOT")."""
+    name = getattr(getattr(exc, "orig", exc), "sqlite_errorname", None)
+    if not isinstance(name, str) or not name.startswith("SQLITE_"):
+        return None
+    return "_".join(name.split("_")[:2])
+
+
+def _matches(exc: BaseException, codes: frozenset[str], *phrases: str) -> bool:
+    """By the SQLite result code when the driver gives one, else by the message (other drivers,
+    errors raised before a connection exists)."""
+    code = _sqlite_code(exc)
+    if code is not None:
+        return code in codes
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(p in text for p in phrases)
+
+
 def explain(exc: BaseException, where: str = "the database") -> StoreError:
     """Turn a driver error into one message a person can act on."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "locked" in text or "busy" in text:
+    if _matches(exc, _LOCKED, "locked", "busy"):
         return StoreError(
             f"{where} is locked by another program (another copy of Recruiter?). "
             "Close it and try again."
         )
-    if "disk is full" in text or "disk full" in text:
+    if _matches(exc, _FULL, "disk is full", "disk full"):
         return StoreError(
             f"The disk holding {where} is full. Free some space and try again; nothing was saved."
         )
-    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+    if is_damaged(exc):
         return StoreError(
             f"{where} is not a Recruiter database or is damaged. "
             "Choose another file with --db, or restore a backup."
         )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
+    if _matches(exc, _UNWRITABLE, "readonly", "read-only", "unable to open"):
         return StoreError(
             f"{where} cannot be written: check that the folder exists and that you "
             "may write to it, or choose another location with --db."
@@ -59,8 +89,20 @@ def explain(exc: BaseException, where: str = "the database") -> StoreError:
     return StoreError(f"{where} could not be used: {getattr(exc, 'orig', exc)}")
 
 
+def is_damaged(exc: BaseException) -> bool:
+    """Not a database at all, or a damaged one."""
+    return _matches(exc, _DAMAGED, "not a database", "malformed", "file is encrypted")
+
+
 class Database:
-    """An open database: the engine, who is using it, and sessions for units of work."""
+    """An open database: the engine, who is using it, and units of work that announce what they
+    changed.
+
+    Every INSERT, UPDATE or DELETE runs through the engine, so one listener sees them all: each
+    unit of work (`session()`, `transaction()`) collects the tables it wrote, plus the ids the
+    audit log names (`note`), and after a successful commit the subscribers get one `Changes`.
+    A rollback announces nothing.
+    """
 
     def __init__(self, url: str, user: str | None = None) -> None:
         self.url = url
@@ -72,34 +114,111 @@ class Database:
             # A pool of file connections; in-memory databases need one shared connection.
             kwargs["connect_args"] = {"check_same_thread": False}
             if self.path is None:
-                from sqlalchemy.pool import StaticPool
-
                 kwargs["poolclass"] = StaticPool
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _on_connect)
+        event.listen(self.engine, "after_execute", _after_execute)
+        self._subscribers: list[Callable[[Changes], None]] = []
+        self._lock = threading.Lock()
 
     @property
     def label(self) -> str:
         return str(self.path) if self.path else self.engine.url.render_as_string(hide_password=True)
 
+    # -- announcing changes --------------------------------------------------------------
+    def subscribe(self, fn: Callable[[Changes], None]) -> Callable[[], None]:
+        """Call `fn(changes)` after every commit that wrote something, in the writing thread.
+        Returns a function that unsubscribes."""
+        with self._lock:
+            self._subscribers.append(fn)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if fn in self._subscribers:
+                    self._subscribers.remove(fn)
+
+        return unsubscribe
+
+    def publish(self, changes: Changes) -> None:
+        """Tell every subscriber; a failing subscriber never undoes a committed write."""
+        if not changes:
+            return
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for fn in subscribers:
+            try:
+                fn(changes)
+            except Exception:
+                log.exception("a change subscriber failed")
+
+    @contextmanager
+    def _collecting(self) -> Iterator[Collector]:
+        collector = Collector()
+        token = _current.set(collector)
+        try:
+            yield collector
+        finally:
+            _current.reset(token)
+
+    # -- units of work -------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: commits on success, rolls back on any error."""
         try:
-            with Session(self.engine, expire_on_commit=False) as s:
+            with (
+                self._collecting() as collector,
+                Session(self.engine, expire_on_commit=False) as s,
+            ):
                 yield s
                 s.commit()
         except OperationalError as exc:
             raise explain(exc, f"The database {self.label}") from exc
         except DatabaseError as exc:
-            text = str(exc.orig).lower() if exc.orig else ""
-            if "not a database" in text or "malformed" in text:
+            if is_damaged(exc):
                 raise explain(exc, f"The database {self.label}") from exc
             raise
+        self.publish(collector.changes())
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A Core unit of work for bulk writers: one connection, committed on success."""
+        try:
+            with self._collecting() as collector, self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise explain(exc, f"The database {self.label}") from exc
+        self.publish(collector.changes())
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_current: ContextVar[Collector | None] = ContextVar("recruiter_unit_of_work", default=None)
+
+
+def note(entity: str, entity_id: int | None) -> None:
+    """Name a changed row of the current unit of work (the audit module calls this)."""
+    collector = _current.get()
+    if collector is not None:
+        collector.noted(entity, entity_id)
+
+
+def _after_execute(
+    _conn: Connection,
+    clause: object,
+    _multiparams: object,
+    _params: object,
+    _options: object,
+    _result: object,
+) -> None:
+    """Every successful INSERT, UPDATE or DELETE: remember its table for the unit of work."""
+    if isinstance(clause, UpdateBase):
+        collector = _current.get()
+        table = getattr(clause, "table", None)
+        name = getattr(table, "name", None)
+        if collector is not None and isinstance(name, str):
+            collector.wrote(name)
 
 
 def _current_user() -> str:
@@ -107,11 +226,3 @@ def _current_user() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "unknown"
-
-
-def null_pool_engine(url: str) -> Engine:
-    """An engine without pooling, for one-off checks that must release the file at once."""
-    engine = create_engine(url, poolclass=NullPool)
-    if url.startswith("sqlite"):
-        event.listen(engine, "connect", _on_connect)
-    return engine

@@ -37,7 +37,9 @@ def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
 def make_context(db: Database, parent: QtCore.QObject | None = None) -> AppContext:
     undo = QtGui.QUndoStack(parent)
     undo.setUndoLimit(200)
-    return AppContext(db=db, runner=TaskRunner(parent), undo=undo, bus=DataBus(parent))
+    bus = DataBus(parent)
+    bus.attach(db)
+    return AppContext(db=db, runner=TaskRunner(parent), undo=undo, bus=bus)
 
 
 def open_or_explain(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from recruiter.domain.changes import Changes, Kind
 from recruiter.domain.enums import STAGES, ActivityKind, Gender, Outcome, Stage
 from recruiter.errors import RecruiterError, ValidationError
 from recruiter.services import activities, applications, candidates, targets
@@ -400,12 +401,12 @@ class CandidateDetail(QtWidgets.QWidget):
             )
         self._update_app_buttons()
 
-    def _on_changed(self, tables: frozenset[str]) -> None:
+    def _on_changed(self, changes: Changes) -> None:
         if self.candidate_id is None or not self.isVisible():
             return
-        if tables & {"candidate"} and not self.dirty():
+        if changes.touches({Kind.candidate}) and not self.dirty():
             self.show_candidate(self.candidate_id)
-        elif tables & {"application", "stage_event", "activity", "candidate"}:
+        elif changes.touches({Kind.application, Kind.stage_event, Kind.activity, Kind.candidate}):
             self._reload_lists()
 
     # -- editing ------------------------------------------------------------------------

@@ -1,18 +1,20 @@
 """The "Due" view: overdue and today's follow-ups across all candidates, plus offers that expire
-within a week when the offers module provides `expiring_soon`. Usable as a panel (the Pipeline
-page shows it) or as a dock (`FollowUpsDock`, for the main window)."""
+within a week. Usable as a panel (the Pipeline page shows it) or as a dock (`FollowUpsDock`, for
+the main window). Reads run off the GUI thread (ops.Reader)."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from typing import Any
 
-from recruiter.services import activities
+from recruiter.domain.changes import Changes, Kind
+from recruiter.services import activities, offers
+from recruiter.store.database import Database
 
 from . import tracking_commands as cmds
-from .candidate_model import Latest, RecordTableModel
+from .candidate_model import RecordTableModel
 from .context import AppContext
+from .ops import Reader
 from .qt import Qt, QtGui, QtWidgets, Signal
 from .tasks import show_error
 
@@ -20,14 +22,9 @@ OVERDUE = QtGui.QColor("#b3261e")
 LIMIT = 1000
 
 
-def expiring_offers(db: Any) -> list[Any]:
-    """Offers expiring within 7 days, if the offers service offers that query."""
-    try:
-        offers = importlib.import_module("recruiter.services.offers")
-    except ModuleNotFoundError:
-        return []
-    fn = getattr(offers, "expiring_soon", None)
-    return list(fn(db, days=7)) if fn is not None else []
+def expiring_offers(db: Database) -> list[Any]:
+    """Offers expiring within 7 days."""
+    return list(offers.expiring_soon(db, days=7))
 
 
 class FollowUpsPanel(QtWidgets.QWidget):
@@ -38,7 +35,7 @@ class FollowUpsPanel(QtWidgets.QWidget):
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.loader = Latest(ctx.runner, self)
+        self.loader = Reader(ctx, self)
         self.model = RecordTableModel(
             [
                 ("due_on", "Due"),
@@ -110,8 +107,10 @@ class FollowUpsPanel(QtWidgets.QWidget):
             return font
         return None
 
-    def _on_changed(self, tables: frozenset[str]) -> None:
-        if tables & {"activity", "candidate", "offer", "application"} and self.isVisible():
+    watches = frozenset({Kind.activity, Kind.candidate, Kind.offer, Kind.application})
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(self.watches) and self.isVisible():
             self.refresh()
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:
@@ -119,15 +118,18 @@ class FollowUpsPanel(QtWidgets.QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        db = self.ctx.db
-        self.loader.run(
-            lambda: (activities.due(db, limit=LIMIT), expiring_offers(db)),
+        self.loader.read(
+            lambda db: (activities.due(db, limit=LIMIT), expiring_offers(db)),
             self._fill,
-            lambda exc: show_error(self, self.tr("Follow-ups"), exc),
+            title=self.tr("Follow-ups"),
         )
 
+    @property
+    def loading(self) -> bool:
+        return self.loader.pending
+
     def _fill(self, result: tuple[list[activities.FollowUp], list[Any]]) -> None:
-        due, offers = result
+        due, expiring = result
         self.model.set_records(due)
         overdue = sum(1 for f in due if f.overdue)
         today = len(due) - overdue
@@ -137,9 +139,9 @@ class FollowUpsPanel(QtWidgets.QWidget):
                 o=overdue, t=today, d=date.today().isoformat(), more=more
             )
         )
-        self.offers_model.set_records(offers)
+        self.offers_model.set_records(expiring)
         self.offers_heading.setText(
-            self.tr("<b>Offers expiring within 7 days</b> — {n}").format(n=len(offers))
+            self.tr("<b>Offers expiring within 7 days</b> — {n}").format(n=len(expiring))
         )
         self.done_button.setEnabled(bool(due))
 

@@ -9,9 +9,11 @@ from typing import Any
 from recruiter import __version__
 from recruiter.exchange.reading import SUFFIXES
 from recruiter.services import candidates, demo, offers
+from recruiter.store.database import Database
 
 from .context import AppContext
 from .followups import FollowUpsDock
+from .ops import CollectionOp, Reader
 from .pages.base import Page
 from .pages.candidates import CandidatesPage
 from .pages.dashboard import DashboardPage
@@ -20,7 +22,7 @@ from .pages.offers import OffersPage
 from .pages.pipeline import PipelinePage
 from .pages.targets import TargetsPage
 from .qt import Qt, QtCore, QtGui, QtWidgets
-from .tasks import run_with_progress, show_error
+from .tasks import CancelledFn, ProgressFn, run_with_progress, show_error
 from .welcome import WelcomePage
 
 # Sidebar order; Ctrl+1..6 follow it.
@@ -97,6 +99,8 @@ class MainWindow(QtWidgets.QMainWindow):
         ctx.bus.changed.connect(self._on_data_changed)
         ctx.bus.navigate.connect(self.navigate)
         self._restore_state()
+        self.reader = Reader(ctx, self)
+        self.empty = False  # as last read: the database holds no data (the welcome page shows)
         self._update_empty_state()
         self._expired_on: date | None = None
         self._daily = QtCore.QTimer(self)
@@ -182,14 +186,20 @@ class MainWindow(QtWidgets.QMainWindow):
         if isinstance(filters, dict):
             page.apply_filter(filters)
 
-    def _on_data_changed(self, _tables: frozenset[str]) -> None:
+    def _on_data_changed(self, _changes: object) -> None:
         self._update_empty_state()
 
     def _update_empty_state(self) -> None:
-        empty = demo.is_empty(self.ctx.db)
-        self.outer.setCurrentIndex(1 if empty else 0)
-        if not empty:
-            n = candidates.count(self.ctx.db)
+        def read(db: Database) -> tuple[bool, int]:
+            empty = demo.is_empty(db)
+            return empty, 0 if empty else candidates.count(db)
+
+        self.reader.read(read, self._show_empty_state, title=self.tr("Recruiter"))
+
+    def _show_empty_state(self, loaded: tuple[bool, int]) -> None:
+        self.empty, n = loaded
+        self.outer.setCurrentIndex(1 if self.empty else 0)
+        if not self.empty:
             self.statusBar().showMessage(self.tr("{n} candidates").format(n=f"{n:,}"))
 
     # -- actions ----------------------------------------------------------------------------
@@ -210,9 +220,8 @@ class MainWindow(QtWidgets.QMainWindow):
             )
 
     def load_demo(self) -> None:
-        db = self.ctx.db
         force = False
-        if not demo.is_empty(db):
+        if not self.empty:
             answer = QtWidgets.QMessageBox.question(
                 self,
                 self.tr("Load demo data"),
@@ -225,7 +234,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 return
             force = True
 
-        def work(progress: Any, cancelled: Any) -> object:
+        def work(db: Database, progress: ProgressFn, cancelled: CancelledFn) -> object:
             return demo.generate(
                 db,
                 size=demo.DEFAULT_SIZE,
@@ -236,23 +245,12 @@ class MainWindow(QtWidgets.QMainWindow):
             )
 
         def done(_summary: object) -> None:
-            self.ctx.undo.clear()
-            self.ctx.bus.notify(
-                "institution",
-                "department",
-                "target",
-                "candidate",
-                "application",
-                "stage_event",
-                "activity",
-                "offer",
-                "offer_item",
-                "funding_source",
-                "exchange_rate",
-            )
+            self.ctx.undo.clear()  # the demo load announced itself (Changes.everything)
             self.show_page("Dashboard")
 
-        run_with_progress(self, self.ctx.runner, self.tr("Loading demo data"), work, on_done=done)
+        CollectionOp(parent=self, op=work, title=self.tr("Loading demo data")).success(
+            done
+        ).run_in_background(self.ctx)
 
     def import_file(self, path: str | None = None) -> None:
         from .import_wizard import ImportWizard
@@ -260,12 +258,6 @@ class MainWindow(QtWidgets.QMainWindow):
         wizard = ImportWizard(self.ctx.db, self.ctx.runner, self)
         if path:
             wizard.set_file(path)
-        for signal in (wizard.imported, wizard.undone):
-            signal.connect(
-                lambda *_a: self.ctx.bus.notify(
-                    "candidate", "application", "import_batch", "stage_event"
-                )
-            )
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.open()
         self._wizard = wizard
@@ -304,13 +296,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._expired_on = day
         db = self.ctx.db
 
-        def done(expired: object) -> None:
-            if expired:
-                self.ctx.bus.notify("offer")
-
         self.ctx.runner.start(
             lambda _p, _c: offers.expire_overdue(db, day),
-            on_done=done,
             on_error=lambda exc: show_error(self, self.tr("Offers"), exc),
         )
 

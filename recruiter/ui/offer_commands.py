@@ -17,10 +17,6 @@ from recruiter.services import funding, offers, rates
 from .context import AppContext
 from .undo import ServiceCommand, push
 
-OFFER_TABLES = ("offer", "offer_item")
-STATUS_TABLES = ("offer", "offer_item", "application", "stage_event", "funding_source")
-FUNDING_TABLES = ("funding_source",)
-RATE_TABLES = ("exchange_rate", "setting")
 ErrorFn = Callable[[RecruiterError], None] | None
 
 
@@ -42,7 +38,7 @@ def _snapshot_command(
         nonlocal inverse
         inverse = [offers.restore(ctx.db, snap) for snap in reversed(before)][::-1]
 
-    return push(ctx, text, do, undo, OFFER_TABLES, on_error)
+    return push(ctx, text, do, undo, on_error)
 
 
 def offer_id_of(cmd: ServiceCommand) -> int | None:
@@ -117,7 +113,6 @@ def set_status(
         f"Offer {status.value}",
         do,
         lambda ch: offers.undo_status(ctx.db, ch),
-        STATUS_TABLES,
         on_error,
     )
 
@@ -140,7 +135,7 @@ def create_source(
         nonlocal snap
         snap = funding.delete(ctx.db, source_id)
 
-    return push(ctx, "New funding source", do, undo, FUNDING_TABLES, on_error)
+    return push(ctx, "New funding source", do, undo, on_error)
 
 
 def update_source(
@@ -151,7 +146,6 @@ def update_source(
         "Edit funding source",
         lambda: funding.update(ctx.db, source_id, **dict(changes)),
         lambda prev: funding.update(ctx.db, source_id, **prev),
-        FUNDING_TABLES,
         on_error,
     )
 
@@ -162,7 +156,6 @@ def delete_source(ctx: AppContext, source_id: int, on_error: ErrorFn = None) -> 
         "Delete funding source",
         lambda: funding.delete(ctx.db, source_id),
         lambda snap: funding.restore_source(ctx.db, snap),
-        FUNDING_TABLES,
         on_error,
     )
 
@@ -176,7 +169,6 @@ def set_rate(ctx: AppContext, currency: str, rate: str, on_error: ErrorFn = None
         f"Rate {currency.upper()}",
         lambda: rates.set_rate(ctx.db, currency, rate),
         lambda prev: rates.restore_rate(ctx.db, currency, prev),
-        RATE_TABLES,
         on_error,
     )
 
@@ -187,7 +179,6 @@ def delete_rate(ctx: AppContext, currency: str, on_error: ErrorFn = None) -> Ser
         f"Remove rate {currency.upper()}",
         lambda: rates.delete_rate(ctx.db, currency),
         lambda prev: rates.restore_rate(ctx.db, currency, prev),
-        RATE_TABLES,
         on_error,
     )
 
@@ -198,6 +189,5 @@ def set_reporting_currency(ctx: AppContext, code: str, on_error: ErrorFn = None)
         f"Reporting currency {code.upper()}",
         lambda: rates.set_reporting_currency(ctx.db, code),
         lambda change: rates.restore_reporting(ctx.db, change),
-        (*RATE_TABLES, "offer", "funding_source"),
         on_error,
     )

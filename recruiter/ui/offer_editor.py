@@ -4,15 +4,19 @@ the undo stack; nothing is written while any field is invalid."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from recruiter.domain import money
 from recruiter.domain.enums import ItemKind, OfferStatus, Period
+from recruiter.domain.models import FundingSource
 from recruiter.errors import BudgetExceeded, RecruiterError, ValidationError
 from recruiter.services import funding, offers, rates
+from recruiter.store.database import Database
 
 from . import offer_commands
 from .context import AppContext
+from .ops import Reader
 from .qt import Qt, QtCore, QtWidgets
 
 ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
@@ -93,10 +97,18 @@ def status_with_override(
     return cmd.error
 
 
+@dataclass(frozen=True)
+class Loaded:
+    converter: rates.Converter
+    sources: list[FundingSource]
+    detail: offers.OfferDetail | None
+
+
 class OfferEditor(QtWidgets.QDialog):
     """Edit an offer, or create one on `application_id` when `offer_id` is None."""
 
     saved = QtCore.Signal(int)
+    ready = QtCore.Signal()  # the offer, sources and rates are loaded; the form can be used
 
     def __init__(
         self,
@@ -111,22 +123,46 @@ class OfferEditor(QtWidgets.QDialog):
         self.ctx = ctx
         self.offer_id = offer_id
         self.application_id = application_id
-        self.converter = rates.converter(ctx.db)
-        self.sources = funding.list_sources(ctx.db)
+        self.converter = rates.Converter("CNY")
+        self.sources: list[FundingSource] = []
+        self.source_ccy: dict[int, str] = {}
+        self.detail: offers.OfferDetail | None = None
+        self.items_locked = True  # until the offer is loaded
+        self.setWindowTitle("New offer" if offer_id is None else "Offer")
+        self.resize(980, 620)
+        self._build()
+        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setEnabled(False)
+        self.add_button.setEnabled(False)
+        self.reader = Reader(ctx, self)
+
+        def read(db: Database) -> Loaded:
+            detail = offers.get_offer(db, offer_id) if offer_id is not None else None
+            return Loaded(rates.converter(db), funding.list_sources(db), detail)
+
+        self.reader.read(read, self._loaded, self._failed, "Offer")
+
+    @property
+    def loading(self) -> bool:
+        return self.reader.pending
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error_label.setText(str(exc))
+
+    def _loaded(self, loaded: Loaded) -> None:
+        self.converter, self.sources, self.detail = loaded.converter, loaded.sources, loaded.detail
         self.source_ccy = {s.id: s.currency for s in self.sources if s.id is not None}
-        self.detail = offers.get_offer(ctx.db, offer_id) if offer_id is not None else None
         self.items_locked = (
             self.detail is not None and OfferStatus(self.detail.offer.status) != OfferStatus.draft
         )
-        self.setWindowTitle(
-            "New offer"
-            if self.detail is None
-            else f"Offer revision {self.detail.offer.revision} — {self.detail.candidate}"
-        )
-        self.resize(980, 620)
-        self._build()
+        if self.detail is not None:
+            self.setWindowTitle(
+                f"Offer revision {self.detail.offer.revision} — {self.detail.candidate}"
+            )
+        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setEnabled(True)
+        self.add_button.setEnabled(not self.items_locked)
         self._load()
         self.update_totals()
+        self.ready.emit()
 
     # -- building -----------------------------------------------------------------------
     def _build(self) -> None:

@@ -15,10 +15,6 @@ ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
 
 
-class Cancelled(Exception):
-    """Raised by core code (or the wrapper) when the user pressed Cancel."""
-
-
 class _Signals(QtCore.QObject):
     progress = Signal(int, int)
     finished = Signal(object)
@@ -45,8 +41,6 @@ class Task(QtCore.QRunnable):
     def run(self) -> None:  # worker thread
         try:
             result = self.fn(self.signals.progress.emit, self._cancel.is_set)
-        except Cancelled:
-            self.signals.cancelled.emit()
         except BaseException as exc:  # reported on the GUI thread
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             if self._cancel.is_set():

@@ -18,16 +18,6 @@ from .context import AppContext
 from .undo import ServiceCommand, push
 
 OnError = Callable[[RecruiterError], None] | None
-CANDIDATE_TABLES = ("candidate",)
-PIPELINE_TABLES = ("application", "stage_event")
-ALL_CANDIDATE_TABLES = (
-    "candidate",
-    "application",
-    "stage_event",
-    "activity",
-    "offer",
-    "offer_item",
-)
 
 
 def _who(n: int, one: str) -> str:
@@ -58,7 +48,6 @@ def edit_candidate(
         f"Edit {label} of {_name(ctx, candidate_id)}",
         do,
         lambda before: candidates.put_back(ctx.db, before),
-        CANDIDATE_TABLES,
         on_error,
     )
 
@@ -79,7 +68,7 @@ def create_candidate(
         kept["bundle"] = candidates.delete_many(ctx.db, [cid])
 
     name = values.get("full_name") or values.get("name_zh") or "candidate"
-    return push(ctx, f"Add {name}", do, undo, CANDIDATE_TABLES, on_error)
+    return push(ctx, f"Add {name}", do, undo, on_error)
 
 
 def delete_candidates(
@@ -92,7 +81,6 @@ def delete_candidates(
         text,
         lambda: candidates.delete_many(ctx.db, ids),
         lambda bundle: candidates.restore(ctx.db, bundle),
-        ALL_CANDIDATE_TABLES,
         on_error,
     )
 
@@ -107,7 +95,6 @@ def change_tag(
         f"{verb} {_who(len(ids), _name(ctx, ids[0]))} '{tag.strip()}'",
         lambda: candidates.change_tag(ctx.db, ids, tag, add=add),
         lambda before: candidates.restore_tags(ctx.db, before),
-        CANDIDATE_TABLES,
         on_error,
     )
 
@@ -140,7 +127,6 @@ def add_to_pipeline(
         f"Add {_who(len(ids), _name(ctx, ids[0]))} to '{title}'",
         do,
         undo,
-        PIPELINE_TABLES,
         on_error,
     )
 
@@ -159,7 +145,6 @@ def set_owner(
         f"Set owner of {_who(len(ids), _name(ctx, ids[0]))} to {owner or 'nobody'}",
         lambda: applications.set_owner_many(ctx.db, ids, owner, target_id=target_id),
         lambda before: applications.restore_owners(ctx.db, before),
-        ("application",),
         on_error,
     )
 
@@ -180,7 +165,6 @@ def move_stage(
         f"Move {what} to {to.label}",
         lambda: applications.move_many(ctx.db, ids, to, note),
         lambda states: applications.restore_many(ctx.db, states, "move"),
-        PIPELINE_TABLES,
         on_error,
     )
 
@@ -202,7 +186,6 @@ def set_outcome(
         text,
         lambda: applications.set_outcome(ctx.db, application_id, outcome, reason),
         lambda state: applications.restore(ctx.db, state, "outcome"),
-        PIPELINE_TABLES,
         on_error,
     )
 
@@ -232,7 +215,7 @@ def log_activity(
         kept["snap"] = activities.delete(ctx.db, activity_id)
 
     label = "follow-up" if due_on else ActivityKind(kind).label.lower()
-    return push(ctx, f"Log {label}", do, undo, ("activity",), on_error)
+    return push(ctx, f"Log {label}", do, undo, on_error)
 
 
 def mark_done(
@@ -243,7 +226,6 @@ def mark_done(
         "Mark follow-up done" if done else "Mark follow-up not done",
         lambda: activities.set_done(ctx.db, activity_id, done),
         lambda before: activities.set_done(ctx.db, activity_id, before),
-        ("activity",),
         on_error,
     )
 
@@ -254,7 +236,6 @@ def delete_activity(ctx: AppContext, activity_id: int, on_error: OnError = None)
         "Delete activity",
         lambda: activities.delete(ctx.db, activity_id),
         lambda snap: activities.restore(ctx.db, snap),
-        ("activity",),
         on_error,
     )
 
@@ -275,7 +256,7 @@ def create_target(
         kept["snap"] = targets.snapshot(ctx.db, target_id)
         targets.delete(ctx.db, target_id)
 
-    return push(ctx, f"Add target '{values.get('title') or ''}'", do, undo, ("target",), on_error)
+    return push(ctx, f"Add target '{values.get('title') or ''}'", do, undo, on_error)
 
 
 def edit_target(
@@ -286,7 +267,6 @@ def edit_target(
         f"Edit target '{targets.get(ctx.db, target_id).title}'",
         lambda: targets.update(ctx.db, target_id, **changes),
         lambda before: targets.update(ctx.db, target_id, **before),
-        ("target",),
         on_error,
     )
 
@@ -302,6 +282,5 @@ def delete_target(ctx: AppContext, target_id: int, on_error: OnError = None) -> 
         f"Delete target '{targets.get(ctx.db, target_id).title}'",
         do,
         lambda snap: targets.restore(ctx.db, snap),
-        ("target",),
         on_error,
     )

@@ -1,4 +1,7 @@
-"""Every user edit is a QUndoCommand whose redo()/undo() call services (DESIGN.md §2)."""
+"""Every user edit is a QUndoCommand whose redo()/undo() call services (DESIGN.md §2).
+
+Commands say nothing about what changed: the services' commits announce it (DataBus), for the
+first run, undo and redo alike."""
 
 from __future__ import annotations
 
@@ -25,14 +28,12 @@ class ServiceCommand(QtGui.QUndoCommand):
         text: str,
         do: Callable[[], Any],
         undo: Callable[[Any], None],
-        tables: tuple[str, ...],
         on_error: Callable[[RecruiterError], None] | None = None,
     ) -> None:
         super().__init__(text)
         self.ctx = ctx
         self._do = do
         self._undo = undo
-        self.tables = tables
         self.state: Any = None
         self.error: RecruiterError | None = None
         self._on_error = on_error
@@ -46,8 +47,6 @@ class ServiceCommand(QtGui.QUndoCommand):
             self.setObsolete(True)
             if self._on_error:
                 self._on_error(exc)
-        finally:
-            self.ctx.bus.notify(*self.tables)
 
     def undo(self) -> None:
         try:
@@ -56,8 +55,6 @@ class ServiceCommand(QtGui.QUndoCommand):
             self.setObsolete(True)
             if self._on_error:
                 self._on_error(exc)
-        finally:
-            self.ctx.bus.notify(*self.tables)
 
 
 def push(
@@ -65,11 +62,10 @@ def push(
     text: str,
     do: Callable[[], Any],
     undo: Callable[[Any], None],
-    tables: tuple[str, ...],
     on_error: Callable[[RecruiterError], None] | None = None,
 ) -> ServiceCommand:
     """Run an edit through the undo stack. Check `cmd.error` afterwards: when the service
     refused, nothing changed and the command is not kept."""
-    cmd = ServiceCommand(ctx, text, do, undo, tables, on_error)
+    cmd = ServiceCommand(ctx, text, do, undo, on_error)
     ctx.undo.push(cmd)
     return cmd

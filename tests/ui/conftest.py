@@ -39,7 +39,23 @@ def make_ctx(qapp: QtWidgets.QApplication) -> Iterator[MakeContext]:
 
     yield make
     for ctx in made:
+        drain(ctx)
+
+
+@pytest.fixture(name="drain")
+def drain_fixture():  # type: ignore[no-untyped-def]
+    """`drain(ctx)`: finish background work before a test looks at the database or ends."""
+    return drain
+
+
+def drain(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Let background reads finish, and the reads their answers start, before widgets go."""
+    from recruiter.ui.qt import QtCore
+
+    for _ in range(5):
         ctx.runner.wait(10000)
+        QtCore.QCoreApplication.processEvents()
+    ctx.runner.wait(10000)
 
 
 @pytest.fixture
@@ -53,7 +69,7 @@ def window(
     win.show()
     qtbot.waitExposed(win)
     yield win
-    win.ctx.runner.wait(10000)
+    drain(win.ctx)
 
 
 @pytest.fixture

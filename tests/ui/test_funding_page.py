@@ -41,7 +41,14 @@ def page(qtbot: Any, make_ctx: Any, world: World) -> FundingPage:
     p.resize(1200, 650)
     p.show()
     qtbot.waitExposed(p)
+    p.qtbot = qtbot  # type: ignore[attr-defined]
+    settled(p)
     return p
+
+
+def settled(page: Any) -> None:
+    """Wait until the page's background reads have answered."""
+    page.qtbot.waitUntil(lambda: not page.loading, timeout=10000)
 
 
 def cell(page: FundingPage, source_id: int, column: str) -> str:
@@ -75,6 +82,7 @@ def test_source_figures(page: FundingPage, world: World) -> None:
 
 def test_drill_down_and_overrides_follow_selection(page: FundingPage, world: World) -> None:
     page.select_source(world.cny)
+    settled(page)
     rows = table_text(page.items_table)
     assert [(r[0], r[7], r[8]) for r in rows] == [
         ("Scholar 1", "¥500,000.00", "reserved"),
@@ -84,6 +92,7 @@ def test_drill_down_and_overrides_follow_selection(page: FundingPage, world: Wor
     (ov,) = table_text(page.overrides_table)
     assert ov[4] == "¥100,000.00" and ov[5] == "dean's reserve" and ov[6] == ""
     page.select_source(world.usd)
+    settled(page)
     assert [r[4] for r in table_text(page.items_table)] == ["Startup research"]
     assert page.overrides_table.rowCount() == 0
 
@@ -98,10 +107,12 @@ def test_institution_totals_and_rate_editor_with_undo(page: FundingPage, world: 
     assert rates.list_rates(world.db) == []
     page.rate_value.setText("7")
     assert page.set_rate() is True
+    settled(page)
     (inst,) = table_text(page.institutions_table)
     assert inst[2] == "¥1,700,000.00" and inst[4] == "¥880,000.00"
     assert table_text(page.rates_table)[0][:2] == ["USD", "7"]
     page.ctx.undo.undo()
+    settled(page)
     assert rates.list_rates(world.db) == []
     assert table_text(page.institutions_table)[0][2] == "needs USD rate"
     page.ctx.undo.redo()
@@ -110,14 +121,17 @@ def test_institution_totals_and_rate_editor_with_undo(page: FundingPage, world: 
 
 def test_reporting_currency_needs_a_rate_first(page: FundingPage, world: World) -> None:
     rates.set_rate(world.db, "USD", "7")  # existing rates must be rebased onto EUR
+    settled(page)
     page.reporting_box.setCurrentText("EUR")
     assert page.set_reporting() is False
     assert "EUR → CNY" in page.rate_error.text()
     assert rates.reporting_currency(world.db) == "CNY"
     assert page.reporting_box.currentText() == "CNY"
     rates.set_rate(world.db, "EUR", "8")
+    settled(page)
     page.reporting_box.setCurrentText("EUR")
     assert page.set_reporting() is True
+    settled(page)
     assert rates.reporting_currency(world.db) == "EUR"
     assert page.rates_table.horizontalHeaderItem(1).text() == "EUR per unit"
     page.ctx.undo.undo()
@@ -128,6 +142,7 @@ def test_reporting_currency_needs_a_rate_first(page: FundingPage, world: World) 
 def test_source_dialog_refuses_bad_input(qtbot: Any, page: FundingPage, world: World) -> None:
     dlg = SourceDialog(page.ctx)
     qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: not dlg.loading)
     dlg.total.setText("-100")
     dlg.currency.setCurrentText("ZZZ")
     assert dlg.save() is False
@@ -140,6 +155,7 @@ def test_source_dialog_refuses_bad_input(qtbot: Any, page: FundingPage, world: W
 
 def test_create_edit_delete_source_with_undo(qtbot: Any, page: FundingPage, world: World) -> None:
     dlg = page.new_source()
+    qtbot.waitUntil(lambda: not dlg.loading)
     qtbot.keyClicks(dlg.name, "Hubei Chutian Scholars")
     qtbot.keyClicks(dlg.total, "2,000,000")
     dlg.kind.setCurrentIndex(dlg.kind.findData("provincial"))
@@ -148,15 +164,19 @@ def test_create_edit_delete_source_with_undo(qtbot: Any, page: FundingPage, worl
     assert dlg.save() is True
     (new,) = [s for s in funding.list_sources(world.db) if s.name == "Hubei Chutian Scholars"]
     assert (new.total_minor, new.kind, new.fiscal_year) == (2_000_000_00, "provincial", 2026)
+    settled(page)
     assert cell(page, new.id, "Available") == "¥2,000,000.00"  # type: ignore[arg-type]
     page.ctx.undo.undo()
     assert all(s.name != "Hubei Chutian Scholars" for s in funding.list_sources(world.db))
     page.ctx.undo.redo()
     assert funding.get(world.db, new.id).name == "Hubei Chutian Scholars"  # type: ignore[arg-type]
 
+    settled(page)
     page.select_source(new.id)  # type: ignore[arg-type]
     edit = page.edit_selected()
     assert edit is not None
+    qtbot.waitUntil(lambda: not edit.loading)
+    assert edit.name.text() == "Hubei Chutian Scholars"
     edit.total.setText("1500000")
     assert edit.save() is True
     assert funding.get(world.db, new.id).total_minor == 1_500_000_00  # type: ignore[arg-type]
@@ -179,5 +199,6 @@ def test_delete_used_source_is_refused(
 def test_page_follows_offer_changes(page: FundingPage, world: World) -> None:
     (b,) = [r for r in offers.list_offers(world.db) if r.status == OfferStatus.approved]
     offer_commands.set_status(page.ctx, b.id, OfferStatus.withdrawn)
+    settled(page)
     assert cell(page, world.cny, "Reserved") == "¥0.00"
     assert cell(page, world.cny, "Available") == "¥400,000.00"

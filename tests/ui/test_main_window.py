@@ -45,19 +45,20 @@ def test_empty_database_shows_welcome_and_loads_demo(
     qtbot,
     db,
     make_ctx,
-    settings,  # type: ignore[no-untyped-def]
+    settings,
+    drain,  # type: ignore[no-untyped-def]
 ) -> None:
     win = MainWindow(make_ctx(db), settings)
     qtbot.addWidget(win)
     win.show()
-    assert win.outer.currentWidget() is win.welcome
+    qtbot.waitUntil(lambda: win.outer.currentWidget() is win.welcome, timeout=10000)
     with qtbot.waitSignal(win.ctx.bus.changed, timeout=30000):
         qtbot.mouseClick(win.welcome.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.outer.currentIndex() == 0, timeout=10000)
-    assert win.current_page() is win.pages["Dashboard"]
+    qtbot.waitUntil(lambda: win.current_page() is win.pages["Dashboard"], timeout=10000)
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM candidate")).scalar_one() > 0
-    win.ctx.runner.wait(10000)  # the pages' refreshes finish before the database closes
+    drain(win.ctx)  # the pages' refreshes finish before the database closes
 
 
 def test_window_state_is_remembered(qtbot, demo_db, make_ctx, settings) -> None:  # type: ignore[no-untyped-def]

@@ -48,6 +48,7 @@ def new_editor(qtbot: Any, ctx: Any, world: World) -> OfferEditor:
     ed = OfferEditor(ctx, application_id=world.apps[0])
     qtbot.addWidget(ed)
     ed.show()
+    qtbot.waitUntil(lambda: not ed.loading)  # the editor reads off the GUI thread
     return ed
 
 
@@ -120,6 +121,7 @@ def test_bad_date_and_expiry_before_extension(qtbot: Any, ctx: Any, world: World
     assert ext is not None
     ed2 = OfferEditor(ctx, offer_id=oid)
     qtbot.addWidget(ed2)
+    qtbot.waitUntil(lambda: not ed2.loading)
     ed2.expires_on.setText("2000-01-01")
     assert ed2.save() is False
     assert ed2.expires_on.styleSheet() == ERROR_STYLE
@@ -155,6 +157,7 @@ def test_edit_items_undo_redo(qtbot: Any, ctx: Any, world: World) -> None:
     before = item_rows(world.db)
     ed = OfferEditor(ctx, offer_id=oid)
     qtbot.addWidget(ed)
+    qtbot.waitUntil(lambda: not ed.loading)
     ed._widget(0, "amount_minor").setText("150")
     ed._widget(1, "remove").click()
     ed.notes.setPlainText("counter from candidate")
@@ -174,6 +177,7 @@ def test_items_locked_after_approval_but_notes_editable(qtbot: Any, ctx: Any, wo
     offers.set_status(world.db, oid, OfferStatus.approved)
     ed = OfferEditor(ctx, offer_id=oid)
     qtbot.addWidget(ed)
+    qtbot.waitUntil(lambda: not ed.loading)
     assert not ed._widget(0, "amount_minor").isEnabled() and not ed.add_button.isEnabled()
     ed.notes.setPlainText("approved by committee")
     assert ed.save() is True

@@ -30,7 +30,18 @@ def page(qtbot: Any, make_ctx: Any, world: World) -> OffersPage:
     p.resize(1200, 500)
     p.show()
     qtbot.waitExposed(p)
+    qtbot.waitUntil(lambda: not p.loading, timeout=10000)
     return p
+
+
+def loaded(page: OffersPage, qtbot: Any) -> None:
+    """Refresh and wait for the background reads to answer."""
+    page.refresh_now()
+    settled(page, qtbot)
+
+
+def settled(page: OffersPage, qtbot: Any) -> None:
+    qtbot.waitUntil(lambda: not page.loading, timeout=10000)
 
 
 def status_of(db: Database, offer_id: int) -> OfferStatus:
@@ -64,59 +75,68 @@ def test_empty_state(page: OffersPage) -> None:
     assert "New offer" in page.empty.text()
 
 
-def test_model_passes_qtmodeltester(qtmodeltester: Any, page: OffersPage, world: World) -> None:
+def test_model_passes_qtmodeltester(
+    qtbot: Any, qtmodeltester: Any, page: OffersPage, world: World
+) -> None:
     seed(world)
-    page.refresh_now()
+    loaded(page, qtbot)
     assert page.model.rowCount() == 2
     qtmodeltester.check(page.model, force_py=True)
 
 
 def test_rows_show_package_in_reporting_currency_or_missing_rate(
-    page: OffersPage, world: World
+    qtbot: Any, page: OffersPage, world: World
 ) -> None:
     a, _b = seed(world)
-    page.refresh_now()
+    loaded(page, qtbot)
     col = [c[1] for c in COLUMNS].index("package")
     row = [r.id for r in page.model.rows].index(a)
     assert page.model.index(row, col).data() == "needs USD rate"
     assert "USD → CNY" in page.model.index(row, col).data(Qt.ItemDataRole.ToolTipRole)
-    rates.set_rate(world.db, "USD", "7")
-    page.ctx.bus.notify("exchange_rate")
+    rates.set_rate(world.db, "USD", "7")  # the commit announces itself; the page refreshes
+    settled(page, qtbot)
     assert page.model.index(row, col).data() == "¥670,000.00"
 
 
-def test_filters(page: OffersPage, world: World) -> None:
+def test_filters(qtbot: Any, page: OffersPage, world: World) -> None:
     a, b = seed(world)
-    page.refresh_now()
+    loaded(page, qtbot)
     assert page.count_label.text() == "2 offers"
     page.status_box.setCurrentIndex(page.status_box.findData("extended"))
+    settled(page, qtbot)
     assert [r.id for r in page.model.rows] == [b]
     page.status_box.setCurrentIndex(0)
     page.target_box.setCurrentIndex(page.target_box.findData(world.targets[0]))
+    settled(page, qtbot)
     assert [r.id for r in page.model.rows] == [a]
     page.target_box.setCurrentIndex(0)
     page.expiring_box.setChecked(True)
+    settled(page, qtbot)
     assert [r.id for r in page.model.rows] == [b]
     page.apply_filter({"institution_id": world.institution_id})
+    settled(page, qtbot)
     assert not page.expiring_box.isChecked() and page.model.rowCount() == 2
     page.apply_filter({"expiring": True})
+    settled(page, qtbot)
     assert page.count_label.text() == "1 offer"
 
 
-def test_sorting_is_done_by_the_query(page: OffersPage, world: World) -> None:
+def test_sorting_is_done_by_the_query(qtbot: Any, page: OffersPage, world: World) -> None:
     seed(world)
-    page.refresh_now()
+    loaded(page, qtbot)
     col = [c[1] for c in COLUMNS].index("candidate")
     page.table.sortByColumn(col, Qt.SortOrder.AscendingOrder)
+    settled(page, qtbot)
     assert page.model.order_by == "candidate" and not page.model.descending
     assert [r.candidate for r in page.model.rows] == ["Scholar 0", "Scholar 1"]
     page.table.sortByColumn(col, Qt.SortOrder.DescendingOrder)
+    settled(page, qtbot)
     assert [r.candidate for r in page.model.rows] == ["Scholar 1", "Scholar 0"]
 
 
-def test_buttons_follow_the_workflow(page: OffersPage, world: World) -> None:
+def test_buttons_follow_the_workflow(qtbot: Any, page: OffersPage, world: World) -> None:
     a, b = seed(world)
-    page.refresh_now()
+    loaded(page, qtbot)
     page.select_offer(a)
     assert page.buttons["approved"].isEnabled() and not page.buttons["accepted"].isEnabled()
     assert page.buttons["delete"].isEnabled()
@@ -125,10 +145,10 @@ def test_buttons_follow_the_workflow(page: OffersPage, world: World) -> None:
 
 
 def test_approve_over_budget_asks_and_cancel_changes_nothing(
-    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     oid = offers.create_offer(world.db, world.apps[0], items=[item(world.cny, 2_000_000_00)])
-    page.refresh_now()
+    loaded(page, qtbot)
     page.select_offer(oid)
     asked: list[str] = []
     monkeypatch.setattr(page, "ask_override", lambda e: asked.append(str(e)))
@@ -145,10 +165,10 @@ def test_approve_over_budget_asks_and_cancel_changes_nothing(
 
 
 def test_accept_and_move_to_signed_then_undo(
-    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _a, b = seed(world)
-    page.refresh_now()
+    loaded(page, qtbot)
     page.select_offer(b)
     monkeypatch.setattr(page, "ask_accept_stage", lambda: Stage.signed)
     page.buttons["accepted"].click()
@@ -162,10 +182,10 @@ def test_accept_and_move_to_signed_then_undo(
 
 
 def test_accept_cancelled_changes_nothing(
-    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _a, b = seed(world)
-    page.refresh_now()
+    loaded(page, qtbot)
     page.select_offer(b)
     monkeypatch.setattr(page, "ask_accept_stage", lambda: None)
     page.buttons["accepted"].click()
@@ -174,10 +194,10 @@ def test_accept_cancelled_changes_nothing(
 
 
 def test_decline_asks_and_closes_application(
-    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _a, b = seed(world)
-    page.refresh_now()
+    loaded(page, qtbot)
     page.select_offer(b)
     monkeypatch.setattr(page, "ask_decline_reason", lambda: None)
     page.buttons["declined"].click()
@@ -190,11 +210,14 @@ def test_decline_asks_and_closes_application(
     assert applications.get(world.db, world.apps[1]).outcome == Outcome.active
 
 
-def test_counter_offer_opens_new_revision_and_undo(page: OffersPage, world: World) -> None:
+def test_counter_offer_opens_new_revision_and_undo(
+    qtbot: Any, page: OffersPage, world: World
+) -> None:
     _a, b = seed(world)
-    page.refresh_now()
+    loaded(page, qtbot)
     page.select_offer(b)
     page.buttons["revise"].click()
+    settled(page, qtbot)
     new_id = page.selected_id()
     assert new_id != b and status_of(world.db, b) == OfferStatus.withdrawn
     (editor,) = page.findChildren(OfferEditor)  # the new revision opens for editing
@@ -208,24 +231,26 @@ def test_counter_offer_opens_new_revision_and_undo(page: OffersPage, world: Worl
 
 
 def test_delete_draft_and_undo_restores_same_id(
-    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, _b = seed(world)
-    page.refresh_now()
+    loaded(page, qtbot)
     page.select_offer(a)
     monkeypatch.setattr(page, "confirm", lambda *_: True)
     page.buttons["delete"].click()
+    settled(page, qtbot)
     assert [r.id for r in page.model.rows if r.id == a] == []
     page.ctx.undo.undo()
+    settled(page, qtbot)
     assert offers.get_offer(world.db, a).offer.rank == "Professor"
     assert page.select_offer(a)
 
 
 def test_refused_change_is_reported(
-    page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, page: OffersPage, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     oid = offers.create_offer(world.db, world.apps[0])  # no items: cannot be approved
-    page.refresh_now()
+    loaded(page, qtbot)
     page.select_offer(oid)
     reported: list[str] = []
     monkeypatch.setattr(page, "report", lambda e: reported.append(str(e)))
@@ -246,5 +271,20 @@ def test_overdue_offers_expire_when_the_page_loads(qtbot: Any, make_ctx: Any, wo
     p = OffersPage(make_ctx(world.db))
     qtbot.addWidget(p)
     p.show()
+    qtbot.waitUntil(lambda: not p.loading, timeout=10000)
     assert status_of(world.db, oid) == OfferStatus.expired
     assert p.model.rows[0].status == OfferStatus.expired
+
+
+def test_application_picker_reads_in_the_background(
+    qtbot: Any, page: OffersPage, world: World
+) -> None:
+    from recruiter.ui.pages.offers import ApplicationPicker
+
+    picker = ApplicationPicker(page.ctx, page)
+    qtbot.addWidget(picker)
+    qtbot.waitUntil(lambda: not picker.loading)
+    assert picker.list.count() == len(world.apps)
+    picker.search.setText("Scholar 1")
+    qtbot.waitUntil(lambda: not picker.loading)
+    assert picker.list.count() == 1 and picker.chosen() == world.apps[1]

@@ -71,7 +71,7 @@ def test_drop_moves_and_records_stage_event(page, qtbot) -> None:
 
 
 def test_keyboard_move(page, qtbot) -> None:
-    from recruiter.ui.qt import Qt, QtCore
+    from recruiter.ui.qt import Qt
 
     db = page.ctx.db
     col = page.columns[Stage.contacted]
@@ -82,9 +82,16 @@ def test_keyboard_move(page, qtbot) -> None:
     assert applications.get(db, card.application_id).stage == Stage.applied
     assert events(db, card.application_id)[-1][:2] == ("contacted", "applied")
     qtbot.waitUntil(lambda: not page.loading)
+    assert card.application_id in ids_in(page, Stage.applied)
     page.ctx.undo.undo()
     assert applications.get(db, card.application_id).stage == Stage.contacted
-    assert QtCore is not None
+    qtbot.waitUntil(lambda: not page.loading)
+    assert card.application_id in ids_in(page, Stage.contacted)  # the board follows the undo
+    assert card.application_id not in ids_in(page, Stage.applied)
+
+
+def ids_in(page, stage: Stage) -> list[int]:  # type: ignore[no-untyped-def]
+    return [c.application_id for c in page.columns[stage].model.cards]
 
 
 def test_close_and_reopen(page, qtbot) -> None:

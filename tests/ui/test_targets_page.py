@@ -100,3 +100,30 @@ def test_money_reserved_and_committed_per_target(page) -> None:
     top = page.model.records[0]
     assert top.money is not None
     assert top.money.committed == max(m.committed or 0 for m in money.values())
+
+
+def test_application_counts_use_the_dashboards_words_and_figures(page) -> None:
+    from recruiter.domain.enums import Outcome
+    from recruiter.services import reporting
+    from recruiter.ui.pages.dashboard import load
+
+    kpis = load(page.ctx.db, reporting.Filters()).report.kpis
+    progress = targets.progress(page.ctx.db)
+    active = sum(t.active for t in progress)
+    with page.ctx.db.session() as s:
+        from sqlmodel import func, select
+
+        from recruiter.domain.models import Application
+
+        on_hold = s.exec(select(func.count()).where(Application.outcome == Outcome.on_hold)).one()
+    assert kpis.open == active + on_hold  # "open" = active or on hold, on both pages
+    text = page.summary.text()
+    assert f"Open applications: {kpis.open:,}" in text
+    assert f"Active applications: {active:,}" in text
+    assert f"On hold: {on_hold:,}" in text
+    from recruiter.ui.qt import Qt
+
+    col = [k for k, _l in page.model.columns].index("open")
+    assert page.model.headerData(col, Qt.Orientation.Horizontal) == "Open applications"
+    cells = [page.model.index(r, col).data() for r in range(page.model.rowCount())]
+    assert sum(int(c) for c in cells if c) == kpis.open

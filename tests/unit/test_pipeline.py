@@ -51,3 +51,18 @@ def test_neighbour_stage() -> None:
     assert pipeline.neighbour(Stage.arrived, -1) == Stage.immigration
     with pytest.raises(ValidationError):
         pipeline.neighbour(Stage.arrived, 1)
+
+
+def test_days_in_stage_are_calendar_days_in_the_office_zone(db) -> None:
+    from recruiter.domain.models import Application
+    from recruiter.services import settings
+
+    inst = institutions.create(db, name="Fudan University")
+    t = targets.create(db, institution_id=inst, title="Professor")
+    app = applications.add(db, candidates.create(db, full_name="Wei Zhang"), t)
+    with db.session() as s:  # 23:30 in Shanghai
+        s.get(Application, app).stage_changed_at = datetime(2030, 5, 9, 15, 30, tzinfo=UTC)
+    now = datetime(2030, 5, 9, 17, 0, tzinfo=UTC)  # 01:00 the next day in Shanghai
+    assert pipeline.cards(db, now=now)[0].days_in_stage == 1
+    settings.set_time_zone(db, "Europe/London")  # 16:30 and 18:00 on the same day
+    assert pipeline.cards(db, now=now)[0].days_in_stage == 0

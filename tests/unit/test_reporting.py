@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from recruiter.domain.enums import OfferStatus, Stage
-from recruiter.domain.models import ExchangeRate, Setting
+from recruiter.domain.clock import local_day
+from recruiter.domain.enums import FundingKind, OfferStatus, Outcome, Stage
+from recruiter.domain.models import Application, ExchangeRate, FundingSource, Setting
 from recruiter.errors import NotFound, RecruiterError
 from recruiter.services import reporting
+from recruiter.services import settings as office
 from recruiter.services.reporting import Filters
 from recruiter.store.database import Database
 from tests.factories import AS_OF, Sample, Y, at, day
@@ -195,3 +200,79 @@ def test_empty_database(db: Database) -> None:
     assert r.kpis.applications == 0 and r.kpis.acceptance_rate is None
     assert r.offers.median_first_year is None and r.funding == []
     assert list(reporting.pipeline_rows(db)) == []
+
+
+def test_funding_rows_carry_source_id_and_full_name(db: Database) -> None:
+    """The dashboard's chart keys bars by source id and shows the full name in its tooltip."""
+    prefix = "National Talent Programme 2026 – "
+    names = [prefix + s for s in ("Young Scientists", "Leading Talents", "Overseas Experts")]
+    with db.session() as s:
+        sources = [
+            FundingSource(name=n, kind=FundingKind.national, total_minor=(i + 1) * 10**8)
+            for i, n in enumerate(names)
+        ]
+        s.add_all(sources)
+        s.flush()
+        ids = {src.id: src.name for src in sources}
+    rows = reporting.build(db, as_of=AS_OF).funding
+    assert {r.source_id: r.name for r in rows} == ids
+    assert {r.source_id: r.total for r in rows} == {
+        sid: (names.index(n) + 1) * 10**8 for sid, n in ids.items()
+    }
+
+
+def test_open_active_on_hold_counts_agree(sample: Sample) -> None:
+    from recruiter.services import targets
+
+    with sample.db.session() as s:
+        s.get(Application, sample.apps["a5"]).outcome = Outcome.on_hold
+    r = reporting.build(sample.db, as_of=AS_OF)
+    counts = reporting.application_counts(sample.db)
+    assert (r.kpis.open, r.kpis.active, r.kpis.on_hold) == (
+        counts.open,
+        counts.active,
+        counts.on_hold,
+    )
+    assert counts.on_hold == 1 and counts.open == counts.active + 1
+    assert targets.application_counts(sample.db) == counts
+    assert sum(t.open for t in r.targets) == counts.open
+    assert sum(t.on_hold for t in r.targets) == 1
+    by_target = {p.id: p for p in targets.progress(sample.db)}
+    for t in r.targets:
+        assert (t.open, t.active, t.on_hold) == (
+            by_target[t.target_id].open,
+            by_target[t.target_id].active,
+            by_target[t.target_id].on_hold,
+        )
+
+
+@given(
+    st.integers(0, 3 * 365 * 24 * 60),
+    st.sampled_from(["Asia/Shanghai", "Europe/Berlin", "America/New_York", "UTC"]),
+)
+def test_fast_local_day_is_the_clock_local_day(minutes: int, zone_name: str) -> None:
+    zone = ZoneInfo(zone_name)
+    ts = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)
+    text = ts.replace(tzinfo=None).isoformat(sep=" ")
+    assert reporting._local_day(text, zone) == local_day(ts, zone)
+    assert reporting._local_day(ts, zone) == local_day(ts, zone)
+
+
+def test_days_in_stage_follow_the_office_time_zone(sample: Sample) -> None:
+    # Moved at 20:00 UTC: already the next day in Shanghai, still the same day in New York.
+    moved = datetime.combine(AS_OF - timedelta(days=40), time(20), tzinfo=UTC)
+    with sample.db.session() as s:
+        s.get(Application, sample.apps["a5"]).stage_changed_at = moved
+    headers = [h for h, _k in reporting.PIPELINE_COLUMNS]
+
+    def a5_days() -> tuple[int, date]:
+        (eve,) = [
+            dict(zip(headers, r, strict=True))
+            for r in reporting.pipeline_rows(sample.db, as_of=AS_OF)
+            if r[0] == "Eve Chen"  # a5: her only application
+        ]
+        return eve["Days in stage"], eve["Entered stage"]
+
+    assert a5_days() == (39, moved.date() + timedelta(days=1))
+    office.set_time_zone(sample.db, "America/New_York")
+    assert a5_days() == (40, moved.date())

@@ -13,14 +13,19 @@ def test_progress_and_choices(db) -> None:
     inst = institutions.create(db, name="Wuhan University")
     t = targets.create(db, institution_id=inst, title="Professor", headcount=2)
     closed = targets.create(db, institution_id=inst, title="Archived", status="closed")
-    people = [candidates.create(db, full_name=f"P {i}") for i in range(3)]
+    people = [candidates.create(db, full_name=f"P {i}") for i in range(4)]
     apps = [applications.add(db, p, t) for p in people]
     applications.move(db, apps[0], Stage.arrived)
     applications.move(db, apps[1], Stage.review)
     applications.set_outcome(db, apps[2], Outcome.rejected, "no")
+    applications.set_outcome(db, apps[3], Outcome.on_hold, "waiting for funds")
     prog = {p.id: p for p in targets.progress(db)}
-    assert prog[t].hired == 1 and prog[t].active == 1 and prog[t].headcount == 2
-    assert prog[t].per_stage[Stage.review] == 1 and prog[t].per_stage[Stage.identified] == 0
+    assert prog[t].hired == 1 and prog[t].headcount == 2
+    assert (prog[t].open, prog[t].active, prog[t].on_hold) == (2, 1, 1)
+    assert prog[t].per_stage[Stage.review] == 1 and prog[t].per_stage[Stage.identified] == 1
+    counts = targets.application_counts(db)
+    assert (counts.open, counts.active, counts.on_hold) == (2, 1, 1)
+    assert targets.application_counts(db, institutions.create(db, name="Other")).open == 0
     assert [c.id for c in targets.choices(db)] == [t, closed]
     assert targets.choices(db)[1].status == TargetStatus.closed
 

@@ -1,17 +1,20 @@
-"""What a page in the sidebar is: a widget that refreshes when tables it shows change."""
+"""What a page in the sidebar is: a widget that refreshes when kinds of data it shows change."""
 
 from __future__ import annotations
+
+from recruiter.domain.changes import Changes, Kind
 
 from ..context import AppContext
 from ..qt import QtWidgets
 
 
 class Page(QtWidgets.QWidget):
-    """Subclasses set `name` (sidebar label), `watches` (tables whose change needs a refresh)
-    and implement `refresh()`. Refreshes of hidden pages wait until the page is shown."""
+    """Subclasses set `name` (sidebar label), `watches` (the entity kinds they show; empty:
+    every change) and implement `refresh()`. Refreshes of hidden pages wait until the page is
+    shown."""
 
     name = "Page"
-    watches: frozenset[str] = frozenset()
+    watches: frozenset[Kind] = frozenset()
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -19,8 +22,8 @@ class Page(QtWidgets.QWidget):
         self._stale = True
         ctx.bus.changed.connect(self._on_changed)
 
-    def _on_changed(self, tables: frozenset[str]) -> None:
-        if not self.watches or tables & self.watches:
+    def _on_changed(self, changes: Changes) -> None:
+        if not self.watches or changes.touches(self.watches):
             self._stale = True
             if self.isVisible():
                 self.refresh_now()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Outcome
 from recruiter.errors import RecruiterError
 from recruiter.services import candidates, institutions, targets
@@ -52,13 +53,13 @@ class CandidatesPage(Page):
     name = "Candidates"
     watches = frozenset(
         {
-            "candidate",
-            "application",
-            "import_batch",
-            "activity",
-            "stage_event",
-            "target",
-            "institution",
+            Kind.candidate,
+            Kind.application,
+            Kind.import_batch,
+            Kind.activity,
+            Kind.stage_event,
+            Kind.target,
+            Kind.institution,
         }
     )
 

@@ -3,16 +3,20 @@ numbers on screen and in Excel can never disagree. Queries run off the GUI threa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Stage
 from recruiter.domain.money import format_amount
 from recruiter.services import reporting
-from recruiter.services.reporting import FilterOptions, Filters, Report
+from recruiter.services.reporting import FilterOptions, Filters, FundingRow, Report
+from recruiter.store.database import Database
 
 from ..context import AppContext
+from ..ops import Reader
 from ..qt import Qt, QtCharts, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
@@ -32,7 +36,7 @@ class Loaded:
     report: Report
 
 
-def load(db: Any, filters: Filters, as_of: date | None = None) -> Loaded:
+def load(db: Database, filters: Filters, as_of: date | None = None) -> Loaded:
     """Everything the page shows (runs in a worker thread; returns plain values)."""
     return Loaded(reporting.filter_options(db), reporting.build(db, filters, as_of, detail=False))
 
@@ -88,17 +92,17 @@ class DashboardPage(Page):
     name = "Dashboard"
     watches = frozenset(
         {
-            "application",
-            "stage_event",
-            "offer",
-            "offer_item",
-            "funding_source",
-            "target",
-            "institution",
-            "activity",
-            "candidate",
-            "exchange_rate",
-            "setting",
+            Kind.application,
+            Kind.stage_event,
+            Kind.offer,
+            Kind.offer_item,
+            Kind.funding_source,
+            Kind.target,
+            Kind.institution,
+            Kind.activity,
+            Kind.candidate,
+            Kind.exchange_rate,
+            Kind.setting,
         }
     )
     loaded = QtCore.Signal(object)  # the Report shown, after each refresh
@@ -108,10 +112,11 @@ class DashboardPage(Page):
         self.report: Report | None = None
         self.filters = Filters()
         self.as_of: date | None = None  # None: today
-        self._generation = 0
+        self.loader = Reader(ctx, self)
         self._options: FilterOptions | None = None
         self._target_ids: list[int] = []  # bar index -> target id in the progress chart
         self.funnel_stages: list[Stage] = list(STAGES)  # bar index -> stage
+        self.funding_bars: list[FundingBar] = []  # bar index -> source(s), in the chart
 
         self.institution = QtWidgets.QComboBox()
         self.institution.setObjectName("institutionFilter")
@@ -252,26 +257,20 @@ class DashboardPage(Page):
 
     # -- loading -------------------------------------------------------------------------
     def refresh(self) -> None:
-        self._generation += 1
-        generation = self._generation
-        db, filters, as_of = self.ctx.db, self.current_filters(), self.as_of
+        filters, as_of = self.current_filters(), self.as_of
         self.filters = filters
         self.status.setText(self.tr("Updating…"))
-        self.ctx.runner.start(
-            lambda _p, _c: load(db, filters, as_of),
-            on_done=lambda r: self._show(generation, r),
-            on_error=lambda e: self._failed(generation, e),
-        )
+        self.loader.read(lambda db: load(db, filters, as_of), self._show, self._failed)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
+    @property
+    def loading(self) -> bool:
+        return self.loader.pending
+
+    def _failed(self, exc: BaseException) -> None:
         self.status.setText(self.tr("Could not update"))
         show_error(self, self.tr("Dashboard"), exc)
 
-    def _show(self, generation: int, loaded: Loaded) -> None:
-        if generation != self._generation:  # a newer request is under way
-            return
+    def _show(self, loaded: Loaded) -> None:
         self._fill_combos(loaded.options)
         r = loaded.report
         self.report = r
@@ -309,6 +308,7 @@ class DashboardPage(Page):
         categories: list[str],
         horizontal: bool,
         value_title: str = "",
+        counts: bool = True,
     ) -> None:
         cats = QtCharts.QBarCategoryAxis()
         cats.append(categories)
@@ -343,6 +343,11 @@ class DashboardPage(Page):
         values.setRange(0, top if top > 0 else 1)
         if top > 0:
             values.applyNiceNumbers()
+        if counts:  # whole things: one tick per unit on a short axis, never "2.5 people"
+            if values.max() <= 10:
+                values.setTickCount(int(values.max()) + 1)
+        elif values.max() < 10:  # amounts on a short axis: 0.5, 1.5, ... matter
+            values.setLabelFormat("%.1f")
 
     def _draw_funnel(self, r: Report) -> None:
         chart = self._reset(self.funnel_view)
@@ -361,28 +366,57 @@ class DashboardPage(Page):
 
     def _draw_funding(self, r: Report) -> None:
         chart = self._reset(self.funding_view)
-        rows = sorted(r.funding, key=lambda f: -f.total)[:MAX_BARS][::-1]  # biggest on top
+        bars = funding_bars(r.funding)
+        self.funding_bars = bars[::-1]  # bar index -> FundingBar; horizontal: biggest on top
+        shown = self.funding_bars
+        divisor, unit = money_scale(max((b.stacked for b in shown), default=0))
         series = QtCharts.QHorizontalStackedBarSeries()
         sets = {}
-        for name, values in (
-            (self.tr("Committed"), [f.committed for f in rows]),
-            (self.tr("Reserved"), [f.reserved for f in rows]),
-            (self.tr("Available"), [max(f.available, 0) for f in rows]),
+        for name, attr in (
+            (self.tr("Committed"), "committed"),
+            (self.tr("Reserved"), "reserved"),
+            (self.tr("Available"), "available"),
         ):
             bar = QtCharts.QBarSet(name)
-            bar.append([v / 100 / 1_000_000 for v in values])  # millions, display only
+            bar.append([max(getattr(b, attr), 0) / divisor for b in shown])  # display only
+            bar.hovered.connect(self._funding_hovered)
             series.append(bar)
             sets[name] = bar
         chart.addSeries(series)
         self._axes(
             chart,
             series,
-            [_short(f.name) for f in rows],
+            [b.label for b in shown],
             True,
-            self.tr("million {c}").format(c=r.money.currency),
+            self.tr("{u}{c}").format(u=unit, c=r.money.currency),
+            counts=False,
         )
         chart.legend().show()
         self.funding_sets = sets
+
+    def funding_tooltip(self, index: int) -> str:
+        """The full name and figures of a funding bar (the axis label may be shortened)."""
+        if not 0 <= index < len(self.funding_bars):
+            return ""
+        b = self.funding_bars[index]
+        ccy = self.report.money.currency if self.report else "CNY"
+        lines = [b.title]
+        lines += [
+            f"{label}: {format_amount(value, ccy)}"
+            for label, value in (
+                (self.tr("Total"), b.total),
+                (self.tr("Committed"), b.committed),
+                (self.tr("Reserved"), b.reserved),
+                (self.tr("Available"), b.available),
+            )
+        ]
+        return "\n".join(lines)
+
+    def _funding_hovered(self, status: bool, index: int) -> None:
+        if status:
+            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.funding_tooltip(index))
+        else:
+            QtWidgets.QToolTip.hideText()
 
     def _draw_offers(self, r: Report) -> None:
         chart = self._reset(self.offers_view)
@@ -414,7 +448,8 @@ class DashboardPage(Page):
             bar.clicked.connect(self._target_clicked)
             series.append(bar)
         chart.addSeries(series)
-        self._axes(chart, series, [_short(t.title) for t in rows], True, self.tr("headcount"))
+        labels = _unique([_middle(t.title) for t in rows], self._target_ids)
+        self._axes(chart, series, labels, True, self.tr("headcount"))
         chart.legend().show()
         self.target_sets = (hired, remaining)
 
@@ -445,5 +480,90 @@ class DashboardPage(Page):
         export_pipeline(self, self.ctx, self.current_filters())
 
 
-def _short(text: str, limit: int = 34) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _middle(text: str, limit: int = 40) -> str:
+    """Shortened in the middle, at word boundaries where possible: names that share a long
+    prefix ("National Talent Programme 2026 – Wuhan University" / "… – Fudan University")
+    keep the part that tells them apart."""
+    if len(text) <= limit:
+        return text
+    head_room = (limit - 1) // 2
+    tail_room = limit - 1 - head_room
+    head = text[:head_room]
+    if " " in head[-4:]:  # drop a word stub of up to three letters
+        head = head[: head.rindex(" ")]
+    tail = text[-tail_room:]
+    if " " in tail[:4]:
+        tail = tail[tail.index(" ") + 1 :]
+    return head.rstrip() + "…" + tail.lstrip()
+
+
+@dataclass(frozen=True)
+class FundingBar:
+    """One bar of "Funding per source": a source (keyed by id), or the smallest sources folded
+    together (`source_ids` lists them). Amounts are in the report's currency, minor units."""
+
+    source_ids: tuple[int, ...]
+    label: str  # axis label: unique, possibly shortened
+    title: str  # full name, for the tooltip
+    total: int
+    committed: int
+    reserved: int
+    available: int
+
+    @property
+    def source_id(self) -> int | None:
+        return self.source_ids[0] if len(self.source_ids) == 1 else None
+
+    @property
+    def stacked(self) -> int:
+        """Length of the stacked bar (committed + reserved + what is still available)."""
+        return self.committed + self.reserved + max(self.available, 0)
+
+
+def funding_bars(rows: Sequence[FundingRow], limit: int = MAX_BARS) -> list[FundingBar]:
+    """Every source a bar, largest first; beyond `limit` bars the smallest are folded into one
+    "Other (N sources)" bar, so no source is ever left out of the chart. Axis labels are unique
+    (Qt's category axis drops repeated labels, which shifted every label after them)."""
+    ordered = sorted(rows, key=lambda f: (-f.total, f.name, f.source_id))
+    keep = ordered if len(ordered) <= limit else ordered[: limit - 1]
+    rest = ordered[len(keep) :]
+    labels = _unique([_middle(f.name) for f in keep], [f.source_id for f in keep])
+    bars = [
+        FundingBar((f.source_id,), label, f.name, f.total, f.committed, f.reserved, f.available)
+        for f, label in zip(keep, labels, strict=True)
+    ]
+    if rest:
+        title = f"Other ({len(rest)} sources)"
+        bars.append(
+            FundingBar(
+                tuple(f.source_id for f in rest),
+                title,
+                title + ": " + ", ".join(f.name for f in rest),
+                sum(f.total for f in rest),
+                sum(f.committed for f in rest),
+                sum(f.reserved for f in rest),
+                sum(f.available for f in rest),
+            )
+        )
+    return bars
+
+
+def _unique(labels: list[str], ids: list[int]) -> list[str]:
+    """Labels made distinct by the source id where two would read the same."""
+    seen: dict[str, int] = {}
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+    return [
+        f"{label} (#{i})" if seen[label] > 1 else label
+        for label, i in zip(labels, ids, strict=True)
+    ]
+
+
+def money_scale(top_minor: int) -> tuple[float, str]:
+    """(divisor from minor units, axis unit) so the value axis reads in sensible numbers."""
+    major = top_minor / 100
+    if major >= 1_000_000:
+        return 100 * 1_000_000, "million "
+    if major >= 1_000:
+        return 100 * 1_000, "thousand "
+    return 100, ""

@@ -5,15 +5,20 @@ reporting currency, and the exchange rates those totals use."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from recruiter.domain import clock, money
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
+from recruiter.domain.models import FundingSource
 from recruiter.errors import RecruiterError, ValidationError
 from recruiter.services import funding, offers, rates
+from recruiter.store.database import Database
 
 from .. import offer_commands
 from ..context import AppContext
+from ..ops import Reader
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
@@ -140,6 +145,26 @@ def _label(field: str) -> str:
     return field.replace("_minor", "").replace("_id", "").replace("_", " ")
 
 
+@dataclass(frozen=True)
+class Loaded:
+    institutions: dict[int, str]
+    balances: list[funding.Balance]
+    totals: list[funding.InstitutionTotal]
+    reporting: str
+    rates: list[Any]
+
+
+def load(db: Database) -> Loaded:
+    """Everything the page shows but the selected source's detail (runs in a worker)."""
+    return Loaded(
+        dict(funding.institution_choices(db)),
+        funding.balances(db),
+        funding.institution_totals(db),
+        rates.reporting_currency(db),
+        rates.list_rates(db),
+    )
+
+
 class SourceDialog(QtWidgets.QDialog):
     """Create or edit a funding source; service-side problems appear beside their fields."""
 
@@ -157,8 +182,6 @@ class SourceDialog(QtWidgets.QDialog):
             self.kind.addItem(k.label, k.value)
         self.institution = QtWidgets.QComboBox()
         self.institution.addItem("(none)", None)
-        for iid, name in funding.institution_choices(ctx.db):
-            self.institution.addItem(name, iid)
         self.fiscal_year = QtWidgets.QLineEdit()
         self.fiscal_year.setPlaceholderText(str(clock.today().year))
         self.total = QtWidgets.QLineEdit()
@@ -198,8 +221,28 @@ class SourceDialog(QtWidgets.QDialog):
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         self.original: dict[str, Any] = {}
-        if source_id is not None:
-            src = funding.get(ctx.db, source_id)
+        self.reader = Reader(ctx, self)
+        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setEnabled(False)
+
+        def read(db: Database) -> tuple[list[tuple[int, str]], FundingSource | None]:
+            src = funding.get(db, source_id) if source_id is not None else None
+            return funding.institution_choices(db), src
+
+        self.reader.read(read, self._loaded, lambda exc: self._failed(exc), "Funding source")
+
+    @property
+    def loading(self) -> bool:
+        return self.reader.pending
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error.setText(str(exc))
+
+    def _loaded(self, loaded: tuple[list[tuple[int, str]], FundingSource | None]) -> None:
+        choices, src = loaded
+        for iid, name in choices:
+            self.institution.addItem(name, iid)
+        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setEnabled(True)
+        if src is not None:
             self.name.setText(src.name)
             self.kind.setCurrentIndex(self.kind.findData(FundingKind(src.kind).value))
             self.institution.setCurrentIndex(max(0, self.institution.findData(src.institution_id)))
@@ -265,20 +308,24 @@ class FundingPage(Page):
     name = "Funding"
     watches = frozenset(
         {
-            "funding_source",
-            "offer",
-            "offer_item",
-            "exchange_rate",
-            "setting",
-            "institution",
-            "application",
-            "target",
-            "candidate",
+            Kind.funding_source,
+            Kind.offer,
+            Kind.offer_item,
+            Kind.exchange_rate,
+            Kind.setting,
+            Kind.institution,
+            Kind.application,
+            Kind.target,
+            Kind.candidate,
         }
     )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.reader = Reader(ctx, self)
+        self.detail_reader = Reader(ctx, self)
+        self.reporting = "CNY"
+        self._select_after: int | None = None  # select this source once the rows are in
         layout = QtWidgets.QVBoxLayout(self)
         bar = QtWidgets.QHBoxLayout()
         self.new_button = QtWidgets.QPushButton("New source…")
@@ -372,11 +419,18 @@ class FundingPage(Page):
         return box
 
     # -- loading ------------------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        return self.reader.pending or self.detail_reader.pending
+
     def refresh(self) -> None:
-        selected = self.selected_id()
-        insts = dict(funding.institution_choices(self.ctx.db))
-        rows = funding.balances(self.ctx.db)
-        self.model.set_rows(rows, insts)
+        self.reader.read(load, self._show, title="Funding")
+
+    def _show(self, loaded: Loaded) -> None:
+        selected = self._select_after or self.selected_id()
+        self._select_after = None
+        rows = loaded.balances
+        self.model.set_rows(rows, loaded.institutions)
         fit_columns(self.table, 220)
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
@@ -385,13 +439,15 @@ class FundingPage(Page):
             f"{len(rows)} source{'s' if len(rows) != 1 else ''}"
             + (f" — <span style='color:{RED}'>{len(over)} over-committed</span>" if over else "")
         )
-        if selected is not None:
-            self.select_source(selected)
-        elif rows:
+        self.table.blockSignals(True)  # one detail read below, not one per selection step
+        self.table.selectionModel().blockSignals(True)
+        if (selected is None or not self.select_source(selected)) and rows:
             self.table.selectRow(0)
+        self.table.selectionModel().blockSignals(False)
+        self.table.blockSignals(False)
         self._load_detail()
-        self._load_institutions()
-        self._load_rates()
+        self._show_institutions(loaded.totals)
+        self._show_rates(loaded.reporting, loaded.rates)
 
     def _load_detail(self) -> None:
         sid = self.selected_id()
@@ -400,7 +456,14 @@ class FundingPage(Page):
             _fill(self.overrides_table, ["Overrides granted on the selected source"], [])
             self._update_buttons()
             return
-        items = funding.charged_items(self.ctx.db, sid)
+
+        def read(db: Database) -> tuple[list[Any], list[Any]]:
+            return funding.charged_items(db, sid), offers.overrides_for_source(db, sid)
+
+        self.detail_reader.read(read, self._show_detail, title="Funding")
+
+    def _show_detail(self, loaded: tuple[list[Any], list[Any]]) -> None:
+        items, ovs = loaded
         _fill(
             self.items_table,
             ["Candidate", "Target", "Offer", "Status", "Item", "Amount", "Period", "Cost", "Holds"],
@@ -420,7 +483,6 @@ class FundingPage(Page):
             ],
             right={5, 7},
         )
-        ovs = offers.overrides_for_source(self.ctx.db, sid)
         _fill(
             self.overrides_table,
             ["When", "Who", "Offer", "Status", "Shortfall", "Reason", "Undone"],
@@ -442,9 +504,7 @@ class FundingPage(Page):
         self.tabs.setTabText(1, f"Overrides ({sum(not o.undone for o in ovs)})")
         self._update_buttons()
 
-    def _load_institutions(self) -> None:
-        totals = funding.institution_totals(self.ctx.db)
-
+    def _show_institutions(self, totals: list[funding.InstitutionTotal]) -> None:
         def fmt(v: int | None, t: funding.InstitutionTotal) -> str:
             if v is None:
                 return f"needs {', '.join(t.missing_rates)} rate"
@@ -468,10 +528,9 @@ class FundingPage(Page):
             red_rows={n for n, t in enumerate(totals) if t.missing_rates},
         )
 
-    def _load_rates(self) -> None:
-        reporting = rates.reporting_currency(self.ctx.db)
+    def _show_rates(self, reporting: str, rows: list[Any]) -> None:
+        self.reporting = reporting
         self.reporting_box.setCurrentText(reporting)
-        rows = rates.list_rates(self.ctx.db)
         used = {b.currency for b in self.model.rows} - {reporting}
         missing = sorted(used - {r.currency for r in rows})
         _fill(
@@ -495,10 +554,13 @@ class FundingPage(Page):
         return self.model.rows[row].source_id if row < len(self.model.rows) else None
 
     def select_source(self, source_id: int) -> bool:
+        """Select a source; if it is not listed yet (rows still loading), once they arrive."""
         for n, b in enumerate(self.model.rows):
             if b.source_id == source_id:
                 self.table.selectRow(n)
                 return True
+        if self.reader.pending:
+            self._select_after = source_id
         return False
 
     def _selection_changed(self, *_a: Any) -> None:
@@ -514,7 +576,7 @@ class FundingPage(Page):
         self.refresh_now()
         sid = filters.get("source_id")
         if isinstance(sid, int):
-            self.select_source(sid)
+            self._select_after = sid
             self.tabs.setCurrentIndex(0)
 
     # -- actions ------------------------------------------------------------------------
@@ -564,11 +626,11 @@ class FundingPage(Page):
     def set_reporting(self) -> bool:
         self.rate_error.setText("")
         code = self.reporting_box.currentText()
-        if code == rates.reporting_currency(self.ctx.db):
+        if code == self.reporting:
             return True
         cmd = offer_commands.set_reporting_currency(self.ctx, code)
         if cmd.error is not None:
             self.rate_error.setText(str(cmd.error))
-            self.reporting_box.setCurrentText(rates.reporting_currency(self.ctx.db))
+            self.reporting_box.setCurrentText(self.reporting)
             return False
         return True

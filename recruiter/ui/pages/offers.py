@@ -1,6 +1,6 @@
 """The Offers page: every offer and revision, filtered and sorted in SQL, with the status
 workflow one click away. Confirmations (accept, decline, override) are methods so tests and other
-pages can drive them."""
+pages can drive them. Every read runs off the GUI thread (ops.Reader)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ from datetime import date
 from typing import Any
 
 from recruiter.domain import clock, money
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import OfferStatus, Stage
 from recruiter.domain.rules import OFFER_TRANSITIONS
 from recruiter.errors import BudgetExceeded, RecruiterError
 from recruiter.services import offers, rates
+from recruiter.store.database import Database
 
 from .. import offer_commands
 from ..context import AppContext
 from ..offer_editor import OfferEditor, ask_override, status_with_override
+from ..ops import Reader
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
@@ -53,11 +56,15 @@ def fit_columns(table: QtWidgets.QTableView, widest: int) -> None:
 
 
 class OffersModel(QtCore.QAbstractTableModel):
-    """Rows come from services.offers.list_offers; sort() re-queries with ORDER BY."""
+    """Rows come from services.offers.list_offers, read in the background; sort() re-queries
+    with ORDER BY. `loaded` fires when new rows are in place."""
+
+    loaded = QtCore.Signal()
 
     def __init__(self, ctx: AppContext, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.reader = Reader(ctx, self)
         self.rows: list[offers.OfferRow] = []
         self.filters: dict[str, Any] = {}
         self.order_by = "created_at"
@@ -65,18 +72,27 @@ class OffersModel(QtCore.QAbstractTableModel):
         self.converter = rates.Converter("CNY")
         self.today = clock.today()
 
+    @property
+    def loading(self) -> bool:
+        return self.reader.pending
+
     def reload(self) -> None:
+        today, order_by, descending = clock.today(), self.order_by, self.descending
+        filters = dict(self.filters)
+
+        def read(db: Database) -> tuple[date, rates.Converter, list[offers.OfferRow]]:
+            rows = offers.list_offers(
+                db, order_by=order_by, descending=descending, today=today, **filters
+            )
+            return today, rates.converter(db), rows
+
+        self.reader.read(read, self._set, title="Offers")
+
+    def _set(self, loaded: tuple[date, rates.Converter, list[offers.OfferRow]]) -> None:
         self.beginResetModel()
-        self.today = clock.today()
-        self.converter = rates.converter(self.ctx.db)
-        self.rows = offers.list_offers(
-            self.ctx.db,
-            order_by=self.order_by,
-            descending=self.descending,
-            today=self.today,
-            **self.filters,
-        )
+        self.today, self.converter, self.rows = loaded
         self.endResetModel()
+        self.loaded.emit()
 
     def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
         if parent is not None and parent.isValid():
@@ -188,11 +204,22 @@ class ApplicationPicker(QtWidgets.QDialog):
         layout.addWidget(buttons)
         self.search.textChanged.connect(self.reload)
         self.list.itemDoubleClicked.connect(lambda _i: self.accept())
+        self.reader = Reader(ctx, self)
         self.reload()
 
+    @property
+    def loading(self) -> bool:
+        return self.reader.pending
+
     def reload(self) -> None:
+        text = self.search.text()
+        self.reader.read(
+            lambda db: offers.offerable_applications(db, text), self._fill, title="New offer"
+        )
+
+    def _fill(self, found: list[Any]) -> None:
         self.list.clear()
-        for c in offers.offerable_applications(self.ctx.db, self.search.text()):
+        for c in found:
             it = QtWidgets.QListWidgetItem(
                 f"{c.candidate} — {c.target} ({c.institution}), {c.stage.label.lower()}"
             )
@@ -210,20 +237,23 @@ class OffersPage(Page):
     name = "Offers"
     watches = frozenset(
         {
-            "offer",
-            "offer_item",
-            "application",
-            "candidate",
-            "target",
-            "institution",
-            "exchange_rate",
-            "setting",
+            Kind.offer,
+            Kind.offer_item,
+            Kind.application,
+            Kind.candidate,
+            Kind.target,
+            Kind.institution,
+            Kind.exchange_rate,
+            Kind.setting,
         }
     )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._expired_on: date | None = None
+        self.reader = Reader(ctx, self)
+        self._wanted: dict[str, object] | None = None  # a click-through waiting for choices
+        self._select_after: int | None = None  # select this offer once the rows are in
         self.model = OffersModel(ctx, self)
         layout = QtWidgets.QVBoxLayout(self)
 
@@ -304,6 +334,7 @@ class OffersPage(Page):
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
+        self.model.loaded.connect(self._rows_loaded)
         self.buttons["new"].clicked.connect(self.new_offer)
         self.buttons["edit"].clicked.connect(self.open_selected)
         self.buttons["revise"].clicked.connect(self.revise_selected)
@@ -314,24 +345,39 @@ class OffersPage(Page):
         self._updating = False
 
     # -- loading ------------------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        return self.reader.pending or self.model.loading
+
     def refresh(self) -> None:
         today = clock.today()
-        if self._expired_on != today:  # on first show and then once a day
-            try:
-                expired = offers.expire_overdue(self.ctx.db, today)
-            except RecruiterError:  # database busy (e.g. a demo load): try on the next refresh
-                expired = []
-            else:
-                self._expired_on = today
-            if expired:
-                self.ctx.bus.notify("offer")
-        self._reload_choices()
-        self._apply_filters()
+        expire = self._expired_on != today  # on first show and then once a day
 
-    def _reload_choices(self) -> None:
+        def read(db: Database) -> tuple[bool, offers.FilterChoices]:
+            expired = False
+            if expire:
+                try:
+                    offers.expire_overdue(db, today)
+                except RecruiterError:  # database busy (e.g. a demo load): try again later
+                    pass
+                else:
+                    expired = True
+            return expired, offers.filter_choices(db)
+
+        def done(loaded: tuple[bool, offers.FilterChoices]) -> None:
+            if loaded[0]:
+                self._expired_on = today
+            self._reload_choices(loaded[1])
+            if self._wanted is not None:
+                wanted, self._wanted = self._wanted, None
+                self._set_filter_widgets(wanted)
+            self._apply_filters()
+
+        self.reader.read(read, done, title="Offers")
+
+    def _reload_choices(self, choices: offers.FilterChoices) -> None:
         self._updating = True
         try:
-            choices = offers.filter_choices(self.ctx.db)
             self._targets = choices.targets
             keep = self.institution_box.currentData()
             self.institution_box.clear()
@@ -379,22 +425,29 @@ class OffersPage(Page):
         return f
 
     def _apply_filters(self) -> None:
-        selected = self.selected_id()
+        if self._select_after is None:
+            self._select_after = self.selected_id()
         self.model.filters = self.current_filters()
         self.model.reload()
+
+    def _rows_loaded(self) -> None:
         fit_columns(self.table, 260)
         n = self.model.rowCount()
         self.count_label.setText(f"{n} offer{'s' if n != 1 else ''}")
         nothing = n == 0 and not self.model.filters
         self.empty.setVisible(nothing)
         self.table.setVisible(not nothing)
+        selected, self._select_after = self._select_after, None
         if selected is not None:
             self.select_offer(selected)
 
     def apply_filter(self, filters: dict[str, object]) -> None:
         """Click-through from elsewhere: {'status': 'extended', 'expiring': True,
-        'target_id': 3, 'institution_id': 1}."""
+        'target_id': 3, 'institution_id': 1}. Applied once the filter choices are loaded."""
+        self._wanted = dict(filters)
         self.refresh_now()
+
+    def _set_filter_widgets(self, filters: dict[str, object]) -> None:
         self._updating = True
         try:
             self.status_box.setCurrentIndex(max(0, self.status_box.findData(filters.get("status"))))
@@ -409,7 +462,6 @@ class OffersPage(Page):
             self.search.setText(str(filters.get("search", "")))
         finally:
             self._updating = False
-        self._apply_filters()
 
     # -- selection ----------------------------------------------------------------------
     def selected_row(self) -> offers.OfferRow | None:
@@ -421,10 +473,14 @@ class OffersPage(Page):
         return row.id if row else None
 
     def select_offer(self, offer_id: int) -> bool:
+        """Select the offer; if it is not listed yet (rows still loading), select it when
+        the rows arrive. True when it was selected now."""
         for n, row in enumerate(self.model.rows):
             if row.id == offer_id:
                 self.table.selectRow(n)
                 return True
+        if self.loading:
+            self._select_after = offer_id
         return False
 
     def _update_buttons(self, *_a: Any) -> None:

@@ -10,16 +10,19 @@ import json
 from datetime import date
 from typing import Any
 
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Outcome, Stage
 from recruiter.errors import RecruiterError
 from recruiter.services import institutions, pipeline, targets
 from recruiter.services.pipeline import Card
+from recruiter.store.database import Database
 
 from .. import tracking_commands as cmds
 from ..candidate_detail import CandidateDialog, CloseDialog
-from ..candidate_model import Latest, RecordTableModel
+from ..candidate_model import RecordTableModel
 from ..context import AppContext
 from ..followups import FollowUpsPanel
+from ..ops import Reader
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
@@ -265,15 +268,38 @@ class StageColumn(QtWidgets.QWidget):
         return [self.model.cards[i.row()] for i in self.view.selectionModel().selectedRows()]
 
 
+def load_choices(db: Database) -> tuple[list[tuple[int, str]], list[targets.TargetChoice]]:
+    """The institution and target filter choices (runs in a worker)."""
+    insts = [
+        (i.id, f"{i.name} {i.name_zh}" if i.name_zh else i.name)
+        for i in institutions.list_all(db)
+        if i.id is not None
+    ]
+    return insts, targets.choices(db)
+
+
 class PipelinePage(Page):
     name = "Pipeline"
     watches = frozenset(
-        {"application", "stage_event", "activity", "candidate", "target", "institution", "offer"}
+        {
+            Kind.application,
+            Kind.stage_event,
+            Kind.activity,
+            Kind.candidate,
+            Kind.target,
+            Kind.institution,
+            Kind.offer,
+            Kind.setting,
+        }
     )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.loader = Latest(ctx.runner, self)
+        self.loader = Reader(ctx, self)
+        self.choices_reader = Reader(ctx, self)
+        self._institutions: list[tuple[int, str]] = []
+        self._choices: list[targets.TargetChoice] = []
+        self._wanted: dict[str, object] | None = None  # a click-through awaiting the choices
         self.cards: list[Card] = []
         self._building = True
         self._after_load: Any = None
@@ -382,9 +408,8 @@ class PipelinePage(Page):
             current_inst = self.institution.currentData()
             self.institution.clear()
             self.institution.addItem(self.tr("All institutions"), None)
-            for inst in institutions.list_all(self.ctx.db):
-                label = f"{inst.name} {inst.name_zh}" if inst.name_zh else inst.name
-                self.institution.addItem(label, inst.id)
+            for iid, label in self._institutions:
+                self.institution.addItem(label, iid)
             ix = self.institution.findData(current_inst)
             self.institution.setCurrentIndex(max(ix, 0))
             self._fill_targets()
@@ -404,7 +429,9 @@ class PipelinePage(Page):
                 else self.tr("All targets of this institution"),
                 None,
             )
-            for c in targets.choices(self.ctx.db, inst):
+            for c in self._choices:
+                if inst is not None and c.institution_id != inst:
+                    continue
                 self.target.addItem(c.title if inst is not None else c.label, c.id)
             ix = self.target.findData(current) if self._target_chosen else -1
             if ix < 0:  # first time: the first target's board, not every pipeline at once
@@ -429,13 +456,19 @@ class PipelinePage(Page):
         self.stack.setCurrentIndex(index)
 
     def apply_filter(self, filters: dict[str, object]) -> None:
-        """{"target_id": 3} or {"institution_id": 1}; also {"view": "due"}."""
+        """{"target_id": 3} or {"institution_id": 1}; also {"view": "due"}. Applied once the
+        choices are loaded."""
+        if self.choices_reader.pending or not self._choices:
+            self._wanted = dict(filters)
+            if not self.choices_reader.pending:
+                self.refresh_now()
+            return
         self._building = True
         try:
             inst = filters.get("institution_id")
             target_id = filters.get("target_id")
             if target_id is not None and inst is None:
-                for c in targets.choices(self.ctx.db):
+                for c in self._choices:
                     if c.id == target_id:
                         inst = c.institution_id
             self.institution.setCurrentIndex(max(self.institution.findData(inst), 0))
@@ -452,22 +485,31 @@ class PipelinePage(Page):
 
     # -- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
+        self.choices_reader.read(load_choices, self._choices_loaded, title=self.tr("Pipeline"))
+
+    def _choices_loaded(
+        self, loaded: tuple[list[tuple[int, str]], list[targets.TargetChoice]]
+    ) -> None:
+        self._institutions, self._choices = loaded
         self._fill_choices()
-        self.reload()
+        if self._wanted is not None:
+            wanted, self._wanted = self._wanted, None
+            self.apply_filter(wanted)
+        else:
+            self.reload()
 
     def reload(self) -> None:
-        db = self.ctx.db
         target_id = self.target.currentData()
         inst = self.institution.currentData()
         closed = self.show_closed.isChecked()
         self.delegate.show_target = target_id is None
         self.count_label.setText(self.tr("loading…"))
-        self.loader.run(
-            lambda: pipeline.cards(
+        self.loader.read(
+            lambda db: pipeline.cards(
                 db, target_id=target_id, institution_id=inst, include_closed=closed
             ),
             self.set_cards,
-            lambda exc: show_error(self, self.tr("Pipeline"), exc),
+            title=self.tr("Pipeline"),
         )
 
     def set_cards(self, cards: list[Card]) -> None:
@@ -489,7 +531,7 @@ class PipelinePage(Page):
 
     @property
     def loading(self) -> bool:
-        return self.loader.pending
+        return self.loader.pending or self.choices_reader.pending
 
     # -- actions ------------------------------------------------------------------------
     def _error(self, title: str) -> Any:

@@ -1,21 +1,26 @@
-"""Targets page: every recruiting target with progress (hired / headcount), active pipeline size
-and applications per stage, and an editor (create, edit, delete; all undoable)."""
+"""Targets page: every recruiting target with progress (hired / headcount), open applications
+(active or on hold) per stage, and an editor (create, edit, delete; all undoable). Every read
+runs off the GUI thread (ops.Reader)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, TargetStatus
 from recruiter.domain.money import format_amount
 from recruiter.errors import RecruiterError, ValidationError
 from recruiter.services import funding, institutions, targets
 from recruiter.services.funding import TargetFunding
 from recruiter.services.targets import TargetProgress
+from recruiter.store.database import Database
 
 from .. import tracking_commands as cmds
-from ..candidate_model import Latest, RecordTableModel
+from ..candidate_model import RecordTableModel
 from ..context import AppContext
+from ..ops import Reader
 from ..qt import Qt, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
@@ -37,7 +42,7 @@ COLUMNS = [
     ("department", "Department"),
     ("status", "Status"),
     ("progress", "Hired / headcount"),
-    ("active", "Active"),
+    ("open", "Open applications"),
     *[(f"stage:{st.value}", STAGE_ABBR[st.value]) for st in STAGES],
     ("fill_by", "Fill by"),
     ("reserved", "Reserved"),
@@ -53,7 +58,37 @@ def _value(rec: TargetProgress, key: str) -> Any:
         return rec.per_stage.get(STAGES[[s.value for s in STAGES].index(key[6:])], 0) or None
     if key == "progress":
         return f"{rec.hired} / {rec.headcount}"
+    if key == "open":
+        return open_applications(rec)
     return getattr(rec, key)
+
+
+def open_applications(rec: TargetProgress) -> int:
+    """Applications active or on hold: the per-stage columns count exactly these."""
+    return sum(rec.per_stage.values())
+
+
+@dataclass(frozen=True)
+class Loaded:
+    rows: list[TargetRow]
+    institutions: list[tuple[int, str]]  # (id, label) for the editor
+    departments: dict[int, list[tuple[int, str]]]  # institution id -> (id, label)
+
+
+def _label(name: str, name_zh: str | None) -> str:
+    return f"{name} {name_zh or ''}".strip()
+
+
+def load(db: Database) -> Loaded:
+    """Everything the page shows (runs in a worker thread)."""
+    money = funding.target_funding(db)
+    rows = [TargetRow(p, money.get(p.id)) for p in targets.progress(db)]
+    insts = [(i.id, _label(i.name, i.name_zh)) for i in institutions.list_all(db) if i.id]
+    depts: dict[int, list[tuple[int, str]]] = {}
+    for d in institutions.departments(db):
+        if d.id is not None:
+            depts.setdefault(d.institution_id, []).append((d.id, _label(d.name, d.name_zh)))
+    return Loaded(rows, insts, depts)
 
 
 class TargetRow:
@@ -71,23 +106,27 @@ class TargetsPage(Page):
     name = "Targets"
     watches = frozenset(
         {
-            "target",
-            "application",
-            "institution",
-            "department",
-            "stage_event",
-            "offer",
-            "offer_item",
-            "exchange_rate",
+            Kind.target,
+            Kind.application,
+            Kind.institution,
+            Kind.department,
+            Kind.stage_event,
+            Kind.offer,
+            Kind.offer_item,
+            Kind.exchange_rate,
+            Kind.setting,
         }
     )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.loader = Latest(ctx.runner, self)
+        self.loader = Reader(ctx, self)
+        self.editor_reads = Reader(ctx, self)
+        self._departments: dict[int, list[tuple[int, str]]] = {}
+        self._shown: dict[str, Any] = {}  # the stored values of the target in the editor
         self.model = RecordTableModel(COLUMNS, getter=_value, parent=self)
         self.model.numeric = {
-            "active",
+            "open",
             "reserved",
             "committed",
             *(k for k, _l in COLUMNS if k.startswith("stage:")),
@@ -112,7 +151,7 @@ class TargetsPage(Page):
                 "department": 180,
                 "status": 60,
                 "progress": 125,
-                "active": 55,
+                "open": 70,
                 "fill_by": 85,
                 "reserved": 120,
                 "committed": 120,
@@ -199,7 +238,6 @@ class TargetsPage(Page):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(split)
         self.target_id: int | None = None
-        self._fill_institutions()
         self.new_target()
 
     # -- list -----------------------------------------------------------------------------
@@ -223,33 +261,38 @@ class TargetsPage(Page):
         return None
 
     def refresh(self) -> None:
-        db = self.ctx.db
-
-        def load() -> list[TargetRow]:
-            money = funding.target_funding(db)
-            return [TargetRow(p, money.get(p.id)) for p in targets.progress(db)]
-
-        self.loader.run(load, self._fill, lambda exc: show_error(self, self.tr("Targets"), exc))
+        self.loader.read(load, self._fill, title=self.tr("Targets"))
 
     def _money(self, minor: int) -> str:
         return format_amount(minor, self.reporting_currency)
 
     @property
     def loading(self) -> bool:
-        return self.loader.pending
+        return self.loader.pending or self.editor_reads.pending
 
-    def _fill(self, rows: list[TargetRow]) -> None:
+    def _fill(self, loaded: Loaded) -> None:
+        self._fill_institutions(loaded.institutions, loaded.departments)
+        rows = loaded.rows
         currencies = {r.money.currency for r in rows if r.money is not None}
         if currencies:
             self.reporting_currency = currencies.pop()
         self.model.set_records(rows)
         hired = sum(r.hired for r in rows)
         heads = sum(r.headcount for r in rows if r.status == TargetStatus.open)
+        opened = sum(open_applications(r) for r in rows)
         active = sum(r.active for r in rows)
         self.summary.setText(
             self.tr(
-                "{n} targets — {h} hired of {c} open positions, {a} active applications"
-            ).format(n=len(rows), h=hired, c=heads, a=f"{active:,}")
+                "{n} targets — {h} hired of {c} open positions. Open applications: {o} "
+                "(Active applications: {a}, On hold: {oh})"
+            ).format(
+                n=len(rows),
+                h=hired,
+                c=heads,
+                o=f"{opened:,}",
+                a=f"{active:,}",
+                oh=f"{opened - active:,}",
+            )
         )
         if self.target_id is not None:
             for row, rec in enumerate(rows):
@@ -261,21 +304,28 @@ class TargetsPage(Page):
             self.show_target(filters["target_id"])
 
     # -- editor ---------------------------------------------------------------------------
-    def _fill_institutions(self) -> None:
+    def _fill_institutions(
+        self, choices: list[tuple[int, str]], departments: dict[int, list[tuple[int, str]]]
+    ) -> None:
+        """Refill the editor's boxes (institutions and departments change too), keeping the
+        current choice."""
+        inst, dept = self.institution.currentData(), self.department.currentData()
+        self._departments = departments
         self.institution.blockSignals(True)
         self.institution.clear()
-        for inst in institutions.list_all(self.ctx.db):
-            self.institution.addItem(f"{inst.name} {inst.name_zh or ''}".strip(), inst.id)
+        for iid, label in choices:
+            self.institution.addItem(label, iid)
+        self.institution.setCurrentIndex(max(self.institution.findData(inst), 0))
         self.institution.blockSignals(False)
         self._fill_departments()
+        self.department.setCurrentIndex(max(self.department.findData(dept), 0))
 
     def _fill_departments(self, *_args: Any) -> None:
         self.department.clear()
         self.department.addItem("", None)
         inst = self.institution.currentData()
-        if inst is not None:
-            for d in institutions.departments(self.ctx.db, inst):
-                self.department.addItem(f"{d.name} {d.name_zh or ''}".strip(), d.id)
+        for did, label in self._departments.get(inst, []) if inst is not None else []:
+            self.department.addItem(label, did)
 
     def _selected(self, *_args: Any) -> None:
         rows = self.view.selectionModel().selectedRows()
@@ -285,16 +335,22 @@ class TargetsPage(Page):
                 self.show_target(rec.id)
 
     def show_target(self, target_id: int | None) -> None:
+        """Show a target in the editor (read in the background) or a blank one."""
         self._clear_errors()
         self.target_id = target_id
         if target_id is None:
-            values: dict[str, Any] = {"headcount": 1, "status": TargetStatus.open}
-        else:
-            try:
-                values = targets.get(self.ctx.db, target_id).model_dump()
-            except RecruiterError as exc:
-                show_error(self, self.tr("Targets"), exc)
-                return
+            self._show_values(None, {"headcount": 1, "status": TargetStatus.open})
+            return
+        self.editor_reads.read(
+            lambda db: targets.get(db, target_id).model_dump(),
+            lambda values: self._show_values(target_id, values),
+            title=self.tr("Targets"),
+        )
+
+    def _show_values(self, target_id: int | None, values: dict[str, Any]) -> None:
+        if target_id != self.target_id:  # another target was chosen meanwhile
+            return
+        self._shown = values
         self.institution.setCurrentIndex(
             max(self.institution.findData(values.get("institution_id")), 0)
         )
@@ -364,7 +420,7 @@ class TargetsPage(Page):
         if self.target_id is None:
             cmd = cmds.create_target(self.ctx, values, on_error=failure.append)
         else:
-            current = targets.get(self.ctx.db, self.target_id).model_dump()
+            current = self._shown
             changes = {k: v for k, v in values.items() if str(current.get(k) or "") != str(v or "")}
             if not changes:
                 return True
@@ -378,7 +434,7 @@ class TargetsPage(Page):
             return False
         if self.target_id is None:
             self.target_id = int(cmd.state)
-            self.show_target(self.target_id)
+        self.show_target(self.target_id)  # the stored values, as the service cleaned them
         self._clear_errors()
         return True
 

@@ -1,0 +1,333 @@
+"""Every figure Recruiter shows, defined once (issue 9).
+
+Each figure is a pure function over plain values. Where a report computes it in SQL (because
+reading 100,000 rows into Python would be too slow), its SQL twin, a SQLAlchemy expression
+builder, sits right beside it; tests/unit/test_figures.py checks that the two agree on random
+offers, items and histories. Services call these and never restate a rule.
+
+Money figures are integer minor units in an item's own currency. A figure over several items
+is summed per currency first and each sum converted once (`in_reporting`), so the dashboard,
+the Offers page, the editor and the workbook round alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, case, func
+from sqlmodel import col
+
+from .clock import local_day, local_midnight
+from .enums import ItemKind, OfferStatus, Outcome, Period
+from .models import Application, Offer, OfferItem
+from .rules import COMMITTING, RESERVING
+
+# -- open / active / on-hold applications ---------------------------------------------------
+# "Open" = active or on hold; "active" = outcome active; "on hold" = outcome on_hold.
+
+OPEN: tuple[Outcome, ...] = (Outcome.active, Outcome.on_hold)
+_OPEN_VALUES = [o.value for o in OPEN]
+
+
+def is_open(outcome: Outcome | str) -> bool:
+    return str(outcome) in _OPEN_VALUES
+
+
+def is_open_sql(outcome: Any = None) -> ColumnElement[bool]:
+    """`is_open` in SQL; `outcome` may be a raw (text) column, default Application.outcome."""
+    return _outcome(outcome).in_(_OPEN_VALUES)
+
+
+@dataclass(frozen=True)
+class ApplicationCounts:
+    """Applications by outcome as the Dashboard, Targets page and workbook name them."""
+
+    active: int = 0
+    on_hold: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.active + self.on_hold
+
+    def __add__(self, other: ApplicationCounts) -> ApplicationCounts:
+        return ApplicationCounts(self.active + other.active, self.on_hold + other.on_hold)
+
+
+def application_counts(outcomes: Iterable[Outcome | str]) -> ApplicationCounts:
+    active = on_hold = 0
+    for o in outcomes:
+        if str(o) == Outcome.active.value:
+            active += 1
+        elif str(o) == Outcome.on_hold.value:
+            on_hold += 1
+    return ApplicationCounts(active, on_hold)
+
+
+def application_counts_sql(outcome: Any = None) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """(active, on hold) as two aggregate columns; NULL when no row, so wrap in coalesce or
+    read them through `counts_of`."""
+    o = _outcome(outcome)
+    return (
+        func.sum(case((o == Outcome.active.value, 1), else_=0)),
+        func.sum(case((o == Outcome.on_hold.value, 1), else_=0)),
+    )
+
+
+def counts_of(active: Any, on_hold: Any) -> ApplicationCounts:
+    """The two columns of `application_counts_sql` as read back (None when no row)."""
+    return ApplicationCounts(int(active or 0), int(on_hold or 0))
+
+
+def _outcome(outcome: Any) -> Any:
+    return col(Application.outcome) if outcome is None else outcome
+
+
+# -- days in stage ---------------------------------------------------------------------------
+
+STALE_DAYS = 30
+
+
+def days_in_stage(stage_changed_at: datetime, as_of: date, zone: tzinfo) -> int:
+    """Calendar days in the office's time zone since the application entered its stage: moved
+    late yesterday is one day today. Never negative (another desk's clock may run ahead)."""
+    return days_since(local_day(stage_changed_at, zone), as_of)
+
+
+def days_since(day: date, as_of: date) -> int:
+    """Days in stage from the office-local day the stage was entered (for callers that have
+    converted the timestamp already, in bulk)."""
+    return max(0, (as_of - day).days)
+
+
+def in_stage_over_sql(days: int, as_of: date, zone: tzinfo, changed: Any = None) -> Any:
+    """`days_in_stage(...) > days` in SQL: entered the stage before the office's midnight that
+    starts the day `as_of - days`."""
+    column = col(Application.stage_changed_at) if changed is None else changed
+    return column < local_midnight(as_of - timedelta(days=days), zone)
+
+
+def is_stale(outcome: Outcome | str, stage_changed_at: datetime, as_of: date, zone: tzinfo) -> bool:
+    """Open and more than STALE_DAYS days in its stage."""
+    return is_open(outcome) and days_in_stage(stage_changed_at, as_of, zone) > STALE_DAYS
+
+
+def is_stale_sql(as_of: date, zone: tzinfo) -> ColumnElement[bool]:
+    return is_open_sql() & in_stage_over_sql(STALE_DAYS, as_of, zone)
+
+
+# -- offer items and packages ----------------------------------------------------------------
+
+
+class Item(Protocol):
+    """What a figure needs of an offer item (OfferItem rows and offers.ItemData both fit)."""
+
+    @property
+    def kind(self) -> ItemKind | str: ...
+    @property
+    def amount_minor(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def period(self) -> Period | str: ...
+    @property
+    def years(self) -> int: ...
+
+
+def item_life_cost(amount_minor: int, period: Period | str, years: int) -> int:
+    """What an item costs over its life: annual items count times their years."""
+    return amount_minor * (years if str(period) == Period.annual.value else 1)
+
+
+def item_life_cost_sql(amount: Any = None, period: Any = None, years: Any = None) -> Any:
+    amount = col(OfferItem.amount_minor) if amount is None else amount
+    period = col(OfferItem.period) if period is None else period
+    years = col(OfferItem.years) if years is None else years
+    return amount * case((period == Period.annual.value, years), else_=1)
+
+
+def item_first_year(
+    kind: ItemKind | str, amount_minor: int, period: Period | str, years: int
+) -> int:
+    """Cash to the scholar in the first year: an annual item once, a one-off item whole;
+    start-up research funds (科研启动经费) are not cash to the scholar."""
+    return 0 if str(kind) == ItemKind.startup_research.value else amount_minor
+
+
+def item_first_year_sql(kind: Any = None, amount: Any = None) -> Any:
+    kind = col(OfferItem.kind) if kind is None else kind
+    amount = col(OfferItem.amount_minor) if amount is None else amount
+    return case((kind == ItemKind.startup_research.value, 0), else_=amount)
+
+
+def item_startup(kind: ItemKind | str, amount_minor: int, period: Period | str, years: int) -> int:
+    """Start-up research funds over their life."""
+    if str(kind) != ItemKind.startup_research.value:
+        return 0
+    return item_life_cost(amount_minor, period, years)
+
+
+def item_startup_sql(kind: Any = None) -> Any:
+    kind = col(OfferItem.kind) if kind is None else kind
+    return case((kind == ItemKind.startup_research.value, item_life_cost_sql()), else_=0)
+
+
+@dataclass(frozen=True)
+class Package:
+    """An offer's package: first-year cash, total package (life cost of every item) and
+    start-up funds, in one currency."""
+
+    first_year: int = 0
+    total: int = 0
+    startup: int = 0
+
+    def __add__(self, other: Package) -> Package:
+        return Package(
+            self.first_year + other.first_year,
+            self.total + other.total,
+            self.startup + other.startup,
+        )
+
+
+def item_package(item: Item) -> Package:
+    args = (item.kind, item.amount_minor, item.period, item.years)
+    return Package(item_first_year(*args), item_life_cost(*args[1:]), item_startup(*args))
+
+
+def package(items: Iterable[Item]) -> dict[str, Package]:
+    """Per currency: first-year cash, total package and start-up funds of these items."""
+    out: dict[str, Package] = {}
+    for i in items:
+        ccy = i.currency.upper()
+        out[ccy] = out.get(ccy, Package()) + item_package(i)
+    return out
+
+
+def package_sql() -> tuple[Any, Any, Any]:
+    """(first-year cash, total package, start-up funds) as SUMs over OfferItem rows: group
+    them by (offer, currency) and feed the sums to `in_reporting`."""
+    return (
+        func.sum(item_first_year_sql()),
+        func.sum(item_life_cost_sql()),
+        func.sum(item_startup_sql()),
+    )
+
+
+def in_reporting(
+    per_currency: Mapping[str, Package], convert: Callable[[int, str], int]
+) -> Package:
+    """A per-currency package in the reporting currency, each currency's sum converted once."""
+    out = Package()
+    for ccy, p in per_currency.items():
+        out = out + Package(
+            convert(p.first_year, ccy), convert(p.total, ccy), convert(p.startup, ccy)
+        )
+    return out
+
+
+def life_by_kind(items: Iterable[Item]) -> dict[tuple[ItemKind, str], int]:
+    """Life cost per (kind, currency): the Offers sheet's columns per kind."""
+    out: dict[tuple[ItemKind, str], int] = {}
+    for i in items:
+        key = (ItemKind(i.kind), i.currency.upper())
+        out[key] = out.get(key, 0) + item_life_cost(i.amount_minor, i.period, i.years)
+    return out
+
+
+# -- reserved / committed / available --------------------------------------------------------
+
+_RESERVING = [s.value for s in RESERVING]
+_COMMITTING = [s.value for s in COMMITTING]
+
+
+def holds(status: OfferStatus | str) -> str:
+    """'reserved' (approved or extended), 'committed' (accepted), or '' (holds no money)."""
+    if str(status) in _RESERVING:
+        return "reserved"
+    if str(status) in _COMMITTING:
+        return "committed"
+    return ""
+
+
+def reserved(charges: Iterable[tuple[OfferStatus | str, int]]) -> int:
+    """Life cost of the items on approved or extended offers: (offer status, life cost) pairs."""
+    return sum(cost for status, cost in charges if holds(status) == "reserved")
+
+
+def committed(charges: Iterable[tuple[OfferStatus | str, int]]) -> int:
+    """Life cost of the items on accepted offers: (offer status, life cost) pairs."""
+    return sum(cost for status, cost in charges if holds(status) == "committed")
+
+
+def available(total: int, reserved: int, committed: int) -> int:
+    return total - reserved - committed
+
+
+def reserved_sql(status: Any = None, cost: Any = None) -> Any:
+    """SUM of item life costs on reserving offers (0, not NULL, when there are none)."""
+    status = col(Offer.status) if status is None else status
+    cost = item_life_cost_sql() if cost is None else cost
+    return func.coalesce(func.sum(case((status.in_(_RESERVING), cost), else_=0)), 0)
+
+
+def committed_sql(status: Any = None, cost: Any = None) -> Any:
+    status = col(Offer.status) if status is None else status
+    cost = item_life_cost_sql() if cost is None else cost
+    return func.coalesce(func.sum(case((status.in_(_COMMITTING), cost), else_=0)), 0)
+
+
+class Accounts:
+    """Mixin for anything with total, reserved and committed (minor units): one definition of
+    'available' for sources, report rows and institution totals."""
+
+    total: int
+    reserved: int
+    committed: int
+
+    @property
+    def available(self) -> int:
+        return available(self.total, self.reserved, self.committed)
+
+    @property
+    def used_fraction(self) -> float:
+        """For display only (a percentage bar); never used in arithmetic."""
+        return (self.reserved + self.committed) / self.total if self.total else 0.0
+
+
+__all__ = [
+    "OPEN",
+    "STALE_DAYS",
+    "Accounts",
+    "ApplicationCounts",
+    "Item",
+    "Package",
+    "application_counts",
+    "application_counts_sql",
+    "available",
+    "committed",
+    "committed_sql",
+    "counts_of",
+    "days_in_stage",
+    "days_since",
+    "holds",
+    "in_reporting",
+    "in_stage_over_sql",
+    "is_open",
+    "is_open_sql",
+    "is_stale",
+    "is_stale_sql",
+    "item_first_year",
+    "item_first_year_sql",
+    "item_life_cost",
+    "item_life_cost_sql",
+    "item_package",
+    "item_startup",
+    "item_startup_sql",
+    "life_by_kind",
+    "package",
+    "package_sql",
+    "reserved",
+    "reserved_sql",
+]
