@@ -14,6 +14,7 @@ from recruiter.errors import RecruiterError
 from .output import emit, say
 
 if TYPE_CHECKING:
+    from recruiter.store.check import CheckReport
     from recruiter.store.database import Database
 
 
@@ -32,28 +33,55 @@ def cmd_demo(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_check(args: argparse.Namespace, db: Database) -> int:
-    from recruiter.store.check import run_check
+    from recruiter.store.check import repair, run_check
 
+    repaired: list[str] = []
+    not_repaired: list[str] = []
+    if args.repair:
+        repaired, not_repaired = repair(db)
     report = run_check(db)
+    report.repaired, report.not_repaired = repaired, not_repaired
     if args.json:
         emit(report.as_json())
+        return 0 if report.ok else 1
+    say(
+        f"{db.label}: schema {report.schema}, "
+        + ", ".join(f"{n:,} {t}" for t, n in report.counts.items() if n)
+    )
+    for fixed in repaired:
+        say(f"repaired: {fixed}")
+    for failed in not_repaired:
+        say(f"could not repair: {failed}")
+    for problem in report.problems:
+        rebuildable = " (check --repair rebuilds it)" if problem in report.repairable else ""
+        say(f"problem: {problem}{rebuildable}")
+    if report.ok:
+        say("OK")
     else:
-        say(
-            f"{db.label}: schema {report.schema}, "
-            + ", ".join(f"{n:,} {t}" for t, n in report.counts.items() if n)
-        )
-        for problem in report.problems:
-            say(f"problem: {problem}")
-        say("OK" if report.ok else f"{len(report.problems)} problem(s) found")
+        say(f"{len(report.problems)} problem(s) found. {_advice(report, db)}")
     return 0 if report.ok else 1
 
 
+def _advice(report: CheckReport, db: Database) -> str:
+    from recruiter.store.backup import restore_hint
+
+    repair = "Run `recruiter check --repair` to rebuild"
+    if set(report.problems) <= set(report.repairable):
+        return f"{repair} them."
+    if not report.repairable:
+        return f"They cannot be rebuilt: {restore_hint(db.path)}."
+    return f"{repair} what can be rebuilt; for the rest, {restore_hint(db.path)}."
+
+
 def cmd_backup(args: argparse.Namespace, db: Database) -> int:
-    from recruiter.store.backup import backup_to
+    from recruiter.store.backup import backup_to, remove_stale_parts
+    from recruiter.store.check import require_intact
 
     if db.path is None:
         raise RecruiterError("Backups are made by the database server for non-SQLite databases.")
+    require_intact(db, "make a backup")
     out = args.out or Path.cwd() / f"{db.path.stem}-backup-{datetime.now():%Y%m%d-%H%M%S}.db"
+    remove_stale_parts(out.parent if not out.is_dir() else out)
     written = backup_to(db.path, out)
     if args.json:
         emit({"file": str(written), "bytes": written.stat().st_size})

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 def cmd_export(args: argparse.Namespace, db: Database) -> int:
     """Write the leadership workbook; messages on stderr, one JSON object on stdout."""
     from recruiter.services import exporting, reporting
+    from recruiter.store.check import require_intact
 
     started = time.perf_counter()
     ids = reporting.resolve_institutions(db, args.institution or [])
@@ -30,6 +31,7 @@ def cmd_export(args: argparse.Namespace, db: Database) -> int:
             f"{out.name}: the workbook must be saved as .xlsx "
             f"(for example {out.with_suffix('.xlsx').name})."
         )
+    require_intact(db, "export")
     result = exporting.export_workbook(db, out, reporting.Filters(institution_ids=ids))
     if args.json:
         emit(result.as_json())

@@ -8,6 +8,19 @@ from pathlib import Path
 
 from recruiter import __version__
 
+MAX_ROW_ID = 2**63 - 1  # the largest id a database row can have (a signed 64-bit integer)
+
+
+def row_id(value: str) -> int:
+    """A database id: a whole number from 1 to MAX_ROW_ID (larger ones cannot be looked up)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= number <= MAX_ROW_ID:
+        raise argparse.ArgumentTypeError(f"{value} is not an id (ids run from 1 to {MAX_ROW_ID})")
+    return number
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -33,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("file", type=Path)
     i.add_argument("--sheet", help="sheet name (default: the first)")
     i.add_argument(
-        "--target", type=int, metavar="ID", help="add everyone to this target's pipeline"
+        "--target", type=row_id, metavar="ID", help="add everyone to this target's pipeline"
     )
     i.add_argument("--source", help="source to record on new candidates (default: file name)")
     i.add_argument("--on-duplicate", choices=("skip", "update", "overwrite"), default="skip")
@@ -43,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true")
 
     u = sub.add_parser("undo-import", help="undo one import batch")
-    u.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    u.add_argument("batch_id", type=row_id, metavar="BATCH_ID")
     u.add_argument("--json", action="store_true")
 
     e = sub.add_parser("export", help="export the pipeline workbook for leadership")
@@ -52,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true")
 
     c = sub.add_parser("check", help="integrity and schema check")
+    c.add_argument(
+        "--repair",
+        action="store_true",
+        help="rebuild what can be rebuilt (indexes, the search index and its triggers)",
+    )
     c.add_argument("--json", action="store_true")
 
     b = sub.add_parser("backup", help="consistent copy of the database")

@@ -1,15 +1,38 @@
-"""`recruiter check`: SQLite integrity and foreign keys, schema version, row counts."""
+"""`recruiter check [--repair]`: schema version, SQLite integrity and foreign keys, the tables,
+indexes and search triggers the migrations make, the search index, row counts.
+
+What can be rebuilt from the data is repairable: missing indexes and search triggers (their SQL
+is taken from a reference schema built by running the migrations on an empty in-memory
+database), a search index out of step with the candidates, an index whose entries do not match
+its table (REINDEX). Damaged tables and broken foreign keys are not: those need a backup.
+`require_intact` is the cheap guard (PRAGMA quick_check) that export and backup run first.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import text
+from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
 
 from recruiter.domain.models import TABLES
+from recruiter.errors import StoreError
 
-from . import migrate
+from . import migrate, search
+from .backup import restore_hint
 from .database import Database
+from .ddl_transaction import ddl_transaction
+
+_SHOWN = 20  # rows of each kind named in a report
+_INDEX_IN_PROBLEM = re.compile(
+    r"(?:missing from index|wrong # of entries in index|non-unique entry in index) (\S+)"
+)
+
+Repair = Callable[[Connection], None]
 
 
 @dataclass
@@ -19,6 +42,11 @@ class CheckReport:
     head: str
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # The problems `check --repair` can fix (a subset of `problems`).
+    repairable: list[str] = field(default_factory=list)
+    # What `check --repair` fixed before this report was made, and what it could not.
+    repaired: list[str] = field(default_factory=list)
+    not_repaired: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -27,25 +55,200 @@ class CheckReport:
             "head": self.head,
             "counts": self.counts,
             "problems": self.problems,
+            "repairable": self.repairable,
+            "repaired": self.repaired,
+            "not_repaired": self.not_repaired,
         }
+
+
+@dataclass
+class _Finding:
+    text: str
+    repair: Repair | None = None
 
 
 def run_check(db: Database) -> CheckReport:
-    problems: list[str] = []
     with db.engine.connect() as conn:
         schema = migrate.current_revision(conn)
-        head = migrate.head_revision()
-        if schema != head:
-            problems.append(f"schema is {schema}, this version of Recruiter expects {head}")
-        if db.is_sqlite:
-            rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).all()]
-            if rows != ["ok"]:
-                problems.extend(f"integrity: {r}" for r in rows[:20])
-            for table, rowid, parent, _fk in conn.execute(text("PRAGMA foreign_key_check")).all()[
-                :20
-            ]:
-                problems.append(f"foreign key: {table} row {rowid} points at a missing {parent}")
-        counts = {
-            t: int(conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()) for t in TABLES
-        }
-    return CheckReport(ok=not problems, schema=schema, head=head, counts=counts, problems=problems)
+        findings = _findings(conn, schema)
+        present = set(inspect(conn).get_table_names())
+        counts: dict[str, int] = {}
+        for table in (t for t in TABLES if t in present):
+            try:
+                counts[table] = int(
+                    conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+                )
+            except DBAPIError as exc:  # a damaged table: already an integrity problem
+                findings.append(_Finding(f"table {table} cannot be read: {exc.orig}"))
+    problems = [f.text for f in findings]
+    repairable = [f.text for f in findings if f.repair is not None]
+    return CheckReport(
+        ok=not problems,
+        schema=schema,
+        head=migrate.HEAD,
+        counts=counts,
+        problems=problems,
+        repairable=repairable,
+    )
+
+
+class _NothingToRepair(Exception):
+    pass
+
+
+def repair(db: Database) -> tuple[list[str], list[str]]:
+    """Fix every repairable problem in one transaction, each repair in a savepoint so that one
+    failing leaves the others done. Returns (what was repaired, what failed and why)."""
+    done: list[str] = []
+    failed: list[str] = []
+    if not db.is_sqlite:
+        return done, failed
+    try:
+        with ddl_transaction(db.engine) as conn:
+            findings = [f for f in _findings(conn, migrate.current_revision(conn)) if f.repair]
+            if not findings:
+                raise _NothingToRepair  # roll back: the checks themselves wrote nothing to keep
+            ran: dict[Repair, str | None] = {}
+            for f in findings:
+                assert f.repair is not None
+                if f.repair not in ran:
+                    ran[f.repair] = _attempt(conn, f.repair)
+                error = ran[f.repair]
+                if error is None:
+                    done.append(f.text)
+                else:
+                    failed.append(f"{f.text}: {error}")
+    except _NothingToRepair:
+        return [], []
+    except DBAPIError as exc:  # the commit itself failed (a damaged file): nothing was kept
+        return [], [*(f"{text}: {exc.orig}" for text in done), *failed]
+    return done, failed
+
+
+def require_intact(db: Database, doing: str) -> None:
+    """Refuse to `doing` (e.g. "export") from a database SQLite finds damaged. PRAGMA quick_check
+    reads every page but skips the slower index-against-table comparison."""
+    if not db.is_sqlite:
+        return
+    with db.engine.connect() as conn:
+        try:
+            rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check(5)").all()]
+        except DBAPIError as exc:
+            rows = [str(exc.orig)]
+    if rows == ["ok"]:
+        return
+    first = _messages(rows)[0]
+    raise StoreError(
+        f"The database {db.label} is damaged ({first}), so it was not used to {doing}. "
+        f"Run `recruiter check --repair`, or {restore_hint(db.path)}."
+    )
+
+
+def _attempt(conn: Connection, fix: Repair) -> str | None:
+    conn.exec_driver_sql("SAVEPOINT repair")
+    try:
+        fix(conn)
+    except DBAPIError as exc:
+        conn.exec_driver_sql("ROLLBACK TO repair")
+        conn.exec_driver_sql("RELEASE repair")
+        return str(exc.orig)
+    conn.exec_driver_sql("RELEASE repair")
+    return None
+
+
+def _findings(conn: Connection, schema: str | None) -> list[_Finding]:
+    found: list[_Finding] = []
+    if schema != migrate.HEAD:
+        found.append(
+            _Finding(f"schema is {schema}, this version of Recruiter expects {migrate.HEAD}")
+        )
+    if conn.dialect.name != "sqlite":
+        return found
+    found.extend(_integrity(conn))
+    try:
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    except DBAPIError as exc:
+        found.append(_Finding(f"foreign keys cannot be checked: {exc.orig}"))
+        broken = []
+    for table, rowid, parent, _fk in broken[:_SHOWN]:
+        found.append(_Finding(f"foreign key: {table} row {rowid} points at a missing {parent}"))
+    found.extend(_schema_objects(conn))
+    found.extend(_Finding(p, search.repair) for p in search.trigger_problems(conn))
+    found.extend(_Finding(p, search.repair) for p in search.index_problems(conn))
+    return found
+
+
+def _integrity(conn: Connection) -> list[_Finding]:
+    try:
+        rows = [r[0] for r in conn.exec_driver_sql(f"PRAGMA integrity_check({_SHOWN})").all()]
+    except DBAPIError as exc:
+        return [_Finding(f"integrity: {exc.orig}")]
+    if rows == ["ok"]:
+        return []
+    found = []
+    for row in _messages(rows)[:_SHOWN]:
+        m = _INDEX_IN_PROBLEM.search(row)
+        found.append(_Finding(f"integrity: {row}", _reindex(m.group(1)) if m else None))
+    return found
+
+
+def _messages(rows: list[str]) -> list[str]:
+    """SQLite's check rows as one message a line, without its "*** in database main ***"."""
+    lines = [
+        line.strip()
+        for row in rows
+        for line in row.splitlines()
+        if line.strip() and not line.startswith("*** in database")
+    ]
+    return lines or rows
+
+
+@cache
+def _reindex(name: str) -> Repair:
+    def fix(conn: Connection) -> None:
+        conn.exec_driver_sql(f'REINDEX "{name}"')
+
+    return fix
+
+
+def _schema_objects(conn: Connection) -> list[_Finding]:
+    """Tables, indexes and triggers the migrations make that the database lacks."""
+    have = {
+        (kind, name)
+        for kind, name in conn.exec_driver_sql("SELECT type, name FROM sqlite_master").all()
+    }
+    found: list[_Finding] = []
+    for (kind, name), (table, sql) in reference_schema().items():
+        if (kind, name) in have or kind == "trigger":  # triggers: search.trigger_problems
+            continue
+        if kind == "table":
+            if name in TABLES:
+                found.append(_Finding(f"table {name} is missing; restore a backup"))
+        elif kind == "index":
+            found.append(_Finding(f"index {name} on {table} is missing", _create(sql)))
+    return found
+
+
+@cache
+def _create(sql: str) -> Repair:
+    def fix(conn: Connection) -> None:
+        conn.exec_driver_sql(sql)
+
+    return fix
+
+
+@cache
+def reference_schema() -> dict[tuple[str, str], tuple[str, str]]:
+    """{(type, name): (table, sql)} of every table, index and trigger the migrations make, read
+    from an empty in-memory database migrated to HEAD."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+            ).all()
+    finally:
+        engine.dispose()
+    return {(kind, name): (table, sql) for kind, name, table, sql in rows}

@@ -1,4 +1,10 @@
-"""Opening a database safely: refuse what is not ours or too new, back up, then migrate."""
+"""Opening a database safely: refuse what is not ours or too new, check that an upgrade can
+succeed, back up, then migrate in one transaction.
+
+Everything decided before the first write (not ours, too new, data an upgrade would refuse) is
+read through a read-only connection that leaves the file and its folder exactly as they were. A
+database already at the current schema is opened without loading Alembic at all.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +12,38 @@ import os
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy import create_engine
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.pool import NullPool
 
 from recruiter.errors import StoreError
 
 from . import backup, location, migrate
 from .database import SQLITE_MAGIC, Database, explain
 
+_HEADER = 100  # bytes of the SQLite file header we look at
+_WAL_FORMAT = b"\x02\x02"  # header bytes 18-19 of a database in WAL mode
 
-def _precheck_file(path: Path) -> bool:
-    """Refuse a path that cannot hold our database. Returns True when the file already exists."""
+
+def _precheck_file(path: Path) -> bytes:
+    """Refuse a path that cannot hold our database. Returns the file's header (b"" when there is
+    no file yet, or it is empty)."""
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a database file. Give a file name with --db.")
     if path.exists():
         try:
             with path.open("rb") as fh:
-                head = fh.read(16)
+                head = fh.read(_HEADER)
         except OSError as exc:
             raise StoreError(
                 f"{path} cannot be read: {exc.strerror}. Check its permissions."
             ) from exc
-        if head and head != SQLITE_MAGIC:
+        if head and head[:16] != SQLITE_MAGIC:
             raise StoreError(
                 f"{path} is not a Recruiter database (it is some other kind of file). "
                 "Choose another file with --db; this one was not touched."
             )
-        return bool(head)
+        return head
     parent = path.parent
     if parent.exists() and not parent.is_dir():
         raise StoreError(f"{parent} is a file, not a folder. Choose another location with --db.")
@@ -47,7 +59,7 @@ def _precheck_file(path: Path) -> bool:
             f"You may not write to the folder {parent}, so the database cannot be "
             "created there. Choose another location with --db."
         )
-    return False
+    return b""
 
 
 def open_database(
@@ -56,27 +68,40 @@ def open_database(
     """Open (creating or migrating as needed) the database at `where`, or raise StoreError."""
     url = location.resolve(where)
     path = location.sqlite_path(url)
-    existed = _precheck_file(path) if path else True
+    header = _precheck_file(path) if path else b""
+    existed = path is None or bool(header)
     # Look at an existing SQLite file read-only first: the pragmas of a normal connection
     # (journal_mode=WAL) would already modify a file we are about to refuse.
-    peeked = _peek_sqlite(path) if path is not None and existed else None
-    if peeked is not None and peeked[1] in ("newer", "foreign"):
-        _refuse(str(path), *peeked)
+    peeked = _peek_sqlite(path, header) if path is not None and header else None
+    if path is not None and peeked is not None:
+        rev, state = peeked
+        if state in ("newer", "foreign"):
+            _refuse(str(path), rev, state)
+        if state == "behind" and upgrade:
+            _check_preconditions(path, header, rev)
+    if path is not None and header:
+        _owner_only(path)
+        backup.remove_stale_parts(path.parent, backup.backup_dir(path))
     db = Database(url, user=user)
+    if peeked is not None and peeked[1] == "current":
+        return db
     try:
         rev, state = migrate.schema_state(db.engine)
         if state in ("newer", "foreign"):
             _refuse(db.label, rev, state)
         if state in ("empty", "behind") and upgrade:
             if state == "behind" and path is not None and existed:
-                backup.automatic_backup(path, f"before-{migrate.head_revision()}")
-            migrate.upgrade(db.engine)
+                backup.automatic_backup(path, f"before-{migrate.HEAD}")
+            try:
+                migrate.upgrade(db.engine)
+            except migrate.UpgradeRefused as exc:
+                raise migrate.UpgradeRefused(exc.revision, exc.problems, db.label) from None
             if path is not None:
                 _owner_only(path)
         elif state != "current" and not upgrade:
             raise StoreError(
                 f"{db.label} needs a schema upgrade ({rev or 'empty'} -> "
-                f"{migrate.head_revision()}). Open it with Recruiter to upgrade it."
+                f"{migrate.HEAD}). Open it with Recruiter to upgrade it."
             )
     except StoreError:
         db.dispose()
@@ -99,10 +124,22 @@ def _refuse(label: str, rev: str | None, state: str) -> None:
     )
 
 
-def _peek_sqlite(path: Path) -> tuple[str | None, str] | None:
+def _readonly(path: Path, header: bytes) -> sqlite3.Connection:
+    """A connection that writes nothing, not even beside the file. A read-only connection to a
+    WAL database creates `-wal` and `-shm` and, unable to checkpoint, leaves them behind; when
+    neither exists nobody has the database open and its file holds every committed change, so
+    it is read as immutable instead (no locks, no shared memory)."""
+    uri = path.absolute().as_uri()
+    companions = (path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))
+    if header[18:20] == _WAL_FORMAT and not any(p.exists() for p in companions):
+        return sqlite3.connect(uri + "?immutable=1", uri=True)
+    return sqlite3.connect(uri + "?mode=ro", uri=True)
+
+
+def _peek_sqlite(path: Path, header: bytes) -> tuple[str | None, str] | None:
     """(revision, state) read without writing anything, or None if it cannot be read so."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = _readonly(path, header)
     except sqlite3.Error:
         return None
     try:
@@ -120,14 +157,30 @@ def _peek_sqlite(path: Path) -> tuple[str | None, str] | None:
         ) from exc
     finally:
         conn.close()
-    if rev is None:
-        return None, ("empty" if not tables - {"alembic_version"} else "foreign")
-    if rev == migrate.head_revision():
-        return rev, "current"
-    return rev, ("behind" if rev in migrate.known_revisions() else "newer")
+    return rev, migrate.classify(rev, tables)
+
+
+def _check_preconditions(path: Path, header: bytes, rev: str | None) -> None:
+    """Refuse, before the backup and before any write, an upgrade the data would make fail."""
+    engine = create_engine("sqlite://", creator=lambda: _readonly(path, header), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            problems = migrate.preconditions(conn, rev)
+    except OperationalError as exc:
+        raise explain(exc, str(path)) from exc
+    finally:
+        engine.dispose()
+    if problems:
+        raise migrate.UpgradeRefused(rev, problems, str(path))
 
 
 def _owner_only(path: Path) -> None:
+    """The database and its WAL files readable by their owner only (POSIX), whoever made them."""
+    if os.name != "posix":
+        return
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if p.exists():
-            os.chmod(p, 0o600)
+        try:
+            if os.stat(p).st_mode & 0o077:
+                os.chmod(p, 0o600)
+        except OSError:  # absent, or not ours to change
+            continue

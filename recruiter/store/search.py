@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import ColumnElement, Connection, and_, false, or_, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from recruiter.domain.identity import is_cjk
@@ -180,6 +181,66 @@ def bulk_load(conn: Connection) -> Iterator[None]:
         return
     _drop_triggers(conn)
     yield
+    for sql in _triggers():
+        conn.exec_driver_sql(sql)
+    rebuild(conn)
+
+
+# --- checking and repairing the index (`recruiter check [--repair]`) -------------------------
+
+TRIGGERS = tuple(f"{FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au"))
+
+
+def _same_sql(a: str | None, b: str) -> bool:
+    return a is not None and " ".join(a.split()) == " ".join(b.split())
+
+
+def trigger_problems(conn: Connection) -> list[str]:
+    """The search triggers that are missing or not as migration 0002 made them (SQLite only).
+    Without them new and renamed candidates are never found."""
+    if conn.dialect.name != "sqlite":
+        return []
+    actual: dict[str, str | None] = {
+        name: sql
+        for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name='candidate'"
+        ).all()
+    }
+    problems = []
+    for name, sql in zip(TRIGGERS, _triggers(), strict=True):
+        if name not in actual:
+            problems.append(f"search trigger {name} is missing")
+        elif not _same_sql(actual[name], sql):
+            problems.append(f"search trigger {name} is not the one Recruiter makes")
+    return problems
+
+
+def index_problems(conn: Connection) -> list[str]:
+    """Whether the FTS index exists and holds exactly what the candidate table does (SQLite)."""
+    if conn.dialect.name != "sqlite":
+        return []
+    if not has_index(conn):
+        return [f"the search index {FTS_TABLE} is missing"]
+    try:
+        # rank 1: compare with the content table too, not only the index's own structures
+        conn.exec_driver_sql(
+            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
+        )
+    except DBAPIError:
+        return [f"the search index {FTS_TABLE} does not match the candidates"]
+    return []
+
+
+def repair(conn: Connection) -> None:
+    """Make the FTS table and its triggers what migration 0002 makes, and re-read every candidate
+    into it. Run it inside the caller's transaction."""
+    if conn.dialect.name != "sqlite":
+        return
+    if not has_index(conn):
+        _drop_triggers(conn)
+        create_sqlite(conn)
+        return
+    _drop_triggers(conn)
     for sql in _triggers():
         conn.exec_driver_sql(sql)
     rebuild(conn)

@@ -143,8 +143,9 @@ def test_upgrade_from_older_revision_makes_a_backup(db_path: Path) -> None:
     with db.engine.connect() as conn:
         assert migrate.current_revision(conn) == migrate.head_revision()
     db.dispose()
-    made = list(backup.backup_dir(db_path).glob("recruiter-*.db"))
+    made = backup.backups_of(backup.backup_dir(db_path), "recruiter")
     assert len(made) == 1
+    assert made[0].name.endswith(f".before-{migrate.HEAD}.backup.db")
     conn = sqlite3.connect(made[0])
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == revisions[0]
     conn.close()

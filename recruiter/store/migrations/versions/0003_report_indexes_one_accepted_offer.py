@@ -39,3 +39,30 @@ def downgrade() -> None:
     op.drop_index("uq_offer_accepted", "offer")
     op.drop_index("ix_application_target_outcome_stage", "application")
     op.drop_index("ix_application_stage_outcome", "application")
+
+
+def preconditions(bind: sa.Connection) -> list[str]:
+    """Applications holding more than one accepted offer, which the unique index would refuse:
+    named so that a person can fix them before the upgrade (store/migrate.py runs this first)."""
+    rows = bind.execute(
+        sa.text(
+            "SELECT o.application_id, o.id, c.full_name FROM offer o "
+            "LEFT JOIN application a ON a.id = o.application_id "
+            "LEFT JOIN candidate c ON c.id = a.candidate_id "
+            "WHERE o.status = 'accepted' AND o.application_id IN ("
+            "  SELECT application_id FROM offer WHERE status = 'accepted' "
+            "  GROUP BY application_id HAVING count(*) > 1) "
+            "ORDER BY o.application_id, o.id"
+        )
+    ).all()
+    offers: dict[int, list[int]] = {}
+    names: dict[int, str | None] = {}
+    for application_id, offer_id, name in rows:
+        offers.setdefault(application_id, []).append(offer_id)
+        names[application_id] = name
+    return [
+        f"application {app}{f' ({names[app]})' if names[app] else ''} has "
+        f"{len(ids)} accepted offers ({', '.join(map(str, ids))}); schema 0003 allows one "
+        "per application, so set all but one to another status"
+        for app, ids in offers.items()
+    ]
