@@ -190,6 +190,8 @@ def load(db: Database, path: str | Path, *, dry_run: bool = False) -> SetupResul
                     loader.sheet(sheet, table)
             if result.invalid or dry_run:
                 raise _Rollback
+            if not result.changed:
+                return result
             audit.record(
                 s,
                 db.user,
@@ -605,6 +607,13 @@ def undo_load(db: Database, result: SetupResult) -> None:
             change = audit.diff(before, audit.snapshot(row))
             if change:
                 audit.record(s, db.user, entity, ident, "update", change)
+        made = set(result.created)
+        for entity, ident in result.created:  # unlink sub-departments made by the same load
+            dept = s.get(Department, ident) if entity == "department" else None
+            if dept is not None and ("department", dept.parent_id) in made:
+                dept.parent_id = None
+                s.add(dept)
+        s.flush()
         for entity, ident in reversed(result.created):
             row = s.get(_MODELS[entity], ident)
             if row is None:
