@@ -213,7 +213,7 @@ def test_invalid_rows_write_nothing_and_each_has_a_reason(db: Database, tmp_path
     path = fill(
         tmp_path / "bad.xlsx",
         {
-            "Institutions": INSTITUTIONS + [["", "无名", "", "", ""]],
+            "Institutions": [*INSTITUTIONS, ["", "无名", "", "", ""]],
             "Departments": [["Peking University", "Physics", "", ""]],
             "Funding": [["Fund", "lottery", "", "", "-5", "XYZ", ""]],
             "Targets": [
