@@ -128,17 +128,18 @@ def find(db: Database, name: str) -> Institution | None:
 
 
 def find_in(s: Session, name: str) -> Institution | None:
+    """Matched in Python: SQL lower() folds only ASCII, and institutions are few."""
     key = (clean_text(name) or "").casefold()
     if not key:
         return None
-    for column in (Institution.name, Institution.name_zh, Institution.short_name):
-        hit = s.exec(
-            select(Institution)
-            .where(func.lower(col(column)) == key)
-            .order_by(col(Institution.archived_at).is_not(None), col(Institution.id))
-        ).first()
-        if hit is not None:
-            return hit
+    rows = s.exec(
+        select(Institution).order_by(col(Institution.archived_at).is_not(None), col(Institution.id))
+    ).all()
+    for attr in ("name", "name_zh", "short_name"):
+        for inst in rows:
+            value = getattr(inst, attr)
+            if isinstance(value, str) and value.casefold() == key:
+                return inst
     return None
 
 

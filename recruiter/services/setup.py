@@ -10,12 +10,12 @@ the same workbook twice changes nothing the second time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
@@ -32,6 +32,8 @@ from . import audit
 from .archive import describe, references_in
 from .institutions import check_parent, find_in
 from .validate import clean_text
+
+T = TypeVar("T")
 
 # -- the first-run checklist -----------------------------------------------------------------
 
@@ -303,19 +305,19 @@ class _Loader:
         return inst
 
     def _department(self, inst: Institution, name: Any) -> Department | None:
-        text = (_text(name) or "").casefold()
+        text = _text(name)
         if not text:
             return None
-        for column in (Department.name, Department.name_zh):
-            hit = self.s.exec(
-                select(Department)
-                .where(col(Department.institution_id) == inst.id)
-                .where(func.lower(col(column)) == text)
-                .order_by(col(Department.id))
-            ).first()
-            if hit is not None:
-                return hit
-        return None
+        rows = self.s.exec(
+            select(Department)
+            .where(col(Department.institution_id) == inst.id)
+            .order_by(col(Department.id))
+        ).all()
+        return _match(rows, text, "name", "name_zh")
+
+    def _source(self, name: str) -> FundingSource | None:
+        rows = self.s.exec(select(FundingSource).order_by(col(FundingSource.id))).all()
+        return _match(rows, name, "name")
 
     def _institutions(self, v: dict[str, Any]) -> None:
         values: dict[str, Any] = {
@@ -330,11 +332,11 @@ class _Loader:
         }
         if not values["name"]:
             raise ValidationError({"name": "give the institution's name"})
-        inst = self.s.exec(
-            select(Institution).where(
-                func.lower(col(Institution.name)) == values["name"].casefold()
-            )
-        ).first()
+        inst = _match(
+            self.s.exec(select(Institution).order_by(col(Institution.id))).all(),
+            values["name"],
+            "name",
+        )
         before = audit.snapshot(inst) if inst is not None else None
         if inst is None:
             inst = Institution(**values)
@@ -428,13 +430,7 @@ class _Loader:
                     raise ValueError
             except ValueError:
                 errors["fiscal_year"] = "must be a year like 2026"
-        src = (
-            self.s.exec(
-                select(FundingSource).where(func.lower(col(FundingSource.name)) == name.casefold())
-            ).first()
-            if name
-            else None
-        )
+        src = self._source(name) if name else None
         currency = ccy or (src.currency if src is not None else "CNY")
         total = v.get("total")
         if total is not None:
@@ -504,17 +500,20 @@ class _Loader:
         dept = self._department(inst, v.get("department"))
         if _text(v.get("department")) and dept is None:
             raise _RowError(f"no department named '{_text(v.get('department'))}' in {inst.name}")
-        target = self.s.exec(
-            select(Target)
-            .where(col(Target.institution_id) == inst.id)
-            .where(
-                col(Target.department_id) == dept.id
-                if dept is not None
-                else col(Target.department_id).is_(None)
-            )
-            .where(func.lower(col(Target.title)) == title.casefold())
-            .order_by(col(Target.id))
-        ).first()
+        target = _match(
+            self.s.exec(
+                select(Target)
+                .where(col(Target.institution_id) == inst.id)
+                .where(
+                    col(Target.department_id) == dept.id
+                    if dept is not None
+                    else col(Target.department_id).is_(None)
+                )
+                .order_by(col(Target.id))
+            ).all(),
+            title,
+            "title",
+        )
         creating = target is None
         if creating and inst.archived_at is not None:
             raise _RowError(f"the institution '{inst.name}' is archived; unarchive it first")
@@ -522,11 +521,7 @@ class _Loader:
             raise _RowError(f"the department '{dept.name}' is archived; unarchive it first")
         source_name = _text(v.get("funding"))
         if source_name:
-            src = self.s.exec(
-                select(FundingSource).where(
-                    func.lower(col(FundingSource.name)) == source_name.casefold()
-                )
-            ).first()
+            src = self._source(source_name)
             if src is None:
                 raise _RowError(f"no funding source named '{source_name}'")
             if src.institution_id is not None and src.institution_id != inst.id:
@@ -548,6 +543,18 @@ class _Loader:
         else:
             self._fill(target, values)
         self._save("targets", target, before)
+
+
+def _match(rows: Sequence[T], text: str, *attrs: str) -> T | None:
+    """The first row whose attribute equals `text` ignoring case (Unicode-aware, unlike SQL
+    lower()), trying `attrs` in order. Set-up tables are small, so this runs in Python."""
+    key = text.casefold()
+    for attr in attrs:
+        for row in rows:
+            value = getattr(row, attr)
+            if isinstance(value, str) and value.casefold() == key:
+                return row
+    return None
 
 
 def _text(value: Any, max_len: int | None = None) -> str | None:

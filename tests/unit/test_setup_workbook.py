@@ -184,6 +184,29 @@ def test_loading_twice_changes_nothing_the_second_time(db: Database, tmp_path: P
     assert snapshot(db) == before  # not even an audit row
 
 
+def test_names_match_ignoring_case_beyond_ascii(db: Database, tmp_path: Path) -> None:
+    rows = {
+        "Institutions": [["École Polytechnique", "", "", "Palaiseau", "France"]],
+        "Departments": [["École Polytechnique", "Département de Physique", "", ""]],
+        "Targets": [["ÉCOLE POLYTECHNIQUE", "DÉPARTEMENT DE PHYSIQUE", "Chaire Ω", *[""] * 9]],
+    }
+    first = setup.load(db, fill(tmp_path / "a.xlsx", rows, keep_examples=False))
+    assert first.invalid == [] and first.changed == 3
+    again = setup.load(
+        db,
+        fill(
+            tmp_path / "b.xlsx",
+            {
+                "Institutions": [["ÉCOLE POLYTECHNIQUE"]],
+                "Targets": [["école polytechnique", "département de physique", "CHAIRE ω"]],
+            },
+            keep_examples=False,
+        ),
+    )
+    assert again.invalid == [] and again.changed == 0
+    assert count(db, "institution") == 1 and count(db, "target") == 1
+
+
 def test_changed_cells_update_and_empty_cells_never_erase(db: Database, tmp_path: Path) -> None:
     setup.load(db, full_workbook(tmp_path))
     second = fill(
