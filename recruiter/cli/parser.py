@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tp.add_argument("kind", choices=("setup", "candidates"), help="which template")
     tp.add_argument("out", type=Path, metavar="OUT.xlsx")
+    tp.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
     tp.add_argument("--json", action="store_true")
 
     st = sub.add_parser(

@@ -23,11 +23,11 @@ def cmd_template(args: argparse.Namespace) -> int:
     from recruiter.exchange import templates
 
     if args.kind == "setup":
-        path = templates.write_setup_template(args.out)
+        path = templates.write_setup_template(args.out, replace=args.force)
         what = "Set-up template"
         hint = f"fill it in, then load it with: recruiter setup {path}"
     else:
-        path = templates.write_candidate_template(args.out)
+        path = templates.write_candidate_template(args.out, replace=args.force)
         what = "Candidate list template"
         hint = f"fill it in, then import it with: recruiter import {path}"
     say(f"{what} written to {path}; {hint}")

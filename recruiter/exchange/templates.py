@@ -74,6 +74,41 @@ FUNDING_KINDS = (
 )
 TARGET_STATUSES = ("open", "on_hold", "filled", "closed")
 
+# Words a person may type instead of the stored names (any case; spaces and hyphens as "_").
+CHOICE_WORDS: dict[str, dict[str, str]] = {
+    "kind": {
+        "国家": "national",
+        "国家级": "national",
+        "省": "provincial",
+        "省级": "provincial",
+        "市": "municipal",
+        "市级": "municipal",
+        "学校": "university",
+        "校级": "university",
+        "院系": "department",
+        "院级": "department",
+        "捐赠": "donor",
+        "其他": "other",
+    },
+    "status": {
+        "开放": "open",
+        "招聘中": "open",
+        "暂停": "on_hold",
+        "已满": "filled",
+        "已完成": "filled",
+        "关闭": "closed",
+        "已关闭": "closed",
+    },
+}
+
+
+def choice_value(column: str, text: str) -> str:
+    """The stored name a typed choice means ('On hold' -> 'on_hold', '暂停' -> 'on_hold');
+    unknown words come back normalised, for the caller to refuse."""
+    key = text.strip().lower()
+    return CHOICE_WORDS.get(column, {}).get(key) or re.sub(r"[\s-]+", "_", key)
+
+
 INSTITUTIONS = TemplateSheet(
     "institutions",
     "Institutions",
@@ -321,8 +356,18 @@ def _data_sheet(wb: Workbook, sheet: TemplateSheet) -> None:
             dv.add(f"{letter}2:{letter}1000")
 
 
-def write_setup_template(path: Path | str) -> Path:
-    """The set-up workbook: instructions first, then one sheet per kind, with examples."""
+def _refuse_existing(path: Path | str, replace: bool) -> None:
+    if not replace and Path(path).expanduser().exists():
+        raise ExportError(
+            f"{path} already exists (perhaps filled in already); choose another file name, "
+            "or replace it with --force."
+        )
+
+
+def write_setup_template(path: Path | str, *, replace: bool = True) -> Path:
+    """The set-up workbook: instructions first, then one sheet per kind, with examples.
+    With `replace=False` an existing file is refused rather than overwritten."""
+    _refuse_existing(path, replace)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -390,8 +435,9 @@ def candidate_columns() -> list[tuple[str, str]]:
     return out
 
 
-def write_candidate_template(path: Path | str) -> Path:
+def write_candidate_template(path: Path | str, *, replace: bool = True) -> Path:
     """An empty candidate list whose headers the import maps without any help."""
+    _refuse_existing(path, replace)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -404,6 +450,7 @@ def write_candidate_template(path: Path | str) -> Path:
 
 
 __all__ = [
+    "CHOICE_WORDS",
     "DEPARTMENTS",
     "EXAMPLE_HEADER",
     "EXAMPLE_MARK",
@@ -414,6 +461,7 @@ __all__ = [
     "TemplateColumn",
     "TemplateSheet",
     "candidate_columns",
+    "choice_value",
     "column_for",
     "header_score",
     "sheet_for",

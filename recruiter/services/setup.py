@@ -416,7 +416,7 @@ class _Loader:
         kind = _text(v.get("kind"))
         if kind:
             try:
-                values["kind"] = FundingKind(kind.lower().replace(" ", "_"))
+                values["kind"] = FundingKind(templates.choice_value("kind", kind))
             except ValueError:
                 errors["kind"] = f"must be one of {', '.join(templates.FUNDING_KINDS)}"
         ccy = (_text(v.get("currency")) or "").upper() or None
@@ -485,7 +485,7 @@ class _Loader:
         status = _text(v.get("status"))
         if status:
             try:
-                values["status"] = TargetStatus(status.lower().replace(" ", "_"))
+                values["status"] = TargetStatus(templates.choice_value("status", status))
             except ValueError:
                 errors["status"] = f"must be one of {', '.join(templates.TARGET_STATUSES)}"
         if v.get("fill_by") is not None:

@@ -304,6 +304,26 @@ def test_duplicate_rows_and_archived_references_are_reported(db: Database, tmp_p
     }
 
 
+def test_choices_accept_chinese_and_spaced_words(db: Database, tmp_path: Path) -> None:
+    path = fill(
+        tmp_path / "words.xlsx",
+        {
+            "Institutions": [INSTITUTIONS[0]],
+            "Funding": [["Hubei Fund", "省级", "", "", 100, "", ""]],
+            "Targets": [
+                ["WHU", "", "A", "", "", "", "", "On hold", "", "", "", ""],
+                ["WHU", "", "B", "", "", "", "", "已关闭", "", "", "", ""],
+            ],
+        },
+        keep_examples=False,
+    )
+    assert setup.load(db, path).invalid == []
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT kind FROM funding_source")).scalar_one() == "provincial"
+        statuses = conn.execute(text("SELECT status FROM target ORDER BY title")).scalars().all()
+    assert statuses == ["on_hold", "closed"]
+
+
 def test_chinese_sheet_names_and_headers(db: Database, tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
@@ -392,6 +412,13 @@ def test_cli_template_needs_no_database(capsys: pytest.CaptureFixture[str], tmp_
     assert code == 0 and (tmp_path / "c.xlsx").exists()
     code, _out, err = run(capsys, "template", "setup", str(tmp_path / "no" / "s.xlsx"))
     assert code == 1 and "does not exist" in err
+    # A filled-in workbook is never overwritten by accident.
+    filled = tmp_path / "s.xlsx"
+    filled.write_bytes(b"mine")
+    code, _out, err = run(capsys, "template", "setup", str(filled))
+    assert code == 1 and "--force" in err and filled.read_bytes() == b"mine"
+    assert run(capsys, "template", "setup", str(filled), "--force")[0] == 0
+    assert load_workbook(filled).sheetnames[1] == "Institutions"
     with pytest.raises(SystemExit) as usage:
         main(["template", "offers", "x.xlsx"])
     assert usage.value.code == 2
