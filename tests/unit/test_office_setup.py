@@ -8,6 +8,7 @@ import json
 import pytest
 from sqlalchemy import text
 
+from recruiter.domain.changes import Changes, Kind
 from recruiter.errors import ConflictError, ValidationError
 from recruiter.services import (
     applications,
@@ -298,3 +299,20 @@ def test_checklist_says_what_is_missing_for_the_first_offer(db: Database) -> Non
     assert setup.checklist(db).complete
     archive.archive(db, "target", t)  # archived rows do not count
     assert [i.key for i in setup.checklist(db).missing] == ["target"]
+
+
+def test_setup_changes_are_announced_so_pages_refresh(db: Database) -> None:
+    seen: list[Changes] = []
+    db.subscribe(seen.append)
+    li = officers.create(db, name="Li Na")
+    inst = institutions.create(db, name="Wuhan University")
+    archive.archive(db, "institution", inst)
+    archive.archive(db, "officer", li)
+    assert [c.kinds for c in seen] == [
+        {Kind.officer},
+        {Kind.institution},
+        {Kind.institution},
+        {Kind.officer},
+    ]
+    assert seen[2].ids_of(Kind.institution) == {inst}
+    assert seen[3].ids_of(Kind.officer) == {li}
