@@ -505,3 +505,25 @@ def test_upgrade_from_0004_keeps_the_data(db_path: Path) -> None:
         assert institutions.get_department(db, sub).parent_id == 1
     finally:
         db.dispose()
+
+
+def test_a_failing_0006_upgrade_changes_nothing(db_path: Path) -> None:
+    """The migration is one transaction: a clash in its last step leaves the 0004 schema."""
+    command.upgrade(migrate.alembic_config(location.resolve(db_path)), "0004")
+    conn = sqlite3.connect(db_path)
+    conn.execute("ALTER TABLE target ADD COLUMN archived_at DATETIME")  # the clash
+    conn.commit()
+    conn.close()
+    db = Database(location.resolve(db_path))
+    try:
+        with pytest.raises(Exception, match="duplicate column"):
+            migrate.upgrade(db.engine)
+    finally:
+        db.dispose()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
+    assert "short_name" not in [r[1] for r in conn.execute("PRAGMA table_info(institution)")]
+    assert (
+        conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'officer'").fetchone()[0] == 0
+    )
+    conn.close()
