@@ -15,8 +15,8 @@ SQLite keeps the two new foreign keys inline and unnamed. The downgrade drops co
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 revision = "0006"
 down_revision = "0004"
@@ -27,7 +27,7 @@ ARCHIVABLE = ("institution", "department", "funding_source", "target")
 
 
 def _archived_at() -> sa.Column:
-    return sa.Column("archived_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+    return sa.Column("archived_at", UTCDateTime(), nullable=True)
 
 
 def _one_transaction() -> None:
@@ -43,17 +43,15 @@ def upgrade() -> None:
     op.create_table(
         "officer",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-        sa.Column("name_zh", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
-        sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
-        sa.Column("archived_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("name", AutoString(length=100), nullable=False),
+        sa.Column("name_zh", AutoString(length=100), nullable=True),
+        sa.Column("email", AutoString(length=254), nullable=True),
+        sa.Column("archived_at", UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_officer")),
         sa.UniqueConstraint("name", name=op.f("uq_officer_name")),
     )
     with op.batch_alter_table("institution", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("short_name", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=True)
-        )
+        batch_op.add_column(sa.Column("short_name", AutoString(length=50), nullable=True))
         batch_op.add_column(_archived_at())
     with op.batch_alter_table("department", schema=None) as batch_op:
         batch_op.add_column(
