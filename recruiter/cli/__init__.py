@@ -2,7 +2,7 @@
 `python -m recruiter`. Messages go to stderr, `--json` output to stdout. Exit status: 0 success,
 1 a failure explained in one message (nothing written), 2 usage error.
 
-One module per command group (data, importing, exporting, gui); the parser and the output
+One module per command group (data, importing, exporting, setup, gui); the parser and the output
 helpers have their own. The database layer, the services and Qt are imported only once a command
 needs them, so `recruiter --help` stays fast and scripts never load Qt."""
 
@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from . import data, exporting, gui, importing
+from . import data, exporting, gui, importing, setup
 from .output import emit, say
 from .parser import build_parser
 
@@ -28,6 +28,12 @@ HANDLERS: dict[str, Handler] = {
     "import": importing.cmd_import,
     "undo-import": importing.cmd_undo_import,
     "export": exporting.cmd_export,
+    "setup": setup.cmd_setup,
+}
+
+# Commands that need no database.
+STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {
+    "template": setup.cmd_template,
 }
 
 
@@ -35,7 +41,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         return gui.open_app(args.db)
+    if args.command in STANDALONE:
+        return run_standalone(args)
     return run_command(args)
+
+
+def run_standalone(args: argparse.Namespace) -> int:
+    """A command without a database; a failure becomes one message and exit status 1."""
+    from recruiter.errors import RecruiterError
+
+    try:
+        return STANDALONE[args.command](args)
+    except RecruiterError as exc:
+        say(f"recruiter: {exc}")
+        if getattr(args, "json", False):
+            emit({"ok": False, "error": str(exc)})
+        return 1
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -66,4 +87,4 @@ def run_command(args: argparse.Namespace) -> int:
             db.dispose()
 
 
-__all__ = ["HANDLERS", "build_parser", "emit", "main", "run_command", "say"]
+__all__ = ["HANDLERS", "STANDALONE", "build_parser", "emit", "main", "run_command", "say"]

@@ -72,6 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--json", action="store_true")
 
+    tp = sub.add_parser(
+        "template", help="write an empty workbook to fill in (set-up or candidate list)"
+    )
+    tp.add_argument("kind", choices=("setup", "candidates"), help="which template")
+    tp.add_argument("out", type=Path, metavar="OUT.xlsx")
+    tp.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
+    tp.add_argument("--json", action="store_true")
+
+    st = sub.add_parser(
+        "setup", help="load institutions, departments, funding and targets from a workbook"
+    )
+    st.add_argument("file", type=Path, metavar="FILE.xlsx")
+    st.add_argument("--dry-run", action="store_true", help="check the workbook, write nothing")
+    st.add_argument("--json", action="store_true")
+
     b = sub.add_parser("backup", help="consistent copy of the database")
     b.add_argument("out", nargs="?", type=Path, metavar="OUT")
     b.add_argument("--json", action="store_true")

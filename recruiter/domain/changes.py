@@ -28,6 +28,7 @@ class Kind(StrEnum):
     import_batch = "import_batch"
     exchange_rate = "exchange_rate"
     setting = "setting"
+    officer = "officer"
 
     @classmethod
     def of(cls, name: str) -> Kind | None:

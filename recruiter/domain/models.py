@@ -6,7 +6,12 @@
 - a target, institution or funding source that something still depends on cannot be deleted
   (RESTRICT), because that would silently drop pipelines or money already promised;
 - optional links (department of a target, application of an activity, batch of a candidate)
-  become NULL.
+  become NULL;
+- a department's parent department cannot be deleted while it has sub-departments (RESTRICT).
+
+Institutions, departments, funding sources, targets and officers that something still refers to
+are archived (`archived_at`) rather than deleted: hidden from choice lists, kept in history and
+reports.
 """
 
 from datetime import date, datetime
@@ -77,6 +82,8 @@ class Institution(SQLModel, table=True):
     name_zh: str | None = Field(default=None, max_length=200)
     city: str | None = Field(default=None, max_length=100)
     country: str | None = Field(default=None, max_length=100)
+    short_name: str | None = Field(default=None, max_length=50)
+    archived_at: datetime | None = None
 
     departments: list["Department"] = Relationship(
         back_populates="institution",
@@ -96,6 +103,9 @@ class Department(SQLModel, table=True):
     institution_id: int = Field(sa_column=_fk("institution.id", "CASCADE"))
     name: str = Field(max_length=200)
     name_zh: str | None = Field(default=None, max_length=200)
+    # School -> department/lab; the services refuse cycles and parents of another institution.
+    parent_id: int | None = Field(default=None, sa_column=_fk("department.id", "RESTRICT", True))
+    archived_at: datetime | None = None
 
     institution: "Institution" = Relationship(back_populates="departments")
     targets: list["Target"] = Relationship(back_populates="department", passive_deletes="all")
@@ -119,6 +129,11 @@ class Target(SQLModel, table=True):
     owner: str | None = Field(default=None, max_length=100)
     notes: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow)
+    # The budget this target's offers are usually charged to (set by `recruiter setup`).
+    funding_source_id: int | None = Field(
+        default=None, sa_column=_fk("funding_source.id", "SET NULL", True)
+    )
+    archived_at: datetime | None = None
 
     institution: "Institution" = Relationship(back_populates="targets")
     department: Optional["Department"] = Relationship(back_populates="targets")
@@ -301,6 +316,7 @@ class FundingSource(SQLModel, table=True):
     total_minor: int = Field(default=0, sa_type=BigInteger)
     currency: str = Field(default="CNY", max_length=3)
     notes: str | None = Field(default=None, sa_type=Text)
+    archived_at: datetime | None = None
 
     institution: Optional["Institution"] = Relationship(back_populates="funding_sources")
     items: list["OfferItem"] = Relationship(back_populates="funding_source", passive_deletes="all")
@@ -405,6 +421,17 @@ class Setting(SQLModel, table=True):
     value: str = Field(sa_type=Text)
 
 
+class Officer(SQLModel, table=True):
+    """A recruiting officer who owns applications and targets (a list to choose from)."""
+
+    __tablename__ = "officer"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=100)
+    name_zh: str | None = Field(default=None, max_length=100)
+    email: str | None = Field(default=None, max_length=254)
+    archived_at: datetime | None = None
+
+
 TABLES = [
     "institution",
     "department",
@@ -418,4 +445,5 @@ TABLES = [
     "funding_source",
     "import_batch",
     "audit_entry",
+    "officer",
 ]

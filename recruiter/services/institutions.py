@@ -1,29 +1,46 @@
-"""Institutions we recruit for, and their departments."""
+"""Institutions we recruit for, and their departments (school -> department/lab).
+
+Every write is audited and returns what undo needs: `create*` the new id (undo: `delete*`),
+`update*` the previous values of what changed (undo: `update*` with them), `delete*` the row's
+snapshot (undo: `restore*`, same id). Archiving is in services/archive.py; `delete*` refuses a
+row that anything still refers to, so nothing is ever deleted with what hangs on it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from recruiter.domain.models import Department, FundingSource, Institution, Target
-from recruiter.errors import ConflictError
+from recruiter.errors import ConflictError, ValidationError
 from recruiter.store.database import Database
 
 from . import audit
 from ._common import get_or_raise
+from .archive import describe, references_in
 from .validate import Problems, clean_text
+
+INSTITUTION_FIELDS = ("name", "name_zh", "short_name", "city", "country")
+DEPARTMENT_FIELDS = ("name", "name_zh", "parent_id")
+_LENGTHS = {"name": 200, "name_zh": 200, "short_name": 50, "city": 100, "country": 100}
 
 
 def _validate(data: dict[str, Any]) -> dict[str, Any]:
     p = Problems()
-    out = {k: clean_text(data.get(k), 200) for k in ("name", "name_zh", "city", "country")}
+    out = {k: clean_text(data.get(k), _LENGTHS[k]) for k in INSTITUTION_FIELDS}
     if not out["name"]:
         p.add("name", "give the institution's name")
     p.raise_if_any()
     return out
+
+
+def _taken(values: dict[str, Any]) -> ConflictError:
+    return ConflictError(f"An institution named '{values['name']}' already exists.")
 
 
 def create(db: Database, **data: Any) -> int:
@@ -34,13 +51,14 @@ def create(db: Database, **data: Any) -> int:
         try:
             s.flush()
         except IntegrityError as exc:
-            raise ConflictError(f"An institution named '{values['name']}' already exists.") from exc
+            raise _taken(values) from exc
         assert inst.id is not None
         audit.record(s, db.user, "institution", inst.id, "create", audit.snapshot(inst))
         return inst.id
 
 
 def update(db: Database, institution_id: int, **changes: Any) -> dict[str, Any]:
+    """Apply changes; returns the previous values of the changed fields (for undo)."""
     with db.session() as s:
         inst = get_or_raise(s, Institution, institution_id, "Institution")
         before = audit.snapshot(inst)
@@ -51,72 +69,353 @@ def update(db: Database, institution_id: int, **changes: Any) -> dict[str, Any]:
         try:
             s.flush()
         except IntegrityError as exc:
-            raise ConflictError(f"An institution named '{values['name']}' already exists.") from exc
+            raise _taken(values) from exc
         change = audit.diff(before, audit.snapshot(inst))
         if change:
             audit.record(s, db.user, "institution", institution_id, "update", change)
         return {k: old for k, (old, _new) in change.items()}
 
 
-def delete(db: Database, institution_id: int) -> None:
+def delete(db: Database, institution_id: int) -> dict[str, Any]:
+    """Delete an institution nothing refers to; returns its snapshot (undo: `restore`)."""
     with db.session() as s:
         inst = get_or_raise(s, Institution, institution_id, "Institution")
-        targets = s.exec(
-            select(func.count()).select_from(Target).where(Target.institution_id == institution_id)
-        ).one()
-        sources = s.exec(
-            select(func.count())
-            .select_from(FundingSource)
-            .where(FundingSource.institution_id == institution_id)
-        ).one()
-        if targets or sources:
+        refs = references_in(s, "institution", institution_id)
+        if refs:
             raise ConflictError(
-                f"{inst.name} still has {targets} target(s) and {sources} funding "
-                "source(s); delete or move them first."
+                f"{inst.name} still has {describe(refs)}; archive it instead, or delete or "
+                "move them first."
             )
         snap = audit.snapshot(inst)
         s.delete(inst)
         audit.record(s, db.user, "institution", institution_id, "delete", snap)
+        return snap
 
 
-def list_all(db: Database) -> list[Institution]:
+def restore(db: Database, snap: dict[str, Any]) -> None:
+    """Undo of `delete`: the institution comes back with its old id."""
     with db.session() as s:
-        return list(s.exec(select(Institution).order_by(Institution.name)).all())
+        if s.get(Institution, snap["id"]) is not None:
+            raise ConflictError("That institution exists again; nothing to restore.")
+        fields: dict[str, Any] = {k: snap.get(k) for k in INSTITUTION_FIELDS}
+        inst = Institution(id=snap["id"], archived_at=_when(snap.get("archived_at")), **fields)
+        s.add(inst)
+        try:
+            s.flush()
+        except IntegrityError as exc:
+            raise _taken(snap) from exc
+        audit.record(s, db.user, "institution", inst.id, "restore", snap)
 
 
-def add_department(db: Database, institution_id: int, name: str, name_zh: str | None = None) -> int:
+def get(db: Database, institution_id: int) -> Institution:
+    with db.session() as s:
+        return get_or_raise(s, Institution, institution_id, "Institution")
+
+
+def list_all(db: Database, *, archived: bool = False) -> list[Institution]:
+    """Institutions by name; archived ones only when asked for."""
+    q = select(Institution).order_by(col(Institution.name))
+    if not archived:
+        q = q.where(col(Institution.archived_at).is_(None))
+    with db.session() as s:
+        return list(s.exec(q).all())
+
+
+def find(db: Database, name: str) -> Institution | None:
+    """The institution with this name, Chinese name or short name (case-insensitive)."""
+    with db.session() as s:
+        return find_in(s, name)
+
+
+def find_in(s: Session, name: str) -> Institution | None:
+    """Matched in Python: SQL lower() folds only ASCII, and institutions are few."""
+    key = (clean_text(name) or "").casefold()
+    if not key:
+        return None
+    rows = s.exec(
+        select(Institution).order_by(col(Institution.archived_at).is_not(None), col(Institution.id))
+    ).all()
+    for attr in ("name", "name_zh", "short_name"):
+        for inst in rows:
+            value = getattr(inst, attr)
+            if isinstance(value, str) and value.casefold() == key:
+                return inst
+    return None
+
+
+# -- departments -----------------------------------------------------------------------------
+
+
+def _department_values(name: Any, name_zh: Any) -> tuple[str, str | None]:
     p = Problems()
     clean = clean_text(name, 200)
     if not clean:
         p.add("name", "give the department's name")
     p.raise_if_any()
+    return clean or "", clean_text(name_zh, 200)
+
+
+def check_parent(
+    s: Session, institution_id: int, department_id: int | None, parent_id: Any
+) -> None:
+    """A parent must be another department of the same institution, and never one of the
+    department's own sub-departments (no cycles)."""
+    if parent_id is None:
+        return
+    parent = get_or_raise(s, Department, int(parent_id), "Parent department")
+    if parent.institution_id != institution_id:
+        raise ValidationError({"parent_id": "belongs to another institution"})
+    seen: set[int] = set()
+    current: Department | None = parent
+    while current is not None and current.id is not None:
+        if current.id == department_id:
+            raise ValidationError({"parent_id": "is this department or one of its sub-departments"})
+        if current.id in seen:  # an old cycle: stop rather than loop
+            break
+        seen.add(current.id)
+        current = s.get(Department, current.parent_id) if current.parent_id else None
+
+
+def _dept_taken(name: str) -> ConflictError:
+    return ConflictError(f"This institution already has a department '{name}'.")
+
+
+def add_department(
+    db: Database,
+    institution_id: int,
+    name: str,
+    name_zh: str | None = None,
+    parent_id: int | None = None,
+) -> int:
+    clean, zh = _department_values(name, name_zh)
     with db.session() as s:
         get_or_raise(s, Institution, institution_id, "Institution")
+        check_parent(s, institution_id, None, parent_id)
         dept = Department(
-            institution_id=institution_id, name=clean or "", name_zh=clean_text(name_zh, 200)
+            institution_id=institution_id, name=clean, name_zh=zh, parent_id=parent_id
         )
         s.add(dept)
         try:
             s.flush()
         except IntegrityError as exc:
-            raise ConflictError(f"This institution already has a department '{clean}'.") from exc
+            raise _dept_taken(clean) from exc
         assert dept.id is not None
         audit.record(s, db.user, "department", dept.id, "create", audit.snapshot(dept))
         return dept.id
 
 
-def delete_department(db: Database, department_id: int) -> None:
-    """Targets of the department stay, without a department (ON DELETE SET NULL)."""
+def update_department(db: Database, department_id: int, **changes: Any) -> dict[str, Any]:
+    """Rename or move under another parent (of the same institution); returns the previous
+    values of what changed (for undo). A department stays in its institution."""
+    unknown = set(changes) - set(DEPARTMENT_FIELDS)
+    if unknown:
+        raise ValidationError({k: "cannot be changed here" for k in sorted(unknown)})
     with db.session() as s:
         dept = get_or_raise(s, Department, department_id, "Department")
+        before = audit.snapshot(dept)
+        merged = {**before, **changes}
+        clean, zh = _department_values(merged["name"], merged["name_zh"])
+        parent_id = merged.get("parent_id") or None
+        check_parent(s, dept.institution_id, department_id, parent_id)
+        dept.name, dept.name_zh, dept.parent_id = clean, zh, parent_id
+        s.add(dept)
+        try:
+            s.flush()
+        except IntegrityError as exc:
+            raise _dept_taken(clean) from exc
+        change = audit.diff(before, audit.snapshot(dept))
+        if change:
+            audit.record(s, db.user, "department", department_id, "update", change)
+        return {k: old for k, (old, _new) in change.items()}
+
+
+def delete_department(db: Database, department_id: int) -> dict[str, Any]:
+    """Delete a department no target and no sub-department refers to; returns its snapshot
+    (undo: `restore_department`)."""
+    with db.session() as s:
+        dept = get_or_raise(s, Department, department_id, "Department")
+        refs = references_in(s, "department", department_id)
+        if refs:
+            raise ConflictError(
+                f"{dept.name} still has {describe(refs)}; archive it instead, or move them first."
+            )
         snap = audit.snapshot(dept)
         s.delete(dept)
         audit.record(s, db.user, "department", department_id, "delete", snap)
+        return snap
 
 
-def departments(db: Database, institution_id: int | None = None) -> list[Department]:
+def restore_department(db: Database, snap: dict[str, Any]) -> None:
+    """Undo of `delete_department`: the department comes back with its old id."""
     with db.session() as s:
-        q = select(Department).order_by(Department.name)
+        if s.get(Department, snap["id"]) is not None:
+            raise ConflictError("That department exists again; nothing to restore.")
+        get_or_raise(s, Institution, snap["institution_id"], "Institution")
+        dept = Department(
+            id=snap["id"],
+            institution_id=snap["institution_id"],
+            name=snap["name"],
+            name_zh=snap.get("name_zh"),
+            parent_id=snap.get("parent_id"),
+            archived_at=_when(snap.get("archived_at")),
+        )
+        s.add(dept)
+        try:
+            s.flush()
+        except IntegrityError as exc:
+            raise _dept_taken(snap["name"]) from exc
+        audit.record(s, db.user, "department", dept.id, "restore", snap)
+
+
+def departments(
+    db: Database, institution_id: int | None = None, *, archived: bool = False
+) -> list[Department]:
+    """Departments by name; archived ones only when asked for."""
+    with db.session() as s:
+        q = select(Department).order_by(col(Department.name))
         if institution_id is not None:
-            q = q.where(Department.institution_id == institution_id)
+            q = q.where(col(Department.institution_id) == institution_id)
+        if not archived:
+            q = q.where(col(Department.archived_at).is_(None))
         return list(s.exec(q).all())
+
+
+def get_department(db: Database, department_id: int) -> Department:
+    with db.session() as s:
+        return get_or_raise(s, Department, department_id, "Department")
+
+
+# -- the Setup page's overview ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstitutionRow:
+    id: int
+    name: str
+    name_zh: str | None
+    short_name: str | None
+    city: str | None
+    country: str | None
+    archived_at: datetime | None
+    departments: int
+    targets: int
+    funding_sources: int
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    id: int
+    institution_id: int
+    name: str
+    name_zh: str | None
+    parent_id: int | None
+    path: str  # "School of Science / Physics Lab"
+    archived_at: datetime | None
+    targets: int
+    sub_departments: int
+
+
+def _counts(s: Session, column: Any) -> dict[int, int]:
+    rows = s.exec(select(column, func.count()).where(column.is_not(None)).group_by(column)).all()
+    return {int(k): int(n) for k, n in rows}
+
+
+def overview(db: Database) -> list[InstitutionRow]:
+    """Every institution (archived too) with how much hangs on it, for the Setup page."""
+    with db.session() as s:
+        depts = _counts(s, col(Department.institution_id))
+        targets = _counts(s, col(Target.institution_id))
+        sources = _counts(s, col(FundingSource.institution_id))
+        out = []
+        for i in s.exec(select(Institution).order_by(col(Institution.name))).all():
+            assert i.id is not None
+            out.append(
+                InstitutionRow(
+                    i.id,
+                    i.name,
+                    i.name_zh,
+                    i.short_name,
+                    i.city,
+                    i.country,
+                    i.archived_at,
+                    depts.get(i.id, 0),
+                    targets.get(i.id, 0),
+                    sources.get(i.id, 0),
+                )
+            )
+        return out
+
+
+def paths(rows: list[tuple[int, str, int | None]]) -> dict[int, str]:
+    """id -> 'Parent / Child' for (id, name, parent_id) rows; a broken chain stops quietly."""
+    by_id = {r[0]: r for r in rows}
+    out: dict[int, str] = {}
+    for ident, name, parent in rows:
+        parts = [name]
+        seen = {ident}
+        while parent is not None and parent in by_id and parent not in seen:
+            seen.add(parent)
+            parts.append(by_id[parent][1])
+            parent = by_id[parent][2]
+        out[ident] = " / ".join(reversed(parts))
+    return out
+
+
+def department_overview(db: Database, institution_id: int | None = None) -> list[DepartmentRow]:
+    """Departments (archived too) with their paths and what hangs on them, sorted by path."""
+    with db.session() as s:
+        q = select(Department)
+        if institution_id is not None:
+            q = q.where(col(Department.institution_id) == institution_id)
+        rows = list(s.exec(q).all())
+        targets = _counts(s, col(Target.department_id))
+        children = _counts(s, col(Department.parent_id))
+    named = paths([(d.id, d.name, d.parent_id) for d in rows if d.id is not None])
+    out = [
+        DepartmentRow(
+            d.id,
+            d.institution_id,
+            d.name,
+            d.name_zh,
+            d.parent_id,
+            named[d.id],
+            d.archived_at,
+            targets.get(d.id, 0),
+            children.get(d.id, 0),
+        )
+        for d in rows
+        if d.id is not None
+    ]
+    return sorted(out, key=lambda r: (r.institution_id, r.path.casefold()))
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+__all__ = [
+    "DEPARTMENT_FIELDS",
+    "INSTITUTION_FIELDS",
+    "DepartmentRow",
+    "InstitutionRow",
+    "add_department",
+    "check_parent",
+    "create",
+    "delete",
+    "delete_department",
+    "department_overview",
+    "departments",
+    "find",
+    "find_in",
+    "get",
+    "get_department",
+    "list_all",
+    "overview",
+    "paths",
+    "restore",
+    "restore_department",
+    "update",
+    "update_department",
+]

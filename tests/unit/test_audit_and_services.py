@@ -87,8 +87,9 @@ def test_restrict_and_cascade_behaviour(db) -> None:  # type: ignore[no-untyped-
         targets.delete(db, t)
     with pytest.raises(ConflictError):
         institutions.delete(db, inst)
-    institutions.delete_department(db, dept)
-    assert targets.get(db, t).department_id is None
+    with pytest.raises(ConflictError, match="archive it instead"):
+        institutions.delete_department(db, dept)  # a target still hangs on it
+    assert targets.get(db, t).department_id == dept
     candidates.delete_many(db, [c])
     assert _count(db, "application") == 0
     assert _count(db, "stage_event") == 0
