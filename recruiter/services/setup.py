@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
+from recruiter.domain import cells
 from recruiter.domain.enums import FundingKind, TargetStatus
 from recruiter.domain.models import Department, FundingSource, Institution, Target
 from recruiter.domain.money import MoneyError, is_currency, parse_amount
@@ -224,12 +225,12 @@ class _Loader:
             self.problem(name, table.header_row, f"no column {', '.join(missing)}")
             return
         rows: list[tuple[int, dict[str, Any]]] = []
-        for number, cells in table.data_rows():
+        for number, row_cells in table.data_rows():
             values: dict[str, Any] = {}
-            for i, cell in enumerate(cells):
+            for i, cell in enumerate(row_cells):
                 key = columns.get(i)
                 if key is not None and key not in values:
-                    values[key] = reading.cell_value(cell)
+                    values[key] = cells.cell_value(cell)
             if values.pop("example", None) is not None:
                 self.result.examples_skipped += 1
                 continue
@@ -425,7 +426,7 @@ class _Loader:
         year = v.get("fiscal_year")
         if year is not None:
             try:
-                values["fiscal_year"] = reading.to_int(year)
+                values["fiscal_year"] = cells.to_int(year)
                 if not 2000 <= values["fiscal_year"] <= 2100:
                     raise ValueError
             except ValueError:
@@ -477,7 +478,7 @@ class _Loader:
         values["notes"] = _text(v.get("notes"))
         if v.get("headcount") is not None:
             try:
-                values["headcount"] = reading.to_int(v["headcount"])
+                values["headcount"] = cells.to_int(v["headcount"])
                 if not 1 <= values["headcount"] <= 1000:
                     raise ValueError
             except ValueError:
@@ -490,7 +491,7 @@ class _Loader:
                 errors["status"] = f"must be one of {', '.join(templates.TARGET_STATUSES)}"
         if v.get("fill_by") is not None:
             try:
-                values["fill_by"] = reading.to_date(v["fill_by"])
+                values["fill_by"] = cells.to_date(v["fill_by"])
             except ValueError:
                 errors["fill_by"] = "must be a date like 2026-12-31"
         if errors:
@@ -558,7 +559,7 @@ def _match(rows: Sequence[T], text: str, *attrs: str) -> T | None:
 
 
 def _text(value: Any, max_len: int | None = None) -> str | None:
-    return clean_text(reading.to_text(value), max_len)
+    return clean_text(cells.to_text(value), max_len)
 
 
 def _amount(value: Any, currency: str) -> int:

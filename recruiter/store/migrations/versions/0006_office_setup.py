@@ -6,7 +6,7 @@ Revises: 0004
 Every change adds a nullable column or a new table, so on SQLite each batch runs as a plain
 ALTER TABLE ... ADD COLUMN (no table is copied): the app migrates with foreign keys ON, and
 re-creating `institution` or `department` would fire their ON DELETE actions on what hangs on
-them. The whole upgrade is one transaction (store/migrate.py; see `_one_transaction`).
+them. The whole upgrade is one transaction (store/ddl_transaction.py).
 
 SQLite keeps the two new foreign keys inline and unnamed. The downgrade drops columns, which SQLite can only do by copying tables: run it with the
 `alembic` command (plain connections, foreign keys off), never from the app.
@@ -30,16 +30,7 @@ def _archived_at() -> sa.Column:
     return sa.Column("archived_at", UTCDateTime(), nullable=True)
 
 
-def _one_transaction() -> None:
-    """pysqlite opens a transaction only before a data statement: DDL alone would commit step by
-    step, and a failure half-way would leave half a schema. A no-op UPDATE first makes every
-    step below part of the one transaction the app migrates in."""
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("UPDATE alembic_version SET version_num = version_num")
-
-
 def upgrade() -> None:
-    _one_transaction()
     op.create_table(
         "officer",
         sa.Column("id", sa.Integer(), nullable=False),
