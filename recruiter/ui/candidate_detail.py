@@ -121,10 +121,12 @@ class TargetDialog(QtWidgets.QDialog):
         self.ok_button = buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setEnabled(False)
         self.reads = Reads(ctx.runner, self)
+        self._titles: dict[int, str] = {}
         db = ctx.db
         self.reads.start("targets", lambda: targets.choices(db), self._fill)
 
     def _fill(self, choices: list[Any]) -> None:
+        self._titles = {c.id: c.title for c in choices}
         for c in choices:
             suffix = "" if c.status.value == "open" else f" ({c.status.label.lower()})"
             self.target.addItem(c.label + suffix, c.id)
@@ -133,6 +135,10 @@ class TargetDialog(QtWidgets.QDialog):
 
     def values(self) -> tuple[int | None, str | None]:
         return self.target.currentData(), self.owner.text().strip() or None
+
+    def title(self) -> str | None:
+        """The chosen target's title (for the undo command's text)."""
+        return self._titles.get(self.target.currentData())
 
 
 # -- the editor -----------------------------------------------------------------------------
@@ -371,6 +377,11 @@ class CandidateDetail(QtWidgets.QWidget):
             self.tabs.setEnabled(True)
             show_error(self, self.tr("Candidate"), exc)
 
+    @property
+    def shown_name(self) -> str | None:
+        """The name of the candidate on show, as loaded (undo commands' texts use it)."""
+        return self._loaded.get("full_name") or None
+
     def _show(self, values: dict[str, Any], lists: tuple[list[Any], list[Any], list[Any]]) -> None:
         self._loaded = {name: self._text(values.get(name)) for name, _k in FORM}
         for name, kind in FORM:
@@ -538,7 +549,13 @@ class CandidateDetail(QtWidgets.QWidget):
         if self.candidate_id is None:
             cmd = cmds.create_candidate(self.ctx, changes, on_error)
         else:
-            cmd = cmds.edit_candidate(self.ctx, self.candidate_id, changes, on_error)
+            cmd = cmds.edit_candidate(
+                self.ctx,
+                self.candidate_id,
+                changes,
+                on_error,
+                name=self.shown_name,
+            )
         if failure:
             problem = failure[0]
             if isinstance(problem, ValidationError):
@@ -590,6 +607,8 @@ class CandidateDetail(QtWidgets.QWidget):
                 target_id,
                 owner=owner,
                 on_error=self._error("Add to pipeline"),
+                name=self.shown_name,
+                title=dialog.title(),
             )
 
     def move_selected(self, to: Stage) -> None:

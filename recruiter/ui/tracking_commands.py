@@ -2,7 +2,10 @@
 recruiter.ui.undo.push) whose redo/undo call services; undo puts the database back exactly:
 edits write the captured row back, deletes re-insert the same rows with the same ids, and
 creations are re-inserted from what their undo captured (so later commands on the stack still
-refer to the right ids)."""
+refer to the right ids).
+
+A command's text names what it acts on from plain values the caller already shows (`name`,
+`title`): building a command never reads the database on the GUI thread."""
 
 from __future__ import annotations
 
@@ -20,20 +23,26 @@ from .undo import ServiceCommand, push
 OnError = Callable[[RecruiterError], None] | None
 
 
-def _who(n: int, one: str) -> str:
-    return one if n == 1 else f"{n:,} candidates"
+def _who(ids: Sequence[int], name: str | None = None) -> str:
+    """ "Wei Zhang" (the one candidate's name, when the caller knows it), "candidate #7", or
+    "3 candidates"."""
+    if len(ids) != 1:
+        return f"{len(ids):,} candidates"
+    return name or f"candidate #{ids[0]}"
 
 
-def _name(ctx: AppContext, candidate_id: int) -> str:
-    try:
-        return candidates.get(ctx.db, candidate_id).full_name
-    except RecruiterError:
-        return f"candidate #{candidate_id}"
+def _target(target_id: int, title: str | None) -> str:
+    return f"'{title}'" if title else f"target #{target_id}"
 
 
 # -- candidates -----------------------------------------------------------------------------
 def edit_candidate(
-    ctx: AppContext, candidate_id: int, changes: dict[str, Any], on_error: OnError = None
+    ctx: AppContext,
+    candidate_id: int,
+    changes: dict[str, Any],
+    on_error: OnError = None,
+    *,
+    name: str | None = None,
 ) -> ServiceCommand:
     """Field edits; undo writes back the whole row as it was (updated_at included)."""
     label = ", ".join(candidates.LABELS.get(k, k) for k in changes)
@@ -45,7 +54,7 @@ def edit_candidate(
 
     return push(
         ctx,
-        f"Edit {label} of {_name(ctx, candidate_id)}",
+        f"Edit {label} of {_who([candidate_id], name)}",
         do,
         lambda before: candidates.put_back(ctx.db, before),
         on_error,
@@ -72,10 +81,14 @@ def create_candidate(
 
 
 def delete_candidates(
-    ctx: AppContext, candidate_ids: Sequence[int], on_error: OnError = None
+    ctx: AppContext,
+    candidate_ids: Sequence[int],
+    on_error: OnError = None,
+    *,
+    name: str | None = None,
 ) -> ServiceCommand:
     ids = list(candidate_ids)
-    text = f"Delete {_who(len(ids), _name(ctx, ids[0]) if ids else '')}"
+    text = f"Delete {_who(ids, name)}"
     return push(
         ctx,
         text,
@@ -86,13 +99,19 @@ def delete_candidates(
 
 
 def change_tag(
-    ctx: AppContext, candidate_ids: Sequence[int], tag: str, *, add: bool, on_error: OnError = None
+    ctx: AppContext,
+    candidate_ids: Sequence[int],
+    tag: str,
+    *,
+    add: bool,
+    on_error: OnError = None,
+    name: str | None = None,
 ) -> ServiceCommand:
     ids = list(candidate_ids)
     verb = "Tag" if add else "Untag"
     return push(
         ctx,
-        f"{verb} {_who(len(ids), _name(ctx, ids[0]))} '{tag.strip()}'",
+        f"{verb} {_who(ids, name)} '{tag.strip()}'",
         lambda: candidates.change_tag(ctx.db, ids, tag, add=add),
         lambda before: candidates.restore_tags(ctx.db, before),
         on_error,
@@ -107,10 +126,11 @@ def add_to_pipeline(
     *,
     owner: str | None = None,
     on_error: OnError = None,
+    name: str | None = None,
+    title: str | None = None,
 ) -> ServiceCommand:
     ids = list(candidate_ids)
     kept: dict[str, Any] = {}
-    title = targets.get(ctx.db, target_id).title
 
     def do() -> list[int]:
         if "bundle" in kept:
@@ -124,7 +144,7 @@ def add_to_pipeline(
 
     return push(
         ctx,
-        f"Add {_who(len(ids), _name(ctx, ids[0]))} to '{title}'",
+        f"Add {_who(ids, name)} to {_target(target_id, title)}",
         do,
         undo,
         on_error,
@@ -138,11 +158,12 @@ def set_owner(
     *,
     target_id: int | None = None,
     on_error: OnError = None,
+    name: str | None = None,
 ) -> ServiceCommand:
     ids = list(candidate_ids)
     return push(
         ctx,
-        f"Set owner of {_who(len(ids), _name(ctx, ids[0]))} to {owner or 'nobody'}",
+        f"Set owner of {_who(ids, name)} to {owner or 'nobody'}",
         lambda: applications.set_owner_many(ctx.db, ids, owner, target_id=target_id),
         lambda before: applications.restore_owners(ctx.db, before),
         on_error,
@@ -260,18 +281,26 @@ def create_target(
 
 
 def edit_target(
-    ctx: AppContext, target_id: int, changes: dict[str, Any], on_error: OnError = None
+    ctx: AppContext,
+    target_id: int,
+    changes: dict[str, Any],
+    on_error: OnError = None,
+    *,
+    title: str | None = None,
 ) -> ServiceCommand:
+    """`title`: the target's title as shown (the command's text), not read here."""
     return push(
         ctx,
-        f"Edit target '{targets.get(ctx.db, target_id).title}'",
+        f"Edit target {_target(target_id, title)}",
         lambda: targets.update(ctx.db, target_id, **changes),
         lambda before: targets.update(ctx.db, target_id, **before),
         on_error,
     )
 
 
-def delete_target(ctx: AppContext, target_id: int, on_error: OnError = None) -> ServiceCommand:
+def delete_target(
+    ctx: AppContext, target_id: int, on_error: OnError = None, *, title: str | None = None
+) -> ServiceCommand:
     def do() -> dict[str, Any]:
         snap = targets.snapshot(ctx.db, target_id)
         targets.delete(ctx.db, target_id)
@@ -279,7 +308,7 @@ def delete_target(ctx: AppContext, target_id: int, on_error: OnError = None) -> 
 
     return push(
         ctx,
-        f"Delete target '{targets.get(ctx.db, target_id).title}'",
+        f"Delete target {_target(target_id, title)}",
         do,
         lambda snap: targets.restore(ctx.db, snap),
         on_error,

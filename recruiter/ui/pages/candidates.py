@@ -392,6 +392,13 @@ class CandidatesPage(Page):
             self.placeholder.hide()
         return self._detail
 
+    def _name_of(self, ids: list[int]) -> str | None:
+        """The one selected candidate's name as the detail panel shows it (for an undo
+        command's text; never read from the database here)."""
+        if len(ids) == 1 and self._detail is not None and self._detail.candidate_id == ids[0]:
+            return self._detail.shown_name
+        return None
+
     def _detail_id(self) -> int | None:
         return self._detail.candidate_id if self._detail is not None else None
 
@@ -444,15 +451,23 @@ class CandidatesPage(Page):
         ids = self.selected_ids()
         if not ids:
             return
+        title: str | None = None
         if target_id is None:
             dialog = TargetDialog(self.ctx, self)
             if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
                 return
             target_id, owner = dialog.values()
+            title = dialog.title()
             if target_id is None:
                 return
         cmds.add_to_pipeline(
-            self.ctx, ids, target_id, owner=owner, on_error=self._on_error("Add to pipeline")
+            self.ctx,
+            ids,
+            target_id,
+            owner=owner,
+            on_error=self._on_error("Add to pipeline"),
+            name=self._name_of(ids),
+            title=title,
         )
 
     def bulk_set_owner(self, owner: str | None = None) -> None:
@@ -467,7 +482,13 @@ class CandidatesPage(Page):
             )
             if not ok:
                 return
-        cmds.set_owner(self.ctx, ids, owner or None, on_error=self._on_error("Set owner"))
+        cmds.set_owner(
+            self.ctx,
+            ids,
+            owner or None,
+            on_error=self._on_error("Set owner"),
+            name=self._name_of(ids),
+        )
 
     def bulk_tag(self, add: bool, tag: str | None = None) -> None:
         ids = self.selected_ids()
@@ -485,7 +506,9 @@ class CandidatesPage(Page):
             )
             if not ok:
                 return
-        cmds.change_tag(self.ctx, ids, tag, add=add, on_error=self._on_error("Tags"))
+        cmds.change_tag(
+            self.ctx, ids, tag, add=add, on_error=self._on_error("Tags"), name=self._name_of(ids)
+        )
 
     def _show_count(self) -> None:
         shown = len(self.model.ids)
@@ -534,6 +557,7 @@ class CandidatesPage(Page):
         )
 
     def _delete(self, ids: list[int]) -> None:
+        name = self._name_of(ids)
         if self._detail_id() in ids:
             self.detail.show_candidate(None)
-        cmds.delete_candidates(self.ctx, ids, on_error=self._on_error("Delete"))
+        cmds.delete_candidates(self.ctx, ids, on_error=self._on_error("Delete"), name=name)

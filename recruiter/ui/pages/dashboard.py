@@ -4,14 +4,16 @@ numbers on screen and in Excel can never disagree. Queries run off the GUI threa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from recruiter.domain import clock
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Stage
 from recruiter.domain.money import format_amount
-from recruiter.services import reporting
+from recruiter.services import reporting, settings
 from recruiter.services.reporting import FilterOptions, Filters, FundingRow, Report
 from recruiter.store.database import Database
 
@@ -34,11 +36,20 @@ MAX_BARS = 12  # targets / sources shown in a chart; the workbook has them all
 class Loaded:
     options: FilterOptions
     report: Report
+    zone: tzinfo  # the office's time zone: what "today" means for the period filter
 
 
-def load(db: Database, filters: Filters, as_of: date | None = None) -> Loaded:
-    """Everything the page shows (runs in a worker thread; returns plain values)."""
-    return Loaded(reporting.filter_options(db), reporting.build(db, filters, as_of, detail=False))
+def load(
+    db: Database, filters: Filters, as_of: date | None = None, days: int | None = None
+) -> Loaded:
+    """Everything the page shows (runs in a worker thread; returns plain values). With `days`,
+    the period is the last `days` days up to `as_of` or the office's today, read here."""
+    zone = settings.office_zone(db)
+    if days:
+        today = as_of or clock.today_in(zone)
+        filters = replace(filters, date_from=today - timedelta(days=days), date_to=today)
+    report = reporting.build(db, filters, as_of, detail=False)
+    return Loaded(reporting.filter_options(db), report, zone)
 
 
 def tile_text(value: Any, kind: str, currency: str) -> str:
@@ -111,7 +122,8 @@ class DashboardPage(Page):
         super().__init__(ctx, parent)
         self.report: Report | None = None
         self.filters = Filters()
-        self.as_of: date | None = None  # None: today
+        self.as_of: date | None = None  # None: today in the office's time zone
+        self.zone: tzinfo = ZoneInfo(settings.DEFAULT_TIME_ZONE)  # until the first read
         self.loader = Reader(ctx, self)
         self._options: FilterOptions | None = None
         self._target_ids: list[int] = []  # bar index -> target id in the progress chart
@@ -222,7 +234,7 @@ class DashboardPage(Page):
         inst = self.institution.currentData()
         tgt = self.target.currentData()
         days = self.period.currentData()
-        today = self.as_of or date.today()
+        today = self.as_of or clock.today_in(self.zone)
         return Filters(
             institution_ids=(inst,) if inst is not None else (),
             target_ids=(tgt,) if tgt is not None else (),
@@ -257,10 +269,10 @@ class DashboardPage(Page):
 
     # -- loading -------------------------------------------------------------------------
     def refresh(self) -> None:
-        filters, as_of = self.current_filters(), self.as_of
+        filters, as_of, days = self.current_filters(), self.as_of, self.period.currentData()
         self.filters = filters
         self.status.setText(self.tr("Updating…"))
-        self.loader.read(lambda db: load(db, filters, as_of), self._show, self._failed)
+        self.loader.read(lambda db: load(db, filters, as_of, days), self._show, self._failed)
 
     @property
     def loading(self) -> bool:
@@ -274,6 +286,7 @@ class DashboardPage(Page):
         self._fill_combos(loaded.options)
         r = loaded.report
         self.report = r
+        self.zone, self.filters = loaded.zone, r.filters
         ccy = r.money.currency
         for label, value, kind in r.kpis.items():
             tile = self.tiles[label]

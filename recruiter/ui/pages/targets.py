@@ -418,7 +418,13 @@ class TargetsPage(Page):
             changes = {k: v for k, v in values.items() if str(current.get(k) or "") != str(v or "")}
             if not changes:
                 return True
-            cmd = cmds.edit_target(self.ctx, self.target_id, changes, on_error=failure.append)
+            cmd = cmds.edit_target(
+                self.ctx,
+                self.target_id,
+                changes,
+                on_error=failure.append,
+                title=current.get("title"),
+            )
         if failure:
             exc = failure[0]
             if isinstance(exc, ValidationError):
@@ -439,6 +445,7 @@ class TargetsPage(Page):
             self.ctx,
             self.target_id,
             on_error=lambda e: show_error(self, self.tr("Delete target"), e),
+            title=self._shown.get("title"),
         )
         if cmd.error is None:
             self.new_target()
