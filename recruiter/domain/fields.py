@@ -104,6 +104,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         "full_name",
         "Name",
         max_length=200,
+        export_header="Candidate",  # the workbook's heading leadership knows
         synonyms=(
             "name",
             "full name",
@@ -291,6 +292,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         "country",
         "Country / region",
         max_length=100,
+        export_header="Country",
         synonyms=(
             "country",
             "country/region",

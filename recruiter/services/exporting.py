@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from recruiter.domain import fields
 from recruiter.exchange import workbook as xw
 from recruiter.store.database import Database
 
@@ -24,14 +25,11 @@ TITLE = "Recruitment pipeline"
 # Widths for columns of "export as shown" tables whose content we know better than a sample of
 # rows does (the workbook's own sheets carry their widths in reporting.sheets).
 WIDTHS = {
-    "Candidate": 22,
-    "Chinese name": 10,
+    **{fields.spec(name).header: width for name, width in reporting.sheets.WIDTHS.items()},
     "Target": 32,
     "Institution": 24,
     "Department": 26,
-    "Current institution": 26,
     "Funding sources": 60,
-    "Source": 24,
 }
 
 

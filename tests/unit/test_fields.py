@@ -269,3 +269,26 @@ def _env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
+def test_workbook_candidate_columns_take_the_field_table_s_export_headers() -> None:
+    from recruiter.services import exporting, reporting
+
+    # The headings leadership knows stay exactly as they were.
+    shown = [c.header for c in reporting.PIPELINE_SHEET[:6]]
+    assert shown == [
+        "Candidate",
+        "Chinese name",
+        "Current institution",
+        "Country",
+        "Field",
+        "Source",
+    ]
+    names = ["full_name", "name_zh", "current_institution", "country", "field", "source"]
+    assert shown == [fields.spec(n).header for n in names]
+    assert [c.header for c in reporting.OFFER_SHEET[:2]] == shown[:2]
+    assert exporting.WIDTHS["Candidate"] == 22 and exporting.WIDTHS["Source"] == 24
+    # An exported workbook reads back: every export header finds its own field on import.
+    for f in fields.CANDIDATE_FIELDS:
+        if f.importable:
+            assert headers.field_for(f.header) == f.name, f.header

@@ -17,7 +17,7 @@ from sqlalchemy import Date, and_, case, func, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from recruiter.domain import figures
+from recruiter.domain import fields, figures
 from recruiter.domain.enums import ItemKind, OfferStatus, Outcome, Stage
 from recruiter.domain.models import (
     Activity,
@@ -57,6 +57,13 @@ class SheetColumn:
     width: float | None = None
 
 
+def candidate_column(
+    name: str, record_field: str | None = None, width: float | None = None
+) -> SheetColumn:
+    """A column showing a candidate field: its header is the field table's export header."""
+    return SheetColumn(fields.spec(name).header, "text", record_field or name, width)
+
+
 def columns(sheet: Sequence[SheetColumn]) -> tuple[tuple[str, str], ...]:
     """(header, kind) pairs: the shape callers knew as PIPELINE_COLUMNS and friends."""
     return tuple((c.header, c.kind) for c in sheet)
@@ -72,6 +79,15 @@ def extractor(sheet: Sequence[SheetColumn], record: type[tuple[Any, ...]] | None
     if len(sheet) == 1:
         return lambda rec: (getter(rec),)
     return getter
+
+
+# Widths of the candidate fields' columns, by field name (the headers are the field table's).
+WIDTHS: dict[str, float] = {
+    "full_name": 22,
+    "name_zh": 10,
+    "current_institution": 26,
+    "source": 24,
+}
 
 
 # -- Pipeline ---------------------------------------------------------------------------------
@@ -101,12 +117,12 @@ class PipelineRecord(NamedTuple):
 
 
 PIPELINE_SHEET: tuple[SheetColumn, ...] = (
-    SheetColumn("Candidate", "text", "candidate", 22),
-    SheetColumn("Chinese name", "text", "name_zh", 10),
-    SheetColumn("Current institution", "text", "current_institution", 26),
-    SheetColumn("Country", "text", "country"),
-    SheetColumn("Field", "text", "field"),
-    SheetColumn("Source", "text", "source", 24),
+    candidate_column("full_name", "candidate", WIDTHS["full_name"]),
+    candidate_column("name_zh", width=WIDTHS["name_zh"]),
+    candidate_column("current_institution", width=WIDTHS["current_institution"]),
+    candidate_column("country"),
+    candidate_column("field"),
+    candidate_column("source", width=WIDTHS["source"]),
     SheetColumn("Target", "text", "target", 32),
     SheetColumn("Institution", "text", "institution", 24),
     SheetColumn("Department", "text", "department", 26),
@@ -163,8 +179,8 @@ class OfferRecord(NamedTuple):
 assert OfferRecord._fields[-len(ITEM_KINDS) :] == tuple(_kind_field(k) for k in ITEM_KINDS)
 
 OFFER_SHEET: tuple[SheetColumn, ...] = (
-    SheetColumn("Candidate", "text", "candidate", 22),
-    SheetColumn("Chinese name", "text", "name_zh", 10),
+    candidate_column("full_name", "candidate", WIDTHS["full_name"]),
+    candidate_column("name_zh", width=WIDTHS["name_zh"]),
     SheetColumn("Target", "text", "target", 32),
     SheetColumn("Institution", "text", "institution", 24),
     SheetColumn("Department", "text", "department", 26),
