@@ -14,6 +14,7 @@ from recruiter.domain.enums import (
     Outcome,
     Period,
     Stage,
+    TargetStatus,
 )
 from recruiter.domain.models import (
     Activity,
@@ -401,3 +402,135 @@ def item(
 def extend(db: Database, offer_id: int, today: date = TODAY) -> None:
     offers.set_status(db, offer_id, OfferStatus.approved, today=today)
     offers.set_status(db, offer_id, OfferStatus.extended, today=today)
+
+
+# ------------------------------------------------------------------------- random recruiting data
+
+
+@dataclass(frozen=True)
+class PlannedOffer:
+    """An offer to make on an application: its items, then the statuses it goes through."""
+
+    # (kind, whole yuan or dollars, currency, period, years, index of the funding source)
+    items: tuple[tuple[str, int, str, str, int, int | None], ...]
+    status: OfferStatus  # where it ends up (through OFFER_PATHS)
+    revise: bool = False  # make a counter-offer first (the first revision is withdrawn)
+
+
+@dataclass(frozen=True)
+class PlannedApplication:
+    candidate: int
+    target: int
+    stage: Stage
+    outcome: Outcome
+    offer: PlannedOffer | None = None
+    overdue: bool = False  # an open follow-up due in the past
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A recruiting office in miniature; every name is unique so sheets can be matched by name."""
+
+    institutions: int
+    targets: tuple[tuple[int, int, TargetStatus], ...]  # institution index, headcount, status
+    sources: tuple[tuple[int | None, int, str], ...]  # institution index, total yuan, currency
+    candidates: int
+    applications: tuple[PlannedApplication, ...]
+
+
+# Statuses reachable from draft, each as the steps taken (extended needs approval first).
+OFFER_PATHS: dict[OfferStatus, tuple[OfferStatus, ...]] = {
+    OfferStatus.draft: (),
+    OfferStatus.approved: (OfferStatus.approved,),
+    OfferStatus.extended: (OfferStatus.approved, OfferStatus.extended),
+    OfferStatus.accepted: (OfferStatus.approved, OfferStatus.extended, OfferStatus.accepted),
+    OfferStatus.declined: (OfferStatus.approved, OfferStatus.extended, OfferStatus.declined),
+    OfferStatus.expired: (OfferStatus.approved, OfferStatus.extended, OfferStatus.expired),
+    OfferStatus.withdrawn: (OfferStatus.withdrawn,),
+}
+USD_RATE = "7.1"  # CNY per USD: whole dollars convert to whole fen, so no figure rounds
+
+
+def build_plan(db: Database, plan: Plan, today: date) -> dict[str, list[int]]:
+    """Build `plan` through the services (the way the application writes), returning the ids
+    made: institutions, targets, sources, candidates, applications, offers."""
+    from recruiter.services import activities, candidates, institutions, rates, targets
+
+    rates.set_rate(db, "USD", USD_RATE)
+    ids: dict[str, list[int]] = {
+        k: [] for k in ("inst", "target", "source", "cand", "app", "offer")
+    }
+    for n in range(plan.institutions):
+        ids["inst"].append(institutions.create(db, name=f"University {n}"))
+    for n, (inst, headcount, status) in enumerate(plan.targets):
+        ids["target"].append(
+            targets.create(
+                db,
+                institution_id=ids["inst"][inst],
+                title=f"Chair {n}",
+                headcount=headcount,
+                status=status,
+            )
+        )
+    for n, (inst, total, ccy) in enumerate(plan.sources):
+        ids["source"].append(
+            funding.create(
+                db,
+                name=f"Programme {n}",
+                kind=FundingKind.national,
+                institution_id=None if inst is None else ids["inst"][inst],
+                total_minor=total * Y,
+                currency=ccy,
+            )
+        )
+    sources = [(sid, ccy) for sid, (_i, _t, ccy) in zip(ids["source"], plan.sources, strict=True)]
+    for n in range(plan.candidates):
+        ids["cand"].append(candidates.create(db, full_name=f"Scholar {n}"))
+    seen: set[tuple[int, int]] = set()
+    for a in plan.applications:
+        key = (a.candidate, a.target)
+        if key in seen:  # one application per candidate and target
+            continue
+        seen.add(key)
+        cid, tid = ids["cand"][a.candidate], ids["target"][a.target]
+        app = applications.add(db, cid, tid, stage=a.stage)
+        ids["app"].append(app)
+        if a.offer is not None:
+            ids["offer"].append(_make_offer(db, app, a.offer, sources, today))
+        if a.outcome != Outcome.active and applications.get(db, app).outcome == Outcome.active:
+            applications.set_outcome(db, app, a.outcome, "test")
+        if a.overdue:
+            activities.log(
+                db, cid, ActivityKind.task, "Call back", application_id=app, due_on=day(-400)
+            )
+    return ids
+
+
+def _make_offer(
+    db: Database, app: int, plan: PlannedOffer, sources: list[tuple[int, str]], today: date
+) -> int:
+    """An item charged to a source is in the source's currency (the service insists); an offer
+    without items stays a draft or is withdrawn (approval needs an item)."""
+    items = []
+    for kind, whole, ccy, period, years, src in plan.items:
+        source = sources[src % len(sources)] if src is not None and sources else None
+        items.append(
+            item(
+                source[0] if source else None,
+                whole * Y,
+                kind,
+                ccy=source[1] if source else ccy,
+                period=period,
+                years=years,
+            )
+        )
+    oid = offers.create_offer(db, app, items=items)
+    status = plan.status
+    if not items and status != OfferStatus.withdrawn:
+        status = OfferStatus.draft
+    if plan.revise and items:
+        offers.set_status(db, oid, OfferStatus.approved, today=today, override_reason="test")
+        oid = offers.revise(db, oid).offer_id
+    for step in OFFER_PATHS[status]:
+        offers.set_status(db, oid, step, today=today, override_reason="test", reason="test")
+    return oid

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from .clock import local_day, local_midnight
@@ -236,6 +237,31 @@ def life_by_kind(items: Iterable[Item]) -> dict[tuple[ItemKind, str], int]:
     return out
 
 
+# -- current offers --------------------------------------------------------------------------
+# An application's current offer is its latest revision; earlier revisions are history (a
+# counter-offer withdraws the one it replaces). The Offers page, the Summary's "Current offers
+# by status" and the Offers sheet all count current offers.
+
+
+def is_current_offer(revision: int, revisions: Iterable[int]) -> bool:
+    """Whether `revision` is the latest of its application's offer `revisions`."""
+    return revision >= max(revisions, default=revision)
+
+
+def is_current_offer_sql() -> ColumnElement[bool]:
+    """`is_current_offer` for Offer rows in SQL: no later revision of the same application
+    exists (the unique (application, revision) index answers it per row)."""
+    newer: Any = aliased(Offer)
+    later = (
+        select(newer.id)
+        .where(
+            newer.application_id == col(Offer.application_id), newer.revision > col(Offer.revision)
+        )
+        .exists()
+    )
+    return ~later
+
+
 # -- reserved / committed / available --------------------------------------------------------
 
 _RESERVING = [s.value for s in RESERVING]
@@ -314,6 +340,8 @@ __all__ = [
     "holds",
     "in_reporting",
     "in_stage_over_sql",
+    "is_current_offer",
+    "is_current_offer_sql",
     "is_open",
     "is_open_sql",
     "is_stale",

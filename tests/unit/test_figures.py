@@ -304,3 +304,33 @@ def test_office_time_zone_defaults_to_shanghai_and_can_change(db) -> None:
     with pytest.raises(ValidationError):
         office.set_time_zone(db, "Mars/Olympus_Mons")
     assert office.set_time_zone(db, "Asia/Shanghai") == "Europe/Berlin"
+
+
+# -- current offers --------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sets(st.integers(1, 6), min_size=1, max_size=4), min_size=1, max_size=5))
+def test_current_offer_agrees(revisions: list[set[int]]) -> None:
+    """Each application's latest revision is its current offer, in Python and in SQL."""
+    with Rows() as conn:
+        rows = [
+            {"application_id": app, "revision": rev, "status": OfferStatus.draft, "created_at": T0}
+            for app, revs in enumerate(revisions, 1)
+            for rev in sorted(revs)
+        ]
+        conn.execute(insert(_table(Offer)), rows)
+        got = set(
+            conn.execute(
+                select(col(Offer.application_id), col(Offer.revision)).where(
+                    figures.is_current_offer_sql()
+                )
+            ).all()
+        )
+    want = {
+        (app, rev)
+        for app, revs in enumerate(revisions, 1)
+        for rev in revs
+        if figures.is_current_offer(rev, revs)
+    }
+    assert got == want == {(app, max(revs)) for app, revs in enumerate(revisions, 1)}

@@ -53,6 +53,7 @@ class OfferRow:
     responded_on: date | None
     created_at: datetime
     totals: dict[str, int] = field(default_factory=dict)
+    current: bool = True  # figures.is_current_offer: the application's latest revision
 
 
 SORT_KEYS: dict[str, Any] = {
@@ -105,6 +106,7 @@ def list_offers(
             col(Offer.expires_on),
             col(Offer.responded_on),
             col(Offer.created_at),
+            figures.is_current_offer_sql(),
         )
         .select_from(Offer)
         .join(Application, col(Application.id) == col(Offer.application_id))
@@ -179,6 +181,7 @@ def list_offers(
             r[14],
             r[15],
             totals.get(r[0], {}),
+            bool(r[16]),
         )
         for r in rows
     ]

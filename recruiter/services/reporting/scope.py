@@ -20,7 +20,6 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, and_, func, or_, select, type_coerce
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
@@ -236,19 +235,11 @@ def _current_offer_stmt(
 ) -> Any:
     """Columns of each application's current offer (no later revision exists; the unique
     (application, revision) index answers that per row, cheaper than a grouped subquery)."""
-    newer: Any = aliased(Offer)
-    later = (
-        select(newer.id)
-        .where(
-            newer.application_id == col(Offer.application_id), newer.revision > col(Offer.revision)
-        )
-        .exists()
-    )
     stmt = select(*cols).select_from(Offer)
     scope = _scope_conditions(f)
     if scope or with_application:  # otherwise the offer table alone answers
         stmt = stmt.join(Application, col(Application.id) == col(Offer.application_id))
-    return stmt.where(~later, *scope, *_offer_date_conditions(f, zone))
+    return stmt.where(figures.is_current_offer_sql(), *scope, *_offer_date_conditions(f, zone))
 
 
 def _activity_scope(f: Filters) -> list[ColumnElement[bool]]:

@@ -47,6 +47,19 @@ STATUS_COLOURS = {
 }
 
 
+def count_text(rows: list[offers.OfferRow]) -> str:
+    """How many offers are listed, in the workbook's words: each application's current offer
+    (its latest revision, figures.is_current_offer) and, apart, the earlier revisions shown."""
+    current = sum(r.current for r in rows)
+    earlier = len(rows) - current
+    if not earlier:
+        return f"{current:,} offer{'s' if current != 1 else ''}"
+    return (
+        f"{current:,} current offer{'s' if current != 1 else ''}, "
+        f"{earlier:,} earlier revision{'s' if earlier != 1 else ''}"
+    )
+
+
 def fit_columns(table: QtWidgets.QTableView, widest: int) -> None:
     """Size columns to their contents but keep long names from pushing money off-screen."""
     table.resizeColumnsToContents()
@@ -433,7 +446,7 @@ class OffersPage(Page):
     def _rows_loaded(self) -> None:
         fit_columns(self.table, 260)
         n = self.model.rowCount()
-        self.count_label.setText(f"{n} offer{'s' if n != 1 else ''}")
+        self.count_label.setText(count_text(self.model.rows))
         nothing = n == 0 and not self.model.filters
         self.empty.setVisible(nothing)
         self.table.setVisible(not nothing)
