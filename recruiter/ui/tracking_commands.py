@@ -31,8 +31,10 @@ def _who(ids: Sequence[int], name: str | None = None) -> str:
     return name or f"candidate #{ids[0]}"
 
 
-def _target(target_id: int, title: str | None) -> str:
-    return f"'{title}'" if title else f"target #{target_id}"
+def _target(target_id: int, title: str | None, noun: str = "") -> str:
+    """ "'Lecturer'" (with `noun`: "target 'Lecturer'") when the caller knows the title, else
+    "target #3"."""
+    return f"{noun}'{title}'" if title else f"target #{target_id}"
 
 
 # -- candidates -----------------------------------------------------------------------------
@@ -291,7 +293,7 @@ def edit_target(
     """`title`: the target's title as shown (the command's text), not read here."""
     return push(
         ctx,
-        f"Edit target {_target(target_id, title)}",
+        f"Edit {_target(target_id, title, 'target ')}",
         lambda: targets.update(ctx.db, target_id, **changes),
         lambda before: targets.update(ctx.db, target_id, **before),
         on_error,
@@ -308,7 +310,7 @@ def delete_target(
 
     return push(
         ctx,
-        f"Delete target {_target(target_id, title)}",
+        f"Delete {_target(target_id, title, 'target ')}",
         do,
         lambda snap: targets.restore(ctx.db, snap),
         on_error,

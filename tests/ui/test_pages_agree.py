@@ -18,6 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -376,6 +377,31 @@ def check_everything(ctx: Any, qtbot: Any, pages: Pages, tmp_path: Path) -> None
 def test_pages_agree_on_the_demo_data(ctx: Any, qtbot: Any, tmp_path: Path) -> None:
     pages = open_pages(ctx, qtbot)
     check_everything(ctx, qtbot, pages, tmp_path)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])  # 26 hours apart
+def test_the_dashboard_s_period_ends_on_the_office_s_today(
+    ctx: Any, qtbot: Any, tmp_path: Path, zone: str
+) -> None:
+    """ "Last 30 days" ends on the report's "as of", the office's today (not the machine's),
+    and the tiles show what the workbook says for that period."""
+    from recruiter.services import settings as office
+    from recruiter.ui.pages.dashboard import DashboardPage
+
+    office.set_time_zone(ctx.db, zone)
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.show()
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.period.setCurrentIndex(page.period.findData(30))
+    today = clock.today_in(ZoneInfo(zone))
+    rep = page.report
+    assert rep.as_of == today
+    assert rep.filters.date_to == today and (today - rep.filters.date_from).days == 30
+    assert page.current_filters() == rep.filters  # what Export to Excel… writes
+    summary = read_summary(ctx.db, rep.filters, tmp_path / "period.xlsx")
+    check_dashboard(page, reporting.build(ctx.db, rep.filters), summary)
 
 
 # -- random databases ------------------------------------------------------------------------

@@ -156,3 +156,26 @@ def test_refused_edit_is_not_kept(ctx, db, world) -> None:
     cmd = cmds.move_stage(ctx, [world["app"]], Stage.contacted, on_error=errors.append)
     assert cmd.error is not None and "already" in str(errors[0])
     assert dump(db) == before and ctx.undo.count() == 0
+
+
+def test_command_texts_come_from_the_caller_not_the_database(ctx, db, world, monkeypatch) -> None:
+    """Building a command reads nothing on the GUI thread: its text names what the caller
+    shows (or the id when the caller has no name at hand)."""
+    from recruiter.ui import tracking_commands as cmds
+
+    def no_read(*_a: object, **_k: object) -> None:
+        raise AssertionError("read the database on the GUI thread")
+
+    monkeypatch.setattr(candidates, "get", no_read)
+    monkeypatch.setattr(targets, "get", no_read)
+    cmd = cmds.edit_target(ctx, world["t2"], {"headcount": 2}, title="Lecturer")
+    assert cmd.error is None and cmd.text() == "Edit target 'Lecturer'"
+    cmd = cmds.add_to_pipeline(ctx, [world["b"]], world["t2"], name="Ann Lee", title="Lecturer")
+    assert cmd.error is None and cmd.text() == "Add Ann Lee to 'Lecturer'"
+    cmd = cmds.change_tag(ctx, [world["a"], world["b"]], "vip", add=True)
+    assert cmd.text() == "Tag 2 candidates 'vip'"
+    cmd = cmds.set_owner(ctx, [world["a"]], "wang.fang")
+    assert cmd.text() == f"Set owner of candidate #{world['a']} to wang.fang"
+    dean = targets.create(db, institution_id=world["inst"], title="Dean")
+    cmd = cmds.delete_target(ctx, dean)
+    assert cmd.error is None and cmd.text() == f"Delete target #{dean}"
