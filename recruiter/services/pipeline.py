@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import false, func, select
+from sqlalchemy import false, func, or_, select
 from sqlmodel import SQLModel
 
 from recruiter.domain import figures
@@ -70,19 +70,24 @@ def cards(
 ) -> list[Card]:
     """Applications of one target, or of every target of one institution (or all targets when
     both are None), with days in stage (figures.days_in_stage: calendar days in the office's
-    time zone up to `now`) and the next open follow-up of the candidate."""
+    time zone up to `now`) and the next open follow-up of the application or of the candidate
+    in general."""
     t = SQLModel.metadata.tables
     app, cand, tgt, act = t["application"], t["candidate"], t["target"], t["activity"]
     with db.session() as s:
         zone = settings.office_zone_in(s)
     as_of = today_in(zone, now or utcnow())
     day = today_ or as_of
+    # The application's own follow-ups and the candidate's general ones (no application), as
+    # the workbook's Pipeline sheet counts them: another application's follow-up is not this
+    # card's.
     next_due = (
         select(func.min(act.c.due_on))
         .where(
             act.c.candidate_id == app.c.candidate_id,
             act.c.done == false(),
             act.c.due_on.is_not(None),
+            or_(act.c.application_id == app.c.id, act.c.application_id.is_(None)),
         )
         .scalar_subquery()
     )

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from recruiter.domain import clock
+from recruiter.domain import clock, figures
 from recruiter.domain.enums import STAGES, ItemKind, OfferStatus, Outcome, Period, TargetStatus
 from recruiter.domain.money import exponent, format_amount
 from recruiter.services import exporting, funding, rates, reporting
@@ -197,17 +197,31 @@ def check_dashboard(page: Any, rep: Report, summary: Summary) -> None:
 
 
 def check_pipeline(qtbot: Any, page: Any, rep: Report) -> None:
-    """The header's count and each stage column's count: open applications by default, every
-    application with "Show closed"."""
+    """The header's counts and each stage column's count: open applications by default, every
+    application with "Show closed"; the cards' days in stage and next follow-up are the
+    workbook's Pipeline sheet's, and "overdue" counts the cards whose next follow-up is before
+    the report's "as of"."""
+    records = list(reporting.pipeline_records(page.ctx.db, rep.filters, rep.as_of))
+    open_labels = {o.label for o in figures.OPEN}
     for closed in (False, True):
         page.show_closed.setChecked(closed)
         qtbot.waitUntil(lambda: not page.loading, timeout=20000)
+        shown = [r for r in records if closed or r.outcome in open_labels]
         m = re.fullmatch(r"([\d,]+) applications, ([\d,]+) overdue", page.count_label.text())
         assert m, page.count_label.text()
-        assert count(m[1]) == (rep.kpis.applications if closed else rep.kpis.open)
+        assert count(m[1]) == (rep.kpis.applications if closed else rep.kpis.open) == len(shown)
+        overdue = [r for r in shown if r.next_follow_up and r.next_follow_up < rep.as_of]
+        assert count(m[2]) == len(overdue)
         for r in rep.funnel:
             heading = page.columns[r.stage].heading.text()
             assert heading == f"{r.stage.label}  ({(r.at_stage if closed else r.open):,})"
+        cards = Counter(
+            (c.name, c.target, c.stage.label, c.outcome.label, c.days_in_stage, c.next_due)
+            for c in page.cards
+        )
+        assert cards == Counter(
+            (r.candidate, r.target, r.stage, r.outcome, r.days, r.next_follow_up) for r in shown
+        )
     page.show_closed.setChecked(False)
     qtbot.waitUntil(lambda: not page.loading, timeout=20000)
 
