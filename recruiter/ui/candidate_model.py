@@ -213,6 +213,27 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
             self._pages.move_to_end(page_no)
         return page.get(self.ids[row])
 
+    def rows_reader(
+        self, rows: Sequence[int], columns: Sequence[int]
+    ) -> Callable[[], list[list[Any]]]:
+        """What `data()` shows for these rows and columns, as a function for a worker thread:
+        exporting 100,000 candidates "as shown" must not fetch them on the GUI thread."""
+        ids = [self.ids[r] for r in rows]
+        names = [self.columns[c] for c in columns]
+        fetch, fmt = self.fetcher, self._format
+
+        def read() -> list[list[Any]]:
+            out: list[list[Any]] = []
+            for start in range(0, len(ids), PAGE):
+                chunk = ids[start : start + PAGE]
+                got = fetch(chunk, names)
+                for cid in chunk:
+                    shown = fmt(dict(zip(names, got[cid], strict=True))) if cid in got else None
+                    out.append(["" if shown is None else shown[c] for c in columns])
+            return out
+
+        return read
+
     def set_visible(self, columns: set[str]) -> None:
         """Fetch only what is shown (the computed columns cost a subquery per row)."""
         if columns != self.visible:

@@ -115,18 +115,27 @@ def export_pipeline(
 def view_table(view: QtWidgets.QTableView) -> tuple[list[str], list[list[Any]]]:
     """Headers and rows of a view exactly as shown: visible columns in their on-screen order,
     rows in the (sorted, filtered) order of the view's model. Runs on the GUI thread."""
+    headers, read = view_reader(view)
+    return headers, read()
+
+
+def view_reader(view: QtWidgets.QTableView) -> tuple[list[str], Callable[[], list[list[Any]]]]:
+    """`view_table`, with the rows read by a function: a model that fetches its rows from the
+    database (one with `rows_reader`, the Candidates table) is read in the export's worker
+    thread; any other model's rows are in memory and copied here, on the GUI thread."""
     model = view.model()
     header = view.horizontalHeader()
     columns = [header.logicalIndex(v) for v in range(header.count())]
     columns = [c for c in columns if not view.isColumnHidden(c)]
     role = Qt.ItemDataRole.DisplayRole
     headers = [str(model.headerData(c, Qt.Orientation.Horizontal, role) or "") for c in columns]
-    rows = []
-    for r in range(model.rowCount()):
-        if view.isRowHidden(r):
-            continue
-        rows.append([model.data(model.index(r, c), role) for c in columns])
-    return headers, rows
+    shown = [r for r in range(model.rowCount()) if not view.isRowHidden(r)]
+    reader = getattr(model, "rows_reader", None)
+    if reader is not None:
+        read: Callable[[], list[list[Any]]] = reader(shown, columns)
+        return headers, read
+    rows = [[model.data(model.index(r, c), role) for c in columns] for r in shown]
+    return headers, lambda: rows
 
 
 def export_view(
@@ -145,13 +154,14 @@ def export_view(
     )
     if target is None:
         return None
-    headers, rows = view_table(view)
+    headers, read = view_reader(view)
 
     def work(
         progress: Callable[[int, int], None], cancelled: Callable[[], bool]
     ) -> exporting.ExportResult:
+        progress(0, 0)
         return exporting.export_table(
-            target, headers, rows, title=name, progress=progress, cancelled=cancelled
+            target, headers, read(), title=name, progress=progress, cancelled=cancelled
         )
 
     def done(result: exporting.ExportResult) -> None:
@@ -175,4 +185,4 @@ def exporting_name(title: str) -> str:
     return "-".join(keep.split()).lower() or "export"
 
 
-__all__ = ["export_pipeline", "export_view", "offer_to_open", "view_table"]
+__all__ = ["export_pipeline", "export_view", "offer_to_open", "view_reader", "view_table"]

@@ -157,3 +157,43 @@ def test_export_view_as_shown(qtbot, parent, make_ctx, sample: Sample, tmp_path:
         [12, '=HYPERLINK("x")'],
     ]
     assert ws["B4"].data_type == "s" and ws.auto_filter.ref == "A1:B4"
+
+
+def test_export_view_of_the_candidates_table_reads_rows_in_the_worker(
+    qtbot, ctx, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The Candidates table fetches its rows from the database: exporting it "as shown" reads
+    them in the export's worker thread, and writes what the table shows."""
+    from recruiter.ui import export_actions
+    from recruiter.ui.pages.candidates import CandidatesPage
+
+    page = CandidatesPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1400, 700)
+    page.show()
+    qtbot.waitUntil(lambda: not page.model.loading and len(page.model.ids) == 300, timeout=10000)
+    model, view = page.model, page.view
+    shown = [
+        [
+            model.data(model.index(r, c))
+            for c in range(model.columnCount())
+            if not view.isColumnHidden(c)
+        ]
+        for r in range(model.rowCount())
+    ]  # on screen: the rows as the view paints them
+    threads: list[threading.Thread] = []
+    real = model.fetcher
+
+    def fetch(ids, cols):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return real(ids, cols)
+
+    model.fetcher = fetch
+    out = tmp_path / "candidates.xlsx"
+    export_actions.export_view(page, ctx, view, title="Candidates", path=out)
+    qtbot.waitUntil(lambda: _done_box(page) is not None, timeout=15000)
+    assert threads and threading.main_thread() not in threads
+    rows = [[c.value for c in r] for r in load_workbook(out)["Candidates"].iter_rows()]
+    assert len(rows) == 301
+    headers, read = export_actions.view_reader(view)
+    assert rows[0] == headers and read() == shown

@@ -340,6 +340,10 @@ def check_funding(page: Any, rep: Report, summary: Summary, db: Database) -> Non
         (r.name, r.total, r.committed, r.reserved, r.available, pytest.approx(r.used))
         for r in rep.funding
     ]
+    over = sum(r.available < 0 for r in rep.funding)
+    m = re.match(r"([\d,]+) sources?(?: — .*?([\d,]+) over-committed)?", page.summary.text())
+    assert m, page.summary.text()
+    assert count(m[1]) == len(rep.funding) and count(m[2] or "0") == over
     # The per-institution totals under the sources are the report's groups.
     table = page.institutions_table
     shown = [
