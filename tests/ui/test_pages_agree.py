@@ -401,8 +401,8 @@ def test_pages_agree_on_the_demo_data(ctx: Any, qtbot: Any, tmp_path: Path) -> N
 def test_the_dashboard_s_period_ends_on_the_office_s_today(
     ctx: Any, qtbot: Any, tmp_path: Path, zone: str
 ) -> None:
-    """ "Last 30 days" ends on the report's "as of", the office's today (not the machine's),
-    and the tiles show what the workbook says for that period."""
+    """The period "Last 30 days" ends on the report's "as of", the office's today (not the
+    machine's), and the tiles show what the workbook says for that period."""
     from recruiter.services import settings as office
     from recruiter.ui.pages.dashboard import DashboardPage
 
@@ -499,8 +499,8 @@ def fresh_db(empty_template: Path, tmp_path: Path) -> Iterator[Any]:
 
     opened: list[Database] = []
 
-    def make(n: int) -> Database:
-        path = tmp_path / f"random-{n}.db"
+    def make() -> Database:
+        path = tmp_path / f"random-{len(opened)}.db"
         src, dst = sqlite3.connect(empty_template), sqlite3.connect(path)
         src.backup(dst)
         src.close()
@@ -515,7 +515,7 @@ def fresh_db(empty_template: Path, tmp_path: Path) -> Iterator[Any]:
 
 
 @settings(
-    max_examples=4,
+    max_examples=6,
     deadline=None,  # one example opens five pages and writes a workbook twice
     # No shrinking: each step rebuilds a database and five pages, minutes for little gain (the
     # failing plan is printed whole, and small).
@@ -528,7 +528,7 @@ def test_pages_agree_on_random_data(
 ) -> None:
     from tests.ui.conftest import drain
 
-    db = fresh_db(len(list(tmp_path.glob("random-*.db"))))
+    db = fresh_db()
     build_plan(db, plan, clock.today())
     ctx = make_ctx(db)
     pages = open_pages(ctx, qtbot)
