@@ -4,11 +4,13 @@ the main window). Reads run off the GUI thread (ops.Reader)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from recruiter.domain import clock
 from recruiter.domain.changes import Changes, Kind
-from recruiter.services import activities, offers
+from recruiter.services import activities, offers, settings
 from recruiter.store.database import Database
 
 from . import tracking_commands as cmds
@@ -22,9 +24,27 @@ OVERDUE = QtGui.QColor("#b3261e")
 LIMIT = 1000
 
 
-def expiring_offers(db: Database) -> list[Any]:
+def expiring_offers(db: Database, today: date | None = None) -> list[Any]:
     """Offers expiring within 7 days."""
-    return list(offers.expiring_soon(db, days=7))
+    return list(offers.expiring_soon(db, today=today, days=7))
+
+
+@dataclass(frozen=True)
+class Due:
+    """What the panel shows, read in the background: the office's today (services.settings,
+    the day the Dashboard's "Overdue follow-ups" counts to), the follow-ups due by then and
+    the offers expiring within a week of it."""
+
+    today: date
+    follow_ups: list[activities.FollowUp]
+    expiring: list[Any]
+
+
+def load(db: Database) -> Due:
+    today = clock.today_in(settings.office_zone(db))
+    return Due(
+        today, activities.due(db, on_or_before=today, limit=LIMIT), expiring_offers(db, today)
+    )
 
 
 class FollowUpsPanel(QtWidgets.QWidget):
@@ -118,25 +138,21 @@ class FollowUpsPanel(QtWidgets.QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.loader.read(
-            lambda db: (activities.due(db, limit=LIMIT), expiring_offers(db)),
-            self._fill,
-            title=self.tr("Follow-ups"),
-        )
+        self.loader.read(load, self._fill, title=self.tr("Follow-ups"))
 
     @property
     def loading(self) -> bool:
         return self.loader.pending
 
-    def _fill(self, result: tuple[list[activities.FollowUp], list[Any]]) -> None:
-        due, expiring = result
+    def _fill(self, loaded: Due) -> None:
+        due, expiring = loaded.follow_ups, loaded.expiring
         self.model.set_records(due)
         overdue = sum(1 for f in due if f.overdue)
         today = len(due) - overdue
         more = self.tr(" (the oldest {n:,} shown)").format(n=len(due)) if len(due) >= LIMIT else ""
         self.heading.setText(
             self.tr("<b>Due</b> — {o} overdue, {t} due today ({d}){more}").format(
-                o=overdue, t=today, d=date.today().isoformat(), more=more
+                o=overdue, t=today, d=loaded.today.isoformat(), more=more
             )
         )
         self.offers_model.set_records(expiring)

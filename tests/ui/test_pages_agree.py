@@ -226,6 +226,18 @@ def check_pipeline(qtbot: Any, page: Any, rep: Report) -> None:
     qtbot.waitUntil(lambda: not page.loading, timeout=20000)
 
 
+def check_due(qtbot: Any, due: Any, rep: Report) -> None:
+    """The Pipeline page's "Due" tab counts overdue follow-ups to the office's today, as the
+    Dashboard's "Overdue follow-ups" does (every institution: the tab is not filtered)."""
+    due.refresh()
+    qtbot.waitUntil(lambda: not due.loading, timeout=20000)
+    m = re.fullmatch(
+        r"<b>Due</b> — ([\d,]+) overdue, ([\d,]+) due today \((\S+)\)", due.heading.text()
+    )
+    assert m, due.heading.text()
+    assert (count(m[1]), m[3]) == (rep.kpis.overdue, rep.as_of.isoformat())
+
+
 def check_offers(page: Any, rep: Report, records: list[Any]) -> None:
     """Each application's current offer (its latest revision) as the report counts it, with
     the Offers sheet's package total; earlier revisions are listed and counted apart."""
@@ -384,7 +396,8 @@ def check_everything(ctx: Any, qtbot: Any, pages: Pages, tmp_path: Path) -> None
             check_offers(pages.offers, rep, records)
         else:  # the Offers page lists institutions with offers only
             assert rep.counts["Offers"] == 0
-        if inst is None:  # the Targets and Funding pages show every institution
+        if inst is None:  # the Targets and Funding pages and the Due tab show every one
+            check_due(qtbot, pages.pipeline.due, rep)
             check_targets(pages.targets, rep, summary, records)
             check_funding(pages.funding, rep, summary, db)
 
@@ -404,6 +417,7 @@ def test_the_dashboard_s_period_ends_on_the_office_s_today(
     """The period "Last 30 days" ends on the report's "as of", the office's today (not the
     machine's), and the tiles show what the workbook says for that period."""
     from recruiter.services import settings as office
+    from recruiter.ui.followups import FollowUpsPanel
     from recruiter.ui.pages.dashboard import DashboardPage
 
     office.set_time_zone(ctx.db, zone)
@@ -420,6 +434,9 @@ def test_the_dashboard_s_period_ends_on_the_office_s_today(
     assert page.current_filters() == rep.filters  # what Export to Excel… writes
     summary = read_summary(ctx.db, rep.filters, tmp_path / "period.xlsx")
     check_dashboard(page, reporting.build(ctx.db, rep.filters), summary)
+    due = FollowUpsPanel(ctx)
+    qtbot.addWidget(due)
+    check_due(qtbot, due, reporting.build(ctx.db))
 
 
 # -- random databases ------------------------------------------------------------------------
