@@ -424,7 +424,9 @@ class PlannedApplication:
     stage: Stage
     outcome: Outcome
     offer: PlannedOffer | None = None
-    overdue: bool = False  # an open follow-up due in the past
+    # An open follow-up due in the past: of this application ("application"), or of the
+    # candidate in general ("candidate", no application); None for none.
+    overdue: str | None = None
 
 
 @dataclass(frozen=True)
@@ -500,9 +502,8 @@ def build_plan(db: Database, plan: Plan, today: date) -> dict[str, list[int]]:
         if a.outcome != Outcome.active and applications.get(db, app).outcome == Outcome.active:
             applications.set_outcome(db, app, a.outcome, "test")
         if a.overdue:
-            activities.log(
-                db, cid, ActivityKind.task, "Call back", application_id=app, due_on=day(-400)
-            )
+            on = app if a.overdue == "application" else None
+            activities.log(db, cid, ActivityKind.task, "Call", application_id=on, due_on=day(-400))
     return ids
 
 

@@ -500,7 +500,7 @@ def plans(draw: st.DrawFn) -> Plan:
                 st.sampled_from(STAGES),
                 st.sampled_from(list(Outcome)),
                 st.one_of(st.none(), offer),
-                st.booleans(),
+                st.sampled_from([None, None, "application", "candidate"]),
             ),
             min_size=1,
             max_size=12,
