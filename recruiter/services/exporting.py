@@ -182,7 +182,7 @@ def summary_of(report: Report) -> xw.Summary:
         xw.Block(
             "Sources of candidates and hires",
             [
-                xw.Column("Source"),
+                xw.Column(fields.spec("source").header),
                 xw.Column("Applications", "count"),
                 xw.Column("Hires", "count"),
                 xw.Column("Hire rate", "percent"),
@@ -192,7 +192,7 @@ def summary_of(report: Report) -> xw.Summary:
         xw.Block(
             f"Overdue follow-ups ({report.kpis.overdue:,} in all; oldest first)",
             [
-                xw.Column("Candidate"),
+                xw.Column(fields.spec("full_name").header),
                 xw.Column("Follow-up"),
                 xw.Column("Due on", "date"),
                 xw.Column("Days overdue", "count"),
