@@ -1,0 +1,591 @@
+"""The Setup page: the office's own organisation — institutions and their departments (school →
+department/lab), funding sources, recruiting officers, the reporting currency with its exchange
+rates, and the office time zone.
+
+Every edit is an undoable command calling the services (ui/setup_commands.py; funding sources
+and rates reuse the Funding page's dialog and rate editor). "Remove" deletes what nothing refers
+to and archives the rest; the confirmation says which before anything happens.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from recruiter.domain import money
+from recruiter.domain.changes import Kind
+from recruiter.domain.enums import FundingKind
+from recruiter.errors import RecruiterError
+from recruiter.services import archive, funding, institutions, officers, rates, settings
+from recruiter.store.database import Database
+
+from .. import setup_commands as cmds
+from ..context import AppContext
+from ..ops import Reader, Reads
+from ..qt import Qt, QtWidgets
+from ..setup.dialogs import FormDialog, line
+from ..setup.panel import ListPanel, status
+from ..tasks import show_error
+from ..welcome import Checklist
+from .base import Page
+from .funding import RatesPanel, SourceDialog
+
+SECTIONS = ("institutions", "departments", "funding", "officers", "office")
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    id: int
+    name: str
+    kind: str
+    institution: str
+    fiscal_year: int | None
+    currency: str
+    total: str
+    archived_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    institutions: list[institutions.InstitutionRow]
+    departments: list[institutions.DepartmentRow]
+    sources: list[SourceRow]
+    officers: list[officers.OfficerRow]
+    reporting: str
+    rates: list[rates.RateRow]
+    time_zone: str
+
+
+def load(db: Database) -> Loaded:
+    """Everything the page shows (runs in a worker)."""
+    insts = institutions.overview(db)
+    names = {i.id: i.name for i in insts}
+    sources = [
+        SourceRow(
+            s.id,
+            s.name,
+            FundingKind(s.kind).label,
+            names.get(s.institution_id or -1, ""),
+            s.fiscal_year,
+            s.currency,
+            money.format_amount(s.total_minor, s.currency),
+            s.archived_at,
+        )
+        for s in funding.list_sources(db)
+        if s.id is not None
+    ]
+    return Loaded(
+        insts,
+        institutions.department_overview(db),
+        sources,
+        officers.overview(db),
+        rates.reporting_currency(db),
+        rates.list_rates(db),
+        settings.time_zone_name(db),
+    )
+
+
+def _get(rec: Any, key: str) -> Any:
+    return status(rec) if key == "status" else getattr(rec, key)
+
+
+class SetupPage(Page):
+    name = "Setup"
+    watches = frozenset(
+        {
+            Kind.institution,
+            Kind.department,
+            Kind.funding_source,
+            Kind.officer,
+            Kind.target,
+            Kind.application,
+            Kind.offer_item,
+            Kind.exchange_rate,
+            Kind.setting,
+        }
+    )
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.reader = Reader(ctx, self)
+        self.checks = Reads(ctx.runner, self)  # "what refers to it" before a removal
+        self.dialog: QtWidgets.QDialog | None = None  # the editor last opened
+        self.departments_all: list[institutions.DepartmentRow] = []
+        self._select_after: tuple[ListPanel, int] | None = None
+        self.current_time_zone = settings.DEFAULT_TIME_ZONE
+
+        intro = QtWidgets.QLabel(
+            self.tr(
+                "Your office's organisation: what targets, offers and reports are built from. "
+                "Remove deletes what nothing uses yet and archives the rest (hidden from "
+                "choices, kept in history and reports)."
+            )
+        )
+        intro.setWordWrap(True)
+        self.notice = QtWidgets.QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #1d5e2f;")
+
+        self.institutions = ListPanel(
+            self.tr("Institutions"),
+            [
+                ("name", "Name"),
+                ("name_zh", "Chinese name"),
+                ("short_name", "Short name"),
+                ("city", "City"),
+                ("country", "Country"),
+                ("departments", "Departments"),
+                ("targets", "Targets"),
+                ("funding_sources", "Funding sources"),
+                ("status", "Status"),
+            ],
+            getter=_get,
+            widths={"name": 260},
+        )
+        self.institutions.empty.setText("")
+        self.departments = ListPanel(
+            self.tr("Departments"),
+            [
+                ("path", "Department (school / department / lab)"),
+                ("name_zh", "Chinese name"),
+                ("targets", "Targets"),
+                ("sub_departments", "Sub-departments"),
+                ("status", "Status"),
+            ],
+            getter=_get,
+            widths={"path": 420, "name_zh": 200},
+        )
+        self.sources = ListPanel(
+            self.tr("Funding sources"),
+            [
+                ("name", "Name"),
+                ("kind", "Kind"),
+                ("institution", "Institution"),
+                ("fiscal_year", "Fiscal year"),
+                ("currency", "Currency"),
+                ("total", "Total"),
+                ("status", "Status"),
+            ],
+            getter=_get,
+            widths={"name": 300, "institution": 240, "total": 180},
+        )
+        self.sources.model.numeric = {"total"}
+        self.officers = ListPanel(
+            self.tr("Recruiting officers"),
+            [
+                ("name", "Name"),
+                ("name_zh", "Chinese name"),
+                ("email", "E-mail"),
+                ("applications", "Applications owned"),
+                ("targets", "Targets owned"),
+                ("status", "Status"),
+            ],
+            getter=_get,
+            widths={"name": 220, "email": 260, "applications": 160},
+        )
+        self.institutions.connect_actions(
+            new=self.new_institution,
+            edit=self.edit_institution,
+            remove=lambda: self.remove("institution"),
+            unarchive=lambda: self.unarchive("institution"),
+        )
+        self.departments.connect_actions(
+            new=self.new_department,
+            edit=self.edit_department,
+            remove=lambda: self.remove("department"),
+            unarchive=lambda: self.unarchive("department"),
+        )
+        self.sources.connect_actions(
+            new=self.new_source,
+            edit=self.edit_source,
+            remove=lambda: self.remove("funding_source"),
+            unarchive=lambda: self.unarchive("funding_source"),
+        )
+        self.officers.connect_actions(
+            new=self.new_officer,
+            edit=self.edit_officer,
+            remove=lambda: self.remove("officer"),
+            unarchive=lambda: self.unarchive("officer"),
+        )
+        self.institutions.view.selectionModel().selectionChanged.connect(
+            lambda *_a: self._show_departments()
+        )
+
+        self.tabs = QtWidgets.QTabWidget()
+        org = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        org.addWidget(self.institutions)
+        org.addWidget(self.departments)
+        org.setSizes([300, 260])
+        self.tabs.addTab(org, self.tr("Institutions and departments"))
+        money_tab = QtWidgets.QWidget()
+        mv = QtWidgets.QVBoxLayout(money_tab)
+        mv.addWidget(self.sources, 1)
+        hint = QtWidgets.QLabel(
+            self.tr("What is reserved and committed on each budget is on the Funding page.")
+        )
+        to_funding = QtWidgets.QPushButton(self.tr("Open the Funding page"))
+        to_funding.clicked.connect(lambda: self.ctx.bus.navigate.emit("Funding", {}))
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(hint)
+        row.addStretch(1)
+        row.addWidget(to_funding)
+        mv.addLayout(row)
+        self.tabs.addTab(money_tab, self.tr("Funding sources"))
+        self.tabs.addTab(self.officers, self.tr("Recruiting officers"))
+        self.tabs.addTab(self._build_office(), self.tr("Currency and time zone"))
+
+        # What the first offer still needs; hidden once everything is there.
+        self.checklist = Checklist(ctx, compact=True)
+        self.checklist.hide()
+        self.checklist.open_place.connect(self.open_place)
+        self.checklist.loaded.connect(self._checklist_shown)
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.checklist)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.tabs, 1)
+        self._show_departments()
+
+    def _build_office(self) -> QtWidgets.QWidget:
+        box = QtWidgets.QWidget()
+        v = QtWidgets.QVBoxLayout(box)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(QtWidgets.QLabel(self.tr("Office time zone:")))
+        self.time_zone = QtWidgets.QComboBox()
+        self.time_zone.setEditable(True)
+        self.time_zone.addItems(sorted(zoneinfo.available_timezones()))
+        self.time_zone.setMinimumWidth(240)
+        self.time_zone_button = QtWidgets.QPushButton(self.tr("Set time zone"))
+        self.time_zone_button.clicked.connect(self.set_time_zone)
+        row.addWidget(self.time_zone)
+        row.addWidget(self.time_zone_button)
+        row.addStretch(1)
+        v.addLayout(row)
+        note = QtWidgets.QLabel(
+            self.tr(
+                "The time zone decides calendar-day figures (days in stage, due dates). Totals "
+                "are shown in the reporting currency, converted with the rates below."
+            )
+        )
+        note.setWordWrap(True)
+        v.addWidget(note)
+        self.time_zone_error = QtWidgets.QLabel()
+        self.time_zone_error.setStyleSheet("color: #b3261e;")
+        v.addWidget(self.time_zone_error)
+        self.rates = RatesPanel(self.ctx)
+        v.addWidget(self.rates, 1)
+        return box
+
+    # -- loading ----------------------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        return self.reader.pending or self.checks.pending or self.checklist.loading
+
+    def refresh(self) -> None:
+        self.reader.read(load, self._show, title=self.tr("Setup"))
+
+    def _show(self, loaded: Loaded) -> None:
+        self.institutions.set_records(
+            loaded.institutions,
+            self.tr("No institutions yet: add the universities you recruit for with New…"),
+        )
+        if self.institutions.selected() is None and self.institutions.model.records:
+            self.institutions.view.selectRow(0)
+        self.departments_all = loaded.departments
+        self._show_departments()
+        self.sources.set_records(
+            loaded.sources,
+            self.tr("No funding sources yet: add the budgets that pay for offers with New…"),
+        )
+        self.officers.set_records(
+            loaded.officers,
+            self.tr("No officers yet: add the people who own applications and targets."),
+        )
+        if self._select_after is not None:
+            panel, ident = self._select_after
+            self._select_after = None
+            panel.select_id(ident)
+        used = {s.currency for s in loaded.sources if s.archived_at is None}
+        self.rates.show_rates(loaded.reporting, loaded.rates, used)
+        if not self.time_zone.hasFocus():
+            self.time_zone.setCurrentText(loaded.time_zone)
+        self.current_time_zone = loaded.time_zone
+
+    def _show_departments(self) -> None:
+        inst = self.institutions.selected()
+        if inst is None:
+            self.departments.title.setText(f"<b>{self.tr('Departments')}</b>")
+            self.departments.set_records([], self.tr("Add an institution first."))
+        else:
+            self.departments.title.setText(
+                "<b>" + self.tr("Departments of {name}").format(name=inst.name) + "</b>"
+            )
+            self.departments.set_records(
+                [d for d in self.departments_all if d.institution_id == inst.id],
+                self.tr("No departments yet: add a school, department or lab with New…"),
+            )
+        self.departments.new_button.setEnabled(inst is not None)
+
+    def _checklist_shown(self) -> None:
+        found = self.checklist.current
+        self.checklist.setVisible(found is not None and not found.complete)
+
+    def open_place(self, where: str) -> None:
+        if where == "targets":
+            self.ctx.bus.navigate.emit("Targets", {"new": True})
+        else:
+            self.apply_filter({"section": where})
+
+    def apply_filter(self, filters: dict[str, object]) -> None:
+        """{'section': one of SECTIONS} shows that list with the focus in it."""
+        section = filters.get("section")
+        if section not in SECTIONS:
+            return
+        index = {"institutions": 0, "departments": 0, "funding": 1, "officers": 2, "office": 3}
+        self.tabs.setCurrentIndex(index[str(section)])
+        panel = {
+            "institutions": self.institutions,
+            "departments": self.departments,
+            "funding": self.sources,
+            "officers": self.officers,
+        }.get(str(section))
+        if panel is not None:
+            panel.view.setFocus()
+
+    # -- editors ----------------------------------------------------------------------------
+    def _open(self, dialog: QtWidgets.QDialog) -> QtWidgets.QDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _institution_fields(self, rec: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
+        get = (lambda k: getattr(rec, k)) if rec is not None else (lambda _k: None)
+        return [
+            ("name", self.tr("Name"), line(get("name"), "e.g. Wuhan University")),
+            ("name_zh", self.tr("Chinese name"), line(get("name_zh"), "e.g. 武汉大学")),
+            ("short_name", self.tr("Short name"), line(get("short_name"), "e.g. WHU")),
+            ("city", self.tr("City"), line(get("city"), "e.g. Wuhan")),
+            ("country", self.tr("Country"), line(get("country"), "e.g. China")),
+        ]
+
+    def new_institution(self) -> QtWidgets.QDialog:
+        return self._open(
+            FormDialog(
+                self.tr("New institution"),
+                self._institution_fields(),
+                lambda values: self._after(
+                    self.institutions, cmds.create_institution(self.ctx, values)
+                ),
+                parent=self,
+            )
+        )
+
+    def edit_institution(self) -> QtWidgets.QDialog | None:
+        rec = self.institutions.selected()
+        if rec is None:
+            return None
+        fields = self._institution_fields(rec)
+        return self._open(
+            FormDialog(
+                self.tr("Edit institution"),
+                fields,
+                lambda changes: cmds.edit_institution(self.ctx, rec.id, changes),
+                original={k: getattr(rec, k) for k, _l, _w in fields},
+                parent=self,
+            )
+        )
+
+    def _parent_box(self, institution_id: int, rec: Any = None) -> QtWidgets.QComboBox:
+        box = QtWidgets.QComboBox()
+        box.addItem(self.tr("(none — directly under the institution)"), None)
+        current = getattr(rec, "parent_id", None)
+        for d in self.departments_all:
+            if d.institution_id != institution_id or (rec is not None and d.id == rec.id):
+                continue
+            if d.archived_at is None or d.id == current:
+                box.addItem(d.path + (" (archived)" if d.archived_at else ""), d.id)
+        box.setCurrentIndex(max(box.findData(current), 0))
+        return box
+
+    def _department_fields(
+        self, institution_id: int, rec: Any = None
+    ) -> list[tuple[str, str, QtWidgets.QWidget]]:
+        return [
+            ("name", self.tr("Name"), line(getattr(rec, "name", None), "e.g. School of Physics")),
+            (
+                "name_zh",
+                self.tr("Chinese name"),
+                line(getattr(rec, "name_zh", None), "e.g. 物理学院"),
+            ),
+            ("parent_id", self.tr("Part of"), self._parent_box(institution_id, rec)),
+        ]
+
+    def new_department(self) -> QtWidgets.QDialog | None:
+        inst = self.institutions.selected()
+        if inst is None:
+            self.notice.setText(self.tr("Choose or add an institution first."))
+            return None
+        return self._open(
+            FormDialog(
+                self.tr("New department of {name}").format(name=inst.name),
+                self._department_fields(inst.id),
+                lambda values: self._after(
+                    self.departments, cmds.create_department(self.ctx, inst.id, values)
+                ),
+                parent=self,
+            )
+        )
+
+    def edit_department(self) -> QtWidgets.QDialog | None:
+        rec = self.departments.selected()
+        if rec is None:
+            return None
+        fields = self._department_fields(rec.institution_id, rec)
+        return self._open(
+            FormDialog(
+                self.tr("Edit department"),
+                fields,
+                lambda changes: cmds.edit_department(self.ctx, rec.id, changes),
+                original={
+                    "name": rec.name,
+                    "name_zh": rec.name_zh,
+                    "parent_id": rec.parent_id,
+                },
+                parent=self,
+            )
+        )
+
+    def _officer_fields(self, rec: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
+        get = (lambda k: getattr(rec, k)) if rec is not None else (lambda _k: None)
+        return [
+            ("name", self.tr("Name"), line(get("name"), "as it appears in the Owner column")),
+            ("name_zh", self.tr("Chinese name"), line(get("name_zh"))),
+            ("email", self.tr("E-mail"), line(get("email"))),
+        ]
+
+    def new_officer(self) -> QtWidgets.QDialog:
+        return self._open(
+            FormDialog(
+                self.tr("New recruiting officer"),
+                self._officer_fields(),
+                lambda values: self._after(self.officers, cmds.create_officer(self.ctx, values)),
+                parent=self,
+            )
+        )
+
+    def edit_officer(self) -> QtWidgets.QDialog | None:
+        rec = self.officers.selected()
+        if rec is None:
+            return None
+        fields = self._officer_fields(rec)
+        return self._open(
+            FormDialog(
+                self.tr("Edit recruiting officer"),
+                fields,
+                lambda changes: cmds.edit_officer(self.ctx, rec.id, changes),
+                original={k: getattr(rec, k) for k, _l, _w in fields},
+                parent=self,
+            )
+        )
+
+    def new_source(self) -> QtWidgets.QDialog:
+        return self._open(SourceDialog(self.ctx, None, self))
+
+    def edit_source(self) -> QtWidgets.QDialog | None:
+        sid = self.sources.selected_id()
+        return self._open(SourceDialog(self.ctx, sid, self)) if sid is not None else None
+
+    def _after(self, panel: ListPanel, cmd: Any) -> Any:
+        """Select what was just created once the list shows it."""
+        if cmd.error is None and cmd.state is not None:
+            self._select_after = (panel, int(cmd.state))
+        return cmd
+
+    # -- remove / unarchive -----------------------------------------------------------------
+    def _panel(self, kind: archive.Kind) -> ListPanel:
+        return {
+            "institution": self.institutions,
+            "department": self.departments,
+            "funding_source": self.sources,
+            "officer": self.officers,
+        }[kind]
+
+    @staticmethod
+    def _what(kind: archive.Kind, rec: Any) -> str:
+        name = getattr(rec, "name", None) or getattr(rec, "path", "")
+        return f"{archive.LABELS[kind].lower()} '{name}'"
+
+    def confirm(self, title: str, text: str) -> bool:
+        box = QtWidgets.QMessageBox(self)
+        box.setIcon(QtWidgets.QMessageBox.Icon.Question)
+        box.setWindowTitle(title)
+        box.setText(text)
+        box.setStandardButtons(
+            QtWidgets.QMessageBox.StandardButton.Ok | QtWidgets.QMessageBox.StandardButton.Cancel
+        )
+        return box.exec() == QtWidgets.QMessageBox.StandardButton.Ok
+
+    def remove(self, kind: archive.Kind) -> None:
+        """Say what will happen (deleted, or archived because something refers to it), then do
+        it as one undoable command."""
+        rec = self._panel(kind).selected()
+        if rec is None or rec.archived_at is not None:
+            return
+        db, ident = self.ctx.db, int(rec.id)
+        self.checks.start(
+            "references",
+            lambda: archive.references(db, kind, ident),
+            lambda refs: self._remove(kind, rec, refs),
+            lambda exc: show_error(self, self.tr("Remove"), exc),
+        )
+
+    def removal_text(self, kind: archive.Kind, rec: Any, refs: dict[str, int]) -> str:
+        what = self._what(kind, rec)
+        if not refs:
+            return self.tr(
+                "Delete {what}? Nothing refers to it yet. (Undo brings it back.)"
+            ).format(what=what)
+        return self.tr(
+            "{what} still has {refs}, so it will be archived, not deleted: it is no longer "
+            "offered in lists to choose from, and stays in history and reports. Unarchive "
+            "brings it back."
+        ).format(what=what[0].upper() + what[1:], refs=archive.describe(refs))
+
+    def _remove(self, kind: archive.Kind, rec: Any, refs: dict[str, int]) -> None:
+        title = self.tr("Archive") if refs else self.tr("Delete")
+        if not self.confirm(title, self.removal_text(kind, rec, refs)):
+            return
+        cmd = cmds.retire(self.ctx, kind, int(rec.id), self._what(kind, rec), self._error("Remove"))
+        if cmd.error is None:
+            verb = "Archived" if cmd.state.action == "archived" else "Deleted"
+            self.notice.setText(f"{verb} {self._what(kind, rec)}. (Edit → Undo takes it back.)")
+
+    def unarchive(self, kind: archive.Kind) -> None:
+        rec = self._panel(kind).selected()
+        if rec is None or rec.archived_at is None:
+            return
+        cmd = cmds.unarchive(
+            self.ctx, kind, int(rec.id), self._what(kind, rec), self._error("Unarchive")
+        )
+        if cmd.error is None:
+            self.notice.setText(f"{self._what(kind, rec)} is offered in choices again.")
+
+    def _error(self, title: str) -> Any:
+        return lambda exc: show_error(self, self.tr(title), exc)
+
+    # -- office settings --------------------------------------------------------------------
+    def set_time_zone(self) -> bool:
+        self.time_zone_error.setText("")
+        errors: list[RecruiterError] = []
+        cmd = cmds.set_time_zone(self.ctx, self.time_zone.currentText(), errors.append)
+        if cmd.error is not None:
+            self.time_zone_error.setText(str(cmd.error))
+            return False
+        return True
+
+
+__all__ = ["SECTIONS", "Loaded", "SetupPage", "load"]
