@@ -209,7 +209,9 @@ def test_removing_what_nothing_uses_deletes_it(
     assert page.officers.select_id(officer_id)
     click(qtbot, page.officers.remove_button)
     settle(page)
-    assert asked == ["Delete officer 'Temp Officer'? Nothing refers to it yet. (Undo brings it back.)"]
+    assert asked == [
+        "Delete officer 'Temp Officer'? Nothing refers to it yet. (Undo brings it back.)"
+    ]
     assert officer_id not in {o.id for o in officers.list_all(db, archived=True)}
     page.ctx.undo.undo()
     assert officers.get(db, officer_id).name == "Temp Officer"
