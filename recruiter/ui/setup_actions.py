@@ -25,7 +25,7 @@ class SetupReport(QtWidgets.QDialog):
 
     def __init__(self, result: setup.SetupResult, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.result = result
+        self.loaded = result
         self.setWindowTitle(
             self.tr("Office set-up loaded")
             if result.written

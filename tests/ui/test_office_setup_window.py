@@ -93,7 +93,7 @@ def test_load_setup_workbook_from_the_file_menu_and_undo(
     win.load_setup_action.trigger()
     qtbot.waitUntil(lambda: getattr(win, "setup_report", None) is not None, timeout=10000)
     report = win.setup_report
-    assert report.result.written
+    assert report.loaded.written
     assert "Institutions (sheet 'Institutions'): created 2, updated 0" in report.text.text()
     assert not report.problems.isVisible()
     report.close()
@@ -117,7 +117,7 @@ def test_an_invalid_setup_workbook_writes_nothing_and_lists_the_reasons(
     win.load_setup(str(bad))
     qtbot.waitUntil(lambda: getattr(win, "setup_report", None) is not None, timeout=10000)
     report = win.setup_report
-    assert not report.result.written
+    assert not report.loaded.written
     assert "nothing was written" in report.text.text()
     assert report.problems.rowCount() == 1
     assert report.problems.item(0, 2).text() == "no institution named 'Peking University'"

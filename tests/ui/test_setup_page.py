@@ -275,3 +275,17 @@ def test_models_pass_the_model_tester(demo_page: Any, qtmodeltester: Any) -> Non
     for panel in (demo_page.institutions, demo_page.departments, demo_page.sources):
         assert panel.model.rowCount() > 0
         qtmodeltester.check(panel.model, force_py=True)
+
+
+def test_ctrl_n_in_a_setup_list_is_not_new_candidate(window: Any, qtbot: Any) -> None:
+    page = window.show_page("Setup")
+    qtbot.waitUntil(lambda: not page.loading and page.institutions.model.rowCount() > 0)
+    page.institutions.view.setFocus()
+    qtbot.keyClick(page.institutions.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is page
+    assert page.dialog is not None and page.dialog.windowTitle() == "New institution"
+    page.dialog.close()
+    # Elsewhere Ctrl+N still means a new candidate.
+    window.sidebar.setFocus()
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page().name == "Candidates"

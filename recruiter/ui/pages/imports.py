@@ -15,6 +15,7 @@ from ..candidate_model import RecordTableModel
 from ..context import AppContext
 from ..ops import CollectionOp, Reader
 from ..qt import Qt, QtGui, QtWidgets
+from ..setup.panel import fit_columns
 from ..tasks import CancelledFn, ProgressFn, show_error
 from .base import Page
 
@@ -86,14 +87,9 @@ class ImportHistoryPage(Page):
         self.batches.numeric = {"id", "rows", "created", "updated", "duplicates", "invalid"}
         self.batches.decorate = self._decorate
         self.view = _table(self.batches)
-        widths = {"id": 60, "file_name": 260, "imported_at": 130, "user": 90, "source": 140}
-        for i, (key, _l) in enumerate(BATCH_COLUMNS):
-            self.view.setColumnWidth(i, widths.get(key, 80))
         self.rows = RecordTableModel(ROW_COLUMNS, getter=_row_value, parent=self)
         self.rows.numeric = {"candidate_id"}
         self.rows_view = _table(self.rows)
-        for i, w in enumerate((90, 220, 140, 240, 80)):
-            self.rows_view.setColumnWidth(i, w)
 
         self.summary = QtWidgets.QLabel()
         self.notice = QtWidgets.QLabel()
@@ -126,6 +122,7 @@ class ImportHistoryPage(Page):
         lv.addWidget(self.rows_view, 1)
         split.addWidget(lower)
         split.setSizes([260, 300])
+        self.split = split
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.empty)
@@ -148,10 +145,12 @@ class ImportHistoryPage(Page):
     def _show(self, found: list[BatchRow]) -> None:
         keep = self.selected_id()
         self.batches.set_records(found)
+        fit_columns(self.view, BATCH_COLUMNS, {"file_name": 260, "source": 160, "user": 100})
         self.empty.setVisible(not found)
+        self.split.setVisible(bool(found))
         live = sum(not b.undone for b in found)
         self.summary.setText(
-            self.tr("{n} imports ({u} undone).").format(n=len(found), u=len(found) - live)
+            self.tr("Imports: {n} ({u} undone).").format(n=len(found), u=len(found) - live)
         )
         if not self.select_batch(keep) and found:
             self.view.selectRow(0)
@@ -192,9 +191,13 @@ class ImportHistoryPage(Page):
         ident = b.id
         self.rows_reader.read(
             lambda db: import_history.batch_rows(db, ident),
-            self.rows.set_records,
+            self._show_rows,
             title=self.tr("Import history"),
         )
+
+    def _show_rows(self, found: list[BatchCandidate]) -> None:
+        self.rows.set_records(found)
+        fit_columns(self.rows_view, ROW_COLUMNS, {"full_name": 240, "email": 260})
 
     def _update_buttons(self) -> None:
         b = self.selected()

@@ -19,6 +19,9 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
 from recruiter.errors import RecruiterError
 from recruiter.services import archive, funding, institutions, officers, rates, settings
+from recruiter.services.institutions import DepartmentRow, InstitutionRow
+from recruiter.services.officers import OfficerRow
+from recruiter.services.rates import RateRow
 from recruiter.store.database import Database
 
 from .. import setup_commands as cmds
@@ -49,12 +52,12 @@ class SourceRow:
 
 @dataclass(frozen=True)
 class Loaded:
-    institutions: list[institutions.InstitutionRow]
-    departments: list[institutions.DepartmentRow]
+    institutions: list[InstitutionRow]
+    departments: list[DepartmentRow]
     sources: list[SourceRow]
-    officers: list[officers.OfficerRow]
+    officers: list[OfficerRow]
     reporting: str
-    rates: list[rates.RateRow]
+    rates: list[RateRow]
     time_zone: str
 
 
@@ -112,7 +115,7 @@ class SetupPage(Page):
         self.reader = Reader(ctx, self)
         self.checks = Reads(ctx.runner, self)  # "what refers to it" before a removal
         self.dialog: QtWidgets.QDialog | None = None  # the editor last opened
-        self.departments_all: list[institutions.DepartmentRow] = []
+        self.departments_all: list[DepartmentRow] = []
         self._select_after: tuple[ListPanel, int] | None = None
         self.current_time_zone = settings.DEFAULT_TIME_ZONE
 
@@ -142,9 +145,9 @@ class SetupPage(Page):
                 ("status", "Status"),
             ],
             getter=_get,
-            widths={"name": 260},
+            widths={"name": 200, "name_zh": 130, "city": 100, "country": 90},
         )
-        self.institutions.empty.setText("")
+        self.institutions.model.numeric = {"departments", "targets", "funding_sources"}
         self.departments = ListPanel(
             self.tr("Departments"),
             [
@@ -157,6 +160,7 @@ class SetupPage(Page):
             getter=_get,
             widths={"path": 420, "name_zh": 200},
         )
+        self.departments.model.numeric = {"targets", "sub_departments"}
         self.sources = ListPanel(
             self.tr("Funding sources"),
             [
@@ -171,7 +175,7 @@ class SetupPage(Page):
             getter=_get,
             widths={"name": 300, "institution": 240, "total": 180},
         )
-        self.sources.model.numeric = {"total"}
+        self.sources.model.numeric = {"total", "fiscal_year"}
         self.officers = ListPanel(
             self.tr("Recruiting officers"),
             [
@@ -185,6 +189,7 @@ class SetupPage(Page):
             getter=_get,
             widths={"name": 220, "email": 260, "applications": 160},
         )
+        self.officers.model.numeric = {"applications", "targets"}
         self.institutions.connect_actions(
             new=self.new_institution,
             edit=self.edit_institution,

@@ -117,6 +117,7 @@ class TargetsPage(Page):
             Kind.application,
             Kind.institution,
             Kind.department,
+            Kind.officer,  # the owner box's list
             Kind.stage_event,
             Kind.offer,
             Kind.offer_item,

@@ -168,13 +168,7 @@ class ListPanel(QtWidgets.QWidget):
         self._update_buttons()
 
     def fit_columns(self) -> None:
-        """Headers and values fit, long names are capped (their tooltip shows them whole), so
-        the list needs no horizontal scrolling at 1280 pixels."""
-        self.view.resizeColumnsToContents()
-        for i, (key, _label) in enumerate(self.model.columns):
-            cap = self.caps.get(key, 160)
-            if self.view.columnWidth(i) > cap:
-                self.view.setColumnWidth(i, cap)
+        fit_columns(self.view, self.model.columns, self.caps)
 
     def selected(self) -> Any | None:
         rows = self.view.selectionModel().selectedRows()
@@ -201,8 +195,20 @@ class ListPanel(QtWidgets.QWidget):
         self.unarchive_button.setVisible(self.show_archived.isChecked())
 
 
+def fit_columns(
+    view: QtWidgets.QTableView, columns: Sequence[tuple[str, str]], caps: dict[str, int]
+) -> None:
+    """Headers and values fit and long values are capped (their tooltip shows them whole), so
+    a list needs no horizontal scrolling at 1280 pixels."""
+    view.resizeColumnsToContents()
+    for i, (key, _label) in enumerate(columns):
+        cap = caps.get(key, 160)
+        if view.columnWidth(i) > cap:
+            view.setColumnWidth(i, cap)
+
+
 def status(rec: Any) -> str:
     return "archived" if getattr(rec, "archived_at", None) else "in use"
 
 
-__all__ = ["ListKeys", "ListPanel", "status"]
+__all__ = ["ListKeys", "ListPanel", "fit_columns", "status"]
