@@ -82,6 +82,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.welcome.load_demo.connect(self.load_demo)
         self.welcome.import_list.connect(self.import_file)
         self.welcome.set_up.connect(self.set_up_office)
+        self.welcome.load_setup.connect(lambda: self.load_setup())
+        self.welcome.save_setup_template.connect(lambda: self.save_template("setup"))
         if self.welcome.checklist is not None:
             self.welcome.checklist.open_place.connect(self.open_setup_place)
 

@@ -91,6 +91,8 @@ class WelcomePage(QtWidgets.QWidget):
     load_demo = Signal()
     import_list = Signal()
     set_up = Signal()
+    load_setup = Signal()
+    save_setup_template = Signal()
 
     def __init__(
         self, ctx: AppContext | None = None, parent: QtWidgets.QWidget | None = None
@@ -125,6 +127,22 @@ class WelcomePage(QtWidgets.QWidget):
         for w in (title, text):
             layout.addWidget(w)
         layout.addLayout(buttons)
+        # The office's structure is often kept in Excel already.
+        links = QtWidgets.QHBoxLayout()
+        links.addStretch(1)
+        self.load_setup_button = QtWidgets.QPushButton(self.tr("Load office set-up…"))
+        self.template_button = QtWidgets.QPushButton(self.tr("Save set-up template…"))
+        for b in (self.load_setup_button, self.template_button):
+            b.setFlat(True)
+            b.setCursor(Qt.CursorShape.PointingHandCursor)
+            links.addWidget(b)
+        links.addStretch(1)
+        self.load_setup_button.setToolTip(
+            self.tr("Institutions, departments, funding and targets from a filled-in template")
+        )
+        self.load_setup_button.clicked.connect(self.load_setup)
+        self.template_button.clicked.connect(self.save_setup_template)
+        layout.addLayout(links)
         self.checklist: Checklist | None = None
         if ctx is not None:
             self.checklist = Checklist(ctx)

@@ -281,3 +281,29 @@ def test_undo_import_message_names_a_page_that_exists() -> None:
     from recruiter.ui.main_window import PAGES
 
     assert "Import history" in [name for name, _cls in PAGES]
+
+
+def test_welcome_links_load_setup_and_save_the_template(
+    empty_window: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    win, db = empty_window, empty_window.ctx.db
+    out = tmp_path / "template.xlsx"
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
+    qtbot.mouseClick(win.welcome.template_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(out.exists, timeout=10000)
+    path = full_workbook(tmp_path)
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(path), ""))
+    qtbot.mouseClick(win.welcome.load_setup_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(win, "setup_report", None) is not None, timeout=10000)
+    assert len(institutions.list_all(db)) == 2
+    qtbot.waitUntil(lambda: win.outer.currentIndex() == 0, timeout=10000)  # not empty now
+    win.setup_report.close()
+
+
+def test_a_batch_candidate_opens_on_the_candidates_page(history: Any) -> None:
+    seen: list[tuple[str, object]] = []
+    history.ctx.bus.navigate.connect(lambda name, f: seen.append((name, f)))
+    history.view.selectRow(1)
+    history.qtbot.waitUntil(lambda: history.rows.rowCount() == 2, timeout=10000)
+    history.open_candidate(0)
+    assert seen == [("Candidates", {"text": "ana@example.org"})]

@@ -250,16 +250,19 @@ def test_funding_sources_use_the_funding_pages_dialog(demo_page: Any, qtbot: Any
     assert "Provincial Chutian Fund" not in {s.name for s in page.sources.model.records}
 
 
-def test_time_zone_and_rates_are_undoable(demo_page: Any) -> None:
+def test_time_zone_and_rates_are_undoable(demo_page: Any, qtbot: Any) -> None:
     from recruiter.services import rates
 
     page, db = demo_page, demo_page.ctx.db
     page.tabs.setCurrentIndex(3)
-    page.time_zone.setCurrentText("Mars/Olympus")
-    assert page.set_time_zone() is False
-    assert "time zone" in page.time_zone_error.text()
-    page.time_zone.setCurrentText("Europe/Berlin")
-    assert page.set_time_zone() is True
+    office = page.office
+    office.time_zone.setCurrentText("Mars/Olympus")
+    qtbot.mouseClick(office.time_zone_button, Qt.MouseButton.LeftButton)
+    assert "time zone" in office.time_zone_error.text()
+    assert settings.time_zone_name(db) == settings.DEFAULT_TIME_ZONE
+    office.time_zone.setCurrentText("Europe/Berlin")
+    assert office.set_time_zone() is True
+    assert not office.time_zone_error.isVisibleTo(office)
     assert settings.time_zone_name(db) == "Europe/Berlin"
     page.ctx.undo.undo()
     assert settings.time_zone_name(db) == settings.DEFAULT_TIME_ZONE

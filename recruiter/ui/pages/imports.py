@@ -128,6 +128,8 @@ class ImportHistoryPage(Page):
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._load_rows())
+        self.rows_view.doubleClicked.connect(lambda index: self.open_candidate(index.row()))
+        self.rows_view.setToolTip(self.tr("Double-click a candidate to find them"))
         self._update_buttons()
 
     def _decorate(self, rec: BatchRow, _key: str, role: int) -> Any:
@@ -198,6 +200,15 @@ class ImportHistoryPage(Page):
     def _show_rows(self, found: list[BatchCandidate]) -> None:
         self.rows.set_records(found)
         fit_columns(self.rows_view, ROW_COLUMNS, {"full_name": 240, "email": 260})
+
+    def open_candidate(self, row: int) -> None:
+        """Find the candidate on the Candidates page (by e-mail, else by name)."""
+        if not 0 <= row < len(self.rows.records):
+            return
+        rec: BatchCandidate = self.rows.record(row)
+        text = rec.email or rec.full_name
+        if rec.exists and text:
+            self.ctx.bus.navigate.emit("Candidates", {"text": text})
 
     def _update_buttons(self) -> None:
         b = self.selected()

@@ -9,7 +9,6 @@ to and archives the rest; the confirmation says which before anything happens.
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +16,6 @@ from typing import Any
 from recruiter.domain import money
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
-from recruiter.errors import RecruiterError
 from recruiter.services import archive, funding, institutions, officers, rates, settings
 from recruiter.services.institutions import DepartmentRow, InstitutionRow
 from recruiter.services.officers import OfficerRow
@@ -28,12 +26,14 @@ from .. import setup_commands as cmds
 from ..context import AppContext
 from ..ops import Reader, Reads
 from ..qt import Qt, QtWidgets
-from ..setup.dialogs import FormDialog, line
+from ..setup import editors
+from ..setup.dialogs import FormDialog
+from ..setup.office import OfficeSettings
 from ..setup.panel import ListPanel, status
 from ..tasks import show_error
 from ..welcome import Checklist
 from .base import Page
-from .funding import RatesPanel, SourceDialog
+from .funding import SourceDialog
 
 SECTIONS = ("institutions", "departments", "funding", "officers", "office")
 
@@ -117,7 +117,6 @@ class SetupPage(Page):
         self.dialog: QtWidgets.QDialog | None = None  # the editor last opened
         self.departments_all: list[DepartmentRow] = []
         self._select_after: tuple[ListPanel, int] | None = None
-        self.current_time_zone = settings.DEFAULT_TIME_ZONE
 
         intro = QtWidgets.QLabel(
             self.tr(
@@ -127,9 +126,19 @@ class SetupPage(Page):
             )
         )
         intro.setWordWrap(True)
+        # From a spreadsheet: the window's File-menu actions (the page is also used alone).
+        self.load_button = QtWidgets.QPushButton(self.tr("Load office set-up…"))
+        self.template_button = QtWidgets.QPushButton(self.tr("Save set-up template…"))
+        self.load_button.clicked.connect(lambda: self._window_action("load_setup"))
+        self.template_button.clicked.connect(lambda: self._window_action("save_template", "setup"))
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(intro, 1)
+        top.addWidget(self.load_button)
+        top.addWidget(self.template_button)
         self.notice = QtWidgets.QLabel()
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #1d5e2f;")
+        self.notice.hide()
 
         self.institutions = ListPanel(
             self.tr("Institutions"),
@@ -239,7 +248,9 @@ class SetupPage(Page):
         mv.addLayout(row)
         self.tabs.addTab(money_tab, self.tr("Funding sources"))
         self.tabs.addTab(self.officers, self.tr("Recruiting officers"))
-        self.tabs.addTab(self._build_office(), self.tr("Currency and time zone"))
+        self.office = OfficeSettings(ctx)
+        self.rates = self.office.rates
+        self.tabs.addTab(self.office, self.tr("Currency and time zone"))
 
         # What the first offer still needs; hidden once everything is there.
         self.checklist = Checklist(ctx, compact=True)
@@ -248,41 +259,11 @@ class SetupPage(Page):
         self.checklist.loaded.connect(self._checklist_shown)
 
         layout = QtWidgets.QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addLayout(top)
         layout.addWidget(self.checklist)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         self._show_departments()
-
-    def _build_office(self) -> QtWidgets.QWidget:
-        box = QtWidgets.QWidget()
-        v = QtWidgets.QVBoxLayout(box)
-        row = QtWidgets.QHBoxLayout()
-        row.addWidget(QtWidgets.QLabel(self.tr("Office time zone:")))
-        self.time_zone = QtWidgets.QComboBox()
-        self.time_zone.setEditable(True)
-        self.time_zone.addItems(sorted(zoneinfo.available_timezones()))
-        self.time_zone.setMinimumWidth(240)
-        self.time_zone_button = QtWidgets.QPushButton(self.tr("Set time zone"))
-        self.time_zone_button.clicked.connect(self.set_time_zone)
-        row.addWidget(self.time_zone)
-        row.addWidget(self.time_zone_button)
-        row.addStretch(1)
-        v.addLayout(row)
-        note = QtWidgets.QLabel(
-            self.tr(
-                "The time zone decides calendar-day figures (days in stage, due dates). Totals "
-                "are shown in the reporting currency, converted with the rates below."
-            )
-        )
-        note.setWordWrap(True)
-        v.addWidget(note)
-        self.time_zone_error = QtWidgets.QLabel()
-        self.time_zone_error.setStyleSheet("color: #b3261e;")
-        v.addWidget(self.time_zone_error)
-        self.rates = RatesPanel(self.ctx)
-        v.addWidget(self.rates, 1)
-        return box
 
     # -- loading ----------------------------------------------------------------------------
     @property
@@ -315,9 +296,7 @@ class SetupPage(Page):
             panel.select_id(ident)
         used = {s.currency for s in loaded.sources if s.archived_at is None}
         self.rates.show_rates(loaded.reporting, loaded.rates, used)
-        if not self.time_zone.hasFocus():
-            self.time_zone.setCurrentText(loaded.time_zone)
-        self.current_time_zone = loaded.time_zone
+        self.office.show_time_zone(loaded.time_zone)
 
     def _show_departments(self) -> None:
         inst = self.institutions.selected()
@@ -367,21 +346,11 @@ class SetupPage(Page):
         dialog.open()
         return dialog
 
-    def _institution_fields(self, rec: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
-        get = (lambda k: getattr(rec, k)) if rec is not None else (lambda _k: None)
-        return [
-            ("name", self.tr("Name"), line(get("name"), "e.g. Wuhan University")),
-            ("name_zh", self.tr("Chinese name"), line(get("name_zh"), "e.g. 武汉大学")),
-            ("short_name", self.tr("Short name"), line(get("short_name"), "e.g. WHU")),
-            ("city", self.tr("City"), line(get("city"), "e.g. Wuhan")),
-            ("country", self.tr("Country"), line(get("country"), "e.g. China")),
-        ]
-
     def new_institution(self) -> QtWidgets.QDialog:
         return self._open(
             FormDialog(
                 self.tr("New institution"),
-                self._institution_fields(),
+                editors.institution_fields(),
                 lambda values: self._after(
                     self.institutions, cmds.create_institution(self.ctx, values)
                 ),
@@ -393,51 +362,26 @@ class SetupPage(Page):
         rec = self.institutions.selected()
         if rec is None:
             return None
-        fields = self._institution_fields(rec)
+        fields = editors.institution_fields(rec)
         return self._open(
             FormDialog(
                 self.tr("Edit institution"),
                 fields,
                 lambda changes: cmds.edit_institution(self.ctx, rec.id, changes),
-                original={k: getattr(rec, k) for k, _l, _w in fields},
+                original=editors.original(fields, rec),
                 parent=self,
             )
         )
 
-    def _parent_box(self, institution_id: int, rec: Any = None) -> QtWidgets.QComboBox:
-        box = QtWidgets.QComboBox()
-        box.addItem(self.tr("(none — directly under the institution)"), None)
-        current = getattr(rec, "parent_id", None)
-        for d in self.departments_all:
-            if d.institution_id != institution_id or (rec is not None and d.id == rec.id):
-                continue
-            if d.archived_at is None or d.id == current:
-                box.addItem(d.path + (" (archived)" if d.archived_at else ""), d.id)
-        box.setCurrentIndex(max(box.findData(current), 0))
-        return box
-
-    def _department_fields(
-        self, institution_id: int, rec: Any = None
-    ) -> list[tuple[str, str, QtWidgets.QWidget]]:
-        return [
-            ("name", self.tr("Name"), line(getattr(rec, "name", None), "e.g. School of Physics")),
-            (
-                "name_zh",
-                self.tr("Chinese name"),
-                line(getattr(rec, "name_zh", None), "e.g. 物理学院"),
-            ),
-            ("parent_id", self.tr("Part of"), self._parent_box(institution_id, rec)),
-        ]
-
     def new_department(self) -> QtWidgets.QDialog | None:
         inst = self.institutions.selected()
         if inst is None:
-            self.notice.setText(self.tr("Choose or add an institution first."))
+            self.say(self.tr("Choose or add an institution first."))
             return None
         return self._open(
             FormDialog(
                 self.tr("New department of {name}").format(name=inst.name),
-                self._department_fields(inst.id),
+                editors.department_fields(self.departments_all, inst.id),
                 lambda values: self._after(
                     self.departments, cmds.create_department(self.ctx, inst.id, values)
                 ),
@@ -449,34 +393,22 @@ class SetupPage(Page):
         rec = self.departments.selected()
         if rec is None:
             return None
-        fields = self._department_fields(rec.institution_id, rec)
+        fields = editors.department_fields(self.departments_all, rec.institution_id, rec)
         return self._open(
             FormDialog(
                 self.tr("Edit department"),
                 fields,
                 lambda changes: cmds.edit_department(self.ctx, rec.id, changes),
-                original={
-                    "name": rec.name,
-                    "name_zh": rec.name_zh,
-                    "parent_id": rec.parent_id,
-                },
+                original=editors.original(fields, rec),
                 parent=self,
             )
         )
-
-    def _officer_fields(self, rec: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
-        get = (lambda k: getattr(rec, k)) if rec is not None else (lambda _k: None)
-        return [
-            ("name", self.tr("Name"), line(get("name"), "as it appears in the Owner column")),
-            ("name_zh", self.tr("Chinese name"), line(get("name_zh"))),
-            ("email", self.tr("E-mail"), line(get("email"))),
-        ]
 
     def new_officer(self) -> QtWidgets.QDialog:
         return self._open(
             FormDialog(
                 self.tr("New recruiting officer"),
-                self._officer_fields(),
+                editors.officer_fields(),
                 lambda values: self._after(self.officers, cmds.create_officer(self.ctx, values)),
                 parent=self,
             )
@@ -486,13 +418,13 @@ class SetupPage(Page):
         rec = self.officers.selected()
         if rec is None:
             return None
-        fields = self._officer_fields(rec)
+        fields = editors.officer_fields(rec)
         return self._open(
             FormDialog(
                 self.tr("Edit recruiting officer"),
                 fields,
                 lambda changes: cmds.edit_officer(self.ctx, rec.id, changes),
-                original={k: getattr(rec, k) for k, _l, _w in fields},
+                original=editors.original(fields, rec),
                 parent=self,
             )
         )
@@ -567,7 +499,7 @@ class SetupPage(Page):
         cmd = cmds.retire(self.ctx, kind, int(rec.id), self._what(kind, rec), self._error("Remove"))
         if cmd.error is None:
             verb = "Archived" if cmd.state.action == "archived" else "Deleted"
-            self.notice.setText(f"{verb} {self._what(kind, rec)}. (Edit → Undo takes it back.)")
+            self.say(f"{verb} {self._what(kind, rec)}. (Edit → Undo takes it back.)")
 
     def unarchive(self, kind: archive.Kind) -> None:
         rec = self._panel(kind).selected()
@@ -577,20 +509,20 @@ class SetupPage(Page):
             self.ctx, kind, int(rec.id), self._what(kind, rec), self._error("Unarchive")
         )
         if cmd.error is None:
-            self.notice.setText(f"{self._what(kind, rec)} is offered in choices again.")
+            self.say(f"{self._what(kind, rec)} is offered in choices again.")
 
     def _error(self, title: str) -> Any:
         return lambda exc: show_error(self, self.tr(title), exc)
 
-    # -- office settings --------------------------------------------------------------------
-    def set_time_zone(self) -> bool:
-        self.time_zone_error.setText("")
-        errors: list[RecruiterError] = []
-        cmd = cmds.set_time_zone(self.ctx, self.time_zone.currentText(), errors.append)
-        if cmd.error is not None:
-            self.time_zone_error.setText(str(cmd.error))
-            return False
-        return True
+    def say(self, text: str) -> None:
+        """A line about what the last action did (or why nothing happened)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def _window_action(self, name: str, *args: Any) -> None:
+        action = getattr(self.window(), name, None)
+        if action is not None:
+            action(*args)
 
 
 __all__ = ["SECTIONS", "Loaded", "SetupPage", "load"]
