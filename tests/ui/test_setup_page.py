@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from recruiter.services import archive, choices, institutions, officers, settings, targets
+from recruiter.services.reporting import Filters, sections
 from recruiter.store.database import Database
 from recruiter.ui.qt import Qt, QtWidgets
 from tests.ui.conftest import drain
@@ -177,6 +178,9 @@ def test_removing_a_referenced_department_archives_it(
     assert dept.id not in {c.id for c in choices.departments(db)}
     on_rows = {p.department for p in targets.progress(db) if p.department}
     assert dept.name in " ".join(on_rows)
+    with db.session() as s:  # the report's progress section still counts its targets
+        reported = [t for t in sections.targets_in(s, Filters()) if t.department == dept.path]
+    assert len(reported) == dept.targets
 
     page.ctx.undo.undo()
     assert institutions.get_department(db, dept.id).archived_at is None
