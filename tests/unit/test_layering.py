@@ -54,6 +54,7 @@ RULES = (
         ("recruiter.services", "recruiter.ui", "recruiter.cli"),
     ),
     Rule("services never import ui", "recruiter.services", ("recruiter.ui", "recruiter.cli")),
+    Rule("ui reaches file formats only through services", "recruiter.ui", ("recruiter.exchange",)),
 )
 
 
