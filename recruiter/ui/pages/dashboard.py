@@ -138,8 +138,10 @@ class DashboardPage(Page):
             bar.addWidget(QtWidgets.QLabel(text))
             bar.addWidget(w)
         bar.addStretch(1)
-        bar.addWidget(self.status)
         bar.addWidget(self.export_button)
+        # The status line ("As of …; all amounts in …; rates …") gets a line of its own: beside
+        # the filters it made the page wider than a 1280-pixel screen.
+        self.status.setWordWrap(True)
 
         self.tiles: dict[str, Tile] = {}
         tiles = QtWidgets.QGridLayout()
@@ -178,6 +180,7 @@ class DashboardPage(Page):
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.status)
         layout.addWidget(scroll, 1)
 
         self.institution.currentIndexChanged.connect(self._institution_changed)
