@@ -16,6 +16,7 @@ from recruiter.services import importing, targets
 from recruiter.services.importing import ImportOptions, ImportSummary, Table
 from recruiter.store.database import Database
 
+from .columns import fit_header_labels
 from .ops import Reads
 from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from .tasks import Task, TaskRunner, run_with_progress, show_error
@@ -393,6 +394,10 @@ class MappingPage(QtWidgets.QWizardPage):
             self.grid.setCellWidget(r, 2, combo)
             self.combos[header] = combo
         self.grid.resizeColumnToContents(0)
+        # The choice boxes read whole ("— not imported —", "Current institution").
+        widest = max((c.sizeHint().width() for c in self.combos.values()), default=0)
+        self.grid.setColumnWidth(2, max(widest, self.grid.columnWidth(2)))
+        fit_header_labels(self.grid)
         self._update_unmapped()
         self.completeChanged.emit()
 

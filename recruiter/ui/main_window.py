@@ -11,6 +11,7 @@ from recruiter.services import candidates, demo, offers
 from recruiter.services.importing import SUFFIXES
 from recruiter.store.database import Database
 
+from .columns import fit_header_labels
 from .context import AppContext
 from .followups import FollowUpsDock
 from .ops import CollectionOp, Reader
@@ -99,6 +100,7 @@ class MainWindow(QtWidgets.QMainWindow):
         ctx.bus.changed.connect(self._on_data_changed)
         ctx.bus.navigate.connect(self.navigate)
         self._restore_state()
+        self._keep_headers_readable()
         self.reader = Reader(ctx, self)
         self.empty = False  # as last read: the database holds no data (the welcome page shows)
         self._update_empty_state()
@@ -385,6 +387,12 @@ class MainWindow(QtWidgets.QMainWindow):
         page = self.settings.value("window/page", "Candidates")
         names = [p[0] for p in PAGES]
         self.sidebar.setCurrentRow(names.index(page) if page in names else 1)
+
+    def _keep_headers_readable(self) -> None:
+        """No page's table clips a column name, whatever widths a page or saved layout chose."""
+        for page in self.pages.values():
+            for table in page.findChildren(QtWidgets.QTableView):
+                fit_header_labels(table)
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
