@@ -3,7 +3,7 @@ took its room) and, for short lists, never clip a value either."""
 
 from __future__ import annotations
 
-from .qt import QtWidgets
+from .qt import QtGui, QtWidgets
 
 
 def fit_header_labels(view: QtWidgets.QTableView) -> None:
@@ -45,4 +45,36 @@ def keep_fitted(view: QtWidgets.QTableView, widest: int = 260) -> None:
     model.modelReset.connect(lambda: fit_contents(view, widest))
 
 
-__all__ = ["fit_contents", "fit_header_labels", "keep_fitted"]
+class _SortArrows(QtWidgets.QProxyStyle):
+    """Sort arrows as spreadsheets draw them: ▲ ascending (A→Z, oldest first), ▼ descending.
+    Qt's Fusion style draws them the other way round, so "newest first" read "Created ▲"."""
+
+    def drawPrimitive(
+        self,
+        element: QtWidgets.QStyle.PrimitiveElement,
+        option: QtWidgets.QStyleOption,
+        painter: QtGui.QPainter,
+        widget: QtWidgets.QWidget | None = None,
+    ) -> None:
+        if element == QtWidgets.QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(
+            option, QtWidgets.QStyleOptionHeader
+        ):
+            flipped = QtWidgets.QStyleOptionHeader(option)
+            up, down = _SORT.SortUp, _SORT.SortDown
+            flipped.sortIndicator = down if option.sortIndicator == up else up
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
+
+
+_SORT = QtWidgets.QStyleOptionHeader.SortIndicator
+_ARROWS: list[_SortArrows] = []  # one shared style, made once a QApplication exists
+
+
+def spreadsheet_sort_arrows(view: QtWidgets.QTableView) -> None:
+    """Draw `view`'s sort arrow the way users read it (▲ ascending, ▼ descending)."""
+    if not _ARROWS:
+        _ARROWS.append(_SortArrows())
+    view.horizontalHeader().setStyle(_ARROWS[0])
+
+
+__all__ = ["fit_contents", "fit_header_labels", "keep_fitted", "spreadsheet_sort_arrows"]

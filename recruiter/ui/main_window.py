@@ -11,7 +11,7 @@ from recruiter.services import candidates, demo, offers
 from recruiter.services.importing import SUFFIXES
 from recruiter.store.database import Database
 
-from .columns import fit_header_labels
+from .columns import fit_header_labels, spreadsheet_sort_arrows
 from .context import AppContext
 from .followups import FollowUpsDock
 from .ops import CollectionOp, Reader
@@ -389,10 +389,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.sidebar.setCurrentRow(names.index(page) if page in names else 1)
 
     def _keep_headers_readable(self) -> None:
-        """No page's table clips a column name, whatever widths a page or saved layout chose."""
+        """No page's table clips a column name, whatever widths a page or saved layout chose;
+        every sort arrow reads ▲ ascending, ▼ descending."""
         for page in self.pages.values():
             for table in page.findChildren(QtWidgets.QTableView):
                 fit_header_labels(table)
+                spreadsheet_sort_arrows(table)
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

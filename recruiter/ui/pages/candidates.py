@@ -13,7 +13,7 @@ from recruiter.services import candidates, institutions, targets
 from .. import tracking_commands as cmds
 from ..candidate_detail import CandidateDetail, TargetDialog
 from ..candidate_model import CandidateTableModel, Latest
-from ..columns import fit_header_labels, keep_fitted
+from ..columns import fit_header_labels, keep_fitted, spreadsheet_sort_arrows
 from ..context import AppContext
 from ..ops import Reads
 from ..qt import Qt, QtCore, QtGui, QtWidgets
@@ -395,6 +395,7 @@ class CandidatesPage(Page):
             # Its short lists (applications, history, activities) show their values whole.
             for table in self._detail.findChildren(QtWidgets.QTableView):
                 keep_fitted(table)
+                spreadsheet_sort_arrows(table)
             self.splitter.replaceWidget(1, self._detail)
             self.placeholder.hide()
         return self._detail
