@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from recruiter.errors import RecruiterError
-from recruiter.services import importing, targets
+from recruiter.services import choices, importing
 from recruiter.services.importing import ImportOptions, ImportSummary, Table
 from recruiter.store.database import Database
 
@@ -463,10 +463,10 @@ class OptionsPage(QtWidgets.QWizardPage):
         if not self.targets_loaded:
             self.add_to_target.setEnabled(False)
             db = wiz.db
-            self.reads.start("targets", lambda: targets.choices(db), self._fill_targets)
+            self.reads.start("targets", lambda: choices.targets(db), self._fill_targets)
 
-    def _fill_targets(self, choices: list[targets.TargetChoice]) -> None:
-        for choice in choices:
+    def _fill_targets(self, found: list[choices.TargetChoice]) -> None:
+        for choice in found:
             self.target.addItem(choice.label, choice.id)
         self.targets_loaded = True
         self.add_to_target.setEnabled(self.target.count() > 0)
