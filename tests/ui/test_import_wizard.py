@@ -325,11 +325,11 @@ def test_the_wizard_reads_the_database_off_the_gui_thread(
     tmp_path: Path,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from recruiter.services import targets
+    from recruiter.services import choices
 
     seed(db)
     on_gui: list[tuple[str, bool]] = []
-    for module, name in ((importing, "mapping_for"), (targets, "choices")):
+    for module, name in ((importing, "mapping_for"), (choices, "targets")):
         real = getattr(module, name)
 
         def wrapped(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
@@ -339,4 +339,4 @@ def test_the_wizard_reads_the_database_off_the_gui_thread(
         monkeypatch.setattr(module, name, wrapped)
     go_to_options(qtbot, wizard, listing(tmp_path))
     assert wizard.options_page.target.count() == 1
-    assert on_gui == [("mapping_for", False), ("choices", False)]
+    assert on_gui == [("mapping_for", False), ("targets", False)]
