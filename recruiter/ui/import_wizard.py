@@ -425,7 +425,7 @@ class MappingPage(QtWidgets.QWizardPage):
         if not self.combos:
             return False  # the columns are still being read
         try:
-            importing.check_mapping(wiz.table, self.mapping())  # type: ignore[arg-type]
+            importing.check_mapping(wiz.table, self.mapping(), in_wizard=True)  # type: ignore[arg-type]
         except RecruiterError as exc:
             show_error(self, _tr("Columns"), exc)
             return False
