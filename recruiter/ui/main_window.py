@@ -97,6 +97,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.db_label = QtWidgets.QLabel(ctx.db.label)
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menus()
+        self.read_only_banner = self._read_only_banner()
         ctx.bus.changed.connect(self._on_data_changed)
         ctx.bus.navigate.connect(self.navigate)
         self._restore_state()
@@ -110,6 +111,39 @@ class MainWindow(QtWidgets.QMainWindow):
         self._daily.timeout.connect(self.expire_offers)
         self._daily.start()
         QtCore.QTimer.singleShot(0, self.expire_offers)
+
+    # -- a database that can only be read -------------------------------------------------
+    def _read_only_banner(self) -> QtWidgets.QLabel | None:
+        """Say at once, above every page, that nothing can be saved (instead of failing on the
+        first save); actions that only write are switched off."""
+        if not self.ctx.db.read_only:
+            return None
+        banner = QtWidgets.QLabel(
+            self.tr(
+                "<b>Read-only:</b> you may not write to {db} or its folder, so nothing you "
+                "change can be saved. You can look, search and export. To edit, fix its "
+                "permissions, or copy it to a folder you may write to and open the copy."
+            ).format(db=self.ctx.db.label)
+        )
+        banner.setObjectName("readOnlyBanner")
+        banner.setWordWrap(True)
+        banner.setStyleSheet(
+            "QLabel#readOnlyBanner { background: #fff3cd; color: #5c4400; padding: 6px 10px;"
+            " border-bottom: 1px solid #e0c068; }"
+        )
+        holder = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(banner)
+        column.addWidget(self.takeCentralWidget(), 1)
+        self.setCentralWidget(holder)
+        self.setWindowTitle(self.windowTitle() + self.tr(" (read-only)"))
+        self.db_label.setText(self.ctx.db.label + self.tr(" (read-only)"))
+        for action in (self.import_action, self.demo_action, self.new_action):
+            action.setEnabled(False)
+            action.setToolTip(self.tr("The database is read-only."))
+        return banner
 
     # -- menus ------------------------------------------------------------------------------
     def _action(
@@ -293,7 +327,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def expire_offers(self) -> None:
         """Mark offers past their expiry as expired: at start-up, then once a day."""
         day = date.today()
-        if self._expired_on == day:
+        if self._expired_on == day or self.ctx.db.read_only:
             return
         self._expired_on = day
         db = self.ctx.db
