@@ -15,9 +15,16 @@ FEMALE_FIRST_NAMES = (
     "Sofia Lucia Elena Yuki Aiko Seoyeon Priya Ananya Olga Anastasia Ingrid Astrid Valentina "
     "Fatima Leila Emma"
 ).split()
-FIRST_NAMES = tuple(
-    n for pair in zip(MALE_FIRST_NAMES, FEMALE_FIRST_NAMES, strict=True) for n in pair
-)
+# The order the demo draws from (kept, so that a seed gives the same people as before).
+FIRST_NAMES = (
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
+    "Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Lisa Matthew Nancy Anthony "
+    "Sandra Mark "
+    "Ashley Paul Emily Andrew Donna Joshua Michelle Kenneth Carol Kevin Amanda Brian Melissa "
+    "Lukas Anna Felix Sophie Jonas Marie Pierre Camille Louis Chloe Marco Giulia Luca Sofia Pablo "
+    "Lucia Javier Elena Hiroshi Yuki Kenji Aiko Minjun Seoyeon Arjun Priya Rahul Ananya Olga Ivan "
+    "Dmitri Anastasia Lars Ingrid Sven Astrid Mateo Valentina Omar Fatima Ahmed Leila Noah Emma"
+).split()
 LAST_NAMES = (
     "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
     "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Thompson White Harris Clark Lewis "

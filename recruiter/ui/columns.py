@@ -67,14 +67,16 @@ class _SortArrows(QtWidgets.QProxyStyle):
 
 
 _SORT = QtWidgets.QStyleOptionHeader.SortIndicator
-_ARROWS: list[_SortArrows] = []  # one shared style, made once a QApplication exists
 
 
 def spreadsheet_sort_arrows(view: QtWidgets.QTableView) -> None:
     """Draw `view`'s sort arrow the way users read it (▲ ascending, ▼ descending)."""
-    if not _ARROWS:
-        _ARROWS.append(_SortArrows())
-    view.horizontalHeader().setStyle(_ARROWS[0])
+    header = view.horizontalHeader()
+    if isinstance(header.style(), _SortArrows) or header.findChild(_SortArrows):
+        return
+    style = _SortArrows()
+    style.setParent(header)  # lives as long as the header that draws with it
+    header.setStyle(style)
 
 
 __all__ = ["fit_contents", "fit_header_labels", "keep_fitted", "spreadsheet_sort_arrows"]

@@ -194,21 +194,27 @@ def _arrow_points_down(header: QtWidgets.QHeaderView, section: int) -> bool:
     left = header.sectionViewportPosition(section)
     right = left + header.sectionSize(section)
     assert left >= 0 and right <= image.width()
-    # The arrow: the dark pixels in the section's rightmost pixels, row by row.
-    arrow = {
-        y: sum(
-            1
-            for x in range(max(left, right - 24), right - 2)
-            if QtGui.QColor(image.pixel(x, y)).lightness() < 110
-        )
-        for y in range(image.height())
-    }
-    dark_rows = [y for y, n in arrow.items() if n]
-    assert dark_rows, "no sort arrow drawn"
-    return arrow[dark_rows[0]] > arrow[dark_rows[-1]]
+    rows = range(1, image.height() - 2)  # inside the section's borders
+
+    def dark(x: int, y: int) -> bool:
+        return QtGui.QColor(image.pixel(x, y)).lightness() < 200
+
+    inked = [x for x in range(left + 1, right - 2) if any(dark(x, y) for y in rows)]
+    assert inked, "nothing drawn in the section"
+    # The arrow is the rightmost run of inked columns (the label's letters are further left).
+    run = [inked[-1]]
+    while inked[-len(run) - 1 : -len(run)] == [run[-1] - 1]:
+        run.append(run[-1] - 1)
+    widths = [sum(dark(x, y) for x in run) for y in rows]
+    filled = [w for w in widths if w]
+    assert len(filled) >= 2, "no sort arrow drawn"
+    return filled[0] > filled[-1]
 
 
 def test_the_offers_list_arrow_matches_its_order(qtbot: Any, window: Any) -> None:
+    from recruiter.ui.app import make_application
+
+    make_application()  # the app's style sheet, which styles header sections, as users see it
     page = window.show_page("Offers")
     qtbot.waitUntil(lambda: not page.loading, timeout=10000)
     header = page.table.horizontalHeader()
