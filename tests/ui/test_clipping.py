@@ -76,3 +76,22 @@ def test_mapping_choices_read_whole(qtbot, db, make_ctx, tmp_path: Path) -> None
         assert grid.columnWidth(2) >= combo.sizeHint().width()
     assert _clipped_headers(grid) == []
     ctx.runner.wait(10000)
+
+
+def test_dashboard_chart_labels_fit_beside_their_bars(qtbot, window, drain) -> None:  # type: ignore[no-untyped-def]
+    from recruiter.ui.qt import QtCharts, QtGui
+
+    window.resize(1280, 720)
+    page = window.show_page("Dashboard")
+    drain(window.ctx)
+    qtbot.waitUntil(lambda: page.report is not None and not page.loading, timeout=10000)
+    QtWidgets.QApplication.processEvents()
+    for view in (page.funnel_view, page.funding_view, page.targets_view):
+        chart = view.chart()
+        (axis,) = [
+            a for a in chart.axes(Qt.Orientation.Vertical) if isinstance(a, QtCharts.QBarCategoryAxis)
+        ]
+        metrics = QtGui.QFontMetricsF(axis.labelsFont())
+        widest = max(metrics.horizontalAdvance(label) for label in axis.categories())
+        # The labels sit between the chart's left edge and its plot area.
+        assert widest <= chart.plotArea().left(), (chart.title(), widest, chart.plotArea())

@@ -117,6 +117,7 @@ class DashboardPage(Page):
         self._target_ids: list[int] = []  # bar index -> target id in the progress chart
         self.funnel_stages: list[Stage] = list(STAGES)  # bar index -> stage
         self.funding_bars: list[FundingBar] = []  # bar index -> source(s), in the chart
+        self.target_titles: list[str] = []  # bar index -> full title, in the progress chart
 
         self.institution = QtWidgets.QComboBox()
         self.institution.setObjectName("institutionFilter")
@@ -421,6 +422,12 @@ class DashboardPage(Page):
         else:
             QtWidgets.QToolTip.hideText()
 
+    def _target_hovered(self, status: bool, index: int) -> None:
+        if status and 0 <= index < len(self.target_titles):
+            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.target_titles[index])
+        else:
+            QtWidgets.QToolTip.hideText()
+
     def _draw_offers(self, r: Report) -> None:
         chart = self._reset(self.offers_view)
         series = QtCharts.QBarSeries()
@@ -442,6 +449,7 @@ class DashboardPage(Page):
         rows = sorted(r.targets, key=lambda t: (-(t.headcount - t.hired), t.title))[:MAX_BARS]
         rows.reverse()  # most still to hire on top
         self._target_ids = [t.target_id for t in rows]
+        self.target_titles = [f"{t.title}: {t.hired} of {t.headcount} hired" for t in rows]
         series = QtCharts.QHorizontalStackedBarSeries()
         hired = QtCharts.QBarSet(self.tr("Hired"))
         hired.append([float(min(t.hired, t.headcount)) for t in rows])
@@ -449,6 +457,7 @@ class DashboardPage(Page):
         remaining.append([float(max(t.headcount - t.hired, 0)) for t in rows])
         for bar in (hired, remaining):
             bar.clicked.connect(self._target_clicked)
+            bar.hovered.connect(self._target_hovered)  # the full title (labels are shortened)
             series.append(bar)
         chart.addSeries(series)
         labels = _unique([_middle(t.title) for t in rows], self._target_ids)
@@ -483,7 +492,12 @@ class DashboardPage(Page):
         export_pipeline(self, self.ctx, self.current_filters())
 
 
-def _middle(text: str, limit: int = 40) -> str:
+# Characters of a bar's axis label: what fits beside the bars of a half-width chart on a
+# 1280-pixel screen (Qt clips longer labels at the chart's edge). Tooltips carry full names.
+LABEL_CHARS = 30
+
+
+def _middle(text: str, limit: int = LABEL_CHARS) -> str:
     """Shortened in the middle, at word boundaries where possible: names that share a long
     prefix ("National Talent Programme 2026 – Wuhan University" / "… – Fudan University")
     keep the part that tells them apart."""
