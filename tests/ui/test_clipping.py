@@ -88,9 +88,8 @@ def test_dashboard_chart_labels_fit_beside_their_bars(qtbot, window, drain) -> N
     QtWidgets.QApplication.processEvents()
     for view in (page.funnel_view, page.funding_view, page.targets_view):
         chart = view.chart()
-        (axis,) = [
-            a for a in chart.axes(Qt.Orientation.Vertical) if isinstance(a, QtCharts.QBarCategoryAxis)
-        ]
+        vertical = chart.axes(Qt.Orientation.Vertical)
+        (axis,) = [a for a in vertical if isinstance(a, QtCharts.QBarCategoryAxis)]
         metrics = QtGui.QFontMetricsF(axis.labelsFont())
         widest = max(metrics.horizontalAdvance(label) for label in axis.categories())
         # The labels sit between the chart's left edge and its plot area.
