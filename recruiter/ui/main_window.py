@@ -338,15 +338,21 @@ class MainWindow(QtWidgets.QMainWindow):
         )
 
     def backup(self) -> None:
-        from recruiter.store.backup import backup_to
+        from datetime import datetime
+
+        from recruiter.store.backup import MANUAL_TAG, backup_dir, backup_name, backup_to
 
         path = self.ctx.db.path
         if path is None:
             return
+        # Suggested where `recruiter backup` writes: backups/ beside the database, time-stamped
+        # (the dialog asks before replacing a file the user picks).
+        folder = backup_dir(path)
+        folder.mkdir(parents=True, exist_ok=True)
         out, _ = QtWidgets.QFileDialog.getSaveFileName(
             self,
             self.tr("Back up database"),
-            str(path.with_name(f"{path.stem}-backup.db")),
+            str(folder / backup_name(path.stem, datetime.now(), MANUAL_TAG)),
             self.tr("Database (*.db)"),
         )
         if not out:

@@ -245,6 +245,9 @@ class OfferEditor(QtWidgets.QDialog):
         for col, width in zip(range(len(COLUMNS)), (230, 140, 80, 90, 60, 240, 30), strict=True):
             self.table.setColumnWidth(col, width)
         hdr.setStretchLastSection(False)
+        # Budget names are long ("Shanghai Eastern Scholar Programme (东方学者计划) 2026"): the
+        # funding-source column takes the room the dialog has.
+        hdr.setSectionResizeMode(COL["funding_source_id"], QtWidgets.QHeaderView.ResizeMode.Stretch)
         fit_header_labels(self.table)
         layout.addWidget(self.table, 1)
 

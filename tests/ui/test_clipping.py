@@ -94,3 +94,14 @@ def test_dashboard_chart_labels_fit_beside_their_bars(qtbot, window, drain) -> N
         widest = max(metrics.horizontalAdvance(label) for label in axis.categories())
         # The labels sit between the chart's left edge and its plot area.
         assert widest <= chart.plotArea().left(), (chart.title(), widest, chart.plotArea())
+
+
+def test_the_offers_filters_read_whole(qtbot, window, drain) -> None:  # type: ignore[no-untyped-def]
+    window.resize(1280, 720)
+    page = window.show_page("Offers")
+    drain(window.ctx)
+    qtbot.waitUntil(lambda: not page.loading, timeout=10000)
+    QtWidgets.QApplication.processEvents()
+    for box in (page.status_box, page.institution_box, page.target_box):
+        text_width = box.fontMetrics().horizontalAdvance(box.currentText())
+        assert box.width() >= text_width + 24, (box.currentText(), box.width())

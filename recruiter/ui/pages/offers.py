@@ -268,6 +268,13 @@ class OffersPage(Page):
             self.status_box.addItem(st.label, st.value)
         self.institution_box = QtWidgets.QComboBox()
         self.target_box = QtWidgets.QComboBox()
+        # Sized for what they hold ("All institutions", a target's title), not for the empty
+        # box they were on first show; longer names are elided, not the window widened.
+        adjust = QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        for box, chars in ((self.institution_box, 18), (self.target_box, 26)):
+            box.setSizeAdjustPolicy(adjust)
+            box.setMinimumContentsLength(chars)
+        self.search.setMinimumWidth(200)
         self.expiring_box = QtWidgets.QCheckBox(f"Expiring within {offers.EXPIRING_DAYS} days")
         self.count_label = QtWidgets.QLabel()
         for w in (
