@@ -5,7 +5,6 @@ Services are imported inside each command so that `recruiter --help` never loads
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,15 +73,16 @@ def _advice(report: CheckReport, db: Database) -> str:
 
 
 def cmd_backup(args: argparse.Namespace, db: Database) -> int:
-    from recruiter.store.backup import backup_to, remove_stale_parts
+    from recruiter.store.backup import backup_dir, manual_backup, remove_stale_parts
     from recruiter.store.check import require_intact
 
     if db.path is None:
         raise RecruiterError("Backups are made by the database server for non-SQLite databases.")
     require_intact(db, "make a backup")
-    out = args.out or Path.cwd() / f"{db.path.stem}-backup-{datetime.now():%Y%m%d-%H%M%S}.db"
-    remove_stale_parts(out.parent if not out.is_dir() else out)
-    written = backup_to(db.path, out)
+    out: Path | None = args.out
+    folder = backup_dir(db.path) if out is None else out if out.is_dir() else out.parent
+    remove_stale_parts(folder)
+    written = manual_backup(db.path, out, force=args.force)
     if args.json:
         emit({"file": str(written), "bytes": written.stat().st_size})
     else:

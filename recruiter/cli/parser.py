@@ -88,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true")
 
     b = sub.add_parser("backup", help="consistent copy of the database")
-    b.add_argument("out", nargs="?", type=Path, metavar="OUT")
+    b.add_argument(
+        "out",
+        nargs="?",
+        type=Path,
+        metavar="OUT",
+        help="file or folder (default: backups/ beside the database, time-stamped)",
+    )
+    b.add_argument("--force", action="store_true", help="replace OUT if it exists")
     b.add_argument("--json", action="store_true")
     return p

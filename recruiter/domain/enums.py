@@ -70,10 +70,28 @@ class ItemKind(_Named):
     startup_research = "startup_research"
     other = "other"
 
+    @property
+    def default_period(self) -> Period:
+        """How a line of this kind is usually paid, until the user says otherwise."""
+        return DEFAULT_PERIODS[self]
+
 
 class Period(_Named):
     one_off = "one_off"
     annual = "annual"
+
+
+# Salary is paid every year; a signing bonus, the settling-in allowance (安家费), the housing
+# subsidy (购房补贴), relocation and start-up research funds once.
+DEFAULT_PERIODS: dict[ItemKind, Period] = {
+    ItemKind.salary: Period.annual,
+    ItemKind.signing_bonus: Period.one_off,
+    ItemKind.settling_in: Period.one_off,
+    ItemKind.housing: Period.one_off,
+    ItemKind.relocation: Period.one_off,
+    ItemKind.startup_research: Period.one_off,
+    ItemKind.other: Period.one_off,
+}
 
 
 class FundingKind(_Named):

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from recruiter.domain.clock import today, utcnow
 from recruiter.domain.enums import ActivityKind
-from recruiter.domain.models import Activity, Application, Candidate
+from recruiter.domain.models import Activity, Application, Candidate, Target
 from recruiter.errors import ValidationError
 from recruiter.store.database import Database
 
@@ -112,8 +113,17 @@ class FollowUp:
     overdue: bool
 
 
-def due(db: Database, on_or_before: date | None = None, limit: int = 1000) -> list[FollowUp]:
-    """Open follow-ups due today or earlier (overdue first)."""
+def due(
+    db: Database,
+    on_or_before: date | None = None,
+    limit: int = 1000,
+    *,
+    target_id: int | None = None,
+    institution_id: int | None = None,
+) -> list[FollowUp]:
+    """Open follow-ups due today or earlier (overdue first). With a target (or institution):
+    those on its applications, and a candidate's general follow-ups when the candidate is in
+    its pipeline."""
     day = on_or_before or today()
     stmt = (
         # SQLAlchemy's select: SQLModel's is typed for at most four columns.
@@ -131,6 +141,24 @@ def due(db: Database, on_or_before: date | None = None, limit: int = 1000) -> li
         .order_by(col(Activity.due_on), col(Activity.id))
         .limit(limit)
     )
+    if target_id is not None or institution_id is not None:
+        apps = select_columns(col(Application.id), col(Application.candidate_id))
+        if target_id is not None:
+            apps = apps.where(col(Application.target_id) == target_id)
+        if institution_id is not None:
+            apps = apps.join(Target, col(Target.id) == col(Application.target_id)).where(
+                col(Target.institution_id) == institution_id
+            )
+        scoped = apps.subquery()
+        stmt = stmt.where(
+            or_(
+                col(Activity.application_id).in_(select_columns(scoped.c[0])),
+                and_(
+                    col(Activity.application_id).is_(None),
+                    col(Activity.candidate_id).in_(select_columns(scoped.c[1])),
+                ),
+            )
+        )
     with db.session() as s:
         return [
             FollowUp(r[0], r[1], r[2], r[3], ActivityKind(r[4]), r[5], r[6], r[6] < day)

@@ -34,6 +34,8 @@ from .demo_names import (
     TAGS,
     ZH_GIVEN,
     ZH_SURNAMES,
+    gender_of,
+    tags_for,
 )
 
 DEFAULT_SIZE = 300
@@ -313,9 +315,11 @@ class _Generator:
                 gs, gp = rng.choice(ZH_GIVEN)
                 full, cand_zh = f"{gp} {zp}", zs + gs
                 first, last = gp, zp
+                gender = gender_of(gs)
             else:
                 first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
                 full, cand_zh = f"{first} {last}", None
+                gender = gender_of(first)
             inst, country, domain = rng.choice(INSTITUTIONS_ABROAD)
             field = rng.choice(fields)
             phd = rng.randint(1990, self.today.year - 1)
@@ -327,7 +331,7 @@ class _Generator:
             check = orcid_check_char(orcid_digits)
             d = orcid_digits + check
             orcid = f"{d[0:4]}-{d[4:8]}-{d[8:12]}-{d[12:16]}" if rng.random() < 0.7 else None
-            tags = ",".join(sorted(rng.sample(TAGS, rng.randint(0, 2)))) or None
+            tags = tags_for(gender, rng.sample(TAGS, rng.randint(0, 2)))
             cand_rows.append(
                 {
                     "id": cid,
@@ -338,7 +342,7 @@ class _Generator:
                     "phone": f"+1 555 {rng.randint(1000000, 9999999)}"
                     if rng.random() < 0.5
                     else None,
-                    "gender": rng.choice(("female", "male")),
+                    "gender": gender,
                     "birth_date": date(
                         phd - rng.randint(26, 32), rng.randint(1, 12), rng.randint(1, 28)
                     ),

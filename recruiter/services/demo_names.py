@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+# Given names by gender, so that a demo scholar's name, gender and tags agree.
+MALE_FIRST_NAMES = (
+    "James Robert John Michael David William Richard Joseph Thomas Charles Daniel Matthew "
+    "Anthony Mark Paul Andrew Joshua Kenneth Kevin Brian Lukas Felix Jonas Pierre Louis Marco "
+    "Luca Pablo Javier Hiroshi Kenji Minjun Arjun Rahul Ivan Dmitri Lars Sven Mateo Omar Ahmed "
+    "Noah"
+).split()
+FEMALE_FIRST_NAMES = (
+    "Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Lisa Nancy Sandra "
+    "Ashley Emily Donna Michelle Carol Amanda Melissa Anna Sophie Marie Camille Chloe Giulia "
+    "Sofia Lucia Elena Yuki Aiko Seoyeon Priya Ananya Olga Anastasia Ingrid Astrid Valentina "
+    "Fatima Leila Emma"
+).split()
+# The order the demo draws from (kept, so that a seed gives the same people as before).
 FIRST_NAMES = (
     "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
     "Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Lisa Matthew Nancy Anthony "
@@ -52,38 +66,45 @@ ZH_SURNAMES = (
     ("邓", "Deng"),
     ("曹", "Cao"),
 )
-ZH_GIVEN = (
-    ("伟", "Wei"),
-    ("芳", "Fang"),
-    ("娜", "Na"),
-    ("敏", "Min"),
-    ("静", "Jing"),
-    ("丽", "Li"),
-    ("强", "Qiang"),
-    ("磊", "Lei"),
-    ("军", "Jun"),
-    ("洋", "Yang"),
-    ("勇", "Yong"),
-    ("艳", "Yan"),
-    ("杰", "Jie"),
-    ("涛", "Tao"),
-    ("明", "Ming"),
-    ("超", "Chao"),
-    ("秀英", "Xiuying"),
-    ("晓东", "Xiaodong"),
-    ("志强", "Zhiqiang"),
-    ("海燕", "Haiyan"),
-    ("建华", "Jianhua"),
-    ("子涵", "Zihan"),
-    ("宇航", "Yuhang"),
-    ("思远", "Siyuan"),
-    ("雨桐", "Yutong"),
-    ("嘉怡", "Jiayi"),
-    ("浩然", "Haoran"),
-    ("一鸣", "Yiming"),
-    ("欣怡", "Xinyi"),
-    ("俊杰", "Junjie"),
+# (hanzi, pinyin, gender): 艳 (Yan), 芳, 娜 … are women's names, 伟, 强, 磊 … men's.
+ZH_GIVEN_NAMES = (
+    ("伟", "Wei", "male"),
+    ("芳", "Fang", "female"),
+    ("娜", "Na", "female"),
+    ("敏", "Min", "female"),
+    ("静", "Jing", "female"),
+    ("丽", "Li", "female"),
+    ("强", "Qiang", "male"),
+    ("磊", "Lei", "male"),
+    ("军", "Jun", "male"),
+    ("洋", "Yang", "male"),
+    ("勇", "Yong", "male"),
+    ("艳", "Yan", "female"),
+    ("杰", "Jie", "male"),
+    ("涛", "Tao", "male"),
+    ("明", "Ming", "male"),
+    ("超", "Chao", "male"),
+    ("秀英", "Xiuying", "female"),
+    ("晓东", "Xiaodong", "male"),
+    ("志强", "Zhiqiang", "male"),
+    ("海燕", "Haiyan", "female"),
+    ("建华", "Jianhua", "male"),
+    ("子涵", "Zihan", "female"),
+    ("宇航", "Yuhang", "male"),
+    ("思远", "Siyuan", "male"),
+    ("雨桐", "Yutong", "female"),
+    ("嘉怡", "Jiayi", "female"),
+    ("浩然", "Haoran", "male"),
+    ("一鸣", "Yiming", "male"),
+    ("欣怡", "Xinyi", "female"),
+    ("俊杰", "Junjie", "male"),
 )
+ZH_GIVEN = tuple((hanzi, pinyin) for hanzi, pinyin, _gender in ZH_GIVEN_NAMES)
+GENDER_OF_GIVEN_NAME: dict[str, str] = {
+    **{n: "male" for n in MALE_FIRST_NAMES},
+    **{n: "female" for n in FEMALE_FIRST_NAMES},
+    **{hanzi: gender for hanzi, _pinyin, gender in ZH_GIVEN_NAMES},
+}
 INSTITUTIONS_ABROAD = (
     ("Massachusetts Institute of Technology", "United States", "mit.edu"),
     ("Stanford University", "United States", "stanford.edu"),
@@ -187,3 +208,15 @@ TAGS = (
     "joint-appointment",
 )
 OWNERS = ("li.na", "zhang.min", "wang.lei", "chen.jing", "liu.yang")
+WOMEN_ONLY_TAGS = frozenset({"women-in-science"})
+
+
+def gender_of(given_name: str) -> str:
+    """The gender a demo given name (Latin, or hanzi for a Chinese one) belongs to."""
+    return GENDER_OF_GIVEN_NAME[given_name]
+
+
+def tags_for(gender: str, drawn: list[str]) -> str | None:
+    """The drawn tags that fit the person (women-in-science only for women), as stored."""
+    kept = sorted(t for t in drawn if gender == "female" or t not in WOMEN_ONLY_TAGS)
+    return ",".join(kept) or None

@@ -1,7 +1,8 @@
 """Consistent copies through SQLite's online backup API, safe while the app is open.
 
-Automatic backups (before a schema upgrade) go to `backups/` beside the database, named
-``<stem>.<YYYYmmdd-HHMMSSffffff>.<tag>.backup.db``: the dot after the stem keeps the backups of
+Automatic backups (before a schema upgrade), and `recruiter backup` without a file name, go to
+`backups/` beside the database, named ``<stem>.<YYYYmmdd-HHMMSSffffff>.<tag>.backup.db`` (tag
+``manual`` for the user's own, which are never pruned): the dot after the stem keeps the backups of
 ``recruiter.db`` and ``recruiter-wuhan.db`` apart, so pruning one database's never touches the
 other's. Names of earlier versions (``<stem>-<timestamp>-<tag>.db``) are still recognised.
 
@@ -23,6 +24,7 @@ from recruiter.errors import StoreError
 
 KEEP_BACKUPS = 5
 BACKUP_SUFFIX = ".backup.db"
+MANUAL_TAG = "manual"  # backups the user asked for: never pruned
 PART_SUFFIX = ".backup.part"
 _STAMP = r"\d{8}-\d{12}"
 _PART = re.compile(r"\.(\d+)" + re.escape(PART_SUFFIX) + r"(?:-journal)?$")
@@ -103,12 +105,35 @@ def backup_to(db_path: Path, out: Path) -> Path:
     return out
 
 
-def automatic_backup(db_path: Path, tag: str) -> Path:
-    """A backup before a migration, keeping only the newest few of this database."""
+def _private_backup_dir(db_path: Path) -> Path:
     folder = backup_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
     if os.name == "posix":
         os.chmod(folder, 0o700)
+    return folder
+
+
+def manual_backup(db_path: Path, out: Path | None = None, *, force: bool = False) -> Path:
+    """A backup the user asked for (`recruiter backup [OUT] [--force]`): without `out`, a
+    time-stamped file in `backups/` beside the database; a folder gets a time-stamped file too.
+    An existing file is replaced only with `force`."""
+    if out is None:
+        out = _private_backup_dir(db_path) / backup_name(db_path.stem, datetime.now(), MANUAL_TAG)
+    else:
+        out = out.expanduser()
+        if out.is_dir():
+            out = out / backup_name(db_path.stem, datetime.now(), MANUAL_TAG)
+    if out.exists() and not force and not _same_file(out, db_path):
+        raise StoreError(
+            f"{out} already exists. Choose another name, or add --force to replace it. "
+            "Nothing was written."
+        )
+    return backup_to(db_path, out)
+
+
+def automatic_backup(db_path: Path, tag: str) -> Path:
+    """A backup before a migration, keeping only the newest few of this database."""
+    folder = _private_backup_dir(db_path)
     out = backup_to(db_path, folder / backup_name(db_path.stem, datetime.now(), tag))
     prune(folder, db_path.stem, newest=out)
     return out
@@ -118,8 +143,11 @@ def prune(
     folder: Path, stem: str, keep: int = KEEP_BACKUPS, *, newest: Path | None = None
 ) -> list[Path]:
     """Delete all but the `keep` newest backups of the database named `stem`; never `newest`
-    (the one just taken) and never another database's. Returns what was deleted."""
-    old = [p for p in backups_of(folder, stem)[: -max(keep, 1)] if p != newest]
+    (the one just taken), never one the user made (`MANUAL_TAG`) and never another database's.
+    Returns what was deleted."""
+    manual = f".{MANUAL_TAG}{BACKUP_SUFFIX}"
+    automatic = [p for p in backups_of(folder, stem) if not p.name.endswith(manual)]
+    old = [p for p in automatic[: -max(keep, 1)] if p != newest]
     for path in old:
         path.unlink(missing_ok=True)
     return old

@@ -40,6 +40,31 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
+def _on_connect_read_only(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+_WAL_FORMAT = b"\x02\x02"  # header bytes 18-19 of a database in WAL mode
+
+
+def read_only_connection(path: Path, header: bytes | None = None) -> sqlite3.Connection:
+    """A connection that writes nothing, not even beside the file. A read-only connection to a
+    WAL database creates `-wal` and `-shm` and, unable to checkpoint, leaves them behind; when
+    neither exists nobody has the database open and its file holds every committed change, so
+    it is read as immutable instead (no locks, no shared memory)."""
+    if header is None:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    uri = path.absolute().as_uri()
+    companions = (path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))
+    if header[18:20] == _WAL_FORMAT and not any(p.exists() for p in companions):
+        return sqlite3.connect(uri + "?immutable=1", uri=True, check_same_thread=False)
+    return sqlite3.connect(uri + "?mode=ro", uri=True, check_same_thread=False)
+
+
 # Primary SQLite result codes (sqlite3.Error.sqlite_errorname without its extended suffix).
 _LOCKED = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
 _FULL = frozenset({"SQLITE_FULL"})
@@ -104,20 +129,29 @@ class Database:
     A rollback announces nothing.
     """
 
-    def __init__(self, url: str, user: str | None = None) -> None:
+    def __init__(self, url: str, user: str | None = None, *, read_only: bool = False) -> None:
         self.url = url
         self.path: Path | None = location.sqlite_path(url)
         self.is_sqlite = url.startswith("sqlite")
         self.user = user or _current_user()
+        # A file we may only read (store.opening decides): opened so that nothing is written,
+        # and a write is refused with one message saying why.
+        self.read_only = read_only and self.path is not None
         kwargs: dict[str, object] = {}
-        if self.is_sqlite:
+        if self.read_only:
+            ro_path = self.path
+            assert ro_path is not None
+            kwargs["creator"] = lambda: read_only_connection(ro_path)
+        elif self.is_sqlite:
             # A pool of file connections; in-memory databases need one shared connection.
             kwargs["connect_args"] = {"check_same_thread": False}
             if self.path is None:
                 kwargs["poolclass"] = StaticPool
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
-            event.listen(self.engine, "connect", _on_connect)
+            event.listen(
+                self.engine, "connect", _on_connect_read_only if self.read_only else _on_connect
+            )
         event.listen(self.engine, "after_execute", _after_execute)
         self._subscribers: list[Callable[[Changes], None]] = []
         self._lock = threading.Lock()
@@ -161,6 +195,15 @@ class Database:
         finally:
             _current.reset(token)
 
+    def _explain(self, exc: BaseException) -> StoreError:
+        if self.read_only and _matches(exc, _UNWRITABLE, "readonly", "read-only"):
+            return StoreError(
+                f"{self.label} is open read-only (you may not write to the file or its folder), "
+                "so changes cannot be saved. To edit, fix its permissions or copy it to a folder "
+                "you may write to, and open the copy."
+            )
+        return explain(exc, f"The database {self.label}")
+
     # -- units of work -------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -173,7 +216,7 @@ class Database:
                 yield s
                 s.commit()
         except OperationalError as exc:
-            raise explain(exc, f"The database {self.label}") from exc
+            raise self._explain(exc) from exc
         except DatabaseError as exc:
             if is_damaged(exc):
                 raise explain(exc, f"The database {self.label}") from exc
@@ -187,7 +230,7 @@ class Database:
             with self._collecting() as collector, self.engine.begin() as conn:
                 yield conn
         except OperationalError as exc:
-            raise explain(exc, f"The database {self.label}") from exc
+            raise self._explain(exc) from exc
         self.publish(collector.changes())
 
     def dispose(self) -> None:

@@ -19,10 +19,9 @@ from sqlalchemy.pool import NullPool
 from recruiter.errors import StoreError
 
 from . import backup, location, migrate
-from .database import SQLITE_MAGIC, Database, explain
+from .database import SQLITE_MAGIC, Database, explain, read_only_connection
 
 _HEADER = 100  # bytes of the SQLite file header we look at
-_WAL_FORMAT = b"\x02\x02"  # header bytes 18-19 of a database in WAL mode
 
 
 def _precheck_file(path: Path) -> bytes:
@@ -77,6 +76,10 @@ def open_database(
         rev, state = peeked
         if state in ("newer", "foreign"):
             _refuse(str(path), rev, state)
+    if path is not None and header and not _can_write(path):
+        return _open_read_only(url, path, peeked, user)
+    if path is not None and peeked is not None:
+        rev, state = peeked
         if state == "behind" and upgrade:
             _check_preconditions(path, header, rev)
     if path is not None and header:
@@ -112,6 +115,31 @@ def open_database(
     return db
 
 
+def _can_write(path: Path) -> bool:
+    """The file and its folder (where SQLite keeps `-wal` and `-shm`) may be written."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _open_read_only(
+    url: str, path: Path, peeked: tuple[str | None, str] | None, user: str | None
+) -> Database:
+    """A database that can only be read opens read-only (`db.read_only`), when it needs no
+    upgrade: it can be looked at and exported, and a save is refused with one message."""
+    if peeked is None:
+        raise StoreError(
+            f"{path} can only be read, and not even that worked. Check its permissions."
+        )
+    rev, state = peeked
+    if state != "current":
+        raise StoreError(
+            f"{path} can only be read (you may not write to the file or its folder), and it "
+            f"needs a schema upgrade ({rev or 'empty'} -> {migrate.HEAD}) before Recruiter can "
+            "use it. Fix its permissions, or copy it to a folder you may write to and open the "
+            "copy; this file was not touched."
+        )
+    return Database(url, user=user, read_only=True)
+
+
 def _refuse(label: str, rev: str | None, state: str) -> None:
     if state == "newer":
         raise StoreError(
@@ -129,11 +157,7 @@ def _readonly(path: Path, header: bytes) -> sqlite3.Connection:
     WAL database creates `-wal` and `-shm` and, unable to checkpoint, leaves them behind; when
     neither exists nobody has the database open and its file holds every committed change, so
     it is read as immutable instead (no locks, no shared memory)."""
-    uri = path.absolute().as_uri()
-    companions = (path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))
-    if header[18:20] == _WAL_FORMAT and not any(p.exists() for p in companions):
-        return sqlite3.connect(uri + "?immutable=1", uri=True)
-    return sqlite3.connect(uri + "?mode=ro", uri=True)
+    return read_only_connection(path, header)
 
 
 def _peek_sqlite(path: Path, header: bytes) -> tuple[str | None, str] | None:

@@ -24,9 +24,22 @@ OVERDUE = QtGui.QColor("#b3261e")
 LIMIT = 1000
 
 
-def expiring_offers(db: Database, today: date | None = None) -> list[Any]:
-    """Offers expiring within 7 days."""
-    return list(offers.expiring_soon(db, today=today, days=7))
+def expiring_offers(
+    db: Database,
+    today: date | None = None,
+    target_id: int | None = None,
+    institution_id: int | None = None,
+) -> list[Any]:
+    """Offers expiring within 7 days (of one target or institution when given)."""
+    return offers.list_offers(
+        db,
+        expiring_within=7,
+        today=today,
+        target_id=target_id,
+        institution_id=institution_id,
+        order_by="expires_on",
+        descending=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -40,10 +53,18 @@ class Due:
     expiring: list[Any]
 
 
-def load(db: Database) -> Due:
+def load(db: Database, target_id: int | None = None, institution_id: int | None = None) -> Due:
     today = clock.today_in(settings.office_zone(db))
     return Due(
-        today, activities.due(db, on_or_before=today, limit=LIMIT), expiring_offers(db, today)
+        today,
+        activities.due(
+            db,
+            on_or_before=today,
+            limit=LIMIT,
+            target_id=target_id,
+            institution_id=institution_id,
+        ),
+        expiring_offers(db, today, target_id, institution_id),
     )
 
 
@@ -56,6 +77,10 @@ class FollowUpsPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.loader = Reader(ctx, self)
+        # The Pipeline page's Due tab shows one target's (or institution's) follow-ups.
+        self.target_id: int | None = None
+        self.institution_id: int | None = None
+        self.scope_label = ""
         self.model = RecordTableModel(
             [
                 ("due_on", "Due"),
@@ -137,8 +162,20 @@ class FollowUpsPanel(QtWidgets.QWidget):
         super().showEvent(event)
         self.refresh()
 
+    def set_scope(self, target_id: int | None, institution_id: int | None, label: str = "") -> None:
+        """Show only the follow-ups and expiring offers of this target (or institution)."""
+        scope = (target_id, institution_id)
+        self.scope_label = label
+        if scope != (self.target_id, self.institution_id):
+            self.target_id, self.institution_id = scope
+            if self.isVisible():
+                self.refresh()
+
     def refresh(self) -> None:
-        self.loader.read(load, self._fill, title=self.tr("Follow-ups"))
+        target_id, institution_id = self.target_id, self.institution_id
+        self.loader.read(
+            lambda db: load(db, target_id, institution_id), self._fill, title=self.tr("Follow-ups")
+        )
 
     @property
     def loading(self) -> bool:
@@ -150,9 +187,10 @@ class FollowUpsPanel(QtWidgets.QWidget):
         overdue = sum(1 for f in due if f.overdue)
         today = len(due) - overdue
         more = self.tr(" (the oldest {n:,} shown)").format(n=len(due)) if len(due) >= LIMIT else ""
+        scope = f" ({self.scope_label})" if self.scope_label else ""
         self.heading.setText(
-            self.tr("<b>Due</b> — {o} overdue, {t} due today ({d}){more}").format(
-                o=overdue, t=today, d=loaded.today.isoformat(), more=more
+            self.tr("<b>Due{s}</b> — {o} overdue, {t} due today ({d}){more}").format(
+                s=scope, o=overdue, t=today, d=loaded.today.isoformat(), more=more
             )
         )
         self.offers_model.set_records(expiring)

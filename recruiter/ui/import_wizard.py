@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from recruiter.errors import RecruiterError
-from recruiter.services import importing, targets
+from recruiter.services import choices, importing
 from recruiter.services.importing import ImportOptions, ImportSummary, Table
 from recruiter.store.database import Database
 
+from .columns import fit_header_labels
 from .ops import Reads
 from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from .tasks import Task, TaskRunner, run_with_progress, show_error
@@ -393,6 +394,10 @@ class MappingPage(QtWidgets.QWizardPage):
             self.grid.setCellWidget(r, 2, combo)
             self.combos[header] = combo
         self.grid.resizeColumnToContents(0)
+        # The choice boxes read whole ("— not imported —", "Current institution").
+        widest = max((c.sizeHint().width() for c in self.combos.values()), default=0)
+        self.grid.setColumnWidth(2, max(widest, self.grid.columnWidth(2)))
+        fit_header_labels(self.grid)
         self._update_unmapped()
         self.completeChanged.emit()
 
@@ -420,7 +425,7 @@ class MappingPage(QtWidgets.QWizardPage):
         if not self.combos:
             return False  # the columns are still being read
         try:
-            importing.check_mapping(wiz.table, self.mapping())  # type: ignore[arg-type]
+            importing.check_mapping(wiz.table, self.mapping(), in_wizard=True)  # type: ignore[arg-type]
         except RecruiterError as exc:
             show_error(self, _tr("Columns"), exc)
             return False
@@ -458,10 +463,10 @@ class OptionsPage(QtWidgets.QWizardPage):
         if not self.targets_loaded:
             self.add_to_target.setEnabled(False)
             db = wiz.db
-            self.reads.start("targets", lambda: targets.choices(db), self._fill_targets)
+            self.reads.start("targets", lambda: choices.targets(db), self._fill_targets)
 
-    def _fill_targets(self, choices: list[targets.TargetChoice]) -> None:
-        for choice in choices:
+    def _fill_targets(self, found: list[choices.TargetChoice]) -> None:
+        for choice in found:
             self.target.addItem(choice.label, choice.id)
         self.targets_loaded = True
         self.add_to_target.setEnabled(self.target.count() > 0)

@@ -11,6 +11,7 @@ from recruiter.services import candidates, demo, offers
 from recruiter.services.importing import SUFFIXES
 from recruiter.store.database import Database
 
+from .columns import fit_header_labels, spreadsheet_sort_arrows
 from .context import AppContext
 from .followups import FollowUpsDock
 from .ops import CollectionOp, Reader
@@ -105,9 +106,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.db_label = QtWidgets.QLabel(ctx.db.label)
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menus()
+        self.read_only_banner = self._read_only_banner()
         ctx.bus.changed.connect(self._on_data_changed)
         ctx.bus.navigate.connect(self.navigate)
         self._restore_state()
+        self._keep_headers_readable()
         self.reader = Reader(ctx, self)
         self._welcome_dismissed = False  # "Set up your office" chosen: stay on the pages
         self.empty = False  # as last read: the database holds no data (the welcome page shows)
@@ -118,6 +121,39 @@ class MainWindow(QtWidgets.QMainWindow):
         self._daily.timeout.connect(self.expire_offers)
         self._daily.start()
         QtCore.QTimer.singleShot(0, self.expire_offers)
+
+    # -- a database that can only be read -------------------------------------------------
+    def _read_only_banner(self) -> QtWidgets.QLabel | None:
+        """Say at once, above every page, that nothing can be saved (instead of failing on the
+        first save); actions that only write are switched off."""
+        if not self.ctx.db.read_only:
+            return None
+        banner = QtWidgets.QLabel(
+            self.tr(
+                "<b>Read-only:</b> you may not write to {db} or its folder, so nothing you "
+                "change can be saved. You can look, search and export. To edit, fix its "
+                "permissions, or copy it to a folder you may write to and open the copy."
+            ).format(db=self.ctx.db.label)
+        )
+        banner.setObjectName("readOnlyBanner")
+        banner.setWordWrap(True)
+        banner.setStyleSheet(
+            "QLabel#readOnlyBanner { background: #fff3cd; color: #5c4400; padding: 6px 10px;"
+            " border-bottom: 1px solid #e0c068; }"
+        )
+        holder = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(banner)
+        column.addWidget(self.takeCentralWidget(), 1)
+        self.setCentralWidget(holder)
+        self.setWindowTitle(self.windowTitle() + self.tr(" (read-only)"))
+        self.db_label.setText(self.ctx.db.label + self.tr(" (read-only)"))
+        for action in (self.import_action, self.demo_action, self.new_action):
+            action.setEnabled(False)
+            action.setToolTip(self.tr("The database is read-only."))
+        return banner
 
     # -- menus ------------------------------------------------------------------------------
     def _action(
@@ -345,7 +381,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def expire_offers(self) -> None:
         """Mark offers past their expiry as expired: at start-up, then once a day."""
         day = date.today()
-        if self._expired_on == day:
+        if self._expired_on == day or self.ctx.db.read_only:
             return
         self._expired_on = day
         db = self.ctx.db
@@ -356,15 +392,21 @@ class MainWindow(QtWidgets.QMainWindow):
         )
 
     def backup(self) -> None:
-        from recruiter.store.backup import backup_to
+        from datetime import datetime
+
+        from recruiter.store.backup import MANUAL_TAG, backup_dir, backup_name, backup_to
 
         path = self.ctx.db.path
         if path is None:
             return
+        # Suggested where `recruiter backup` writes: backups/ beside the database, time-stamped
+        # (the dialog asks before replacing a file the user picks).
+        folder = backup_dir(path)
+        folder.mkdir(parents=True, exist_ok=True)
         out, _ = QtWidgets.QFileDialog.getSaveFileName(
             self,
             self.tr("Back up database"),
-            str(path.with_name(f"{path.stem}-backup.db")),
+            str(folder / backup_name(path.stem, datetime.now(), MANUAL_TAG)),
             self.tr("Database (*.db)"),
         )
         if not out:
@@ -439,6 +481,14 @@ class MainWindow(QtWidgets.QMainWindow):
         page = self.settings.value("window/page", "Candidates")
         names = [p[0] for p in PAGES]
         self.sidebar.setCurrentRow(names.index(page) if page in names else 1)
+
+    def _keep_headers_readable(self) -> None:
+        """No page's table clips a column name, whatever widths a page or saved layout chose;
+        every sort arrow reads ▲ ascending, ▼ descending."""
+        for page in self.pages.values():
+            for table in page.findChildren(QtWidgets.QTableView):
+                fit_header_labels(table)
+                spreadsheet_sort_arrows(table)
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -4,17 +4,18 @@ the undo stack; nothing is written while any field is invalid."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
 from recruiter.domain import money
 from recruiter.domain.enums import ItemKind, OfferStatus, Period
-from recruiter.domain.models import FundingSource
 from recruiter.errors import BudgetExceeded, RecruiterError, ValidationError
-from recruiter.services import funding, offers, rates
+from recruiter.services import choices, offers, rates
 from recruiter.store.database import Database
 
 from . import offer_commands
+from .columns import fit_header_labels
 from .context import AppContext
 from .ops import Reader
 from .qt import Qt, QtCore, QtWidgets
@@ -97,11 +98,24 @@ def status_with_override(
     return cmd.error
 
 
+SOURCE_COLUMN_WIDEST = 380  # longer budget names are elided; the box's tooltip has them whole
+NO_SOURCE = "(not charged to a budget)"
+
+
 @dataclass(frozen=True)
 class Loaded:
     converter: rates.Converter
-    sources: list[FundingSource]
+    sources: list[choices.SourceChoice]  # the institution's own first, then the others
     detail: offers.OfferDetail | None
+    parties: offers.OfferParties
+
+
+def editor_title(parties: offers.OfferParties, detail: offers.OfferDetail | None) -> str:
+    """Whose offer it is: the candidate and the target (and the revision being edited)."""
+    who = f"{parties.candidate} — {parties.target}"
+    if detail is None:
+        return f"New offer to {who}"
+    return f"Offer to {who} (revision {detail.offer.revision})"
 
 
 class OfferEditor(QtWidgets.QDialog):
@@ -124,12 +138,13 @@ class OfferEditor(QtWidgets.QDialog):
         self.offer_id = offer_id
         self.application_id = application_id
         self.converter = rates.Converter("CNY")
-        self.sources: list[FundingSource] = []
+        self.sources: list[choices.SourceChoice] = []
         self.source_ccy: dict[int, str] = {}
+        self.parties: offers.OfferParties | None = None
         self.detail: offers.OfferDetail | None = None
         self.items_locked = True  # until the offer is loaded
         self.setWindowTitle("New offer" if offer_id is None else "Offer")
-        self.resize(980, 620)
+        self.resize(1100, 620)
         self._build()
         self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setEnabled(False)
         self.add_button.setEnabled(False)
@@ -137,7 +152,14 @@ class OfferEditor(QtWidgets.QDialog):
 
         def read(db: Database) -> Loaded:
             detail = offers.get_offer(db, offer_id) if offer_id is not None else None
-            return Loaded(rates.converter(db), funding.list_sources(db), detail)
+            app_id = detail.offer.application_id if detail is not None else application_id
+            assert app_id is not None
+            parties = offers.offer_parties(db, app_id)
+            charged = [i.funding_source_id for i in detail.items] if detail is not None else []
+            sources = choices.funding_sources(
+                db, parties.institution_id, others=True, keep=[i for i in charged if i]
+            )
+            return Loaded(rates.converter(db), sources, detail, parties)
 
         self.reader.read(read, self._loaded, self._failed, "Offer")
 
@@ -150,14 +172,13 @@ class OfferEditor(QtWidgets.QDialog):
 
     def _loaded(self, loaded: Loaded) -> None:
         self.converter, self.sources, self.detail = loaded.converter, loaded.sources, loaded.detail
-        self.source_ccy = {s.id: s.currency for s in self.sources if s.id is not None}
+        self.parties = loaded.parties
+        self.source_ccy = {s.id: s.currency for s in self.sources}
         self.items_locked = (
             self.detail is not None and OfferStatus(self.detail.offer.status) != OfferStatus.draft
         )
-        if self.detail is not None:
-            self.setWindowTitle(
-                f"Offer revision {self.detail.offer.revision} — {self.detail.candidate}"
-            )
+        self.setWindowTitle(editor_title(loaded.parties, self.detail))
+        self.other_sources.setVisible(any(not s.own for s in self.sources))
         self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setEnabled(True)
         self.add_button.setEnabled(not self.items_locked)
         self._load()
@@ -203,6 +224,14 @@ class OfferEditor(QtWidgets.QDialog):
         self.locked_label.setStyleSheet("color: #8a6d3b;")
         bar.addWidget(self.locked_label)
         bar.addStretch(1)
+        self.other_sources = QtWidgets.QCheckBox("Offer other institutions' budgets")
+        self.other_sources.setToolTip(
+            "The budgets of the offer's own institution (and those of no institution) are "
+            "offered first; tick this to charge an item to another institution's budget."
+        )
+        self.other_sources.hide()
+        self.other_sources.toggled.connect(self._refill_sources)
+        bar.addWidget(self.other_sources)
         self.add_button = QtWidgets.QPushButton("Add item")
         self.add_button.clicked.connect(lambda: self.add_item_row())
         bar.addWidget(self.add_button)
@@ -216,6 +245,10 @@ class OfferEditor(QtWidgets.QDialog):
         for col, width in zip(range(len(COLUMNS)), (230, 140, 80, 90, 60, 240, 30), strict=True):
             self.table.setColumnWidth(col, width)
         hdr.setStretchLastSection(False)
+        # Budget names are long ("Shanghai Eastern Scholar Programme (东方学者计划) 2026"): the
+        # funding-source column takes the room the dialog has.
+        hdr.setSectionResizeMode(COL["funding_source_id"], QtWidgets.QHeaderView.ResizeMode.Stretch)
+        fit_header_labels(self.table)
         layout.addWidget(self.table, 1)
 
         totals = QtWidgets.QHBoxLayout()
@@ -246,7 +279,14 @@ class OfferEditor(QtWidgets.QDialog):
     def _load(self) -> None:
         d = self.detail
         if d is None:
-            self.context_label.setText("<b>New offer</b> (draft)")
+            p = self.parties
+            who = (
+                f"<b>{html.escape(p.candidate)}</b> — {html.escape(p.target)}, "
+                f"{html.escape(p.institution)}<br>"
+                if p
+                else ""
+            )
+            self.context_label.setText(f"{who}<small>New offer (draft)</small>")
             self.dates_label.setText("draft")
             self.locked_label.hide()
             return
@@ -304,15 +344,14 @@ class OfferEditor(QtWidgets.QDialog):
         years.setRange(1, offers.MAX_YEARS)
         years.setValue(int(v.get("years", 1)))
         source = QtWidgets.QComboBox()
-        source.addItem("(not charged to a budget)", None)
-        for s in self.sources:
-            source.addItem(f"{s.name} ({s.currency})", s.id)
-        source.setCurrentIndex(max(0, source.findData(v.get("funding_source_id"))))
+        self._fill_source_box(source, v.get("funding_source_id"))
         remove = QtWidgets.QToolButton()
         remove.setText("✕")
         remove.setToolTip("Remove this item")
-        if kind.currentData() == ItemKind.salary.value and "period" not in v:
-            period.setCurrentIndex(period.findData(Period.annual.value))
+        if "period" not in v:
+            period.setCurrentIndex(
+                period.findData(ItemKind(kind.currentData()).default_period.value)
+            )
         widgets = (kind, amount, ccy, period, years, source, remove)
         for col, w in enumerate(widgets):
             self.table.setCellWidget(row, col, w)
@@ -320,21 +359,61 @@ class OfferEditor(QtWidgets.QDialog):
         amount.setProperty("item_id", v.get("id"))
         years.setEnabled(not self.items_locked and period.currentData() == Period.annual.value)
 
-        kind.currentIndexChanged.connect(self._changed)
+        kind.currentIndexChanged.connect(lambda _i, k=kind, p=period: self._kind_chosen(k, p))
         amount.textChanged.connect(self._changed)
         ccy.currentTextChanged.connect(self._changed)
         period.currentIndexChanged.connect(self._changed)
         years.valueChanged.connect(self._changed)
         source.currentIndexChanged.connect(lambda _i, c=ccy, s=source: self._source_chosen(c, s))
         remove.clicked.connect(lambda _c=False, w=remove: self._remove_row_of(w))
+        self._fit_source_column()
         self._changed()
         return row
+
+    # -- funding sources ------------------------------------------------------------------
+    def _fill_source_box(self, box: QtWidgets.QComboBox, current: int | None) -> None:
+        """The institution's own budgets (and those of no institution); other institutions'
+        only when asked for, or when the item is already charged to one."""
+        box.blockSignals(True)
+        box.clear()
+        box.addItem(NO_SOURCE, None)
+        for s in self.sources:
+            if s.own or self.other_sources.isChecked() or s.id == current:
+                box.addItem(f"{s.label} ({s.currency})", s.id)
+        box.setCurrentIndex(max(0, box.findData(current)))
+        box.setToolTip(box.currentText())
+        box.blockSignals(False)
+
+    def _refill_sources(self, *_args: Any) -> None:
+        for row in range(self.table.rowCount()):
+            box = self._widget(row, "funding_source_id")
+            self._fill_source_box(box, box.currentData())
+        self._fit_source_column()
+
+    def _fit_source_column(self) -> None:
+        """Wide enough for the budget names on offer (up to a limit; the tooltip has the rest)."""
+        boxes = [self._widget(r, "funding_source_id") for r in range(self.table.rowCount())]
+        widest = max((b.sizeHint().width() for b in boxes), default=0)
+        col = COL["funding_source_id"]
+        if widest > self.table.columnWidth(col):
+            self.table.setColumnWidth(col, min(widest, SOURCE_COLUMN_WIDEST))
+
+    def source_labels(self, row: int) -> list[str]:
+        """The budgets row `row` offers, as shown (for tests and for reading aloud)."""
+        box = self._widget(row, "funding_source_id")
+        return [box.itemText(i) for i in range(box.count())]
 
     # -- behaviour ----------------------------------------------------------------------
     def _widget(self, row: int, field: str) -> Any:
         return self.table.cellWidget(row, COL[field])
 
+    def _kind_chosen(self, kind: QtWidgets.QComboBox, period: QtWidgets.QComboBox) -> None:
+        """A new kind brings its usual period (安家费 is paid once, a salary every year)."""
+        period.setCurrentIndex(period.findData(ItemKind(kind.currentData()).default_period.value))
+        self._changed()
+
     def _source_chosen(self, ccy: QtWidgets.QComboBox, source: QtWidgets.QComboBox) -> None:
+        source.setToolTip(source.currentText())
         src_ccy = self.source_ccy.get(source.currentData())
         if src_ccy:
             ccy.setCurrentText(src_ccy)  # an item is paid in its budget's currency

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
+from recruiter.errors import RecruiterError
 from recruiter.services import importing
 from recruiter.ui.import_wizard import ImportWizard
 from recruiter.ui.qt import QtWidgets
@@ -325,11 +326,11 @@ def test_the_wizard_reads_the_database_off_the_gui_thread(
     tmp_path: Path,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from recruiter.services import targets
+    from recruiter.services import choices
 
     seed(db)
     on_gui: list[tuple[str, bool]] = []
-    for module, name in ((importing, "mapping_for"), (targets, "choices")):
+    for module, name in ((importing, "mapping_for"), (choices, "targets")):
         real = getattr(module, name)
 
         def wrapped(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
@@ -339,4 +340,29 @@ def test_the_wizard_reads_the_database_off_the_gui_thread(
         monkeypatch.setattr(module, name, wrapped)
     go_to_options(qtbot, wizard, listing(tmp_path))
     assert wizard.options_page.target.count() == 1
-    assert on_gui == [("mapping_for", False), ("choices", False)]
+    assert on_gui == [("mapping_for", False), ("targets", False)]
+
+
+def test_no_name_column_is_explained_for_the_wizard(qtbot, wizard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_xlsx(
+        tmp_path / "nameless.xlsx", {"Sheet1": [["Who", "Mail"], ["A One", "a@x.edu"]]}
+    )
+    wiz: ImportWizard = wizard
+    go_to_mapping(qtbot, wiz, path)
+    wiz.mapping_page.set_field("Who", None)
+    wiz.next()
+    qtbot.waitUntil(lambda: bool(open_boxes()), timeout=10000)
+    message = open_boxes()[0].text()
+    assert "maps to a name" in message
+    assert "import wizard" not in message  # the user is in it
+    assert "Imports into" in message
+    assert wiz.currentPage() is wiz.mapping_page
+    for box in open_boxes():
+        box.close()
+
+
+def test_the_command_line_keeps_its_advice(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "nameless.xlsx", {"Sheet1": [["Who", "Mail"], ["A", "a@x"]]})
+    table = importing.load(path)
+    with pytest.raises(RecruiterError, match="in the import wizard"):
+        importing.check_mapping(table, {"Who": None, "Mail": "email"})

@@ -209,3 +209,21 @@ def test_table_column_layouts_are_remembered(qtbot, demo_db, make_ctx, settings)
     assert table2.horizontalHeader().sectionSize(0) == 271
     assert table2.horizontalHeader().visualIndex(1) == 3
     again.ctx.runner.wait(5000)
+
+
+def test_back_up_suggests_a_time_stamped_file_in_backups(
+    qtbot,
+    window,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    suggested: list[str] = []
+
+    def ask(_parent, _title, path, _filter):  # type: ignore[no-untyped-def]
+        suggested.append(path)
+        return "", ""
+
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", ask)
+    window.backup()
+    (path,) = map(Path, suggested)
+    assert path.parent == window.ctx.db.path.parent / "backups"
+    assert path.name.startswith("demo.") and path.name.endswith(".manual.backup.db")

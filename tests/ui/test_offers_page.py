@@ -31,7 +31,14 @@ def page(qtbot: Any, make_ctx: Any, world: World) -> OffersPage:
     p.show()
     qtbot.waitExposed(p)
     qtbot.waitUntil(lambda: not p.loading, timeout=10000)
+    p.confirm_budget = lambda status, effects: True  # type: ignore[method-assign]
     return p
+
+
+def click(page: OffersPage, qtbot: Any, key: str) -> None:
+    """Click a workflow button and wait for Approve/Extend's budget question to be answered."""
+    page.buttons[key].click()
+    qtbot.waitUntil(lambda: not page.asking_budget, timeout=10000)
 
 
 def loaded(page: OffersPage, qtbot: Any) -> None:
@@ -152,11 +159,11 @@ def test_approve_over_budget_asks_and_cancel_changes_nothing(
     page.select_offer(oid)
     asked: list[str] = []
     monkeypatch.setattr(page, "ask_override", lambda e: asked.append(str(e)))
-    page.buttons["approved"].click()
+    click(page, qtbot, "approved")
     assert asked and "National programme" in asked[0]
     assert status_of(world.db, oid) == OfferStatus.draft
     monkeypatch.setattr(page, "ask_override", lambda e: "board approved the overrun")
-    page.buttons["approved"].click()
+    click(page, qtbot, "approved")
     assert status_of(world.db, oid) == OfferStatus.approved
     assert page.selected_id() == oid
     assert (
@@ -254,7 +261,7 @@ def test_refused_change_is_reported(
     page.select_offer(oid)
     reported: list[str] = []
     monkeypatch.setattr(page, "report", lambda e: reported.append(str(e)))
-    page.buttons["approved"].click()
+    click(page, qtbot, "approved")
     assert reported and "at least one item" in reported[0]
     assert status_of(world.db, oid) == OfferStatus.draft
 

@@ -74,6 +74,15 @@ def test_keyboard_move(page, qtbot) -> None:
     from recruiter.ui.qt import Qt
 
     db = page.ctx.db
+    with db.engine.connect() as conn:  # a board with someone at "contacted"
+        target = conn.execute(
+            text(
+                "SELECT target_id FROM application WHERE stage = 'contacted' "
+                "AND outcome = 'active' ORDER BY target_id LIMIT 1"
+            )
+        ).scalar_one()
+    page.apply_filter({"target_id": target})
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
     col = page.columns[Stage.contacted]
     card = col.model.cards[0]
     col.view.setFocus()

@@ -244,3 +244,39 @@ def test_cancelled_demo_writes_nothing(db: Database) -> None:
         assert conn.execute(text("SELECT count(*) FROM candidate")).scalar_one() == 50
         entry = conn.execute(text("SELECT action, changes FROM audit_entry")).one()
     assert entry[0] == "demo" and json.loads(entry[1])["candidates"] == summary.candidates
+
+
+def test_backup_without_a_name_goes_to_backups_and_never_overwrites(
+    capsys: pytest.CaptureFixture[str],
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recruiter.store import backup
+
+    run(capsys, "--db", str(db_path), "demo", "--size", "20")
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, _err = run(capsys, "--db", str(db_path), "backup", "--json")
+    assert code == 0
+    first = Path(json.loads(out)["file"])
+    assert first.parent == db_path.parent / "backups"
+    assert first.name.startswith("recruiter.") and first.name.endswith(".manual.backup.db")
+    assert list(elsewhere.iterdir()) == []  # nothing in the current folder
+    code, out, _err = run(capsys, "--db", str(db_path), "backup", "--json")
+    second = Path(json.loads(out)["file"])
+    assert code == 0 and second != first and first.exists()  # a new name each time
+    # Automatic backups (before an upgrade) never prune the user's own.
+    for _ in range(backup.KEEP_BACKUPS + 1):
+        backup.automatic_backup(db_path, "before-0007")
+    assert first.exists() and second.exists()
+
+    named = tmp_path / "copy.db"
+    named.write_bytes(b"precious")
+    code, _out, err = run(capsys, "--db", str(db_path), "backup", str(named))
+    assert code == 1 and "--force" in err and "already exists" in err
+    assert named.read_bytes() == b"precious"
+    code, _out, _err = run(capsys, "--db", str(db_path), "backup", str(named), "--force")
+    assert code == 0
+    assert sqlite3.connect(named).execute("SELECT count(*) FROM candidate").fetchone()[0] == 20

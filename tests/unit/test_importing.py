@@ -301,8 +301,9 @@ def test_duplicates_of_stored_candidates_are_skipped(db: Database, tmp_path: Pat
     check_counts(s)
     assert (s.rows, s.created, s.duplicates) == (3, 1, 2)
     assert [(o.status, o.match_id) for o in s.outcomes[:2]] == [("duplicate", a), ("duplicate", b)]
-    assert "Same e-mail as candidate" in (s.outcomes[0].reason or "")
-    assert "Same ORCID as candidate" in (s.outcomes[1].reason or "")
+    # The person is named, not only numbered.
+    assert s.outcomes[0].reason == f"Same e-mail as Stored A (candidate {a})"
+    assert s.outcomes[1].reason == f"Same ORCID as Stored B (candidate {b})"
     assert count(db, "candidate") == 3
     assert q(db, "SELECT full_name FROM candidate WHERE id IN (:a, :b) ORDER BY id", a=a, b=b) == [
         ("Stored A",),
@@ -412,7 +413,7 @@ def test_update_refuses_an_email_that_belongs_to_someone_else(db: Database, tmp_
     path = sheet(tmp_path, [person("A", "b@example.edu", orcid(1))])
     s = importing.run_import(db, path, ImportOptions(on_duplicate="update"))
     assert s.outcomes[0].status == "invalid"
-    assert f"belongs to candidate {b}" in (s.outcomes[0].reason or "")
+    assert f"belongs to B (candidate {b}), not to A (candidate {a})" in (s.outcomes[0].reason or "")
     assert q(db, "SELECT email FROM candidate WHERE id = :a", a=a) == [(None,)]
 
 
@@ -442,7 +443,8 @@ def test_possible_duplicates_are_created_and_point_at_what_they_resemble(
     assert (s.created, s.possible_duplicates) == (5, 2)
     assert s.outcomes[0].match_id == stored
     assert s.outcomes[2].match_row == 5 and s.outcomes[2].match_id == s.outcomes[1].candidate_id
-    assert "Same name and institution as candidate" in (s.outcomes[0].reason or "")
+    assert s.outcomes[0].reason == f"Same name and institution as Zhang Wei (candidate {stored})"
+    assert s.outcomes[2].reason == "Same name and institution as Li Na (row 5)"
     assert count(db, "candidate") == 6
 
 
@@ -882,3 +884,13 @@ def test_undo_keeps_edits_made_after_the_import(db: Database, tmp_path: Path) ->
     undo = importing.undo_import(db, s.batch_id)  # type: ignore[arg-type]
     assert undo.restored == 1
     assert q(db, "SELECT phone, current_institution FROM candidate") == [("+86 2", None)]
+
+
+def test_a_duplicate_within_the_file_names_the_earlier_row(db: Database, tmp_path: Path) -> None:
+    path = sheet(
+        tmp_path,
+        [person("Wei Zhang", "wz@example.edu"), person("W. Zhang", "WZ@example.edu")],
+    )
+    s = importing.run_import(db, path)
+    assert s.outcomes[1].status == "duplicate"
+    assert s.outcomes[1].reason == f"Same e-mail as Wei Zhang (row {s.outcomes[0].row})"

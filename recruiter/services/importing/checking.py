@@ -107,6 +107,7 @@ class Checker:
         self.by_email: dict[str, int] = {}
         self.by_orcid: dict[str, int] = {}
         self.by_person: dict[str, int] = {}
+        self.names: dict[int, str] = {}  # stored candidate id -> name, for messages
         # Earlier rows: key -> entity.
         self.file_email: dict[str, Entity] = {}
         self.file_orcid: dict[str, Entity] = {}
@@ -124,7 +125,9 @@ class Checker:
             )
         )
         by_email, by_orcid, by_person = self.by_email, self.by_orcid, self.by_person
+        names = self.names
         for ident, email, orcid, pkey, full, zh, inst in rows:
+            names[ident] = full or zh or ""
             if email:
                 by_email.setdefault(email.strip().lower(), ident)
             if orcid:
@@ -222,7 +225,7 @@ class Checker:
                 if similar is not None:
                     outcome.match_row = self._row_of(similar)
                     outcome.match_id = similar.id
-                outcome.reason = f"Same name and institution as {self._what(outcome)}"
+                outcome.reason = f"Same name and institution as {self._what(outcome, similar)}"
         entity = Entity(values, index=len(self.outcomes) - 1)
         self.new.append(entity)
         self._register(entity, values)
@@ -230,11 +233,16 @@ class Checker:
     def _row_of(self, entity: Entity) -> int | None:
         return self.outcomes[entity.index].row if entity.index is not None else None
 
-    @staticmethod
-    def _what(outcome: RowOutcome) -> str:
+    def _what(self, outcome: RowOutcome, entity: Entity | None = None) -> str:
+        """Who a row matched, by name: "Wei Zhang (candidate 316)", "Na Li (row 12)"."""
         if outcome.match_id is not None:
-            return f"candidate {outcome.match_id}"
-        return f"row {outcome.match_row}"
+            return self._who(outcome.match_id)
+        name = entity.values.get("full_name") if entity is not None else None
+        return f"{name} (row {outcome.match_row})" if name else f"row {outcome.match_row}"
+
+    def _who(self, ident: int) -> str:
+        name = self.names.get(ident)
+        return f"{name} (candidate {ident})" if name else f"candidate {ident}"
 
     def _dup_reason(
         self, outcome: RowOutcome, okey: str | None, match_id: int | None, entity: Entity | None
@@ -244,8 +252,8 @@ class Checker:
             if match_id is not None
             else self.file_orcid.get(okey) is entity
         ):
-            return f"Same ORCID as {self._what(outcome)}"
-        return f"Same e-mail as {self._what(outcome)}"
+            return f"Same ORCID as {self._what(outcome, entity)}"
+        return f"Same e-mail as {self._what(outcome, entity)}"
 
     def _register(self, entity: Entity, values: dict[str, Any]) -> None:
         if values.get("orcid"):
@@ -323,13 +331,18 @@ class Checker:
             key = changes[f].upper() if f == "orcid" else email_key(changes[f])
             owner = index.get(key)  # type: ignore[arg-type]
             if owner is not None and owner != entity.id:
+                this = self._who(entity.id) if entity.id else f"row {self._row_of(entity)}"
                 return (
-                    f"{LABELS[f]} {changes[f]} belongs to candidate {owner}, not to "
-                    f"candidate {entity.id or self._row_of(entity)}; fix one of them"
+                    f"{LABELS[f]} {changes[f]} belongs to {self._who(owner)}, not to "
+                    f"{this}; fix one of them"
                 )
             other = files.get(key)  # type: ignore[arg-type]
             if other is not None and other is not entity:
-                return f"{LABELS[f]} {changes[f]} is already used by row {self._row_of(other)}"
+                name = other.values.get("full_name")
+                who = (
+                    f"{name} (row {self._row_of(other)})" if name else f"row {self._row_of(other)}"
+                )
+                return f"{LABELS[f]} {changes[f]} is already used by {who}"
         return None
 
 

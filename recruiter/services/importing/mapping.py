@@ -99,8 +99,22 @@ def mapping_for(db: Database, headers: list[str]) -> dict[str, str | None]:
     return remembered_mapping(db, headers) or header_names.auto_mapping(headers)
 
 
-def check_mapping(table: Table, mapping: dict[str, str | None]) -> dict[str, str | None]:
-    """The mapping restricted to the table's headers, or a clear error when it cannot work."""
+# What to do when no column holds the names, worded for where the message is read.
+NO_NAME_ADVICE = (
+    "Name a column 'Name' or '姓名', choose the header row, or map a column to Name in "
+    "the import wizard."
+)
+NO_NAME_ADVICE_WIZARD = (
+    "Under 'Imports into', choose Name or Chinese name for the column that holds the names; "
+    "if the column names above are not the file's, go Back and click the header row."
+)
+
+
+def check_mapping(
+    table: Table, mapping: dict[str, str | None], *, in_wizard: bool = False
+) -> dict[str, str | None]:
+    """The mapping restricted to the table's headers, or a clear error when it cannot work
+    (`in_wizard`: the advice speaks to someone on the wizard's Columns page)."""
     out: dict[str, str | None] = {h: (mapping.get(h) or None) for h in table.headers}
     unknown = sorted({f for f in out.values() if f and f not in LABELS})
     if unknown:
@@ -126,10 +140,10 @@ def check_mapping(table: Table, mapping: dict[str, str | None]) -> dict[str, str
         where = (
             f"the sheet '{table.sheet}' of {table.path.name}" if table.sheet else table.path.name
         )
+        advice = NO_NAME_ADVICE_WIZARD if in_wizard else NO_NAME_ADVICE
         raise RecruiterError(
             f"No column of {where} maps to a name (header row {table.header_row}: {cols}{more}). "
-            "Name a column 'Name' or '姓名', choose the header row, or map a column to Name in "
-            "the import wizard."
+            + advice
         )
     return out
 

@@ -241,6 +241,30 @@ def get_offer(db: Database, offer_id: int) -> OfferDetail:
         )
 
 
+@dataclass(frozen=True)
+class OfferParties:
+    """Whose offer it is, for the editor's title and its choice of budgets."""
+
+    candidate: str
+    target: str
+    institution: str
+    institution_id: int
+
+
+def offer_parties(db: Database, application_id: int) -> OfferParties:
+    with db.session() as s:
+        app = get_or_raise(s, Application, application_id, "Application")
+        cand = get_or_raise(s, Candidate, app.candidate_id, "Candidate")
+        target = get_or_raise(s, Target, app.target_id, "Target")
+        inst = get_or_raise(s, Institution, target.institution_id, "Institution")
+        return OfferParties(
+            cand.full_name or cand.name_zh or f"candidate {cand.id}",
+            target.title,
+            inst.name,
+            target.institution_id,
+        )
+
+
 def items_of(detail: OfferDetail) -> list[ItemData]:
     return [
         ItemData(

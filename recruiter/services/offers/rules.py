@@ -83,7 +83,9 @@ def check_item(
             p.add(prefix + "amount_minor", "is implausibly large; check the number of zeros")
     period: Period | None = None
     try:
-        period = Period(str(data.get("period") or Period.one_off))
+        period = Period(
+            str(data.get("period") or (kind.default_period if kind else Period.one_off))
+        )
     except ValueError:
         p.add(prefix + "period", "must be one-off or annual")
     years_raw = data.get("years", 1)

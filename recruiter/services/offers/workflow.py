@@ -27,9 +27,23 @@ from .editing import OfferSnapshot, _snap, restore_in
 # Status workflow and the over-commitment guard
 
 
-def shortfalls_in(s: Session, offer: Offer) -> list[tuple[int, str, int, str]]:
-    """(source id, name, shortfall, currency) for each source this offer would take below zero
-    if it held money: the offer's cost is added unless it already counts."""
+@dataclass(frozen=True)
+class BudgetEffect:
+    """What approving or extending an offer does to one source it is charged to: the amount
+    available now and after (the same after as now when the offer already holds its money)."""
+
+    source_id: int
+    name: str
+    currency: str
+    available_now: int
+    available_after: int
+
+    @property
+    def short(self) -> bool:
+        return self.available_after < 0
+
+
+def _effects_in(s: Session, offer: Offer, lock: bool) -> list[BudgetEffect]:
     assert offer.id is not None
     items = s.exec(
         select(OfferItem).where(
@@ -44,17 +58,41 @@ def shortfalls_in(s: Session, offer: Offer) -> list[tuple[int, str, int, str]]:
         )
     if not cost:
         return []
-    # Lock the sources (FOR UPDATE on servers; SQLite serialises writers anyway).
-    s.exec(
-        select(col(FundingSource.id)).where(col(FundingSource.id).in_(list(cost))).with_for_update()
-    ).all()
+    if lock:  # FOR UPDATE on servers; SQLite serialises writers anyway
+        s.exec(
+            select(col(FundingSource.id))
+            .where(col(FundingSource.id).in_(list(cost)))
+            .with_for_update()
+        ).all()
     already = OfferStatus(offer.status) in RESERVING | COMMITTING
-    out = []
-    for b in funding.balances_in(s, sorted(cost)):
-        after = b.available - (0 if already else cost[b.source_id])
-        if after < 0:
-            out.append((b.source_id, b.name, -after, b.currency))
-    return out
+    return [
+        BudgetEffect(
+            b.source_id,
+            b.name,
+            b.currency,
+            b.available,
+            b.available - (0 if already else cost[b.source_id]),
+        )
+        for b in funding.balances_in(s, sorted(cost))
+    ]
+
+
+def shortfalls_in(s: Session, offer: Offer) -> list[tuple[int, str, int, str]]:
+    """(source id, name, shortfall, currency) for each source this offer would take below zero
+    if it held money: the offer's cost is added unless it already counts."""
+    return [
+        (e.source_id, e.name, -e.available_after, e.currency)
+        for e in _effects_in(s, offer, lock=True)
+        if e.short
+    ]
+
+
+def budget_effects(db: Database, offer_id: int) -> list[BudgetEffect]:
+    """Per source the offer is charged to: available now → available once it holds its money
+    (what Approve and Extend ask the user to confirm). Reads only."""
+    with db.session() as s:
+        offer = get_or_raise(s, Offer, offer_id, "Offer")
+        return _effects_in(s, offer, lock=False)
 
 
 @dataclass(frozen=True)

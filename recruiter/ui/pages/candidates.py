@@ -13,6 +13,7 @@ from recruiter.services import candidates, institutions, targets
 from .. import tracking_commands as cmds
 from ..candidate_detail import CandidateDetail, TargetDialog
 from ..candidate_model import CandidateTableModel, Latest
+from ..columns import fit_header_labels, keep_fitted, spreadsheet_sort_arrows
 from ..context import AppContext
 from ..ops import Reads
 from ..owners import OwnerDialog
@@ -230,6 +231,8 @@ class CandidatesPage(Page):
     def set_column_visible(self, column: int, visible: bool) -> None:
         header = self.view.horizontalHeader()
         header.setSectionHidden(column, not visible)
+        if visible:
+            fit_header_labels(self.view)
         self.model.set_visible(
             {c for i, c in enumerate(self.model.columns) if not header.isSectionHidden(i)}
         )
@@ -245,6 +248,7 @@ class CandidatesPage(Page):
             self.view.setColumnWidth(i, DEFAULT_WIDTHS.get(name, 120))
         header = self.view.horizontalHeader()
         header.setSortIndicator(self.model.columns.index("full_name"), Qt.SortOrder.AscendingOrder)
+        fit_header_labels(self.view)
 
     def save_state(self, settings: QtCore.QSettings) -> None:
         """Column order, widths, visibility and sort; the main window calls this on close."""
@@ -393,6 +397,10 @@ class CandidatesPage(Page):
         if self._detail is None:
             self._detail = CandidateDetail(self.ctx)
             self._detail.saved.connect(self._detail_saved)
+            # Its short lists (applications, history, activities) show their values whole.
+            for table in self._detail.findChildren(QtWidgets.QTableView):
+                keep_fitted(table)
+                spreadsheet_sort_arrows(table)
             self.splitter.replaceWidget(1, self._detail)
             self.placeholder.hide()
         return self._detail

@@ -129,6 +129,7 @@ class DashboardPage(Page):
         self._target_ids: list[int] = []  # bar index -> target id in the progress chart
         self.funnel_stages: list[Stage] = list(STAGES)  # bar index -> stage
         self.funding_bars: list[FundingBar] = []  # bar index -> source(s), in the chart
+        self.target_titles: list[str] = []  # bar index -> full title, in the progress chart
 
         self.institution = QtWidgets.QComboBox()
         self.institution.setObjectName("institutionFilter")
@@ -150,8 +151,10 @@ class DashboardPage(Page):
             bar.addWidget(QtWidgets.QLabel(text))
             bar.addWidget(w)
         bar.addStretch(1)
-        bar.addWidget(self.status)
         bar.addWidget(self.export_button)
+        # The status line ("As of …; all amounts in …; rates …") gets a line of its own: beside
+        # the filters it made the page wider than a 1280-pixel screen.
+        self.status.setWordWrap(True)
 
         self.tiles: dict[str, Tile] = {}
         tiles = QtWidgets.QGridLayout()
@@ -190,6 +193,7 @@ class DashboardPage(Page):
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.status)
         layout.addWidget(scroll, 1)
 
         self.institution.currentIndexChanged.connect(self._institution_changed)
@@ -431,6 +435,12 @@ class DashboardPage(Page):
         else:
             QtWidgets.QToolTip.hideText()
 
+    def _target_hovered(self, status: bool, index: int) -> None:
+        if status and 0 <= index < len(self.target_titles):
+            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.target_titles[index])
+        else:
+            QtWidgets.QToolTip.hideText()
+
     def _draw_offers(self, r: Report) -> None:
         chart = self._reset(self.offers_view)
         series = QtCharts.QBarSeries()
@@ -452,6 +462,7 @@ class DashboardPage(Page):
         rows = sorted(r.targets, key=lambda t: (-(t.headcount - t.hired), t.title))[:MAX_BARS]
         rows.reverse()  # most still to hire on top
         self._target_ids = [t.target_id for t in rows]
+        self.target_titles = [f"{t.title}: {t.hired} of {t.headcount} hired" for t in rows]
         series = QtCharts.QHorizontalStackedBarSeries()
         hired = QtCharts.QBarSet(self.tr("Hired"))
         hired.append([float(min(t.hired, t.headcount)) for t in rows])
@@ -459,6 +470,7 @@ class DashboardPage(Page):
         remaining.append([float(max(t.headcount - t.hired, 0)) for t in rows])
         for bar in (hired, remaining):
             bar.clicked.connect(self._target_clicked)
+            bar.hovered.connect(self._target_hovered)  # the full title (labels are shortened)
             series.append(bar)
         chart.addSeries(series)
         labels = _unique([_middle(t.title) for t in rows], self._target_ids)
@@ -493,7 +505,12 @@ class DashboardPage(Page):
         export_pipeline(self, self.ctx, self.current_filters())
 
 
-def _middle(text: str, limit: int = 40) -> str:
+# Characters of a bar's axis label: what fits beside the bars of a half-width chart on a
+# 1280-pixel screen (Qt clips longer labels at the chart's edge). Tooltips carry full names.
+LABEL_CHARS = 30
+
+
+def _middle(text: str, limit: int = LABEL_CHARS) -> str:
     """Shortened in the middle, at word boundaries where possible: names that share a long
     prefix ("National Talent Programme 2026 – Wuhan University" / "… – Fudan University")
     keep the part that tells them apart."""

@@ -265,6 +265,7 @@ class OffersPage(Page):
         super().__init__(ctx, parent)
         self._expired_on: date | None = None
         self.reader = Reader(ctx, self)
+        self.budget_reader = Reader(ctx, self)
         self._wanted: dict[str, object] | None = None  # a click-through waiting for choices
         self._select_after: int | None = None  # select this offer once the rows are in
         self.model = OffersModel(ctx, self)
@@ -280,6 +281,13 @@ class OffersPage(Page):
             self.status_box.addItem(st.label, st.value)
         self.institution_box = QtWidgets.QComboBox()
         self.target_box = QtWidgets.QComboBox()
+        # Sized for what they hold ("All institutions", a target's title), not for the empty
+        # box they were on first show; longer names are elided, not the window widened.
+        adjust = QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        for box, chars in ((self.institution_box, 18), (self.target_box, 26)):
+            box.setSizeAdjustPolicy(adjust)
+            box.setMinimumContentsLength(chars)
+        self.search.setMinimumWidth(200)
         self.expiring_box = QtWidgets.QCheckBox(f"Expiring within {offers.EXPIRING_DAYS} days")
         self.count_label = QtWidgets.QLabel()
         for w in (
@@ -291,7 +299,6 @@ class OffersPage(Page):
         ):
             filters.addWidget(w)
         filters.addStretch(1)
-        filters.addWidget(self.count_label)
         layout.addLayout(filters)
 
         actions = QtWidgets.QHBoxLayout()
@@ -338,6 +345,9 @@ class OffersPage(Page):
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
+        # Under the table, on a row of its own: "32 current offers, 6 earlier revisions" must
+        # not widen the filter or button rows past a 1280-pixel screen.
+        layout.addWidget(self.count_label)
 
         self.search.textChanged.connect(self._filters_changed)
         self.status_box.currentIndexChanged.connect(self._filters_changed)
@@ -541,6 +551,11 @@ class OffersPage(Page):
         answer = QtWidgets.QMessageBox.question(self, title, text)
         return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
+    def confirm_budget(self, status: OfferStatus, effects: list[offers.BudgetEffect]) -> bool:
+        """Approve and Extend say what the budgets will look like before they act."""
+        verb = "Approve" if status == OfferStatus.approved else "Extend"
+        return self.confirm(f"{verb} offer", budget_question(status, effects))
+
     def report(self, err: RecruiterError) -> None:
         show_error(self, "Offers", err)
 
@@ -564,6 +579,28 @@ class OffersPage(Page):
             "Withdraw offer", "Withdraw this offer? Its money is released."
         ):
             return None
+        elif status in (OfferStatus.approved, OfferStatus.extended):
+            # The budgets are read in the background; the question comes when they are in.
+            self.budget_reader.read(
+                lambda db: offers.budget_effects(db, offer_id),
+                lambda effects: self._budget_read(offer_id, status, effects),
+                title="Offers",
+            )
+            return None
+        return self._apply_status(offer_id, status, **kw)
+
+    def _budget_read(
+        self, offer_id: int, status: OfferStatus, effects: list[offers.BudgetEffect]
+    ) -> None:
+        if self.confirm_budget(status, effects):
+            self._apply_status(offer_id, status)
+
+    @property
+    def asking_budget(self) -> bool:
+        """True while the budgets for an Approve or Extend question are being read."""
+        return self.budget_reader.pending
+
+    def _apply_status(self, offer_id: int, status: OfferStatus, **kw: Any) -> RecruiterError | None:
         err = status_with_override(
             self.ctx, self, offer_id, status, ask=lambda _p, e: self.ask_override(e), **kw
         )
@@ -614,3 +651,30 @@ class OffersPage(Page):
         cmd = offer_commands.delete_offer(self.ctx, offer_id)
         if cmd.error is not None:
             self.report(cmd.error)
+
+
+def budget_question(status: OfferStatus, effects: list[offers.BudgetEffect]) -> str:
+    """The Approve/Extend question: per source charged, available now → available after (the
+    figures of services.offers.budget_effects, the same the over-commitment guard uses)."""
+    verb = "Approve" if status == OfferStatus.approved else "Extend"
+    if not effects:
+        return f"{verb} this offer? It is not charged to any budget."
+    changes = any(e.available_after != e.available_now for e in effects)
+    lines = [
+        f"{verb} this offer? "
+        + (
+            "It reserves its money on these budgets:"
+            if changes
+            else "Its money is already reserved; the budgets stay as they are:"
+        )
+    ]
+    for e in effects:
+        now = money.format_amount(e.available_now, e.currency)
+        after = money.format_amount(e.available_after, e.currency)
+        line = f"• {e.name}: {now} available"
+        if e.available_after != e.available_now:
+            line += f" now → {after} after"
+        if e.short:
+            line += " (over budget: you will be asked for a reason)"
+        lines.append(line)
+    return "\n".join(lines)

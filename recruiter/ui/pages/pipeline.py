@@ -503,6 +503,12 @@ class PipelinePage(Page):
         inst = self.institution.currentData()
         closed = self.show_closed.isChecked()
         self.delegate.show_target = target_id is None
+        # The Due tab follows the same target (or institution) as the board and the list.
+        self.due.set_scope(
+            target_id,
+            inst if target_id is None else None,
+            self.target.currentText() if target_id is not None or inst is not None else "",
+        )
         self.count_label.setText(self.tr("loading…"))
         self.loader.read(
             lambda db: pipeline.cards(
