@@ -145,10 +145,19 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_undo_import(args: argparse.Namespace, db: Database) -> int:
-    """Undo one import batch: its candidates deleted, the fields it changed restored."""
+    """Undo one import batch: its candidates deleted, the fields it changed restored. Refuses,
+    naming them, when candidates it created were edited since, unless --force."""
+    from recruiter.errors import RecruiterError
     from recruiter.services import importing
 
-    result = importing.undo_import(db, args.batch_id)
+    try:
+        result = importing.undo_import(
+            db, args.batch_id, touched=importing.DELETE if args.force else importing.REFUSE
+        )
+    except importing.TouchedSinceImport as exc:
+        raise RecruiterError(
+            f"{exc} To delete them anyway: recruiter undo-import {args.batch_id} --force"
+        ) from exc
     say(
         f"Undid import batch {result.batch_id} ({result.file_name}): deleted {result.deleted} "
         f"candidate{'s' if result.deleted != 1 else ''}, restored {result.restored}."

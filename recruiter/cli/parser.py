@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     u = sub.add_parser("undo-import", help="undo one import batch")
     u.add_argument("batch_id", type=row_id, metavar="BATCH_ID")
+    u.add_argument(
+        "--force",
+        action="store_true",
+        help="also delete the candidates it created that were edited after the import",
+    )
     u.add_argument("--json", action="store_true")
 
     e = sub.add_parser("export", help="export the pipeline workbook for leadership")
