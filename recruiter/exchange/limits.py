@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 from recruiter.errors import RecruiterError
 
@@ -95,10 +96,12 @@ def check_archive(path: Path, limits: Limits) -> None:
                 name = info.filename.lower()
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     _check_sheet(archive, info, path, limits)
+                elif name == "content.xml":
+                    _check_ods(archive, info, path, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
         # NotImplementedError: a compression method Python lacks (the reader may lack it too)
         raise LimitError(damaged(path)) from exc
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, ElementTree.ParseError) as exc:
         raise LimitError(damaged(path)) from exc
 
 
@@ -141,7 +144,42 @@ def _check_sheet(
     numbers = [_column_number(c) for c in columns]
     width = max(numbers) - min(numbers) + 1
     height = int(top_row[1]) - int(low_row[1]) + 1
-    last_row = int(top_row[1])
+    _refuse_range(path, int(top_row[1]), width, height, limits)
+
+
+_TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_TABLE = _TABLE_NS + "table"
+_ODS_ROW = _TABLE_NS + "table-row"
+_ODS_CELLS = (_TABLE_NS + "table-cell", _TABLE_NS + "covered-table-cell")
+_ROWS_REPEATED = _TABLE_NS + "number-rows-repeated"
+_COLUMNS_REPEATED = _TABLE_NS + "number-columns-repeated"
+
+
+def _check_ods(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limits: Limits) -> None:
+    """An OpenDocument sheet says how often a row or cell repeats; a row of values repeated a
+    million times is a million rows to the reader. Streamed, keeping no more than one row."""
+    with archive.open(info) as stream:
+        row = used_rows = width = 0
+        for _event, elem in ElementTree.iterparse(stream, events=("end",)):
+            if elem.tag == _ODS_ROW:
+                repeat = int(elem.get(_ROWS_REPEATED, "1"))
+                column = last = 0
+                for c in elem:
+                    if c.tag in _ODS_CELLS:
+                        column += int(c.get(_COLUMNS_REPEATED, "1"))
+                        if len(c) or any(k.endswith("value-type") for k in c.attrib):
+                            last = column
+                row += repeat
+                if last:
+                    used_rows, width = row, max(width, last)
+                elem.clear()
+            elif elem.tag == _ODS_TABLE:
+                _refuse_range(path, used_rows, width, used_rows, limits)
+                row = used_rows = width = 0
+                elem.clear()
+
+
+def _refuse_range(path: Path, last_row: int, width: int, height: int, limits: Limits) -> None:
     if last_row > limits.max_rows + 1:
         raise LimitError(
             f"{path.name} has a sheet reaching row {last_row:,}; at most "

@@ -75,6 +75,19 @@ def test_far_cell_found_from_the_cell_refs_whatever_the_dimension_says(
         read_table(path)
 
 
+def test_repeated_ods_rows_are_counted_before_reading(tmp_path: Path) -> None:
+    small = hostile.repeated_rows_ods(tmp_path / "small.ods", 3, 2)
+    assert len(read_table(small).rows) == 4  # the empty rows LibreOffice adds cost nothing
+    big = hostile.repeated_rows_ods(tmp_path / "big.ods", 900_000, 50)
+    with pytest.raises(ReadError, match=r"900,001 rows by 50 columns"):
+        read_table(big)
+    with (
+        pytest.raises(ReadError, match="reaching row 900,001"),
+        limits.use(limits.Limits(max_rows=1000)),
+    ):
+        read_table(big)
+
+
 def test_declared_expanded_size_is_refused_before_reading(tmp_path: Path) -> None:
     path = hostile.declared_huge_xlsx(tmp_path / "huge.xlsx")
     assert path.stat().st_size < 5000
