@@ -77,7 +77,6 @@ _RAISE = (
     "If the file really is that big, split it into smaller files, or raise the limit on the "
     "command line (recruiter import --max-rows N --max-cells N --max-size MB)."
 )
-_REF = re.compile(rb'<c r="([A-Z]{1,4})([0-9]{1,9})"')
 _CHUNK = 4 * MB
 
 
@@ -116,35 +115,102 @@ def damaged(path: Path) -> str:
 def _check_sheet(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limits: Limits
 ) -> None:
-    """The range the reader would allocate for this sheet: from its first to its last used row
-    and column, as the cell references say."""
-    columns: set[bytes] = set()
-    top_row = (0, b"")
-    low_row = None
-    tail = b""
+    """The range the reader would allocate for this sheet runs from its first to its last used
+    row and column, as the cells' references say (whatever `<dimension>` claims). A quick pass
+    bounds it; only a sheet near the limits, or written unusually, gets the exact pass."""
+    quick = _quick_bounds(archive, info)
+    if quick is not None:
+        last_row, width = quick
+        if last_row <= limits.max_rows + 1 and last_row * width <= limits.max_cells:
+            return
+    last_row, height, width = _exact_bounds(archive, info)
+    _refuse_range(path, last_row, width, height, limits)
+
+
+def _pieces(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The sheet XML in blocks that end after a '>', so no tag is cut in two."""
     with archive.open(info) as stream:
+        rest = b""
         while True:
             block = stream.read(_CHUNK)
             if not block:
-                break
-            chunk = tail + block
-            found = _REF.findall(chunk)
-            if found:
-                columns.update(c for c, _ in found)
-                rows = {r for _, r in found}
-                high = max(rows, key=_digits_key)
-                if _digits_key(high) > top_row:
-                    top_row = _digits_key(high)
-                low = min(rows, key=_digits_key)
-                if low_row is None or _digits_key(low) < low_row:
-                    low_row = _digits_key(low)
-            tail = chunk[-40:]
-    if not columns or low_row is None:
-        return
-    numbers = [_column_number(c) for c in columns]
-    width = max(numbers) - min(numbers) + 1
-    height = int(top_row[1]) - int(low_row[1]) + 1
-    _refuse_range(path, int(top_row[1]), width, height, limits)
+                if rest:
+                    yield rest
+                return
+            data = rest + block
+            cut = data.rfind(b">") + 1
+            yield data[:cut]
+            rest = data[cut:]
+
+
+_REF_START = b'<c r="'
+_LAST_REF = re.compile(rb'<c r="[A-Z]{1,4}0*([0-9]{1,10})"')
+_TAG = re.compile(rb"<(row|c)(?=[\s>/])([^>]*)>")
+_TAG_REF = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{0,4})0*([0-9]{0,10})["\']')
+
+
+def _greater_than(n: int) -> bytes:
+    """A pattern for the decimal numbers (no leading zeros) greater than `n`."""
+    digits = str(n)
+    alternatives = [f"[1-9][0-9]{{{len(digits)},}}"]
+    for i, d in enumerate(digits):
+        if d != "9":
+            alternatives.append(f"{digits[:i]}[{int(d) + 1}-9][0-9]{{{len(digits) - i - 1}}}")
+    return ("(?:" + "|".join(alternatives) + ")").encode()
+
+
+def _quick_bounds(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int] | None:
+    """(last row, columns) the range cannot exceed, for a sheet whose every cell starts with
+    its reference (as Excel, LibreOffice and openpyxl write them); None for any other sheet.
+    Columns up to Z count as 26. One regex pass per block, which in a usual sheet matches
+    nothing: a cell written otherwise, in a column past Z, or below the last cell seen."""
+    top = 0
+    widest = 0
+    for piece in _pieces(archive, info):
+        at = piece.rfind(_REF_START)
+        if at >= 0 and (last := _LAST_REF.match(piece, at)) is not None:
+            top = max(top, int(last.group(1)))
+        unusual = re.compile(
+            rb'<c(?:[\t\n\r/>]| (?!r=")| r="(?:([A-Z]{2,4})0*([0-9]{1,10})|[A-Z]0*('
+            + _greater_than(top)
+            + rb'))")'
+        )
+        for m in unusual.finditer(piece):
+            letters, row, far = m.groups()
+            if letters is not None:
+                widest = max(widest, _column_number(letters))
+                top = max(top, int(row))
+            elif far is not None:
+                top = max(top, int(far))
+            else:
+                return None  # a cell without a leading reference: look at every one
+    return top, max(widest, 26)
+
+
+def _exact_bounds(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, int]:
+    """(last row, rows, columns) of the used range, every row and cell looked at; cells and
+    rows without a reference follow the one before, as the reader places them."""
+    row = col = 0
+    top = left = right = 0
+    low = 0
+    for piece in _pieces(archive, info):
+        for tag in _TAG.finditer(piece):
+            name, attributes = tag.groups()
+            ref = _TAG_REF.search(attributes)
+            letters, digits = (ref.group(1).upper(), ref.group(2)) if ref else (b"", b"")
+            if name == b"row":
+                row = int(digits) if digits else row + 1
+                col = 0
+                continue
+            col = _column_number(letters) if letters else col + 1
+            at = int(digits) if digits else row
+            top = max(top, at)
+            low = at if not low else min(low, at)
+            right = max(right, col)
+            left = col if not left else min(left, col)
+    if not top:
+        return 0, 0, 0
+    return top, top - low + 1, right - left + 1
 
 
 _TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -191,12 +257,6 @@ def _refuse_range(path: Path, last_row: int, width: int, height: int, limits: Li
             f"columns ({width * height:,} cells); at most {limits.max_cells:,} cells are read. "
             + _RAISE
         )
-
-
-def _digits_key(number: bytes) -> tuple[int, bytes]:
-    """Orders decimal numbers written as bytes without converting each one."""
-    stripped = number.lstrip(b"0") or b"0"
-    return (len(stripped), stripped)
 
 
 def _column_number(letters: bytes) -> int:

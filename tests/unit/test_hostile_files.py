@@ -75,6 +75,27 @@ def test_far_cell_found_from_the_cell_refs_whatever_the_dimension_says(
         read_table(path)
 
 
+@pytest.mark.parametrize(
+    "far",
+    [
+        '<c t="inlineStr" r="XFD1000000"><is><t>x</t></is></c>',  # the reference not first
+        '<c\nr="XFD1000000" t="inlineStr"><is><t>x</t></is></c>',
+        '<c r="XFD0001000000" t="inlineStr"><is><t>x</t></is></c>',  # leading zeros
+    ],
+)
+def test_far_cell_written_unusually_is_still_found(tmp_path: Path, far: str) -> None:
+    body = f'<row r="1">{hostile.cell("A1", "Name")}</row><row r="1000000">{far}</row>'
+    path = hostile.write_raw_xlsx(tmp_path / "odd.xlsx", hostile.sheet_xml(body, "A1:A1"))
+    with pytest.raises(ReadError, match="16,384 columns"):
+        read_table(path)
+
+
+def test_usual_sheet_near_the_limits_is_measured_exactly(tmp_path: Path) -> None:
+    path = hostile.many_rows_xlsx(tmp_path / "many.xlsx", 60)
+    with limits.use(limits.Limits(max_cells=60)):  # 60 x 26 would be over; 60 x 1 is not
+        assert len(read_table(path).rows) == 60
+
+
 def test_repeated_ods_rows_are_counted_before_reading(tmp_path: Path) -> None:
     small = hostile.repeated_rows_ods(tmp_path / "small.ods", 3, 2)
     assert len(read_table(small).rows) == 4  # the empty rows LibreOffice adds cost nothing
