@@ -332,14 +332,18 @@ def _read_text(path: Path) -> list[list[Any]]:
     else:
         delimiter = detect_delimiter(text, path.suffix.lower())
     limit = current_limits()
+    spans: list[tuple[int, int]] = []  # (first line, last line) of records over several lines
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows: list[list[Any]] = []
         cells = 0
-        started = 1  # the line the last record started on
+        started = 1
         for row in reader:
             rows.append(row)
             cells += len(row)
+            if reader.line_num > started:
+                spans.append((started, reader.line_num))
+            started = reader.line_num + 1
             if len(rows) > limit.max_rows + 1:
                 raise ReadError(
                     f"{path.name} has more than {limit.max_rows:,} rows; at most "
@@ -352,33 +356,37 @@ def _read_text(path: Path) -> list[list[Any]]:
                     "are imported at once. Split it into several files, or raise the limit "
                     "(recruiter import --max-cells N)."
                 )
-            last_started, started = started, reader.line_num + 1
     except csv.Error as exc:
         raise ReadError(
             f"{path.name} is not a well-formed CSV file ({exc}). Open it in Excel or "
             "LibreOffice and save it as CSV UTF-8 or .xlsx, then import that file."
         ) from exc
-    if rows and reader.line_num > last_started and _unclosed_quote(text, last_started, delimiter):
-        raise ReadError(
-            f'{path.name}: the quote (") that opens a value on line {last_started + skipped} is '
-            "never closed, so every line after it would be read as one value. Close the quote "
-            "(or remove it) in a text editor, or open the file in Excel or LibreOffice and save "
-            "it again as CSV UTF-8, then import that file."
-        )
+    if spans:
+        _refuse_merged_lines(path, text, spans, delimiter, skipped)
     return rows
 
 
-def _unclosed_quote(text: str, line: int, delimiter: str) -> bool:
-    """Whether the record starting on `line` (1-based) runs to the end of the file inside a
-    quoted value. The csv module, not being strict, returns such a record as if it were whole."""
+def _refuse_merged_lines(
+    path: Path, text: str, spans: list[tuple[int, int]], delimiter: str, skipped: int
+) -> None:
+    """A value over several lines is fine when its quotes are ("met in Kyoto<newline>and
+    Boston"); one whose opening quote is never closed, or closed in the middle of a later
+    value, swallows the lines after it, which the lenient csv module returns as one value."""
     lines = io.StringIO(text, newline="").readlines()
-    tail = "".join(lines[line - 1 :])
-    try:
-        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
-            pass
-    except csv.Error as exc:
-        return "unexpected end of data" in str(exc)
-    return False
+    for first, last in spans:
+        record = "".join(lines[first - 1 : last])
+        try:
+            for _ in csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True):
+                pass
+        except csv.Error:
+            end = "the end of the file" if last >= len(lines) else f"line {last + skipped}"
+            raise ReadError(
+                f'{path.name}: the quote (") that opens a value on line {first + skipped} is '
+                f"not closed where the value ends, so every line up to {end} would be read "
+                "as one value. Close the quote (or remove it) in a text editor, or open the "
+                "file in Excel or LibreOffice and save it again as CSV UTF-8, then import "
+                "that file."
+            ) from None
 
 
 def decode(data: bytes, name: str = "the file") -> str:

@@ -181,12 +181,28 @@ def test_unterminated_quote_names_its_line(
         'Name,Email\nWei Zhang,wz@x.edu\n"Na Li,nl@x.edu\nAnna Smith,as@x.edu\nBo Wu,bw@x.edu\n',
         encoding="utf-8",
     )
-    with pytest.raises(ReadError, match="line 3 is never closed"):
+    with pytest.raises(ReadError, match=r"line 3 is not closed.*up to the end of the file"):
         read_table(path)
     db = tmp_path / "r.db"
     code, _, err = run(capsys, db, "import", str(path))
     assert code == 1 and "line 3" in err
     assert batches(db) == 0
+
+
+def test_quote_closed_in_a_later_line_is_not_a_silent_merge(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        'Name,Email\n"Na Li,nl@x.edu\nAnna Smith,as@x.edu\n"Bo Wu",bw@x.edu\nCy Ma,cm@x.edu\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ReadError, match=r"line 2 is not closed.*up to line 4"):
+        read_table(path)
+
+
+def test_lenient_quotes_on_one_line_still_import(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text('Name,Email\n"Wei" Zhang,wz@x.edu\n', encoding="utf-8")
+    assert [r for _, r in read_table(path).data_rows()] == [["Wei Zhang", "wz@x.edu"]]
 
 
 def test_quoted_values_over_several_lines_still_import(tmp_path: Path) -> None:
