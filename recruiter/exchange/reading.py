@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from recruiter.domain.cells import to_text
 from recruiter.errors import RecruiterError
 
 from . import headers as header_names
+from . import isolated
 from . import limits as read_limits
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -141,6 +143,12 @@ def sheet_names(path: str | Path) -> list[str]:
     path = Path(path)
     if _kind(path) == "text":
         return []
+    if not _measurable(path):
+        return _read_isolated(path, None, names_only=True).sheets
+    return sheet_names_here(path)
+
+
+def sheet_names_here(path: Path) -> list[str]:
     with _open_workbook(path) as wb:
         return _visible_sheets(wb)
 
@@ -271,6 +279,38 @@ def _visible_sheets(wb: CalamineWorkbook) -> list[str]:
 
 
 def _read_workbook(path: Path, sheet: str | None) -> Table:
+    if not _measurable(path):
+        return _read_isolated(path, sheet)
+    return read_workbook_here(path, sheet)
+
+
+def _measurable(path: Path) -> bool:
+    """Whether `limits` can size the file before the reader allocates: a zip-based workbook
+    whose sheets are XML (.xlsx, .xlsm, .ods), not the binary .xls or .xlsb."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if not head.startswith(_ZIP_MAGIC):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return not any(n.lower().endswith(".bin") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True  # damaged: the in-process check says so
+
+
+def _read_isolated(path: Path, sheet: str | None, *, names_only: bool = False) -> Table:
+    try:
+        fields = isolated.read(path, sheet, current_limits(), names_only=names_only)
+    except isolated.ChildFailed as exc:
+        raise ReadError(
+            f"{path.name} could not be read ({exc}): it may be damaged, or expand to far more "
+            f"than its size suggests. {_SAVE_AS}"
+        ) from exc
+    return Table(path=path, **fields)
+
+
+def read_workbook_here(path: Path, sheet: str | None) -> Table:
+    """Read the workbook in this process (`isolated` calls this in its child)."""
     with _open_workbook(path) as wb:
         sheets = _visible_sheets(wb)
         if sheet is not None and sheet not in wb.sheet_names:

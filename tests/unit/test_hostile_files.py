@@ -170,6 +170,32 @@ def test_xls_that_is_a_web_page_is_called_one(tmp_path: Path, content: bytes) ->
         read_table(path)
 
 
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_binary_workbooks_are_read_in_a_child_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """.xls cannot be sized before reading: a reader that blows up takes a child with it."""
+
+    def not_here(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("read in the app's own process")
+
+    monkeypatch.setattr(reading, "read_workbook_here", not_here)
+    monkeypatch.setattr(reading, "sheet_names_here", not_here)
+    assert reading.sheet_names(DATA / "candidates.xls")
+    assert read_table(DATA / "candidates.xls").headers
+
+
+def test_a_child_that_dies_is_one_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recruiter.exchange import isolated
+
+    def aborted(*_a: Any, **_k: Any) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.CompletedProcess([], -6, b"", b"memory allocation failed")
+
+    monkeypatch.setattr(isolated.subprocess, "run", aborted)
+    with pytest.raises(ReadError, match=r"could not be read .*may be damaged, or expand"):
+        read_table(DATA / "candidates.xls")
+
+
 # -- item 7: an unterminated quote ---------------------------------------------------------
 
 
