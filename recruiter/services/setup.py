@@ -662,6 +662,16 @@ def summary_text(result: SetupResult) -> list[str]:
     return lines
 
 
+def write_setup_template(path: str | Path) -> Path:
+    """The set-up workbook to fill in (the window reaches file formats through services)."""
+    return templates.write_setup_template(path, replace=True)
+
+
+def write_candidate_template(path: str | Path) -> Path:
+    """The candidate list template, with the headers the importer recognises."""
+    return templates.write_candidate_template(path, replace=True)
+
+
 __all__ = [
     "Checklist",
     "ChecklistItem",
@@ -673,4 +683,6 @@ __all__ = [
     "read_workbook",
     "summary_text",
     "undo_load",
+    "write_candidate_template",
+    "write_setup_template",
 ]

@@ -17,12 +17,13 @@ from recruiter.domain import fields
 from recruiter.domain.changes import Changes, Kind
 from recruiter.domain.enums import STAGES, ActivityKind, Gender, Outcome, Stage
 from recruiter.errors import RecruiterError, ValidationError
-from recruiter.services import activities, applications, candidates, targets
+from recruiter.services import activities, applications, candidates, choices
 
 from . import tracking_commands as cmds
 from .candidate_model import RecordTableModel, display
 from .context import AppContext
 from .ops import Reads
+from .owners import OwnerBox, owner_names
 from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from .tasks import show_error
 
@@ -106,8 +107,7 @@ class TargetDialog(QtWidgets.QDialog):
         self.target = QtWidgets.QComboBox()
         self.target.setMinimumWidth(420)
         self.target.setPlaceholderText(self.tr("Loading targets…"))
-        self.owner = QtWidgets.QLineEdit()
-        self.owner.setPlaceholderText(self.tr("optional, e.g. li.hua"))
+        self.owner = OwnerBox(placeholder=self.tr("optional: a recruiting officer"))
         form.addRow(self.tr("Target"), self.target)
         if with_owner:
             form.addRow(self.tr("Owner"), self.owner)
@@ -122,17 +122,20 @@ class TargetDialog(QtWidgets.QDialog):
         self.ok_button.setEnabled(False)
         self.reads = Reads(ctx.runner, self)
         db = ctx.db
-        self.reads.start("targets", lambda: targets.choices(db), self._fill)
+        # Archived targets (and those of archived institutions) are not offered.
+        self.reads.start("targets", lambda: choices.targets(db), self._fill)
+        if with_owner:
+            self.reads.start("owners", lambda: owner_names(db), self.owner.set_names)
 
-    def _fill(self, choices: list[Any]) -> None:
-        for c in choices:
+    def _fill(self, offered: list[Any]) -> None:
+        for c in offered:
             suffix = "" if c.status.value == "open" else f" ({c.status.label.lower()})"
             self.target.addItem(c.label + suffix, c.id)
         self.target.setPlaceholderText(self.tr("No targets yet"))
         self.ok_button.setEnabled(self.target.count() > 0)
 
     def values(self) -> tuple[int | None, str | None]:
-        return self.target.currentData(), self.owner.text().strip() or None
+        return self.target.currentData(), self.owner.owner()
 
 
 # -- the editor -----------------------------------------------------------------------------

@@ -18,14 +18,16 @@ from .pages.base import Page
 from .pages.candidates import CandidatesPage
 from .pages.dashboard import DashboardPage
 from .pages.funding import FundingPage
+from .pages.imports import ImportHistoryPage
 from .pages.offers import OffersPage
 from .pages.pipeline import PipelinePage
+from .pages.setup import SetupPage
 from .pages.targets import TargetsPage
 from .qt import Qt, QtCore, QtGui, QtWidgets
 from .tasks import CancelledFn, ProgressFn, run_with_progress, show_error
 from .welcome import WelcomePage
 
-# Sidebar order; Ctrl+1..6 follow it.
+# Sidebar order; Ctrl+1..8 follow it.
 PAGES: tuple[tuple[str, type[Page]], ...] = (
     ("Dashboard", DashboardPage),
     ("Candidates", CandidatesPage),
@@ -33,6 +35,8 @@ PAGES: tuple[tuple[str, type[Page]], ...] = (
     ("Targets", TargetsPage),
     ("Offers", OffersPage),
     ("Funding", FundingPage),
+    ("Setup", SetupPage),
+    ("Import history", ImportHistoryPage),
 )
 SPREADSHEET_SUFFIXES = frozenset(SUFFIXES)
 
@@ -74,9 +78,14 @@ class MainWindow(QtWidgets.QMainWindow):
             QtWidgets.QListWidgetItem(self.tr(name), self.sidebar)
         self.sidebar.currentRowChanged.connect(self._show_row)
 
-        self.welcome = WelcomePage()
+        self.welcome = WelcomePage(ctx)
         self.welcome.load_demo.connect(self.load_demo)
         self.welcome.import_list.connect(self.import_file)
+        self.welcome.set_up.connect(self.set_up_office)
+        self.welcome.load_setup.connect(lambda: self.load_setup())
+        self.welcome.save_setup_template.connect(lambda: self.save_template("setup"))
+        if self.welcome.checklist is not None:
+            self.welcome.checklist.open_place.connect(self.open_setup_place)
 
         body = QtWidgets.QWidget()
         row = QtWidgets.QHBoxLayout(body)
@@ -100,6 +109,7 @@ class MainWindow(QtWidgets.QMainWindow):
         ctx.bus.navigate.connect(self.navigate)
         self._restore_state()
         self.reader = Reader(ctx, self)
+        self._welcome_dismissed = False  # "Set up your office" chosen: stay on the pages
         self.empty = False  # as last read: the database holds no data (the welcome page shows)
         self._update_empty_state()
         self._expired_on: date | None = None
@@ -140,6 +150,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.demo_action = self._action(file_menu, "Load &demo data", self.load_demo)
         self.backup_action = self._action(file_menu, "&Back up database…", self.backup)
         file_menu.addSeparator()
+        self._add_setup_actions(file_menu)
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QtGui.QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu(self.tr("&Edit"))
@@ -166,6 +178,21 @@ class MainWindow(QtWidgets.QMainWindow):
 
         help_menu = bar.addMenu(self.tr("&Help"))
         self._action(help_menu, "&About Recruiter", self.about)
+
+    def _add_setup_actions(self, file_menu: QtWidgets.QMenu) -> None:
+        """The office set-up's File-menu items (issue 10)."""
+        self.load_setup_action = self._action(
+            file_menu, "&Load office set-up…", lambda: self.load_setup()
+        )
+        self.setup_template_action = self._action(
+            file_menu, "Save &set-up template…", lambda: self.save_template("setup")
+        )
+        self.candidate_template_action = self._action(
+            file_menu, "Save &candidate list template…", lambda: self.save_template("candidates")
+        )
+        self.import_history_action = self._action(
+            file_menu, "Import &history", lambda: self.show_page("Import history")
+        )
 
     # -- pages ------------------------------------------------------------------------------
     def _show_row(self, row: int) -> None:
@@ -198,11 +225,38 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _show_empty_state(self, loaded: tuple[bool, int]) -> None:
         self.empty, n = loaded
-        self.outer.setCurrentIndex(1 if self.empty else 0)
+        self.outer.setCurrentIndex(1 if self.empty and not self._welcome_dismissed else 0)
         if not self.empty:
             self.statusBar().showMessage(self.tr("{n} candidates").format(n=f"{n:,}"))
 
     # -- actions ----------------------------------------------------------------------------
+    def set_up_office(self) -> Page:
+        """The Setup page, even while the database is empty (the welcome page steps aside)."""
+        self._welcome_dismissed = True
+        return self.show_page("Setup")
+
+    def open_setup_place(self, where: str) -> Page:
+        """Open what a first-run checklist line names: a Setup list, or a new target."""
+        if where == "targets":
+            page = self.show_page("Targets")
+            new = getattr(page, "new_target", None)
+            if new is not None:
+                new()
+            return page
+        page = self.set_up_office()
+        page.apply_filter({"section": where})
+        return page
+
+    def load_setup(self, path: str | None = None) -> object:
+        from .setup_actions import load_setup
+
+        return load_setup(self, self.ctx, path)
+
+    def save_template(self, kind: str, path: str | None = None) -> object:
+        from .setup_actions import save_template
+
+        return save_template(self, self.ctx, kind, path)
+
     def find(self) -> None:
         page = self.show_page("Candidates")
         focus = getattr(page, "focus_search", None)

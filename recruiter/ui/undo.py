@@ -27,7 +27,7 @@ class ServiceCommand(QtGui.QUndoCommand):
         ctx: AppContext,
         text: str,
         do: Callable[[], Any],
-        undo: Callable[[Any], None],
+        undo: Callable[[Any], object],
         on_error: Callable[[RecruiterError], None] | None = None,
     ) -> None:
         super().__init__(text)
@@ -61,7 +61,7 @@ def push(
     ctx: AppContext,
     text: str,
     do: Callable[[], Any],
-    undo: Callable[[Any], None],
+    undo: Callable[[Any], object],
     on_error: Callable[[RecruiterError], None] | None = None,
 ) -> ServiceCommand:
     """Run an edit through the undo stack. Check `cmd.error` afterwards: when the service

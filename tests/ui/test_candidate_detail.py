@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from recruiter.domain.enums import Outcome, Stage
-from recruiter.services import activities, applications, candidates, institutions, targets
+from recruiter.services import activities, applications, candidates, choices, institutions, targets
 
 
 @pytest.fixture
@@ -166,7 +166,8 @@ def test_the_editor_reads_the_database_off_the_gui_thread(ctx, qtbot, db, monkey
         (applications, "for_candidate"),
         (applications, "history_for_candidate"),
         (activities, "for_candidate"),
-        (targets, "choices"),
+        (choices, "targets"),
+        (choices, "officers"),
     )
     w = CandidateDetail(ctx)
     qtbot.addWidget(w)
@@ -180,11 +181,13 @@ def test_the_editor_reads_the_database_off_the_gui_thread(ctx, qtbot, db, monkey
     assert not dialog.ok_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.target.count() == 1, timeout=10000)
     assert dialog.ok_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.reads.pending, timeout=10000)
     assert {name for name, _ in calls} == {
         "row",
         "for_candidate",
         "history_for_candidate",
-        "choices",
+        "targets",  # choices.targets: archived targets hidden
+        "officers",  # the owner box's list
     }
     assert [name for name, on_gui in calls if on_gui] == []
 

@@ -15,6 +15,7 @@ from ..candidate_detail import CandidateDetail, TargetDialog
 from ..candidate_model import CandidateTableModel, Latest
 from ..context import AppContext
 from ..ops import Reads
+from ..owners import OwnerDialog
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
@@ -137,6 +138,10 @@ class CandidatesPage(Page):
         self.delete_action = self.actions_bar.addAction(self.tr("Delete…"), self.bulk_delete)
         self.delete_action.setShortcut(QtGui.QKeySequence.StandardKey.Delete)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.actions_bar.addSeparator()
+        self.history_action = self.actions_bar.addAction(
+            self.tr("Import history"), lambda: self.ctx.bus.navigate.emit("Import history", {})
+        )
         self.actions_bar.addSeparator()
         self.columns_button = QtWidgets.QToolButton()
         self.columns_button.setText(self.tr("Columns"))
@@ -460,13 +465,14 @@ class CandidatesPage(Page):
         if not ids:
             return
         if owner is None:
-            owner, ok = QtWidgets.QInputDialog.getText(
-                self,
-                self.tr("Set owner"),
+            dialog = OwnerDialog(
+                self.ctx,
                 self.tr("Owner of the open applications of {n} candidate(s):").format(n=len(ids)),
+                self,
             )
-            if not ok:
+            if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
                 return
+            owner = dialog.owner.owner()
         cmds.set_owner(self.ctx, ids, owner or None, on_error=self._on_error("Set owner"))
 
     def bulk_tag(self, add: bool, tag: str | None = None) -> None:

@@ -13,7 +13,7 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
 from recruiter.domain.models import FundingSource
 from recruiter.errors import RecruiterError, ValidationError
-from recruiter.services import funding, offers, rates
+from recruiter.services import choices, funding, offers, rates
 from recruiter.store.database import Database
 
 from .. import offer_commands
@@ -224,9 +224,11 @@ class SourceDialog(QtWidgets.QDialog):
         self.reader = Reader(ctx, self)
         self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setEnabled(False)
 
-        def read(db: Database) -> tuple[list[tuple[int, str]], FundingSource | None]:
+        def read(db: Database) -> tuple[list[choices.Choice], FundingSource | None]:
             src = funding.get(db, source_id) if source_id is not None else None
-            return funding.institution_choices(db), src
+            # Archived institutions are not offered, but the one a source already has is.
+            keep = [src.institution_id] if src is not None and src.institution_id else []
+            return choices.institutions(db, keep=keep), src
 
         self.reader.read(read, self._loaded, lambda exc: self._failed(exc), "Funding source")
 
@@ -237,10 +239,10 @@ class SourceDialog(QtWidgets.QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.error.setText(str(exc))
 
-    def _loaded(self, loaded: tuple[list[tuple[int, str]], FundingSource | None]) -> None:
-        choices, src = loaded
-        for iid, name in choices:
-            self.institution.addItem(name, iid)
+    def _loaded(self, loaded: tuple[list[choices.Choice], FundingSource | None]) -> None:
+        offered, src = loaded
+        for c in offered:
+            self.institution.addItem(c.label, c.id)
         self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setEnabled(True)
         if src is not None:
             self.name.setText(src.name)
@@ -301,6 +303,97 @@ class SourceDialog(QtWidgets.QDialog):
                 self.error.setText(str(cmd.error))
             return False
         self.accept()
+        return True
+
+
+class RatesPanel(QtWidgets.QWidget):
+    """The reporting currency and the exchange rates totals use; shown on the Funding page and
+    on the Setup page. `show(...)` fills it from values read elsewhere; its edits are undoable."""
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.reporting = "CNY"
+        v = QtWidgets.QVBoxLayout(self)
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(QtWidgets.QLabel("Reporting currency:"))
+        self.reporting_box = QtWidgets.QComboBox()
+        self.reporting_box.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
+        top.addWidget(self.reporting_box)
+        top.addStretch(1)
+        v.addLayout(top)
+        self.rates_table = _readonly_table()
+        v.addWidget(self.rates_table, 1)
+        edit = QtWidgets.QHBoxLayout()
+        self.rate_currency = QtWidgets.QComboBox()
+        self.rate_currency.setEditable(True)
+        self.rate_currency.addItems(sorted(money.KNOWN_CURRENCIES))
+        self.rate_currency.setCurrentText("USD")
+        self.rate_value = QtWidgets.QLineEdit()
+        self.rate_value.setPlaceholderText("reporting-currency units per 1 unit, e.g. 7.1234")
+        self.rate_set = QtWidgets.QPushButton("Set rate")
+        self.rate_remove = QtWidgets.QPushButton("Remove rate")
+        self.rate_error = QtWidgets.QLabel()
+        self.rate_error.setWordWrap(True)
+        self.rate_error.setStyleSheet(f"color: {RED};")
+        for w in (
+            QtWidgets.QLabel("1"),
+            self.rate_currency,
+            QtWidgets.QLabel("="),
+            self.rate_value,
+            self.rate_set,
+            self.rate_remove,
+        ):
+            edit.addWidget(w)
+        v.addLayout(edit)
+        v.addWidget(self.rate_error)
+        self.rate_set.clicked.connect(self.set_rate)
+        self.rate_remove.clicked.connect(self.remove_rate)
+        self.rate_value.returnPressed.connect(self.set_rate)
+        self.reporting_box.activated.connect(lambda _i: self.set_reporting())
+
+    def show_rates(self, reporting: str, rows: list[Any], used: Collection[str]) -> None:
+        """`used`: the currencies budgets are kept in, so a missing rate is named."""
+        self.reporting = reporting
+        self.reporting_box.setCurrentText(reporting)
+        missing = sorted(set(used) - {reporting} - {r.currency for r in rows})
+        _fill(
+            self.rates_table,
+            ["Currency", f"{reporting} per unit", "Updated"],
+            [
+                [r.currency, format(r.rate, "f"), clock.to_local(r.updated_at).strftime("%Y-%m-%d")]
+                for r in rows
+            ]
+            + [[c, "missing — totals in this currency cannot be converted", ""] for c in missing],
+            right={1},
+            red_rows=set(range(len(rows), len(rows) + len(missing))),
+        )
+
+    def set_rate(self) -> bool:
+        self.rate_error.setText("")
+        cmd = offer_commands.set_rate(
+            self.ctx, self.rate_currency.currentText(), self.rate_value.text()
+        )
+        if cmd.error is not None:
+            self.rate_error.setText(str(cmd.error))
+            return False
+        self.rate_value.clear()
+        return True
+
+    def remove_rate(self) -> None:
+        self.rate_error.setText("")
+        offer_commands.delete_rate(self.ctx, self.rate_currency.currentText())
+
+    def set_reporting(self) -> bool:
+        self.rate_error.setText("")
+        code = self.reporting_box.currentText()
+        if code == self.reporting:
+            return True
+        cmd = offer_commands.set_reporting_currency(self.ctx, code)
+        if cmd.error is not None:
+            self.rate_error.setText(str(cmd.error))
+            self.reporting_box.setCurrentText(self.reporting)
+            return False
         return True
 
 
@@ -366,7 +459,17 @@ class FundingPage(Page):
         self.tabs.addTab(self.items_table, "Charged items")
         self.tabs.addTab(self.overrides_table, "Overrides")
         self.tabs.addTab(self.institutions_table, "By institution")
-        self.tabs.addTab(self._build_rates(), "Exchange rates")
+        self.rates = RatesPanel(ctx)
+        # The rate editor's widgets, under the names this page always had.
+        self.reporting_box = self.rates.reporting_box
+        self.rates_table = self.rates.rates_table
+        self.rate_currency = self.rates.rate_currency
+        self.rate_value = self.rates.rate_value
+        self.rate_error = self.rates.rate_error
+        self.set_rate = self.rates.set_rate
+        self.remove_rate = self.rates.remove_rate
+        self.set_reporting = self.rates.set_reporting
+        self.tabs.addTab(self.rates, "Exchange rates")
         split.addWidget(self.tabs)
         split.setSizes([300, 260])
         layout.addWidget(split, 1)
@@ -377,46 +480,6 @@ class FundingPage(Page):
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-
-    def _build_rates(self) -> QtWidgets.QWidget:
-        box = QtWidgets.QWidget()
-        v = QtWidgets.QVBoxLayout(box)
-        top = QtWidgets.QHBoxLayout()
-        top.addWidget(QtWidgets.QLabel("Reporting currency:"))
-        self.reporting_box = QtWidgets.QComboBox()
-        self.reporting_box.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
-        top.addWidget(self.reporting_box)
-        top.addStretch(1)
-        v.addLayout(top)
-        self.rates_table = _readonly_table()
-        v.addWidget(self.rates_table, 1)
-        edit = QtWidgets.QHBoxLayout()
-        self.rate_currency = QtWidgets.QComboBox()
-        self.rate_currency.setEditable(True)
-        self.rate_currency.addItems(sorted(money.KNOWN_CURRENCIES))
-        self.rate_currency.setCurrentText("USD")
-        self.rate_value = QtWidgets.QLineEdit()
-        self.rate_value.setPlaceholderText("reporting-currency units per 1 unit, e.g. 7.1234")
-        self.rate_set = QtWidgets.QPushButton("Set rate")
-        self.rate_remove = QtWidgets.QPushButton("Remove rate")
-        self.rate_error = QtWidgets.QLabel()
-        self.rate_error.setStyleSheet(f"color: {RED};")
-        for w in (
-            QtWidgets.QLabel("1"),
-            self.rate_currency,
-            QtWidgets.QLabel("="),
-            self.rate_value,
-            self.rate_set,
-            self.rate_remove,
-        ):
-            edit.addWidget(w)
-        v.addLayout(edit)
-        v.addWidget(self.rate_error)
-        self.rate_set.clicked.connect(self.set_rate)
-        self.rate_remove.clicked.connect(self.remove_rate)
-        self.rate_value.returnPressed.connect(self.set_rate)
-        self.reporting_box.activated.connect(lambda _i: self.set_reporting())
-        return box
 
     # -- loading ------------------------------------------------------------------------
     @property
@@ -447,7 +510,8 @@ class FundingPage(Page):
         self.table.blockSignals(False)
         self._load_detail()
         self._show_institutions(loaded.totals)
-        self._show_rates(loaded.reporting, loaded.rates)
+        self.reporting = loaded.reporting
+        self.rates.show_rates(loaded.reporting, loaded.rates, {b.currency for b in rows})
 
     def _load_detail(self) -> None:
         sid = self.selected_id()
@@ -528,23 +592,6 @@ class FundingPage(Page):
             red_rows={n for n, t in enumerate(totals) if t.missing_rates},
         )
 
-    def _show_rates(self, reporting: str, rows: list[Any]) -> None:
-        self.reporting = reporting
-        self.reporting_box.setCurrentText(reporting)
-        used = {b.currency for b in self.model.rows} - {reporting}
-        missing = sorted(used - {r.currency for r in rows})
-        _fill(
-            self.rates_table,
-            ["Currency", f"{reporting} per unit", "Updated"],
-            [
-                [r.currency, format(r.rate, "f"), clock.to_local(r.updated_at).strftime("%Y-%m-%d")]
-                for r in rows
-            ]
-            + [[c, "missing — totals in this currency cannot be converted", ""] for c in missing],
-            right={1},
-            red_rows=set(range(len(rows), len(rows) + len(missing))),
-        )
-
     # -- selection ----------------------------------------------------------------------
     def selected_id(self) -> int | None:
         idx = self.table.selectionModel().selectedRows()
@@ -607,30 +654,3 @@ class FundingPage(Page):
         cmd = offer_commands.delete_source(self.ctx, sid)
         if cmd.error is not None:
             self.report(cmd.error)
-
-    def set_rate(self) -> bool:
-        self.rate_error.setText("")
-        cmd = offer_commands.set_rate(
-            self.ctx, self.rate_currency.currentText(), self.rate_value.text()
-        )
-        if cmd.error is not None:
-            self.rate_error.setText(str(cmd.error))
-            return False
-        self.rate_value.clear()
-        return True
-
-    def remove_rate(self) -> None:
-        self.rate_error.setText("")
-        offer_commands.delete_rate(self.ctx, self.rate_currency.currentText())
-
-    def set_reporting(self) -> bool:
-        self.rate_error.setText("")
-        code = self.reporting_box.currentText()
-        if code == self.reporting:
-            return True
-        cmd = offer_commands.set_reporting_currency(self.ctx, code)
-        if cmd.error is not None:
-            self.rate_error.setText(str(cmd.error))
-            self.reporting_box.setCurrentText(self.reporting)
-            return False
-        return True

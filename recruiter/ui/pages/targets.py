@@ -12,7 +12,7 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, TargetStatus
 from recruiter.domain.money import format_amount
 from recruiter.errors import RecruiterError, ValidationError
-from recruiter.services import funding, institutions, targets
+from recruiter.services import choices, funding, targets
 from recruiter.services.funding import TargetFunding
 from recruiter.services.targets import TargetProgress
 from recruiter.store.database import Database
@@ -21,6 +21,7 @@ from .. import tracking_commands as cmds
 from ..candidate_model import RecordTableModel
 from ..context import AppContext
 from ..ops import Reader
+from ..owners import OwnerBox, owner_names
 from ..qt import Qt, QtGui, QtWidgets
 from ..tasks import show_error
 from .base import Page
@@ -62,26 +63,39 @@ def _value(rec: TargetProgress, key: str) -> Any:
 
 
 @dataclass(frozen=True)
+class Options:
+    """What the editor's boxes offer: archived rows hidden, except the ones the target in the
+    editor already has (`keep`), so editing an old target never silently changes them."""
+
+    institutions: list[tuple[int, str]]  # (id, label)
+    departments: dict[int, list[tuple[int, str]]]  # institution id -> (id, label)
+    officers: list[tuple[str, str]]  # (name, label)
+
+
+@dataclass(frozen=True)
 class Loaded:
     rows: list[TargetRow]
-    institutions: list[tuple[int, str]]  # (id, label) for the editor
-    departments: dict[int, list[tuple[int, str]]]  # institution id -> (id, label)
+    options: Options
 
 
-def _label(name: str, name_zh: str | None) -> str:
-    return f"{name} {name_zh or ''}".strip()
+def options(db: Database, shown: dict[str, Any]) -> Options:
+    keep_inst = [shown["institution_id"]] if shown.get("institution_id") else []
+    keep_dept = [shown["department_id"]] if shown.get("department_id") else []
+    depts: dict[int, list[tuple[int, str]]] = {}
+    for d in choices.departments(db, keep=keep_dept):
+        depts.setdefault(d.institution_id, []).append((d.id, d.label))
+    return Options(
+        [(c.id, c.label) for c in choices.institutions(db, keep=keep_inst)],
+        depts,
+        owner_names(db, [shown.get("owner")]),
+    )
 
 
-def load(db: Database) -> Loaded:
+def load(db: Database, shown: dict[str, Any] | None = None) -> Loaded:
     """Everything the page shows (runs in a worker thread)."""
     money = funding.target_funding(db)
     rows = [TargetRow(p, money.get(p.id)) for p in targets.progress(db)]
-    insts = [(i.id, _label(i.name, i.name_zh)) for i in institutions.list_all(db) if i.id]
-    depts: dict[int, list[tuple[int, str]]] = {}
-    for d in institutions.departments(db):
-        if d.id is not None:
-            depts.setdefault(d.institution_id, []).append((d.id, _label(d.name, d.name_zh)))
-    return Loaded(rows, insts, depts)
+    return Loaded(rows, options(db, shown or {}))
 
 
 class TargetRow:
@@ -103,6 +117,7 @@ class TargetsPage(Page):
             Kind.application,
             Kind.institution,
             Kind.department,
+            Kind.officer,  # the owner box's list
             Kind.stage_event,
             Kind.offer,
             Kind.offer_item,
@@ -165,6 +180,7 @@ class TargetsPage(Page):
         self.status = QtWidgets.QComboBox()
         for st in TargetStatus:
             self.status.addItem(st.label, st.value)
+        self.owner = OwnerBox(placeholder=self.tr("a recruiting officer, or type a name"))
         self.headcount = QtWidgets.QSpinBox()
         self.headcount.setRange(0, 1000)
         self.notes = QtWidgets.QPlainTextEdit()
@@ -179,7 +195,7 @@ class TargetsPage(Page):
             ("headcount", "Headcount", self.headcount),
             ("status", "Status", self.status),
             ("fill_by", "Fill by", QtWidgets.QLineEdit()),
-            ("owner", "Owner", QtWidgets.QLineEdit()),
+            ("owner", "Owner", self.owner),
             ("notes", "Notes", self.notes),
         ]
         for key, label, widget in editors:
@@ -254,7 +270,8 @@ class TargetsPage(Page):
         return None
 
     def refresh(self) -> None:
-        self.loader.read(load, self._fill, title=self.tr("Targets"))
+        shown = dict(self._shown)
+        self.loader.read(lambda db: load(db, shown), self._fill, title=self.tr("Targets"))
 
     def _money(self, minor: int) -> str:
         return format_amount(minor, self.reporting_currency)
@@ -264,7 +281,7 @@ class TargetsPage(Page):
         return self.loader.pending or self.editor_reads.pending
 
     def _fill(self, loaded: Loaded) -> None:
-        self._fill_institutions(loaded.institutions, loaded.departments)
+        self._fill_options(loaded.options)
         rows = loaded.rows
         currencies = {r.money.currency for r in rows if r.money is not None}
         if currencies:
@@ -294,20 +311,23 @@ class TargetsPage(Page):
                     self.view.selectRow(row)
 
     def apply_filter(self, filters: dict[str, object]) -> None:
+        """{'target_id': N} shows that target; {'new': True} a blank one to fill in."""
+        if filters.get("new"):
+            self.new_target()
+            self.fields["title"].setFocus()
         if "target_id" in filters and isinstance(filters["target_id"], int):
             self.show_target(filters["target_id"])
 
     # -- editor ---------------------------------------------------------------------------
-    def _fill_institutions(
-        self, choices: list[tuple[int, str]], departments: dict[int, list[tuple[int, str]]]
-    ) -> None:
-        """Refill the editor's boxes (institutions and departments change too), keeping the
-        current choice."""
+    def _fill_options(self, offered: Options) -> None:
+        """Refill the editor's boxes (institutions, departments and officers change too),
+        keeping the current choice."""
         inst, dept = self.institution.currentData(), self.department.currentData()
-        self._departments = departments
+        self._departments = offered.departments
+        self.owner.set_names(offered.officers)
         self.institution.blockSignals(True)
         self.institution.clear()
-        for iid, label in choices:
+        for iid, label in offered.institutions:
             self.institution.addItem(label, iid)
         self.institution.setCurrentIndex(max(self.institution.findData(inst), 0))
         self.institution.blockSignals(False)
@@ -335,16 +355,25 @@ class TargetsPage(Page):
         if target_id is None:
             self._show_values(None, {"headcount": 1, "status": TargetStatus.open})
             return
+
+        def read(db: Database) -> tuple[dict[str, Any], Options]:
+            values = targets.get(db, target_id).model_dump()
+            return values, options(db, values)
+
         self.editor_reads.read(
-            lambda db: targets.get(db, target_id).model_dump(),
-            lambda values: self._show_values(target_id, values),
+            read,
+            lambda loaded: self._show_values(target_id, loaded[0], loaded[1]),
             title=self.tr("Targets"),
         )
 
-    def _show_values(self, target_id: int | None, values: dict[str, Any]) -> None:
+    def _show_values(
+        self, target_id: int | None, values: dict[str, Any], offered: Options | None = None
+    ) -> None:
         if target_id != self.target_id:  # another target was chosen meanwhile
             return
         self._shown = values
+        if offered is not None:  # with the archived rows this target still names
+            self._fill_options(offered)
         self.institution.setCurrentIndex(
             max(self.institution.findData(values.get("institution_id")), 0)
         )
@@ -352,11 +381,12 @@ class TargetsPage(Page):
         self.department.setCurrentIndex(
             max(self.department.findData(values.get("department_id")), 0)
         )
-        for key in ("title", "field", "rank", "talent_programme", "fill_by", "owner"):
+        for key in ("title", "field", "rank", "talent_programme", "fill_by"):
             w = self.fields[key]
             assert isinstance(w, QtWidgets.QLineEdit)
             v = values.get(key)
             w.setText(v.isoformat() if isinstance(v, date) else (v or ""))
+        self.owner.setCurrentText(values.get("owner") or "")
         self.headcount.setValue(int(values.get("headcount") or 1))
         self.status.setCurrentIndex(
             max(self.status.findData(TargetStatus(values.get("status") or "open").value), 0)
@@ -381,8 +411,9 @@ class TargetsPage(Page):
             "headcount": self.headcount.value(),
             "status": self.status.currentData(),
             "notes": self.notes.toPlainText(),
+            "owner": self.owner.currentText(),
         }
-        for key in ("title", "field", "rank", "talent_programme", "fill_by", "owner"):
+        for key in ("title", "field", "rank", "talent_programme", "fill_by"):
             w = self.fields[key]
             assert isinstance(w, QtWidgets.QLineEdit)
             out[key] = w.text()
@@ -394,6 +425,8 @@ class TargetsPage(Page):
             w.setText(text)
         elif isinstance(w, QtWidgets.QSpinBox):
             w.setValue(int(text))
+        elif isinstance(w, QtWidgets.QComboBox) and w.isEditable():
+            w.setCurrentText(text)
 
     def _clear_errors(self) -> None:
         for key, label in self.errors.items():
