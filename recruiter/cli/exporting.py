@@ -31,6 +31,7 @@ def cmd_export(args: argparse.Namespace, db: Database) -> int:
             f"{out.name}: the workbook must be saved as .xlsx "
             f"(for example {out.with_suffix('.xlsx').name})."
         )
+    exporting.refuse_database_target(db, out)
     require_intact(db, "export")
     result = exporting.export_workbook(db, out, reporting.Filters(institution_ids=ids))
     if args.json:

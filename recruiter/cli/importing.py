@@ -71,9 +71,23 @@ def _report(summary: ImportSummary) -> None:
 
 def cmd_import(args: argparse.Namespace, db: Database) -> int:
     """Import one file; exit 0 even when some rows are invalid (they are reported), 1 in
-    strict mode when any row is invalid."""
+    strict mode when any row is invalid.
+
+    The rejected rows (`--errors`) are saved before the import is committed: if they cannot be
+    saved, nothing is imported and the message says so."""
+    from recruiter.errors import RecruiterError
+    from recruiter.exchange import limits
+    from recruiter.exchange.files import same_file
     from recruiter.services import importing
 
+    if args.errors is not None:
+        for other, what in ((args.file, "the file being imported"), (db.path, "the database")):
+            if same_file(args.errors, other):
+                raise RecruiterError(
+                    f"--errors {args.errors} is {what}: saving the rejected rows there would "
+                    "overwrite it. Choose another file name, such as "
+                    f"{args.errors.with_name(args.errors.stem + '-rejected.xlsx').name}."
+                )
     options = importing.ImportOptions(
         sheet=args.sheet,
         target_id=args.target,
@@ -82,15 +96,35 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         dry_run=args.dry_run,
         strict=args.strict,
     )
+    saved: list[int] = []
+
+    def save_rejects(summary: ImportSummary) -> None:
+        try:
+            saved.append(summary.write_rejects(args.errors))
+        except RecruiterError as exc:
+            raise RecruiterError(f"{exc} Nothing was imported.") from exc
+
     failed: importing.StrictImportFailed | None = None
-    try:
-        summary = importing.run_import(db, args.file, options, progress=_progress())
-    except importing.StrictImportFailed as exc:
-        summary, failed = exc.summary, exc
-        summary.dry_run = bool(args.dry_run)
+    read_limits = limits.Limits().raised(
+        max_rows=args.max_rows, max_cells=args.max_cells, max_size_mb=args.max_size
+    )
+    with limits.use(read_limits):
+        try:
+            summary = importing.run_import(
+                db,
+                args.file,
+                options,
+                progress=_progress(),
+                before_commit=save_rejects if args.errors is not None else None,
+            )
+        except importing.StrictImportFailed as exc:
+            summary, failed = exc.summary, exc
+            summary.dry_run = bool(args.dry_run)
     _report(summary)
     if args.errors is not None:
-        n = summary.write_rejects(args.errors)
+        if not saved:  # a dry run or a strict failure: nothing was committed either way
+            saved.append(summary.write_rejects(args.errors))
+        n = saved[0]
         say(
             f"{n} rejected row{'s' if n != 1 else ''} saved to {args.errors}"
             if n
@@ -111,10 +145,19 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
 
 
 def cmd_undo_import(args: argparse.Namespace, db: Database) -> int:
-    """Undo one import batch: its candidates deleted, the fields it changed restored."""
+    """Undo one import batch: its candidates deleted, the fields it changed restored. Refuses,
+    naming them, when candidates it created were edited since, unless --force."""
+    from recruiter.errors import RecruiterError
     from recruiter.services import importing
 
-    result = importing.undo_import(db, args.batch_id)
+    try:
+        result = importing.undo_import(
+            db, args.batch_id, touched=importing.DELETE if args.force else importing.REFUSE
+        )
+    except importing.TouchedSinceImport as exc:
+        raise RecruiterError(
+            f"{exc} To delete them anyway: recruiter undo-import {args.batch_id} --force"
+        ) from exc
     say(
         f"Undid import batch {result.batch_id} ({result.file_name}): deleted {result.deleted} "
         f"candidate{'s' if result.deleted != 1 else ''}, restored {result.restored}."

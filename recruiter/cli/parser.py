@@ -22,6 +22,17 @@ def row_id(value: str) -> int:
     return number
 
 
+def limit(value: str) -> int:
+    """A positive whole number for a --max-... option."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="recruiter",
@@ -53,10 +64,30 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
     i.add_argument("--strict", action="store_true", help="write nothing if any row is invalid")
     i.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="save rejected rows here")
+    i.add_argument(
+        "--max-rows", type=limit, metavar="N", help="read sheets of up to N rows (default 1000000)"
+    )
+    i.add_argument(
+        "--max-cells",
+        type=limit,
+        metavar="N",
+        help="read sheets spanning up to N cells, rows x columns (default 20000000)",
+    )
+    i.add_argument(
+        "--max-size",
+        type=limit,
+        metavar="MB",
+        help="read files of up to MB megabytes once uncompressed (default 200)",
+    )
     i.add_argument("--json", action="store_true")
 
     u = sub.add_parser("undo-import", help="undo one import batch")
     u.add_argument("batch_id", type=row_id, metavar="BATCH_ID")
+    u.add_argument(
+        "--force",
+        action="store_true",
+        help="also delete the candidates it created that were edited after the import",
+    )
     u.add_argument("--json", action="store_true")
 
     e = sub.add_parser("export", help="export the pipeline workbook for leadership")

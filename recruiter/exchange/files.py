@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,10 +29,12 @@ def atomic_save(path: str | Path, write: Callable[[Path], None], *, mode: int = 
       untouched, and the exception propagates: OSError for file-system problems, so callers can
       turn it into a message that says what to do.
 
-    The folder must exist. Returns `path` as a Path.
+    The folder must exist. Returns `path` as a Path. Debris a killed run left in the folder is
+    removed first (`sweep`).
     """
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    sweep(path.parent)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".part", dir=path.parent)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -58,3 +62,61 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+# -- temporary files and what a killed run leaves behind ---------------------------------------
+
+TEMP_MARK = ".recruiter-tmp-"
+# .<target name>.recruiter-tmp-<pid>-<random>[suffix]
+_DEBRIS = re.compile(r"^\..+\.recruiter-tmp-(\d+)-[^/\\]*$")
+_STALE_SECONDS = 24 * 3600  # where a process cannot be asked whether it still runs
+
+
+def temp_prefix(target: Path) -> str:
+    """The name every temporary file written for `target` starts with; it names this process,
+    so a later run can tell a live writer's file from one a killed run left."""
+    return f".{target.name}{TEMP_MARK}{os.getpid()}-"
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Remove the temporary files that runs no longer alive left in `folder`; returns them."""
+    removed: list[Path] = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = _DEBRIS.match(entry.name)
+            if match is None or not entry.is_file(follow_symlinks=False):
+                continue
+            if _alive(int(match.group(1)), entry):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int, entry: os.DirEntry[str]) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # os.kill(pid, 0) would not be a harmless question there
+        try:
+            return time.time() - entry.stat().st_mtime < _STALE_SECONDS
+        except OSError:
+            return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def same_file(a: str | Path, b: str | Path | None) -> bool:
+    """Whether two paths name one file (links and relative paths included)."""
+    if b is None:
+        return False
+    a, b = Path(a).expanduser(), Path(b).expanduser()
+    with contextlib.suppress(OSError):
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ from recruiter.domain.cells import to_text
 from recruiter.errors import RecruiterError
 
 from . import headers as header_names
+from . import isolated
+from . import limits as read_limits
 
 MAX_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 1_000_000
@@ -44,6 +47,11 @@ _SAVE_AS = (
 
 class ReadError(RecruiterError):
     """The file cannot be read as a table; the message says what is wrong and what to do."""
+
+
+def current_limits() -> read_limits.Limits:
+    """The limits set for this command (`limits.use`), else the defaults above."""
+    return read_limits.current() or read_limits.Limits(max_rows=MAX_ROWS, max_file_bytes=MAX_BYTES)
 
 
 def _blank(value: Any) -> bool:
@@ -135,6 +143,12 @@ def sheet_names(path: str | Path) -> list[str]:
     path = Path(path)
     if _kind(path) == "text":
         return []
+    if not _measurable(path):
+        return _read_isolated(path, None, names_only=True).sheets
+    return sheet_names_here(path)
+
+
+def sheet_names_here(path: Path) -> list[str]:
     with _open_workbook(path) as wb:
         return _visible_sheets(wb)
 
@@ -148,10 +162,11 @@ def _kind(path: Path) -> str:
     size = path.stat().st_size
     if size == 0:
         raise ReadError(f"{path.name} is empty (0 bytes). Choose the file that holds the list.")
-    if size > MAX_BYTES:
+    max_bytes = current_limits().max_file_bytes
+    if size > max_bytes:
         raise ReadError(
             f"{path.name} is {size / 1024 / 1024:.0f} MB; files over "
-            f"{MAX_BYTES // 1024 // 1024} MB are not imported. Split it into smaller "
+            f"{max_bytes // 1024 // 1024} MB are not imported. Split it into smaller "
             "files, or delete columns and sheets you do not need."
         )
     try:
@@ -167,8 +182,7 @@ def _kind(path: Path) -> str:
         return "workbook"
     if suffix in TEXT_SUFFIXES:
         return "text"
-    lowered = head[:1024].lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+    if _is_web_page(head):
         raise ReadError(
             f"{path.name} is a web page or XML file saved with a spreadsheet name, not "
             f"a real workbook. {_SAVE_AS}"
@@ -182,6 +196,35 @@ def _kind(path: Path) -> str:
     raise ReadError(
         f"{path.name} is not a spreadsheet. Import an .xlsx, .xlsm, .xls, .ods, .csv or .tsv file."
     )
+
+
+_MARKUP = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<meta",
+    b"<table",
+    b"<style",
+    b"<title",
+    b"<?xml",
+    b"<!--",
+)
+
+
+def _is_web_page(head: bytes) -> bool:
+    """HTML or XML, as web systems and Excel's "Web page" save it (any BOM, UTF-8 or -16)."""
+    text = head[:2048]
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if text.startswith(bom):
+            text = text[len(bom) :].decode(encoding, "ignore").encode("utf-8", "ignore")
+            break
+    lowered = text.lstrip().lower()
+    return lowered.startswith(_MARKUP)
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -202,6 +245,11 @@ def _open_workbook(path: Path) -> CalamineWorkbook:
             f"{path.name} is protected with a password. Open it in Excel, remove "
             "the password (File > Info > Protect Workbook), save, and import again."
         )
+    if head.startswith(_ZIP_MAGIC):
+        try:  # before the reader allocates anything: see recruiter.exchange.limits
+            read_limits.check_archive(path, current_limits())
+        except read_limits.LimitError as exc:
+            raise ReadError(str(exc)) from exc
     try:
         return CalamineWorkbook.from_path(str(path))
     except PasswordError as exc:
@@ -210,10 +258,19 @@ def _open_workbook(path: Path) -> CalamineWorkbook:
             "password, save, and import again."
         ) from exc
     except (CalamineError, OSError, ValueError) as exc:
+        if _truncated(exc):
+            raise ReadError(read_limits.damaged(path)) from exc
         raise ReadError(
             f"{path.name} cannot be read as a spreadsheet: it is damaged or not a "
             f"spreadsheet ({exc}). {_SAVE_AS}"
         ) from exc
+
+
+def _truncated(exc: BaseException) -> bool:
+    """The reader's words for a file cut short ("invalid Zip archive: Could not find EOCD",
+    an unexpected end of file), which mean nothing to the person importing it."""
+    text = str(exc).lower()
+    return any(w in text for w in ("zip", "eocd", "end of file", "unexpected eof", "truncated"))
 
 
 def _visible_sheets(wb: CalamineWorkbook) -> list[str]:
@@ -222,6 +279,38 @@ def _visible_sheets(wb: CalamineWorkbook) -> list[str]:
 
 
 def _read_workbook(path: Path, sheet: str | None) -> Table:
+    if not _measurable(path):
+        return _read_isolated(path, sheet)
+    return read_workbook_here(path, sheet)
+
+
+def _measurable(path: Path) -> bool:
+    """Whether `limits` can size the file before the reader allocates: a zip-based workbook
+    whose sheets are XML (.xlsx, .xlsm, .ods), not the binary .xls or .xlsb."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if not head.startswith(_ZIP_MAGIC):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return not any(n.lower().endswith(".bin") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True  # damaged: the in-process check says so
+
+
+def _read_isolated(path: Path, sheet: str | None, *, names_only: bool = False) -> Table:
+    try:
+        fields = isolated.read(path, sheet, current_limits(), names_only=names_only)
+    except isolated.ChildFailed as exc:
+        raise ReadError(
+            f"{path.name} could not be read ({exc}): it may be damaged, or expand to far more "
+            f"than its size suggests. {_SAVE_AS}"
+        ) from exc
+    return Table(path=path, **fields)
+
+
+def read_workbook_here(path: Path, sheet: str | None) -> Table:
+    """Read the workbook in this process (`isolated` calls this in its child)."""
     with _open_workbook(path) as wb:
         sheets = _visible_sheets(wb)
         if sheet is not None and sheet not in wb.sheet_names:
@@ -252,10 +341,19 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
 
 def _sheet_rows(wb: CalamineWorkbook, name: str, path: Path) -> tuple[list[list[Any]], int]:
     ws = wb.get_sheet_by_name(name)
-    if ws.height > MAX_ROWS + 1:
+    limit = current_limits()
+    if ws.height > limit.max_rows + 1:
         raise ReadError(
             f"The sheet '{name}' of {path.name} has {ws.height:,} rows; at most "
-            f"{MAX_ROWS:,} are imported at once. Split it into several files."
+            f"{limit.max_rows:,} are imported at once. Split it into several files, or "
+            "raise the limit (recruiter import --max-rows N)."
+        )
+    if ws.height * ws.width > limit.max_cells:
+        raise ReadError(
+            f"The sheet '{name}' of {path.name} spans {ws.height:,} rows by {ws.width:,} "
+            f"columns; at most {limit.max_cells:,} cells are imported at once. Delete the "
+            "columns and rows you do not need, or raise the limit (recruiter import "
+            "--max-cells N)."
         )
     rows = list(ws.iter_rows())
     end = ws.end
@@ -268,26 +366,67 @@ def _read_text(path: Path) -> list[list[Any]]:
     data = path.read_bytes()
     text = decode(data, path.name)
     first, _, rest = text.partition("\n")
+    skipped = 0  # lines before `text`, so messages give the line numbers an editor shows
     if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
-        delimiter, text = first.strip()[4], rest  # Excel's 'sep=;' hint line
+        delimiter, text, skipped = first.strip()[4], rest, 1  # Excel's 'sep=;' hint line
     else:
         delimiter = detect_delimiter(text, path.suffix.lower())
+    limit = current_limits()
+    spans: list[tuple[int, int]] = []  # (first line, last line) of records over several lines
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows: list[list[Any]] = []
+        cells = 0
+        started = 1
         for row in reader:
             rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
+            cells += len(row)
+            if reader.line_num > started:
+                spans.append((started, reader.line_num))
+            started = reader.line_num + 1
+            if len(rows) > limit.max_rows + 1:
                 raise ReadError(
-                    f"{path.name} has more than {MAX_ROWS:,} rows; at most "
-                    f"{MAX_ROWS:,} are imported at once. Split it into several files."
+                    f"{path.name} has more than {limit.max_rows:,} rows; at most "
+                    f"{limit.max_rows:,} are imported at once. Split it into several files, "
+                    "or raise the limit (recruiter import --max-rows N)."
+                )
+            if cells > limit.max_cells:
+                raise ReadError(
+                    f"{path.name} has more than {limit.max_cells:,} cells; at most that many "
+                    "are imported at once. Split it into several files, or raise the limit "
+                    "(recruiter import --max-cells N)."
                 )
     except csv.Error as exc:
         raise ReadError(
             f"{path.name} is not a well-formed CSV file ({exc}). Open it in Excel or "
             "LibreOffice and save it as CSV UTF-8 or .xlsx, then import that file."
         ) from exc
+    if spans:
+        _refuse_merged_lines(path, text, spans, delimiter, skipped)
     return rows
+
+
+def _refuse_merged_lines(
+    path: Path, text: str, spans: list[tuple[int, int]], delimiter: str, skipped: int
+) -> None:
+    """A value over several lines is fine when its quotes are ("met in Kyoto<newline>and
+    Boston"); one whose opening quote is never closed, or closed in the middle of a later
+    value, swallows the lines after it, which the lenient csv module returns as one value."""
+    lines = io.StringIO(text, newline="").readlines()
+    for first, last in spans:
+        record = "".join(lines[first - 1 : last])
+        try:
+            for _ in csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True):
+                pass
+        except csv.Error:
+            end = "the end of the file" if last >= len(lines) else f"line {last + skipped}"
+            raise ReadError(
+                f'{path.name}: the quote (") that opens a value on line {first + skipped} is '
+                f"not closed where the value ends, so every line up to {end} would be read "
+                "as one value. Close the quote (or remove it) in a text editor, or open the "
+                "file in Excel or LibreOffice and save it again as CSV UTF-8, then import "
+                "that file."
+            ) from None
 
 
 def decode(data: bytes, name: str = "the file") -> str:

@@ -18,8 +18,10 @@ from openpyxl.utils import get_column_letter
 
 from recruiter.errors import RecruiterError
 
+from . import spool
 from .files import atomic_save
 from .safe_cells import write_text_cell
+from .workbook import save_workbook
 
 ROW_HEADER = "Row"
 REASON_HEADER = "Reason"
@@ -59,6 +61,17 @@ def write_rejects(
     The file appears whole or not at all (`atomic_save`), readable by its owner only.
     """
     path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    with spool.beside(path):  # openpyxl's sheet stream goes next to the file, not to /tmp
+        return _write_rejects(path, headers, rows, sheet)
+
+
+def _write_rejects(
+    path: Path, headers: list[str], rows: Iterable[tuple[int, list[Any], str]], sheet: str
+) -> int:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
     ws.freeze_panes = "A2"
@@ -87,12 +100,14 @@ def write_rejects(
         )
         count += 1
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_save(path, wb.save)
+        atomic_save(path, lambda tmp: save_workbook(wb, tmp))
     except OSError as exc:
-        raise WriteError(
-            f"The rejected rows could not be saved to {path} ({exc.strerror}). "
-            "Choose a folder you may write to, and close the file if it is open "
-            "in Excel."
-        ) from exc
+        raise _cannot_write(path, exc) from exc
     return count
+
+
+def _cannot_write(path: Path, exc: OSError) -> WriteError:
+    return WriteError(
+        f"The rejected rows could not be saved to {path} ({exc.strerror or exc}). "
+        "Choose a folder you may write to, and close the file if it is open in Excel."
+    )

@@ -15,13 +15,13 @@ import contextlib
 import itertools
 import os
 import re
-import tempfile
 import unicodedata
 import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,9 +37,12 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn
+from openpyxl.writer.excel import ExcelWriter
 
 from recruiter.errors import RecruiterError
 
+from . import spool
+from .files import atomic_save
 from .safe_cells import MAX_CELL_CHARS, safe_text, write_text_cell
 
 ProgressFn = Callable[[int, int], None]
@@ -590,50 +593,40 @@ def _discard(wb: Workbook) -> None:
             writer.cleanup()
 
 
-def _save_atomically(wb: Workbook, path: Path) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.part", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+def save_workbook(wb: Workbook, target: Path) -> None:
+    """What `Workbook.save` does, but closing the archive on failure too, and discarding the
+    sheets' spool files: a write that fails (a full disk) leaves no half-closed zip or sheet
+    stream to complain later ("Exception ignored in ...") when garbage-collected."""
+    if not wb.worksheets:
+        wb.create_sheet()
+    wb.properties.modified = datetime.now(UTC).replace(tzinfo=None)
     try:
-        wb.save(tmp)
-        if path.exists():  # keep the user's permissions on the file we replace
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644 & ~_umask())
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise _cannot_replace(path, exc) from exc
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).save()
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(wb)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _write(path: Path, build: Callable[[Workbook], Written], written: Written) -> Written:
     path = Path(path).expanduser()
     check_target(path)
     wb = Workbook(write_only=True)
-    try:
-        build(wb)
-    except BaseException:
-        _discard(wb)
-        raise
-    try:
-        _save_atomically(wb, path)
-    except OSError as exc:
-        if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
-            raise _cannot_replace(path, exc) from exc
-        raise ExportError(
-            f"The workbook could not be written to {path}: "
-            f"{exc.strerror or exc}. Nothing was changed."
-        ) from exc
+    with spool.beside(path):  # openpyxl's sheet streams go next to the file, not to /tmp
+        try:
+            build(wb)
+        except BaseException:
+            _discard(wb)
+            raise
+        try:
+            atomic_save(path, lambda tmp: save_workbook(wb, tmp))
+        except OSError as exc:
+            if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
+                raise _cannot_replace(path, exc) from exc
+            raise ExportError(
+                f"The workbook could not be written to {path}: "
+                f"{exc.strerror or exc}. Nothing was changed."
+            ) from exc
     written.path = path
     return written
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from recruiter.domain import fields
 from recruiter.exchange import workbook as xw
+from recruiter.exchange.files import same_file
 from recruiter.store.database import Database
 
 from . import reporting
@@ -203,6 +204,18 @@ def summary_of(report: Report) -> xw.Summary:
     return xw.Summary(TITLE, facts, report.kpis.items(), blocks)
 
 
+def refuse_database_target(db: Database, path: Path | str) -> None:
+    """An export over the database (or its journal) would replace the data with a report."""
+    if db.path is None:
+        return
+    for own in (db.path, Path(f"{db.path}-wal"), Path(f"{db.path}-shm")):
+        if same_file(path, own):
+            raise xw.ExportError(
+                f"{path} is the database Recruiter is using; exporting there would replace "
+                "all its data with the report. Choose another file name ending in .xlsx."
+            )
+
+
 def money_format(report: Report) -> xw.MoneyFormat:
     return xw.MoneyFormat(report.money.currency, report.money.exponent)
 
@@ -219,6 +232,7 @@ def export_workbook(
     """The leadership workbook: Summary, Pipeline, Offers, Funding. The big sheets stream."""
     if progress is not None:
         progress(0, 0)
+    refuse_database_target(db, path)
     xw.check_target(Path(path).expanduser())  # fail before the long work
     report = reporting.build(db, filters, as_of)
     if cancelled is not None and cancelled():

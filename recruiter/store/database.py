@@ -98,8 +98,9 @@ def explain(exc: BaseException, where: str = "the database") -> StoreError:
             "Close it and try again."
         )
     if _matches(exc, _FULL, "disk is full", "disk full"):
+        inner = "t" + where[1:] if where.startswith("The ") else where  # mid-sentence
         return StoreError(
-            f"The disk holding {where} is full. Free some space and try again; nothing was saved."
+            f"The disk holding {inner} is full. Free some space and try again; nothing was saved."
         )
     if is_damaged(exc):
         return StoreError(

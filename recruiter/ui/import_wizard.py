@@ -622,7 +622,7 @@ class SummaryPage(QtWidgets.QWizardPage):
         )
         return out
 
-    def undo(self, confirm: bool = True) -> None:
+    def undo(self, confirm: bool = True, touched: str = importing.REFUSE) -> None:
         wiz: ImportWizard = self.wizard()  # type: ignore[assignment]
         s = wiz.summary
         assert s is not None and s.batch_id is not None
@@ -651,13 +651,26 @@ class SummaryPage(QtWidgets.QWizardPage):
 
         def failed(exc: BaseException) -> None:
             self.undo_button.setEnabled(True)
+            if isinstance(exc, importing.TouchedSinceImport):
+                box = QtWidgets.QMessageBox(
+                    QtWidgets.QMessageBox.Icon.Question,
+                    _tr("Undo this import"),
+                    str(exc),
+                    parent=self,
+                )
+                keep = box.addButton(_tr("Keep them"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+                box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+                box.exec()
+                if box.clickedButton() is keep:
+                    self.undo(confirm=False, touched=importing.KEEP)
+                return
             show_error(self, _tr("Undo this import"), exc)
 
         run_with_progress(
             self,
             wiz.runner,
             _tr("Undoing the import"),
-            lambda _p, _c: importing.undo_import(wiz.db, batch_id),
+            lambda _p, _c: importing.undo_import(wiz.db, batch_id, touched=touched),
             on_done=done,
             on_error=failed,
         )

@@ -139,7 +139,7 @@ def test_on_duplicate_update_and_undo(capsys: pytest.CaptureFixture[str], tmp_pa
         ("Ann Lee", None),
     ]
     code, out, err = run(capsys, db, "undo-import", "3", "--json")
-    assert code == 0 and out == {"batch_id": 3, "deleted": 1, "restored": 1}
+    assert code == 0 and out == {"batch_id": 3, "deleted": 1, "restored": 1, "kept": 0}
     assert "deleted 1 candidate, restored 1" in err
     assert rows(db, "SELECT full_name, phone FROM candidate ORDER BY id") == [("Wei Zhang", None)]
     code, _, err = run(capsys, db, "undo-import", "3")

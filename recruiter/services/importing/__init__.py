@@ -62,18 +62,21 @@ from .model import (
     StrictImportFailed,
     UndoSummary,
 )
-from .undo import undo_import
+from .undo import DELETE, KEEP, REFUSE, TouchedSinceImport, undo_import
 from .writing import run_import
 
 __all__ = [
     "CHUNK",
+    "DELETE",
     "DUPLICATE",
     "FIELDS",
     "INVALID",
+    "KEEP",
     "LABELS",
     "NEW",
     "ON_DUPLICATE",
     "POSSIBLE",
+    "REFUSE",
     "SETTING_PREFIX",
     "STATUSES",
     "SUFFIXES",
@@ -87,6 +90,7 @@ __all__ = [
     "RowOutcome",
     "StrictImportFailed",
     "Table",
+    "TouchedSinceImport",
     "UndoSummary",
     "cell_text",
     "check_mapping",

@@ -170,6 +170,12 @@ class UndoSummary:
     file_name: str
     deleted: int
     restored: int
+    kept: int = 0  # created candidates edited since the import, kept at the user's choice
 
     def as_json(self) -> dict[str, Any]:
-        return {"batch_id": self.batch_id, "deleted": self.deleted, "restored": self.restored}
+        return {
+            "batch_id": self.batch_id,
+            "deleted": self.deleted,
+            "restored": self.restored,
+            "kept": self.kept,
+        }

@@ -8,7 +8,7 @@ lock, so nothing can slip in between the checks and the inserts."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from recruiter.domain.clock import utcnow
 from recruiter.domain.enums import Outcome, Stage
 from recruiter.domain.models import Target
-from recruiter.errors import ConflictError, NotFound
+from recruiter.errors import ConflictError, NotFound, RecruiterError
 from recruiter.exchange.reading import Table as SheetTable
 from recruiter.store.database import Database
 
@@ -51,10 +51,13 @@ def run_import(
     options: ImportOptions | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
+    before_commit: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
     """Import the file in one transaction: all of it, or (on error or Cancel) nothing.
 
     Dry-run and strict mode are honoured here too, so the CLI and the wizard share one path.
+    `before_commit(summary)` runs once everything is written but not yet committed (the CLI
+    saves the rejected rows there): if it raises, nothing is imported.
     """
     options = options or ImportOptions()
     if options.dry_run:
@@ -63,6 +66,11 @@ def run_import(
             raise StrictImportFailed(summary)
         return summary
     table, mapping = prepare(db, source, options)
+    if next(table.data_rows(), None) is None:
+        raise NoRows(
+            f"{table.path.name} has column names (row {table.header_row}) but no rows below "
+            "them. Nothing was imported."
+        )
     try:
         with db.session() as session:
             conn = session.connection()
@@ -97,6 +105,9 @@ def run_import(
             _write(session, conn, db.user, batch_id, plan, options, now, progress, cancelled)
             if options.remember_mapping:
                 remember(conn, table.headers, mapping)
+            if before_commit is not None:
+                summary.batch_id, summary.dry_run = batch_id, False
+                before_commit(summary)
     except IntegrityError as exc:
         raise ConflictError(
             f"The import clashed with data changed at the same time ({exc.orig})."
@@ -105,6 +116,10 @@ def run_import(
     summary.batch_id = batch_id
     summary.dry_run = False
     return summary
+
+
+class NoRows(RecruiterError):
+    """The file holds a header and nothing below it: there is no batch to record."""
 
 
 def _write(

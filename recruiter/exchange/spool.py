@@ -1,0 +1,47 @@
+"""Where openpyxl's write-only workbooks spool their sheets while they are being written.
+
+openpyxl streams each sheet of a write-only workbook to a temporary file in the shared temp
+folder, which a killed export leaves behind, full of names. `beside(target)` puts those files in
+the target's own folder instead, named like the other temporary files (`files.temp_prefix`), so
+they are private (mkstemp: 0600), on the same disk as the result, and swept away by the next
+run that writes there. The choice is held per thread/task, so concurrent exports do not mix.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+from openpyxl.worksheet import _writer  # the module that names the spool files
+
+from .files import temp_prefix
+
+_target: ContextVar[Path | None] = ContextVar("recruiter_spool_target", default=None)
+_original = _writer.create_temporary_file
+
+
+def _create_temporary_file(suffix: str = "") -> str:
+    target = _target.get()
+    if target is None:
+        return _original(suffix)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(target), suffix=suffix, dir=target.parent)
+    os.close(fd)
+    _writer.ALL_TEMP_FILES.append(name)  # openpyxl's cleanup() expects its own list to hold it
+    return name
+
+
+_writer.create_temporary_file = _create_temporary_file
+
+
+@contextmanager
+def beside(target: Path) -> Iterator[None]:
+    """Spool the write-only workbooks made in this block next to `target`."""
+    token = _target.set(Path(target))
+    try:
+        yield
+    finally:
+        _target.reset(token)
