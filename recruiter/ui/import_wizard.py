@@ -20,6 +20,7 @@ from .columns import fit_header_labels
 from .ops import Reads
 from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from .tasks import Task, TaskRunner, run_with_progress, show_error
+from .undo_import import keep_touched
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
 PREVIEW_ROWS = 30  # raw rows shown on the sheet page
@@ -652,16 +653,7 @@ class SummaryPage(QtWidgets.QWizardPage):
         def failed(exc: BaseException) -> None:
             self.undo_button.setEnabled(True)
             if isinstance(exc, importing.TouchedSinceImport):
-                box = QtWidgets.QMessageBox(
-                    QtWidgets.QMessageBox.Icon.Question,
-                    _tr("Undo this import"),
-                    str(exc),
-                    parent=self,
-                )
-                keep = box.addButton(_tr("Keep them"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
-                box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
-                box.exec()
-                if box.clickedButton() is keep:
+                if keep_touched(self, _tr("Undo this import"), str(exc)):
                     self.undo(confirm=False, touched=importing.KEEP)
                 return
             show_error(self, _tr("Undo this import"), exc)

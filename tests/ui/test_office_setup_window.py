@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from recruiter.domain.enums import ActivityKind
 from recruiter.services import (
     activities,
     archive,
+    candidates,
     import_history,
     importing,
     institutions,
@@ -307,3 +309,31 @@ def test_a_batch_candidate_opens_on_the_candidates_page(history: Any) -> None:
     history.qtbot.waitUntil(lambda: history.rows.rowCount() == 2, timeout=10000)
     history.open_candidate(0)
     assert seen == [("Candidates", {"text": "ana@example.org"})]
+
+
+def test_import_history_offers_to_keep_candidates_edited_since(
+    history: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Undo refused because an imported candidate was edited since: "Keep them" keeps that
+    candidate and undoes the rest of the batch."""
+    db = history.ctx.db
+    monkeypatch.setattr(history, "confirm", lambda _t, _text: True)
+    history.view.selectRow(1)
+    batch_id = history.selected_id()
+    rows = import_history.batch_rows(db, batch_id)
+    edited = rows[0].candidate_id
+    candidates.update(db, edited, email="edited.since@example.org")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "recruiter.ui.pages.imports.keep_touched",
+        lambda _parent, _title, message: asked.append(message) or True,
+    )
+    history.view.selectRow(1)
+    qtbot.mouseClick(history.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: import_history.batch(db, batch_id).undone, timeout=10000)
+    assert asked and rows[0].full_name in asked[0]
+    assert candidates.get(db, edited).email == "edited.since@example.org"  # kept
+    others = [r.candidate_id for r in rows[1:]]
+    with db.engine.connect() as conn:
+        left = {r[0] for r in conn.execute(text("SELECT id FROM candidate"))}
+    assert edited in left and not set(others) & left

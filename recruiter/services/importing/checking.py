@@ -394,10 +394,11 @@ def plan_rows(
     checker = Checker(conn, table, mapping, options, source_text(table, options))
     checker.load_index()
     n = _count_rows(table)
-    if n > reading.MAX_ROWS:
+    max_rows = reading.current_limits().max_rows
+    if n > max_rows:
         raise RecruiterError(
-            f"{table.path.name} has {n:,} rows; at most {reading.MAX_ROWS:,} are "
-            "imported at once. Split it into several files."
+            f"{table.path.name} has {n:,} rows; at most {max_rows:,} are imported at once. "
+            "Split it into several files, or raise the limit with --max-rows."
         )
     if progress is not None:
         progress(0, n * total_factor)

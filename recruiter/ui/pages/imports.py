@@ -17,6 +17,7 @@ from ..ops import CollectionOp, Reader
 from ..qt import Qt, QtGui, QtWidgets
 from ..setup.panel import fit_columns
 from ..tasks import CancelledFn, ProgressFn, show_error
+from ..undo_import import keep_touched
 from .base import Page
 
 BATCH_COLUMNS = [
@@ -101,7 +102,7 @@ class ImportHistoryPage(Page):
                 "refused when work has been recorded on them since"
             )
         )
-        self.undo_button.clicked.connect(self.undo_selected)
+        self.undo_button.clicked.connect(lambda: self.undo_selected())
         self.empty = QtWidgets.QLabel(
             self.tr("<h3>No imports yet</h3><p>Candidate lists you import appear here.</p>")
         )
@@ -219,20 +220,24 @@ class ImportHistoryPage(Page):
         answer = QtWidgets.QMessageBox.question(self, title, text)
         return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
-    def undo_selected(self) -> None:
+    def undo_selected(self, touched: str | None = None) -> None:
+        """Undo the selected batch; `touched` is how to treat candidates edited since the import
+        (None: refuse and ask, importing.KEEP: keep them and undo the rest)."""
         b = self.selected()
         if b is None or b.undone:
             return
-        text = self.tr(
-            "Undo import batch {id} ({file})? The {c} candidates it created are deleted with "
-            "their applications, and the {u} it updated get their previous values back."
-        ).format(id=b.id, file=b.file_name, c=b.created, u=b.updated)
-        if not self.confirm(self.tr("Undo import"), text):
+        if touched is None and not self.confirm(
+            self.tr("Undo import"),
+            self.tr(
+                "Undo import batch {id} ({file})? The {c} candidates it created are deleted with "
+                "their applications, and the {u} it updated get their previous values back."
+            ).format(id=b.id, file=b.file_name, c=b.created, u=b.updated),
+        ):
             return
         ident = b.id
 
         def work(db: Any, _p: ProgressFn, _c: CancelledFn) -> importing.UndoSummary:
-            return importing.undo_import(db, ident)
+            return importing.undo_import(db, ident, touched=touched or importing.REFUSE)
 
         self.undoing = True
         self._update_buttons()
@@ -252,6 +257,10 @@ class ImportHistoryPage(Page):
     def _refused(self, exc: BaseException) -> None:
         self.undoing = False
         self._update_buttons()
+        if isinstance(exc, importing.TouchedSinceImport):
+            if keep_touched(self, self.tr("Undo import"), str(exc)):
+                self.undo_selected(touched=importing.KEEP)
+            return
         show_error(self, self.tr("Undo import"), exc)
 
 
