@@ -27,7 +27,7 @@ class Stage(_Named):
     # A stage's place in the pipeline reads best as `stage.index`; str.index (a substring
     # search) is never wanted on a stage, so shadowing it is deliberate.
     @property
-    def index(self) -> int:  # type: ignore[override]
+    def index(self) -> int:  # type: ignore[override]  # deliberate, see above
         return STAGES.index(self)
 
 

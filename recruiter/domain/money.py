@@ -23,7 +23,7 @@ def exponent(currency: str) -> int:
 
 
 def is_currency(code: str | None) -> bool:
-    return bool(code) and code.upper() in KNOWN_CURRENCIES  # type: ignore[union-attr]
+    return code is not None and code.upper() in KNOWN_CURRENCIES
 
 
 class MoneyError(ValueError):

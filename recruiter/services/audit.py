@@ -77,6 +77,6 @@ def record(
 def record_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Bulk writers' audit rows (made with `entry`), inserted in the caller's transaction."""
     if rows:
-        conn.execute(insert(AuditEntry.__table__), list(rows))  # type: ignore[attr-defined]
+        conn.execute(insert(AuditEntry.__table__), list(rows))  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its stubs don't declare it
         for row in rows:
             note(row["entity"], row["entity_id"])

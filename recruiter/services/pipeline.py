@@ -150,7 +150,7 @@ def cards(
 def board(db: Database, **kwargs: object) -> dict[Stage, list[Card]]:
     """`cards()` grouped by stage, every stage present, in DESIGN.md order."""
     columns: dict[Stage, list[Card]] = {st: [] for st in STAGES}
-    for card in cards(db, **kwargs):  # type: ignore[arg-type]
+    for card in cards(db, **kwargs):  # type: ignore[arg-type]  # board() forwards cards()'s keyword filters unchanged
         columns[card.stage].append(card)
     return columns
 

@@ -76,7 +76,7 @@ def checklist(db: Database) -> Checklist:
         for key, label, model, where in _CHECKS:
             n = int(
                 s.exec(
-                    select(func.count()).select_from(model).where(col(model.archived_at).is_(None))  # type: ignore[attr-defined]
+                    select(func.count()).select_from(model).where(col(model.archived_at).is_(None))  # type: ignore[attr-defined]  # every model in _CHECKS has archived_at; the tuple types them as SQLModel
                 ).one()
             )
             items.append(ChecklistItem(key, label, n > 0, n, where))

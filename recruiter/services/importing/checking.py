@@ -209,7 +209,7 @@ class Checker:
                 outcome.reason = self._dup_reason(outcome, okey, match_id, entity)
                 return
             if entity is None:
-                entity = self._existing(match_id)  # type: ignore[arg-type]
+                entity = self._existing(match_id)  # type: ignore[arg-type]  # a skip without a file entity always has the existing id it matched
             self._merge(outcome, entity, values)
             return
         pkey = person_key(
@@ -309,8 +309,8 @@ class Checker:
             if f in changes and old:
                 key = old.upper() if f == "orcid" else email_key(old)
                 index = self.file_orcid if f == "orcid" else self.file_email
-                if index.get(key) is entity:  # type: ignore[arg-type]
-                    del index[key]  # type: ignore[arg-type]
+                if index.get(key) is entity:  # type: ignore[arg-type]  # keys are str here: email_key/upper() of a present value
+                    del index[key]  # type: ignore[arg-type]  # keys are str here: email_key/upper() of a present value
         entity.values.update(changes)
         entity.changes.update(changes)
         entity.values["person_key"] = person_key(
@@ -329,14 +329,14 @@ class Checker:
             if f not in changes:
                 continue
             key = changes[f].upper() if f == "orcid" else email_key(changes[f])
-            owner = index.get(key)  # type: ignore[arg-type]
+            owner = index.get(key)  # type: ignore[arg-type]  # keys are str here: email_key/upper() of a present value
             if owner is not None and owner != entity.id:
                 this = self._who(entity.id) if entity.id else f"row {self._row_of(entity)}"
                 return (
                     f"{LABELS[f]} {changes[f]} belongs to {self._who(owner)}, not to "
                     f"{this}; fix one of them"
                 )
-            other = files.get(key)  # type: ignore[arg-type]
+            other = files.get(key)  # type: ignore[arg-type]  # keys are str here: email_key/upper() of a present value
             if other is not None and other is not entity:
                 name = other.values.get("full_name")
                 who = (

@@ -37,11 +37,11 @@ SETTING_PREFIX = "import.mapping."
 CHUNK = 5000  # rows per executemany; read at call time, so tests can make it small
 
 CAND: Table = Candidate.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__
-APP: Table = Application.__table__  # type: ignore[attr-defined]
-EVENT: Table = StageEvent.__table__  # type: ignore[attr-defined]
-BATCH: Table = ImportBatch.__table__  # type: ignore[attr-defined]
-OFFER: Table = Offer.__table__  # type: ignore[attr-defined]
-ACTIVITY: Table = Activity.__table__  # type: ignore[attr-defined]
+APP: Table = Application.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its stubs don't declare it
+EVENT: Table = StageEvent.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its stubs don't declare it
+BATCH: Table = ImportBatch.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its stubs don't declare it
+OFFER: Table = Offer.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its stubs don't declare it
+ACTIVITY: Table = Activity.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its stubs don't declare it
 
 # The candidate fields a file can fill (domain.fields), in the wizard's order, and their labels.
 FIELDS: tuple[str, ...] = fields.IMPORTABLE

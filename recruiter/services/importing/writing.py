@@ -158,7 +158,7 @@ def _write(
     )
     for e, ident in zip(plan.new, ids, strict=True):
         e.id = ident
-        summary.outcomes[e.index].candidate_id = ident  # type: ignore[index]
+        summary.outcomes[e.index].candidate_id = ident  # type: ignore[index]  # new entities always carry the row index they came from
     created = audit.entry(user, "candidate", None, "import_create", {"import_batch": batch_id})
     for start in range(0, len(ids), model.CHUNK):  # every create is audited, in bulk
         audit.record_many(
