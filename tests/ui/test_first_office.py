@@ -86,6 +86,30 @@ def window(qtbot: Any, db: Database, make_ctx: Any, settings: Any) -> Any:
     drain(win.ctx)
 
 
+def minor_to_cell(minor: int) -> int:
+    """A CNY amount as the workbook writes it (whole yuan here), checked exact."""
+    assert minor % 100 == 0
+    return minor // 100
+
+
+def sheet_rows(ws: Any) -> list[dict[str, Any]]:
+    """A table sheet's rows by header."""
+    head, *rows = ws.iter_rows(values_only=True)
+    return [dict(zip(head, r, strict=True)) for r in rows if any(v is not None for v in r)]
+
+
+def block(ws: Any, title: str) -> dict[str, list[Any]]:
+    """The rows of one titled block of the Summary sheet (below its header), by first cell."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    start = next(n for n, r in enumerate(rows) if r[0] == title) + 2
+    out: dict[str, list[Any]] = {}
+    for r in rows[start:]:
+        if r[0] is None or all(v is None for v in r[1:]):
+            break
+        out[str(r[0])] = r
+    return out
+
+
 def candidate_list(tmp_path: Path) -> Path:
     return write_sheets(
         tmp_path / "first-list.xlsx",
@@ -148,7 +172,10 @@ def set_up_office(win: Any, qtbot: Any) -> tuple[int, int, int, int]:
     assert (balance.total, balance.currency, balance.committed) == (TOTAL, "CNY", 0)
 
     # The checklist's last item opens the Targets page's editor.
-    qtbot.waitUntil(lambda: "target" in page.checklist.buttons, timeout=10000)
+    qtbot.waitUntil(
+        lambda: "target" in page.checklist.buttons and page.checklist.buttons["target"].isVisible(),
+        timeout=10000,
+    )
     click(qtbot, page.checklist.buttons["target"])
     tpage = win.current_page()
     assert tpage.name == "Targets"
@@ -165,7 +192,8 @@ def set_up_office(win: Any, qtbot: Any) -> tuple[int, int, int, int]:
     [choice] = targets.choices(db)
     target = targets.get(db, choice.id)
     assert (target.institution_id, target.department_id) == (inst.id, dept.id)
-    return int(inst.id), int(dept.id), balance.source_id, int(target.id)
+    assert inst.id is not None and dept.id is not None and target.id is not None
+    return inst.id, dept.id, balance.source_id, target.id
 
 
 def test_first_office_from_an_empty_database(
@@ -173,7 +201,7 @@ def test_first_office_from_an_empty_database(
 ) -> None:
     win = window
     db = win.ctx.db
-    inst_id, dept_id, source_id, target_id = set_up_office(win, qtbot)
+    _inst_id, _dept_id, source_id, target_id = set_up_office(win, qtbot)
 
     # 2. Import the list through the wizard (File → Import…, Browse… answered) into the target.
     from recruiter.ui.import_wizard import ImportWizard
@@ -254,7 +282,6 @@ def test_first_office_from_an_empty_database(
             ),
             timeout=10000,
         )
-    app_id = card.application_id
 
     # 4. Offers → New offer…: pick the application, salary 60万 × 3 years + 安家费 30万.
     opage = win.show_page("Offers")
@@ -298,18 +325,18 @@ def test_first_office_from_an_empty_database(
     offer_id = saved.args[0]
     qtbot.waitUntil(lambda: opage.selected_id() == offer_id, timeout=10000)
 
+    # Approve and Extend say what the budget will look like; the real question is answered Yes.
     asked: list[str] = []
-    monkeypatch.setattr(
-        QtWidgets.QMessageBox,
-        "question",
-        lambda _p, _t, text, *_a, **_k: (
-            asked.append(text) or QtWidgets.QMessageBox.StandardButton.Yes
-        ),
-    )
+
+    def yes(box: Any) -> None:
+        asked.append(box.text())
+        click(qtbot, box.button(QtWidgets.QMessageBox.StandardButton.Yes))
+
     for status in (OfferStatus.approved, OfferStatus.extended):
         qtbot.waitUntil(lambda s=status: opage.buttons[s.value].isEnabled(), timeout=10000)
+        answered = when_shown(QtWidgets.QMessageBox, yes, qtbot)
         click(qtbot, opage.buttons[status.value])
-        qtbot.waitUntil(lambda: not opage.asking_budget, timeout=10000)
+        qtbot.waitUntil(lambda a=answered: bool(a) and not opage.asking_budget, timeout=10000)
         assert OfferStatus(offers.get_offer(db, offer_id).offer.status) == status
     assert asked == [
         "Approve this offer? It reserves its money on these budgets:\n"
@@ -317,3 +344,87 @@ def test_first_office_from_an_empty_database(
         "Extend this offer? Its money is already reserved; the budgets stay as they are:\n"
         "• Talent start-up fund: ¥2,900,000.00 available",
     ]
+
+    # The candidate accepts: the real question box, answered "Accepted only".
+    def accepted_only(box: Any) -> None:
+        [only] = [b for b in box.buttons() if b.text() == "Accepted only"]
+        click(qtbot, only)
+
+    answered = when_shown(QtWidgets.QMessageBox, accepted_only, qtbot)
+    qtbot.waitUntil(lambda: opage.buttons["accepted"].isEnabled(), timeout=10000)
+    click(qtbot, opage.buttons["accepted"])
+    assert answered
+    assert OfferStatus(offers.get_offer(db, offer_id).offer.status) == OfferStatus.accepted
+    assert applications.get(db, card.application_id).stage == Stage.offer
+    [balance] = funding.balances(db)
+    assert (balance.total, balance.reserved, balance.committed) == (TOTAL, 0, COMMITTED)
+    assert balance.available == TOTAL - COMMITTED
+
+    # 5. File → Export pipeline…, the save dialog answered.
+    out = tmp_path / "first-week"
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
+    win.export_action.trigger()
+    qtbot.waitUntil(
+        lambda: win.findChild(QtWidgets.QMessageBox, "exportDoneBox") is not None, timeout=15000
+    )
+    done_box = win.findChild(QtWidgets.QMessageBox, "exportDoneBox")
+    assert "first-week.xlsx" in done_box.text()
+    done_box.close()
+    wb = openpyxl.load_workbook(tmp_path / "first-week.xlsx")
+    summary = block(wb["Summary"], "Funding per source")
+    assert summary["Talent start-up fund"][:5] == [
+        "Talent start-up fund",
+        *(minor_to_cell(v) for v in (TOTAL, COMMITTED, 0, TOTAL - COMMITTED)),
+    ]
+    assert block(wb["Summary"], "Funding per institution")["Wuhan University"][1:6] == [
+        1,
+        *(minor_to_cell(v) for v in (TOTAL, COMMITTED, 0, TOTAL - COMMITTED)),
+    ]
+    pipeline_rows = sheet_rows(wb["Pipeline"])
+    assert sorted((r["Candidate"], r["Chinese name"], r["Stage"]) for r in pipeline_rows) == [
+        ("Ana Silva", None, "Identified"),
+        ("Na Li", "李娜", "Identified"),
+        ("Wei Zhang", "张伟", "Offer"),
+    ]
+    assert {r["Department"] for r in pipeline_rows} == {"School of Physics"}
+    [offer_row] = sheet_rows(wb["Offers"])
+    assert (offer_row["Candidate"], offer_row["Status"], offer_row["Funding sources"]) == (
+        "Wei Zhang",
+        "Accepted",
+        "Talent start-up fund",
+    )
+    assert [offer_row[k] for k in ("Salary (total)", "Settling in", "Package total")] == [
+        minor_to_cell(SALARY * YEARS),
+        minor_to_cell(SETTLING_IN),
+        minor_to_cell(COMMITTED),
+    ]
+    [funding_row] = sheet_rows(wb["Funding"])
+    assert [funding_row[k] for k in ("Total", "Reserved", "Committed", "Available")] == [
+        minor_to_cell(v) for v in (TOTAL, 0, COMMITTED, TOTAL - COMMITTED)
+    ]
+
+    # The Funding page shows the same figures, from the same source of truth.
+    fpage = win.show_page("Funding")
+    qtbot.waitUntil(lambda: not fpage.loading and fpage.model.rowCount() == 1, timeout=10000)
+    [shown] = fpage.model.rows
+    assert (shown.source_id, shown.total, shown.reserved, shown.committed, shown.available) == (
+        source_id,
+        TOTAL,
+        0,
+        COMMITTED,
+        TOTAL - COMMITTED,
+    )
+    texts = [fpage.model.index(0, c).data() for c in range(fpage.model.columnCount())]
+    assert texts[7:10] == ["¥2,100,000.00", "¥2,900,000.00", "42.0%"]
+    assert isinstance(shown.committed, int) and isinstance(shown.available, int)
+
+    # ...and so does the database, item by item in minor units.
+    detail = offers.get_offer(db, offer_id)
+    assert sorted(
+        (i.kind, i.amount_minor, i.currency, i.period, i.years, i.funding_source_id)
+        for i in detail.items
+    ) == [
+        ("salary", SALARY, "CNY", "annual", YEARS, source_id),
+        ("settling_in", SETTLING_IN, "CNY", "one_off", 1, source_id),
+    ]
+    assert funding.balances(db) == fpage.model.rows
