@@ -183,15 +183,20 @@ def set_up_office(win: Any, qtbot: Any) -> tuple[int, int, int, int]:
     tpage.institution.setCurrentIndex(tpage.institution.findData(inst.id))
     tpage.department.setCurrentIndex(tpage.department.findData(dept.id))
     type_into(qtbot, tpage.fields["title"], "Associate Professor of Physics")
-    if "funding_source_id" in tpage.fields:
-        box = tpage.fields["funding_source_id"]
-        box.setCurrentIndex(box.findData(balance.source_id))
+    offered = [tpage.source.itemText(i) for i in range(tpage.source.count())]
+    assert offered == ["(none)", "Talent start-up fund (CNY)"]
+    tpage.source.setCurrentIndex(tpage.source.findData(balance.source_id))
     tpage.headcount.setValue(1)
     click(qtbot, tpage.save_button)
     qtbot.waitUntil(lambda: not tpage.loading and tpage.model.rowCount() == 1, timeout=10000)
     [choice] = targets.choices(db)
     target = targets.get(db, choice.id)
-    assert (target.institution_id, target.department_id) == (inst.id, dept.id)
+    assert (target.institution_id, target.department_id, target.funding_source_id) == (
+        inst.id,
+        dept.id,
+        balance.source_id,
+    )
+    assert tpage.source.currentData() == balance.source_id  # shown again as stored
     assert inst.id is not None and dept.id is not None and target.id is not None
     return inst.id, dept.id, balance.source_id, target.id
 
