@@ -315,16 +315,16 @@ def test_first_office_from_an_empty_database(
     type_into(qtbot, editor._widget(0, "amount_minor"), "600000")
     assert editor._widget(0, "period").currentData() == "annual"
     editor._widget(0, "years").setValue(YEARS)
-    src_box = editor._widget(0, "funding_source_id")
-    src_box.setCurrentIndex(src_box.findData(source_id))
+    # New lines are charged to the target's budget unless the user says otherwise.
+    assert editor._widget(0, "funding_source_id").currentData() == source_id
+    assert editor.source_labels(0) == ["(not charged to a budget)", "Talent start-up fund (CNY)"]
     click(qtbot, editor.add_button)
     kind = editor._widget(1, "kind")
     kind.setCurrentIndex(kind.findData("settling_in"))
     assert editor._widget(1, "period").currentData() == "one_off"
     type_into(qtbot, editor._widget(1, "amount_minor"), "30")
     editor._widget(1, "amount_minor").insert("万")
-    src_box = editor._widget(1, "funding_source_id")
-    src_box.setCurrentIndex(src_box.findData(source_id))
+    assert editor._widget(1, "funding_source_id").currentData() == source_id
     with qtbot.waitSignal(editor.saved, timeout=10000) as saved:
         click(qtbot, save_button(editor))
     offer_id = saved.args[0]
