@@ -433,3 +433,10 @@ def test_first_office_from_an_empty_database(
         ("settling_in", SETTLING_IN, "CNY", "one_off", 1, source_id),
     ]
     assert funding.balances(db) == fpage.model.rows
+
+
+def test_the_targets_editor_says_where_institutions_come_from(window: Any, qtbot: Any) -> None:
+    page = window.show_page("Targets")
+    qtbot.waitUntil(lambda: not page.loading, timeout=10000)
+    assert page.institution.count() == 0
+    assert "Setup page" in page.institution.placeholderText()

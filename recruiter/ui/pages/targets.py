@@ -343,6 +343,9 @@ class TargetsPage(Page):
         self.institution.clear()
         for iid, label in offered.institutions:
             self.institution.addItem(label, iid)
+        self.institution.setPlaceholderText(
+            "" if offered.institutions else self.tr("none yet: add one on the Setup page")
+        )
         self.institution.setCurrentIndex(max(self.institution.findData(inst), 0))
         self.institution.blockSignals(False)
         self._fill_departments()
