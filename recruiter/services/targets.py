@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from recruiter.domain import figures
 from recruiter.domain.enums import STAGES, Outcome, Stage, TargetStatus
-from recruiter.domain.models import Application, Department, Institution, Target
+from recruiter.domain.models import Application, Department, FundingSource, Institution, Target
 from recruiter.errors import ConflictError, ValidationError
 from recruiter.store.database import Database
 
@@ -32,6 +32,7 @@ FIELDS = (
     "fill_by",
     "owner",
     "notes",
+    "funding_source_id",
 )
 
 
@@ -57,8 +58,18 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     fill_by = data.get("fill_by")
     out["fill_by"] = fill_by if isinstance(fill_by, date) else as_date(fill_by, "fill_by", p)
     out["notes"] = clean_text(data.get("notes"))
+    out["funding_source_id"] = data.get("funding_source_id") or None
     p.raise_if_any()
     return out
+
+
+def _check_source(s: Session, values: dict[str, Any]) -> None:
+    """A target is charged to a budget of its own institution or of none (usable anywhere)."""
+    if not values["funding_source_id"]:
+        return
+    src = get_or_raise(s, FundingSource, values["funding_source_id"], "Funding source")
+    if src.institution_id is not None and src.institution_id != values["institution_id"]:
+        raise ValidationError({"funding_source_id": "belongs to another institution"})
 
 
 def create(db: Database, **data: Any) -> int:
@@ -69,6 +80,7 @@ def create(db: Database, **data: Any) -> int:
             dept = get_or_raise(s, Department, values["department_id"], "Department")
             if dept.institution_id != values["institution_id"]:
                 raise ValidationError({"department_id": "belongs to another institution"})
+        _check_source(s, values)
         target = Target(**values)
         s.add(target)
         s.flush()
@@ -83,6 +95,8 @@ def update(db: Database, target_id: int, **changes: Any) -> dict[str, Any]:
         before = {k: getattr(target, k) for k in FIELDS}
         values = _validate({**before, **changes})
         changed = {k: v for k, v in values.items() if before[k] != v}
+        if "funding_source_id" in changed or "institution_id" in changed:
+            _check_source(s, values)
         for k, v in changed.items():
             setattr(target, k, v)
         s.add(target)

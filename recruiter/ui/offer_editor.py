@@ -11,7 +11,7 @@ from typing import Any
 from recruiter.domain import money
 from recruiter.domain.enums import ItemKind, OfferStatus, Period
 from recruiter.errors import BudgetExceeded, RecruiterError, ValidationError
-from recruiter.services import choices, offers, rates
+from recruiter.services import applications, choices, offers, rates, targets
 from recruiter.store.database import Database
 
 from . import offer_commands
@@ -108,6 +108,7 @@ class Loaded:
     sources: list[choices.SourceChoice]  # the institution's own first, then the others
     detail: offers.OfferDetail | None
     parties: offers.OfferParties
+    target_source: int | None = None  # the budget the target is charged to: new items' default
 
 
 def editor_title(parties: offers.OfferParties, detail: offers.OfferDetail | None) -> str:
@@ -143,6 +144,7 @@ class OfferEditor(QtWidgets.QDialog):
         self.parties: offers.OfferParties | None = None
         self.detail: offers.OfferDetail | None = None
         self.items_locked = True  # until the offer is loaded
+        self.target_source: int | None = None
         self.setWindowTitle("New offer" if offer_id is None else "Offer")
         self.resize(1100, 620)
         self._build()
@@ -159,7 +161,8 @@ class OfferEditor(QtWidgets.QDialog):
             sources = choices.funding_sources(
                 db, parties.institution_id, others=True, keep=[i for i in charged if i]
             )
-            return Loaded(rates.converter(db), sources, detail, parties)
+            target = targets.get(db, applications.get(db, app_id).target_id)
+            return Loaded(rates.converter(db), sources, detail, parties, target.funding_source_id)
 
         self.reader.read(read, self._loaded, self._failed, "Offer")
 
@@ -173,6 +176,7 @@ class OfferEditor(QtWidgets.QDialog):
     def _loaded(self, loaded: Loaded) -> None:
         self.converter, self.sources, self.detail = loaded.converter, loaded.sources, loaded.detail
         self.parties = loaded.parties
+        self.target_source = loaded.target_source
         self.source_ccy = {s.id: s.currency for s in self.sources}
         self.items_locked = (
             self.detail is not None and OfferStatus(self.detail.offer.status) != OfferStatus.draft
@@ -335,7 +339,13 @@ class OfferEditor(QtWidgets.QDialog):
         ccy = QtWidgets.QComboBox()
         ccy.setEditable(True)
         ccy.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
-        ccy.setCurrentText(str(v.get("currency", self.converter.reporting)))
+        # A new line is charged to the target's budget (and paid in its currency) by default.
+        charged = v.get("funding_source_id", self.target_source)
+        if charged not in self.source_ccy:
+            charged = None
+        ccy.setCurrentText(
+            str(v.get("currency", self.source_ccy.get(charged) or self.converter.reporting))
+        )
         period = QtWidgets.QComboBox()
         period.addItem("one-off", Period.one_off.value)
         period.addItem("annual", Period.annual.value)
@@ -344,7 +354,7 @@ class OfferEditor(QtWidgets.QDialog):
         years.setRange(1, offers.MAX_YEARS)
         years.setValue(int(v.get("years", 1)))
         source = QtWidgets.QComboBox()
-        self._fill_source_box(source, v.get("funding_source_id"))
+        self._fill_source_box(source, charged)
         remove = QtWidgets.QToolButton()
         remove.setText("✕")
         remove.setToolTip("Remove this item")

@@ -60,6 +60,7 @@ def test_the_due_tab_honours_the_target_filter(qtbot, ctx) -> None:  # type: ign
     page.apply_filter({"target_id": target, "view": "due"})
     qtbot.waitUntil(lambda: not page.loading and not page.due.loading, timeout=5000)
     assert page.stack.currentWidget() is page.due
+    assert not page.hint.isVisible()  # "drag cards…" says nothing about follow-ups
     shown = {f.activity_id for f in page.due.model.records}
     assert shown == _due_ids(ctx.db, target)
     assert page.target.currentText() in page.due.heading.text()

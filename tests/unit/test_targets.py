@@ -48,3 +48,24 @@ def test_validation_delete_and_restore(db) -> None:
     assert app
     with pytest.raises(ConflictError, match="close the target"):
         targets.delete(db, t)
+
+
+def test_a_target_is_charged_to_a_budget_of_its_institution_or_of_none(db) -> None:
+    from recruiter.services import funding
+
+    whu = institutions.create(db, name="Wuhan University")
+    fudan = institutions.create(db, name="Fudan University")
+    own = funding.create(db, name="WHU talent fund", institution_id=whu, total_minor=100)
+    anywhere = funding.create(db, name="Provincial fund", total_minor=100)
+    theirs = funding.create(db, name="Fudan fund", institution_id=fudan, total_minor=100)
+    tid = targets.create(db, institution_id=whu, title="Chair", funding_source_id=own)
+    assert targets.get(db, tid).funding_source_id == own
+    with pytest.raises(ValidationError) as refused:
+        targets.create(db, institution_id=whu, title="Lecturer", funding_source_id=theirs)
+    assert refused.value.errors == {"funding_source_id": "belongs to another institution"}
+    with pytest.raises(ValidationError):
+        targets.update(db, tid, funding_source_id=theirs)
+    before = targets.update(db, tid, funding_source_id=anywhere)
+    assert before == {"funding_source_id": own}
+    targets.update(db, tid, **before)  # what undo does
+    assert targets.get(db, tid).funding_source_id == own

@@ -384,14 +384,14 @@ class PipelinePage(Page):
         self.stack.addWidget(self.due)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(top)
-        hint = QtWidgets.QLabel(
+        self.hint = QtWidgets.QLabel(
             self.tr(
                 "Drag cards between stages, or select and press Ctrl+→ / Ctrl+← . "
                 "Right-click to close or reopen; double-click to open the candidate."
             )
         )
-        hint.setStyleSheet("color: #666;")
-        layout.addWidget(hint)
+        self.hint.setStyleSheet("color: #666;")
+        layout.addWidget(self.hint)
         layout.addWidget(self.stack, 1)
 
         for seq, step in (("Ctrl+Right", 1), ("Ctrl+Left", -1)):
@@ -454,6 +454,8 @@ class PipelinePage(Page):
 
     def _mode_changed(self, index: int) -> None:
         self.stack.setCurrentIndex(index)
+        # The board's keys and mouse; the Due tab's follow-ups have their own buttons.
+        self.hint.setVisible(self.stack.currentWidget() is not self.due)
 
     def apply_filter(self, filters: dict[str, object]) -> None:
         """{"target_id": 3} or {"institution_id": 1}; also {"view": "due"}. Applied once the

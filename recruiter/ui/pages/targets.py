@@ -4,7 +4,7 @@ runs off the GUI thread (ops.Reader)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -70,6 +70,8 @@ class Options:
     institutions: list[tuple[int, str]]  # (id, label)
     departments: dict[int, list[tuple[int, str]]]  # institution id -> (id, label)
     officers: list[tuple[str, str]]  # (name, label)
+    # (id, label, institution id or None): a target names a budget of its institution or of none
+    sources: list[tuple[int, str, int | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Loaded:
 def options(db: Database, shown: dict[str, Any]) -> Options:
     keep_inst = [shown["institution_id"]] if shown.get("institution_id") else []
     keep_dept = [shown["department_id"]] if shown.get("department_id") else []
+    keep_source = [shown["funding_source_id"]] if shown.get("funding_source_id") else []
     depts: dict[int, list[tuple[int, str]]] = {}
     for d in choices.departments(db, keep=keep_dept):
         depts.setdefault(d.institution_id, []).append((d.id, d.label))
@@ -88,6 +91,10 @@ def options(db: Database, shown: dict[str, Any]) -> Options:
         [(c.id, c.label) for c in choices.institutions(db, keep=keep_inst)],
         depts,
         owner_names(db, [shown.get("owner")]),
+        [
+            (c.id, f"{c.label} ({c.currency})", c.institution_id)
+            for c in choices.funding_sources(db, keep=keep_source)
+        ],
     )
 
 
@@ -117,6 +124,7 @@ class TargetsPage(Page):
             Kind.application,
             Kind.institution,
             Kind.department,
+            Kind.funding_source,  # the funding-source box's list
             Kind.officer,  # the owner box's list
             Kind.stage_event,
             Kind.offer,
@@ -131,6 +139,7 @@ class TargetsPage(Page):
         self.loader = Reader(ctx, self)
         self.editor_reads = Reader(ctx, self)
         self._departments: dict[int, list[tuple[int, str]]] = {}
+        self._sources: list[tuple[int, str, int | None]] = []
         self._shown: dict[str, Any] = {}  # the stored values of the target in the editor
         self.model = RecordTableModel(COLUMNS, getter=_value, parent=self)
         self.model.numeric = {
@@ -176,6 +185,8 @@ class TargetsPage(Page):
         self.errors: dict[str, QtWidgets.QLabel] = {}
         self.institution = QtWidgets.QComboBox()
         self.department = QtWidgets.QComboBox()
+        self.source = QtWidgets.QComboBox()
+        self.source.setToolTip(self.tr("The budget this position is paid from (optional)"))
         self.institution.currentIndexChanged.connect(self._fill_departments)
         self.status = QtWidgets.QComboBox()
         for st in TargetStatus:
@@ -188,6 +199,7 @@ class TargetsPage(Page):
         editors: list[tuple[str, str, QtWidgets.QWidget]] = [
             ("institution_id", "Institution", self.institution),
             ("department_id", "Department", self.department),
+            ("funding_source_id", "Funding source", self.source),
             ("title", "Title", QtWidgets.QLineEdit()),
             ("field", "Field", QtWidgets.QLineEdit()),
             ("rank", "Rank", QtWidgets.QLineEdit()),
@@ -323,23 +335,37 @@ class TargetsPage(Page):
         """Refill the editor's boxes (institutions, departments and officers change too),
         keeping the current choice."""
         inst, dept = self.institution.currentData(), self.department.currentData()
+        source = self.source.currentData()
         self._departments = offered.departments
+        self._sources = offered.sources
         self.owner.set_names(offered.officers)
         self.institution.blockSignals(True)
         self.institution.clear()
         for iid, label in offered.institutions:
             self.institution.addItem(label, iid)
+        self.institution.setPlaceholderText(
+            "" if offered.institutions else self.tr("none yet: add one on the Setup page")
+        )
         self.institution.setCurrentIndex(max(self.institution.findData(inst), 0))
         self.institution.blockSignals(False)
         self._fill_departments()
         self.department.setCurrentIndex(max(self.department.findData(dept), 0))
+        self.source.setCurrentIndex(max(self.source.findData(source), 0))
 
     def _fill_departments(self, *_args: Any) -> None:
+        """The chosen institution's departments, and the budgets it (or no one) holds."""
         self.department.clear()
         self.department.addItem("", None)
         inst = self.institution.currentData()
         for did, label in self._departments.get(inst, []) if inst is not None else []:
             self.department.addItem(label, did)
+        source = self.source.currentData()
+        self.source.clear()
+        self.source.addItem(self.tr("(none)"), None)
+        for sid, label, owner in self._sources:
+            if owner is None or owner == inst:
+                self.source.addItem(label, sid)
+        self.source.setCurrentIndex(max(self.source.findData(source), 0))
 
     def _selected(self, *_args: Any) -> None:
         rows = self.view.selectionModel().selectedRows()
@@ -381,6 +407,7 @@ class TargetsPage(Page):
         self.department.setCurrentIndex(
             max(self.department.findData(values.get("department_id")), 0)
         )
+        self.source.setCurrentIndex(max(self.source.findData(values.get("funding_source_id")), 0))
         for key in ("title", "field", "rank", "talent_programme", "fill_by"):
             w = self.fields[key]
             assert isinstance(w, QtWidgets.QLineEdit)
@@ -408,6 +435,7 @@ class TargetsPage(Page):
         out: dict[str, Any] = {
             "institution_id": self.institution.currentData(),
             "department_id": self.department.currentData(),
+            "funding_source_id": self.source.currentData(),
             "headcount": self.headcount.value(),
             "status": self.status.currentData(),
             "notes": self.notes.toPlainText(),
