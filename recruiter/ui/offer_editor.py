@@ -472,15 +472,19 @@ class OfferEditor(QtWidgets.QDialog):
             self._widget(row, "years").setEnabled(
                 not self.items_locked and period.currentData() == Period.annual.value
             )
-        self.validate_items()
+        self.validate_items(live=True)
         self.update_totals()
 
-    def validate_items(self) -> tuple[list[offers.ItemData], dict[str, str]]:
-        """Check every line, mark the bad widgets, return (good lines, problems)."""
+    def validate_items(self, live: bool = False) -> tuple[list[offers.ItemData], dict[str, str]]:
+        """Check every line, mark the bad widgets, return (good lines, problems). While the user
+        is still typing (`live`), an amount not yet entered is not marked as an error; Save
+        checks everything."""
         good: list[offers.ItemData] = []
         problems: dict[str, str] = {}
         for row, values in enumerate(self.item_values()):
             item, errs = offers.check_item(values, self.source_ccy)
+            if live and not self._widget(row, "amount_minor").text().strip():
+                errs.pop("amount_minor", None)
             for field in ("amount_minor", "currency", "years", "funding_source_id"):
                 w = self._widget(row, field)
                 w.setStyleSheet(ERROR_STYLE if field in errs else "")
@@ -548,7 +552,7 @@ class OfferEditor(QtWidgets.QDialog):
 
     def save(self) -> bool:
         """Validate, then save through the undo stack. True when saved."""
-        _good, problems = self.validate_items()
+        _good, problems = self.validate_items(live=False)
         header, header_errs = offers.check_header(self.header_values())
         problems.update(header_errs)
         if problems:

@@ -235,3 +235,15 @@ def test_override_flow_refused_then_overridden(qtbot: Any, ctx: Any, world: Worl
             for e in s.exec(select(AuditEntry).where(AuditEntry.action == "override")).all()
         ]
     assert reasons == ["ministry grant arrives in June"] * 2
+
+
+def test_a_fresh_line_is_not_an_error_until_save(qtbot: Any, ctx: Any, world: World) -> None:
+    """An amount not typed yet is not flagged while the user works; Save still refuses it."""
+    ed = new_editor(qtbot, ctx, world)
+    row = ed.add_item_row()
+    ed._widget(row, "years").setValue(2)  # any edit revalidates the lines
+    assert ed.error_label.text() == ""
+    assert ed._widget(row, "amount_minor").styleSheet() == ""
+    assert ed.save() is False
+    assert "enter an amount" in ed.error_label.text()
+    assert item_rows(world.db) == []

@@ -300,7 +300,7 @@ def check_targets(page: Any, rep: Report, summary: Summary, records: list[Any]) 
         assert cell == ("" if money is None else format_amount(money.reserved, rep.money.currency))
     assert {k: v for k, v in shown.items() if v != [0, 0]} == held
     m = re.fullmatch(
-        r"([\d,]+) targets — ([\d,]+) hired of ([\d,]+) open positions\. Open applications: "
+        r"([\d,]+) targets? — ([\d,]+) hired of ([\d,]+) open positions\. Open applications: "
         r"([\d,]+) \(Active applications: ([\d,]+), On hold: ([\d,]+)\)",
         page.summary.text(),
     )

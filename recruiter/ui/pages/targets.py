@@ -304,12 +304,15 @@ class TargetsPage(Page):
         opened = sum(r.open for r in rows)
         active = sum(r.active for r in rows)
         on_hold = sum(r.on_hold for r in rows)
+        first = (
+            self.tr("1 target") if len(rows) == 1 else self.tr("{n} targets").format(n=len(rows))
+        )
         self.summary.setText(
             self.tr(
-                "{n} targets — {h} hired of {c} open positions. Open applications: {o} "
+                "{first} — {h} hired of {c} open positions. Open applications: {o} "
                 "(Active applications: {a}, On hold: {oh})"
             ).format(
-                n=len(rows),
+                first=first,
                 h=hired,
                 c=heads,
                 o=f"{opened:,}",
