@@ -55,6 +55,7 @@ class FieldSpec:
     name: str
     label: str
     kind: Kind = Kind.text
+    label_zh: str = ""  # the Chinese label (templates, and the Chinese UI to come)
     max_length: int | None = None  # stored length of text kinds; None: unbounded TEXT
     check: Check | None = None  # plausibility: a problem phrase ("is in the future") or None
     stored_range: tuple[int, int] | None = None  # a CHECK constraint on the column
@@ -103,6 +104,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "full_name",
         "Name",
+        label_zh="英文姓名",
         max_length=200,
         export_header="Candidate",  # the workbook's heading leadership knows
         synonyms=(
@@ -133,6 +135,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "name_zh",
         "Chinese name",
+        label_zh="中文姓名",
         max_length=100,
         synonyms=(
             "姓名",
@@ -153,6 +156,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         "email",
         "E-mail",
         Kind.email,
+        label_zh="电子邮箱",
         max_length=254,
         placeholder="name@university.edu",
         synonyms=(
@@ -176,6 +180,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         "orcid",
         "ORCID",
         Kind.orcid,
+        label_zh="ORCID",
         max_length=19,
         placeholder="0000-0002-1825-0097",
         synonyms=("orcid", "orcid id", "orcid number", "orcid identifier", "orcid号"),
@@ -183,6 +188,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "phone",
         "Phone",
+        label_zh="电话",
         max_length=50,
         synonyms=(
             "phone",
@@ -207,12 +213,18 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         ),
     ),
     FieldSpec(
-        "gender", "Gender", max_length=20, widget=Widget.gender, synonyms=("gender", "sex", "性别")
+        "gender",
+        "Gender",
+        label_zh="性别",
+        max_length=20,
+        widget=Widget.gender,
+        synonyms=("gender", "sex", "性别"),
     ),
     FieldSpec(
         "birth_date",
         "Date of birth",
         Kind.date,
+        label_zh="出生日期",
         check=_birth_date,
         placeholder="YYYY-MM-DD",
         listed=False,
@@ -233,12 +245,14 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "nationality",
         "Nationality",
+        label_zh="国籍",
         max_length=100,
         synonyms=("nationality", "citizenship", "国籍"),
     ),
     FieldSpec(
         "current_institution",
         "Current institution",
+        label_zh="工作单位",
         max_length=300,
         synonyms=(
             "current institution",
@@ -267,6 +281,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "current_position",
         "Current position",
+        label_zh="职务",
         max_length=200,
         synonyms=(
             "current position",
@@ -291,6 +306,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "country",
         "Country / region",
+        label_zh="所在国家",
         max_length=100,
         export_header="Country",
         synonyms=(
@@ -311,6 +327,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "field",
         "Field",
+        label_zh="学科",
         max_length=200,
         synonyms=(
             "field",
@@ -330,6 +347,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "research_area",
         "Research area",
+        label_zh="研究方向",
         max_length=500,
         synonyms=(
             "research area",
@@ -350,6 +368,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "highest_degree",
         "Highest degree",
+        label_zh="最高学位",
         max_length=100,
         synonyms=(
             "highest degree",
@@ -364,6 +383,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "degree_institution",
         "Degree institution",
+        label_zh="毕业院校",
         max_length=300,
         synonyms=(
             "degree institution",
@@ -384,6 +404,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         "phd_year",
         "PhD year",
         Kind.year,
+        label_zh="博士毕业年份",
         check=_phd_year,
         stored_range=(1900, 2100),
         placeholder="e.g. 2012",
@@ -407,6 +428,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         "h_index",
         "h-index",
         Kind.int,
+        label_zh="h指数",
         check=_h_index,
         stored_range=(0, MAX_H_INDEX),
         synonyms=("h-index", "h index", "hindex", "h_index", "h指数", "h因子", "h-因子", "h-指数"),
@@ -414,6 +436,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "source",
         "Source",
+        label_zh="来源",
         max_length=200,
         synonyms=(
             "source",
@@ -433,6 +456,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "tags",
         "Tags",
+        label_zh="标签",
         max_length=500,
         placeholder="comma-separated, e.g. returnee,industry",
         synonyms=("tags", "tag", "labels", "标签"),
@@ -441,6 +465,7 @@ CANDIDATE_FIELDS: tuple[FieldSpec, ...] = (
         "notes",
         "Notes",
         Kind.long_text,
+        label_zh="备注",
         max_length=None,
         widget=Widget.text,
         listed=False,

@@ -9,10 +9,7 @@ both the writer and the loader (services/setup.py) take their headers from.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +19,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from recruiter.domain import fields
+
 from . import headers as candidate_headers
+from .files import atomic_save
 from .safe_cells import write_text_cell
 from .workbook import HEADER_FILL, HEADER_FONT, ExportError, check_target
 
@@ -289,28 +289,13 @@ def header_score(sheet: TemplateSheet) -> Any:
 def _save(wb: Workbook, path: Path) -> Path:
     path = Path(path).expanduser()
     check_target(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.part", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, path)
+        return atomic_save(path, lambda tmp: wb.save(tmp))
     except OSError as exc:
         raise ExportError(
             f"The template could not be written to {path}: {exc.strerror or exc}. "
             "Close it if it is open in Excel, or choose another file name."
         ) from exc
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _put(ws: Any, row: int, column: int, value: Any) -> Any:
@@ -400,37 +385,12 @@ def write_setup_template(path: Path | str, *, replace: bool = True) -> Path:
 
 # -- the candidate list template ---------------------------------------------------------------
 
-# Chinese header of each candidate field. TODO(lead): take labels from recruiter/domain/fields.py
-# once it lands; this is the only place the candidate template reads them from.
-_CANDIDATE_CHINESE = {
-    "full_name": "英文姓名",
-    "name_zh": "中文姓名",
-    "email": "电子邮箱",
-    "orcid": "ORCID",
-    "phone": "电话",
-    "gender": "性别",
-    "birth_date": "出生日期",
-    "nationality": "国籍",
-    "current_institution": "工作单位",
-    "current_position": "职务",
-    "country": "所在国家",
-    "field": "学科",
-    "research_area": "研究方向",
-    "highest_degree": "最高学位",
-    "degree_institution": "毕业院校",
-    "phd_year": "博士毕业年份",
-    "h_index": "h指数",
-    "source": "来源",
-    "tags": "标签",
-    "notes": "备注",
-}
-
 
 def candidate_columns() -> list[tuple[str, str]]:
     """(field, header) for the candidate list template, in the import wizard's order."""
     out = []
     for fieldname, label in candidate_headers.FIELDS.items():
-        chinese = _CANDIDATE_CHINESE.get(fieldname)
+        chinese = fields.spec(fieldname).label_zh
         out.append((fieldname, f"{label} / {chinese}" if chinese and chinese != label else label))
     return out
 

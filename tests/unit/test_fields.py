@@ -292,3 +292,15 @@ def test_workbook_candidate_columns_take_the_field_table_s_export_headers() -> N
     for f in fields.CANDIDATE_FIELDS:
         if f.importable:
             assert headers.field_for(f.header) == f.name, f.header
+
+
+def test_every_field_has_a_chinese_label_that_imports_back() -> None:
+    """The candidate template's Chinese headers come from the field table, and a list whose
+    headers are only the Chinese labels maps every column to its field."""
+    from recruiter.exchange import headers
+
+    for f in fields.CANDIDATE_FIELDS:
+        if not f.importable:
+            continue
+        assert f.label_zh, f.name
+        assert headers.field_for(f.label_zh) == f.name, (f.name, f.label_zh)
