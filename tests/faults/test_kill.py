@@ -35,7 +35,7 @@ pytestmark = [
 
 TRIALS = int(os.environ.get("RECRUITER_FAULT_TRIALS", "20"))
 KNOWN = "Quellington Xiaoming"
-ROWS = 3000
+ROWS = 5000
 
 
 def _env(tmpdir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -198,14 +198,14 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def populated(root: Path) -> Path:
-    """A demo database (300 candidates) with one known name in it."""
+    """A demo database (1000 candidates) with one known name in it."""
     from recruiter.services import candidates, demo
     from recruiter.store.opening import open_database
 
     path = root / "base" / "populated.db"
     path.parent.mkdir()
     database = open_database(path, user="tester")
-    demo.generate(database, size=300, seed=1)
+    demo.generate(database, size=1000, seed=1)
     candidates.create(database, full_name=KNOWN)
     database.dispose()
     return path
@@ -234,14 +234,14 @@ def test_killed_demo_is_all_or_nothing(root: Path) -> None:
     def verify(db: Path, out: Path, tmp: Path, code: int) -> None:
         got = _counts(db)
         _after_kill(db, out, tmp, known=None)
-        assert got[0] in (0, 300), got
+        assert got[0] in (0, 1000), got
         if code == 0:
-            assert got[0] == 300
+            assert got[0] == 1000
         if got[0] == 0:
             assert got == before
         _searchable(db)
 
-    _kill_trials(Case(base, ("demo", "--size", "300")), root / "demo", 1501, verify)
+    _kill_trials(Case(base, ("demo", "--size", "1000")), root / "demo", 1501, verify)
 
 
 def test_killed_import_is_all_or_nothing(root: Path, populated: Path, listing: Path) -> None:
