@@ -64,13 +64,14 @@ def run_command(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from recruiter.errors import RecruiterError
+    from recruiter.services import leftovers
     from recruiter.store.database import explain
     from recruiter.store.opening import open_database
 
     db: Database | None = None
     try:
         db = open_database(args.db)
-        _sweep_debris(db)
+        leftovers.sweep(db)  # the last export folder is the window's to know
         return HANDLERS[args.command](args, db)
     except (RecruiterError, SQLAlchemyError) as exc:
         if isinstance(exc, SQLAlchemyError):
@@ -86,17 +87,6 @@ def run_command(args: argparse.Namespace) -> int:
     finally:
         if db is not None:
             db.dispose()
-
-
-def _sweep_debris(db: Database) -> None:
-    """Remove the temporary files killed runs left beside the database and in its backups.
-    The command line does not know the user's last export folder (the window keeps it in its
-    settings), so that one is swept by the window, or by the next export into it."""
-    from recruiter.exchange import spool
-    from recruiter.store import backup
-
-    if db.path is not None:
-        spool.sweep_on_start(db.path.parent, backup.backup_dir(db.path))
 
 
 __all__ = ["HANDLERS", "STANDALONE", "build_parser", "emit", "main", "run_command", "say"]

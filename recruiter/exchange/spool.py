@@ -4,7 +4,7 @@ openpyxl streams each sheet of a write-only workbook to a temporary file in the 
 folder, which a killed export leaves behind, full of names. `beside(target)` puts those files in
 the target's own folder instead, named like the other temporary files (`files.temp_prefix`), so
 they are private (mkstemp: 0600), on the same disk as the result, and swept away by the next
-run that writes there, or at start-up (`sweep_on_start`, called by the CLI and the window after
+run that writes there, or at start-up (`sweep_on_start`, which `services.leftovers` calls after
 opening a database). The choice is held per thread/task, so concurrent exports do not mix.
 """
 

@@ -67,16 +67,12 @@ def open_or_explain(
 def sweep_debris(db: Database, settings: QtCore.QSettings | None = None) -> None:
     """Remove the temporary files killed runs left beside the database, in its backups and in
     the folder the user last exported to (kept in `settings`, the app's by default)."""
-    from recruiter.exchange import spool
-    from recruiter.store import backup
+    from recruiter.services import leftovers
 
     from .export_actions import SETTINGS_KEY
 
     last = str((settings or QtCore.QSettings()).value(SETTINGS_KEY, "") or "")
-    folders = [Path(last)] if last else []
-    if db.path is not None:
-        folders[:0] = [db.path.parent, backup.backup_dir(db.path)]
-    spool.sweep_on_start(*folders)
+    leftovers.sweep(db, Path(last) if last else None)
 
 
 def run_gui(location: str | None = None) -> int:
