@@ -64,12 +64,14 @@ def run_command(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from recruiter.errors import RecruiterError
+    from recruiter.services import leftovers
     from recruiter.store.database import explain
     from recruiter.store.opening import open_database
 
     db: Database | None = None
     try:
         db = open_database(args.db)
+        leftovers.sweep(db)  # the last export folder is the window's to know
         return HANDLERS[args.command](args, db)
     except (RecruiterError, SQLAlchemyError) as exc:
         if isinstance(exc, SQLAlchemyError):

@@ -4,7 +4,8 @@ openpyxl streams each sheet of a write-only workbook to a temporary file in the 
 folder, which a killed export leaves behind, full of names. `beside(target)` puts those files in
 the target's own folder instead, named like the other temporary files (`files.temp_prefix`), so
 they are private (mkstemp: 0600), on the same disk as the result, and swept away by the next
-run that writes there. The choice is held per thread/task, so concurrent exports do not mix.
+run that writes there, or at start-up (`sweep_on_start`, which `services.leftovers` calls after
+opening a database). The choice is held per thread/task, so concurrent exports do not mix.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from openpyxl.worksheet import _writer  # the module that names the spool files
 
-from .files import temp_prefix
+from .files import sweep, temp_prefix
 
 _target: ContextVar[Path | None] = ContextVar("recruiter_spool_target", default=None)
 _original = _writer.create_temporary_file
@@ -45,3 +46,18 @@ def beside(target: Path) -> Iterator[None]:
         yield
     finally:
         _target.reset(token)
+
+
+def sweep_on_start(*folders: Path | None) -> list[Path]:
+    """At start-up, remove what killed runs left in `folders` (the database's folder, its
+    `backups/`, the last export folder): the temporary files named by `files.temp_prefix`
+    whose process no longer runs. Otherwise such debris would wait for the next save into
+    that same folder. Folders that are None, missing or unreadable are skipped."""
+    removed: list[Path] = []
+    seen: set[Path] = set()
+    for folder in folders:
+        if folder is None or folder in seen:
+            continue
+        seen.add(folder)
+        removed.extend(sweep(folder))
+    return removed

@@ -8,7 +8,7 @@ other's. Names of earlier versions (``<stem>-<timestamp>-<tag>.db``) are still r
 
 A copy is written to ``<target>.<pid>.backup.part`` (created 0600, next to the target, renamed into
 place when complete), so a killed backup leaves only a private partial file, which the next start
-removes.
+removes (beside the database and in `backups/`), or the next backup into the same folder.
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ def backup_to(db_path: Path, out: Path) -> Path:
             f"{out} is the database itself; a backup must go to another file. Nothing was changed."
         )
     tmp = out.with_name(f"{out.name}.{os.getpid()}{PART_SUFFIX}")
+    remove_stale_parts(out.parent)  # a killed backup to a folder the next start does not sweep
     try:
         _create_private(tmp)
         src = _connect_source(db_path)

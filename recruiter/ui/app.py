@@ -49,7 +49,7 @@ def open_or_explain(
     from recruiter.store.opening import open_database
 
     try:
-        return open_database(location)
+        db = open_database(location)
     except RecruiterError as exc:
         box = QtWidgets.QMessageBox(
             QtWidgets.QMessageBox.Icon.Critical,
@@ -60,6 +60,19 @@ def open_or_explain(
         box.setInformativeText(str(exc))
         box.exec()
         return None
+    sweep_debris(db)
+    return db
+
+
+def sweep_debris(db: Database, settings: QtCore.QSettings | None = None) -> None:
+    """Remove the temporary files killed runs left beside the database, in its backups and in
+    the folder the user last exported to (kept in `settings`, the app's by default)."""
+    from recruiter.services import leftovers
+
+    from .export_actions import SETTINGS_KEY
+
+    last = str((settings or QtCore.QSettings()).value(SETTINGS_KEY, "") or "")
+    leftovers.sweep(db, Path(last) if last else None)
 
 
 def run_gui(location: str | None = None) -> int:
