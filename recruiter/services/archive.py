@@ -25,7 +25,7 @@ from recruiter.domain.models import (
     Officer,
     Target,
 )
-from recruiter.errors import ValidationError
+from recruiter.errors import ConflictError, ValidationError
 from recruiter.store.database import Database
 
 from . import audit
@@ -102,6 +102,22 @@ def describe(refs: dict[str, int]) -> str:
     """'3 targets and 1 funding sources' for a message."""
     parts = [f"{n} {what}" for what, n in refs.items()]
     return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else ""
+
+
+def delete_unreferenced(
+    s: Session, user: str, kind: str, model: type[SQLModel], ident: int, refusal: str
+) -> dict[str, Any]:
+    """Delete one row that nothing refers to, audited in the same transaction, and return its
+    snapshot for undo. `refusal` is the message when something still does, with `{name}` and
+    `{refs}` (e.g. "2 targets") to fill in."""
+    row = get_or_raise(s, model, ident, kind.capitalize())
+    refs = references_in(s, kind, ident)
+    if refs:
+        raise ConflictError(refusal.format(name=getattr(row, "name", ident), refs=describe(refs)))
+    snap = audit.snapshot(row)
+    s.delete(row)
+    audit.record(s, user, kind, ident, "delete", snap)
+    return snap
 
 
 def _iso(value: datetime | None) -> str | None:

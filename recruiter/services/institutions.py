@@ -22,7 +22,7 @@ from recruiter.store.database import Database
 
 from . import audit
 from ._common import get_or_raise
-from .archive import describe, references_in
+from .archive import delete_unreferenced
 from .validate import Problems, clean_text
 
 INSTITUTION_FIELDS = ("name", "name_zh", "short_name", "city", "country")
@@ -79,17 +79,14 @@ def update(db: Database, institution_id: int, **changes: Any) -> dict[str, Any]:
 def delete(db: Database, institution_id: int) -> dict[str, Any]:
     """Delete an institution nothing refers to; returns its snapshot (undo: `restore`)."""
     with db.session() as s:
-        inst = get_or_raise(s, Institution, institution_id, "Institution")
-        refs = references_in(s, "institution", institution_id)
-        if refs:
-            raise ConflictError(
-                f"{inst.name} still has {describe(refs)}; archive it instead, or delete or "
-                "move them first."
-            )
-        snap = audit.snapshot(inst)
-        s.delete(inst)
-        audit.record(s, db.user, "institution", institution_id, "delete", snap)
-        return snap
+        return delete_unreferenced(
+            s,
+            db.user,
+            "institution",
+            Institution,
+            institution_id,
+            "{name} still has {refs}; archive it instead, or delete or move them first.",
+        )
 
 
 def restore(db: Database, snap: dict[str, Any]) -> None:
@@ -233,16 +230,14 @@ def delete_department(db: Database, department_id: int) -> dict[str, Any]:
     """Delete a department no target and no sub-department refers to; returns its snapshot
     (undo: `restore_department`)."""
     with db.session() as s:
-        dept = get_or_raise(s, Department, department_id, "Department")
-        refs = references_in(s, "department", department_id)
-        if refs:
-            raise ConflictError(
-                f"{dept.name} still has {describe(refs)}; archive it instead, or move them first."
-            )
-        snap = audit.snapshot(dept)
-        s.delete(dept)
-        audit.record(s, db.user, "department", department_id, "delete", snap)
-        return snap
+        return delete_unreferenced(
+            s,
+            db.user,
+            "department",
+            Department,
+            department_id,
+            "{name} still has {refs}; archive it instead, or move them first.",
+        )
 
 
 def restore_department(db: Database, snap: dict[str, Any]) -> None:

@@ -22,7 +22,7 @@ from recruiter.store.database import Database
 
 from . import audit
 from ._common import get_or_raise
-from .archive import describe, references_in
+from .archive import delete_unreferenced
 from .validate import Problems, clean_text
 
 FIELDS = ("name", "name_zh", "email")
@@ -86,16 +86,14 @@ def update(db: Database, officer_id: int, **changes: Any) -> dict[str, Any]:
 def delete(db: Database, officer_id: int) -> dict[str, Any]:
     """Delete an officer who owns nothing; returns the snapshot (undo: `restore`)."""
     with db.session() as s:
-        officer = get_or_raise(s, Officer, officer_id, "Officer")
-        refs = references_in(s, "officer", officer_id)
-        if refs:
-            raise ConflictError(
-                f"{officer.name} still owns {describe(refs)}; archive the officer instead."
-            )
-        snap = audit.snapshot(officer)
-        s.delete(officer)
-        audit.record(s, db.user, "officer", officer_id, "delete", snap)
-        return snap
+        return delete_unreferenced(
+            s,
+            db.user,
+            "officer",
+            Officer,
+            officer_id,
+            "{name} still owns {refs}; archive the officer instead.",
+        )
 
 
 def restore(db: Database, snap: dict[str, Any]) -> None:
