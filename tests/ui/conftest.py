@@ -76,3 +76,26 @@ def window(
 def ctx(demo_db: Database, make_ctx: MakeContext) -> AppContext:
     """An AppContext over a private copy of the demo database (files may override it)."""
     return make_ctx(demo_db)
+
+
+@pytest.fixture
+def wizard(qtbot, db, make_ctx):  # type: ignore[no-untyped-def]
+    """The import wizard on the test database, its background work waited for at teardown."""
+    from recruiter.ui.import_wizard import ImportWizard
+
+    ctx = make_ctx(db)
+    wiz = ImportWizard(db, ctx.runner)
+    qtbot.addWidget(wiz)
+    yield wiz
+    ctx.runner.wait(10000)
+
+
+def open_boxes() -> list[QtWidgets.QMessageBox]:
+    """Message boxes showing right now (a test answers them from a timer)."""
+    from recruiter.ui.qt import QtWidgets
+
+    return [
+        w
+        for w in QtWidgets.QApplication.topLevelWidgets()
+        if isinstance(w, QtWidgets.QMessageBox) and w.isVisible()
+    ]

@@ -6,30 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 
 from recruiter.services import candidates, importing
 from recruiter.ui.import_wizard import ImportWizard
-from recruiter.ui.qt import QtCore, QtWidgets
+from recruiter.ui.qt import QtCore
 from tests import hostile
-
-
-@pytest.fixture
-def wizard(qtbot, db, make_ctx):  # type: ignore[no-untyped-def]
-    ctx = make_ctx(db)
-    wiz = ImportWizard(db, ctx.runner)
-    qtbot.addWidget(wiz)
-    yield wiz
-    ctx.runner.wait(10000)
-
-
-def open_boxes() -> list[QtWidgets.QMessageBox]:
-    return [
-        w
-        for w in QtWidgets.QApplication.topLevelWidgets()
-        if isinstance(w, QtWidgets.QMessageBox) and w.isVisible()
-    ]
+from tests.ui.conftest import open_boxes
 
 
 def test_far_cell_file_is_one_message_and_the_wizard_stays(qtbot, wizard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

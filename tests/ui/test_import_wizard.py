@@ -16,6 +16,7 @@ from recruiter.services import importing
 from recruiter.ui.import_wizard import ImportWizard
 from recruiter.ui.qt import QtWidgets
 from tests.sheets import write_sheets as write_xlsx
+from tests.ui.conftest import open_boxes
 
 HEAD = ["姓名", "英文名", "电子邮箱", "博士毕业年份", "现工作单位", "爱好"]
 
@@ -59,23 +60,6 @@ def seed(db: Any) -> int:
             ),
             {"i": inst},
         ).lastrowid
-
-
-@pytest.fixture
-def wizard(qtbot, db, make_ctx):  # type: ignore[no-untyped-def]
-    ctx = make_ctx(db)
-    wiz = ImportWizard(db, ctx.runner)
-    qtbot.addWidget(wiz)
-    yield wiz
-    ctx.runner.wait(10000)
-
-
-def open_boxes() -> list[QtWidgets.QMessageBox]:
-    return [
-        w
-        for w in QtWidgets.QApplication.topLevelWidgets()
-        if isinstance(w, QtWidgets.QMessageBox) and w.isVisible()
-    ]
 
 
 def go_to_mapping(qtbot, wiz: ImportWizard, path: Path) -> None:  # type: ignore[no-untyped-def]
