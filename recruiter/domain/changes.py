@@ -29,6 +29,7 @@ class Kind(StrEnum):
     exchange_rate = "exchange_rate"
     setting = "setting"
     officer = "officer"
+    holiday = "holiday"
 
     @classmethod
     def of(cls, name: str) -> Kind | None:

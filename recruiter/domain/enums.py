@@ -124,3 +124,10 @@ class Gender(_Named):
     female = "female"
     male = "male"
     other = "other"
+
+
+class HolidayKind(_Named):
+    """A day of the office calendar: a day off, or a weekend day worked (调休)."""
+
+    holiday = "holiday"
+    workday = "workday"

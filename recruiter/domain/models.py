@@ -41,6 +41,7 @@ from .clock import utcnow
 from .enums import (
     ActivityKind,
     FundingKind,
+    HolidayKind,
     ItemKind,
     OfferStatus,
     Outcome,
@@ -432,6 +433,18 @@ class Officer(SQLModel, table=True):
     archived_at: datetime | None = None
 
 
+class Holiday(SQLModel, table=True):
+    """One day of the office calendar that differs from the Monday-to-Friday week: a public
+    holiday (`kind` holiday) or an adjusted working weekend day (`kind` workday, 调休). Shared
+    by every working-day clock (domain/workdays.py)."""
+
+    __tablename__ = "holiday"
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(unique=True)
+    name: str = Field(max_length=100)
+    kind: HolidayKind = Field(default=HolidayKind.holiday, sa_type=_enum(HolidayKind, "kind"))
+
+
 TABLES = [
     "institution",
     "department",
@@ -446,4 +459,5 @@ TABLES = [
     "import_batch",
     "audit_entry",
     "officer",
+    "holiday",
 ]
