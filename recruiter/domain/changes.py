@@ -30,6 +30,11 @@ class Kind(StrEnum):
     setting = "setting"
     officer = "officer"
     holiday = "holiday"
+    talent_tier = "talent_tier"
+    gate_template = "gate_template"
+    gate_record = "gate_record"
+    gate_review = "gate_review"
+    gate_objection = "gate_objection"
 
     @classmethod
     def of(cls, name: str) -> Kind | None:

@@ -49,6 +49,7 @@ from .enums import (
     Stage,
     TargetStatus,
 )
+from .gates import GateKind, GateOutcome, HireType, PostType, TierLevel
 
 # Names for unnamed constraints, so migrations can refer to them on every backend.
 SQLModel.metadata.naming_convention = {
@@ -135,6 +136,11 @@ class Target(SQLModel, table=True):
         default=None, sa_column=_fk("funding_source.id", "SET NULL", True)
     )
     archived_at: datetime | None = None
+    # Hire type and talent tier (migration 0008, see the approval gates below).
+    hire_type: HireType | None = Field(default=None, sa_type=_enum(HireType, "hire_type"))
+    post_type: PostType | None = Field(default=None, sa_type=_enum(PostType, "post_type"))
+    review_years: int | None = None
+    tier_id: int | None = Field(default=None, sa_column=_fk("talent_tier.id", "SET NULL", True))
 
     institution: "Institution" = Relationship(back_populates="targets")
     department: Optional["Department"] = Relationship(back_populates="targets")
@@ -250,6 +256,11 @@ class Application(SQLModel, table=True):
     stage_changed_at: datetime = Field(default_factory=utcnow)
     closed_reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
+    # Hire type and talent tier when they differ from the target's (migration 0008).
+    hire_type: HireType | None = Field(default=None, sa_type=_enum(HireType, "hire_type"))
+    post_type: PostType | None = Field(default=None, sa_type=_enum(PostType, "post_type"))
+    review_years: int | None = None
+    tier_id: int | None = Field(default=None, sa_column=_fk("talent_tier.id", "SET NULL", True))
 
     candidate: "Candidate" = Relationship(back_populates="applications")
     target: "Target" = Relationship(back_populates="applications")
@@ -445,6 +456,83 @@ class Holiday(SQLModel, table=True):
     kind: HolidayKind = Field(default=HolidayKind.holiday, sa_type=_enum(HolidayKind, "kind"))
 
 
+class TalentTier(SQLModel, table=True):
+    """A talent tier the office names (national / provincial / university levels) that package
+    rules refer to; targets and applications point at one."""
+
+    __tablename__ = "talent_tier"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=100)
+    name_zh: str | None = Field(default=None, max_length=100)
+    level: TierLevel = Field(default=TierLevel.university, sa_type=_enum(TierLevel, "level"))
+    position: int = 0
+    archived_at: datetime | None = None
+
+
+class GateTemplate(SQLModel, table=True):
+    """One approval gate of an institution's hires, in order (domain/gates.py has the rules)."""
+
+    __tablename__ = "gate_template"
+    id: int | None = Field(default=None, primary_key=True)
+    institution_id: int = Field(sa_column=_fk("institution.id", "CASCADE"))
+    position: int = 0
+    body: str = Field(max_length=200)
+    kind: GateKind = Field(sa_type=_enum(GateKind, "kind"))
+    required: bool = True
+    reviews_required: int = 0
+    anonymous: bool = False
+    notice_days: int = 0
+    # The stage held back until the gate is passed; None for a gate after the hire.
+    guards: Stage | None = Field(default=None, sa_type=_enum(Stage, "guards"))
+    archived_at: datetime | None = None
+
+
+class GateRecord(SQLModel, table=True):
+    """The decision on one gate of one application."""
+
+    __tablename__ = "gate_record"
+    __table_args__ = (
+        UniqueConstraint("application_id", "template_id", name="uq_gate_record_gate"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(sa_column=_fk("application.id", "CASCADE"))
+    template_id: int = Field(sa_column=_fk("gate_template.id", "RESTRICT"))
+    body: str | None = Field(default=None, max_length=200)  # who decided, when not the template's
+    outcome: GateOutcome | None = Field(default=None, sa_type=_enum(GateOutcome, "outcome"))
+    decided_on: date | None = None
+    reference: str | None = Field(default=None, max_length=200)  # minutes / document number
+    notes: str | None = Field(default=None, sa_type=Text)
+    notice_start: date | None = None
+    notice_end: date | None = None
+    opened_at: datetime = Field(default_factory=utcnow)
+
+
+class GateReview(SQLModel, table=True):
+    """One expert's review on a gate; an anonymous one is shown without the reviewer's name."""
+
+    __tablename__ = "gate_review"
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(sa_column=_fk("gate_record.id", "CASCADE"))
+    reviewer: str | None = Field(default=None, max_length=200)
+    anonymous: bool = False
+    requested_on: date | None = None
+    received_on: date | None = None
+    score: int | None = None
+    opinion: str | None = Field(default=None, sa_type=Text)
+
+
+class GateObjection(SQLModel, table=True):
+    """An objection raised during a public notice, and how it was handled."""
+
+    __tablename__ = "gate_objection"
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(sa_column=_fk("gate_record.id", "CASCADE"))
+    received_on: date
+    summary: str = Field(max_length=1000)
+    handling: str | None = Field(default=None, sa_type=Text)
+    resolved_on: date | None = None
+
+
 TABLES = [
     "institution",
     "department",
@@ -460,4 +548,9 @@ TABLES = [
     "audit_entry",
     "officer",
     "holiday",
+    "talent_tier",
+    "gate_template",
+    "gate_record",
+    "gate_review",
+    "gate_objection",
 ]

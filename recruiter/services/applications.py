@@ -28,7 +28,7 @@ from recruiter.domain.rules import outcome_for_stage, stage_move_problem
 from recruiter.errors import ConflictError, ValidationError
 from recruiter.store.database import Database
 
-from . import audit
+from . import audit, gate_guard
 from ._common import get_or_raise
 from .rows import RowBundle, reinsert
 from .rows import _fetch as rows_fetch
@@ -123,20 +123,33 @@ def add_in(
     return app.id
 
 
-def move(db: Database, application_id: int, to: Stage, note: str | None = None) -> ApplicationState:
-    """Move to another stage; returns the state before, for undo."""
+def move(
+    db: Database,
+    application_id: int,
+    to: Stage,
+    note: str | None = None,
+    override: str | None = None,
+) -> ApplicationState:
+    """Move to another stage; returns the state before, for undo. `override` is the reason for
+    passing approval gates that are not passed (audited)."""
     with db.session() as s:
-        return move_in(s, db.user, application_id, to, note)
+        return move_in(s, db.user, application_id, to, note, override)
 
 
 def move_in(
-    s: Session, user: str, application_id: int, to: Stage, note: str | None = None
+    s: Session,
+    user: str,
+    application_id: int,
+    to: Stage,
+    note: str | None = None,
+    override: str | None = None,
 ) -> ApplicationState:
     app = get_or_raise(s, Application, application_id, "Application")
     before = _state(app)
     problem = stage_move_problem(before.stage, before.outcome, to)
     if problem:
         raise ConflictError(problem[0].upper() + problem[1:] + ".")
+    gate_guard.check(s, user, app, to, override)
     now = utcnow()
     app.stage = to
     app.outcome = outcome_for_stage(to, before.outcome)
@@ -481,11 +494,15 @@ def history_for_candidate(db: Database, candidate_id: int) -> list[HistoryRow]:
 
 
 def move_many(
-    db: Database, application_ids: Sequence[int], to: Stage, note: str | None = None
+    db: Database,
+    application_ids: Sequence[int],
+    to: Stage,
+    note: str | None = None,
+    override: str | None = None,
 ) -> list[ApplicationState]:
     """Move several applications at once (a multi-card drag): all or none."""
     with db.session() as s:
-        return [move_in(s, db.user, a, to, note) for a in dict.fromkeys(application_ids)]
+        return [move_in(s, db.user, a, to, note, override) for a in dict.fromkeys(application_ids)]
 
 
 def restore_many(db: Database, states: Sequence[ApplicationState], undo_of: str) -> None:

@@ -1,0 +1,220 @@
+"""Talent tiers (named by the office: national / provincial / university levels) and the hire
+type of targets and applications: full-time or flexible, established post (编制) or
+tenure-track (预聘, with its review period in years), and the tier. An application without its
+own values takes its target's.
+
+Edits are audited and return a `Kept` for undo (`kept.put_back`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from recruiter.domain.clock import utcnow
+from recruiter.domain.gates import HireType, PostType, TierLevel
+from recruiter.domain.models import Application, TalentTier, Target
+from recruiter.errors import ConflictError
+from recruiter.store.database import Database
+
+from .. import audit
+from .._common import get_or_raise
+from ..validate import Problems, as_int, clean_text
+from .kept import Kept, values
+
+HIRE_FIELDS = ("hire_type", "post_type", "review_years", "tier_id")
+
+
+@dataclass(frozen=True)
+class TierRow:
+    id: int
+    name: str
+    name_zh: str | None
+    level: TierLevel
+    position: int
+    archived_at: datetime | None
+    used: int  # targets and applications at this tier
+
+
+def _tier_values(data: dict[str, Any]) -> dict[str, Any]:
+    p = Problems()
+    name = clean_text(data.get("name"), 100)
+    if not name:
+        p.add("name", "name the tier (e.g. National top talent)")
+    try:
+        level = TierLevel(data.get("level") or TierLevel.university)
+    except ValueError:
+        p.add("level", "is national, provincial or university")
+        level = TierLevel.university
+    p.raise_if_any()
+    return {"name": name, "name_zh": clean_text(data.get("name_zh"), 100), "level": level}
+
+
+def add_tier(db: Database, **data: Any) -> Kept:
+    v = _tier_values(data)
+    with db.session() as s:
+        top = s.exec(select(func.max(col(TalentTier.position)))).one() or 0
+        row = TalentTier(position=top + 1, **v)
+        s.add(row)
+        try:
+            s.flush()
+        except IntegrityError as exc:
+            raise ConflictError(f"There is a tier named '{v['name']}' already.") from exc
+        assert row.id is not None
+        audit.record(s, db.user, "talent_tier", row.id, "create", audit.snapshot(row))
+        return Kept((("talent_tier", row.id, None),), ids={"tier": row.id})
+
+
+def update_tier(db: Database, tier_id: int, **changes: Any) -> Kept:
+    with db.session() as s:
+        row = get_or_raise(s, TalentTier, tier_id, "Tier")
+        before = values(row)
+        v = _tier_values({**before, **changes})
+        for k, val in v.items():
+            setattr(row, k, val)
+        s.add(row)
+        try:
+            s.flush()
+        except IntegrityError as exc:
+            raise ConflictError(f"There is a tier named '{v['name']}' already.") from exc
+        change = audit.diff(audit.snapshot(TalentTier(**before)), audit.snapshot(row))
+        audit.record(s, db.user, "talent_tier", tier_id, "update", change)
+        return Kept((("talent_tier", tier_id, before),))
+
+
+def _used(s: Any, tier_id: int) -> int:
+    return int(
+        s.exec(select(func.count()).where(col(Target.tier_id) == tier_id)).one()
+        + s.exec(select(func.count()).where(col(Application.tier_id) == tier_id)).one()
+    )
+
+
+def remove_tier(db: Database, tier_id: int) -> Kept:
+    """Delete a tier nothing uses; archive one that is in use."""
+    with db.session() as s:
+        row = get_or_raise(s, TalentTier, tier_id, "Tier")
+        before = values(row)
+        if _used(s, tier_id):
+            row.archived_at = utcnow()
+            s.add(row)
+            audit.record(s, db.user, "talent_tier", tier_id, "archive", {})
+        else:
+            audit.record(s, db.user, "talent_tier", tier_id, "delete", audit.snapshot(row))
+            s.delete(row)
+        return Kept((("talent_tier", tier_id, before),))
+
+
+def tiers(db: Database, *, archived: bool = False) -> list[TierRow]:
+    with db.session() as s:
+        q = select(TalentTier).order_by(col(TalentTier.position), col(TalentTier.id))
+        if not archived:
+            q = q.where(col(TalentTier.archived_at).is_(None))
+        return [
+            TierRow(
+                t.id or 0,
+                t.name,
+                t.name_zh,
+                TierLevel(t.level),
+                t.position,
+                t.archived_at,
+                _used(s, t.id or 0),
+            )
+            for t in s.exec(q).all()
+        ]
+
+
+def _hire_values(data: dict[str, Any]) -> dict[str, Any]:
+    p = Problems()
+    out: dict[str, Any] = {}
+    for key, enum in (("hire_type", HireType), ("post_type", PostType)):
+        raw = data.get(key)
+        try:
+            out[key] = enum(raw) if raw else None
+        except ValueError:
+            p.add(key, "choose one of the list")
+    out["review_years"] = as_int(data.get("review_years"), "review_years", p, 1, 15)
+    if out.get("post_type") == PostType.tenure_track and out["review_years"] is None:
+        p.add("review_years", "a tenure-track post has a review period (often 6 years)")
+    if out.get("post_type") != PostType.tenure_track:
+        out["review_years"] = None
+    out["tier_id"] = data.get("tier_id") or None
+    p.raise_if_any()
+    return out
+
+
+def set_hire(
+    db: Database, kind: Literal["target", "application"], ident: int, **changes: Any
+) -> Kept:
+    """Set the hire type, post type (with review years) and tier of a target or application."""
+    model: type[Target] | type[Application] = Target if kind == "target" else Application
+    with db.session() as s:
+        row = get_or_raise(s, model, ident, kind.capitalize())
+        before = {k: getattr(row, k) for k in HIRE_FIELDS}
+        v = _hire_values({**before, **changes})
+        if v["tier_id"] is not None:
+            get_or_raise(s, TalentTier, v["tier_id"], "Tier")
+        for k, val in v.items():
+            setattr(row, k, val)
+        s.add(row)
+        s.flush()
+        audit.record(s, db.user, kind, ident, "update", audit.diff(before, v))
+        return Kept(((kind, ident, before),))
+
+
+@dataclass(frozen=True)
+class Hire:
+    """An application's hire type and tier, with where each value comes from."""
+
+    hire_type: HireType | None
+    post_type: PostType | None
+    review_years: int | None
+    tier_id: int | None
+    tier: str | None
+    own: dict[str, bool]  # field -> set on the application itself (else the target's)
+
+    @property
+    def summary(self) -> str:
+        parts = [x.label for x in (self.hire_type, self.post_type) if x is not None]
+        if self.review_years:
+            parts.append(f"{self.review_years}-year review")
+        if self.tier:
+            parts.append(self.tier)
+        return ", ".join(parts) or "not set"
+
+
+def hire_of(db: Database, application_id: int) -> Hire:
+    with db.session() as s:
+        app = get_or_raise(s, Application, application_id, "Application")
+        target = get_or_raise(s, Target, app.target_id, "Target")
+        got: dict[str, Any] = {}
+        own: dict[str, bool] = {}
+        for k in HIRE_FIELDS:
+            mine = getattr(app, k)
+            own[k] = mine is not None
+            got[k] = mine if mine is not None else getattr(target, k)
+        tier = s.get(TalentTier, got["tier_id"]) if got["tier_id"] else None
+        return Hire(
+            HireType(got["hire_type"]) if got["hire_type"] else None,
+            PostType(got["post_type"]) if got["post_type"] else None,
+            got["review_years"],
+            got["tier_id"],
+            tier.name if tier else None,
+            own,
+        )
+
+
+__all__ = [
+    "HIRE_FIELDS",
+    "Hire",
+    "TierRow",
+    "add_tier",
+    "hire_of",
+    "remove_tier",
+    "set_hire",
+    "tiers",
+    "update_tier",
+]
