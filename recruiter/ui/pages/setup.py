@@ -28,6 +28,7 @@ from ..ops import Reader, Reads
 from ..qt import Qt, QtWidgets
 from ..setup import editors
 from ..setup.dialogs import FormDialog
+from ..setup.gates import add_gate_tabs
 from ..setup.office import OfficeSettings
 from ..setup.panel import ListPanel, status
 from ..tasks import show_error
@@ -251,6 +252,7 @@ class SetupPage(Page):
         self.office = OfficeSettings(ctx)
         self.rates = self.office.rates
         self.tabs.addTab(self.office, self.tr("Currency and time zone"))
+        self.gate_setup, self.holidays = add_gate_tabs(self.tabs, ctx)
 
         # What the first offer still needs; hidden once everything is there.
         self.checklist = Checklist(ctx, compact=True)

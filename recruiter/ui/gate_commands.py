@@ -1,0 +1,100 @@
+"""Undoable edits of the approval gates and the office calendar (DESIGN.md §2).
+
+Every gate service returns a `Kept` (the rows as they were); undo puts them back and keeps the
+inverse, which redo puts back in turn, so ids stay the same through undo and redo and later
+commands on the stack still find their rows. Calendar days follow setup_commands' pattern."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from recruiter.domain.enums import Stage
+from recruiter.errors import RecruiterError
+from recruiter.services import applications, calendar, gates
+
+from .context import AppContext
+from .undo import ServiceCommand, push
+
+ErrorFn = Callable[[RecruiterError], None] | None
+
+
+def gate_edit(
+    ctx: AppContext, text: str, first: Callable[[], gates.Kept], on_error: ErrorFn = None
+) -> ServiceCommand:
+    """`first()` runs the edit once; undo and redo put rows back."""
+    box: dict[str, gates.Kept] = {}
+    db = ctx.db
+
+    def do() -> gates.Kept:
+        if "inverse" in box:
+            return gates.put_back(db, box.pop("inverse"), f"redo: {text}")
+        return first()
+
+    def undo(kept: gates.Kept) -> None:
+        box["inverse"] = gates.put_back(db, kept, text)
+
+    return push(ctx, text, do, undo, on_error)
+
+
+def move_with_override(
+    ctx: AppContext,
+    application_ids: Sequence[int],
+    to: Stage,
+    reason: str,
+    on_error: ErrorFn = None,
+) -> ServiceCommand:
+    """A stage move past approval gates that are not passed, with the reason (audited)."""
+    ids = list(application_ids)
+    what = "application" if len(ids) == 1 else f"{len(ids)} applications"
+    return push(
+        ctx,
+        f"Move {what} to {to.label} (gates overridden)",
+        lambda: applications.move_many(ctx.db, ids, to, None, override=reason),
+        lambda states: applications.restore_many(ctx.db, states, "move"),
+        on_error,
+    )
+
+
+# -- the office calendar ------------------------------------------------------------------------
+def add_day(ctx: AppContext, values: Mapping[str, Any], on_error: ErrorFn = None) -> ServiceCommand:
+    kept: dict[str, Any] = {}
+    db = ctx.db
+
+    def do() -> int:
+        if "snap" in kept:
+            calendar.restore(db, kept["snap"])
+            return int(kept["snap"]["id"])
+        return calendar.add(db, **dict(values))
+
+    def undo(ident: int) -> None:
+        kept["snap"] = calendar.remove(db, ident)
+
+    return push(ctx, f"Add {values.get('name') or 'day'} to the calendar", do, undo, on_error)
+
+
+def edit_day(
+    ctx: AppContext, holiday_id: int, changes: Mapping[str, Any], on_error: ErrorFn = None
+) -> ServiceCommand:
+    db = ctx.db
+    return push(
+        ctx,
+        "Edit calendar day",
+        lambda: calendar.update(db, holiday_id, **dict(changes)),
+        lambda before: calendar.update(db, holiday_id, **before),
+        on_error,
+    )
+
+
+def remove_day(ctx: AppContext, holiday_id: int, on_error: ErrorFn = None) -> ServiceCommand:
+    db = ctx.db
+    return push(
+        ctx,
+        "Remove calendar day",
+        lambda: calendar.remove(db, holiday_id),
+        lambda snap: calendar.restore(db, snap),
+        on_error,
+    )
+
+
+__all__ = ["add_day", "edit_day", "gate_edit", "move_with_override", "remove_day"]
