@@ -167,6 +167,9 @@ class CandidateDetail(QtWidgets.QWidget):
         self.tabs.addTab(self._build_profile(), self.tr("Profile"))
         self.tabs.addTab(self._build_pipeline(), self.tr("Pipeline"))
         self.tabs.addTab(self._build_activity(), self.tr("Activity"))
+        from .application_gates import add_approvals_tab  # it uses setup dialogs, which use us
+
+        self.approvals = add_approvals_tab(self)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
@@ -400,7 +403,7 @@ class CandidateDetail(QtWidgets.QWidget):
                 f"<span style='font-weight:normal'>{html.escape(zh)}</span></h2>"
                 f"<span style='color:#555'>{html.escape(inst)}</span>"
             )
-        for i in (1, 2):
+        for i in (1, 2, 3):
             self.tabs.setTabEnabled(i, self.candidate_id is not None)
         self._set_lists(lists)
         self._update_buttons()
@@ -617,7 +620,10 @@ class CandidateDetail(QtWidgets.QWidget):
     def move_selected(self, to: Stage) -> None:
         app = self.selected_application()
         if app is not None:
-            cmds.move_stage(self.ctx, [app.id], to, on_error=self._error("Move"))
+            from .application_gates import offer_override  # see __init__
+
+            on_error = offer_override(self, self.ctx, [app.id], to, self._error("Move"))
+            cmds.move_stage(self.ctx, [app.id], to, on_error=on_error)
 
     def close_selected(self) -> None:
         app = self.selected_application()
