@@ -18,10 +18,12 @@ from recruiter.services.pipeline import Card
 from recruiter.store.database import Database
 
 from .. import tracking_commands as cmds
+from ..application_gates import offer_override
 from ..candidate_detail import CandidateDialog, CloseDialog
 from ..candidate_model import RecordTableModel
 from ..context import AppContext
 from ..followups import FollowUpsPanel
+from ..gate_marks import LINE, NextGates, draw_next_gate
 from ..ops import Reader
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
@@ -138,11 +140,13 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
         super().__init__(parent)
         self.show_target = False
         self.today = date.today()
+        self.gates: dict[int, str] = {}  # application id -> next approval gate (gate_marks.py)
 
     def sizeHint(
         self, option: QtWidgets.QStyleOptionViewItem, index: QtCore.QModelIndex
     ) -> QtCore.QSize:
-        return QtCore.QSize(COLUMN_WIDTH - 24, CARD_HEIGHT + (14 if self.show_target else 0))
+        extra = (14 if self.show_target else 0) + (LINE if self.gates else 0)
+        return QtCore.QSize(COLUMN_WIDTH - 24, CARD_HEIGHT + extra)
 
     def paint(
         self,
@@ -204,6 +208,7 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
                 small_metrics.elidedText("→ " + card.target, Qt.TextElideMode.ElideRight, w),
             )
             y += sline
+        y = draw_next_gate(painter, self.gates.get(card.application_id), x, y, w, small_metrics)
         due = ""
         if card.next_due is not None:
             due = ("⚠ " if card.overdue else "due ") + card.next_due.strftime("%m-%d")
@@ -290,12 +295,15 @@ class PipelinePage(Page):
             Kind.institution,
             Kind.offer,
             Kind.setting,
+            Kind.gate_template,
+            Kind.gate_record,
         }
     )
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.loader = Reader(ctx, self)
+        self.next_gates = NextGates(self)
         self.choices_reader = Reader(ctx, self)
         self._institutions: list[tuple[int, str]] = []
         self._choices: list[targets.TargetChoice] = []
@@ -529,6 +537,7 @@ class PipelinePage(Page):
         for st, col in self.columns.items():
             col.set_cards(by_stage[st])
         self.list_model.set_records(cards)
+        self.next_gates.load(cards)
         overdue = sum(1 for c in cards if c.overdue)
         self.count_label.setText(
             self.tr("{n} applications, {o} overdue").format(n=f"{len(cards):,}", o=overdue)
@@ -539,7 +548,7 @@ class PipelinePage(Page):
 
     @property
     def loading(self) -> bool:
-        return self.loader.pending or self.choices_reader.pending
+        return self.loader.pending or self.choices_reader.pending or self.next_gates.reads.pending
 
     # -- actions ------------------------------------------------------------------------
     def _error(self, title: str) -> Any:
@@ -548,7 +557,8 @@ class PipelinePage(Page):
     def drop_cards(self, application_ids: list[int], stage: Stage) -> None:
         """What a drop does (also the path tests drive): one undoable move."""
         if application_ids:
-            cmds.move_stage(self.ctx, application_ids, stage, on_error=self._error("Move"))
+            on_error = offer_override(self, self.ctx, application_ids, stage, self._error("Move"))
+            cmds.move_stage(self.ctx, application_ids, stage, on_error=on_error)
 
     def selected_cards(self) -> list[Card]:
         if self.stack.currentIndex() == 1:

@@ -1,0 +1,61 @@
+"""The Pipeline card's "next gate" line: after each board load the page reads where each
+application waits among its institution's approval gates, and the card delegate draws it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recruiter.services import gates
+
+from .ops import Reads
+from .qt import Qt, QtCore, QtGui
+
+GATE_COLOUR = QtGui.QColor("#8a5a00")
+REJECTED = QtGui.QColor("#b3261e")
+LINE = 16  # the extra card height when the board has gates
+
+
+class NextGates(QtCore.QObject):
+    """`load(cards)` reads {application id: next gate} and hands it to the page's delegate."""
+
+    def __init__(self, page: Any) -> None:
+        super().__init__(page)
+        self.page = page
+        self.reads = Reads(page.ctx.runner, self)
+        self.marks: dict[int, str] = {}
+
+    def load(self, cards: list[Any]) -> None:
+        ids = [c.application_id for c in cards if c.outcome.value in ("active", "on_hold")]
+        db = self.page.ctx.db
+        self.reads.start("gates", lambda: gates.next_gates(db, ids), self._show)
+
+    def _show(self, marks: dict[int, str]) -> None:
+        changed_height = bool(marks) != bool(self.marks)
+        self.marks = marks
+        self.page.delegate.gates = marks
+        for column in self.page.columns.values():
+            if changed_height:
+                column.view.doItemsLayout()
+            column.view.viewport().update()
+
+
+def draw_next_gate(
+    painter: QtGui.QPainter, gate: str | None, x: int, y: int, w: int, metrics: QtGui.QFontMetrics
+) -> int:
+    """Draw "next: <gate>" on a card at y; returns the y below it."""
+    if not gate:
+        return y
+    painter.save()
+    painter.setPen(REJECTED if gate.startswith("rejected") else GATE_COLOUR)
+    text = gate if gate.startswith("rejected") else f"next: {gate}"
+    height = metrics.height() + 3  # room for CJK glyphs from a fallback font
+    painter.drawText(
+        QtCore.QRect(x, y, w, height),
+        Qt.AlignmentFlag.AlignLeft,
+        metrics.elidedText(text, Qt.TextElideMode.ElideRight, w),
+    )
+    painter.restore()
+    return y + height
+
+
+__all__ = ["LINE", "NextGates", "draw_next_gate"]
