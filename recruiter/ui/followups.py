@@ -4,18 +4,19 @@ the main window). Reads run off the GUI thread (ops.Reader)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from recruiter.domain import clock
 from recruiter.domain.changes import Changes, Kind
-from recruiter.services import activities, offers, settings
+from recruiter.services import activities, gates, offers, settings
 from recruiter.store.database import Database
 
 from . import tracking_commands as cmds
 from .candidate_model import RecordTableModel
 from .context import AppContext
+from .gate_marks import GateDue
 from .ops import Reader
 from .qt import Qt, QtGui, QtWidgets, Signal
 from .tasks import show_error
@@ -51,6 +52,7 @@ class Due:
     today: date
     follow_ups: list[activities.FollowUp]
     expiring: list[Any]
+    gates: list[gates.DueGate] = field(default_factory=list)  # notices ending, reviews due
 
 
 def load(db: Database, target_id: int | None = None, institution_id: int | None = None) -> Due:
@@ -65,6 +67,7 @@ def load(db: Database, target_id: int | None = None, institution_id: int | None 
             institution_id=institution_id,
         ),
         expiring_offers(db, today, target_id, institution_id),
+        gates.due(db, today, target_id=target_id, institution_id=institution_id),
     )
 
 
@@ -141,6 +144,8 @@ class FollowUpsPanel(QtWidgets.QWidget):
         layout.addWidget(self.view, 3)
         layout.addWidget(self.offers_heading)
         layout.addWidget(self.offers_view, 1)
+        self.gates = GateDue(self)
+        layout.addWidget(self.gates, 1)
         ctx.bus.changed.connect(self._on_changed)
 
     def _decorate(self, rec: Any, key: str, role: int) -> Any:
@@ -152,7 +157,16 @@ class FollowUpsPanel(QtWidgets.QWidget):
             return font
         return None
 
-    watches = frozenset({Kind.activity, Kind.candidate, Kind.offer, Kind.application})
+    watches = frozenset(
+        {
+            Kind.activity,
+            Kind.candidate,
+            Kind.offer,
+            Kind.application,
+            Kind.gate_record,
+            Kind.gate_review,
+        }
+    )
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(self.watches) and self.isVisible():
@@ -198,6 +212,7 @@ class FollowUpsPanel(QtWidgets.QWidget):
             self.tr("<b>Offers expiring within 7 days</b> — {n}").format(n=len(expiring))
         )
         self.done_button.setEnabled(bool(due))
+        self.gates.show_due(loaded.gates)
 
     def selected(self) -> list[activities.FollowUp]:
         return [self.model.record(i.row()) for i in self.view.selectionModel().selectedRows()]

@@ -1,5 +1,6 @@
-"""The Pipeline card's "next gate" line: after each board load the page reads where each
-application waits among its institution's approval gates, and the card delegate draws it."""
+"""The approval gates on the Pipeline page: the card's "next gate" line (after each board load
+the page reads where each application waits, and the card delegate draws it), and the Due
+panel's section of notices ending and reviews outstanding."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 
 from recruiter.services import gates
 
+from .candidate_model import RecordTableModel
 from .ops import Reads
-from .qt import Qt, QtCore, QtGui
+from .qt import Qt, QtCore, QtGui, QtWidgets
 
 GATE_COLOUR = QtGui.QColor("#8a5a00")
 REJECTED = QtGui.QColor("#b3261e")
@@ -58,4 +60,42 @@ def draw_next_gate(
     return y + height
 
 
-__all__ = ["LINE", "NextGates", "draw_next_gate"]
+class GateDue(QtWidgets.QWidget):
+    """The Due panel's approval-gate section; double-click opens the candidate."""
+
+    def __init__(self, panel: Any) -> None:
+        super().__init__(panel)
+        self.heading = QtWidgets.QLabel()
+        self.model = RecordTableModel(
+            [("on", "Date"), ("candidate", "Candidate"), ("gate", "Gate"), ("what", "What")],
+            parent=self,
+        )
+        self.view = QtWidgets.QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setWordWrap(False)
+        for i, width in enumerate((90, 160, 320)):
+            self.view.setColumnWidth(i, width)
+        self.view.doubleClicked.connect(
+            lambda index: panel.open_candidate.emit(self.model.record(index.row()).candidate_id)
+        )
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.view, 1)
+
+    def show_due(self, items: list[gates.DueGate]) -> None:
+        self.model.set_records(items)
+        notices = sum(1 for d in items if d.what == "notice ends")
+        self.heading.setText(
+            self.tr(
+                "<b>Approval gates</b> — {n} notices ending within 7 days, "
+                "{r} expert reviews outstanding"
+            ).format(n=notices, r=len(items) - notices)
+        )
+
+
+__all__ = ["LINE", "GateDue", "NextGates", "draw_next_gate"]

@@ -67,3 +67,29 @@ def test_drop_past_an_open_gate_is_refused_then_overridden(
     assert [r[0] for r in logged] == [a]
     page.ctx.undo.undo()
     assert applications.get(db, a).stage == Stage.review
+
+
+def test_due_lists_notices_ending_and_reviews_outstanding(
+    qtbot: Any, db: Any, make_ctx: Any
+) -> None:
+    from recruiter.ui.followups import FollowUpsPanel
+
+    inst = institutions.create(db, name="Wuhan University")
+    t = targets.create(db, institution_id=inst, title="Chair")
+    gates.install_defaults(db, inst)
+    g = [r.id for r in gates.for_institution(db, inst)]
+    app = applications.add(db, candidates.create(db, full_name="Wei Zhang"), t, stage=Stage.review)
+    gates.add_review(db, app, g[1], reviewer="R", requested_on=date(2026, 11, 3))
+    gates.post_notice(db, app, g[4], date.today())
+    panel = FollowUpsPanel(make_ctx(db))
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.loading and panel.gates.model.rowCount() == 2, timeout=10000)
+    assert sorted(r.what for r in panel.gates.model.records) == [
+        "notice ends",
+        "review outstanding",
+    ]
+    assert "1 notices ending within 7 days, 1 expert reviews outstanding" in (
+        panel.gates.heading.text()
+    )

@@ -327,9 +327,16 @@ class DueGate:
         return f"{self.candidate} — {self.gate}: {self.what} ({when})"
 
 
-def due(db: Database, today: date | None = None, within_days: int = 7) -> list[DueGate]:
+def due(
+    db: Database,
+    today: date | None = None,
+    within_days: int = 7,
+    *,
+    target_id: int | None = None,
+    institution_id: int | None = None,
+) -> list[DueGate]:
     """Public notices of open applications ending within `within_days` (or ended without a
-    decision) and expert reviews not yet received."""
+    decision) and expert reviews not yet received (of one target or institution when given)."""
     with db.session() as s:
         today = today or today_in(settings.office_zone_in(s), utcnow())
         open_outcomes = [o.value for o in OPEN_OUTCOMES]
@@ -348,6 +355,10 @@ def due(db: Database, today: date | None = None, within_days: int = 7) -> list[D
             .join(GateTemplate, col(GateTemplate.id) == col(GateRecord.template_id))
             .where(col(Application.outcome).in_(open_outcomes))
         )
+        if target_id is not None:
+            base = base.where(col(Target.id) == target_id)
+        if institution_id is not None:
+            base = base.where(col(Target.institution_id) == institution_id)
         out: list[DueGate] = []
         notices = s.execute(
             base.add_columns(col(GateRecord.notice_end)).where(
