@@ -17,7 +17,7 @@ from recruiter.exchange.files import same_file
 from recruiter.store.database import Database
 
 from . import reporting
-from .reporting import Filters, Report
+from .reporting import Filters, Report, approvals
 
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
@@ -229,7 +229,8 @@ def export_workbook(
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
 ) -> ExportResult:
-    """The leadership workbook: Summary, Pipeline, Offers, Funding. The big sheets stream."""
+    """The leadership workbook: Summary, Pipeline, Offers, Funding (and Approvals once the
+    office has approval gates). The big sheets stream."""
     if progress is not None:
         progress(0, 0)
     refuse_database_target(db, path)
@@ -257,6 +258,7 @@ def export_workbook(
             reporting.funding_table(report.funding),
             total=report.counts["Funding"],
         ),
+        *approvals.sheet(db, filters),  # 审批: when the office has approval gates
     ]
     try:
         written = xw.write_workbook(

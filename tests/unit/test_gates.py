@@ -426,3 +426,27 @@ def test_waiting_due_completion_and_sheet_rows(db, world) -> None:
     targets.update(db, world["target"], fill_by=date(2026, 12, 31), headcount=2)
     done = gates.completion(db, 2026)
     assert [(c.by, c.target, c.hired) for c in done] == [("college", 2, 0), ("tier", 2, 0)]
+
+
+def test_workbook_gains_the_approvals_sheet(db, world, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    from recruiter.services import exporting
+    from recruiter.services.reporting import approvals
+
+    _pass(db, world["app"], world["gates"][0], date(2026, 11, 2))
+    result = exporting.export_workbook(db, tmp_path / "out.xlsx")
+    assert result.sheets == ["Summary", "Pipeline", "Offers", "Funding", "Approvals"]
+    assert approvals.NAME_ZH == "审批"
+    wb = load_workbook(tmp_path / "out.xlsx")
+    sheet = wb["Approvals"]
+    header = [c.value for c in sheet[1]]
+    first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert first["Gate"].startswith("College joint")
+    assert (first["Decision"], first["Reference"], first["Candidate"]) == (
+        "Approved",
+        "Minutes 12",
+        "Ada Lovelace",
+    )
+    assert first["Decided on"].date() == date(2026, 11, 2)
+    assert sheet.max_row == 1 + len(DEFAULT_GATES)

@@ -454,6 +454,7 @@ class ApprovalRow:
     reviews: int
     objections: int
     notes: str | None
+    target_id: int = 0
 
 
 def approval_rows(db: Database, institution_ids: Iterable[int] | None = None) -> list[ApprovalRow]:
@@ -501,6 +502,7 @@ def approval_rows(db: Database, institution_ids: Iterable[int] | None = None) ->
                         reviews,
                         objections,
                         r.notes if r else None,
+                        app.target_id,
                     )
                 )
         return out

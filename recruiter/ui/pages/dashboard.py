@@ -18,6 +18,7 @@ from recruiter.services.reporting import FilterOptions, Filters, FundingRow, Rep
 from recruiter.store.database import Database
 
 from ..context import AppContext
+from ..gate_dashboard import ApprovalsBoard
 from ..ops import Reader
 from ..qt import Qt, QtCharts, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
@@ -187,6 +188,8 @@ class DashboardPage(Page):
         inner.addLayout(tiles)
         inner.addWidget(self.empty)
         inner.addLayout(charts, 1)
+        self.approvals = ApprovalsBoard(ctx)  # approval gates: waiting and completion
+        inner.addWidget(self.approvals)
         scroll = QtWidgets.QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)

@@ -1,0 +1,128 @@
+"""The Dashboard's approvals section: where applications wait (count and median days per gate)
+and each college's and tier's completion against its annual target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from recruiter.domain import clock
+from recruiter.domain.changes import Changes, Kind
+from recruiter.services import gates, settings
+from recruiter.store.database import Database
+
+from .candidate_model import RecordTableModel
+from .context import AppContext
+from .ops import Reader
+from .qt import QtWidgets
+
+WATCHES = frozenset(
+    {Kind.application, Kind.target, Kind.gate_template, Kind.gate_record, Kind.talent_tier}
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    year: int
+    waiting: list[gates.WaitRow]
+    completion: list[gates.CompletionRow]
+
+
+def load(db: Database, year: int | None = None) -> Loaded:
+    today = clock.today_in(settings.office_zone(db))
+    year = year or today.year
+    return Loaded(year, gates.where_waiting(db, today), gates.completion(db, year))
+
+
+def _value(rec: Any, key: str) -> Any:
+    if key == "median_days":
+        return "" if rec.median_days is None else f"{rec.median_days:g}"
+    if key == "share":
+        return "" if rec.share is None else f"{rec.share:.0%}"
+    return getattr(rec, key)
+
+
+def _table(model: RecordTableModel) -> QtWidgets.QTableView:
+    view = QtWidgets.QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    view.setMinimumHeight(170)
+    return view
+
+
+class ApprovalsBoard(QtWidgets.QWidget):
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.loader = Reader(ctx, self)
+        self.year: int | None = None
+        self._stale = True
+        self.waiting = RecordTableModel(
+            [
+                ("gate", "Gate"),
+                ("institution", "Institution"),
+                ("applications", "Applications waiting"),
+                ("median_days", "Median days"),
+            ],
+            getter=_value,
+            parent=self,
+        )
+        self.waiting.numeric = {"applications"}
+        self.completion = RecordTableModel(
+            [
+                ("by", "By"),
+                ("name", "College or tier"),
+                ("target", "Annual target"),
+                ("hired", "Hired"),
+                ("share", "Done"),
+            ],
+            getter=_value,
+            parent=self,
+        )
+        self.completion.numeric = {"target", "hired"}
+        self.waiting_title = QtWidgets.QLabel(self.tr("<b>Where applications wait</b>"))
+        self.completion_title = QtWidgets.QLabel()
+        self.waiting_view, self.completion_view = _table(self.waiting), _table(self.completion)
+        grid = QtWidgets.QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.waiting_title, 0, 0)
+        grid.addWidget(self.completion_title, 0, 1)
+        grid.addWidget(self.waiting_view, 1, 0)
+        grid.addWidget(self.completion_view, 1, 1)
+        ctx.bus.changed.connect(self._changed)
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.pending
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches(WATCHES):
+            self._stale = True
+            if self.isVisible():
+                self.refresh()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        year = self.year
+        self.loader.read(lambda db: load(db, year), self._show, title=self.tr("Dashboard"))
+
+    def _show(self, loaded: Loaded) -> None:
+        self.waiting.set_records(loaded.waiting)
+        self.completion.set_records(loaded.completion)
+        self.completion_title.setText(
+            self.tr("<b>Completion against the {year} targets</b>").format(year=loaded.year)
+        )
+        for view in (self.waiting_view, self.completion_view):
+            view.resizeColumnsToContents()
+            view.setColumnWidth(0, min(view.columnWidth(0), 300))
+
+
+__all__ = ["ApprovalsBoard", "Loaded", "load"]
