@@ -242,7 +242,9 @@ def test_cancelled_demo_writes_nothing(db: Database) -> None:
     summary = demo.generate(db, size=50)
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM candidate")).scalar_one() == 50
-        entry = conn.execute(text("SELECT action, changes FROM audit_entry")).one()
+        entry = conn.execute(
+            text("SELECT action, changes FROM audit_entry WHERE entity = 'database'")
+        ).one()
     assert entry[0] == "demo" and json.loads(entry[1])["candidates"] == summary.candidates
 
 
