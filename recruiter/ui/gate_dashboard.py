@@ -30,8 +30,10 @@ class Loaded:
 
 def load(db: Database, year: int | None = None) -> Loaded:
     today = clock.today_in(settings.office_zone(db))
-    year = year or today.year
-    return Loaded(year, gates.where_waiting(db, today), gates.completion(db, year))
+    done = gates.completion(db, year or today.year)
+    if year is None and not done:  # late in the year nothing is due any more: show the next
+        year, done = today.year + 1, gates.completion(db, today.year + 1)
+    return Loaded(year or today.year, gates.where_waiting(db, today), done)
 
 
 def _value(rec: Any, key: str) -> Any:
@@ -120,9 +122,9 @@ class ApprovalsBoard(QtWidgets.QWidget):
         self.completion_title.setText(
             self.tr("<b>Completion against the {year} targets</b>").format(year=loaded.year)
         )
-        for view in (self.waiting_view, self.completion_view):
+        for view, column, cap in ((self.waiting_view, 0, 250), (self.completion_view, 1, 250)):
             view.resizeColumnsToContents()
-            view.setColumnWidth(0, min(view.columnWidth(0), 300))
+            view.setColumnWidth(column, min(view.columnWidth(column), cap))
 
 
 __all__ = ["ApprovalsBoard", "Loaded", "load"]

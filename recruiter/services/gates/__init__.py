@@ -29,7 +29,17 @@ from .records import (
     update_review,
 )
 from .templates import TemplateRow, for_institution, install_defaults
-from .tiers import Hire, TierRow, add_tier, hire_of, remove_tier, set_hire, tiers, update_tier
+from .tiers import (
+    Hire,
+    TierRow,
+    add_tier,
+    hire_of,
+    hire_of_target,
+    remove_tier,
+    set_hire,
+    tiers,
+    update_tier,
+)
 
 __all__ = [
     "ApplicationGates",
@@ -53,6 +63,7 @@ __all__ = [
     "for_application",
     "for_institution",
     "hire_of",
+    "hire_of_target",
     "install_defaults",
     "next_gates",
     "post_notice",

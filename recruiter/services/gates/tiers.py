@@ -207,12 +207,27 @@ def hire_of(db: Database, application_id: int) -> Hire:
         )
 
 
+def hire_of_target(db: Database, target_id: int) -> Hire:
+    with db.session() as s:
+        target = get_or_raise(s, Target, target_id, "Target")
+        tier = s.get(TalentTier, target.tier_id) if target.tier_id else None
+        return Hire(
+            HireType(target.hire_type) if target.hire_type else None,
+            PostType(target.post_type) if target.post_type else None,
+            target.review_years,
+            target.tier_id,
+            tier.name if tier else None,
+            {k: getattr(target, k) is not None for k in HIRE_FIELDS},
+        )
+
+
 __all__ = [
     "HIRE_FIELDS",
     "Hire",
     "TierRow",
     "add_tier",
     "hire_of",
+    "hire_of_target",
     "remove_tier",
     "set_hire",
     "tiers",

@@ -23,6 +23,7 @@ from ..context import AppContext
 from ..ops import Reader
 from ..owners import OwnerBox, owner_names
 from ..qt import Qt, QtGui, QtWidgets
+from ..target_hire import TargetHire
 from ..tasks import show_error
 from .base import Page
 
@@ -259,6 +260,7 @@ class TargetsPage(Page):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(split)
         self.target_id: int | None = None
+        self.hire = TargetHire(self, form)  # hire type and tier (approval gates, issue 17)
         self.new_target()
 
     # -- list -----------------------------------------------------------------------------
