@@ -450,3 +450,33 @@ def test_workbook_gains_the_approvals_sheet(db, world, tmp_path) -> None:
     )
     assert first["Decided on"].date() == date(2026, 11, 2)
     assert sheet.max_row == 1 + len(DEFAULT_GATES)
+
+
+def test_demo_has_gates_at_every_stage_and_the_three_stories(demo_db) -> None:
+    db = demo_db
+    with db.engine.connect() as conn:
+        names = [r[0] for r in conn.execute(text("SELECT name FROM holiday"))]
+        national = conn.execute(
+            text("SELECT day, kind FROM holiday WHERE name LIKE 'National Day%' ORDER BY day")
+        ).all()
+        objections = conn.execute(text("SELECT handling, resolved_on FROM gate_objection")).all()
+        overrides = conn.execute(
+            text("SELECT changes FROM audit_entry WHERE action = 'gate_override'")
+        ).all()
+        rejected = conn.execute(
+            text("SELECT closed_reason FROM application WHERE closed_reason LIKE 'Rejected at%'")
+        ).all()
+        institutions_with_gates = conn.execute(
+            text("SELECT count(DISTINCT institution_id) FROM gate_template")
+        ).scalar_one()
+    assert names and all(n.endswith("(demo data)") for n in names)
+    assert ("2026-10-07", "holiday") in [tuple(r) for r in national]
+    assert ("2026-10-10", "workday") in [tuple(r) for r in national]
+    assert len(objections) == 1 and objections[0][0] and objections[0][1]
+    assert len(overrides) == 1 and "demo data" in json.loads(overrides[0][0])["reason"]
+    assert len(rejected) == 1 and rejected[0][0].startswith("Rejected at Expert review")
+    assert institutions_with_gates == 2
+    waits = gates.where_waiting(db)
+    first = {w.gate for w in waits if w.institution == "Wuhan University"}
+    assert len(first) >= 4  # applications wait at (nearly) every gate
+    assert gates.due(db)  # notices ending or reviews outstanding
