@@ -29,6 +29,13 @@ class Kind(StrEnum):
     exchange_rate = "exchange_rate"
     setting = "setting"
     officer = "officer"
+    finance_batch = "finance_batch"
+    instalment = "instalment"
+    service_period = "service_period"
+    assessment = "assessment"
+    departure = "departure"
+    refund = "refund"
+    year_close = "year_close"
 
     @classmethod
     def of(cls, name: str) -> Kind | None:

@@ -82,8 +82,17 @@ def restore_in(s: Session, user: str, snap: OfferSnapshot) -> OfferSnapshot:
             s.flush()
         audit.record(s, user, "offer", snap.offer_id, "undo", {"removed": True})
         return now
+    # Items kept in the snapshot are updated in place, so what hangs on them (instalments,
+    # refunds) survives an undo of a status change.
+    wanted = {row["id"]: row for row in snap.items}
     for item in s.exec(select(OfferItem).where(col(OfferItem.offer_id) == snap.offer_id)).all():
-        s.delete(item)
+        row = wanted.pop(item.id, None) if item.id is not None else None
+        if row is None:
+            s.delete(item)
+        else:
+            for k, v in row.items():
+                setattr(item, k, v)
+            s.add(item)
     s.flush()
     if offer is None:
         offer = Offer(**snap.offer)
@@ -94,7 +103,7 @@ def restore_in(s: Session, user: str, snap: OfferSnapshot) -> OfferSnapshot:
         s.add(offer)
     try:
         s.flush()
-        for row in snap.items:
+        for row in wanted.values():
             s.add(OfferItem(**row))
         s.flush()
     except IntegrityError as exc:
