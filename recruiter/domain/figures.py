@@ -383,7 +383,7 @@ def ledger(charges: Iterable[tuple[OfferStatus | str, str | None, int]]) -> Ledg
 def charges_sql() -> Subquery:
     """Every charge as a row (source_id, offer_status, state, amount): `ledger` in SQL reads
     this through `ledger_sql`."""
-    scheduled = (
+    scheduled: Any = (
         select(
             func.coalesce(
                 col(Instalment.funding_source_id), col(OfferItem.funding_source_id)

@@ -99,7 +99,9 @@ def schedule_problem(item_total: int, amounts: Sequence[int]) -> str | None:
     if any(a < 0 for a in amounts):
         return "an instalment cannot be negative"
     if amounts and sum(amounts) != item_total:
-        return f"the instalments add up to {sum(amounts)}, not the item's {item_total} (minor units)"
+        return (
+            f"the instalments add up to {sum(amounts)}, not the item's {item_total} (minor units)"
+        )
     return None
 
 
@@ -221,8 +223,7 @@ def clawback(
     if r == Clawback.full:
         return RefundWorking(
             paid,
-            f"{money(paid)} paid, left after {months_served} of {service_months} months: "
-            "all of it",
+            f"{money(paid)} paid, left after {months_served} of {service_months} months: all of it",
         )
     unserved = service_months - months_served
     amount = (2 * paid * unserved + service_months) // (2 * service_months)
