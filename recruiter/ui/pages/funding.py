@@ -33,10 +33,12 @@ COLUMNS = (
     "Total",
     "Reserved",
     "Committed",
+    "Paid",
     "Available",
     "% used",
 )
-MONEY_COLUMNS = {5, 6, 7, 8}
+MONEY_COLUMNS = {5, 6, 7, 8, 9}
+_AVAILABLE, _USED = COLUMNS.index("Available"), COLUMNS.index("% used")
 RED = "#c0392b"
 
 
@@ -91,14 +93,27 @@ class SourcesModel(QtCore.QAbstractTableModel):
                 money.format_amount(b.total, b.currency),
                 money.format_amount(b.reserved, b.currency),
                 money.format_amount(b.committed, b.currency),
+                money.format_amount(b.paid, b.currency),
                 money.format_amount(b.available, b.currency),
                 used_text(b),
             )
             return values[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and (col in MONEY_COLUMNS or col == 9):
+        if role == Qt.ItemDataRole.TextAlignmentRole and (col in MONEY_COLUMNS or col == _USED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col in (8, 9) and b.available < 0:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col in (_AVAILABLE, _USED)
+            and b.available < 0
+        ):
             return QtGui.QColor(RED)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COLUMNS.index("Paid"):
+            return (
+                f"Paid, net of refunds. Total {money.format_amount(b.total, b.currency)} = "
+                f"available {money.format_amount(b.available, b.currency)} + reserved "
+                f"{money.format_amount(b.reserved, b.currency)} + committed, unpaid "
+                f"{money.format_amount(b.committed_unpaid, b.currency)} + paid "
+                f"{money.format_amount(b.paid, b.currency)}"
+            )
         if role == Qt.ItemDataRole.ToolTipRole and b.available < 0:
             return (
                 f"Over-committed by {money.format_amount(-b.available, b.currency)}; "
