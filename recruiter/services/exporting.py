@@ -18,6 +18,7 @@ from recruiter.store.database import Database
 
 from . import reporting
 from .reporting import Filters, Report
+from .reporting.payment_sheets import payment_sheets
 
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
@@ -256,6 +257,10 @@ def export_workbook(
             _columns(reporting.FUNDING_SHEET),
             reporting.funding_table(report.funding),
             total=report.counts["Funding"],
+        ),
+        *(
+            xw.DataSheet(name, _columns(cols), rows, total=len(rows))
+            for name, cols, rows in payment_sheets(db, report.as_of, filters)
         ),
     ]
     try:

@@ -355,3 +355,41 @@ def test_undo_of_offer_status_keeps_the_schedule(world: World) -> None:
     change = offers.set_status(world.db, oid, OfferStatus.withdrawn)
     offers.undo_status(world.db, change)
     assert statuses(world.db, it) == ["planned"]
+
+
+def test_workbook_payments_and_cash_flow_sheets(world: World, tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from recruiter.services import exporting, rates
+    from recruiter.services.reporting.payment_sheets import CHINESE_NAMES
+
+    rates.set_rate(world.db, "USD", "7.10")
+    _oid, (it,) = accepted_offer(world, [item(world.cny, 300_000_00)])
+    payments.set_schedule(
+        world.db,
+        it,
+        [Line("signing", percent=50), Line("date", percent=50, trigger_on=date(2027, 7, 1))],
+    )
+    res = payments.run_batch(world.db, tmp_path / "b.xlsx", "2026-03")
+    assert res.batch_id is not None
+    payments.mark_batch_paid(world.db, res.batch_id, date(2026, 3, 31))
+    out = exporting.export_workbook(world.db, tmp_path / "w.xlsx", as_of=date(2026, 6, 30))
+    assert out.rows["Payments"] == 2 and out.rows["Cash flow"] == 2
+    wb = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    head = [c.value for c in wb["Payments"][1]]
+    first = dict(zip(head, [c.value for c in wb["Payments"][2]], strict=True))
+    assert (first["Status"], first["Trigger"], Decimal(str(first["Amount"]))) == (
+        "paid",
+        "At signing",
+        Decimal("150000"),
+    )
+    head = [c.value for c in wb["Cash flow"][1]]
+    flows = [
+        dict(zip(head, [c.value for c in r], strict=True))
+        for r in wb["Cash flow"].iter_rows(min_row=2)
+    ]
+    assert [(f["Fiscal year"], f["Paid"], f["Expected"]) for f in flows] == [
+        ("2026", 150000, 0),
+        ("2027", 0, 150000),
+    ]
+    assert CHINESE_NAMES == {"Payments": "付款计划", "Cash flow": "资金流"}

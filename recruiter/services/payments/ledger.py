@@ -65,6 +65,7 @@ class CashFlow:
 
     source_id: int | None
     source: str
+    institution_id: int | None
     currency: str
     year: int | None
     paid: int
@@ -75,9 +76,14 @@ class CashFlow:
 def cash_flow_in(s: Session, as_of: date) -> list[CashFlow]:
     rows = rows_in(s)
     names = {
-        r[0]: (r[1], r[2])
+        r[0]: (r[1], r[2], r[3])
         for r in s.exec(
-            select(col(FundingSource.id), col(FundingSource.name), col(FundingSource.currency))
+            select(
+                col(FundingSource.id),
+                col(FundingSource.name),
+                col(FundingSource.currency),
+                col(FundingSource.institution_id),
+            )
         ).all()
     }
     sums: dict[Key, list[int]] = {}
@@ -98,15 +104,9 @@ def cash_flow_in(s: Session, as_of: date) -> list[CashFlow]:
         currency[key] = refund.currency
     out = []
     for (sid, year), (paid, due, expected) in sums.items():
-        name, ccy = (
-            names.get(sid, ("(no source)", currency[(sid, year)]))
-            if sid
-            else (
-                "(no source)",
-                currency[(sid, year)],
-            )
-        )
-        out.append(CashFlow(sid, name, ccy, year, paid, due, expected))
+        fallback = ("(no source)", currency[(sid, year)], None)
+        name, ccy, inst = names.get(sid, fallback) if sid is not None else fallback
+        out.append(CashFlow(sid, name, inst, ccy, year, paid, due, expected))
     return sorted(out, key=lambda c: (c.source, c.year is None, c.year or 0))
 
 

@@ -118,6 +118,7 @@ class PaymentRow:
     application_id: int
     candidate: str
     target: str
+    institution_id: int
     kind: ItemKind
     amount_minor: int
     currency: str
@@ -181,6 +182,7 @@ def rows_in(
             col(Offer.application_id),
             col(Candidate.full_name),
             col(Target.title),
+            col(Target.institution_id),
             col(OfferItem.kind),
             col(OfferItem.currency),
             source_id,
@@ -204,7 +206,7 @@ def rows_in(
     raw = s.execute(stmt).all()
     facts = facts_in(s, (r[3] for r in raw))
     out = []
-    for i, offer_id, ost, app_id, name, title, kind, ccy, sid, sname, project in raw:
+    for i, offer_id, ost, app_id, name, title, inst, kind, ccy, sid, sname, project in raw:
         f = facts.get(app_id, Facts())
         args = (i.trigger, f, i.trigger_on, i.trigger_year, i.assessment_kind)
         assert i.id is not None
@@ -218,6 +220,7 @@ def rows_in(
                 application_id=app_id,
                 candidate=name,
                 target=title,
+                institution_id=inst,
                 kind=ItemKind(kind),
                 amount_minor=i.amount_minor,
                 currency=ccy,
