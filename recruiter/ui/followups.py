@@ -4,13 +4,13 @@ the main window). Reads run off the GUI thread (ops.Reader)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from recruiter.domain import clock
 from recruiter.domain.changes import Changes, Kind
-from recruiter.services import activities, offers, settings
+from recruiter.services import activities, offers, payments, settings
 from recruiter.store.database import Database
 
 from . import tracking_commands as cmds
@@ -51,6 +51,7 @@ class Due:
     today: date
     follow_ups: list[activities.FollowUp]
     expiring: list[Any]
+    assessments: list[payments.AssessmentRow] = field(default_factory=list)  # due soon, no result
 
 
 def load(db: Database, target_id: int | None = None, institution_id: int | None = None) -> Due:
@@ -65,6 +66,7 @@ def load(db: Database, target_id: int | None = None, institution_id: int | None 
             institution_id=institution_id,
         ),
         expiring_offers(db, today, target_id, institution_id),
+        payments.upcoming(db, today) if target_id is None and institution_id is None else [],
     )
 
 
@@ -141,6 +143,16 @@ class FollowUpsPanel(QtWidgets.QWidget):
         layout.addWidget(self.view, 3)
         layout.addWidget(self.offers_heading)
         layout.addWidget(self.offers_view, 1)
+        self.assessments_heading = QtWidgets.QLabel()
+        self.assessments_model = RecordTableModel(
+            [("due_on", "Due"), ("candidate", "Hire"), ("label", "Assessment")], parent=self
+        )
+        self.assessments_view = QtWidgets.QTableView()
+        self.assessments_view.setModel(self.assessments_model)
+        self.assessments_view.verticalHeader().hide()
+        self.assessments_view.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.assessments_heading)
+        layout.addWidget(self.assessments_view, 1)
         ctx.bus.changed.connect(self._on_changed)
 
     def _decorate(self, rec: Any, key: str, role: int) -> Any:
@@ -152,7 +164,9 @@ class FollowUpsPanel(QtWidgets.QWidget):
             return font
         return None
 
-    watches = frozenset({Kind.activity, Kind.candidate, Kind.offer, Kind.application})
+    watches = frozenset(
+        {Kind.activity, Kind.candidate, Kind.offer, Kind.application, Kind.assessment}
+    )
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(self.watches) and self.isVisible():
@@ -198,6 +212,14 @@ class FollowUpsPanel(QtWidgets.QWidget):
             self.tr("<b>Offers expiring within 7 days</b> — {n}").format(n=len(expiring))
         )
         self.done_button.setEnabled(bool(due))
+        self.assessments_model.set_records(loaded.assessments)
+        self.assessments_heading.setText(
+            self.tr("<b>Assessments due within {d} days</b> — {n}").format(
+                d=payments.REMIND_DAYS, n=len(loaded.assessments)
+            )
+        )
+        for w in (self.assessments_heading, self.assessments_view):
+            w.setVisible(self.target_id is None and self.institution_id is None)
 
     def selected(self) -> list[activities.FollowUp]:
         return [self.model.record(i.row()) for i in self.view.selectionModel().selectedRows()]

@@ -131,3 +131,27 @@ def test_funding_page_shows_paid(qtbot: Any, make_ctx: Any, world: World, tmp_pa
     row = next(n for n, b in enumerate(p.model.rows) if b.source_id == world.cny)
     assert p.model.index(row, COLUMNS.index("Paid")).data() == "¥250,000.00"
     assert p.model.index(row, COLUMNS.index("Committed")).data() == "¥400,000.00"
+
+
+def test_due_dock_reminds_of_assessments_and_dashboard_shows_next_year(
+    qtbot: Any, make_ctx: Any, world: World
+) -> None:
+    from recruiter.domain import clock
+    from recruiter.domain.instalments import add_years
+    from recruiter.ui.dashboard_payments import PaymentsOutlook
+    from recruiter.ui.followups import FollowUpsPanel
+
+    today = clock.today()
+    payments.set_service(world.db, world.apps[0], add_years(today, -4), 8)
+    ctx = make_ctx(world.db)
+    panel = FollowUpsPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.loading, timeout=10_000)
+    # the mid-term review of an 8-year agreement started four years ago falls due about now
+    assert panel.assessments_model.rowCount() == 1
+    assert "Mid-term assessment" in str(panel.assessments_model.record(0).label)
+    label = PaymentsOutlook(ctx)
+    qtbot.addWidget(label)
+    qtbot.waitUntil(lambda: "expected in" in label.text(), timeout=10_000)
+    assert f"expected in {today.year + 1}" in label.text()

@@ -40,7 +40,15 @@ from .batches import (
     unmark_paid,
 )
 from .departures import DepartureTerms, RefundLine, departure_of, preview, record, undo
-from .ledger import CashFlow, by_fiscal_year, by_fiscal_year_in, cash_flow, expected_in_year
+from .ledger import (
+    CashFlow,
+    Outlook,
+    by_fiscal_year,
+    by_fiscal_year_in,
+    cash_flow,
+    expected_in_year,
+    outlook,
+)
 from .plan import PaymentRow, due_in, facts_in, rows_in, scale_in, totals
 from .schedules import (
     TEMPLATES,
@@ -74,6 +82,7 @@ __all__ = [
     "CloseResult",
     "DepartureTerms",
     "Line",
+    "Outlook",
     "PaymentRow",
     "RefundLine",
     "ResultChange",
@@ -99,6 +108,7 @@ __all__ = [
     "list_batches",
     "mark_batch_paid",
     "mark_paid",
+    "outlook",
     "payment_rows",
     "preview",
     "record",

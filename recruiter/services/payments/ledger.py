@@ -128,3 +128,29 @@ def expected_in_year(db: Database, year: int) -> dict[str, int]:
             ):
                 out[r.currency] = out.get(r.currency, 0) + r.amount_minor
     return dict(sorted(out.items()))
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """The Dashboard's payments line, per currency: paid this fiscal year (net of refunds), due
+    now (trigger met, not paid) and expected next fiscal year."""
+
+    year: int
+    paid: dict[str, int]
+    due: dict[str, int]
+    next_year: dict[str, int]
+
+
+def outlook(db: Database, as_of: date) -> Outlook:
+    paid: dict[str, int] = {}
+    due: dict[str, int] = {}
+    ahead: dict[str, int] = {}
+    with db.session() as s:
+        for c in cash_flow_in(s, as_of):
+            if c.year == as_of.year:
+                paid[c.currency] = paid.get(c.currency, 0) + c.paid
+            if c.due:
+                due[c.currency] = due.get(c.currency, 0) + c.due
+            if c.year == as_of.year + 1:
+                ahead[c.currency] = ahead.get(c.currency, 0) + c.due + c.expected
+    return Outlook(as_of.year, paid, due, ahead)
