@@ -42,7 +42,12 @@ def world(db: Database) -> World:
         ).all()
     assert settle is not None and start is not None
     payments.set_schedule(
-        db, settle, [Line("signing", percent=50), Line("service_year", percent=50, trigger_year=1)]
+        db,
+        settle,
+        [
+            Line("signing", percent=50, clawback="pro_rata"),
+            Line("service_year", percent=50, trigger_year=1, clawback="pro_rata"),
+        ],
     )
     payments.set_schedule(
         db, start, [Line("date", percent=100, trigger_on=date(2026, 3, 20), lapses=True)]
@@ -155,3 +160,34 @@ def test_due_dock_reminds_of_assessments_and_dashboard_shows_next_year(
     qtbot.addWidget(label)
     qtbot.waitUntil(lambda: "expected in" in label.text(), timeout=10_000)
     assert f"expected in {today.year + 1}" in label.text()
+
+
+def test_hires_tab_records_a_result_and_a_departure(
+    qtbot: Any, page: PaymentsPage, world: World, tmp_path: Path
+) -> None:
+    from recruiter.ui.qt import QtCore
+
+    res = payments.run_batch(world.db, tmp_path / "b.xlsx", "2026-03")
+    assert res.batch_id is not None
+    payments.mark_batch_paid(world.db, res.batch_id, date(2026, 3, 31))
+    hires = page.hires
+    page.tabs.setCurrentWidget(hires)
+    qtbot.waitUntil(lambda: hires.hire.count() == 1 and not hires.reader.pending, timeout=10_000)
+    hires.starts.setDate(QtCore.QDate(2026, 4, 1))
+    hires.years.setValue(5)
+    hires.set_service()
+    qtbot.waitUntil(lambda: hires.table.rowCount() == 2, timeout=10_000)
+    hires.table.selectRow(0)
+    hires.result.setCurrentIndex(hires.result.findData("合格"))
+    hires.record_result()
+    assert [a.result for a in payments.assessments(world.db)] == ["合格", None]
+    page.ctx.undo.undo()
+    assert [a.result for a in payments.assessments(world.db)] == [None, None]
+    # leaving after 12 of 60 months: the 150,000.00 paid at signing is refunded 48/60
+    hires.left_on.setDate(QtCore.QDate(2027, 4, 1))
+    hires.record_departure()
+    assert "¥150,000.00 × 48 / 60 months not served = ¥120,000.00" in hires.working.toPlainText()
+    b = funding.balances(world.db, [world.cny])[0]
+    assert b.paid == 250_000_00 - 120_000_00
+    page.ctx.undo.undo()
+    assert funding.balances(world.db, [world.cny])[0].paid == 250_000_00

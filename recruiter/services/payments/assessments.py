@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from recruiter.domain import clock
@@ -212,3 +213,40 @@ def upcoming(db: Database, today: date | None = None) -> list[AssessmentRow]:
     """Assessments without a result due within REMIND_DAYS (or overdue): the Due dock's list."""
     today = today or clock.today()
     return assessments(db, pending_by=today + timedelta(days=REMIND_DAYS))
+
+
+@dataclass(frozen=True)
+class Hire:
+    """An application with an accepted offer: its service period and departure, if any."""
+
+    application_id: int
+    candidate: str
+    target: str
+    starts_on: date | None
+    years: int | None
+    left_on: date | None
+
+
+def hires(db: Database) -> list[Hire]:
+    from recruiter.domain.enums import OfferStatus
+    from recruiter.domain.models import Departure, Target
+
+    stmt = (
+        sa_select(
+            col(Application.id),
+            col(Candidate.full_name),
+            col(Target.title),
+            col(ServicePeriod.starts_on),
+            col(ServicePeriod.years),
+            col(Departure.left_on),
+        )
+        .join(Candidate, col(Candidate.id) == col(Application.candidate_id))
+        .join(Target, col(Target.id) == col(Application.target_id))
+        .join(Offer, col(Offer.application_id) == col(Application.id))
+        .outerjoin(ServicePeriod, col(ServicePeriod.application_id) == col(Application.id))
+        .outerjoin(Departure, col(Departure.application_id) == col(Application.id))
+        .where(col(Offer.status) == OfferStatus.accepted)
+        .order_by(col(Candidate.full_name))
+    )
+    with db.session() as s:
+        return [Hire(r[0], r[1], r[2], r[3], r[4], r[5]) for r in s.execute(stmt).all()]

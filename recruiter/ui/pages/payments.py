@@ -21,6 +21,7 @@ from ..qt import Qt, QtWidgets
 from ..tasks import show_error
 from ..undo import push
 from .base import Page
+from .payments_hires import HiresPanel
 
 DUE_COLUMNS = ("Ref", "Person", "Item", "Trigger", "Met on", "Source", "Project", "Amount")
 ALL_COLUMNS = ("Ref", "Person", "Item", "Trigger", "Expected", "Source", "Amount", "Status")
@@ -156,6 +157,8 @@ class PaymentsPage(Page):
         self.tabs.addTab(self.all, "All instalments")
         self.tabs.addTab(batches, "Batches")
         self.tabs.addTab(close, "Year-end close")
+        self.hires = HiresPanel(ctx)
+        self.tabs.addTab(self.hires, "Hires")
         layout.addWidget(self.tabs, 1)
 
     # -- reading -------------------------------------------------------------------------
@@ -171,6 +174,7 @@ class PaymentsPage(Page):
             self.summary.setText("Give a month as YYYY-MM.")
             return
         self.reader.read(lambda db: load(db, month), self._show, title="Payments")
+        self.hires.refresh()
 
     def _show(self, loaded: Loaded) -> None:
         self.loaded = loaded
