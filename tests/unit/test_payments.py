@@ -393,3 +393,14 @@ def test_workbook_payments_and_cash_flow_sheets(world: World, tmp_path: Path) ->
         ("2027", 0, 150000),
     ]
     assert CHINESE_NAMES == {"Payments": "付款计划", "Cash flow": "资金流"}
+
+
+def test_changing_a_draft_items_amount_drops_its_schedule(world: World) -> None:
+    oid = offers.create_offer(world.db, world.apps[1], items=[item(world.cny, 100_000_00)])
+    (it,) = [i["id"] for i in offers.snapshot(world.db, oid).items]
+    payments.set_schedule(world.db, it, [Line("signing", percent=100)])
+    offers.update_item(world.db, it, amount_minor=120_000_00)
+    assert statuses(world.db, it) == []  # no longer adds up: removed
+    payments.set_schedule(world.db, it, [Line("signing", percent=100)])
+    offers.update_item(world.db, it, funding_source_id=world.cny)  # same money: kept
+    assert statuses(world.db, it) == ["planned"]

@@ -27,6 +27,7 @@ from recruiter.store.database import Database
 
 from .. import audit
 from .._common import get_or_raise
+from ..payments.schedules import drop_stale_in
 from ..validate import Problems
 from .rules import (
     HEADER_FIELDS,
@@ -346,6 +347,7 @@ def _replace_items(
             diff = audit.diff(old, audit.snapshot(obj))
             if diff:
                 audit.record(s, user, "offer_item", line.id, "update", diff)
+                drop_stale_in(s, user, line.id)
     s.flush()
 
 
@@ -396,6 +398,7 @@ def update_item(db: Database, item_id: int, **changes: Any) -> OfferSnapshot:
         diff = audit.diff(old, audit.snapshot(obj))
         if diff:
             audit.record(s, db.user, "offer_item", item_id, "update", diff)
+            drop_stale_in(s, db.user, item_id)
         return before
 
 

@@ -308,3 +308,54 @@ def fill_from_templates(
 def schedules_for(db: Database, item_ids: Sequence[int]) -> Mapping[int, list[Line]]:
     with db.session() as s:
         return {i: [as_line(x) for x in schedule_in(s, i)] for i in item_ids}
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the schedule editor needs of an item: its life cost, currency and kind."""
+
+    item_id: int
+    kind: ItemKind
+    period: Period
+    years: int
+    total: int
+    currency: str
+    sources: tuple[tuple[int, str], ...]  # (id, name) of sources in the item's currency
+
+
+def item_facts(db: Database, item_id: int) -> ItemFacts:
+    with db.session() as s:
+        item = get_or_raise(s, OfferItem, item_id, "Offer item")
+        sources = s.exec(
+            select(col(FundingSource.id), col(FundingSource.name))
+            .where(
+                col(FundingSource.currency) == item.currency,
+                col(FundingSource.archived_at).is_(None),
+            )
+            .order_by(col(FundingSource.name))
+        ).all()
+        return ItemFacts(
+            item_id,
+            ItemKind(item.kind),
+            Period(item.period),
+            item.years,
+            item_total(item),
+            item.currency,
+            tuple((r[0], r[1]) for r in sources if r[0] is not None),
+        )
+
+
+def drop_stale_in(s: Session, user: str, item_id: int) -> None:
+    """After an item's amount, period or years changed: a schedule that no longer adds up to it
+    is removed (it was all planned: items change only on drafts), so the ledger never counts
+    instalments for money the item no longer holds."""
+    item = s.get(OfferItem, item_id)
+    current = schedule_in(s, item_id)
+    if item is None or not current or sum(i.amount_minor for i in current) == item_total(item):
+        return
+    if any(i.status != Status.planned.value for i in current):
+        raise ConflictError("Part of this item's schedule was sent or paid; it cannot change.")
+    for i in current:
+        s.delete(i)
+    s.flush()
+    audit.record(s, user, "offer_item", item_id, "schedule", {"dropped": len(current)})
