@@ -136,6 +136,16 @@ def test_funding_page_shows_paid(qtbot: Any, make_ctx: Any, world: World, tmp_pa
     row = next(n for n, b in enumerate(p.model.rows) if b.source_id == world.cny)
     assert p.model.index(row, COLUMNS.index("Paid")).data() == "¥250,000.00"
     assert p.model.index(row, COLUMNS.index("Committed")).data() == "¥400,000.00"
+    p.table.selectRow(row)
+    qtbot.waitUntil(lambda: p.years_table.rowCount() == 3 and not p.loading, timeout=10_000)
+    years = [
+        [p.years_table.item(r, c).text() for c in range(4)] for r in range(p.years_table.rowCount())
+    ]
+    assert years == [
+        ["2026", "¥0.00", "¥0.00", "¥250,000.00"],
+        ["2027", "¥0.00", "¥150,000.00", "¥0.00"],  # after the first year of service
+        ["Total", "¥0.00", "¥150,000.00", "¥250,000.00"],
+    ]
 
 
 def test_due_dock_reminds_of_assessments_and_dashboard_shows_next_year(
