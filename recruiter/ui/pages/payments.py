@@ -25,6 +25,7 @@ from .payments_hires import HiresPanel
 
 DUE_COLUMNS = ("Ref", "Person", "Item", "Trigger", "Met on", "Source", "Project", "Amount")
 ALL_COLUMNS = ("Ref", "Person", "Item", "Trigger", "Expected", "Source", "Amount", "Status")
+WIDEST = 240
 BATCH_COLUMNS = ("Batch", "Month", "Rows", "Sent", "Paid", "State", "File")
 
 
@@ -68,6 +69,8 @@ def _fill(table: QtWidgets.QTableWidget, rows: list[list[str]], right: tuple[int
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
+    for c in range(table.columnCount() - 1):  # long budget names never push amounts off-screen
+        table.setColumnWidth(c, min(table.columnWidth(c), WIDEST))
 
 
 def _day(d: date | None) -> str:
