@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from . import data, exporting, gui, importing, setup
+from . import data, exporting, gui, importing, payments, setup
 from .output import emit, say
 from .parser import build_parser
 
@@ -29,6 +29,9 @@ HANDLERS: dict[str, Handler] = {
     "undo-import": importing.cmd_undo_import,
     "export": exporting.cmd_export,
     "setup": setup.cmd_setup,
+    "batch": payments.cmd_batch,
+    "paid": payments.cmd_paid,
+    "close-year": payments.cmd_close_year,
 }
 
 # Commands that need no database.

@@ -35,6 +35,13 @@ class Kind(StrEnum):
     gate_record = "gate_record"
     gate_review = "gate_review"
     gate_objection = "gate_objection"
+    finance_batch = "finance_batch"
+    instalment = "instalment"
+    service_period = "service_period"
+    assessment = "assessment"
+    departure = "departure"
+    refund = "refund"
+    year_close = "year_close"
 
     @classmethod
     def of(cls, name: str) -> Kind | None:

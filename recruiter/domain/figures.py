@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Subquery, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from .clock import local_day, local_midnight
 from .enums import ItemKind, OfferStatus, Outcome, Period
-from .models import Application, Offer, OfferItem
+from .models import Application, Instalment, Offer, OfferItem, Refund
 from .rules import COMMITTING, RESERVING
 
 # -- open / active / on-hold applications ---------------------------------------------------
@@ -306,11 +306,18 @@ def committed_sql(status: Any = None, cost: Any = None) -> Any:
 
 class Accounts:
     """Mixin for anything with total, reserved and committed (minor units): one definition of
-    'available' for sources, report rows and institution totals."""
+    'available' for sources, report rows and institution totals. `committed` includes what
+    was paid (`paid`, net of refunds), so total = available + reserved + committed-unpaid +
+    paid."""
 
     total: int
     reserved: int
     committed: int
+    paid: int = 0
+
+    @property
+    def committed_unpaid(self) -> int:
+        return self.committed - self.paid
 
     @property
     def available(self) -> int:
@@ -322,16 +329,124 @@ class Accounts:
         return (self.reserved + self.committed) / self.total if self.total else 0.0
 
 
+# -- the ledger: money paid over time (issue 18) ---------------------------------------------
+# A source is charged by "charges": each instalment of a scheduled item (to the instalment's
+# source, else the item's), each whole unscheduled item (its life cost), and each refund
+# (negative, state 'refund'). Paid money stays paid whatever becomes of the offer; stopped and
+# lapsed instalments return to the source.
+
+_UNPAID_STATES = ("planned", "sent")
+_PAID_STATES = ("paid", "refund")
+
+
+def charge_bucket(offer_status: OfferStatus | str, state: str | None) -> str:
+    """'reserved', 'committed_unpaid', 'paid' or '' for a charge of an offer in
+    `offer_status` whose instalment is in `state` (None: an unscheduled item)."""
+    if state in _PAID_STATES:
+        return "paid"
+    if state is not None and state not in _UNPAID_STATES:
+        return ""
+    held = holds(offer_status)
+    return "committed_unpaid" if held == "committed" else held
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A source's (or a fiscal year's) charges by bucket, in minor units."""
+
+    reserved: int = 0
+    committed_unpaid: int = 0
+    paid: int = 0
+
+    @property
+    def committed(self) -> int:
+        return self.committed_unpaid + self.paid
+
+    def __add__(self, other: Ledger) -> Ledger:
+        return Ledger(
+            self.reserved + other.reserved,
+            self.committed_unpaid + other.committed_unpaid,
+            self.paid + other.paid,
+        )
+
+
+def ledger(charges: Iterable[tuple[OfferStatus | str, str | None, int]]) -> Ledger:
+    """(offer status, instalment state, amount) charges summed by bucket."""
+    sums = {"reserved": 0, "committed_unpaid": 0, "paid": 0}
+    for status, state, amount in charges:
+        bucket = charge_bucket(status, state)
+        if bucket:
+            sums[bucket] += amount
+    return Ledger(**sums)
+
+
+def charges_sql() -> Subquery:
+    """Every charge as a row (source_id, offer_status, state, amount): `ledger` in SQL reads
+    this through `ledger_sql`."""
+    scheduled: Any = (
+        select(
+            func.coalesce(
+                col(Instalment.funding_source_id), col(OfferItem.funding_source_id)
+            ).label("source_id"),
+            col(Offer.status).label("offer_status"),
+            col(Instalment.status).label("state"),
+            col(Instalment.amount_minor).label("amount"),
+        )
+        .select_from(Instalment)
+        .join(OfferItem, col(OfferItem.id) == col(Instalment.offer_item_id))
+        .join(Offer, col(Offer.id) == col(OfferItem.offer_id))
+    )
+    has_schedule = select(col(Instalment.id)).where(
+        col(Instalment.offer_item_id) == col(OfferItem.id)
+    )
+    unscheduled = (
+        select(
+            col(OfferItem.funding_source_id),
+            col(Offer.status),
+            literal(None).label("state"),
+            item_life_cost_sql(),
+        )
+        .select_from(OfferItem)
+        .join(Offer, col(Offer.id) == col(OfferItem.offer_id))
+        .where(~has_schedule.exists())
+    )
+    refunds = select(
+        col(Refund.funding_source_id),
+        literal(None),
+        literal("refund"),
+        -col(Refund.amount_minor),
+    ).select_from(Refund)
+    return union_all(scheduled, unscheduled, refunds).subquery("charge")
+
+
+def ledger_sql(charges: Subquery) -> tuple[Any, Any, Any]:
+    """(reserved, committed-unpaid, paid) as SUMs over `charges_sql()` rows (0 when none)."""
+    status, state, amount = charges.c.offer_status, charges.c.state, charges.c.amount
+    unpaid = state.is_(None) | state.in_(_UNPAID_STATES)
+
+    def total(when: Any) -> Any:
+        return func.coalesce(func.sum(case((when, amount), else_=0)), 0)
+
+    return (
+        total(unpaid & status.in_(_RESERVING)),
+        total(unpaid & status.in_(_COMMITTING)),
+        total(state.in_(_PAID_STATES)),
+    )
+
+
 __all__ = [
     "OPEN",
     "STALE_DAYS",
     "Accounts",
     "ApplicationCounts",
     "Item",
+    "Ledger",
     "Package",
     "application_counts",
     "application_counts_sql",
     "available",
+    "charge_bucket",
+    "charges_sql",
     "committed",
     "committed_sql",
     "counts_of",
@@ -353,6 +468,8 @@ __all__ = [
     "item_package",
     "item_startup",
     "item_startup_sql",
+    "ledger",
+    "ledger_sql",
     "life_by_kind",
     "package",
     "package_sql",

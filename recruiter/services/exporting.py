@@ -18,6 +18,7 @@ from recruiter.store.database import Database
 
 from . import reporting
 from .reporting import Filters, Report, approvals
+from .reporting.payment_sheets import payment_sheets
 
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
@@ -259,6 +260,10 @@ def export_workbook(
             total=report.counts["Funding"],
         ),
         *approvals.sheet(db, filters),  # 审批: when the office has approval gates
+        *(
+            xw.DataSheet(name, _columns(cols), rows, total=len(rows))
+            for name, cols, rows in payment_sheets(db, report.as_of, filters)
+        ),
     ]
     try:
         written = xw.write_workbook(

@@ -46,7 +46,8 @@ class Balance(Accounts):
     currency: str
     total: int
     reserved: int
-    committed: int
+    committed: int  # includes paid
+    paid: int = 0  # net of refunds
 
 
 def item_cost_expr() -> Any:
@@ -55,7 +56,10 @@ def item_cost_expr() -> Any:
 
 
 def balances_in(s: Session, source_ids: list[int] | None = None) -> list[Balance]:
-    reserved, committed = figures.reserved_sql(), figures.committed_sql()
+    """Each source's ledger (figures.charges_sql): instalments charge their own source, paid
+    money stays paid, stopped and lapsed instalments return to the source."""
+    charges = figures.charges_sql()
+    reserved, unpaid, paid = figures.ledger_sql(charges)
     stmt = (
         sa_select(
             col(FundingSource.id),
@@ -66,18 +70,29 @@ def balances_in(s: Session, source_ids: list[int] | None = None) -> list[Balance
             col(FundingSource.currency),
             col(FundingSource.total_minor),
             reserved,
-            committed,
+            unpaid,
+            paid,
         )
         .select_from(FundingSource)
-        .outerjoin(OfferItem, col(OfferItem.funding_source_id) == col(FundingSource.id))
-        .outerjoin(Offer, col(Offer.id) == col(OfferItem.offer_id))
+        .outerjoin(charges, charges.c.source_id == col(FundingSource.id))
         .group_by(col(FundingSource.id))
         .order_by(col(FundingSource.name))
     )
     if source_ids is not None:
         stmt = stmt.where(col(FundingSource.id).in_(source_ids))
     return [
-        Balance(r[0], r[1], FundingKind(r[2]), r[3], r[4], r[5], int(r[6]), int(r[7]), int(r[8]))
+        Balance(
+            r[0],
+            r[1],
+            FundingKind(r[2]),
+            r[3],
+            r[4],
+            r[5],
+            int(r[6]),
+            int(r[7]),
+            int(r[8]) + int(r[9]),
+            int(r[9]),
+        )
         for r in s.execute(stmt).all()
     ]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from recruiter.domain import clock
 from recruiter.domain.changes import Changes, Kind
-from recruiter.services import activities, gates, offers, settings
+from recruiter.services import activities, gates, offers, payments, settings
 from recruiter.store.database import Database
 
 from . import tracking_commands as cmds
@@ -53,6 +53,7 @@ class Due:
     follow_ups: list[activities.FollowUp]
     expiring: list[Any]
     gates: list[gates.DueGate] = field(default_factory=list)  # notices ending, reviews due
+    assessments: list[payments.AssessmentRow] = field(default_factory=list)  # due soon, no result
 
 
 def load(db: Database, target_id: int | None = None, institution_id: int | None = None) -> Due:
@@ -68,6 +69,7 @@ def load(db: Database, target_id: int | None = None, institution_id: int | None 
         ),
         expiring_offers(db, today, target_id, institution_id),
         gates.due(db, today, target_id=target_id, institution_id=institution_id),
+        payments.upcoming(db, today) if target_id is None and institution_id is None else [],
     )
 
 
@@ -146,6 +148,16 @@ class FollowUpsPanel(QtWidgets.QWidget):
         layout.addWidget(self.offers_view, 1)
         self.gates = GateDue(self)
         layout.addWidget(self.gates, 1)
+        self.assessments_heading = QtWidgets.QLabel()
+        self.assessments_model = RecordTableModel(
+            [("due_on", "Due"), ("candidate", "Hire"), ("label", "Assessment")], parent=self
+        )
+        self.assessments_view = QtWidgets.QTableView()
+        self.assessments_view.setModel(self.assessments_model)
+        self.assessments_view.verticalHeader().hide()
+        self.assessments_view.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.assessments_heading)
+        layout.addWidget(self.assessments_view, 1)
         ctx.bus.changed.connect(self._on_changed)
 
     def _decorate(self, rec: Any, key: str, role: int) -> Any:
@@ -165,6 +177,7 @@ class FollowUpsPanel(QtWidgets.QWidget):
             Kind.application,
             Kind.gate_record,
             Kind.gate_review,
+            Kind.assessment,
         }
     )
 
@@ -213,6 +226,14 @@ class FollowUpsPanel(QtWidgets.QWidget):
         )
         self.done_button.setEnabled(bool(due))
         self.gates.show_due(loaded.gates)
+        self.assessments_model.set_records(loaded.assessments)
+        self.assessments_heading.setText(
+            self.tr("<b>Assessments due within {d} days</b> — {n}").format(
+                d=payments.REMIND_DAYS, n=len(loaded.assessments)
+            )
+        )
+        for w in (self.assessments_heading, self.assessments_view):
+            w.setVisible(self.target_id is None and self.institution_id is None)
 
     def selected(self) -> list[activities.FollowUp]:
         return [self.model.record(i.row()) for i in self.view.selectionModel().selectedRows()]

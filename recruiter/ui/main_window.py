@@ -21,6 +21,7 @@ from .pages.dashboard import DashboardPage
 from .pages.funding import FundingPage
 from .pages.imports import ImportHistoryPage
 from .pages.offers import OffersPage
+from .pages.payments import PaymentsPage
 from .pages.pipeline import PipelinePage
 from .pages.setup import SetupPage
 from .pages.targets import TargetsPage
@@ -36,6 +37,7 @@ PAGES: tuple[tuple[str, type[Page]], ...] = (
     ("Targets", TargetsPage),
     ("Offers", OffersPage),
     ("Funding", FundingPage),
+    ("Payments", PaymentsPage),
     ("Setup", SetupPage),
     ("Import history", ImportHistoryPage),
 )

@@ -19,6 +19,7 @@ from .columns import fit_header_labels
 from .context import AppContext
 from .ops import Reader
 from .qt import Qt, QtCore, QtWidgets
+from .schedule_editor import ScheduleDialog
 
 ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
 COLUMNS = ("Kind", "Amount", "Currency", "Period", "Years", "Funding source", "")
@@ -239,6 +240,10 @@ class OfferEditor(QtWidgets.QDialog):
         self.add_button = QtWidgets.QPushButton("Add item")
         self.add_button.clicked.connect(lambda: self.add_item_row())
         bar.addWidget(self.add_button)
+        self.schedule_button = QtWidgets.QPushButton("Payment schedule…")
+        self.schedule_button.setToolTip("When and from which budgets the selected item is paid")
+        self.schedule_button.clicked.connect(self.edit_schedule)
+        bar.addWidget(self.schedule_button)
         layout.addLayout(bar)
 
         self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
@@ -381,6 +386,19 @@ class OfferEditor(QtWidgets.QDialog):
         return row
 
     # -- funding sources ------------------------------------------------------------------
+    def edit_schedule(self) -> ScheduleDialog | None:
+        """The selected saved item's payment schedule (issue 18), in its own dialog."""
+        row = max(self.table.currentRow(), 0)
+        item_id = (
+            self._widget(row, "amount_minor").property("item_id") if self.table.rowCount() else None
+        )
+        if item_id is None:
+            self.error_label.setText("Save the offer first: a schedule belongs to a saved item.")
+            return None
+        dialog = ScheduleDialog(self.ctx, int(item_id), self)
+        dialog.open()
+        return dialog
+
     def _fill_source_box(self, box: QtWidgets.QComboBox, current: int | None) -> None:
         """The institution's own budgets (and those of no institution); other institutions'
         only when asked for, or when the item is already charged to one."""

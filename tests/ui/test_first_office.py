@@ -420,7 +420,7 @@ def test_first_office_from_an_empty_database(
         TOTAL - COMMITTED,
     )
     texts = [fpage.model.index(0, c).data() for c in range(fpage.model.columnCount())]
-    assert texts[7:10] == ["¥2,100,000.00", "¥2,900,000.00", "42.0%"]
+    assert texts[7:11] == ["¥2,100,000.00", "¥0.00", "¥2,900,000.00", "42.0%"]  # committed, paid
     assert isinstance(shown.committed, int) and isinstance(shown.available, int)
 
     # ...and so does the database, item by item in minor units.

@@ -27,6 +27,7 @@ from recruiter.store.database import Database
 
 from .. import audit
 from .._common import get_or_raise
+from ..payments.schedules import drop_stale_in
 from ..validate import Problems
 from .rules import (
     HEADER_FIELDS,
@@ -82,8 +83,17 @@ def restore_in(s: Session, user: str, snap: OfferSnapshot) -> OfferSnapshot:
             s.flush()
         audit.record(s, user, "offer", snap.offer_id, "undo", {"removed": True})
         return now
+    # Items kept in the snapshot are updated in place, so what hangs on them (instalments,
+    # refunds) survives an undo of a status change.
+    wanted = {row["id"]: row for row in snap.items}
     for item in s.exec(select(OfferItem).where(col(OfferItem.offer_id) == snap.offer_id)).all():
-        s.delete(item)
+        row = wanted.pop(item.id, None) if item.id is not None else None
+        if row is None:
+            s.delete(item)
+        else:
+            for k, v in row.items():
+                setattr(item, k, v)
+            s.add(item)
     s.flush()
     if offer is None:
         offer = Offer(**snap.offer)
@@ -94,7 +104,7 @@ def restore_in(s: Session, user: str, snap: OfferSnapshot) -> OfferSnapshot:
         s.add(offer)
     try:
         s.flush()
-        for row in snap.items:
+        for row in wanted.values():
             s.add(OfferItem(**row))
         s.flush()
     except IntegrityError as exc:
@@ -337,6 +347,7 @@ def _replace_items(
             diff = audit.diff(old, audit.snapshot(obj))
             if diff:
                 audit.record(s, user, "offer_item", line.id, "update", diff)
+                drop_stale_in(s, user, line.id)
     s.flush()
 
 
@@ -387,6 +398,7 @@ def update_item(db: Database, item_id: int, **changes: Any) -> OfferSnapshot:
         diff = audit.diff(old, audit.snapshot(obj))
         if diff:
             audit.record(s, db.user, "offer_item", item_id, "update", diff)
+            drop_stale_in(s, db.user, item_id)
         return before
 
 

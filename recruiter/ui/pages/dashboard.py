@@ -18,6 +18,7 @@ from recruiter.services.reporting import FilterOptions, Filters, FundingRow, Rep
 from recruiter.store.database import Database
 
 from ..context import AppContext
+from ..dashboard_payments import PaymentsOutlook
 from ..gate_dashboard import ApprovalsBoard
 from ..ops import Reader
 from ..qt import Qt, QtCharts, QtCore, QtGui, QtWidgets
@@ -186,6 +187,8 @@ class DashboardPage(Page):
         body = QtWidgets.QWidget()
         inner = QtWidgets.QVBoxLayout(body)
         inner.addLayout(tiles)
+        self.payments = PaymentsOutlook(ctx)
+        inner.addWidget(self.payments)
         inner.addWidget(self.empty)
         inner.addLayout(charts, 1)
         self.approvals = ApprovalsBoard(ctx)  # approval gates: waiting and completion

@@ -18,6 +18,7 @@ from recruiter.store.database import Database
 
 from .. import offer_commands
 from ..context import AppContext
+from ..funding_years import FiscalYearsTable
 from ..ops import Reader
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
@@ -33,10 +34,12 @@ COLUMNS = (
     "Total",
     "Reserved",
     "Committed",
+    "Paid",
     "Available",
     "% used",
 )
-MONEY_COLUMNS = {5, 6, 7, 8}
+MONEY_COLUMNS = {5, 6, 7, 8, 9}
+_AVAILABLE, _USED = COLUMNS.index("Available"), COLUMNS.index("% used")
 RED = "#c0392b"
 
 
@@ -91,14 +94,27 @@ class SourcesModel(QtCore.QAbstractTableModel):
                 money.format_amount(b.total, b.currency),
                 money.format_amount(b.reserved, b.currency),
                 money.format_amount(b.committed, b.currency),
+                money.format_amount(b.paid, b.currency),
                 money.format_amount(b.available, b.currency),
                 used_text(b),
             )
             return values[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and (col in MONEY_COLUMNS or col == 9):
+        if role == Qt.ItemDataRole.TextAlignmentRole and (col in MONEY_COLUMNS or col == _USED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col in (8, 9) and b.available < 0:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col in (_AVAILABLE, _USED)
+            and b.available < 0
+        ):
             return QtGui.QColor(RED)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COLUMNS.index("Paid"):
+            return (
+                f"Paid, net of refunds. Total {money.format_amount(b.total, b.currency)} = "
+                f"available {money.format_amount(b.available, b.currency)} + reserved "
+                f"{money.format_amount(b.reserved, b.currency)} + committed, unpaid "
+                f"{money.format_amount(b.committed_unpaid, b.currency)} + paid "
+                f"{money.format_amount(b.paid, b.currency)}"
+            )
         if role == Qt.ItemDataRole.ToolTipRole and b.available < 0:
             return (
                 f"Over-committed by {money.format_amount(-b.available, b.currency)}; "
@@ -410,6 +426,10 @@ class FundingPage(Page):
             Kind.application,
             Kind.target,
             Kind.candidate,
+            Kind.instalment,
+            Kind.refund,
+            Kind.departure,
+            Kind.year_close,
         }
     )
 
@@ -459,6 +479,9 @@ class FundingPage(Page):
         self.tabs.addTab(self.items_table, "Charged items")
         self.tabs.addTab(self.overrides_table, "Overrides")
         self.tabs.addTab(self.institutions_table, "By institution")
+        self.years_reader = Reader(ctx, self)
+        self.years_table = FiscalYearsTable(self.years_reader)
+        self.tabs.addTab(self.years_table, "By fiscal year")
         self.rates = RatesPanel(ctx)
         # The rate editor's widgets, under the names this page always had.
         self.reporting_box = self.rates.reporting_box
@@ -484,7 +507,7 @@ class FundingPage(Page):
     # -- loading ------------------------------------------------------------------------
     @property
     def loading(self) -> bool:
-        return self.reader.pending or self.detail_reader.pending
+        return self.reader.pending or self.detail_reader.pending or self.years_reader.pending
 
     def refresh(self) -> None:
         self.reader.read(load, self._show, title="Funding")
@@ -525,6 +548,8 @@ class FundingPage(Page):
             return funding.charged_items(db, sid), offers.overrides_for_source(db, sid)
 
         self.detail_reader.read(read, self._show_detail, title="Funding")
+        ccy = next((b.currency for b in self.model.rows if b.source_id == sid), "CNY")
+        self.years_table.show_source(sid, ccy)
 
     def _show_detail(self, loaded: tuple[list[Any], list[Any]]) -> None:
         items, ovs = loaded

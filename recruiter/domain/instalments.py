@@ -1,0 +1,255 @@
+"""Pure rules of money paid over time (issue 18): splitting an item into instalments in integer
+minor units, when an instalment's trigger is met, the fiscal year money falls in, and what a
+clawback rule asks back of someone who leaves early. No I/O."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Trigger(StrEnum):
+    """What releases an instalment."""
+
+    signing = "signing"
+    arrival = "arrival"
+    date = "date"
+    service_year = "service_year"
+    assessment = "assessment"
+
+    @property
+    def label(self) -> str:
+        return _TRIGGER_LABELS[self]
+
+
+_TRIGGER_LABELS = {
+    Trigger.signing: "At signing",
+    Trigger.arrival: "On arrival",
+    Trigger.date: "On a date",
+    Trigger.service_year: "After a year of service",
+    Trigger.assessment: "After an assessment passed",
+}
+
+
+class Status(StrEnum):
+    planned = "planned"
+    sent = "sent"
+    paid = "paid"
+    stopped = "stopped"
+    lapsed = "lapsed"
+
+
+UNPAID = (Status.planned.value, Status.sent.value)  # still holds money for its source
+ENDED = (Status.stopped.value, Status.lapsed.value)  # money returned to its source
+
+
+class AssessmentKind(StrEnum):
+    annual = "annual"
+    mid_term = "mid_term"
+    end_of_term = "end_of_term"
+
+    @property
+    def label(self) -> str:
+        return {"annual": "Annual", "mid_term": "Mid-term", "end_of_term": "End of term"}[self]
+
+
+class Clawback(StrEnum):
+    """What an early leaver pays back of an item's paid money."""
+
+    none = "none"  # nothing
+    pro_rata = "pro_rata"  # paid x months not served / months of the service period
+    full = "full"  # everything paid, unearned until the service period is complete
+
+    @property
+    def label(self) -> str:
+        return {
+            "none": "No refund",
+            "pro_rata": "Pro rata to months not served",
+            "full": "Everything paid (unearned until the end)",
+        }[self]
+
+
+# The office's result scale: result -> what it does to the instalments it triggers.
+# "release" pays them, "stop" ends them. An office may store its own scale (services.payments).
+DEFAULT_SCALE: Mapping[str, str] = {"合格": "release", "基本合格": "release", "不合格": "stop"}
+
+
+# -- splitting -------------------------------------------------------------------------------
+
+
+def split_percentages(total: int, percents: Sequence[int]) -> list[int]:
+    """`total` minor units split by whole percentages that add up to 100, the remainder
+    (largest remainders first, then earliest) so the parts add up to exactly `total`."""
+    if sum(percents) != 100 or any(p < 0 for p in percents):
+        raise ValueError("percentages must be zero or more and add up to 100")
+    exact = [total * p for p in percents]
+    parts = [e // 100 for e in exact]
+    left = total - sum(parts)
+    order = sorted(range(len(percents)), key=lambda i: (-(exact[i] % 100), i))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts
+
+
+def schedule_problem(item_total: int, amounts: Sequence[int]) -> str | None:
+    """Why a schedule is not acceptable for an item costing `item_total`, or None."""
+    if any(a < 0 for a in amounts):
+        return "an instalment cannot be negative"
+    if amounts and sum(amounts) != item_total:
+        return (
+            f"the instalments add up to {sum(amounts)}, not the item's {item_total} (minor units)"
+        )
+    return None
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (0 when `end` is earlier)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day and end.day != calendar.monthrange(end.year, end.month)[1]:
+        months -= 1
+    return max(0, months)
+
+
+def fiscal_year(day: date | None) -> int | None:
+    """Chinese budgets run January to December."""
+    return None if day is None else day.year
+
+
+def month_end(month: str) -> date:
+    """The last day of 'YYYY-MM'."""
+    year, mon = (int(x) for x in month.split("-"))
+    return date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What has happened to a hire, as far as triggers care. `passed` maps (assessment kind,
+    year or None) to the day a releasing result was recorded."""
+
+    signed_on: date | None = None
+    arrived_on: date | None = None
+    service_start: date | None = None
+    passed: Mapping[tuple[str, int | None], date] | None = None
+    expected_start: date | None = None  # the offer's start date, for estimates
+    assessment_due: Mapping[tuple[str, int | None], date] | None = None
+
+
+def trigger_met_on(
+    trigger: Trigger | str,
+    facts: Facts,
+    trigger_on: date | None = None,
+    trigger_year: int | None = None,
+    assessment_kind: str | None = None,
+) -> date | None:
+    """The day the trigger was (or will certainly be) met, or None while it is not known."""
+    t = Trigger(trigger)
+    if t == Trigger.signing:
+        return facts.signed_on
+    if t == Trigger.arrival:
+        return facts.arrived_on
+    if t == Trigger.date:
+        return trigger_on
+    if t == Trigger.service_year:
+        start = facts.service_start
+        return None if start is None else add_years(start, trigger_year or 1)
+    key = (assessment_kind or "", trigger_year if assessment_kind == "annual" else None)
+    return (facts.passed or {}).get(key)
+
+
+def expected_on(
+    trigger: Trigger | str,
+    facts: Facts,
+    trigger_on: date | None = None,
+    trigger_year: int | None = None,
+    assessment_kind: str | None = None,
+) -> date | None:
+    """When the instalment is expected: the day its trigger was met, else a best estimate from
+    the offer's start date and the assessments' due dates (for cash-flow forecasts)."""
+    met = trigger_met_on(trigger, facts, trigger_on, trigger_year, assessment_kind)
+    if met is not None:
+        return met
+    t = Trigger(trigger)
+    start = facts.service_start or facts.arrived_on or facts.expected_start
+    if t in (Trigger.signing, Trigger.arrival):
+        return start
+    if t == Trigger.service_year:
+        return None if start is None else add_years(start, trigger_year or 1)
+    if t == Trigger.assessment:
+        key = (assessment_kind or "", trigger_year if assessment_kind == "annual" else None)
+        return (facts.assessment_due or {}).get(key)
+    return None
+
+
+# -- clawback --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefundWorking:
+    """A refund and the arithmetic behind it, in words a court or an auditor can follow."""
+
+    amount: int
+    working: str
+
+
+def clawback(
+    rule: Clawback | str,
+    paid: int,
+    months_served: int,
+    service_months: int,
+    money: Callable[[int], str] = str,
+) -> RefundWorking:
+    """What `rule` asks back of `paid` minor units when someone leaves after `months_served`
+    of `service_months` (`money` writes amounts in the working). Pro rata rounds half up to
+    the minor unit."""
+    r = Clawback(rule)
+    if paid <= 0 or r == Clawback.none:
+        return RefundWorking(0, f"{r.label}: nothing to refund")
+    if service_months <= 0 or months_served >= service_months:
+        return RefundWorking(0, f"service period complete ({months_served} months): no refund")
+    if r == Clawback.full:
+        return RefundWorking(
+            paid,
+            f"{money(paid)} paid, left after {months_served} of {service_months} months: all of it",
+        )
+    unserved = service_months - months_served
+    amount = (2 * paid * unserved + service_months) // (2 * service_months)
+    return RefundWorking(
+        amount,
+        f"{money(paid)} × {unserved} / {service_months} months not served = {money(amount)}",
+    )
+
+
+__all__ = [
+    "DEFAULT_SCALE",
+    "ENDED",
+    "UNPAID",
+    "AssessmentKind",
+    "Clawback",
+    "Facts",
+    "RefundWorking",
+    "Status",
+    "Trigger",
+    "add_years",
+    "clawback",
+    "expected_on",
+    "fiscal_year",
+    "month_end",
+    "months_between",
+    "schedule_problem",
+    "split_percentages",
+    "trigger_met_on",
+]
