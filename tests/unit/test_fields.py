@@ -276,10 +276,10 @@ def test_workbook_candidate_columns_take_the_field_table_s_export_headers() -> N
 
     # The headings leadership knows stay exactly as they were (issue 12 moved the columns that
     # go on paper to the front: who and for what first, the candidate's details after them).
-    headers = [c.header for c in reporting.PIPELINE_SHEET]
+    heads = [c.header for c in reporting.PIPELINE_SHEET]
     shown = ["Candidate", "Chinese name", "Current institution", "Country", "Field", "Source"]
-    assert set(shown) <= set(headers) and headers[:2] == shown[:2]
-    assert [h for h in headers if h in shown] == shown
+    assert set(shown) <= set(heads) and heads[:2] == shown[:2]
+    assert [h for h in heads if h in shown] == shown
     names = ["full_name", "name_zh", "current_institution", "country", "field", "source"]
     assert shown == [fields.spec(n).header for n in names]
     assert [c.header for c in reporting.OFFER_SHEET[:2]] == shown[:2]
