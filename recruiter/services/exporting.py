@@ -18,6 +18,7 @@ from recruiter.store.database import Database
 
 from . import reporting
 from .reporting import Filters, Report
+from .reporting.brief import filter_facts
 
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
@@ -46,17 +47,6 @@ class ExportResult:
 
 def _columns(sheet: Sequence[reporting.SheetColumn]) -> list[xw.Column]:
     return [xw.Column(c.header, c.kind, c.width) for c in sheet]
-
-
-def filter_facts(report: Report) -> list[tuple[str, str]]:
-    """The filters in force, in words: the first lines of the Summary and of the brief."""
-    lab = report.labels
-    return [
-        ("Institutions", ", ".join(lab.institutions) or "All institutions"),
-        ("Targets", ", ".join(lab.targets) or "All targets"),
-        ("Period", lab.period.capitalize()),
-        ("As of", f"{report.as_of:%Y-%m-%d}"),
-    ]
 
 
 def exported_at(now: datetime | None = None) -> str:

@@ -8,6 +8,7 @@ defined once in domain.figures.
 - money: the reporting currency and the package figures of offers (cost SQL);
 - sections: funnel, progress to targets, offers, funding, sources of hires, follow-ups, KPIs;
 - awaiting: offers awaiting an answer, soonest expiry first;
+- brief: the one-page brief's data, from the same Report as the Summary sheet;
 - report: the whole report for the Dashboard and the Summary sheet (`build`);
 - sheets: the big sheets, each column's spec next to the record field it shows.
 """
