@@ -52,16 +52,19 @@ SHEET_NAMES = ("Summary", "Pipeline", "Offers", "Funding")
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"
+# The workbook's body font, named on every font we set (a nameless bold font prints in
+# LibreOffice's default serif).
+FONT = "Calibri"
 HEADER_FILL = PatternFill(fill_type="solid", start_color="1F4E78", end_color="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 HEADER_ALIGN_RIGHT = Alignment(wrap_text=True, vertical="center", horizontal="right")
 _NUMERIC = frozenset({"int", "count", "number", "money", "percent", "date"})
 HEADER_BORDER = Border(bottom=Side(style="thin", color="1F4E78"))
 STALE_FILL = PatternFill(fill_type="solid", start_color="FCE4D6", end_color="FCE4D6")
-TITLE_FONT = Font(bold=True, size=16, color="1F4E78")
-SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
-LABEL_FONT = Font(bold=True)
+TITLE_FONT = Font(name=FONT, bold=True, size=16, color="1F4E78")
+SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F4E78")
+LABEL_FONT = Font(name=FONT, bold=True)
 # Long names wrap instead of being cut by the column (on paper above all).
 WRAP = Alignment(wrap_text=True, vertical="top")
 WRAP_FROM = 14  # text columns at least this wide wrap

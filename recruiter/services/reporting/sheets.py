@@ -129,7 +129,7 @@ PIPELINE_SHEET: tuple[SheetColumn, ...] = (
     SheetColumn("Stage", "text", "stage", 11),
     SheetColumn("Outcome", "text", "outcome", 10),
     SheetColumn("Entered stage", "date", "entered", 12),
-    SheetColumn("Days in stage", "int", "days", 8),
+    SheetColumn("Days in stage", "int", "days", 9),
     SheetColumn("Next follow-up", "date", "next_follow_up", 12),
     SheetColumn("Owner", "text", "owner", 14),
     SheetColumn("Offer status", "text", "offer_status", 11),
