@@ -67,7 +67,7 @@ SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F4E78")
 LABEL_FONT = Font(name=FONT, bold=True)
 # Long names wrap instead of being cut by the column (on paper above all).
 WRAP = Alignment(wrap_text=True, vertical="top")
-WRAP_FROM = 14  # text columns at least this wide wrap
+WRAP_FROM = 24  # text columns at least this wide wrap (the long titles and names of sources)
 DATE_ALIGN = Alignment(horizontal="center")  # a date never touches the text beside it
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
