@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-faults bench lint clean
+.PHONY: run test test-faults bench lint print-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,17 @@ test-faults: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(if $(QUICK),--quick,)
+
+# The workbook as LibreOffice prints it, to build/print-check/ (look at the PDF), and the test that
+# checks its pages. Needs soffice and Carlito (Debian: libreoffice-calc fonts-crosextra-carlito).
+print-check: $(STAMP)
+	mkdir -p build/print-check
+	$(BIN)/python -m recruiter --db build/print-check/demo.db demo --size 2000 --force
+	$(BIN)/python -m recruiter --db build/print-check/demo.db export build/print-check/weekly.xlsx
+	$(BIN)/python -m recruiter --db build/print-check/demo.db brief build/print-check/brief.pdf
+	soffice -env:UserInstallation=file://$(CURDIR)/build/print-check/profile --headless \
+		--convert-to pdf --outdir build/print-check build/print-check/weekly.xlsx
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit/test_print_check.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -28,6 +28,7 @@ HANDLERS: dict[str, Handler] = {
     "import": importing.cmd_import,
     "undo-import": importing.cmd_undo_import,
     "export": exporting.cmd_export,
+    "brief": exporting.cmd_brief,
     "setup": setup.cmd_setup,
     "batch": payments.cmd_batch,
     "paid": payments.cmd_paid,

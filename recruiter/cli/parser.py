@@ -4,6 +4,7 @@ at once."""
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from recruiter import __version__
@@ -33,6 +34,22 @@ def limit(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"{value} is not a positive number")
     return number
+
+
+def day(value: str) -> date:
+    """A calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def report_filters(p: argparse.ArgumentParser) -> None:
+    """The filters of a report (`export`, `brief`): what the Dashboard's choices mean."""
+    p.add_argument("--institution", action="append", default=[], metavar="NAME")
+    p.add_argument("--target", action="append", default=[], type=row_id, metavar="ID")
+    p.add_argument("--since", type=day, metavar="DATE", help="applications created from DATE")
+    p.add_argument("--until", type=day, metavar="DATE", help="applications created up to DATE")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,8 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="export the pipeline workbook for leadership")
     e.add_argument("out", type=Path, metavar="OUT.xlsx")
-    e.add_argument("--institution", action="append", default=[], metavar="NAME")
+    report_filters(e)
     e.add_argument("--json", action="store_true")
+
+    br = sub.add_parser("brief", help="write a one-page PDF brief for leadership")
+    br.add_argument("out", type=Path, metavar="OUT.pdf")
+    report_filters(br)
+    br.add_argument(
+        "--lang", default="en", choices=("en",), help="language of the page (Chinese: issue 11)"
+    )
+    br.add_argument("--json", action="store_true")
 
     c = sub.add_parser("check", help="integrity and schema check")
     c.add_argument(

@@ -35,14 +35,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn
 from openpyxl.writer.excel import ExcelWriter
 
 from recruiter.errors import RecruiterError
 
-from . import spool
+from . import printing, spool
 from .files import atomic_save
+from .printing import Paper
 from .safe_cells import MAX_CELL_CHARS, safe_text, write_text_cell
 
 ProgressFn = Callable[[int, int], None]
@@ -52,16 +52,26 @@ SHEET_NAMES = ("Summary", "Pipeline", "Offers", "Funding")
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"
+# The workbook's body font, named on every font we set (a nameless bold font prints in
+# LibreOffice's default serif).
+FONT = "Calibri"
 HEADER_FILL = PatternFill(fill_type="solid", start_color="1F4E78", end_color="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 HEADER_ALIGN_RIGHT = Alignment(wrap_text=True, vertical="center", horizontal="right")
 _NUMERIC = frozenset({"int", "count", "number", "money", "percent", "date"})
 HEADER_BORDER = Border(bottom=Side(style="thin", color="1F4E78"))
 STALE_FILL = PatternFill(fill_type="solid", start_color="FCE4D6", end_color="FCE4D6")
-TITLE_FONT = Font(bold=True, size=16, color="1F4E78")
-SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
-LABEL_FONT = Font(bold=True)
+TITLE_FONT = Font(name=FONT, bold=True, size=16, color="1F4E78")
+SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F4E78")
+LABEL_FONT = Font(name=FONT, bold=True)
+# Long names wrap instead of being cut by the column (on paper above all).
+WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP_FROM = 24  # text columns at least this wide wrap (the long titles and names of sources)
+DATE_ALIGN = Alignment(horizontal="center")  # a date never touches the text beside it
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+SUMMARY_WIDTHS = (40.0, *(15.0,) * 9)  # fits A4 landscape at about 9 pt
 PROGRESS_EVERY = 1_000
 SAMPLE_ROWS = 200  # rows looked at to size columns before streaming the rest
 
@@ -182,6 +192,22 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+class _SharedCell(Cell):
+    """A styled cell reused for every value of one column. Its style is set once, before the
+    first row, so its style id is looked up once, not once per row (openpyxl hashes the style
+    of every styled cell it writes: a measurable share of a 100,000-row sheet)."""
+
+    __slots__ = ("_sid",)
+
+    @property
+    def style_id(self) -> int:
+        try:
+            return self._sid
+        except AttributeError:
+            self._sid: int = self.parent.parent._cell_styles.add(self._style)
+            return self._sid
+
+
 class _Cells:
     """Turns plain values into what a write-only sheet appends, sharing one style per column."""
 
@@ -197,7 +223,7 @@ class _Cells:
         alignment: Alignment | None = None,
         border: Border | None = None,
     ) -> Cell:
-        cell = WriteOnlyCell(self.ws)
+        cell = _SharedCell(self.ws, column=1, row=1)
         if number_format:
             cell.number_format = number_format
         if font:
@@ -231,15 +257,42 @@ class _Cells:
         write_text_cell(cell, text)
         return cell
 
-    def converters(self, columns: Sequence[Column]) -> list[Callable[[Any], Any]]:
-        """One function per column; money and dates reuse one styled cell per column (the
+    def converters(
+        self,
+        columns: Sequence[Column],
+        wrap: Sequence[bool] = (),
+        border: Border | None = None,
+    ) -> list[Callable[[Any], Any]]:
+        """One function per column; styled kinds reuse one styled cell per column (the
         write-only writer serialises each row before the next is built)."""
         out: list[Callable[[Any], Any]] = []
-        for col in columns:
-            out.append(self.converter(col.kind))
+        for i, col in enumerate(columns):
+            out.append(self.converter(col.kind, i < len(wrap) and wrap[i], border))
         return out
 
-    def converter(self, kind: str) -> Callable[[Any], Any]:
+    def wrapped(self, border: Border | None = None) -> Callable[[Any], Any]:
+        """Text that wraps: one shared wrapping cell per column, like money and dates."""
+        proto = self.styled(alignment=WRAP, border=border)
+        text = self.text
+
+        def wrap(v: Any) -> Any:
+            if v is None:
+                return None
+            if (
+                v.__class__ is str
+                and not v.startswith(_FORMULA_START)
+                and len(v) <= MAX_CELL_CHARS
+                and not _ILLEGAL.search(v)
+            ):
+                proto.value = v
+                return proto
+            return text(v, proto)
+
+        return wrap
+
+    def converter(
+        self, kind: str, wrap: bool = False, border: Border | None = None
+    ) -> Callable[[Any], Any]:
         fmt = {
             "money": self.money.number_format,
             "date": DATE_FORMAT,
@@ -247,17 +300,17 @@ class _Cells:
             "count": COUNT_FORMAT,
         }.get(kind)
         if kind == "text":
-            return self.text
+            return self.wrapped(border) if wrap or border else self.text
         # A stray string in a number, money or date column is still only text: it goes
         # through self.text, so "=HYPERLINK(...)" can never become a live formula.
         text = self.text
-        if fmt is None:  # int, number: no style needed
+        if fmt is None and border is None:  # int, number: no style needed
 
             def plain(v: Any) -> Any:
                 return text(v) if isinstance(v, str) else v
 
             return plain
-        proto = self.styled(fmt)
+        proto = self.styled(fmt, alignment=DATE_ALIGN if kind == "date" else None, border=border)
         scale = self.money.major
 
         if kind == "money":
@@ -325,7 +378,10 @@ def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[
         if col.width:
             widths.append(col.width)
             continue
-        need = [_display_width(col.header) + 2]
+        # The header wraps onto two lines (row 1 is 30 points high): its longest word counts.
+        head = _display_width(col.header)
+        word = max((_display_width(w) for w in col.header.split()), default=0)
+        need = [max(word, (head + 1) // 2) + 2]
         lengths = sorted(_display_width(_as_text(r[i])) for r in sample if r[i] is not None)
         if lengths:
             need.append(lengths[int(len(lengths) * 0.9) - (1 if len(lengths) > 1 else 0)] + 2)
@@ -343,26 +399,6 @@ def _as_text(v: Any) -> str:
 
 
 # -- sheets ----------------------------------------------------------------------------------
-
-
-def _print_setup(ws: Any, title_row: bool) -> None:
-    """Landscape, fit to one page wide, header row on every page, page numbers."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    if title_row:
-        ws.print_title_rows = "1:1"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddHeader.center.text = "&A"
-    ws.oddFooter.left.text = "Recruiter"
-    ws.oddFooter.right.text = "Page &P of &N"
-
-
-def _prepare(ws: Any) -> None:
-    """What must be set before the first row of a write-only sheet."""
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 class _Ticker:
@@ -386,17 +422,27 @@ class _Ticker:
             self.progress(min(self.done, self.total), self.total)
 
 
-def _write_data_sheet(wb: Workbook, sheet: DataSheet, money: MoneyFormat, tick: _Ticker) -> int:
+def _write_data_sheet(
+    wb: Workbook, sheet: DataSheet, money: MoneyFormat, tick: _Ticker, paper: Paper = Paper()
+) -> int:
+    """One data sheet, streamed; print-ready whatever its columns (see exchange.printing):
+    the columns that go on paper wrap their long text, and only they are fitted to the page."""
     ws = wb.create_sheet(sheet.name)
     _stream_cells(ws)
     cells = _Cells(ws, money)
     columns = list(sheet.columns)
     rows = iter(sheet.rows)
     sample = list(itertools.islice(rows, SAMPLE_ROWS))
-    for i, w in enumerate(_widths(columns, sample), 1):
+    widths = _widths(columns, sample)
+    for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
+    on_paper = printing.columns_on_paper(widths)
+    wrap = [
+        i < on_paper and c.kind == "text" and w >= WRAP_FROM
+        for i, (c, w) in enumerate(zip(columns, widths, strict=True))
+    ]
     ws.freeze_panes = "A2"
-    _prepare(ws)
+    printing.prepare(ws)
     ws.row_dimensions[1].height = 30
     header = cells.styled(
         font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN, border=HEADER_BORDER
@@ -407,7 +453,7 @@ def _write_data_sheet(wb: Workbook, sheet: DataSheet, money: MoneyFormat, tick: 
     ws.append(
         [cells.text(c.header, header_right if c.kind in _NUMERIC else header) for c in columns]
     )
-    convert = cells.converters(columns)
+    convert = cells.converters(columns, wrap)
     n = 0
     append = ws.append
     for row in itertools.chain(sample, rows):
@@ -418,7 +464,7 @@ def _write_data_sheet(wb: Workbook, sheet: DataSheet, money: MoneyFormat, tick: 
     ws.auto_filter.ref = f"A1:{last}{n + 1}"
     if sheet.highlight and n:
         _highlight(ws, columns, sheet.highlight, n)
-    _print_setup(ws, title_row=True)
+    printing.lay_out(ws, widths, n + 1, paper)
     return n
 
 
@@ -434,13 +480,14 @@ def _highlight(ws: Any, columns: Sequence[Column], h: Highlight, n: int) -> None
     ws.conditional_formatting.add(ref, FormulaRule(formula=[test], fill=STALE_FILL))
 
 
-def _write_summary(wb: Workbook, summary: Summary, money: MoneyFormat) -> None:
+def _write_summary(
+    wb: Workbook, summary: Summary, money: MoneyFormat, paper: Paper = Paper()
+) -> None:
     ws = wb.create_sheet("Summary")
     cells = _Cells(ws, money)
-    widths = [44] + [18] * 9
-    for i, w in enumerate(widths, 1):
+    for i, w in enumerate(SUMMARY_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    _prepare(ws)
+    printing.prepare(ws)
     row = 0
 
     def put(values: list[Any]) -> None:
@@ -480,7 +527,8 @@ def _write_summary(wb: Workbook, summary: Summary, money: MoneyFormat) -> None:
             for c in block.columns
         ]
         put(heads)
-        convert = cells.converters(block.columns)
+        # A small sheet: every cell of a block is boxed and its text wraps.
+        convert = cells.converters(block.columns, border=BOX)
         for values in block.rows:
             put([f(v) for f, v in zip(convert, values, strict=True)])
         if not block.rows:
@@ -494,8 +542,7 @@ def _write_summary(wb: Workbook, summary: Summary, money: MoneyFormat) -> None:
             ws.add_chart(chart, f"A{row + 1}")
             for _ in range(int(chart.height / 0.5) + 2):  # rows of ~0.5 cm under the chart
                 put([])
-    _print_setup(ws, title_row=False)
-    ws.page_setup.orientation = "portrait"
+    printing.lay_out(ws, SUMMARY_WIDTHS, row, paper, title_rows=None, gridlines=False)
 
 
 def _add_filter_table(ws: Any, names: list[Any], first: int, last: int) -> None:
@@ -537,6 +584,9 @@ def _chart(ws: Any, block: Block, header_row: int, last_row: int) -> BarChart:
     if spec.money:
         chart.y_axis.number_format = "#,##0,,"  # millions
         chart.y_axis.title = spec.y_title or "millions"
+    # Every category gets its label (left alone, Excel and LibreOffice skip every other one).
+    chart.x_axis.tickLblSkip = 1
+    chart.x_axis.tickMarkSkip = 1
     # openpyxl leaves <c:delete> unset, which some Excel versions read as "hide the axis".
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -639,17 +689,19 @@ def write_workbook(
     *,
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
+    paper: Paper = Paper(),
 ) -> Written:
-    """Summary first, then each data sheet streamed; returns the rows written per sheet."""
+    """Summary first, then each data sheet streamed; returns the rows written per sheet.
+    `paper` says what every printed page carries (export time, filters)."""
     total = sum(s.total or 0 for s in sheets)
     tick = _Ticker(total, progress, cancelled)
     written = Written(Path(path), ["Summary", *(s.name for s in sheets)])
 
     def build(wb: Workbook) -> Written:
         tick.check()
-        _write_summary(wb, summary, money)
+        _write_summary(wb, summary, money, paper)
         for sheet in sheets:
-            written.rows[sheet.name] = _write_data_sheet(wb, sheet, money, tick)
+            written.rows[sheet.name] = _write_data_sheet(wb, sheet, money, tick, paper)
             tick.check()
         tick.total = max(tick.total, tick.done)
         tick.check()
@@ -667,13 +719,14 @@ def write_table(
     *,
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
+    paper: Paper = Paper(),
 ) -> Written:
     """One styled sheet: "export this view as shown"."""
     tick = _Ticker(sheet.total or 0, progress, cancelled)
     written = Written(Path(path), [sheet.name])
 
     def build(wb: Workbook) -> Written:
-        written.rows[sheet.name] = _write_data_sheet(wb, sheet, money, tick)
+        written.rows[sheet.name] = _write_data_sheet(wb, sheet, money, tick, paper)
         tick.total = max(tick.total, tick.done)
         tick.check()
         return written
@@ -697,6 +750,7 @@ __all__ = [
     "ExportError",
     "Highlight",
     "MoneyFormat",
+    "Paper",
     "Summary",
     "Written",
     "check_target",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from recruiter.store.database import Database
 
 from . import reporting
 from .reporting import Filters, Report, approvals
+from .reporting.brief import filter_facts
 from .reporting.payment_sheets import payment_sheets
 
 ProgressFn = Callable[[int, int], None]
@@ -49,14 +50,20 @@ def _columns(sheet: Sequence[reporting.SheetColumn]) -> list[xw.Column]:
     return [xw.Column(c.header, c.kind, c.width) for c in sheet]
 
 
+def exported_at(now: datetime | None = None) -> str:
+    """The export time as pages print it, in the machine's local time."""
+    return f"{(now or datetime.now(UTC)).astimezone():%Y-%m-%d %H:%M}"
+
+
+def paper_of(report: Report, now: datetime | None = None) -> xw.Paper:
+    """What every printed page of the workbook carries: export time and filters."""
+    return xw.Paper(f"Exported {exported_at(now)} · {report.labels.describe()}")
+
+
 def summary_of(report: Report) -> xw.Summary:
     """The Summary sheet: what the filters were, the key figures, and the small tables."""
-    lab = report.labels
     facts = [
-        ("As of", f"{report.as_of:%Y-%m-%d}"),
-        ("Institutions", ", ".join(lab.institutions) or "all"),
-        ("Targets", ", ".join(lab.targets) or "all"),
-        ("Period", lab.period),
+        *filter_facts(report),
         ("Currency", report.money.describe()),
         (
             "Stale rows",
@@ -76,7 +83,7 @@ def summary_of(report: Report) -> xw.Summary:
                 xw.Column("Rejected", "count"),
                 xw.Column("Withdrawn", "count"),
                 xw.Column("Went on to next", "percent"),
-                xw.Column("Median days in stage", "number"),
+                xw.Column("Median days in stage", "int"),
             ],
             [
                 (
@@ -192,6 +199,21 @@ def summary_of(report: Report) -> xw.Summary:
             [(h.source, h.applications, h.hires, h.rate) for h in report.hire_sources],
         ),
         xw.Block(
+            f"Offers awaiting an answer ({report.awaiting_total:,} in all; soonest expiry first)",
+            [
+                xw.Column(fields.spec("full_name").header),
+                xw.Column("Target"),
+                xw.Column("Institution"),
+                xw.Column("Extended on", "date"),
+                xw.Column("Expires on", "date"),
+                xw.Column("Days left", "int"),
+            ],
+            [
+                (a.name, a.target, a.institution, a.extended_on, a.expires_on, a.days_left)
+                for a in report.awaiting
+            ],
+        ),
+        xw.Block(
             f"Overdue follow-ups ({report.kpis.overdue:,} in all; oldest first)",
             [
                 xw.Column(fields.spec("full_name").header),
@@ -273,6 +295,7 @@ def export_workbook(
             money_format(report),
             progress=progress,
             cancelled=cancelled,
+            paper=paper_of(report),
         )
     finally:
         for sheet in sheets:  # release the database cursors of unfinished generators
@@ -330,7 +353,8 @@ def export_table(
         rows_out,
         total=len(rows_out),
     )
-    written = xw.write_table(path, sheet, progress=progress, cancelled=cancelled)
+    paper = xw.Paper(f"Exported {exported_at()} · {title}, as shown on screen")
+    written = xw.write_table(path, sheet, progress=progress, cancelled=cancelled, paper=paper)
     return ExportResult(written.path, written.sheets, written.rows)
 
 
@@ -342,4 +366,12 @@ def _coerce(value: Any, kind: str) -> Any:
     return value
 
 
-__all__ = ["ExportResult", "export_table", "export_workbook", "summary_of"]
+__all__ = [
+    "ExportResult",
+    "export_table",
+    "export_workbook",
+    "exported_at",
+    "filter_facts",
+    "paper_of",
+    "summary_of",
+]

@@ -1,7 +1,9 @@
-"""File → Export pipeline… (Ctrl+E) and "export this table as shown".
+"""File → Export pipeline… (Ctrl+E), File → Export brief… and "export this table as shown".
 
-Both write in the background behind a progress dialog with a working Cancel; the file appears only
-when complete, and afterwards the user may open it or its folder."""
+The pipeline workbook and the brief carry the filters of the page they are asked from (the
+Dashboard's or the Pipeline's choices), and say so on their first lines. All write in the
+background behind a progress dialog with a working Cancel; the file appears only when complete,
+and afterwards the user may open it or its folder."""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ from typing import Any
 
 from recruiter.services import exporting
 from recruiter.services.reporting import Filters
+from recruiter.services.reporting.brief import Brief, build_brief
 
+from .brief import write_brief
 from .context import AppContext
 from .qt import Qt, QtCore, QtGui, QtWidgets
-from .tasks import Task, run_with_progress
+from .tasks import Task, run_with_progress, show_error
 
 SETTINGS_KEY = "export/last_folder"
 
@@ -23,17 +27,24 @@ def _settings() -> QtCore.QSettings:
     return QtCore.QSettings()
 
 
-def ask_path(parent: QtWidgets.QWidget, title: str, suggested: str) -> Path | None:
-    """A save dialog remembering the last folder; always returns an .xlsx path (or None)."""
+def ask_path(
+    parent: QtWidgets.QWidget, title: str, suggested: str, suffix: str = ".xlsx"
+) -> Path | None:
+    """A save dialog remembering the last folder; returns a path ending in `suffix` (or None)."""
     folder = str(_settings().value(SETTINGS_KEY, "") or Path.home())
+    kinds = (
+        parent.tr("PDF document (*.pdf)")
+        if suffix == ".pdf"
+        else parent.tr("Excel workbook (*.xlsx)")
+    )
     name, _filter = QtWidgets.QFileDialog.getSaveFileName(
-        parent, title, str(Path(folder) / suggested), parent.tr("Excel workbook (*.xlsx)")
+        parent, title, str(Path(folder) / suggested), kinds
     )
     if not name:
         return None
     path = Path(name)
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_name(path.name + ".xlsx")
+    if path.suffix.lower() != suffix:
+        path = path.with_name(path.name + suffix)
     _settings().setValue(SETTINGS_KEY, str(path.parent))
     return path
 
@@ -106,6 +117,51 @@ def export_pipeline(
         parent,
         ctx.runner,
         parent.tr("Exporting pipeline"),
+        work,
+        on_done=done,
+        on_cancel=lambda: _status(parent, parent.tr("Export cancelled; no file was written.")),
+    )
+
+
+def export_brief(
+    parent: QtWidgets.QWidget,
+    ctx: AppContext,
+    filters: Filters | None = None,
+    path: Path | str | None = None,
+) -> Task | None:
+    """Ask for a file name, read the brief's figures in the background, draw the page."""
+    target = (
+        Path(path)
+        if path
+        else ask_path(
+            parent,
+            parent.tr("Export brief"),
+            f"recruitment-brief-{QtCore.QDate.currentDate().toString('yyyy-MM-dd')}.pdf",
+            ".pdf",
+        )
+    )
+    if target is None:
+        return None
+    db, chosen = ctx.db, filters or Filters()
+
+    def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Brief:
+        progress(0, 0)
+        exporting.refuse_database_target(db, target)
+        return build_brief(db, chosen)
+
+    def done(brief: Brief) -> None:
+        # Drawn here, on the GUI thread: one page takes a fraction of a second.
+        try:
+            written = write_brief(target, brief, exporting.exported_at())
+        except OSError as exc:
+            show_error(parent, parent.tr("Export brief"), exc)
+            return
+        offer_to_open(parent, written, parent.tr("One page, as of {day}").format(day=brief.as_of))
+
+    return run_with_progress(
+        parent,
+        ctx.runner,
+        parent.tr("Preparing the brief"),
         work,
         on_done=done,
         on_cancel=lambda: _status(parent, parent.tr("Export cancelled; no file was written.")),
@@ -185,4 +241,11 @@ def exporting_name(title: str) -> str:
     return "-".join(keep.split()).lower() or "export"
 
 
-__all__ = ["export_pipeline", "export_view", "offer_to_open", "view_reader", "view_table"]
+__all__ = [
+    "export_brief",
+    "export_pipeline",
+    "export_view",
+    "offer_to_open",
+    "view_reader",
+    "view_table",
+]

@@ -9,6 +9,7 @@ from typing import Any
 from recruiter import __version__
 from recruiter.services import candidates, demo, offers
 from recruiter.services.importing import SUFFIXES
+from recruiter.services.reporting import Filters
 from recruiter.store.database import Database
 
 from .columns import fit_header_labels, spreadsheet_sort_arrows
@@ -184,6 +185,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.export_view_action = self._action(
             file_menu, "Export this &view…", self.export_view, "Ctrl+Shift+E"
         )
+        self.export_brief_action = self._action(
+            file_menu, "Export &brief (PDF)…", self.export_brief
+        )
         file_menu.addSeparator()
         self.demo_action = self._action(file_menu, "Load &demo data", self.load_demo)
         self.backup_action = self._action(file_menu, "&Back up database…", self.backup)
@@ -354,10 +358,20 @@ class MainWindow(QtWidgets.QMainWindow):
         wizard.open()
         self._wizard = wizard
 
+    def export_filters(self) -> Filters | None:
+        """The filters of the page on screen (Dashboard, Pipeline): what an export writes."""
+        chosen = getattr(self.current_page(), "export_filters", None)
+        return chosen() if callable(chosen) else None
+
     def export_pipeline(self) -> None:
         from .export_actions import export_pipeline
 
-        export_pipeline(self, self.ctx)
+        export_pipeline(self, self.ctx, self.export_filters())
+
+    def export_brief(self) -> None:
+        from .export_actions import export_brief
+
+        export_brief(self, self.ctx, self.export_filters())
 
     def table_view(self) -> QtWidgets.QTableView | None:
         """The table the user is looking at on the current page, if any."""

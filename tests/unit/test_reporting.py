@@ -157,7 +157,7 @@ def test_pipeline_rows_stream_plain_values(sample: Sample) -> None:
     rows = list(reporting.pipeline_rows(sample.db, as_of=AS_OF, chunk=2))
     assert len(rows) == 7
     headers = [h for h, _k in reporting.PIPELINE_COLUMNS]
-    by = {(r[0], r[6]): dict(zip(headers, r, strict=True)) for r in rows}
+    by = {(r[0], r[2]): dict(zip(headers, r, strict=True)) for r in rows}
     bob = by[("Bob Li", "Professor of Catalysis")]
     assert bob["Stage"] == "Offer" and bob["Outcome"] == "Active"
     assert bob["Days in stage"] == 80 and bob["Offer status"] == "Extended"

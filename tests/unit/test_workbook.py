@@ -115,7 +115,7 @@ def test_formats_panes_filters_and_print_setup(book: tuple[Path, exporting.Expor
     assert wb["Funding"]["J2"].number_format == "0.0%"
     rules = [r for cf in pipe.conditional_formatting for r in cf.rules]
     assert len(rules) == 1 and rules[0].type == "expression"
-    assert rules[0].formula == ['AND($M2>30,OR($K2="Active",$K2="On hold"))']
+    assert rules[0].formula == ['AND($H2>30,OR($F2="Active",$F2="On hold"))']
     assert str(next(iter(pipe.conditional_formatting)).sqref) == f"A2:T{pipe.max_row}"
 
 

@@ -7,12 +7,15 @@ defined once in domain.figures.
 - scope: Filters, what they mean, and the SQL conditions that apply them;
 - money: the reporting currency and the package figures of offers (cost SQL);
 - sections: funnel, progress to targets, offers, funding, sources of hires, follow-ups, KPIs;
+- awaiting: offers awaiting an answer, soonest expiry first;
+- brief: the one-page brief's data, from the same Report as the Summary sheet;
 - report: the whole report for the Dashboard and the Summary sheet (`build`);
 - sheets: the big sheets, each column's spec next to the record field it shows.
 """
 
 from __future__ import annotations
 
+from .awaiting import AwaitingOffer, awaiting_in
 from .money import (
     MoneyContext,
     OfferMoney,
@@ -109,6 +112,7 @@ __all__ = [
     "PIPELINE_SHEET",
     "STALE_DAYS",
     "STALE_WHEN",
+    "AwaitingOffer",
     "FilterLabels",
     "FilterOptions",
     "Filters",
@@ -136,6 +140,7 @@ __all__ = [
     "_offer_money_in",
     "application_counts",
     "application_counts_in",
+    "awaiting_in",
     "build",
     "extractor",
     "filter_options",

@@ -7,6 +7,7 @@ from datetime import date
 
 from recruiter.store.database import Database
 
+from .awaiting import AwaitingOffer, awaiting_in
 from .money import MoneyContext, _money_in
 from .scope import FilterLabels, Filters, labels_in, today_in
 from .sections import (
@@ -50,6 +51,8 @@ class Report:
     hire_sources: list[HireSource]
     overdue: list[FollowUp]
     counts: dict[str, int] = field(default_factory=dict)  # rows of the big sheets
+    awaiting: list[AwaitingOffer] = field(default_factory=list)  # soonest expiry first
+    awaiting_total: int = 0  # offers awaiting an answer, all of them
 
 
 def build(
@@ -71,6 +74,7 @@ def build(
         offers = offer_stats_in(s, f, money)
         fund = funding_in(s, f, money)
         overdue_n, overdue = overdue_in(s, f, as_of)
+        awaiting_n, awaiting = awaiting_in(s, f, as_of)
         kpis = kpis_from(fun, stale_count_in(s, f, as_of), offers, overdue_n, progress, fund)
         return Report(
             as_of=as_of,
@@ -91,4 +95,6 @@ def build(
                 "Offers": offer_count_in(s, f) if detail else 0,
                 "Funding": len(fund),
             },
+            awaiting=awaiting,
+            awaiting_total=awaiting_n,
         )

@@ -262,6 +262,24 @@ class FilterLabels:
     targets: tuple[str, ...]
     period: str
 
+    @property
+    def scope(self) -> str:
+        """Which institutions and targets, in words: "All institutions" when unfiltered."""
+        text = ", ".join(self.institutions) or "All institutions"
+        if self.targets:
+            text += "; " + ("target " if len(self.targets) == 1 else "targets ")
+            text += ", ".join(self.targets)
+        return text
+
+    def describe(self) -> str:
+        """The filters in force as one line (Summary, footers, the brief)."""
+        if self.period == ALL_DATES:
+            return self.scope
+        return f"{self.scope}; {self.period}"
+
+
+ALL_DATES = "all dates"
+
 
 def labels_in(s: Session, f: Filters) -> FilterLabels:
     insts: tuple[str, ...] = ()
@@ -289,5 +307,5 @@ def labels_in(s: Session, f: Filters) -> FilterLabels:
     elif f.date_to:
         period = f"applications created up to {f.date_to:%Y-%m-%d}"
     else:
-        period = "all dates"
+        period = ALL_DATES
     return FilterLabels(insts, tgts, period)

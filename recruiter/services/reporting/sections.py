@@ -63,7 +63,7 @@ class FunnelRow:
     rejected: int
     withdrawn: int
     next_reached: int | None  # reached of the next stage; None for the last
-    median_days: float | None = None
+    median_days: int | None = None  # whole days, like days in stage everywhere
     on_hold: int = 0  # of `open`
 
     @property
@@ -121,8 +121,8 @@ def funnel(db: Database, f: Filters = Filters()) -> list[FunnelRow]:
         return funnel_in(s, f)
 
 
-def stage_days_in(s: Session, f: Filters) -> dict[Stage, tuple[float, int]]:
-    """Median days spent in each stage, from stage_event: {stage: (median days, stays)}.
+def stage_days_in(s: Session, f: Filters) -> dict[Stage, tuple[int, int]]:
+    """Median whole days spent in each stage, from stage_event: {stage: (median days, stays)}.
 
     A stay starts when an application enters a stage and ends when it moves on or is closed;
     stays still running are left out, so a long current stay does not count as finished.
@@ -160,7 +160,7 @@ def stage_days_in(s: Session, f: Filters) -> dict[Stage, tuple[float, int]]:
             cur, since = to_stage, at
         if ends:
             cur = None
-    return {Stage(st): (round(statistics.median(v), 1), len(v)) for st, v in stays.items() if v}
+    return {Stage(st): (round(statistics.median(v)), len(v)) for st, v in stays.items() if v}
 
 
 # -- progress to targets ---------------------------------------------------------------------

@@ -3,6 +3,10 @@
 Each sheet is a tuple of `SheetColumn`s: the header, number format and width of a column sit
 next to the record field its value comes from, so a column is added or moved in one place.
 Records are named tuples; one `operator.attrgetter` per sheet turns a record into a row.
+
+Columns are declared in the order they matter on paper: the printed page of a sheet holds the
+leading columns that fit A4 landscape at a legible size (exchange.printing), the rest stay in
+Excel. So the Pipeline sheet starts with who, for what, where and at which stage.
 """
 
 from __future__ import annotations
@@ -117,24 +121,26 @@ class PipelineRecord(NamedTuple):
 
 
 PIPELINE_SHEET: tuple[SheetColumn, ...] = (
+    # on paper
     candidate_column("full_name", "candidate", WIDTHS["full_name"]),
     candidate_column("name_zh", width=WIDTHS["name_zh"]),
+    SheetColumn("Target", "text", "target", 28),
+    SheetColumn("Institution", "text", "institution", 20),
+    SheetColumn("Stage", "text", "stage", 11),
+    SheetColumn("Outcome", "text", "outcome", 10),
+    SheetColumn("Entered stage", "date", "entered", 12),
+    SheetColumn("Days in stage", "int", "days", 9),
+    SheetColumn("Next follow-up", "date", "next_follow_up", 12),
+    SheetColumn("Owner", "text", "owner", 14),
+    SheetColumn("Offer status", "text", "offer_status", 11),
+    # in Excel only
     candidate_column("current_institution", width=WIDTHS["current_institution"]),
     candidate_column("country"),
     candidate_column("field"),
     candidate_column("source", width=WIDTHS["source"]),
-    SheetColumn("Target", "text", "target", 32),
-    SheetColumn("Institution", "text", "institution", 24),
     SheetColumn("Department", "text", "department", 26),
-    SheetColumn("Stage", "text", "stage"),
-    SheetColumn("Outcome", "text", "outcome"),
-    SheetColumn("Entered stage", "date", "entered"),
-    SheetColumn("Days in stage", "int", "days"),
-    SheetColumn("Owner", "text", "owner"),
     SheetColumn("Priority", "int", "priority"),
     SheetColumn("Last activity", "date", "last_activity"),
-    SheetColumn("Next follow-up", "date", "next_follow_up"),
-    SheetColumn("Offer status", "text", "offer_status"),
     SheetColumn("First-year cash", "money", "first_year"),
     SheetColumn("Start-up funds", "money", "startup"),
 )
@@ -179,16 +185,22 @@ class OfferRecord(NamedTuple):
 assert OfferRecord._fields[-len(ITEM_KINDS) :] == tuple(_kind_field(k) for k in ITEM_KINDS)
 
 OFFER_SHEET: tuple[SheetColumn, ...] = (
+    # on paper
     candidate_column("full_name", "candidate", WIDTHS["full_name"]),
     candidate_column("name_zh", width=WIDTHS["name_zh"]),
-    SheetColumn("Target", "text", "target", 32),
-    SheetColumn("Institution", "text", "institution", 24),
+    SheetColumn("Target", "text", "target", 26),
+    SheetColumn("Institution", "text", "institution", 20),
+    SheetColumn("Status", "text", "status", 10),
+    SheetColumn("Expires on", "date", "expires_on", 12),
+    SheetColumn("First-year cash", "money", "first_year", 15),
+    SheetColumn("Start-up funds", "money", "startup", 15),
+    SheetColumn("Package total", "money", "total", 15),
+    SheetColumn("Funding sources", "text", "sources", 28),
+    # in Excel only
     SheetColumn("Department", "text", "department", 26),
     SheetColumn("Revision", "int", "revision"),
-    SheetColumn("Status", "text", "status"),
     SheetColumn("Rank", "text", "rank"),
     SheetColumn("Extended on", "date", "extended_on"),
-    SheetColumn("Expires on", "date", "expires_on"),
     SheetColumn("Responded on", "date", "responded_on"),
     SheetColumn("Start on", "date", "start_on"),
     *(
@@ -197,19 +209,15 @@ OFFER_SHEET: tuple[SheetColumn, ...] = (
         )
         for k in ITEM_KINDS
     ),
-    SheetColumn("First-year cash", "money", "first_year"),
-    SheetColumn("Start-up funds", "money", "startup"),
-    SheetColumn("Package total", "money", "total"),
-    SheetColumn("Funding sources", "text", "sources", 60),
 )
 
 
 # -- Funding ----------------------------------------------------------------------------------
 
 FUNDING_SHEET: tuple[SheetColumn, ...] = (
-    SheetColumn("Source", "text", "name", 24),
+    SheetColumn("Source", "text", "name", 30),
     SheetColumn("Kind", "text", "kind_label"),
-    SheetColumn("Institution", "text", "institution", 24),
+    SheetColumn("Institution", "text", "institution", 22),
     SheetColumn("Fiscal year", "int", "fiscal_year"),
     SheetColumn("Currency", "text", "currency"),
     SheetColumn("Total", "money", "total"),

@@ -505,10 +505,14 @@ class DashboardPage(Page):
     def _navigate(self, page: str, filters: dict[str, object]) -> None:
         self.ctx.bus.navigate.emit(page, filters)
 
+    def export_filters(self) -> Filters:
+        """What File → Export writes from this page: the filters in force."""
+        return self.current_filters()
+
     def _export(self) -> None:
         from ..export_actions import export_pipeline
 
-        export_pipeline(self, self.ctx, self.current_filters())
+        export_pipeline(self, self.ctx, self.export_filters())
 
 
 # Characters of a bar's axis label: what fits beside the bars of a half-width chart on a

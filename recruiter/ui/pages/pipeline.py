@@ -15,6 +15,7 @@ from recruiter.domain.enums import STAGES, Outcome, Stage
 from recruiter.errors import RecruiterError
 from recruiter.services import institutions, pipeline, targets
 from recruiter.services.pipeline import Card
+from recruiter.services.reporting import Filters
 from recruiter.store.database import Database
 
 from .. import tracking_commands as cmds
@@ -492,6 +493,14 @@ class PipelinePage(Page):
         if filters.get("view") == "due":
             self.mode.setCurrentIndex(2)
         self.reload()
+
+    def export_filters(self) -> Filters:
+        """What File → Export writes from this page: the institution and target shown."""
+        inst, target_id = self.institution.currentData(), self.target.currentData()
+        return Filters(
+            institution_ids=(int(inst),) if inst is not None else (),
+            target_ids=(int(target_id),) if target_id is not None else (),
+        )
 
     # -- loading ------------------------------------------------------------------------
     def refresh(self) -> None:

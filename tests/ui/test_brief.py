@@ -1,0 +1,113 @@
+"""The one-page PDF brief: drawn by Qt, read back with pdfplumber. Its figures are the Summary
+sheet's (one report layer), its text is real text in embedded fonts, nothing under 8 pt."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from recruiter.cli import main
+from recruiter.domain.models import Candidate
+from recruiter.services import exporting, reporting
+from recruiter.services.reporting import Filters
+from recruiter.services.reporting.brief import brief_of, build_brief
+from tests.factories import AS_OF, Sample
+
+
+def _summary(path: Path) -> dict[str, object]:
+    rows = load_workbook(path)["Summary"].iter_rows(values_only=True)
+    return {r[0]: r[1] for r in rows if r and isinstance(r[0], str)}
+
+
+def _pdf(path: Path) -> tuple[int, tuple[float, float], str, list[dict[str, object]]]:
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        return len(pdf.pages), (page.width, page.height), page.extract_text(), page.chars
+
+
+def _write(qapp, brief, out: Path) -> Path:  # type: ignore[no-untyped-def]
+    from recruiter.ui.brief import write_brief
+
+    return write_brief(out, brief, "2026-07-01 09:00")
+
+
+def test_brief_figures_match_the_workbook_summary(qapp, sample: Sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with sample.db.session() as s:  # a Chinese name on an offer awaiting an answer
+        bob = s.exec(select(Candidate).where(Candidate.full_name == "Bob Li")).one()
+        bob.name_zh = "李波"
+        s.add(bob)
+        s.commit()
+    report = reporting.build(sample.db, as_of=AS_OF)
+    book = tmp_path / "weekly.xlsx"
+    exporting.export_workbook(sample.db, book, as_of=AS_OF)
+    summary = _summary(book)
+    brief = brief_of(report)
+    pages, size, text, chars = _pdf(_write(qapp, brief, tmp_path / "brief.pdf"))
+
+    assert pages == 1 and size == pytest.approx((595, 842), abs=1)  # one A4 page
+    assert min(float(c["size"]) for c in chars) >= 8 - 0.01  # type: ignore[arg-type]
+    lines = text.splitlines()
+    flat = " ".join(text.split())  # a tile's label may wrap onto two lines
+    # Every key figure on the page is the Summary's, printed as the brief prints it.
+    for label, value in brief.figures:
+        assert label in flat and value in text
+        cell = summary[label]
+        kind = dict((k, kd) for k, _v, kd in report.kpis.items())[label]
+        assert (
+            reporting.brief.figure_text(
+                int(cell * 100) if kind == "money" and cell is not None else cell,  # type: ignore[operator]
+                kind,
+                "CNY",
+            )
+            == value
+        )
+    assert summary["Open applications"] == report.kpis.open == 3
+    assert f"{report.kpis.open:,}" in text
+    # The filters and the date, in words, on both.
+    assert summary["Institutions"] == "All institutions"
+    assert "Institutions: All institutions" in text and f"As of {AS_OF:%Y-%m-%d}" in text
+    # Offers awaiting an answer with their expiry: Bob Li's extended offer.
+    awaiting = next(line for line in lines if line.startswith("Bob Li"))
+    assert f"{report.awaiting[0].expires_on:%Y-%m-%d}" in awaiting
+    assert "Offers awaiting an answer (1 in all)" in text
+    assert any(k.startswith("Offers awaiting an answer (1 in all") for k in summary)
+    # Funding per source and the funnel, one line per bar.
+    for row in report.funding:
+        assert row.name in text
+    for stage in report.funnel:
+        assert stage.stage.label in text
+    # Real text in embedded fonts; Chinese too when the system has a CJK font.
+    from recruiter.ui.brief import cjk_family
+
+    with pdfplumber.open(tmp_path / "brief.pdf") as pdf:
+        fonts = {c["fontname"] for c in pdf.pages[0].chars}
+        assert all("+" in f for f in fonts)  # a subset prefix: the font is embedded
+    if cjk_family() is not None:
+        assert "Bob Li (李波)" in text
+
+
+def test_brief_of_a_filtered_view_says_so(qapp, sample: Sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fudan = reporting.resolve_institutions(sample.db, ["Fudan University"])
+    brief = build_brief(sample.db, Filters(institution_ids=fudan), AS_OF)
+    _pages, _size, text, _chars = _pdf(_write(qapp, brief, tmp_path / "fudan.pdf"))
+    assert "Institutions: Fudan University" in text
+    assert "Wuhan University" not in text  # neither its funding nor its offers
+
+
+def test_cli_brief(sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "brief.pdf"
+    args = ["--db", str(sample.db.path), "brief", str(out), "--since", "2020-01-01", "--json"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["file"] == str(out) and data["filters"]["Institutions"] == "All institutions"
+    assert data["filters"]["Period"] == "Applications created from 2020-01-01"
+    _pages, _size, text, _chars = _pdf(out)
+    assert "Applications created from 2020-01-01" in text
+    bad = tmp_path / "brief.xlsx"
+    assert main(["--db", str(sample.db.path), "brief", str(bad)]) == 1 and not bad.exists()
+    assert ".pdf" in capsys.readouterr().err
