@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from . import data, exporting, gui, importing, setup
+from . import data, exporting, gui, importing, setup, team
 from .output import emit, say
 from .parser import build_parser
 
@@ -29,11 +29,13 @@ HANDLERS: dict[str, Handler] = {
     "undo-import": importing.cmd_undo_import,
     "export": exporting.cmd_export,
     "setup": setup.cmd_setup,
+    "copy": team.cmd_copy,
 }
 
 # Commands that need no database.
 STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {
     "template": setup.cmd_template,
+    "team": team.cmd_team,
 }
 
 

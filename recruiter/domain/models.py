@@ -32,6 +32,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import declared_attr
 from sqlalchemy.types import TypeEngine
 from sqlmodel import AutoString, Field, Relationship, SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -70,6 +71,21 @@ def _enum(e: type[Enum], column: str) -> SAEnum:
         validate_strings=True,
         name=f"{column}_values",
     )
+
+
+def _versioned() -> Any:
+    """`__mapper_args__` making the ORM keep and check the row's `version` (optimistic locking,
+    see store/versions.py); declared per class because the column exists only once SQLModel has
+    built the table."""
+
+    def mapper_args(cls: Any) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+    return declared_attr.directive(mapper_args)
+
+
+def _version() -> Any:
+    return Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 def _fk(target: str, ondelete: str, nullable: bool = False, index: bool = True) -> Column:
@@ -135,6 +151,8 @@ class Target(SQLModel, table=True):
         default=None, sa_column=_fk("funding_source.id", "SET NULL", True)
     )
     archived_at: datetime | None = None
+    version: int = _version()
+    __mapper_args__ = _versioned()
 
     institution: "Institution" = Relationship(back_populates="targets")
     department: Optional["Department"] = Relationship(back_populates="targets")
@@ -195,6 +213,8 @@ class Candidate(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
+    __mapper_args__ = _versioned()
 
     applications: list["Application"] = Relationship(
         back_populates="candidate",
@@ -318,6 +338,8 @@ class FundingSource(SQLModel, table=True):
     currency: str = Field(default="CNY", max_length=3)
     notes: str | None = Field(default=None, sa_type=Text)
     archived_at: datetime | None = None
+    version: int = _version()
+    __mapper_args__ = _versioned()
 
     institution: Optional["Institution"] = Relationship(back_populates="funding_sources")
     items: list["OfferItem"] = Relationship(back_populates="funding_source", passive_deletes="all")
@@ -342,6 +364,8 @@ class Offer(SQLModel, table=True):
     responded_on: date | None = None
     notes: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
+    __mapper_args__ = _versioned()
 
     application: "Application" = Relationship(back_populates="offers")
     items: list["OfferItem"] = Relationship(
