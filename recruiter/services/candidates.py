@@ -21,10 +21,10 @@ from recruiter.domain.enums import STAGES, Outcome, Stage
 from recruiter.domain.identity import email_key, person_key
 from recruiter.domain.models import Candidate
 from recruiter.errors import ConflictError, NotFound, ValidationError
-from recruiter.store import search
+from recruiter.store import search, versions
 from recruiter.store.database import Database
 
-from . import audit
+from . import audit, concurrency
 from ._common import get_or_raise
 from .rows import RowBundle, capture_candidates, reinsert
 from .validate import Problems, clean_text
@@ -120,14 +120,26 @@ def create_in(s: Session, user: str, values: dict[str, Any]) -> int:
     return ident
 
 
-def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
-    """Apply field changes; returns the previous values of what changed (for undo)."""
+def update(
+    db: Database,
+    candidate_id: int,
+    *,
+    expected_version: int | None = None,
+    overwrite: bool = False,
+    **changes: Any,
+) -> dict[str, Any]:
+    """Apply field changes; returns the previous values of what changed (for undo).
+    `expected_version`: the version the editor opened; a newer row raises EditConflict unless
+    `overwrite` (services/concurrency.py)."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError({k: "is not a candidate field" for k in unknown})
     values = validate(changes)
     with db.session() as s:
         conn = s.connection()
+        concurrency.check(
+            s, db.user, "candidate", candidate_id, expected_version, overwrite=overwrite
+        )
         found = conn.execute(select(_CAND).where(_CAND.c.id == candidate_id)).mappings().first()
         if found is None:
             raise NotFound(f"Candidate {candidate_id} no longer exists; refresh the view.")
@@ -149,7 +161,7 @@ def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
             conn.execute(
                 sa_update(_CAND)
                 .where(_CAND.c.id == candidate_id)
-                .values(**changed, person_key=key, updated_at=utcnow())
+                .values(**changed, person_key=key, updated_at=utcnow(), **versions.bump(_CAND))
             )
         except IntegrityError as exc:
             raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc

@@ -15,12 +15,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.dml import Insert, UpdateBase
 from sqlmodel import Session, create_engine
 
 from recruiter.domain.changes import Changes, Collector
-from recruiter.errors import StoreError
+from recruiter.errors import ConflictError, StoreError
 
 from . import location, postgres, sequences, team
 
@@ -119,6 +120,17 @@ def explain(exc: BaseException, where: str = "the database") -> StoreError:
 def is_damaged(exc: BaseException) -> bool:
     """Not a database at all, or a damaged one."""
     return _matches(exc, _DAMAGED, "not a database", "malformed", "file is encrypted")
+
+
+class RowChanged(ConflictError):
+    """Another session saved the same row between our read and our write (the ORM's
+    `WHERE version = ?` matched nothing): nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else saved this record at the same moment, so your change was not saved. "
+            "Reload it and try again."
+        )
 
 
 class Database:
@@ -245,11 +257,15 @@ class Database:
                 if _explicit_ids.get():
                     self._before_commit(s.connection())
                 s.commit()
+        except StaleDataError as exc:
+            raise RowChanged() from exc
         except OperationalError as exc:
             raise self._explain(exc) from exc
         except DatabaseError as exc:
             if is_damaged(exc):
                 raise explain(exc, f"The database {self.label}") from exc
+            if postgres.is_permission_denied(exc):
+                raise postgres.read_only_role(self.label) from exc
             raise
         self.publish(collector.changes())
 
@@ -262,6 +278,10 @@ class Database:
                 self._before_commit(conn)
         except OperationalError as exc:
             raise self._explain(exc) from exc
+        except DatabaseError as exc:
+            if postgres.is_permission_denied(exc):
+                raise postgres.read_only_role(self.label) from exc
+            raise
         self.publish(collector.changes())
 
     def dispose(self) -> None:

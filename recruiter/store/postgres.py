@@ -65,3 +65,15 @@ def serialise(conn: Connection, name: str) -> None:
     transaction-scoped advisory lock on PostgreSQL; on SQLite the write lock does it already."""
     if is_postgres(conn):
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+
+
+def is_permission_denied(exc: BaseException) -> bool:
+    """The server refused a statement to the signed-in role (SQLSTATE 42501)."""
+    return getattr(getattr(exc, "orig", exc), "sqlstate", None) == "42501"
+
+
+def read_only_role(label: str) -> StoreError:
+    return StoreError(
+        f"Your sign-in to {label} may read but not change this (it is a viewer's). Ask the "
+        "office's administrator for the officer role if you need to edit."
+    )
