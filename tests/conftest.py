@@ -33,10 +33,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.getoption("--db-url"):
         return
-    skip = pytest.mark.skip(reason="about the SQLite file itself; not run with --db-url")
     for item in items:
-        if "sqlite_only" in item.keywords:
-            item.add_marker(skip)
+        mark = item.get_closest_marker("sqlite_only")
+        if mark is not None:
+            why = mark.kwargs.get("reason") or "about the SQLite file itself"
+            item.add_marker(pytest.mark.skip(reason=f"{why}; not run with --db-url"))
 
 
 @pytest.fixture(scope="session")

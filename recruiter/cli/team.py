@@ -78,3 +78,39 @@ def cmd_team(args: argparse.Namespace) -> int:
             f"CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE {roles.OFFICER};"
         )
     return 0
+
+
+def backup_server(args: argparse.Namespace, db: Database) -> int:
+    """`recruiter backup [OUT]` on a server: every row copied into a new SQLite file and
+    verified table by table (store/copying.py). The server's own tools (pg_dump) remain the
+    administrator's backup; this one any officer can open with Recruiter on a laptop."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from recruiter.store import location
+    from recruiter.store.copying import copy
+    from recruiter.store.opening import open_database
+
+    out: Path | None = args.out
+    stamp = f"recruiter-server-{datetime.now():%Y%m%d-%H%M%S}.db"
+    if out is None:
+        out = location.default_path().parent / "backups" / stamp
+    elif out.is_dir():
+        out = out / stamp
+    if out.exists() and not args.force:
+        raise RecruiterError(f"{out} exists; give another name or --force to replace it.")
+    if out.exists():
+        out.unlink()
+    copy_db = open_database(out)
+    try:
+        report = copy(db, copy_db)
+    except BaseException:
+        copy_db.dispose()
+        out.unlink(missing_ok=True)
+        raise
+    copy_db.dispose()
+    if args.json:
+        emit({"file": str(out), "bytes": out.stat().st_size, "rows": report.rows})
+    else:
+        say(f"Backup written to {out} ({report.rows:,} rows, every table verified)")
+    return 0

@@ -496,10 +496,10 @@ def query_ids(
             # table reads, ~300 ms); an expression the index cannot serve makes SQLite filter
             # first and sort the few rows left.
             col = col + 0 if name in _NUMERIC else col.op("||")("")
-        order = [
-            col.desc() if q.descending else col.asc(),
-            cand.c.id.desc() if q.descending else cand.c.id.asc(),
-        ]
+        first = col.desc() if q.descending else col.asc()
+        if conn.dialect.name == "postgresql":  # empty values sort first, as on SQLite
+            first = first.nulls_last() if q.descending else first.nulls_first()
+        order = [first, cand.c.id.desc() if q.descending else cand.c.id.asc()]
         stmt = select(cand.c.id).where(*where).order_by(*order)
         if limit is not None:
             stmt = stmt.limit(limit)
@@ -550,7 +550,7 @@ def facets(db: Database) -> dict[str, list[str]]:
             out[name] = [
                 r[0]
                 for r in conn.execute(
-                    select(col).where(col.is_not(None)).distinct().order_by(func.lower(col))
+                    select(col).where(col.is_not(None)).group_by(col).order_by(func.lower(col))
                 )
             ]
         tags: set[str] = set()

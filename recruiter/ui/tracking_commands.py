@@ -9,7 +9,7 @@ A command's text names what it acts on from plain values the caller already show
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -178,15 +178,17 @@ def move_stage(
     to: Stage,
     note: str | None = None,
     on_error: OnError = None,
+    seen: Mapping[int, Stage] | None = None,
 ) -> ServiceCommand:
     """A drag (or its keyboard equivalent): records a stage_event per application; undo drops
-    those events and puts stage, outcome and stage_changed_at back."""
+    those events and puts stage, outcome and stage_changed_at back. `seen`: the stages the board
+    showed, re-checked by the move (someone else may have moved a card meanwhile)."""
     ids = list(application_ids)
     what = "application" if len(ids) == 1 else f"{len(ids)} applications"
     return push(
         ctx,
         f"Move {what} to {to.label}",
-        lambda: applications.move_many(ctx.db, ids, to, note),
+        lambda: applications.move_many(ctx.db, ids, to, note, seen),
         lambda states: applications.restore_many(ctx.db, states, "move"),
         on_error,
     )

@@ -211,6 +211,7 @@ def test_table_column_layouts_are_remembered(qtbot, demo_db, make_ctx, settings)
     again.ctx.runner.wait(5000)
 
 
+@pytest.mark.sqlite_only(reason="backs up the SQLite file")
 def test_back_up_suggests_a_time_stamped_file_in_backups(
     qtbot,
     window,

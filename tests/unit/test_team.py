@@ -282,3 +282,21 @@ def test_a_writer_killed_mid_import_leaves_nothing(db: Database, tmp_path: Path)
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM import_batch").scalar() == 0
     assert candidates.create(db, full_name="After The Kill") > 0
+
+
+def test_a_stage_move_rechecks_the_stage_the_board_showed(db: Database) -> None:
+    from recruiter.domain.enums import Stage
+    from recruiter.errors import ConflictError
+    from recruiter.services import applications
+
+    w = make_world(db, n_apps=1)
+    app = w.apps[0]
+    shown = Stage.approved  # make_world's applications are at approved
+    other = Database(db.url, user="dana")
+    try:
+        applications.move_many(other, [app], Stage.offer, seen={app: shown})
+    finally:
+        other.dispose()
+    with pytest.raises(ConflictError, match=r"moved from Approved to Offer by dana"):
+        applications.move_many(db, [app], Stage.signed, seen={app: shown})
+    assert applications.move_many(db, [app], Stage.signed, seen={app: Stage.offer})

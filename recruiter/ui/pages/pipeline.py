@@ -548,7 +548,10 @@ class PipelinePage(Page):
     def drop_cards(self, application_ids: list[int], stage: Stage) -> None:
         """What a drop does (also the path tests drive): one undoable move."""
         if application_ids:
-            cmds.move_stage(self.ctx, application_ids, stage, on_error=self._error("Move"))
+            seen = {c.application_id: c.stage for c in self.cards}
+            cmds.move_stage(
+                self.ctx, application_ids, stage, on_error=self._error("Move"), seen=seen
+            )
 
     def selected_cards(self) -> list[Card]:
         if self.stack.currentIndex() == 1:
