@@ -243,10 +243,9 @@ def put_back(db: Database, values: dict[str, Any]) -> None:
         if current is None:
             raise NotFound(f"Candidate {ident} no longer exists; refresh the view.")
         before = dict(current._mapping)
+        data = {k: v for k, v in values.items() if k not in ("id", "version")}
         s.connection().execute(
-            sa_update(cand)
-            .where(cand.c.id == ident)
-            .values({k: v for k, v in values.items() if k != "id"})
+            sa_update(cand).where(cand.c.id == ident).values({**data, **versions.bump(cand)})
         )
         audit.record(
             s,
@@ -254,7 +253,7 @@ def put_back(db: Database, values: dict[str, Any]) -> None:
             "candidate",
             ident,
             "undo",
-            {k: [before[k], v] for k, v in values.items() if before[k] != v},
+            {k: [before[k], v] for k, v in data.items() if before[k] != v},
         )
 
 

@@ -45,13 +45,21 @@ def edit_candidate(
     on_error: OnError = None,
     *,
     name: str | None = None,
+    expected_version: int | None = None,
+    overwrite: bool = False,
 ) -> ServiceCommand:
-    """Field edits; undo writes back the whole row as it was (updated_at included)."""
+    """Field edits; undo writes back the whole row as it was (updated_at included).
+    `expected_version`: the version the form opened, checked on the first save only (a redo
+    re-applies what this command did; services/concurrency.py)."""
     label = ", ".join(candidates.LABELS.get(k, k) for k in changes)
+    check = [expected_version]
 
     def do() -> dict[str, Any]:
         before = candidates.row(ctx.db, candidate_id)
-        candidates.update(ctx.db, candidate_id, **changes)
+        candidates.update(
+            ctx.db, candidate_id, expected_version=check[0], overwrite=overwrite, **changes
+        )
+        check[0] = None
         return before
 
     return push(
