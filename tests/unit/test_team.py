@@ -300,3 +300,82 @@ def test_a_stage_move_rechecks_the_stage_the_board_showed(db: Database) -> None:
     with pytest.raises(ConflictError, match=r"moved from Approved to Offer by dana"):
         applications.move_many(db, [app], Stage.signed, seen={app: shown})
     assert applications.move_many(db, [app], Stage.signed, seen={app: Stage.offer})
+
+
+def _needs_server(db: Database) -> None:
+    if db.is_sqlite:
+        pytest.skip("a PostgreSQL feature; run with --db-url")
+
+
+def test_check_names_and_repairs_a_server_s_sequence_and_search_index(db: Database) -> None:
+    from recruiter.store import check
+
+    _needs_server(db)
+    candidates.create(db, full_name="Someone")
+    candidates.create(db, full_name="Someone Else")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("SELECT setval('candidate_id_seq', 1)")
+        conn.exec_driver_sql("DROP INDEX ix_candidate_search_trgm")
+    problems = check.run_check(db).problems
+    assert "the id sequence of candidate is behind its rows" in problems
+    assert "the search index ix_candidate_search_trgm is missing" in problems
+    done, failed = check.repair(db)
+    assert len(done) == 2 and failed == []
+    assert check.run_check(db).ok
+    assert candidates.create(db, full_name="Third") == 3
+
+
+def test_team_init_gives_viewers_reading_and_nothing_else(db: Database) -> None:
+    from recruiter import cli
+    from recruiter.store import roles
+
+    _needs_server(db)
+    demo.generate(db, size=20, seed=2)
+    assert cli.main(["team", "init", db.url, "--hide-contacts"]) == 0
+    login = f"rt_viewer_{os.getpid()}"
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP ROLE IF EXISTS {login}")
+        conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN IN ROLE {roles.VIEWER}")
+    from sqlalchemy.engine import make_url
+
+    viewer = Database(make_url(db.url).set(username=login).render_as_string(False))
+    try:
+        assert viewer.user == login
+        with viewer.engine.connect() as conn:
+            assert not roles.can_write(conn)
+            assert conn.exec_driver_sql("SELECT count(full_name) FROM candidate").scalar() == 20
+            with pytest.raises(Exception, match="permission denied"):
+                conn.exec_driver_sql("SELECT email FROM candidate").all()
+        with pytest.raises(StoreError, match="may read but not change"):
+            targets.update(viewer, 1, title="Renamed by a viewer")
+    finally:
+        viewer.dispose()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {login}")
+            conn.exec_driver_sql(f"DROP ROLE {login}")
+
+
+def test_another_desktop_s_commit_reaches_subscribers(db: Database) -> None:
+    """LISTEN/NOTIFY: what another connection commits is announced here within moments, with
+    the kinds it touched; our own commits are announced once, by the unit of work."""
+    from recruiter.domain.changes import Changes, Kind
+
+    _needs_server(db)
+    seen: list[Changes] = []
+    unsubscribe = db.subscribe(seen.append)
+    try:
+        other = Database(db.url, user="erin")
+        try:
+            candidates.create(other, full_name="From Another Desk")
+        finally:
+            other.dispose()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(c.touches({Kind.candidate}) for c in seen):
+            time.sleep(0.05)
+        assert any(c.touches({Kind.candidate}) for c in seen)
+        seen.clear()
+        candidates.create(db, full_name="From This Desk")
+        time.sleep(0.5)
+        assert len([c for c in seen if c.touches({Kind.candidate})]) == 1
+    finally:
+        unsubscribe()
