@@ -30,6 +30,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--db-url"):
+        # A worker thread's pooled server connection can outlive its engine's dispose() and be
+        # closed by the garbage collector later (psycopg warns; sqlite3 is silent). Known, to be
+        # chased in the UI's runner; not a failure of whichever test the collector ran in.
+        config.addinivalue_line(
+            "filterwarnings",
+            "ignore:Exception ignored in. <function BaseConnection.__del__"
+            ":pytest.PytestUnraisableExceptionWarning",
+        )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.getoption("--db-url"):
         return

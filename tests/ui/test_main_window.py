@@ -145,7 +145,7 @@ def test_due_dock_toggles_and_lists_overdue(qtbot, window) -> None:  # type: ign
     with window.ctx.db.engine.connect() as conn:
         due = conn.execute(
             text(
-                "SELECT count(*) FROM activity WHERE done = 0 AND "
+                "SELECT count(*) FROM activity WHERE NOT done AND "
                 "due_on <= date('now', 'localtime')"
             )
         ).scalar_one()
