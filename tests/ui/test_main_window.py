@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -144,10 +145,8 @@ def test_due_dock_toggles_and_lists_overdue(qtbot, window) -> None:  # type: ign
     assert window.followups.isVisible()
     with window.ctx.db.engine.connect() as conn:
         due = conn.execute(
-            text(
-                "SELECT count(*) FROM activity WHERE NOT done AND "
-                "due_on <= date('now', 'localtime')"
-            )
+            text("SELECT count(*) FROM activity WHERE NOT done AND due_on <= :today"),
+            {"today": date.today()},
         ).scalar_one()
     assert due > 0
     window.followups_action.trigger()
