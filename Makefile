@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,team]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -42,3 +42,10 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# The same suite on PostgreSQL: a throwaway cluster (.ci/pg) and a fresh database per test.
+# SQLite-file tests (marked sqlite_only) and the slow SQLite fault suite are left to `make test`.
+.PHONY: test-pg
+test-pg: $(STAMP)
+	RECRUITER_TEST_DB_URL=$${RECRUITER_TEST_DB_URL:-$$(.ci/pg start)} QT_QPA_PLATFORM=offscreen \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"

@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from . import data, exporting, gui, importing, payments, setup
+from . import data, exporting, gui, importing, payments, setup, team
 from .output import emit, say
 from .parser import build_parser
 
@@ -33,11 +33,13 @@ HANDLERS: dict[str, Handler] = {
     "batch": payments.cmd_batch,
     "paid": payments.cmd_paid,
     "close-year": payments.cmd_close_year,
+    "copy": team.cmd_copy,
 }
 
 # Commands that need no database.
 STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {
     "template": setup.cmd_template,
+    "team": team.cmd_team,
 }
 
 

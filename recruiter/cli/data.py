@@ -8,8 +8,6 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from recruiter.errors import RecruiterError
-
 from .output import emit, say
 
 if TYPE_CHECKING:
@@ -76,8 +74,10 @@ def cmd_backup(args: argparse.Namespace, db: Database) -> int:
     from recruiter.store.backup import backup_dir, manual_backup, remove_stale_parts
     from recruiter.store.check import require_intact
 
-    if db.path is None:
-        raise RecruiterError("Backups are made by the database server for non-SQLite databases.")
+    if db.path is None:  # a server: a verified logical copy into an SQLite file
+        from .team import backup_server
+
+        return backup_server(args, db)
     require_intact(db, "make a backup")
     out: Path | None = args.out
     folder = backup_dir(db.path) if out is None else out if out.is_dir() else out.parent

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from recruiter import __version__
 
-from . import payments
+from . import payments, team
 
 MAX_ROW_ID = 2**63 - 1  # the largest id a database row can have (a signed 64-bit integer)
 
@@ -156,4 +156,5 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="replace OUT if it exists")
     b.add_argument("--json", action="store_true")
     payments.add_parsers(sub)
+    team.add_arguments(sub)
     return p

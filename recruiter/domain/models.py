@@ -32,6 +32,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import declared_attr
 from sqlalchemy.types import TypeEngine
 from sqlmodel import AutoString, Field, Relationship, SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -71,6 +72,21 @@ def _enum(e: type[Enum], column: str) -> SAEnum:
         validate_strings=True,
         name=f"{column}_values",
     )
+
+
+def _versioned() -> Any:
+    """`__mapper_args__` making the ORM keep and check the row's `version` (optimistic locking,
+    see store/versions.py); declared per class because the column exists only once SQLModel has
+    built the table."""
+
+    def mapper_args(cls: Any) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+    return declared_attr.directive(mapper_args)
+
+
+def _version() -> Any:
+    return Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 def _fk(target: str, ondelete: str, nullable: bool = False, index: bool = True) -> Column:
@@ -141,6 +157,8 @@ class Target(SQLModel, table=True):
     post_type: PostType | None = Field(default=None, sa_type=_enum(PostType, "post_type"))
     review_years: int | None = None
     tier_id: int | None = Field(default=None, sa_column=_fk("talent_tier.id", "SET NULL", True))
+    version: int = _version()
+    __mapper_args__ = _versioned()
 
     institution: "Institution" = Relationship(back_populates="targets")
     department: Optional["Department"] = Relationship(back_populates="targets")
@@ -201,6 +219,8 @@ class Candidate(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
+    __mapper_args__ = _versioned()
 
     applications: list["Application"] = Relationship(
         back_populates="candidate",
@@ -331,6 +351,8 @@ class FundingSource(SQLModel, table=True):
     archived_at: datetime | None = None
     # The finance office's project number (项目编号), printed on payment batches.
     project_no: str | None = Field(default=None, max_length=100)
+    version: int = _version()
+    __mapper_args__ = _versioned()
 
     institution: Optional["Institution"] = Relationship(back_populates="funding_sources")
     items: list["OfferItem"] = Relationship(back_populates="funding_source", passive_deletes="all")
@@ -355,6 +377,8 @@ class Offer(SQLModel, table=True):
     responded_on: date | None = None
     notes: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
+    __mapper_args__ = _versioned()
 
     application: "Application" = Relationship(back_populates="offers")
     items: list["OfferItem"] = Relationship(

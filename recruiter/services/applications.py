@@ -3,7 +3,7 @@ stage_event and an audit entry in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -19,6 +19,7 @@ from recruiter.domain.enums import CLOSED_OUTCOMES, Outcome, Stage
 from recruiter.domain.models import (
     Activity,
     Application,
+    AuditEntry,
     Candidate,
     Institution,
     StageEvent,
@@ -27,6 +28,7 @@ from recruiter.domain.models import (
 from recruiter.domain.rules import outcome_for_stage, stage_move_problem
 from recruiter.errors import ConflictError, ValidationError
 from recruiter.store.database import Database
+from recruiter.store.locking import lock_rows
 
 from . import audit, gate_guard
 from ._common import get_or_raise
@@ -143,9 +145,17 @@ def move_in(
     to: Stage,
     note: str | None = None,
     override: str | None = None,
+    seen: Stage | None = None,
 ) -> ApplicationState:
+    """`override`: the reason for passing approval gates that are not passed (audited).
+    `seen`: the stage the board showed; if someone else has moved the application since, the
+    move is refused with who moved it where (several officers on one board)."""
+    if seen is not None:
+        lock_rows(s.connection(), "application", [application_id])
     app = get_or_raise(s, Application, application_id, "Application")
     before = _state(app)
+    if seen is not None and before.stage != seen:
+        raise ConflictError(_moved_by_someone(s, application_id, seen, before.stage))
     problem = stage_move_problem(before.stage, before.outcome, to)
     if problem:
         raise ConflictError(problem[0].upper() + problem[1:] + ".")
@@ -499,10 +509,33 @@ def move_many(
     to: Stage,
     note: str | None = None,
     override: str | None = None,
+    seen: Mapping[int, Stage] | None = None,
 ) -> list[ApplicationState]:
-    """Move several applications at once (a multi-card drag): all or none."""
+    """Move several applications at once (a multi-card drag): all or none. `seen`: the stage
+    the board showed for each (see move_in)."""
+    seen = seen or {}
     with db.session() as s:
-        return [move_in(s, db.user, a, to, note, override) for a in dict.fromkeys(application_ids)]
+        return [
+            move_in(s, db.user, a, to, note, override, seen.get(a))
+            for a in dict.fromkeys(application_ids)
+        ]
+
+
+def _moved_by_someone(s: Session, application_id: int, seen: Stage, now: Stage) -> str:
+    last = s.exec(
+        select(AuditEntry)
+        .where(
+            col(AuditEntry.entity) == "application",
+            col(AuditEntry.entity_id) == application_id,
+        )
+        .order_by(col(AuditEntry.id).desc())
+        .limit(1)
+    ).first()
+    who = f" by {last.user} at {last.at:%Y-%m-%d %H:%M} UTC" if last is not None else ""
+    return (
+        f"This application was moved from {seen.label} to {now.label}{who} since your board was "
+        "loaded; nothing was moved. Refresh the board to see where it is now."
+    )
 
 
 def restore_many(db: Database, states: Sequence[ApplicationState], undo_of: str) -> None:

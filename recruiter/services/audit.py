@@ -30,9 +30,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Bookkeeping, not data: a row's version moves on with every save, undo included
+# (store/versions.py), so snapshots for undo and the log leave it out.
+NOT_DATA = ("version",)
+
+
 def snapshot(obj: SQLModel, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """Column values of a row as JSON-safe plain values."""
-    return {k: _plain(v) for k, v in obj.model_dump().items() if k not in skip}
+    return {
+        k: _plain(v) for k, v in obj.model_dump().items() if k not in skip and k not in NOT_DATA
+    }
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

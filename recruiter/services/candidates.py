@@ -21,10 +21,10 @@ from recruiter.domain.enums import STAGES, Outcome, Stage
 from recruiter.domain.identity import email_key, person_key
 from recruiter.domain.models import Candidate
 from recruiter.errors import ConflictError, NotFound, ValidationError
-from recruiter.store import search
+from recruiter.store import search, versions
 from recruiter.store.database import Database
 
-from . import audit
+from . import audit, concurrency
 from ._common import get_or_raise
 from .rows import RowBundle, capture_candidates, reinsert
 from .validate import Problems, clean_text
@@ -120,14 +120,26 @@ def create_in(s: Session, user: str, values: dict[str, Any]) -> int:
     return ident
 
 
-def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
-    """Apply field changes; returns the previous values of what changed (for undo)."""
+def update(
+    db: Database,
+    candidate_id: int,
+    *,
+    expected_version: int | None = None,
+    overwrite: bool = False,
+    **changes: Any,
+) -> dict[str, Any]:
+    """Apply field changes; returns the previous values of what changed (for undo).
+    `expected_version`: the version the editor opened; a newer row raises EditConflict unless
+    `overwrite` (services/concurrency.py)."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError({k: "is not a candidate field" for k in unknown})
     values = validate(changes)
     with db.session() as s:
         conn = s.connection()
+        concurrency.check(
+            s, db.user, "candidate", candidate_id, expected_version, overwrite=overwrite
+        )
         found = conn.execute(select(_CAND).where(_CAND.c.id == candidate_id)).mappings().first()
         if found is None:
             raise NotFound(f"Candidate {candidate_id} no longer exists; refresh the view.")
@@ -149,7 +161,7 @@ def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
             conn.execute(
                 sa_update(_CAND)
                 .where(_CAND.c.id == candidate_id)
-                .values(**changed, person_key=key, updated_at=utcnow())
+                .values(**changed, person_key=key, updated_at=utcnow(), **versions.bump(_CAND))
             )
         except IntegrityError as exc:
             raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc
@@ -231,10 +243,9 @@ def put_back(db: Database, values: dict[str, Any]) -> None:
         if current is None:
             raise NotFound(f"Candidate {ident} no longer exists; refresh the view.")
         before = dict(current._mapping)
+        data = {k: v for k, v in values.items() if k not in ("id", "version")}
         s.connection().execute(
-            sa_update(cand)
-            .where(cand.c.id == ident)
-            .values({k: v for k, v in values.items() if k != "id"})
+            sa_update(cand).where(cand.c.id == ident).values({**data, **versions.bump(cand)})
         )
         audit.record(
             s,
@@ -242,7 +253,7 @@ def put_back(db: Database, values: dict[str, Any]) -> None:
             "candidate",
             ident,
             "undo",
-            {k: [before[k], v] for k, v in values.items() if before[k] != v},
+            {k: [before[k], v] for k, v in data.items() if before[k] != v},
         )
 
 
@@ -484,10 +495,10 @@ def query_ids(
             # table reads, ~300 ms); an expression the index cannot serve makes SQLite filter
             # first and sort the few rows left.
             col = col + 0 if name in _NUMERIC else col.op("||")("")
-        order = [
-            col.desc() if q.descending else col.asc(),
-            cand.c.id.desc() if q.descending else cand.c.id.asc(),
-        ]
+        first = col.desc() if q.descending else col.asc()
+        if conn.dialect.name == "postgresql":  # empty values sort first, as on SQLite
+            first = first.nulls_last() if q.descending else first.nulls_first()
+        order = [first, cand.c.id.desc() if q.descending else cand.c.id.asc()]
         stmt = select(cand.c.id).where(*where).order_by(*order)
         if limit is not None:
             stmt = stmt.limit(limit)
@@ -538,7 +549,7 @@ def facets(db: Database) -> dict[str, list[str]]:
             out[name] = [
                 r[0]
                 for r in conn.execute(
-                    select(col).where(col.is_not(None)).distinct().order_by(func.lower(col))
+                    select(col).where(col.is_not(None)).group_by(col).order_by(func.lower(col))
                 )
             ]
         tags: set[str] = set()

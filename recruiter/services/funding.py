@@ -29,7 +29,7 @@ from recruiter.domain.rules import COMMITTING, RESERVING
 from recruiter.errors import ConflictError
 from recruiter.store.database import Database
 
-from . import audit, rates
+from . import audit, concurrency, rates
 from ._common import get_or_raise
 from .validate import Problems, as_int, clean_text
 
@@ -148,9 +148,20 @@ def create(db: Database, **data: Any) -> int:
         return src.id
 
 
-def update(db: Database, source_id: int, **changes: Any) -> dict[str, Any]:
-    """Apply changes; returns the previous values of the changed fields (for undo)."""
+def update(
+    db: Database,
+    source_id: int,
+    *,
+    expected_version: int | None = None,
+    overwrite: bool = False,
+    **changes: Any,
+) -> dict[str, Any]:
+    """Apply changes; returns the previous values of the changed fields (for undo).
+    `expected_version`: see services/concurrency.py."""
     with db.session() as s:
+        concurrency.check(
+            s, db.user, "funding_source", source_id, expected_version, overwrite=overwrite
+        )
         src = get_or_raise(s, FundingSource, source_id, "Funding source")
         before = audit.snapshot(src)
         merged = {**{k: getattr(src, k) for k in _validate_keys()}, **changes}

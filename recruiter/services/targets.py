@@ -16,7 +16,7 @@ from recruiter.domain.models import Application, Department, FundingSource, Inst
 from recruiter.errors import ConflictError, ValidationError
 from recruiter.store.database import Database
 
-from . import audit
+from . import audit, concurrency
 from ._common import get_or_raise
 from .validate import Problems, as_date, as_int, clean_text
 
@@ -89,8 +89,17 @@ def create(db: Database, **data: Any) -> int:
         return target.id
 
 
-def update(db: Database, target_id: int, **changes: Any) -> dict[str, Any]:
+def update(
+    db: Database,
+    target_id: int,
+    *,
+    expected_version: int | None = None,
+    overwrite: bool = False,
+    **changes: Any,
+) -> dict[str, Any]:
+    """`expected_version`: see services/concurrency.py."""
     with db.session() as s:
+        concurrency.check(s, db.user, "target", target_id, expected_version, overwrite=overwrite)
         target = get_or_raise(s, Target, target_id, "Target")
         before = {k: getattr(target, k) for k in FIELDS}
         values = _validate({**before, **changes})
@@ -233,7 +242,7 @@ def application_counts(
 def snapshot(db: Database, target_id: int) -> dict[str, Any]:
     """The stored row, so a deleted (or undone) target can come back with the same id."""
     with db.session() as s:
-        return get_or_raise(s, Target, target_id, "Target").model_dump()
+        return get_or_raise(s, Target, target_id, "Target").model_dump(exclude={"version"})
 
 
 def restore(db: Database, snap: dict[str, Any]) -> None:

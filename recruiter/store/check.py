@@ -101,8 +101,6 @@ def repair(db: Database) -> tuple[list[str], list[str]]:
     failing leaves the others done. Returns (what was repaired, what failed and why)."""
     done: list[str] = []
     failed: list[str] = []
-    if not db.is_sqlite:
-        return done, failed
     try:
         with ddl_transaction(db.engine) as conn:
             findings = [f for f in _findings(conn, migrate.current_revision(conn)) if f.repair]
@@ -162,6 +160,12 @@ def _findings(conn: Connection, schema: str | None) -> list[_Finding]:
         found.append(
             _Finding(f"schema is {schema}, this version of Recruiter expects {migrate.HEAD}")
         )
+    if conn.dialect.name == "postgresql":  # the server keeps its own files whole
+        from . import search_pg, sequences
+
+        found.extend(_Finding(p, sequences.reset_all) for p in sequences.behind(conn))
+        found.extend(_Finding(p, _pg_search_repair) for p in search_pg.index_problems(conn))
+        return found
     if conn.dialect.name != "sqlite":
         return found
     found.extend(_integrity(conn))
@@ -176,6 +180,12 @@ def _findings(conn: Connection, schema: str | None) -> list[_Finding]:
     found.extend(_Finding(p, search.repair) for p in search.trigger_problems(conn))
     found.extend(_Finding(p, search.repair) for p in search.index_problems(conn))
     return found
+
+
+def _pg_search_repair(conn: Connection) -> None:
+    from . import search_pg
+
+    search_pg.create(conn, search.SEARCH_COLUMNS)
 
 
 def _integrity(conn: Connection) -> list[_Finding]:

@@ -11,17 +11,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.dml import Insert, UpdateBase
 from sqlmodel import Session, create_engine
 
 from recruiter.domain.changes import Changes, Collector
-from recruiter.errors import StoreError
+from recruiter.errors import ConflictError, StoreError
 
-from . import location
+from . import location, postgres, sequences, team
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 log = logging.getLogger(__name__)
@@ -92,7 +94,7 @@ def _matches(exc: BaseException, codes: frozenset[str], *phrases: str) -> bool:
 
 def explain(exc: BaseException, where: str = "the database") -> StoreError:
     """Turn a driver error into one message a person can act on."""
-    if _matches(exc, _LOCKED, "locked", "busy"):
+    if _matches(exc, _LOCKED, "locked", "busy", "lock timeout"):
         return StoreError(
             f"{where} is locked by another program (another copy of Recruiter?). "
             "Close it and try again."
@@ -120,6 +122,17 @@ def is_damaged(exc: BaseException) -> bool:
     return _matches(exc, _DAMAGED, "not a database", "malformed", "file is encrypted")
 
 
+class RowChanged(ConflictError):
+    """Another session saved the same row between our read and our write (the ORM's
+    `WHERE version = ?` matched nothing): nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else saved this record at the same moment, so your change was not saved. "
+            "Reload it and try again."
+        )
+
+
 class Database:
     """An open database: the engine, who is using it, and units of work that announce what they
     changed.
@@ -131,10 +144,12 @@ class Database:
     """
 
     def __init__(self, url: str, user: str | None = None, *, read_only: bool = False) -> None:
+        url = postgres.normalise_url(url)
+        postgres.require_driver(url)
         self.url = url
         self.path: Path | None = location.sqlite_path(url)
         self.is_sqlite = url.startswith("sqlite")
-        self.user = user or _current_user()
+        self.user = user or _signed_in(url)
         # A file we may only read (store.opening decides): opened so that nothing is written,
         # and a write is refused with one message saying why.
         self.read_only = read_only and self.path is not None
@@ -156,6 +171,19 @@ class Database:
         event.listen(self.engine, "after_execute", _after_execute)
         self._subscribers: list[Callable[[Changes], None]] = []
         self._lock = threading.Lock()
+        self._feed: team.ChangeFeed | None = None  # other desktops' commits (PostgreSQL)
+        self._own_pids: set[int] = set()
+        if postgres.is_postgres_url(url):
+            event.listen(self.engine, "connect", self._remember_pid)
+
+    def _remember_pid(self, dbapi_conn: Any, _record: object) -> None:
+        """PostgreSQL: note the server process (to skip our own change notifications), and wait
+        for a row another officer holds no longer than SQLite waits for its lock."""
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            self._own_pids.add(cur.fetchone()[0])
+            cur.execute(f"SET lock_timeout = {busy_timeout_ms()}")
+        dbapi_conn.commit()
 
     @property
     def label(self) -> str:
@@ -167,6 +195,9 @@ class Database:
         Returns a function that unsubscribes."""
         with self._lock:
             self._subscribers.append(fn)
+            if self._feed is None and not self.is_sqlite and team.feed_enabled():
+                self._feed = team.ChangeFeed(self.engine, self.publish, self._own_pids)
+                self._feed.start()
 
         def unsubscribe() -> None:
             with self._lock:
@@ -191,10 +222,18 @@ class Database:
     def _collecting(self) -> Iterator[Collector]:
         collector = Collector()
         token = _current.set(collector)
+        explicit_token = _explicit_ids.set(set())
         try:
             yield collector
         finally:
+            _explicit_ids.reset(explicit_token)
             _current.reset(token)
+
+    def _before_commit(self, conn: Connection) -> None:
+        """Sequences past the ids this unit of work chose itself (see store/sequences.py)."""
+        chosen = _explicit_ids.get()
+        if chosen and not self.is_sqlite:
+            sequences.advance(conn, sorted(chosen))
 
     def _explain(self, exc: BaseException) -> StoreError:
         if self.read_only and _matches(exc, _UNWRITABLE, "readonly", "read-only"):
@@ -215,12 +254,18 @@ class Database:
                 Session(self.engine, expire_on_commit=False) as s,
             ):
                 yield s
+                if _explicit_ids.get():
+                    self._before_commit(s.connection())
                 s.commit()
+        except StaleDataError as exc:
+            raise RowChanged() from exc
         except OperationalError as exc:
             raise self._explain(exc) from exc
         except DatabaseError as exc:
             if is_damaged(exc):
                 raise explain(exc, f"The database {self.label}") from exc
+            if postgres.is_permission_denied(exc):
+                raise postgres.read_only_role(self.label) from exc
             raise
         self.publish(collector.changes())
 
@@ -230,15 +275,25 @@ class Database:
         try:
             with self._collecting() as collector, self.engine.begin() as conn:
                 yield conn
+                self._before_commit(conn)
         except OperationalError as exc:
             raise self._explain(exc) from exc
+        except DatabaseError as exc:
+            if postgres.is_permission_denied(exc):
+                raise postgres.read_only_role(self.label) from exc
+            raise
         self.publish(collector.changes())
 
     def dispose(self) -> None:
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
         self.engine.dispose()
 
 
 _current: ContextVar[Collector | None] = ContextVar("recruiter_unit_of_work", default=None)
+# Tables the current unit of work inserted rows into with ids it chose (bulk writers).
+_explicit_ids: ContextVar[set[str] | None] = ContextVar("recruiter_explicit_ids", default=None)
 
 
 def note(entity: str, entity_id: int | None) -> None:
@@ -254,15 +309,36 @@ def _after_execute(
     _multiparams: object,
     _params: object,
     _options: object,
-    _result: object,
+    result: object,
 ) -> None:
-    """Every successful INSERT, UPDATE or DELETE: remember its table for the unit of work."""
+    """Every successful INSERT, UPDATE or DELETE: remember its table for the unit of work, and
+    whether an INSERT chose its ids itself."""
     if isinstance(clause, UpdateBase):
         collector = _current.get()
         table = getattr(clause, "table", None)
         name = getattr(table, "name", None)
         if collector is not None and isinstance(name, str):
             collector.wrote(name)
+            chosen = _explicit_ids.get()
+            if chosen is not None and isinstance(clause, Insert):
+                compiled = getattr(getattr(result, "context", None), "compiled", None)
+                if compiled is not None and "id" in compiled.binds:
+                    chosen.add(name)
+
+
+def _signed_in(url: str) -> str:
+    """Who the audit log names: a chosen officer name (RECRUITER_USER), else the server role a
+    PostgreSQL URL signs in as, else the login name."""
+    chosen = os.environ.get("RECRUITER_USER", "").strip()
+    if chosen:
+        return chosen[:100]
+    if postgres.is_postgres_url(url):
+        from sqlalchemy.engine import make_url
+
+        role = make_url(url).username
+        if role:
+            return role[:100]
+    return _current_user()
 
 
 def _current_user() -> str:

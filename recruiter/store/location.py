@@ -19,7 +19,9 @@ def resolve(location: str | os.PathLike[str] | None = None) -> str:
     """An SQLAlchemy URL for the chosen database."""
     chosen = str(location) if location else os.environ.get("RECRUITER_DB") or str(default_path())
     if "://" in chosen:
-        return chosen
+        from .postgres import normalise_url
+
+        return normalise_url(chosen)
     return "sqlite:///" + str(Path(chosen).expanduser().absolute())
 
 

@@ -108,6 +108,10 @@ class SqliteTrigramSearch(LikeSearch):
 
 def for_dialect(dialect: str) -> LikeSearch:
     """The search implementation for a database dialect name ('sqlite', 'postgresql', ...)."""
+    if dialect == "postgresql":
+        from .search_pg import TrigramSearch
+
+        return TrigramSearch(SEARCH_COLUMNS)
     return SqliteTrigramSearch() if dialect == "sqlite" else LikeSearch()
 
 

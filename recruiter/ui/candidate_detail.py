@@ -18,6 +18,7 @@ from recruiter.domain.changes import Changes, Kind
 from recruiter.domain.enums import STAGES, ActivityKind, Gender, Outcome, Stage
 from recruiter.errors import RecruiterError, ValidationError
 from recruiter.services import activities, applications, candidates, choices
+from recruiter.services.concurrency import EditConflict
 
 from . import tracking_commands as cmds
 from .candidate_model import RecordTableModel, display
@@ -157,6 +158,7 @@ class CandidateDetail(QtWidgets.QWidget):
         self.reads = Reads(ctx.runner, self)
         self.candidate_id: int | None = None
         self._loaded: dict[str, Any] = {}
+        self._version: int | None = None  # the row's version as loaded (services/concurrency)
         self.editors: dict[str, QtWidgets.QWidget] = {}
         self.errors: dict[str, QtWidgets.QLabel] = {}
 
@@ -390,6 +392,7 @@ class CandidateDetail(QtWidgets.QWidget):
 
     def _show(self, values: dict[str, Any], lists: tuple[list[Any], list[Any], list[Any]]) -> None:
         self._loaded = {name: self._text(values.get(name)) for name, _k in FORM}
+        self._version = values.get("version")
         for name, kind in FORM:
             self._set_editor(name, kind, self._loaded[name])
         self._clear_errors()
@@ -534,8 +537,10 @@ class CandidateDetail(QtWidgets.QWidget):
             self.tabs.setCurrentIndex(0)
             self.editors[first].setFocus()
 
-    def save(self) -> bool:
-        """Validate, then save through the undo stack. Returns True when saved."""
+    def save(self, overwrite: bool = False) -> bool:
+        """Validate, then save through the undo stack. Returns True when saved. If someone else
+        saved the candidate since it was loaded, says who changed what and offers to reload or
+        overwrite (`overwrite`: save over their change, audited)."""
         changes = self.changes()
         if self.candidate_id is None:
             changes = {k: v for k, v in changes.items() if v.strip()}
@@ -561,9 +566,13 @@ class CandidateDetail(QtWidgets.QWidget):
                 changes,
                 on_error,
                 name=self.shown_name,
+                expected_version=self._version,
+                overwrite=overwrite,
             )
         if failure:
             problem = failure[0]
+            if isinstance(problem, EditConflict):
+                return self._resolve_conflict(problem)
             if isinstance(problem, ValidationError):
                 self.show_errors(problem.errors)
             else:
@@ -581,6 +590,25 @@ class CandidateDetail(QtWidgets.QWidget):
         self.show_candidate(new_id)
         self.saved.emit(new_id)
         return True
+
+    def _resolve_conflict(self, conflict: EditConflict) -> bool:
+        """Someone else saved this candidate since it was loaded: reload, overwrite or keep
+        editing (never a silent lost update)."""
+        box = QtWidgets.QMessageBox(self)
+        box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Changed by someone else"))
+        box.setText(str(conflict))
+        reload_ = box.addButton(self.tr("Reload"), QtWidgets.QMessageBox.ButtonRole.ResetRole)
+        over = box.addButton(self.tr("Overwrite"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is over:
+            return self.save(overwrite=True)
+        if box.clickedButton() is reload_ and self.candidate_id is not None:
+            self.show_candidate(self.candidate_id)
+        else:
+            self.show_errors({}, str(conflict))
+        return False
 
     # -- pipeline actions ------------------------------------------------------------------
     def selected_application(self) -> applications.ApplicationRow | None:

@@ -9,7 +9,7 @@ A command's text names what it acts on from plain values the caller already show
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -45,13 +45,21 @@ def edit_candidate(
     on_error: OnError = None,
     *,
     name: str | None = None,
+    expected_version: int | None = None,
+    overwrite: bool = False,
 ) -> ServiceCommand:
-    """Field edits; undo writes back the whole row as it was (updated_at included)."""
+    """Field edits; undo writes back the whole row as it was (updated_at included).
+    `expected_version`: the version the form opened, checked on the first save only (a redo
+    re-applies what this command did; services/concurrency.py)."""
     label = ", ".join(candidates.LABELS.get(k, k) for k in changes)
+    check = [expected_version]
 
     def do() -> dict[str, Any]:
         before = candidates.row(ctx.db, candidate_id)
-        candidates.update(ctx.db, candidate_id, **changes)
+        candidates.update(
+            ctx.db, candidate_id, expected_version=check[0], overwrite=overwrite, **changes
+        )
+        check[0] = None
         return before
 
     return push(
@@ -178,15 +186,17 @@ def move_stage(
     to: Stage,
     note: str | None = None,
     on_error: OnError = None,
+    seen: Mapping[int, Stage] | None = None,
 ) -> ServiceCommand:
     """A drag (or its keyboard equivalent): records a stage_event per application; undo drops
-    those events and puts stage, outcome and stage_changed_at back."""
+    those events and puts stage, outcome and stage_changed_at back. `seen`: the stages the board
+    showed, re-checked by the move (someone else may have moved a card meanwhile)."""
     ids = list(application_ids)
     what = "application" if len(ids) == 1 else f"{len(ids)} applications"
     return push(
         ctx,
         f"Move {what} to {to.label}",
-        lambda: applications.move_many(ctx.db, ids, to, note),
+        lambda: applications.move_many(ctx.db, ids, to, note, seen=seen),
         lambda states: applications.restore_many(ctx.db, states, "move"),
         on_error,
     )

@@ -52,14 +52,16 @@ def seed(db: Any) -> int:
                 "VALUES ('Old Friend', 'old@example.edu', '2024-01-01', '2024-01-01')"
             )
         )
-        inst = conn.execute(text("INSERT INTO institution (name) VALUES ('Fudan')")).lastrowid
+        inst = conn.execute(
+            text("INSERT INTO institution (name) VALUES ('Fudan') RETURNING id")
+        ).scalar_one()
         return conn.execute(
             text(
                 "INSERT INTO target (institution_id, title, headcount, status, created_at) "
-                "VALUES (:i, 'Chair in Physics', 1, 'open', '2024-01-01')"
+                "VALUES (:i, 'Chair in Physics', 1, 'open', '2024-01-01') RETURNING id"
             ),
             {"i": inst},
-        ).lastrowid
+        ).scalar_one()
 
 
 def go_to_mapping(qtbot, wiz: ImportWizard, path: Path) -> None:  # type: ignore[no-untyped-def]

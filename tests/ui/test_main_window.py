@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -144,10 +145,8 @@ def test_due_dock_toggles_and_lists_overdue(qtbot, window) -> None:  # type: ign
     assert window.followups.isVisible()
     with window.ctx.db.engine.connect() as conn:
         due = conn.execute(
-            text(
-                "SELECT count(*) FROM activity WHERE done = 0 AND "
-                "due_on <= date('now', 'localtime')"
-            )
+            text("SELECT count(*) FROM activity WHERE NOT done AND due_on <= :today"),
+            {"today": date.today()},
         ).scalar_one()
     assert due > 0
     window.followups_action.trigger()
@@ -211,6 +210,7 @@ def test_table_column_layouts_are_remembered(qtbot, demo_db, make_ctx, settings)
     again.ctx.runner.wait(5000)
 
 
+@pytest.mark.sqlite_only(reason="backs up the SQLite file")
 def test_back_up_suggests_a_time_stamped_file_in_backups(
     qtbot,
     window,

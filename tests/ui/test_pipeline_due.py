@@ -21,7 +21,7 @@ def _due_ids(db, target_id: int | None) -> set[int]:  # type: ignore[no-untyped-
     )
     with db.engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT a.id FROM activity a WHERE a.done = 0 AND a.due_on <= :d" + scope),
+            text("SELECT a.id FROM activity a WHERE NOT a.done AND a.due_on <= :d" + scope),
             {"d": date.today().isoformat(), "t": target_id},
         )
         return {r[0] for r in rows}
@@ -32,7 +32,7 @@ def _busiest_target(db) -> int:  # type: ignore[no-untyped-def]
         return conn.execute(
             text(
                 "SELECT ap.target_id FROM activity a JOIN application ap "
-                "ON ap.id = a.application_id WHERE a.done = 0 AND a.due_on <= :d "
+                "ON ap.id = a.application_id WHERE NOT a.done AND a.due_on <= :d "
                 "GROUP BY ap.target_id ORDER BY count(*) DESC LIMIT 1"
             ),
             {"d": date.today().isoformat()},

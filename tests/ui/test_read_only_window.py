@@ -10,6 +10,8 @@ import pytest
 from recruiter.ui.main_window import MainWindow
 from recruiter.ui.qt import QtWidgets
 
+pytestmark = pytest.mark.sqlite_only(reason="a read-only SQLite file")
+
 
 def _boxes() -> list[QtWidgets.QMessageBox]:
     return [

@@ -16,9 +16,13 @@ TABLES = ("candidate", "application", "stage_event", "activity", "offer", "offer
 
 
 def dump(db) -> dict[str, list[tuple]]:
+    """Every row, less `version`: it moves on with undo too (a save since an editor opened)."""
     with db.engine.connect() as conn:
         return {
-            t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
+            t: [
+                tuple(v for k, v in r._mapping.items() if k != "version")
+                for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))
+            ]
             for t in TABLES
         }
 

@@ -10,6 +10,8 @@ from recruiter.services import candidates, demo
 from recruiter.store import search
 from recruiter.store.check import run_check
 
+pytestmark = pytest.mark.sqlite_only(reason="SQLite's FTS5 triggers")
+
 
 def _triggers(db) -> set[str]:
     with db.engine.connect() as conn:

@@ -42,6 +42,7 @@ def _found(db: Database, text: str) -> int:
     return len(candidates.query_ids(db, candidates.CandidateQuery(text=text)))
 
 
+@pytest.mark.sqlite_only(reason="SQLite's FTS5 triggers")
 def test_dropped_search_triggers_are_named_and_repaired(
     capsys: pytest.CaptureFixture[str], demo_db: Database
 ) -> None:
@@ -77,6 +78,7 @@ def test_dropped_search_triggers_are_named_and_repaired(
         db.dispose()
 
 
+@pytest.mark.sqlite_only(reason="SQLite's FTS5 index")
 def test_missing_index_is_named_and_rebuilt(db: Database) -> None:
     with db.engine.begin() as conn:
         conn.exec_driver_sql("DROP INDEX ix_candidate_sort_full_name")
@@ -96,6 +98,7 @@ def test_missing_index_is_named_and_rebuilt(db: Database) -> None:
     assert "UNIQUE" in sql and "accepted" in sql  # the partial unique index, as 0003 makes it
 
 
+@pytest.mark.sqlite_only(reason="damages SQLite's file")
 def test_an_index_out_of_step_with_its_table_is_reindexed(demo_db: Database) -> None:
     path = demo_db.path
     assert path is not None
@@ -133,6 +136,7 @@ def _damage(path: Path, table: str) -> None:
         fh.write(b"\0" * page_size)
 
 
+@pytest.mark.sqlite_only(reason="damages SQLite's file")
 def test_export_and_backup_refuse_a_damaged_database(
     capsys: pytest.CaptureFixture[str], demo_db: Database, tmp_path: Path
 ) -> None:

@@ -60,6 +60,7 @@ def test_demo_is_deterministic(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert dumps[0] == dumps[1]
 
 
+@pytest.mark.sqlite_only(reason="checks with SQLite's date functions")
 def test_demo_covers_every_stage_and_outcome(demo_db: Database) -> None:
     from sqlalchemy import text
 

@@ -14,7 +14,7 @@ from tests.factories import Sample
 
 def test_export_json(sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "weekly.xlsx"
-    assert main(["--db", str(sample.db.path), "export", str(out), "--json"]) == 0
+    assert main(["--db", sample.db.url, "export", str(out), "--json"]) == 0
     captured = capsys.readouterr()
     data = json.loads(captured.out)
     assert data == {
@@ -30,9 +30,7 @@ def test_export_filtered_by_institution(
     sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "fudan.xlsx"
-    code = main(
-        ["--db", str(sample.db.path), "export", str(out), "--institution", "复旦大学", "--json"]
-    )
+    code = main(["--db", sample.db.url, "export", str(out), "--institution", "复旦大学", "--json"])
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["rows"] == {"Pipeline": 3, "Offers": 1, "Funding": 2, "Payments": 0, "Cash flow": 0}
@@ -46,9 +44,7 @@ def test_export_unknown_institution_fails_cleanly(
     sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "x.xlsx"
-    code = main(
-        ["--db", str(sample.db.path), "export", str(out), "--institution", "Nowhere", "--json"]
-    )
+    code = main(["--db", sample.db.url, "export", str(out), "--institution", "Nowhere", "--json"])
     captured = capsys.readouterr()
     assert code == 1 and not out.exists()
     assert json.loads(captured.out)["ok"] is False
@@ -59,7 +55,7 @@ def test_export_unknown_institution_fails_cleanly(
 def test_export_needs_xlsx_and_a_writable_place(
     sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--db", str(sample.db.path), "export", str(tmp_path / "x.csv")]) == 1
+    assert main(["--db", sample.db.url, "export", str(tmp_path / "x.csv")]) == 1
     assert ".xlsx" in capsys.readouterr().err
-    assert main(["--db", str(sample.db.path), "export", str(tmp_path / "no" / "x.xlsx")]) == 1
+    assert main(["--db", sample.db.url, "export", str(tmp_path / "no" / "x.xlsx")]) == 1
     assert "does not exist" in capsys.readouterr().err

@@ -299,6 +299,7 @@ def test_errors_over_the_input_or_the_database_is_refused(
     assert batches(db) == 0
 
 
+@pytest.mark.sqlite_only(reason="the database is a file there")
 def test_export_over_the_database_is_refused(db) -> None:
     from recruiter.exchange.workbook import ExportError
     from recruiter.services import exporting

@@ -3,6 +3,7 @@ triggers, and a LIKE-only form for other databases."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from recruiter.services import candidates
@@ -41,6 +42,7 @@ def _people(db) -> dict[str, int]:
     }
 
 
+@pytest.mark.sqlite_only(reason="SQLite's FTS5 table")
 def test_migration_creates_fts_and_triggers(db) -> None:
     with db.engine.connect() as conn:
         assert search.has_index(conn)
@@ -76,6 +78,7 @@ def test_triggers_follow_updates_and_deletes(db) -> None:
     assert _ids(db, "quantum") == set()
 
 
+@pytest.mark.sqlite_only(reason="SQLite's FTS5 triggers")
 def test_bulk_load_skips_triggers_then_rebuilds(db) -> None:
     _people(db)
     with db.engine.begin() as conn, search.bulk_load(conn):

@@ -48,6 +48,7 @@ def test_fresh_database_is_migrated_to_head(db_path: Path) -> None:
         assert name in tables
 
 
+@pytest.mark.sqlite_only(reason="SQLite's pragmas")
 def test_pragmas_on_every_connection(db: Database) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -163,6 +164,7 @@ def test_backups_are_pruned(tmp_path: Path, db_path: Path) -> None:
     assert len(list(backup.backup_dir(db_path).glob("*.db"))) == backup.KEEP_BACKUPS
 
 
+@pytest.mark.sqlite_only(reason="backs up the SQLite file")
 def test_backup_while_open_is_consistent(demo_db: Database, tmp_path: Path) -> None:
     holder = sqlite3.connect(demo_db.path)
     holder.execute("BEGIN IMMEDIATE")
@@ -178,6 +180,7 @@ def test_backup_while_open_is_consistent(demo_db: Database, tmp_path: Path) -> N
     copy.close()
 
 
+@pytest.mark.sqlite_only(reason="plants problems with SQLite's PRAGMA foreign_keys")
 def test_check_reports_counts_and_problems(demo_db: Database) -> None:
     report = run_check(demo_db)
     assert report.ok and report.problems == []

@@ -22,6 +22,7 @@ from recruiter.domain.models import Target
 from recruiter.errors import ConflictError, NotFound, RecruiterError
 from recruiter.exchange.reading import Table as SheetTable
 from recruiter.store.database import Database
+from recruiter.store.versions import bump
 
 from .. import audit
 from . import model
@@ -197,7 +198,7 @@ def _write(
         if cancelled is not None and cancelled():
             raise ImportCancelled()
         values: dict[str, Any] = {f: bindparam(f"v_{f}") for f in cols}
-        values.update(person_key=bindparam("v_person_key"), updated_at=now)
+        values.update(person_key=bindparam("v_person_key"), updated_at=now, **bump(CAND))
         conn.execute(update(CAND).where(CAND.c.id == bindparam("v_id")).values(values), group)
     audit.record_many(conn, audits)
     # 3. The pipeline of the chosen target.

@@ -27,6 +27,8 @@ from recruiter.store.database import Database
 
 from .. import audit
 from .._common import get_or_raise
+from ..concurrency import check as check_version
+from ..concurrency import touch_version
 from ..payments.schedules import drop_stale_in
 from ..validate import Problems
 from .rules import (
@@ -59,7 +61,9 @@ def _snap(s: Session, offer_id: int) -> OfferSnapshot:
     items = s.exec(
         select(OfferItem).where(col(OfferItem.offer_id) == offer_id).order_by(col(OfferItem.id))
     ).all()
-    return OfferSnapshot(offer_id, offer.model_dump(), tuple(i.model_dump() for i in items))
+    return OfferSnapshot(
+        offer_id, offer.model_dump(exclude={"version"}), tuple(i.model_dump() for i in items)
+    )
 
 
 def snapshot(db: Database, offer_id: int) -> OfferSnapshot:
@@ -277,7 +281,13 @@ def update_offer_in(s: Session, user: str, offer_id: int, **changes: Any) -> Off
 
 
 def save_offer(
-    db: Database, offer_id: int, header: Mapping[str, Any], items: Sequence[Mapping[str, Any]]
+    db: Database,
+    offer_id: int,
+    header: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
+    *,
+    expected_version: int | None = None,
+    overwrite: bool = False,
 ) -> OfferSnapshot:
     """The editor's Save: header plus the full list of item lines in one transaction.
 
@@ -285,6 +295,7 @@ def save_offer(
     removed. Items of a non-draft offer must come back unchanged. Returns the snapshot before.
     """
     with db.session() as s:
+        check_version(s, db.user, "offer", offer_id, expected_version, overwrite=overwrite)
         before = _snap(s, offer_id)
         offer = get_or_raise(s, Offer, offer_id, "Offer")
         lines = _validate_items(s, items)
@@ -300,6 +311,7 @@ def save_offer(
         update_offer_in(s, db.user, offer_id, **dict(header))
         if not unchanged:
             _replace_items(s, db.user, offer_id, current, lines)
+            touch_version(s, offer)  # its items are part of what an editor saw
         return before
 
 

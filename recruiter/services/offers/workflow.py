@@ -14,10 +14,11 @@ from sqlmodel import Session, col, select
 
 from recruiter.domain import clock, figures
 from recruiter.domain.enums import OfferStatus, Outcome, Stage
-from recruiter.domain.models import Application, AuditEntry, FundingSource, Offer, OfferItem
+from recruiter.domain.models import Application, AuditEntry, Offer, OfferItem
 from recruiter.domain.rules import COMMITTING, OFFER_TRANSITIONS, RESERVING, can_move_offer
 from recruiter.errors import BudgetExceeded, ConflictError, ValidationError
 from recruiter.store.database import Database
+from recruiter.store.locking import lock_rows
 
 from .. import applications, audit, funding
 from .._common import get_or_raise
@@ -58,12 +59,8 @@ def _effects_in(s: Session, offer: Offer, lock: bool) -> list[BudgetEffect]:
         )
     if not cost:
         return []
-    if lock:  # FOR UPDATE on servers; SQLite serialises writers anyway
-        s.exec(
-            select(col(FundingSource.id))
-            .where(col(FundingSource.id).in_(list(cost)))
-            .with_for_update()
-        ).all()
+    if lock:  # the balances below must be the latest: see store/locking.py
+        lock_rows(s.connection(), "funding_source", cost)
     already = OfferStatus(offer.status) in RESERVING | COMMITTING
     return [
         BudgetEffect(

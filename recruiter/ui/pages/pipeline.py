@@ -567,7 +567,8 @@ class PipelinePage(Page):
         """What a drop does (also the path tests drive): one undoable move."""
         if application_ids:
             on_error = offer_override(self, self.ctx, application_ids, stage, self._error("Move"))
-            cmds.move_stage(self.ctx, application_ids, stage, on_error=on_error)
+            seen = {c.application_id: c.stage for c in self.cards}
+            cmds.move_stage(self.ctx, application_ids, stage, on_error=on_error, seen=seen)
 
     def selected_cards(self) -> list[Card]:
         if self.stack.currentIndex() == 1:
