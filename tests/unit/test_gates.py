@@ -50,7 +50,10 @@ NATIONAL_DAY = Calendar.of(
 def _dump(db) -> dict[str, list[tuple]]:
     with db.engine.connect() as conn:
         return {
-            t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
+            t: [
+                tuple(v for k, v in r._mapping.items() if k != "version")  # undo is a save too
+                for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))
+            ]
             for t in TABLES
         }
 
