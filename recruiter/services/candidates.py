@@ -15,13 +15,13 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
-from recruiter.domain import fields
+from recruiter.domain import fields, pinyin
 from recruiter.domain.clock import today, utcnow
 from recruiter.domain.enums import STAGES, Outcome, Stage
 from recruiter.domain.identity import email_key, person_key
 from recruiter.domain.models import Candidate
 from recruiter.errors import ConflictError, NotFound, ValidationError
-from recruiter.store import search
+from recruiter.store import names, search
 from recruiter.store.database import Database
 
 from . import audit
@@ -109,7 +109,13 @@ def create_in(s: Session, user: str, values: dict[str, Any]) -> int:
     conn = s.connection()
     try:
         inserted = conn.execute(
-            sa_insert(_CAND).values(**values, created_at=now, updated_at=now, person_key=key)
+            sa_insert(_CAND).values(
+                **values,
+                created_at=now,
+                updated_at=now,
+                person_key=key,
+                **pinyin.columns(values.get("full_name"), values.get("name_zh")),
+            )
         ).inserted_primary_key
     except IntegrityError as exc:
         raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc
@@ -149,7 +155,12 @@ def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
             conn.execute(
                 sa_update(_CAND)
                 .where(_CAND.c.id == candidate_id)
-                .values(**changed, person_key=key, updated_at=utcnow())
+                .values(
+                    **changed,
+                    person_key=key,
+                    **pinyin.columns(cand["full_name"], cand["name_zh"]),
+                    updated_at=utcnow(),
+                )
             )
         except IntegrityError as exc:
             raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc
@@ -477,6 +488,9 @@ def query_ids(
     col = column_expr(name)
     if name in _LOWER:
         col = func.lower(col)
+    by_pinyin = names.sort_expr(name)  # Chinese names sort by their pinyin
+    if by_pinyin is not None:
+        col = by_pinyin
     with db.engine.connect() as conn:
         where = _where(conn, q, today_)
         if where and conn.dialect.name == "sqlite" and name not in COMPUTED and name != "id":

@@ -21,6 +21,7 @@ from recruiter.domain.enums import Outcome, Stage
 from recruiter.domain.models import Target
 from recruiter.errors import ConflictError, NotFound, RecruiterError
 from recruiter.exchange.reading import Table as SheetTable
+from recruiter.store import names
 from recruiter.store.database import Database
 
 from .. import audit
@@ -200,6 +201,7 @@ def _write(
         values.update(person_key=bindparam("v_person_key"), updated_at=now)
         conn.execute(update(CAND).where(CAND.c.id == bindparam("v_id")).values(values), group)
     audit.record_many(conn, audits)
+    names.refresh(conn, [*ids, *(e.id for e in plan.changed if e.id is not None)])  # pinyin
     # 3. The pipeline of the chosen target.
     applications: list[int] = []
     if options.target_id is not None:
