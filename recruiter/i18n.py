@@ -32,6 +32,7 @@ ENV = "RECRUITER_LANG"
 _REMEMBERED_NAME = "language"
 
 _lang: str | None = None
+_explicit = False  # set_language was given a language (--lang, a test, the window's choice)
 _catalog: _gettext.NullTranslations = _gettext.NullTranslations()
 
 
@@ -143,7 +144,7 @@ def choose(
 
 def set_language(lang: str | None = None) -> str:
     """Use `lang` (or, when None, the choice order above) from now on; returns the code used."""
-    global _lang, _catalog
+    global _lang, _catalog, _explicit
     code = normalise(lang) if lang else choose()
     if code is None:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
@@ -153,11 +154,18 @@ def set_language(lang: str | None = None) -> str:
         else _gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
     )
     _lang = code
+    _explicit = bool(lang)
     return code
 
 
 def _resolve() -> None:
     set_language(None)
+
+
+def chosen_explicitly() -> bool:
+    """Whether the language was set by name (`--lang`), not found through the choice order;
+    the window then keeps it instead of asking Qt for the system locale."""
+    return _explicit
 
 
 def language() -> str:

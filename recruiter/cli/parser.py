@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from recruiter import __version__
 
@@ -33,6 +34,15 @@ def limit(value: str) -> int:
     return number
 
 
+class _Language(argparse.Action):
+    """`--lang`: the language of messages, the window and workbooks, from here on."""
+
+    def __call__(self, parser: Any, namespace: Any, value: Any, option: Any = None) -> None:
+        from recruiter.i18n import set_language
+
+        setattr(namespace, self.dest, set_language(value))
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="recruiter",
@@ -44,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         help="database file or SQLAlchemy URL (default: $RECRUITER_DB, else the "
         "user data directory)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh_CN"),
+        action=_Language,
+        help="language (default: $RECRUITER_LANG, else the one last chosen, else the system's)",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
