@@ -3,7 +3,7 @@ behind the Candidates table (ids first, rows fetched lazily by id, sorting in SQ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -15,12 +15,14 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
+from recruiter import i18n
 from recruiter.domain import fields, pinyin
 from recruiter.domain.clock import today, utcnow
 from recruiter.domain.enums import STAGES, Outcome, Stage
 from recruiter.domain.identity import email_key, person_key
 from recruiter.domain.models import Candidate
 from recruiter.errors import ConflictError, NotFound, ValidationError
+from recruiter.i18n import N_, _
 from recruiter.store import names, search
 from recruiter.store.database import Database
 
@@ -36,13 +38,36 @@ TEXT_FIELDS: dict[str, int] = {
     f.name: fields.text_limit(f) for f in fields.CANDIDATE_FIELDS if f.kind in fields.TEXT_KINDS
 }
 EDITABLE = fields.EDITABLE
-# Column headings: the fields' labels, then the columns the application keeps.
-LABELS = {
-    **fields.LABELS,
-    "created_at": "Added",
-    "updated_at": "Updated",
-    "id": "ID",
-}
+
+
+class _Labels(Mapping[str, str]):
+    """Column headings in the current language: the fields' labels (their Chinese label from
+    domain.fields in Chinese), then the columns the application keeps (from the catalog)."""
+
+    def __init__(self) -> None:
+        self.own: dict[str, str] = {
+            "created_at": N_("Added"),
+            "updated_at": N_("Updated"),
+            "id": N_("ID"),
+            "stage": N_("Furthest stage"),
+            "applications": N_("Pipelines"),
+            "next_due": N_("Follow-up"),
+        }
+
+    def __getitem__(self, name: str) -> str:
+        spec = fields.BY_NAME.get(name)
+        if spec is not None:
+            return spec.label_zh if i18n.is_chinese() and spec.label_zh else spec.label
+        return _(self.own[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*fields.LABELS, *self.own])
+
+    def __len__(self) -> int:
+        return len(fields.LABELS) + len(self.own)
+
+
+LABELS: Mapping[str, str] = _Labels()
 
 
 def validate(data: dict[str, Any], *, today_: date | None = None) -> dict[str, Any]:
@@ -66,12 +91,15 @@ def validate(data: dict[str, Any], *, today_: date | None = None) -> dict[str, A
         if out.get("name_zh"):
             out["full_name"] = out["name_zh"]
         else:
-            p.add("full_name", "give the candidate's name (in English or Chinese)")
+            p.add("full_name", _("give the candidate's name (in English or Chinese)"))
     p.raise_if_any()
     return out
 
 
-def _conflict_message(s: Session, values: dict[str, Any], exclude: int | None) -> str | None:
+def _conflict_message(
+    s: Session, values: dict[str, Any], exclude: int | None
+) -> tuple[str, str] | None:
+    """(field, message) of a clash with another candidate's e-mail or ORCID."""
     key = email_key(values.get("email"))
     if key:
         q = select(_CAND.c.id, _CAND.c.full_name).where(func.lower(_CAND.c.email) == key)
@@ -79,14 +107,18 @@ def _conflict_message(s: Session, values: dict[str, Any], exclude: int | None) -
             q = q.where(_CAND.c.id != exclude)
         hit = s.connection().execute(q).first()
         if hit:
-            return f"{hit[1]} (#{hit[0]}) already has the e-mail {values['email']}"
+            return "email", _("{name} (#{id}) already has the e-mail {email}").format(
+                name=hit[1], id=hit[0], email=values["email"]
+            )
     if values.get("orcid"):
         q = select(_CAND.c.id, _CAND.c.full_name).where(_CAND.c.orcid == values["orcid"])
         if exclude:
             q = q.where(_CAND.c.id != exclude)
         hit = s.connection().execute(q).first()
         if hit:
-            return f"{hit[1]} (#{hit[0]}) already has the ORCID {values['orcid']}"
+            return "orcid", _("{name} (#{id}) already has the ORCID {orcid}").format(
+                name=hit[1], id=hit[0], orcid=values["orcid"]
+            )
     return None
 
 
@@ -101,7 +133,7 @@ def create_in(s: Session, user: str, values: dict[str, Any]) -> int:
     `domain.fields` is written, including one without a typed attribute on `Candidate`."""
     clash = _conflict_message(s, values, None)
     if clash:
-        raise ValidationError({"email" if "e-mail" in clash else "orcid": clash})
+        raise ValidationError(dict([clash]))
     now = utcnow()
     key = person_key(
         values.get("full_name"), values.get("name_zh"), values.get("current_institution")
@@ -118,7 +150,7 @@ def create_in(s: Session, user: str, values: dict[str, Any]) -> int:
             )
         ).inserted_primary_key
     except IntegrityError as exc:
-        raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc
+        raise ConflictError(_("Another candidate has the same e-mail or ORCID.")) from exc
     assert inserted is not None
     ident = int(inserted[0])
     stored = conn.execute(select(_CAND).where(_CAND.c.id == ident)).mappings().one()
@@ -130,21 +162,25 @@ def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
     """Apply field changes; returns the previous values of what changed (for undo)."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise ValidationError({k: "is not a candidate field" for k in unknown})
+        raise ValidationError({k: _("is not a candidate field") for k in unknown})
     values = validate(changes)
     with db.session() as s:
         conn = s.connection()
         found = conn.execute(select(_CAND).where(_CAND.c.id == candidate_id)).mappings().first()
         if found is None:
-            raise NotFound(f"Candidate {candidate_id} no longer exists; refresh the view.")
+            raise NotFound(
+                _("Candidate {candidate_id} no longer exists; refresh the view.").format(
+                    candidate_id=candidate_id
+                )
+            )
         cand = dict(found)
         if ("full_name" in values or "name_zh" in values) and not values.get(
             "full_name", cand["full_name"]
         ):
-            raise ValidationError({"full_name": "give the candidate's name"})
+            raise ValidationError({"full_name": _("give the candidate's name")})
         clash = _conflict_message(s, values, candidate_id)
         if clash:
-            raise ValidationError({"email" if "e-mail" in clash else "orcid": clash})
+            raise ValidationError(dict([clash]))
         before = {k: cand[k] for k in values}
         changed = {k: v for k, v in values.items() if before[k] != v}
         if not changed:
@@ -163,7 +199,7 @@ def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
                 )
             )
         except IntegrityError as exc:
-            raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc
+            raise ConflictError(_("Another candidate has the same e-mail or ORCID.")) from exc
         audit.record(
             s,
             db.user,
@@ -187,7 +223,7 @@ def delete_many(db: Database, candidate_ids: Sequence[int]) -> RowBundle:
     with db.session() as s:
         bundle = capture_candidates(s, ids)
         if len(bundle.tables["candidate"]) != len(ids):
-            raise ConflictError("Some of these candidates no longer exist; refresh the view.")
+            raise ConflictError(_("Some of these candidates no longer exist; refresh the view."))
         s.connection().execute(sa_delete(_CAND).where(col(Candidate.id).in_(ids)))
         for row in bundle.tables["candidate"]:
             audit.record(
@@ -229,7 +265,11 @@ def row(db: Database, candidate_id: int) -> dict[str, Any]:
     with db.engine.connect() as conn:
         found = conn.execute(select(cand).where(cand.c.id == candidate_id)).first()
     if found is None:
-        raise NotFound(f"Candidate {candidate_id} no longer exists; refresh the view.")
+        raise NotFound(
+            _("Candidate {candidate_id} no longer exists; refresh the view.").format(
+                candidate_id=candidate_id
+            )
+        )
     return dict(found._mapping)
 
 
@@ -240,7 +280,9 @@ def put_back(db: Database, values: dict[str, Any]) -> None:
     with db.session() as s:
         current = s.connection().execute(select(cand).where(cand.c.id == ident)).first()
         if current is None:
-            raise NotFound(f"Candidate {ident} no longer exists; refresh the view.")
+            raise NotFound(
+                _("Candidate {ident} no longer exists; refresh the view.").format(ident=ident)
+            )
         before = dict(current._mapping)
         s.connection().execute(
             sa_update(cand)
@@ -264,7 +306,7 @@ def _split_tags(tags: str | None) -> list[str]:
 def _clean_tag(tag: str) -> str:
     clean = (clean_text(tag, 60) or "").replace(",", " ").strip()
     if not clean:
-        raise ValidationError({"tag": "give a tag (a word or two, no commas)"})
+        raise ValidationError({"tag": _("give a tag (a word or two, no commas)")})
     return clean
 
 
@@ -297,7 +339,11 @@ def change_tag(db: Database, candidate_ids: Sequence[int], tag: str, *, add: boo
                     continue
                 if new is not None and len(new) > TEXT_FIELDS["tags"]:
                     raise ValidationError(
-                        {"tags": f"candidate #{cid} has too many tags to add another"}
+                        {
+                            "tags": _("candidate #{cid} has too many tags to add another").format(
+                                cid=cid
+                            )
+                        }
                     )
                 before[cid] = (tags, updated)
                 conn.execute(
@@ -376,7 +422,6 @@ _LOWER = frozenset(
 )
 COMPUTED = ("stage", "applications", "next_due")
 _NUMERIC = fields.NUMERIC
-LABELS.update({"stage": "Furthest stage", "applications": "Pipelines", "next_due": "Follow-up"})
 SORTABLE = (
     "id",
     "full_name",

@@ -21,6 +21,7 @@ from recruiter.domain.enums import Outcome, Stage
 from recruiter.domain.models import Target
 from recruiter.errors import ConflictError, NotFound, RecruiterError
 from recruiter.exchange.reading import Table as SheetTable
+from recruiter.i18n import _
 from recruiter.store import names
 from recruiter.store.database import Database
 
@@ -69,8 +70,10 @@ def run_import(
     table, mapping = prepare(db, source, options)
     if next(table.data_rows(), None) is None:
         raise NoRows(
-            f"{table.path.name} has column names (row {table.header_row}) but no rows below "
-            "them. Nothing was imported."
+            _(
+                "{name} has column names (row {header_row}) but no rows below them. Nothing "
+                "was imported."
+            ).format(name=table.path.name, header_row=table.header_row)
         )
     try:
         with db.session() as session:
@@ -83,8 +86,11 @@ def run_import(
                 is None
             ):
                 raise NotFound(
-                    f"Target {options.target_id} does not exist. Choose an existing "
-                    "target (see the Targets page), or import without one."
+                    _(
+                        "Target {target_id} does not exist. Choose "
+                        "an existing target (see the Targets "
+                        "page), or import without one."
+                    ).format(target_id=options.target_id)
                 )
             now = utcnow()
             # The batch row first: it takes the write lock before the candidates are read, so
@@ -111,8 +117,10 @@ def run_import(
                 before_commit(summary)
     except IntegrityError as exc:
         raise ConflictError(
-            f"The import clashed with data changed at the same time ({exc.orig})."
-            " Nothing was imported; try again."
+            _(
+                "The import clashed with data changed at the same time ({orig}). Nothing was "
+                "imported; try again."
+            ).format(orig=exc.orig)
         ) from exc
     summary.batch_id = batch_id
     summary.dry_run = False
