@@ -8,8 +8,6 @@ Chinese characters, whose sort key is lower(full_name) as before."""
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
-
 from .identity import is_cjk
 
 # The surname reading of characters whose everyday reading differs (曾 is zēng as a surname,
@@ -51,6 +49,9 @@ def syllables(name: str) -> list[str]:
     chinese = "".join(ch for ch in name if is_cjk(ch))
     if not chinese:
         return []
+    # Late: pypinyin's dictionaries take ~50 MB, which only a process that writes names needs.
+    from pypinyin import Style, lazy_pinyin
+
     out = lazy_pinyin(chinese, style=Style.NORMAL, errors="ignore")
     if out and chinese[0] in SURNAMES:
         out[0] = SURNAMES[chinese[0]]

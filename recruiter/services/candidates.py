@@ -3,7 +3,7 @@ behind the Candidates table (ids first, rows fetched lazily by id, sorting in SQ
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +15,6 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
-from recruiter import i18n
 from recruiter.domain import fields, pinyin
 from recruiter.domain.clock import today, utcnow
 from recruiter.domain.enums import STAGES, Outcome, Stage
@@ -28,6 +27,7 @@ from recruiter.store.database import Database
 
 from . import audit
 from ._common import get_or_raise
+from .labels import FieldLabels
 from .rows import RowBundle, capture_candidates, reinsert
 from .validate import Problems, clean_text
 
@@ -40,34 +40,17 @@ TEXT_FIELDS: dict[str, int] = {
 EDITABLE = fields.EDITABLE
 
 
-class _Labels(Mapping[str, str]):
-    """Column headings in the current language: the fields' labels (their Chinese label from
-    domain.fields in Chinese), then the columns the application keeps (from the catalog)."""
-
-    def __init__(self) -> None:
-        self.own: dict[str, str] = {
-            "created_at": N_("Added"),
-            "updated_at": N_("Updated"),
-            "id": N_("ID"),
-            "stage": N_("Furthest stage"),
-            "applications": N_("Pipelines"),
-            "next_due": N_("Follow-up"),
-        }
-
-    def __getitem__(self, name: str) -> str:
-        spec = fields.BY_NAME.get(name)
-        if spec is not None:
-            return spec.label_zh if i18n.is_chinese() and spec.label_zh else spec.label
-        return _(self.own[name])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([*fields.LABELS, *self.own])
-
-    def __len__(self) -> int:
-        return len(fields.LABELS) + len(self.own)
-
-
-LABELS: Mapping[str, str] = _Labels()
+LABELS: Mapping[str, str] = FieldLabels(
+    fields.LABELS,
+    {
+        "created_at": N_("Added"),
+        "updated_at": N_("Updated"),
+        "id": N_("ID"),
+        "stage": N_("Furthest stage"),
+        "applications": N_("Pipelines"),
+        "next_due": N_("Follow-up"),
+    },
+)
 
 
 def validate(data: dict[str, Any], *, today_: date | None = None) -> dict[str, Any]:
