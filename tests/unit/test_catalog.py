@@ -65,3 +65,23 @@ def test_a_chinese_message_is_looked_up_from_the_shipped_mo() -> None:
     i18n.set_language("zh_CN")
     assert i18n._("Cancel") != "Cancel"
     assert i18n.pgettext("Stage", "Offer") == "录用"
+
+
+def _fields(text: str) -> set[str]:
+    import string
+
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def test_translations_keep_every_placeholder() -> None:
+    """A translation that renamed or dropped {name} would raise or say less at run time."""
+    wrong = []
+    for m in _catalog(PO):
+        if not m.id:
+            continue
+        ids = (m.id,) if isinstance(m.id, str) else m.id
+        strings = (m.string,) if isinstance(m.string, str) else m.string
+        for s in strings:
+            if _fields(s) != _fields(ids[-1]):
+                wrong.append((ids[0], s))
+    assert wrong == []
