@@ -66,9 +66,8 @@ def test_chinese_names_sort_by_pinyin_among_latin_names(db) -> None:  # type: ig
     desc = candidates.query_ids(db, CandidateQuery(sort="full_name", descending=True))
     assert [ids[i] for i in desc] == ordered[::-1]
     # Filtered (the path that sorts after filtering) keeps the pinyin order too.
-    assert [ids[i] for i in candidates.query_ids(db, CandidateQuery(text="a", sort="full_name"))][
-        0
-    ] == "阿兰"
+    filtered = candidates.query_ids(db, CandidateQuery(text="a", sort="full_name"))
+    assert ids[filtered[0]] == "阿兰"
 
 
 def test_sort_by_chinese_name_column_uses_pinyin(db) -> None:  # type: ignore[no-untyped-def]
