@@ -32,12 +32,7 @@ def test_every_message_has_a_chinese_translation() -> None:
     untranslated = [
         m.id
         for m in _catalog(PO)
-        if m.id
-        and (
-            m.fuzzy
-            or not m.string
-            or (isinstance(m.string, tuple) and not all(m.string))
-        )
+        if m.id and (m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string)))
     ]
     assert untranslated == []
 
