@@ -31,6 +31,11 @@ from .tasks import show_error
 # (field, widget) in the order the form shows them: the field table's form fields.
 FORM: tuple[tuple[str, str], ...] = tuple((f.name, f.widget.value) for f in fields.FORM)
 PLACEHOLDERS = {f.name: f.placeholder for f in fields.FORM if f.placeholder}
+# The placeholders of domain.fields made of words, as catalog messages (the rest are formats).
+WORDED_PLACEHOLDERS = {
+    "phd_year": N_("e.g. 2012"),
+    "tags": N_("comma-separated, e.g. returnee,industry"),
+}
 ERROR_COLOUR = "#b3261e"
 INVALID_STYLE = "border: 1px solid #b3261e;"
 
@@ -198,7 +203,11 @@ class CandidateDetail(QtWidgets.QWidget):
                 editor = combo
             else:
                 line = QtWidgets.QLineEdit()
-                line.setPlaceholderText(PLACEHOLDERS.get(name, ""))
+                line.setPlaceholderText(
+                    _(WORDED_PLACEHOLDERS[name])
+                    if name in WORDED_PLACEHOLDERS
+                    else PLACEHOLDERS.get(name, "")
+                )
                 line.textEdited.connect(self._update_buttons)
                 line.editingFinished.connect(lambda n=name: self._check_field(n))
                 editor = line

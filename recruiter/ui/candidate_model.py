@@ -18,7 +18,7 @@ from typing import Any
 from recruiter.domain import fields
 from recruiter.domain.clock import to_local
 from recruiter.domain.enums import Stage
-from recruiter.i18n import _
+from recruiter.i18n import _, pgettext
 from recruiter.services import candidates
 from recruiter.store.database import Database
 
@@ -422,7 +422,8 @@ class RecordTableModel(QtCore.QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return _(self.columns[section][1])  # column labels are N_-marked literals
+            label = self.columns[section][1]  # an N_-marked literal, or NC_'s (context, text)
+            return pgettext(*label) if isinstance(label, tuple) else _(label)
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.records):
             return section + 1
         return None

@@ -16,7 +16,7 @@ from typing import Any
 from recruiter.domain import money
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
-from recruiter.i18n import N_, _
+from recruiter.i18n import N_, NC_, _
 from recruiter.services import archive, funding, institutions, officers, rates, settings
 from recruiter.services.institutions import DepartmentRow, InstitutionRow
 from recruiter.services.officers import OfficerRow
@@ -144,7 +144,7 @@ class SetupPage(Page):
         self.institutions = ListPanel(
             _("Institutions"),
             [
-                ("name", N_("Name")),
+                ("name", NC_("organisation", "Name")),
                 ("name_zh", N_("Chinese name")),
                 ("short_name", N_("Short name")),
                 ("city", N_("City")),
@@ -174,7 +174,7 @@ class SetupPage(Page):
         self.sources = ListPanel(
             _("Funding sources"),
             [
-                ("name", N_("Name")),
+                ("name", NC_("organisation", "Name")),
                 ("kind", N_("Kind")),
                 ("institution", N_("Institution")),
                 ("fiscal_year", N_("Fiscal year")),
@@ -189,7 +189,7 @@ class SetupPage(Page):
         self.officers = ListPanel(
             _("Recruiting officers"),
             [
-                ("name", N_("Name")),
+                ("name", NC_("organisation", "Name")),
                 ("name_zh", N_("Chinese name")),
                 ("email", N_("E-mail")),
                 ("applications", N_("Applications owned")),
