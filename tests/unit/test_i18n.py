@@ -133,3 +133,16 @@ def test_the_default_language_comes_from_the_system(
     assert i18n.set_language() == "zh_CN"
     monkeypatch.setenv("LANGUAGE", "en_US")
     assert i18n.set_language() == "en"
+
+
+def test_the_command_line_speaks_the_language_of_lang(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from recruiter.cli import main
+
+    missing = tmp_path / "nowhere.csv"
+    db = str(tmp_path / "r.db")
+    assert main(["--db", db, "--lang", "zh_CN", "import", str(missing)]) == 1
+    assert "不存在" in capsys.readouterr().err
+    assert main(["--db", db, "--lang", "en", "import", str(missing)]) == 1
+    assert "does not exist" in capsys.readouterr().err
