@@ -25,9 +25,9 @@ def install(app: QtCore.QCoreApplication) -> str:
         if i18n.chosen_explicitly()
         else i18n.set_language(i18n.choose(system=QtCore.QLocale.system().name()))
     )
-    old = app.findChild(QtCore.QTranslator, _TRANSLATOR)
-    if old is not None:
+    for old in app.findChildren(QtCore.QTranslator, _TRANSLATOR):
         app.removeTranslator(old)
+        old.setObjectName("")  # gone at once for the next findChildren, deleted later
         old.deleteLater()
     QtCore.QLocale.setDefault(QtCore.QLocale(code))
     if code == i18n.ENGLISH:
