@@ -44,18 +44,29 @@ PINYIN_MAX = 600
 SORT_MAX = 400
 
 
-def syllables(name: str) -> list[str]:
-    """'张伟' -> ['zhang', 'wei']; characters that are not Chinese are left out."""
-    chinese = "".join(ch for ch in name if is_cjk(ch))
-    if not chinese:
-        return []
+def _readings(chinese: str) -> list[str]:
+    """One item per character of `chinese` (all Han): its pinyin, or the character itself when
+    it has none (a rare character outside pypinyin's tables)."""
     # Late: pypinyin's dictionaries take ~50 MB, which only a process that writes names needs.
     from pypinyin import Style, lazy_pinyin
 
-    out = lazy_pinyin(chinese, style=Style.NORMAL, errors="ignore")
+    out = [s.lower() for s in lazy_pinyin(chinese, style=Style.NORMAL, errors=lambda s: list(s))]
+    if len(out) != len(chinese):  # never expected; keep the characters aligned whatever happens
+        out = [
+            (lazy_pinyin(ch, style=Style.NORMAL, errors=lambda s: [s]) or [ch])[0] for ch in chinese
+        ]
     if out and chinese[0] in SURNAMES:
         out[0] = SURNAMES[chinese[0]]
-    return [s.lower() for s in out]
+    return out
+
+
+def syllables(name: str) -> list[str]:
+    """'张伟' -> ['zhang', 'wei']; characters that are not Chinese, or have no pinyin, are left
+    out."""
+    chinese = "".join(ch for ch in name if is_cjk(ch))
+    if not chinese:
+        return []
+    return [s for s in _readings(chinese) if s.isascii()]
 
 
 def search_text(*names: str | None) -> str | None:
@@ -85,9 +96,8 @@ def sort_key(full_name: str | None) -> str | None:
             latin += ch
     if latin.strip():
         words.append(latin.strip().lower())
-    chinese = syllables(full_name)
-    it = iter(chinese)
-    keyed = [next(it) if len(w) == 1 and is_cjk(w) else w for w in words]
+    readings = iter(_readings("".join(ch for ch in full_name if is_cjk(ch))))
+    keyed = [next(readings, w) if len(w) == 1 and is_cjk(w) else w for w in words]
     return " ".join(keyed)[:SORT_MAX]
 
 

@@ -177,7 +177,11 @@ def update(db: Database, candidate_id: int, **changes: Any) -> dict[str, Any]:
                 .values(
                     **changed,
                     person_key=key,
-                    **pinyin.columns(cand["full_name"], cand["name_zh"]),
+                    **(
+                        pinyin.columns(cand["full_name"], cand["name_zh"])
+                        if {"full_name", "name_zh"} & changed.keys()
+                        else {}
+                    ),
                     updated_at=utcnow(),
                 )
             )

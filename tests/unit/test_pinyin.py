@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from recruiter.domain import pinyin
@@ -117,3 +119,28 @@ def test_refresh_writes_only_what_changed(db) -> None:  # type: ignore[no-untype
         conn.execute(text("UPDATE candidate SET name_pinyin = NULL, sort_name = NULL"))
         assert names.refresh(conn, [ident]) == 1
         assert names.refresh(conn) == 0
+
+
+def test_an_import_that_renames_updates_the_pinyin(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = tmp_path / "a.csv"
+    first.write_text("Name,Email\n张伟,zw@example.org\n", encoding="utf-8")
+    run_import(db, first, ImportOptions())
+    second = tmp_path / "b.csv"
+    second.write_text("Name,Email\n王芳,zw@example.org\n", encoding="utf-8")
+    run_import(db, second, ImportOptions(on_duplicate="overwrite"))
+    assert _ids(db, "zhangwei") == set()
+    assert len(_ids(db, "wangfang")) == 1
+
+
+@given(st.text(max_size=12), st.one_of(st.none(), st.text(max_size=6)))
+@settings(max_examples=200, deadline=None)
+def test_any_name_gets_its_columns(full: str, zh: str | None) -> None:
+    got = pinyin.columns(full, zh)
+    assert got["sort_name"] is None or len(got["sort_name"]) <= pinyin.SORT_MAX
+    assert got["name_pinyin"] is None or got["name_pinyin"].isascii()
+
+
+def test_a_character_without_pinyin_keeps_its_place() -> None:
+    assert pinyin.sort_key("张𩫃伟") == "zhang 𩫃 wei"
+    assert pinyin.search_text("张𩫃伟") == "zhangwei zw"
+    assert pinyin.search_text("𩫃") is None

@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
+from recruiter.domain import pinyin
 from recruiter.domain.clock import utcnow
 from recruiter.domain.enums import Outcome, Stage
 from recruiter.domain.models import Target
 from recruiter.errors import ConflictError, NotFound, RecruiterError
 from recruiter.exchange.reading import Table as SheetTable
 from recruiter.i18n import _
-from recruiter.store import names
 from recruiter.store.database import Database
 
 from .. import audit
@@ -152,6 +152,7 @@ def _write(
     for e in plan.new:
         row = base.copy()
         row.update(e.values)
+        row.update(pinyin.columns(row["full_name"], row["name_zh"]))
         rows.append(row)
     stmt = insert(CAND)
     for start in range(0, len(rows), model.CHUNK):
@@ -190,6 +191,8 @@ def _write(
         imported[str(e.id)] = {f: plain(e.changes[f]) for f in cols}
         params = {f"v_{f}": e.changes[f] for f in cols}
         params["v_person_key"] = e.values.get("person_key")
+        names = pinyin.columns(e.values.get("full_name"), e.values.get("name_zh"))
+        params.update({f"v_{k}": v for k, v in names.items()})
         params["v_id"] = e.id
         groups.setdefault(cols, []).append(params)
         audits.append(
@@ -207,9 +210,10 @@ def _write(
             raise ImportCancelled()
         values: dict[str, Any] = {f: bindparam(f"v_{f}") for f in cols}
         values.update(person_key=bindparam("v_person_key"), updated_at=now)
+        if {"full_name", "name_zh"} & set(cols):  # the pinyin follows a renamed candidate
+            values.update({k: bindparam(f"v_{k}") for k in ("name_pinyin", "sort_name")})
         conn.execute(update(CAND).where(CAND.c.id == bindparam("v_id")).values(values), group)
     audit.record_many(conn, audits)
-    names.refresh(conn, [*ids, *(e.id for e in plan.changed if e.id is not None)])  # pinyin
     # 3. The pipeline of the chosen target.
     applications: list[int] = []
     if options.target_id is not None:
