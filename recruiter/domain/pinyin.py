@@ -8,6 +8,8 @@ Chinese characters, whose sort key is lower(full_name) as before."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .identity import is_cjk
 
 # The surname reading of characters whose everyday reading differs (曾 is zēng as a surname,
@@ -44,16 +46,22 @@ PINYIN_MAX = 600
 SORT_MAX = 400
 
 
+def _each_as_is(chars: str) -> Any:
+    """pypinyin's `errors`: characters without pinyin stay, one item each (pypinyin accepts a
+    list here, which its type stubs do not say)."""
+    return list(chars)
+
+
 def _readings(chinese: str) -> list[str]:
     """One item per character of `chinese` (all Han): its pinyin, or the character itself when
     it has none (a rare character outside pypinyin's tables)."""
     # Late: pypinyin's dictionaries take ~50 MB, which only a process that writes names needs.
     from pypinyin import Style, lazy_pinyin
 
-    out = [s.lower() for s in lazy_pinyin(chinese, style=Style.NORMAL, errors=lambda s: list(s))]
+    out = [s.lower() for s in lazy_pinyin(chinese, style=Style.NORMAL, errors=_each_as_is)]
     if len(out) != len(chinese):  # never expected; keep the characters aligned whatever happens
         out = [
-            (lazy_pinyin(ch, style=Style.NORMAL, errors=lambda s: [s]) or [ch])[0] for ch in chinese
+            (lazy_pinyin(ch, style=Style.NORMAL, errors=_each_as_is) or [ch])[0] for ch in chinese
         ]
     if out and chinese[0] in SURNAMES:
         out[0] = SURNAMES[chinese[0]]
