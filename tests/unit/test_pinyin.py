@@ -144,3 +144,33 @@ def test_a_character_without_pinyin_keeps_its_place() -> None:
     assert pinyin.sort_key("张𩫃伟") == "zhang 𩫃 wei"
     assert pinyin.search_text("张𩫃伟") == "zhangwei zw"
     assert pinyin.search_text("𩫃") is None
+
+
+def test_upgrading_to_0012_gives_stored_names_their_pinyin(db_path: Path) -> None:
+    import sqlite3
+
+    from alembic import command
+
+    from recruiter.store import location, migrate
+    from recruiter.store.opening import open_database
+
+    command.upgrade(migrate.alembic_config(location.resolve(db_path)), "0007")
+    conn = sqlite3.connect(db_path)
+    now = "2025-01-01 00:00:00"
+    conn.executemany(
+        "INSERT INTO candidate (full_name, name_zh, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        [("张伟", None, now, now), ("Na Li", "李娜", now, now), ("Alice Smith", None, now, now)],
+    )
+    conn.commit()
+    conn.close()
+    db = open_database(db_path)  # upgrades to HEAD
+    try:
+        assert len(_ids(db, "zhangwei")) == 1
+        assert len(_ids(db, "ln")) == 1
+        names_sorted = candidates.query_ids(db, CandidateQuery(sort="full_name"))
+        assert len(names_sorted) == 3
+        with db.engine.connect() as c:
+            assert search.index_problems(c) == []
+            assert search.trigger_problems(c) == []
+    finally:
+        db.dispose()
