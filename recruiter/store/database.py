@@ -91,8 +91,9 @@ def _matches(exc: BaseException, codes: frozenset[str], *phrases: str) -> bool:
     return any(p in text for p in phrases)
 
 
-def explain(exc: BaseException, where: str = _("the database")) -> StoreError:
+def explain(exc: BaseException, where: str | None = None) -> StoreError:
     """Turn a driver error into one message a person can act on."""
+    where = where or _("the database")
     if _matches(exc, _LOCKED, "locked", "busy"):
         return StoreError(
             _(

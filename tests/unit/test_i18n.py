@@ -146,3 +146,34 @@ def test_the_command_line_speaks_the_language_of_lang(
     assert "不存在" in capsys.readouterr().err
     assert main(["--db", db, "--lang", "en", "import", str(missing)]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+# Second wave: the workbook's sheet definitions read enum labels when imported.
+TRANSLATED_AT_IMPORT = {"services/reporting/sheets.py"}
+
+
+def test_importing_the_app_does_not_fix_the_language() -> None:
+    """No `_()` runs at import time (a module constant or a default argument would be stuck in
+    the language of the first import, before --lang is read)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gettext, importlib, pkgutil, traceback, recruiter, recruiter.i18n as i\n"
+        "hits = set()\n"
+        "def spy():\n"
+        "    inner = [f.filename for f in traceback.extract_stack()[:-1]\n"
+        "             if '/recruiter/' in f.filename\n"
+        "             and not f.filename.endswith(('/i18n.py', '/enums.py'))]\n"
+        "    hits.add(inner[-1].split('/recruiter/', 1)[1] if inner else '?')\n"
+        "i._resolve = spy\n"
+        "for m in pkgutil.walk_packages(recruiter.__path__, 'recruiter.'):\n"
+        "    if '.migrations' in m.name or m.name.endswith('__main__'):\n"
+        "        continue\n"
+        "    importlib.import_module(m.name)\n"
+        "print(sorted(hits))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert set(eval(out.stdout)) <= TRANSLATED_AT_IMPORT
