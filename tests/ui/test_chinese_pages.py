@@ -158,3 +158,25 @@ def test_worded_placeholders_are_the_fields_own_words() -> None:
     from recruiter.ui.candidate_detail import PLACEHOLDERS, WORDED_PLACEHOLDERS
 
     assert {n: PLACEHOLDERS[n] for n in WORDED_PLACEHOLDERS} == WORDED_PLACEHOLDERS
+
+
+def test_dialogs_of_translated_files_show_chinese(qtbot, chinese, db, make_ctx, drain) -> None:  # type: ignore[no-untyped-def]
+    from recruiter.services import institutions, targets
+    from recruiter.ui.candidate_detail import CloseDialog, TargetDialog
+    from recruiter.ui.owners import OwnerDialog
+    from recruiter.ui.pages.offers import ApplicationPicker
+    from recruiter.ui.pages.setup import SetupPage
+
+    inst = institutions.create(db, name="武汉大学")
+    targets.create(db, institution_id=inst, title="物理学教授")
+    ctx = make_ctx(db)
+    dialogs = [CloseDialog(), TargetDialog(ctx), OwnerDialog(ctx, "张伟"), ApplicationPicker(ctx)]
+    page = SetupPage(ctx)
+    _show(qtbot, page, drain, ctx)
+    dialogs += [page.new_institution(), page.new_officer()]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        drain(ctx)
+        assert _offenders(dialog) == [], type(dialog).__name__
+        assert not latin_only(dialog.windowTitle()), dialog.windowTitle()
