@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from recruiter.domain.changes import Kind
-from recruiter.domain.enums import STAGES, Outcome
+from recruiter.domain.enums import STAGES, Outcome, Stage
 from recruiter.i18n import _
 from recruiter.services import candidates, institutions, targets
 
@@ -372,8 +372,10 @@ class CandidatesPage(Page):
                 value = filters.get(key)
                 if value is not None and combo.findData(value) < 0:
                     label = str(value)
-                    if key in ("stage", "outcome"):
-                        label = str(value).replace("_", " ").capitalize()
+                    if key == "stage" and value in Stage.__members__:
+                        label = Stage(value).label
+                    elif key == "outcome" and value in Outcome.__members__:
+                        label = Outcome(value).label
                     combo.addItem(label, value)
                 combo.setCurrentIndex(max(combo.findData(value), 0) if value is not None else 0)
             self.followup.setChecked(bool(filters.get("followup_due")))
