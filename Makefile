@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-faults bench lint print-check clean
+.PHONY: run test test-faults bench lint print-check catalog clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The translation catalog (docs/i18n.md): extract the source strings, merge them into each
+# language's .po (translate the new entries there), compile the .mo files that ship.
+LOCALE := recruiter/locale
+catalog: $(STAMP)
+	$(BIN)/pybabel extract --no-location --sort-output --no-wrap --project=Recruiter -k NC_:1c,2 \
+		-o $(LOCALE)/recruiter.pot recruiter
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --no-wrap \
+		-i $(LOCALE)/recruiter.pot -d $(LOCALE) -D recruiter
+	$(BIN)/pybabel compile -d $(LOCALE) -D recruiter --statistics
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -30,16 +30,19 @@ class BudgetExceeded(RecruiterError):
     def __init__(self, shortfalls: list[tuple[int, str, int, str]]) -> None:
         # (source id, source name, shortfall in minor units, currency)
         from recruiter.domain.money import format_amount
+        from recruiter.i18n import _
 
         self.shortfalls = shortfalls
         parts = [
-            f"{name} would be short by {format_amount(short, ccy)}"
+            _("{name} would be short by {amount}").format(
+                name=name, amount=format_amount(short, ccy)
+            )
             for _id, name, short, ccy in shortfalls
         ]
         super().__init__(
-            "Not enough funding: "
-            + "; ".join(parts)
-            + ". Give a reason to override, or change the offer."
+            _(
+                "Not enough funding: {shortfalls}. Give a reason to override, or change the offer."
+            ).format(shortfalls=_("; ").join(parts))
         )
 
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["RECRUITER_BUSY_TIMEOUT_MS"] = "200"
+# Tests assert English texts whatever the machine's locale; a test about Chinese switches itself.
+os.environ["RECRUITER_LANG"] = "en"
 
 if TYPE_CHECKING:
     from tests.pg import Server
@@ -88,6 +90,16 @@ def _isolated_home(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("RECRUITER_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Every test starts in English, and one that switched language cannot leak it."""
+    from recruiter import i18n
+
+    i18n.set_language(i18n.ENGLISH)
+    yield
+    i18n.set_language(i18n.ENGLISH)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from recruiter import __version__
 
@@ -52,6 +53,26 @@ def report_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", type=day, metavar="DATE", help="applications created up to DATE")
 
 
+class _Language(argparse.Action):
+    """`--lang`: the language of messages, the window and workbooks, from here on."""
+
+    def __call__(self, parser: Any, namespace: Any, value: Any, option: Any = None) -> None:
+        from recruiter.i18n import set_language
+
+        setattr(namespace, self.dest, set_language(value))
+
+
+def language_option(p: argparse.ArgumentParser) -> None:
+    """`--lang` before the command or after it (`export OUT.xlsx --lang zh_CN`)."""
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh_CN"),
+        action=_Language,
+        default=argparse.SUPPRESS,
+        help="language (default: $RECRUITER_LANG, else the one last chosen, else the system's)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="recruiter",
@@ -64,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file or SQLAlchemy URL (default: $RECRUITER_DB, else the "
         "user data directory)",
     )
+    language_option(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     d = sub.add_parser("demo", help="fill the database with synthetic demo data")
@@ -112,14 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="export the pipeline workbook for leadership")
     e.add_argument("out", type=Path, metavar="OUT.xlsx")
     report_filters(e)
+    language_option(e)
     e.add_argument("--json", action="store_true")
 
     br = sub.add_parser("brief", help="write a one-page PDF brief for leadership")
     br.add_argument("out", type=Path, metavar="OUT.pdf")
     report_filters(br)
-    br.add_argument(
-        "--lang", default="en", choices=("en",), help="language of the page (Chinese: issue 11)"
-    )
+    language_option(br)
     br.add_argument("--json", action="store_true")
 
     c = sub.add_parser("check", help="integrity and schema check")

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recruiter.i18n import NC_, pgettext
+
 
 class _Named(StrEnum):
-    """A str enum whose stored form is its lowercase name."""
+    """A str enum whose stored form is its lowercase name; `label` is what people read, in the
+    current language."""
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        source = _LABELS.get((type(self).__name__, self.value))
+        return pgettext(*source) if source else self.value.replace("_", " ").capitalize()
 
 
 class Stage(_Named):
@@ -131,3 +135,63 @@ class HolidayKind(_Named):
 
     holiday = "holiday"
     workday = "workday"
+
+
+# What each member is called on screen and in workbooks. Keyed by (enum, value) because members
+# of different enums with the same value are equal strings; the enum is the message context, so
+# "Open" (a target) and "Open" (a button) can be translated apart. Literals for `make catalog`.
+_LABELS: dict[tuple[str, str], tuple[str, str]] = {
+    ("Stage", "identified"): NC_("Stage", "Identified"),
+    ("Stage", "contacted"): NC_("Stage", "Contacted"),
+    ("Stage", "applied"): NC_("Stage", "Applied"),
+    ("Stage", "review"): NC_("Stage", "Review"),
+    ("Stage", "approved"): NC_("Stage", "Approved"),
+    ("Stage", "offer"): NC_("Stage", "Offer"),
+    ("Stage", "signed"): NC_("Stage", "Signed"),
+    ("Stage", "immigration"): NC_("Stage", "Immigration"),
+    ("Stage", "arrived"): NC_("Stage", "Arrived"),
+    ("Outcome", "active"): NC_("Outcome", "Active"),
+    ("Outcome", "on_hold"): NC_("Outcome", "On hold"),
+    ("Outcome", "hired"): NC_("Outcome", "Hired"),
+    ("Outcome", "declined"): NC_("Outcome", "Declined"),
+    ("Outcome", "rejected"): NC_("Outcome", "Rejected"),
+    ("Outcome", "withdrawn"): NC_("Outcome", "Withdrawn"),
+    ("OfferStatus", "draft"): NC_("OfferStatus", "Draft"),
+    ("OfferStatus", "approved"): NC_("OfferStatus", "Approved"),
+    ("OfferStatus", "extended"): NC_("OfferStatus", "Extended"),
+    ("OfferStatus", "accepted"): NC_("OfferStatus", "Accepted"),
+    ("OfferStatus", "declined"): NC_("OfferStatus", "Declined"),
+    ("OfferStatus", "withdrawn"): NC_("OfferStatus", "Withdrawn"),
+    ("OfferStatus", "expired"): NC_("OfferStatus", "Expired"),
+    ("ItemKind", "salary"): NC_("ItemKind", "Salary"),
+    ("ItemKind", "signing_bonus"): NC_("ItemKind", "Signing bonus"),
+    ("ItemKind", "settling_in"): NC_("ItemKind", "Settling in"),
+    ("ItemKind", "housing"): NC_("ItemKind", "Housing"),
+    ("ItemKind", "relocation"): NC_("ItemKind", "Relocation"),
+    ("ItemKind", "startup_research"): NC_("ItemKind", "Startup research"),
+    ("ItemKind", "other"): NC_("ItemKind", "Other"),
+    ("Period", "one_off"): NC_("Period", "One off"),
+    ("Period", "annual"): NC_("Period", "Annual"),
+    ("FundingKind", "national"): NC_("FundingKind", "National"),
+    ("FundingKind", "provincial"): NC_("FundingKind", "Provincial"),
+    ("FundingKind", "municipal"): NC_("FundingKind", "Municipal"),
+    ("FundingKind", "university"): NC_("FundingKind", "University"),
+    ("FundingKind", "department"): NC_("FundingKind", "Department"),
+    ("FundingKind", "donor"): NC_("FundingKind", "Donor"),
+    ("FundingKind", "other"): NC_("FundingKind", "Other"),
+    ("ActivityKind", "email"): NC_("ActivityKind", "Email"),
+    ("ActivityKind", "call"): NC_("ActivityKind", "Call"),
+    ("ActivityKind", "meeting"): NC_("ActivityKind", "Meeting"),
+    ("ActivityKind", "visit"): NC_("ActivityKind", "Visit"),
+    ("ActivityKind", "note"): NC_("ActivityKind", "Note"),
+    ("ActivityKind", "task"): NC_("ActivityKind", "Task"),
+    ("TargetStatus", "open"): NC_("TargetStatus", "Open"),
+    ("TargetStatus", "on_hold"): NC_("TargetStatus", "On hold"),
+    ("TargetStatus", "filled"): NC_("TargetStatus", "Filled"),
+    ("TargetStatus", "closed"): NC_("TargetStatus", "Closed"),
+    ("Gender", "female"): NC_("Gender", "Female"),
+    ("Gender", "male"): NC_("Gender", "Male"),
+    ("Gender", "other"): NC_("Gender", "Other"),
+    ("HolidayKind", "holiday"): NC_("HolidayKind", "Holiday"),
+    ("HolidayKind", "workday"): NC_("HolidayKind", "Workday"),
+}

@@ -214,6 +214,9 @@ class Candidate(SQLModel, table=True):
     consent_at: datetime | None = None
     # Normalised name + current institution, for "possible duplicate" matching.
     person_key: str | None = Field(default=None, max_length=600, index=True)
+    # Pinyin of the Chinese names, for search and sorting (domain/pinyin.py, migration 0012).
+    name_pinyin: str | None = Field(default=None, max_length=600)
+    sort_name: str | None = Field(default=None, max_length=400)
     import_batch_id: int | None = Field(
         default=None, sa_column=_fk("import_batch.id", "SET NULL", True)
     )

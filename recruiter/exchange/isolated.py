@@ -18,6 +18,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from recruiter.i18n import _
+
 from .limits import Limits
 
 MEMORY_CEILING = 4 * 1024 * 1024 * 1024  # address space of the child (POSIX)
@@ -46,11 +48,15 @@ def read(
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise ChildFailed(f"reading took more than {TIMEOUT // 60} minutes") from exc
+        raise ChildFailed(
+            _("reading took more than {value} minutes").format(value=TIMEOUT // 60)
+        ) from exc
     except OSError as exc:
-        raise ChildFailed(f"the reader could not be started ({exc.strerror or exc})") from exc
+        raise ChildFailed(
+            _("the reader could not be started ({value})").format(value=exc.strerror or exc)
+        ) from exc
     if done.returncode != 0 or not done.stdout:
-        raise ChildFailed("the reader stopped before it finished")
+        raise ChildFailed(_("the reader stopped before it finished"))
     kind, payload = pickle.loads(done.stdout)  # our own child's answer
     if kind == "error":
         from .reading import ReadError

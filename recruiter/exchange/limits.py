@@ -24,6 +24,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from recruiter.errors import RecruiterError
+from recruiter.i18n import N_, _
 
 MB = 1024 * 1024
 
@@ -73,7 +74,7 @@ def use(limits: Limits) -> Iterator[Limits]:
         _current.reset(token)
 
 
-_RAISE = (
+_RAISE = N_(
     "If the file really is that big, split it into smaller files, or raise the limit on the "
     "command line (recruiter import --max-rows N --max-cells N --max-size MB)."
 )
@@ -88,8 +89,15 @@ def check_archive(path: Path, limits: Limits) -> None:
             total = sum(i.file_size for i in infos)
             if total > limits.max_expanded_bytes:
                 raise LimitError(
-                    f"{path.name} expands to {total / MB:,.0f} MB once uncompressed; at most "
-                    f"{limits.max_expanded_bytes // MB:,} MB are read. {_RAISE}"
+                    _(
+                        "{name} expands to {value:,.0f} MB once uncompressed; at "
+                        "most {value2:,} MB are read. {RAISE}"
+                    ).format(
+                        name=path.name,
+                        value=total / MB,
+                        value2=limits.max_expanded_bytes // MB,
+                        RAISE=_(_RAISE),
+                    )
                 )
             for info in infos:
                 name = info.filename.lower()
@@ -105,11 +113,12 @@ def check_archive(path: Path, limits: Limits) -> None:
 
 
 def damaged(path: Path) -> str:
-    return (
-        f"{path.name} is damaged or incomplete (perhaps it was not copied or downloaded "
-        "completely). Open it in Excel or LibreOffice and save it again, or ask for the file "
-        "again, then import that file."
-    )
+    return _(
+        "{name} is damaged or incomplete (perhaps it was not copied "
+        "or downloaded completely). Open it in Excel or LibreOffice "
+        "and save it again, or ask for the file again, then import "
+        "that file."
+    ).format(name=path.name)
 
 
 def _check_sheet(
@@ -248,14 +257,25 @@ def _check_ods(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limi
 def _refuse_range(path: Path, last_row: int, width: int, height: int, limits: Limits) -> None:
     if last_row > limits.max_rows + 1:
         raise LimitError(
-            f"{path.name} has a sheet reaching row {last_row:,}; at most "
-            f"{limits.max_rows:,} rows are read. {_RAISE}"
+            _(
+                "{name} has a sheet reaching row {last_row:,}; at most "
+                "{max_rows:,} rows are read. {RAISE}"
+            ).format(name=path.name, last_row=last_row, max_rows=limits.max_rows, RAISE=_(_RAISE))
         )
     if width * height > limits.max_cells:
         raise LimitError(
-            f"{path.name} has a sheet that spans {height:,} rows by {width:,} "
-            f"columns ({width * height:,} cells); at most {limits.max_cells:,} cells are read. "
-            + _RAISE
+            _(
+                "{name} has a sheet that spans {height:,} rows by {width:,} "
+                "columns ({value:,} cells); at most {max_cells:,} cells are "
+                "read. "
+            ).format(
+                name=path.name,
+                height=height,
+                width=width,
+                value=width * height,
+                max_cells=limits.max_cells,
+            )
+            + _(_RAISE)
         )
 
 

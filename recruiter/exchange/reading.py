@@ -24,6 +24,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, Shee
 
 from recruiter.domain.cells import to_text
 from recruiter.errors import RecruiterError
+from recruiter.i18n import N_, _
 
 from . import headers as header_names
 from . import isolated
@@ -40,7 +41,7 @@ SUFFIXES = SPREADSHEET_SUFFIXES + TEXT_SUFFIXES
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_SAVE_AS = (
+_SAVE_AS = N_(
     "Open it in Excel or LibreOffice and save it as .xlsx or CSV UTF-8, then import that file."
 )
 
@@ -107,8 +108,14 @@ class Table:
         index = row_number - self.first_row
         if not 0 <= index < len(self.rows):
             raise ReadError(
-                f"Row {row_number} is outside the sheet (rows {self.first_row}-"
-                f"{self.first_row + len(self.rows) - 1}). Choose another header row."
+                _(
+                    "Row {row_number} is outside the sheet (rows "
+                    "{first_row}-{value}). Choose another header row."
+                ).format(
+                    row_number=row_number,
+                    first_row=self.first_row,
+                    value=self.first_row + len(self.rows) - 1,
+                )
             )
         self.header_index = index
         self.headers = make_headers(self.rows, index)
@@ -128,8 +135,14 @@ def read_table(path: str | Path, sheet: str | None = None, header_row: int | Non
     else:
         table = _read_workbook(path, sheet)
     if not any(not is_blank_row(r) for r in table.rows):
-        where = f"The sheet '{table.sheet}' of {path.name}" if table.sheet else path.name
-        raise ReadError(f"{where} is empty. Choose the sheet or file that holds the list.")
+        where = (
+            _("The sheet '{sheet}' of {name}").format(sheet=table.sheet, name=path.name)
+            if table.sheet
+            else path.name
+        )
+        raise ReadError(
+            _("{where} is empty. Choose the sheet or file that holds the list.").format(where=where)
+        )
     if header_row is not None:
         table.set_header_row(header_row)
     else:
@@ -156,26 +169,40 @@ def sheet_names_here(path: Path) -> list[str]:
 def _kind(path: Path) -> str:
     """'text' or 'workbook', after checking that the file exists, is not empty and not too big."""
     if not path.exists():
-        raise ReadError(f"{path} does not exist. Check the file name and folder.")
+        raise ReadError(
+            _("{path} does not exist. Check the file name and folder.").format(path=path)
+        )
     if path.is_dir():
-        raise ReadError(f"{path} is a folder. Choose a spreadsheet file (.xlsx, .xls, .ods, .csv).")
+        raise ReadError(
+            _("{path} is a folder. Choose a spreadsheet file (.xlsx, .xls, .ods, .csv).").format(
+                path=path
+            )
+        )
     size = path.stat().st_size
     if size == 0:
-        raise ReadError(f"{path.name} is empty (0 bytes). Choose the file that holds the list.")
+        raise ReadError(
+            _("{name} is empty (0 bytes). Choose the file that holds the list.").format(
+                name=path.name
+            )
+        )
     max_bytes = current_limits().max_file_bytes
     if size > max_bytes:
         raise ReadError(
-            f"{path.name} is {size / 1024 / 1024:.0f} MB; files over "
-            f"{max_bytes // 1024 // 1024} MB are not imported. Split it into smaller "
-            "files, or delete columns and sheets you do not need."
+            _(
+                "{name} is {value:.0f} MB; files over {value2} MB are not "
+                "imported. Split it into smaller files, or delete columns "
+                "and sheets you do not need."
+            ).format(name=path.name, value=size / 1024 / 1024, value2=max_bytes // 1024 // 1024)
         )
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
         raise ReadError(
-            f"{path.name} cannot be opened ({exc.strerror}). Check that it is not "
-            "open in another program and that you may read it."
+            _(
+                "{name} cannot be opened ({strerror}). Check that it is not "
+                "open in another program and that you may read it."
+            ).format(name=path.name, strerror=exc.strerror)
         ) from exc
     suffix = path.suffix.lower()
     if head.startswith((_OLE_MAGIC, _ZIP_MAGIC)):
@@ -184,17 +211,24 @@ def _kind(path: Path) -> str:
         return "text"
     if _is_web_page(head):
         raise ReadError(
-            f"{path.name} is a web page or XML file saved with a spreadsheet name, not "
-            f"a real workbook. {_SAVE_AS}"
+            _(
+                "{name} is a web page or XML file saved with a spreadsheet "
+                "name, not a real workbook. {SAVE_AS}"
+            ).format(name=path.name, SAVE_AS=_(_SAVE_AS))
         )
     if suffix in SPREADSHEET_SUFFIXES and not _looks_like_text(head):
         raise ReadError(
-            f"{path.name} is not a spreadsheet Recruiter can read (it may be damaged). " + _SAVE_AS
+            _("{name} is not a spreadsheet Recruiter can read (it may be damaged). ").format(
+                name=path.name
+            )
+            + _(_SAVE_AS)
         )
     if _looks_like_text(head) and suffix in (*SPREADSHEET_SUFFIXES, ""):
         return "text"  # a CSV saved as .xls (web systems do that) still imports
     raise ReadError(
-        f"{path.name} is not a spreadsheet. Import an .xlsx, .xlsm, .xls, .ods, .csv or .tsv file."
+        _(
+            "{name} is not a spreadsheet. Import an .xlsx, .xlsm, .xls, .ods, .csv or .tsv file."
+        ).format(name=path.name)
     )
 
 
@@ -242,8 +276,11 @@ def _open_workbook(path: Path) -> CalamineWorkbook:
     # An encrypted .xlsx is an OLE container holding an 'EncryptedPackage' stream.
     if head.startswith(_OLE_MAGIC) and _ENCRYPTED in path.read_bytes():
         raise ReadError(
-            f"{path.name} is protected with a password. Open it in Excel, remove "
-            "the password (File > Info > Protect Workbook), save, and import again."
+            _(
+                "{name} is protected with a password. Open it in Excel, "
+                "remove the password (File > Info > Protect Workbook), save, "
+                "and import again."
+            ).format(name=path.name)
         )
     if head.startswith(_ZIP_MAGIC):
         try:  # before the reader allocates anything: see recruiter.exchange.limits
@@ -254,15 +291,19 @@ def _open_workbook(path: Path) -> CalamineWorkbook:
         return CalamineWorkbook.from_path(str(path))
     except PasswordError as exc:
         raise ReadError(
-            f"{path.name} is protected with a password. Open it in Excel, remove the "
-            "password, save, and import again."
+            _(
+                "{name} is protected with a password. Open it in Excel, "
+                "remove the password, save, and import again."
+            ).format(name=path.name)
         ) from exc
     except (CalamineError, OSError, ValueError) as exc:
         if _truncated(exc):
             raise ReadError(read_limits.damaged(path)) from exc
         raise ReadError(
-            f"{path.name} cannot be read as a spreadsheet: it is damaged or not a "
-            f"spreadsheet ({exc}). {_SAVE_AS}"
+            _(
+                "{name} cannot be read as a spreadsheet: it is damaged or "
+                "not a spreadsheet ({exc}). {SAVE_AS}"
+            ).format(name=path.name, exc=exc, SAVE_AS=_(_SAVE_AS))
         ) from exc
 
 
@@ -303,8 +344,10 @@ def _read_isolated(path: Path, sheet: str | None, *, names_only: bool = False) -
         fields = isolated.read(path, sheet, current_limits(), names_only=names_only)
     except isolated.ChildFailed as exc:
         raise ReadError(
-            f"{path.name} could not be read ({exc}): it may be damaged, or expand to far more "
-            f"than its size suggests. {_SAVE_AS}"
+            _(
+                "{name} could not be read ({exc}): it may be damaged, or "
+                "expand to far more than its size suggests. {SAVE_AS}"
+            ).format(name=path.name, exc=exc, SAVE_AS=_(_SAVE_AS))
         ) from exc
     return Table(path=path, **fields)
 
@@ -315,7 +358,9 @@ def read_workbook_here(path: Path, sheet: str | None) -> Table:
         sheets = _visible_sheets(wb)
         if sheet is not None and sheet not in wb.sheet_names:
             raise ReadError(
-                f"{path.name} has no sheet named '{sheet}'. Its sheets are: "
+                _("{name} has no sheet named '{sheet}'. Its sheets are: ").format(
+                    name=path.name, sheet=sheet
+                )
                 + ", ".join(f"'{s}'" for s in sheets)
                 + "."
             )
@@ -330,8 +375,10 @@ def read_workbook_here(path: Path, sheet: str | None) -> Table:
                 raise
             except (CalamineError, ValueError, OverflowError) as exc:
                 raise ReadError(
-                    f"The sheet '{name}' of {path.name} cannot be read: it may be "
-                    f"damaged ({exc}). {_SAVE_AS}"
+                    _(
+                        "The sheet '{name}' of {name2} cannot be read: it may be "
+                        "damaged ({exc}). {SAVE_AS}"
+                    ).format(name=name, name2=path.name, exc=exc, SAVE_AS=_(_SAVE_AS))
                 ) from exc
             chosen = name
             if any(not is_blank_row(r) for r in rows):
@@ -344,16 +391,26 @@ def _sheet_rows(wb: CalamineWorkbook, name: str, path: Path) -> tuple[list[list[
     limit = current_limits()
     if ws.height > limit.max_rows + 1:
         raise ReadError(
-            f"The sheet '{name}' of {path.name} has {ws.height:,} rows; at most "
-            f"{limit.max_rows:,} are imported at once. Split it into several files, or "
-            "raise the limit (recruiter import --max-rows N)."
+            _(
+                "The sheet '{name}' of {name2} has {height:,} rows; at most "
+                "{max_rows:,} are imported at once. Split it into several "
+                "files, or raise the limit (recruiter import --max-rows N)."
+            ).format(name=name, name2=path.name, height=ws.height, max_rows=limit.max_rows)
         )
     if ws.height * ws.width > limit.max_cells:
         raise ReadError(
-            f"The sheet '{name}' of {path.name} spans {ws.height:,} rows by {ws.width:,} "
-            f"columns; at most {limit.max_cells:,} cells are imported at once. Delete the "
-            "columns and rows you do not need, or raise the limit (recruiter import "
-            "--max-cells N)."
+            _(
+                "The sheet '{name}' of {name2} spans {height:,} rows by "
+                "{width:,} columns; at most {max_cells:,} cells are imported "
+                "at once. Delete the columns and rows you do not need, or "
+                "raise the limit (recruiter import --max-cells N)."
+            ).format(
+                name=name,
+                name2=path.name,
+                height=ws.height,
+                width=ws.width,
+                max_cells=limit.max_cells,
+            )
         )
     rows = list(ws.iter_rows())
     end = ws.end
@@ -365,7 +422,7 @@ def _sheet_rows(wb: CalamineWorkbook, name: str, path: Path) -> tuple[list[list[
 def _read_text(path: Path) -> list[list[Any]]:
     data = path.read_bytes()
     text = decode(data, path.name)
-    first, _, rest = text.partition("\n")
+    first, _newline, rest = text.partition("\n")
     skipped = 0  # lines before `text`, so messages give the line numbers an editor shows
     if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
         delimiter, text, skipped = first.strip()[4], rest, 1  # Excel's 'sep=;' hint line
@@ -386,20 +443,27 @@ def _read_text(path: Path) -> list[list[Any]]:
             started = reader.line_num + 1
             if len(rows) > limit.max_rows + 1:
                 raise ReadError(
-                    f"{path.name} has more than {limit.max_rows:,} rows; at most "
-                    f"{limit.max_rows:,} are imported at once. Split it into several files, "
-                    "or raise the limit (recruiter import --max-rows N)."
+                    _(
+                        "{name} has more than {max_rows:,} rows; at most "
+                        "{max_rows:,} are imported at once. Split it into several "
+                        "files, or raise the limit (recruiter import --max-rows N)."
+                    ).format(name=path.name, max_rows=limit.max_rows)
                 )
             if cells > limit.max_cells:
                 raise ReadError(
-                    f"{path.name} has more than {limit.max_cells:,} cells; at most that many "
-                    "are imported at once. Split it into several files, or raise the limit "
-                    "(recruiter import --max-cells N)."
+                    _(
+                        "{name} has more than {max_cells:,} cells; at most that many "
+                        "are imported at once. Split it into several files, or raise "
+                        "the limit (recruiter import --max-cells N)."
+                    ).format(name=path.name, max_cells=limit.max_cells)
                 )
     except csv.Error as exc:
         raise ReadError(
-            f"{path.name} is not a well-formed CSV file ({exc}). Open it in Excel or "
-            "LibreOffice and save it as CSV UTF-8 or .xlsx, then import that file."
+            _(
+                "{name} is not a well-formed CSV file ({exc}). Open it in "
+                "Excel or LibreOffice and save it as CSV UTF-8 or .xlsx, "
+                "then import that file."
+            ).format(name=path.name, exc=exc)
         ) from exc
     if spans:
         _refuse_merged_lines(path, text, spans, delimiter, skipped)
@@ -416,16 +480,24 @@ def _refuse_merged_lines(
     for first, last in spans:
         record = "".join(lines[first - 1 : last])
         try:
-            for _ in csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True):
+            for _record in csv.reader(
+                io.StringIO(record, newline=""), delimiter=delimiter, strict=True
+            ):
                 pass
         except csv.Error:
-            end = "the end of the file" if last >= len(lines) else f"line {last + skipped}"
+            end = (
+                _("the end of the file")
+                if last >= len(lines)
+                else _("line {value}").format(value=last + skipped)
+            )
             raise ReadError(
-                f'{path.name}: the quote (") that opens a value on line {first + skipped} is '
-                f"not closed where the value ends, so every line up to {end} would be read "
-                "as one value. Close the quote (or remove it) in a text editor, or open the "
-                "file in Excel or LibreOffice and save it again as CSV UTF-8, then import "
-                "that file."
+                _(
+                    '{name}: the quote (") that opens a value on line {value} is '
+                    "not closed where the value ends, so every line up to {end} "
+                    "would be read as one value. Close the quote (or remove it) "
+                    "in a text editor, or open the file in Excel or LibreOffice "
+                    "and save it again as CSV UTF-8, then import that file."
+                ).format(name=path.name, value=first + skipped, end=end)
             ) from None
 
 
@@ -438,13 +510,17 @@ def decode(data: bytes, name: str = "the file") -> str:
             return data.decode("utf-16")
     except UnicodeDecodeError as exc:
         raise ReadError(
-            f"{name} says it is Unicode text but is damaged ({exc.reason}). Save it "
-            "again as CSV UTF-8 and import that file."
+            _(
+                "{name} says it is Unicode text but is damaged ({reason}). "
+                "Save it again as CSV UTF-8 and import that file."
+            ).format(name=name, reason=exc.reason)
         ) from exc
     if b"\x00" in data[:65536]:
         raise ReadError(
-            f"{name} is not a text file or spreadsheet Recruiter can read. "
-            "Import an .xlsx, .xls, .ods or CSV file."
+            _(
+                "{name} is not a text file or spreadsheet Recruiter can "
+                "read. Import an .xlsx, .xls, .ods or CSV file."
+            ).format(name=name)
         )
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -452,9 +528,11 @@ def decode(data: bytes, name: str = "the file") -> str:
         except UnicodeDecodeError:
             continue
     raise ReadError(
-        f"The characters in {name} are in an encoding Recruiter does not know (it "
-        "reads UTF-8, UTF-16 and GBK/GB18030). Save it as CSV UTF-8 and import that "
-        "file."
+        _(
+            "The characters in {name} are in an encoding Recruiter does "
+            "not know (it reads UTF-8, UTF-16 and GBK/GB18030). Save it "
+            "as CSV UTF-8 and import that file."
+        ).format(name=name)
     )
 
 
@@ -506,9 +584,11 @@ def find_header_row(
             best_index, best_score = i, score
     if best_index is None:
         raise ReadError(
-            "No header row was found: none of the first "
-            f"{HEADER_SCAN} rows has column names. Add a row of column names "
-            "(such as Name, Email, Institution) above the data and import again."
+            _(
+                "No header row was found: none of the first {HEADER_SCAN} "
+                "rows has column names. Add a row of column names (such as "
+                "Name, Email, Institution) above the data and import again."
+            ).format(HEADER_SCAN=HEADER_SCAN)
         )
     return best_index
 

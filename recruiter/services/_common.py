@@ -7,6 +7,7 @@ from typing import TypeVar
 from sqlmodel import Session, SQLModel
 
 from recruiter.errors import NotFound
+from recruiter.i18n import _
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -14,5 +15,9 @@ T = TypeVar("T", bound=SQLModel)
 def get_or_raise(session: Session, model: type[T], ident: int, what: str | None = None) -> T:
     obj = session.get(model, ident)
     if obj is None:
-        raise NotFound(f"{what or model.__name__} {ident} no longer exists; refresh the view.")
+        raise NotFound(
+            _("{value} {ident} no longer exists; refresh the view.").format(
+                value=what or model.__name__, ident=ident
+            )
+        )
     return obj

@@ -14,6 +14,7 @@ from recruiter.domain.clock import today, utcnow
 from recruiter.domain.enums import ActivityKind
 from recruiter.domain.models import Activity, Application, Candidate, Target
 from recruiter.errors import ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from . import audit
@@ -36,18 +37,21 @@ def log(
     try:
         kind = ActivityKind(kind)
     except ValueError:
-        p.add("kind", f"must be one of {', '.join(k.value for k in ActivityKind)}")
+        p.add(
+            "kind",
+            _("must be one of {value}").format(value=", ".join(k.value for k in ActivityKind)),
+        )
     text = clean_text(summary, 2000)
     if not text:
-        p.add("summary", "say what happened or what to do")
+        p.add("summary", _("say what happened or what to do"))
     due = as_date(due_on, "due_on", p)
     p.raise_if_any()
     with db.session() as s:
-        get_or_raise(s, Candidate, candidate_id, "Candidate")
+        get_or_raise(s, Candidate, candidate_id, _("Candidate"))
         if application_id is not None:
-            app = get_or_raise(s, Application, application_id, "Application")
+            app = get_or_raise(s, Application, application_id, _("Application"))
             if app.candidate_id != candidate_id:
-                raise ValidationError({"application_id": "belongs to another candidate"})
+                raise ValidationError({"application_id": _("belongs to another candidate")})
         act = Activity(
             candidate_id=candidate_id,
             application_id=application_id,
@@ -67,7 +71,7 @@ def log(
 def set_done(db: Database, activity_id: int, done: bool = True) -> bool:
     """Returns the previous value, for undo."""
     with db.session() as s:
-        act = get_or_raise(s, Activity, activity_id, "Activity")
+        act = get_or_raise(s, Activity, activity_id, _("Activity"))
         before = act.done
         act.done = done
         s.add(act)
@@ -77,7 +81,7 @@ def set_done(db: Database, activity_id: int, done: bool = True) -> bool:
 
 def delete(db: Database, activity_id: int) -> dict[str, Any]:
     with db.session() as s:
-        act = get_or_raise(s, Activity, activity_id, "Activity")
+        act = get_or_raise(s, Activity, activity_id, _("Activity"))
         snap = act.model_dump()
         s.delete(act)
         audit.record(s, db.user, "activity", activity_id, "delete", audit.snapshot(act))

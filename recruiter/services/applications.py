@@ -27,6 +27,7 @@ from recruiter.domain.models import (
 )
 from recruiter.domain.rules import outcome_for_stage, stage_move_problem
 from recruiter.errors import ConflictError, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 from recruiter.store.locking import lock_rows
 
@@ -82,17 +83,19 @@ def add_in(
     owner: str | None = None,
     priority: int = 0,
 ) -> int:
-    get_or_raise(s, Candidate, candidate_id, "Candidate")
-    target = get_or_raise(s, Target, target_id, "Target")
+    get_or_raise(s, Candidate, candidate_id, _("Candidate"))
+    target = get_or_raise(s, Target, target_id, _("Target"))
     if not 0 <= priority <= 3:
-        raise ValidationError({"priority": "must be between 0 and 3"})
+        raise ValidationError({"priority": _("must be between 0 and 3")})
     exists = s.exec(
         select(col(Application.id)).where(
             col(Application.candidate_id) == candidate_id, col(Application.target_id) == target_id
         )
     ).first()
     if exists is not None:
-        raise ConflictError(f"This candidate is already in the pipeline of '{target.title}'.")
+        raise ConflictError(
+            _("This candidate is already in the pipeline of '{title}'.").format(title=target.title)
+        )
     now = utcnow()
     app = Application(
         candidate_id=candidate_id,
@@ -108,7 +111,7 @@ def add_in(
     try:
         s.flush()
     except IntegrityError as exc:  # a concurrent add
-        raise ConflictError("This candidate is already in that pipeline.") from exc
+        raise ConflictError(_("This candidate is already in that pipeline.")) from exc
     assert app.id is not None
     s.add(
         StageEvent(
@@ -152,7 +155,7 @@ def move_in(
     move is refused with who moved it where (several officers on one board)."""
     if seen is not None:
         lock_rows(s.connection(), "application", [application_id])
-    app = get_or_raise(s, Application, application_id, "Application")
+    app = get_or_raise(s, Application, application_id, _("Application"))
     before = _state(app)
     if seen is not None and before.stage != seen:
         raise ConflictError(_moved_by_someone(s, application_id, seen, before.stage))
@@ -179,12 +182,14 @@ def set_outcome(
 def set_outcome_in(
     s: Session, user: str, application_id: int, outcome: Outcome, reason: str | None = None
 ) -> ApplicationState:
-    app = get_or_raise(s, Application, application_id, "Application")
+    app = get_or_raise(s, Application, application_id, _("Application"))
     before = _state(app)
     if before.outcome == outcome:
-        raise ConflictError(f"The application is already {outcome.label.lower()}.")
+        raise ConflictError(
+            _("The application is already {value}.").format(value=outcome.label.lower())
+        )
     if outcome in CLOSED_OUTCOMES and outcome != Outcome.hired and not (reason or "").strip():
-        raise ValidationError({"reason": "say why the application is closed"})
+        raise ValidationError({"reason": _("say why the application is closed")})
     app.outcome = outcome
     app.closed_reason = (reason or "").strip() or None if outcome in CLOSED_OUTCOMES else None
     changes: dict[str, object] = {"outcome": [before.outcome, outcome], "reason": reason}
@@ -227,7 +232,7 @@ def restore(db: Database, state: ApplicationState, undo_of: str) -> None:
 
 
 def restore_in(s: Session, user: str, state: ApplicationState, undo_of: str) -> None:
-    app = get_or_raise(s, Application, state.id, "Application")
+    app = get_or_raise(s, Application, state.id, _("Application"))
     after = _state(app)
     app.stage, app.outcome = state.stage, state.outcome
     app.stage_changed_at, app.closed_reason = state.stage_changed_at, state.closed_reason
@@ -252,7 +257,7 @@ def restore_in(s: Session, user: str, state: ApplicationState, undo_of: str) -> 
 
 def delete(db: Database, application_id: int) -> None:
     with db.session() as s:
-        app = get_or_raise(s, Application, application_id, "Application")
+        app = get_or_raise(s, Application, application_id, _("Application"))
         snap = audit.snapshot(app)
         s.delete(app)
         audit.record(s, db.user, "application", application_id, "delete", snap)
@@ -271,7 +276,7 @@ def history(db: Database, application_id: int) -> list[StageEvent]:
 
 def get(db: Database, application_id: int) -> Application:
     with db.session() as s:
-        return get_or_raise(s, Application, application_id, "Application")
+        return get_or_raise(s, Application, application_id, _("Application"))
 
 
 def add_many(
@@ -281,7 +286,7 @@ def add_many(
     application ids; refuses (ConflictError) when every one of them is already there."""
     ids = list(dict.fromkeys(candidate_ids))
     with db.session() as s:
-        target = get_or_raise(s, Target, target_id, "Target")
+        target = get_or_raise(s, Target, target_id, _("Target"))
         present = set(
             s.exec(
                 select(col(Application.candidate_id)).where(col(Application.target_id) == target_id)
@@ -290,8 +295,11 @@ def add_many(
         todo = [c for c in ids if c not in present]
         if not todo:
             raise ConflictError(
-                f"{'This candidate is' if len(ids) == 1 else 'All of them are'} "
-                f"already in the pipeline of '{target.title}'."
+                (
+                    _("This candidate is already in the pipeline of '{title}'.")
+                    if len(ids) == 1
+                    else _("All of them are already in the pipeline of '{title}'.")
+                ).format(title=target.title)
             )
         return [add_in(s, db.user, cid, target_id, owner=owner) for cid in todo]
 
@@ -333,7 +341,7 @@ def remove_many(db: Database, application_ids: Sequence[int]) -> RowBundle:
     with db.session() as s:
         bundle = _capture(s, ids)
         if len(bundle.tables["application"]) != len(ids):
-            raise ConflictError("Some of these applications no longer exist; refresh the view.")
+            raise ConflictError(_("Some of these applications no longer exist; refresh the view."))
         s.exec(sa_delete(Application).where(col(Application.id).in_(ids)))
         for r in bundle.tables["application"]:
             audit.record(
@@ -396,7 +404,7 @@ def set_owner_many(
                 s.add(app)
         if not before:
             raise ConflictError(
-                "None of these candidates has an open application whose owner would change."
+                _("None of these candidates has an open application whose owner would change.")
             )
     return before
 
@@ -404,7 +412,7 @@ def set_owner_many(
 def restore_owners(db: Database, before: dict[int, str | None]) -> None:
     with db.session() as s:
         for app_id, owner in before.items():
-            app = get_or_raise(s, Application, app_id, "Application")
+            app = get_or_raise(s, Application, app_id, _("Application"))
             audit.record(s, db.user, "application", app_id, "undo", {"owner": [app.owner, owner]})
             app.owner = owner
             s.add(app)

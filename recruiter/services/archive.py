@@ -26,6 +26,7 @@ from recruiter.domain.models import (
     Target,
 )
 from recruiter.errors import ConflictError, ValidationError
+from recruiter.i18n import N_, _
 from recruiter.store.database import Database
 
 from . import audit
@@ -40,12 +41,13 @@ MODELS: dict[str, type[SQLModel]] = {
     "target": Target,
     "officer": Officer,
 }
+# Translated where shown: _(LABELS[kind]).
 LABELS = {
-    "institution": "Institution",
-    "department": "Department",
-    "funding_source": "Funding source",
-    "target": "Target",
-    "officer": "Officer",
+    "institution": N_("Institution"),
+    "department": N_("Department"),
+    "funding_source": N_("Funding source"),
+    "target": N_("Target"),
+    "officer": N_("Officer"),
 }
 
 
@@ -53,7 +55,9 @@ def _model(kind: str) -> type[SQLModel]:
     try:
         return MODELS[kind]
     except KeyError:
-        raise ValidationError({"kind": f"'{kind}' cannot be archived"}) from None
+        raise ValidationError(
+            {"kind": _("'{kind}' cannot be archived").format(kind=kind)}
+        ) from None
 
 
 def _count(s: Session, model: type[SQLModel], *where: Any) -> int:
@@ -82,7 +86,7 @@ def references_in(s: Session, kind: str, ident: int) -> dict[str, int]:
     elif kind == "target":
         found = {"applications": _count(s, Application, col(Application.target_id) == ident)}
     elif kind == "officer":
-        officer = get_or_raise(s, Officer, ident, "Officer")
+        officer = get_or_raise(s, Officer, ident, _("Officer"))
         found = {
             "applications": _count(s, Application, col(Application.owner) == officer.name),
             "targets": _count(s, Target, col(Target.owner) == officer.name),
@@ -94,7 +98,7 @@ def references_in(s: Session, kind: str, ident: int) -> dict[str, int]:
 
 def references(db: Database, kind: Kind, ident: int) -> dict[str, int]:
     with db.session() as s:
-        get_or_raise(s, _model(kind), ident, LABELS[kind])
+        get_or_raise(s, _model(kind), ident, _(LABELS[kind]))
         return references_in(s, kind, ident)
 
 
@@ -131,7 +135,7 @@ def set_archived_at(
     also what undo passes back here."""
     model = _model(kind)
     with db.session() as s:
-        row = get_or_raise(s, model, ident, LABELS[kind])
+        row = get_or_raise(s, model, ident, _(LABELS[kind]))
         before: datetime | None = getattr(row, "archived_at")  # noqa: B009 - any archivable model
         if before == value:
             return before
@@ -151,7 +155,7 @@ def set_archived_at(
 def archive(db: Database, kind: Kind, ident: int) -> datetime | None:
     """Hide a row from choice lists; returns the previous `archived_at` (for undo)."""
     with db.session() as s:
-        current = getattr(get_or_raise(s, _model(kind), ident, LABELS[kind]), "archived_at")  # noqa: B009
+        current = getattr(get_or_raise(s, _model(kind), ident, _(LABELS[kind])), "archived_at")  # noqa: B009
     if current is not None:
         return current
     return set_archived_at(db, kind, ident, utcnow())

@@ -3,7 +3,7 @@ behind the Candidates table (ids first, rows fetched lazily by id, sorting in SQ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -15,17 +15,19 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
-from recruiter.domain import fields
+from recruiter.domain import fields, pinyin
 from recruiter.domain.clock import today, utcnow
 from recruiter.domain.enums import STAGES, Outcome, Stage
 from recruiter.domain.identity import email_key, person_key
 from recruiter.domain.models import Candidate
 from recruiter.errors import ConflictError, NotFound, ValidationError
-from recruiter.store import search, versions
+from recruiter.i18n import N_, _
+from recruiter.store import names, search, versions
 from recruiter.store.database import Database
 
 from . import audit, concurrency
 from ._common import get_or_raise
+from .labels import FieldLabels
 from .rows import RowBundle, capture_candidates, reinsert
 from .validate import Problems, clean_text
 
@@ -36,13 +38,19 @@ TEXT_FIELDS: dict[str, int] = {
     f.name: fields.text_limit(f) for f in fields.CANDIDATE_FIELDS if f.kind in fields.TEXT_KINDS
 }
 EDITABLE = fields.EDITABLE
-# Column headings: the fields' labels, then the columns the application keeps.
-LABELS = {
-    **fields.LABELS,
-    "created_at": "Added",
-    "updated_at": "Updated",
-    "id": "ID",
-}
+
+
+LABELS: Mapping[str, str] = FieldLabels(
+    fields.LABELS,
+    {
+        "created_at": N_("Added"),
+        "updated_at": N_("Updated"),
+        "id": N_("ID"),
+        "stage": N_("Furthest stage"),
+        "applications": N_("Pipelines"),
+        "next_due": N_("Follow-up"),
+    },
+)
 
 
 def validate(data: dict[str, Any], *, today_: date | None = None) -> dict[str, Any]:
@@ -66,12 +74,15 @@ def validate(data: dict[str, Any], *, today_: date | None = None) -> dict[str, A
         if out.get("name_zh"):
             out["full_name"] = out["name_zh"]
         else:
-            p.add("full_name", "give the candidate's name (in English or Chinese)")
+            p.add("full_name", _("give the candidate's name (in English or Chinese)"))
     p.raise_if_any()
     return out
 
 
-def _conflict_message(s: Session, values: dict[str, Any], exclude: int | None) -> str | None:
+def _conflict_message(
+    s: Session, values: dict[str, Any], exclude: int | None
+) -> tuple[str, str] | None:
+    """(field, message) of a clash with another candidate's e-mail or ORCID."""
     key = email_key(values.get("email"))
     if key:
         q = select(_CAND.c.id, _CAND.c.full_name).where(func.lower(_CAND.c.email) == key)
@@ -79,14 +90,18 @@ def _conflict_message(s: Session, values: dict[str, Any], exclude: int | None) -
             q = q.where(_CAND.c.id != exclude)
         hit = s.connection().execute(q).first()
         if hit:
-            return f"{hit[1]} (#{hit[0]}) already has the e-mail {values['email']}"
+            return "email", _("{name} (#{id}) already has the e-mail {email}").format(
+                name=hit[1], id=hit[0], email=values["email"]
+            )
     if values.get("orcid"):
         q = select(_CAND.c.id, _CAND.c.full_name).where(_CAND.c.orcid == values["orcid"])
         if exclude:
             q = q.where(_CAND.c.id != exclude)
         hit = s.connection().execute(q).first()
         if hit:
-            return f"{hit[1]} (#{hit[0]}) already has the ORCID {values['orcid']}"
+            return "orcid", _("{name} (#{id}) already has the ORCID {orcid}").format(
+                name=hit[1], id=hit[0], orcid=values["orcid"]
+            )
     return None
 
 
@@ -101,7 +116,7 @@ def create_in(s: Session, user: str, values: dict[str, Any]) -> int:
     `domain.fields` is written, including one without a typed attribute on `Candidate`."""
     clash = _conflict_message(s, values, None)
     if clash:
-        raise ValidationError({"email" if "e-mail" in clash else "orcid": clash})
+        raise ValidationError(dict([clash]))
     now = utcnow()
     key = person_key(
         values.get("full_name"), values.get("name_zh"), values.get("current_institution")
@@ -109,10 +124,16 @@ def create_in(s: Session, user: str, values: dict[str, Any]) -> int:
     conn = s.connection()
     try:
         inserted = conn.execute(
-            sa_insert(_CAND).values(**values, created_at=now, updated_at=now, person_key=key)
+            sa_insert(_CAND).values(
+                **values,
+                created_at=now,
+                updated_at=now,
+                person_key=key,
+                **pinyin.columns(values.get("full_name"), values.get("name_zh")),
+            )
         ).inserted_primary_key
     except IntegrityError as exc:
-        raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc
+        raise ConflictError(_("Another candidate has the same e-mail or ORCID.")) from exc
     assert inserted is not None
     ident = int(inserted[0])
     stored = conn.execute(select(_CAND).where(_CAND.c.id == ident)).mappings().one()
@@ -133,7 +154,7 @@ def update(
     `overwrite` (services/concurrency.py)."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise ValidationError({k: "is not a candidate field" for k in unknown})
+        raise ValidationError({k: _("is not a candidate field") for k in unknown})
     values = validate(changes)
     with db.session() as s:
         conn = s.connection()
@@ -142,15 +163,19 @@ def update(
         )
         found = conn.execute(select(_CAND).where(_CAND.c.id == candidate_id)).mappings().first()
         if found is None:
-            raise NotFound(f"Candidate {candidate_id} no longer exists; refresh the view.")
+            raise NotFound(
+                _("Candidate {candidate_id} no longer exists; refresh the view.").format(
+                    candidate_id=candidate_id
+                )
+            )
         cand = dict(found)
         if ("full_name" in values or "name_zh" in values) and not values.get(
             "full_name", cand["full_name"]
         ):
-            raise ValidationError({"full_name": "give the candidate's name"})
+            raise ValidationError({"full_name": _("give the candidate's name")})
         clash = _conflict_message(s, values, candidate_id)
         if clash:
-            raise ValidationError({"email" if "e-mail" in clash else "orcid": clash})
+            raise ValidationError(dict([clash]))
         before = {k: cand[k] for k in values}
         changed = {k: v for k, v in values.items() if before[k] != v}
         if not changed:
@@ -161,10 +186,20 @@ def update(
             conn.execute(
                 sa_update(_CAND)
                 .where(_CAND.c.id == candidate_id)
-                .values(**changed, person_key=key, updated_at=utcnow(), **versions.bump(_CAND))
+                .values(
+                    **changed,
+                    person_key=key,
+                    **(
+                        pinyin.columns(cand["full_name"], cand["name_zh"])
+                        if {"full_name", "name_zh"} & changed.keys()
+                        else {}
+                    ),
+                    updated_at=utcnow(),
+                    **versions.bump(_CAND),
+                )
             )
         except IntegrityError as exc:
-            raise ConflictError("Another candidate has the same e-mail or ORCID.") from exc
+            raise ConflictError(_("Another candidate has the same e-mail or ORCID.")) from exc
         audit.record(
             s,
             db.user,
@@ -188,7 +223,7 @@ def delete_many(db: Database, candidate_ids: Sequence[int]) -> RowBundle:
     with db.session() as s:
         bundle = capture_candidates(s, ids)
         if len(bundle.tables["candidate"]) != len(ids):
-            raise ConflictError("Some of these candidates no longer exist; refresh the view.")
+            raise ConflictError(_("Some of these candidates no longer exist; refresh the view."))
         s.connection().execute(sa_delete(_CAND).where(col(Candidate.id).in_(ids)))
         for row in bundle.tables["candidate"]:
             audit.record(
@@ -230,7 +265,11 @@ def row(db: Database, candidate_id: int) -> dict[str, Any]:
     with db.engine.connect() as conn:
         found = conn.execute(select(cand).where(cand.c.id == candidate_id)).first()
     if found is None:
-        raise NotFound(f"Candidate {candidate_id} no longer exists; refresh the view.")
+        raise NotFound(
+            _("Candidate {candidate_id} no longer exists; refresh the view.").format(
+                candidate_id=candidate_id
+            )
+        )
     return dict(found._mapping)
 
 
@@ -241,7 +280,9 @@ def put_back(db: Database, values: dict[str, Any]) -> None:
     with db.session() as s:
         current = s.connection().execute(select(cand).where(cand.c.id == ident)).first()
         if current is None:
-            raise NotFound(f"Candidate {ident} no longer exists; refresh the view.")
+            raise NotFound(
+                _("Candidate {ident} no longer exists; refresh the view.").format(ident=ident)
+            )
         before = dict(current._mapping)
         data = {k: v for k, v in values.items() if k not in ("id", "version")}
         s.connection().execute(
@@ -264,7 +305,7 @@ def _split_tags(tags: str | None) -> list[str]:
 def _clean_tag(tag: str) -> str:
     clean = (clean_text(tag, 60) or "").replace(",", " ").strip()
     if not clean:
-        raise ValidationError({"tag": "give a tag (a word or two, no commas)"})
+        raise ValidationError({"tag": _("give a tag (a word or two, no commas)")})
     return clean
 
 
@@ -297,7 +338,11 @@ def change_tag(db: Database, candidate_ids: Sequence[int], tag: str, *, add: boo
                     continue
                 if new is not None and len(new) > TEXT_FIELDS["tags"]:
                     raise ValidationError(
-                        {"tags": f"candidate #{cid} has too many tags to add another"}
+                        {
+                            "tags": _("candidate #{cid} has too many tags to add another").format(
+                                cid=cid
+                            )
+                        }
                     )
                 before[cid] = (tags, updated)
                 conn.execute(
@@ -376,7 +421,6 @@ _LOWER = frozenset(
 )
 COMPUTED = ("stage", "applications", "next_due")
 _NUMERIC = fields.NUMERIC
-LABELS.update({"stage": "Furthest stage", "applications": "Pipelines", "next_due": "Follow-up"})
 SORTABLE = (
     "id",
     "full_name",
@@ -488,6 +532,9 @@ def query_ids(
     col = column_expr(name)
     if name in _LOWER:
         col = func.lower(col)
+    by_pinyin = names.sort_expr(name)  # Chinese names sort by their pinyin
+    if by_pinyin is not None:
+        col = by_pinyin
     with db.engine.connect() as conn:
         where = _where(conn, q, today_)
         if where and conn.dialect.name == "sqlite" and name not in COMPUTED and name != "id":

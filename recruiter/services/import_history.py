@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from recruiter.domain.models import AuditEntry, Candidate, ImportBatch
 from recruiter.errors import NotFound
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 CHUNK = 500
@@ -108,7 +109,11 @@ def batches(
 def batch(db: Database, batch_id: int) -> BatchRow:
     for row in batches(db, ids=[batch_id]):
         return row
-    raise NotFound(f"Import batch {batch_id} does not exist; refresh the Import history.")
+    raise NotFound(
+        _("Import batch {batch_id} does not exist; refresh the Import history.").format(
+            batch_id=batch_id
+        )
+    )
 
 
 def _restore_record(raw: str | None) -> dict[str, Any]:
@@ -124,7 +129,11 @@ def batch_rows(db: Database, batch_id: int) -> list[BatchCandidate]:
     with db.session() as s:
         found = s.get(ImportBatch, batch_id)
         if found is None:
-            raise NotFound(f"Import batch {batch_id} does not exist; refresh the Import history.")
+            raise NotFound(
+                _("Import batch {batch_id} does not exist; refresh the Import history.").format(
+                    batch_id=batch_id
+                )
+            )
         record = _restore_record(found.restore)
         created = s.execute(
             select(

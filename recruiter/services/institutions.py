@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from recruiter.domain.models import Department, FundingSource, Institution, Target
 from recruiter.errors import ConflictError, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from . import audit
@@ -34,13 +35,15 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     p = Problems()
     out = {k: clean_text(data.get(k), _LENGTHS[k]) for k in INSTITUTION_FIELDS}
     if not out["name"]:
-        p.add("name", "give the institution's name")
+        p.add("name", _("give the institution's name"))
     p.raise_if_any()
     return out
 
 
 def _taken(values: dict[str, Any]) -> ConflictError:
-    return ConflictError(f"An institution named '{values['name']}' already exists.")
+    return ConflictError(
+        _("An institution named '{name}' already exists.").format(name=values["name"])
+    )
 
 
 def create(db: Database, **data: Any) -> int:
@@ -60,7 +63,7 @@ def create(db: Database, **data: Any) -> int:
 def update(db: Database, institution_id: int, **changes: Any) -> dict[str, Any]:
     """Apply changes; returns the previous values of the changed fields (for undo)."""
     with db.session() as s:
-        inst = get_or_raise(s, Institution, institution_id, "Institution")
+        inst = get_or_raise(s, Institution, institution_id, _("Institution"))
         before = audit.snapshot(inst)
         values = _validate({**before, **changes})
         for k, v in values.items():
@@ -85,7 +88,7 @@ def delete(db: Database, institution_id: int) -> dict[str, Any]:
             "institution",
             Institution,
             institution_id,
-            "{name} still has {refs}; archive it instead, or delete or move them first.",
+            _("{name} still has {refs}; archive it instead, or delete or move them first."),
         )
 
 
@@ -93,7 +96,7 @@ def restore(db: Database, snap: dict[str, Any]) -> None:
     """Undo of `delete`: the institution comes back with its old id."""
     with db.session() as s:
         if s.get(Institution, snap["id"]) is not None:
-            raise ConflictError("That institution exists again; nothing to restore.")
+            raise ConflictError(_("That institution exists again; nothing to restore."))
         fields: dict[str, Any] = {k: snap.get(k) for k in INSTITUTION_FIELDS}
         inst = Institution(id=snap["id"], archived_at=_when(snap.get("archived_at")), **fields)
         s.add(inst)
@@ -106,7 +109,7 @@ def restore(db: Database, snap: dict[str, Any]) -> None:
 
 def get(db: Database, institution_id: int) -> Institution:
     with db.session() as s:
-        return get_or_raise(s, Institution, institution_id, "Institution")
+        return get_or_raise(s, Institution, institution_id, _("Institution"))
 
 
 def list_all(db: Database, *, archived: bool = False) -> list[Institution]:
@@ -147,7 +150,7 @@ def _department_values(name: Any, name_zh: Any) -> tuple[str, str | None]:
     p = Problems()
     clean = clean_text(name, 200)
     if not clean:
-        p.add("name", "give the department's name")
+        p.add("name", _("give the department's name"))
     p.raise_if_any()
     return clean or "", clean_text(name_zh, 200)
 
@@ -159,14 +162,16 @@ def check_parent(
     department's own sub-departments (no cycles)."""
     if parent_id is None:
         return
-    parent = get_or_raise(s, Department, int(parent_id), "Parent department")
+    parent = get_or_raise(s, Department, int(parent_id), _("Parent department"))
     if parent.institution_id != institution_id:
-        raise ValidationError({"parent_id": "belongs to another institution"})
+        raise ValidationError({"parent_id": _("belongs to another institution")})
     seen: set[int] = set()
     current: Department | None = parent
     while current is not None and current.id is not None:
         if current.id == department_id:
-            raise ValidationError({"parent_id": "is this department or one of its sub-departments"})
+            raise ValidationError(
+                {"parent_id": _("is this department or one of its sub-departments")}
+            )
         if current.id in seen:  # an old cycle: stop rather than loop
             break
         seen.add(current.id)
@@ -174,7 +179,7 @@ def check_parent(
 
 
 def _dept_taken(name: str) -> ConflictError:
-    return ConflictError(f"This institution already has a department '{name}'.")
+    return ConflictError(_("This institution already has a department '{name}'.").format(name=name))
 
 
 def add_department(
@@ -186,7 +191,7 @@ def add_department(
 ) -> int:
     clean, zh = _department_values(name, name_zh)
     with db.session() as s:
-        get_or_raise(s, Institution, institution_id, "Institution")
+        get_or_raise(s, Institution, institution_id, _("Institution"))
         check_parent(s, institution_id, None, parent_id)
         dept = Department(
             institution_id=institution_id, name=clean, name_zh=zh, parent_id=parent_id
@@ -206,9 +211,9 @@ def update_department(db: Database, department_id: int, **changes: Any) -> dict[
     values of what changed (for undo). A department stays in its institution."""
     unknown = set(changes) - set(DEPARTMENT_FIELDS)
     if unknown:
-        raise ValidationError({k: "cannot be changed here" for k in sorted(unknown)})
+        raise ValidationError({k: _("cannot be changed here") for k in sorted(unknown)})
     with db.session() as s:
-        dept = get_or_raise(s, Department, department_id, "Department")
+        dept = get_or_raise(s, Department, department_id, _("Department"))
         before = audit.snapshot(dept)
         merged = {**before, **changes}
         clean, zh = _department_values(merged["name"], merged["name_zh"])
@@ -236,7 +241,7 @@ def delete_department(db: Database, department_id: int) -> dict[str, Any]:
             "department",
             Department,
             department_id,
-            "{name} still has {refs}; archive it instead, or move them first.",
+            _("{name} still has {refs}; archive it instead, or move them first."),
         )
 
 
@@ -244,8 +249,8 @@ def restore_department(db: Database, snap: dict[str, Any]) -> None:
     """Undo of `delete_department`: the department comes back with its old id."""
     with db.session() as s:
         if s.get(Department, snap["id"]) is not None:
-            raise ConflictError("That department exists again; nothing to restore.")
-        get_or_raise(s, Institution, snap["institution_id"], "Institution")
+            raise ConflictError(_("That department exists again; nothing to restore."))
+        get_or_raise(s, Institution, snap["institution_id"], _("Institution"))
         dept = Department(
             id=snap["id"],
             institution_id=snap["institution_id"],
@@ -277,7 +282,7 @@ def departments(
 
 def get_department(db: Database, department_id: int) -> Department:
     with db.session() as s:
-        return get_or_raise(s, Department, department_id, "Department")
+        return get_or_raise(s, Department, department_id, _("Department"))
 
 
 # -- the Setup page's overview ---------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from recruiter.domain.identity import is_email
 from recruiter.domain.models import Application, Officer, Target
 from recruiter.errors import ConflictError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from . import audit
@@ -36,15 +37,15 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
         "email": clean_text(data.get("email"), 254),
     }
     if not out["name"]:
-        p.add("name", "give the officer's name")
+        p.add("name", _("give the officer's name"))
     if out["email"] and not is_email(out["email"]):
-        p.add("email", "is not an e-mail address")
+        p.add("email", _("is not an e-mail address"))
     p.raise_if_any()
     return out
 
 
 def _taken(name: Any) -> ConflictError:
-    return ConflictError(f"An officer named '{name}' already exists.")
+    return ConflictError(_("An officer named '{name}' already exists.").format(name=name))
 
 
 def create(db: Database, **data: Any) -> int:
@@ -67,7 +68,7 @@ def update(db: Database, officer_id: int, **changes: Any) -> dict[str, Any]:
     Renaming an officer does not rewrite the owner text of applications and targets: that text
     is history ("who owned it then")."""
     with db.session() as s:
-        officer = get_or_raise(s, Officer, officer_id, "Officer")
+        officer = get_or_raise(s, Officer, officer_id, _("Officer"))
         before = audit.snapshot(officer)
         values = _validate({**before, **changes})
         for k, v in values.items():
@@ -92,7 +93,7 @@ def delete(db: Database, officer_id: int) -> dict[str, Any]:
             "officer",
             Officer,
             officer_id,
-            "{name} still owns {refs}; archive the officer instead.",
+            _("{name} still owns {refs}; archive the officer instead."),
         )
 
 
@@ -100,7 +101,7 @@ def restore(db: Database, snap: dict[str, Any]) -> None:
     """Undo of `delete`: the officer comes back with the old id."""
     with db.session() as s:
         if s.get(Officer, snap["id"]) is not None:
-            raise ConflictError("That officer exists again; nothing to restore.")
+            raise ConflictError(_("That officer exists again; nothing to restore."))
         archived = snap.get("archived_at")
         fields: dict[str, Any] = {k: snap.get(k) for k in FIELDS}
         officer = Officer(
@@ -118,7 +119,7 @@ def restore(db: Database, snap: dict[str, Any]) -> None:
 
 def get(db: Database, officer_id: int) -> Officer:
     with db.session() as s:
-        return get_or_raise(s, Officer, officer_id, "Officer")
+        return get_or_raise(s, Officer, officer_id, _("Officer"))
 
 
 def list_all(db: Database, *, archived: bool = False) -> list[Officer]:

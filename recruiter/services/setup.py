@@ -27,6 +27,7 @@ from recruiter.domain.money import MoneyError, is_currency, parse_amount
 from recruiter.errors import ConflictError, ValidationError
 from recruiter.exchange import reading, templates
 from recruiter.exchange.templates import TemplateSheet
+from recruiter.i18n import N_, _
 from recruiter.store.database import Database
 
 from . import audit
@@ -62,10 +63,10 @@ class Checklist:
 
 
 _CHECKS: tuple[tuple[str, str, type[SQLModel], str], ...] = (
-    ("institution", "An institution to recruit for", Institution, "institutions"),
-    ("department", "A department (school, department or lab)", Department, "departments"),
-    ("funding_source", "A funding source to pay for offers", FundingSource, "funding"),
-    ("target", "A recruiting target (a position to fill)", Target, "targets"),
+    ("institution", N_("An institution to recruit for"), Institution, "institutions"),
+    ("department", N_("A department (school, department or lab)"), Department, "departments"),
+    ("funding_source", N_("A funding source to pay for offers"), FundingSource, "funding"),
+    ("target", N_("A recruiting target (a position to fill)"), Target, "targets"),
 )
 
 
@@ -79,7 +80,7 @@ def checklist(db: Database) -> Checklist:
                     select(func.count()).select_from(model).where(col(model.archived_at).is_(None))  # type: ignore[attr-defined]  # every model in _CHECKS has archived_at; the tuple types them as SQLModel
                 ).one()
             )
-            items.append(ChecklistItem(key, label, n > 0, n, where))
+            items.append(ChecklistItem(key, _(label), n > 0, n, where))
     return Checklist(tuple(items))
 
 
@@ -171,8 +172,10 @@ def read_workbook(path: str | Path) -> dict[str, reading.Table]:
     if not found:
         wanted = ", ".join(f"{s.name} ({s.chinese})" for s in templates.SETUP_SHEETS)
         raise reading.ReadError(
-            f"{path.name} has none of the set-up sheets {wanted}. Write a template with "
-            "`recruiter template setup OUT.xlsx`, fill it in and load that."
+            _(
+                "{name} has none of the set-up sheets {wanted}. Write a template with "
+                "`recruiter template setup OUT.xlsx`, fill it in and load that."
+            ).format(name=path.name, wanted=wanted)
         )
     return found
 
@@ -222,7 +225,9 @@ class _Loader:
         name = table.sheet or sheet.name
         missing = [c.header for c in sheet.columns if c.required and c.key not in columns.values()]
         if missing:
-            self.problem(name, table.header_row, f"no column {', '.join(missing)}")
+            self.problem(
+                name, table.header_row, _("no column {value}").format(value=", ".join(missing))
+            )
             return
         rows: list[tuple[int, dict[str, Any]]] = []
         for number, row_cells in table.data_rows():
@@ -241,7 +246,7 @@ class _Loader:
             try:
                 key = self._key(sheet.key, values)
                 if key is not None and key in seen:
-                    raise _RowError(f"the same row as row {seen[key]}")
+                    raise _RowError(_("the same row as row {value}").format(value=seen[key]))
                 handler(values)
                 if key is not None:
                     seen[key] = number
@@ -297,12 +302,14 @@ class _Loader:
     def _institution(self, name: Any, *, creating: bool) -> Institution:
         text = _text(name)
         if not text:
-            raise _RowError("give the institution (a name from the Institutions sheet)")
+            raise _RowError(_("give the institution (a name from the Institutions sheet)"))
         inst = find_in(self.s, text)
         if inst is None:
-            raise _RowError(f"no institution named '{text}'")
+            raise _RowError(_("no institution named '{text}'").format(text=text))
         if creating and inst.archived_at is not None:
-            raise _RowError(f"the institution '{inst.name}' is archived; unarchive it first")
+            raise _RowError(
+                _("the institution '{name}' is archived; unarchive it first").format(name=inst.name)
+            )
         return inst
 
     def _department(self, inst: Institution, name: Any) -> Department | None:
@@ -332,7 +339,7 @@ class _Loader:
             )
         }
         if not values["name"]:
-            raise ValidationError({"name": "give the institution's name"})
+            raise ValidationError({"name": _("give the institution's name")})
         inst = _match(
             self.s.exec(select(Institution).order_by(col(Institution.id))).all(),
             values["name"],
@@ -348,11 +355,13 @@ class _Loader:
     def _departments(self, v: dict[str, Any]) -> None:
         name = _text(v.get("name"), 200)
         if not name:
-            raise ValidationError({"name": "give the department's name"})
+            raise ValidationError({"name": _("give the department's name")})
         inst = self._institution(v.get("institution"), creating=False)
         dept = self._department(inst, name)
         if dept is None and inst.archived_at is not None:
-            raise _RowError(f"the institution '{inst.name}' is archived; unarchive it first")
+            raise _RowError(
+                _("the institution '{name}' is archived; unarchive it first").format(name=inst.name)
+            )
         before = audit.snapshot(dept) if dept is not None else None
         zh = _text(v.get("name_zh"), 200)
         if dept is None:
@@ -376,7 +385,9 @@ class _Loader:
                     continue
                 if parent is None:
                     raise _RowError(
-                        f"no department named '{_text(v.get('parent'))}' in {inst.name}"
+                        _("no department named '{value}' in {name}").format(
+                            value=_text(v.get("parent")), name=inst.name
+                        )
                     )
                 if dept.parent_id == parent.id:
                     continue
@@ -406,23 +417,33 @@ class _Loader:
             except _RowError as exc:
                 self.problem(sheet, number, str(exc))
             except ValidationError as exc:
-                self.problem(sheet, number, "parent department " + "; ".join(exc.errors.values()))
+                self.problem(
+                    sheet,
+                    number,
+                    _("parent department {problems}").format(
+                        problems="; ".join(exc.errors.values())
+                    ),
+                )
 
     def _funding(self, v: dict[str, Any]) -> None:
         errors: dict[str, str] = {}
         name = _text(v.get("name"), 200)
         if not name:
-            errors["name"] = "give the budget a name"
+            errors["name"] = _("give the budget a name")
         values: dict[str, Any] = {"notes": _text(v.get("notes"))}
         kind = _text(v.get("kind"))
         if kind:
             try:
                 values["kind"] = FundingKind(templates.choice_value("kind", kind))
             except ValueError:
-                errors["kind"] = f"must be one of {', '.join(templates.FUNDING_KINDS)}"
+                errors["kind"] = _("must be one of {value}").format(
+                    value=", ".join(templates.FUNDING_KINDS)
+                )
         ccy = (_text(v.get("currency")) or "").upper() or None
         if ccy is not None and not is_currency(ccy):
-            errors["currency"] = f"'{ccy}' is not a currency code we know (e.g. CNY, USD, EUR)"
+            errors["currency"] = _(
+                "'{ccy}' is not a currency code we know (e.g. CNY, USD, EUR)"
+            ).format(ccy=ccy)
         year = v.get("fiscal_year")
         if year is not None:
             try:
@@ -430,7 +451,7 @@ class _Loader:
                 if not 2000 <= values["fiscal_year"] <= 2100:
                     raise ValueError
             except ValueError:
-                errors["fiscal_year"] = "must be a year like 2026"
+                errors["fiscal_year"] = _("must be a year like 2026")
         src = self._source(name) if name else None
         currency = ccy or (src.currency if src is not None else "CNY")
         total = v.get("total")
@@ -438,7 +459,7 @@ class _Loader:
             try:
                 values["total_minor"] = _amount(total, currency)
             except MoneyError:
-                errors["total"] = "must be an amount of zero or more, like 5000000"
+                errors["total"] = _("must be an amount of zero or more, like 5000000")
         if errors:
             raise ValidationError(errors)
         inst_name = _text(v.get("institution"))
@@ -449,8 +470,10 @@ class _Loader:
             used = references_in(self.s, "funding_source", src.id or 0).get("offer items")
             if used:
                 raise _RowError(
-                    f"{used} offer item(s) are charged to '{src.name}', so its currency stays "
-                    f"{src.currency}"
+                    _(
+                        "{used} offer item(s) are charged to '{name}', "
+                        "so its currency stays {currency}"
+                    ).format(used=used, name=src.name, currency=src.currency)
                 )
         values["currency"] = ccy
         before = audit.snapshot(src) if src is not None else None
@@ -470,7 +493,7 @@ class _Loader:
         errors: dict[str, str] = {}
         title = _text(v.get("title"), 300)
         if not title:
-            errors["title"] = "give the position a title"
+            errors["title"] = _("give the position a title")
         values: dict[str, Any] = {
             k: _text(v.get(k), n)
             for k, n in (("field", 200), ("rank", 100), ("talent_programme", 200), ("owner", 100))
@@ -482,25 +505,31 @@ class _Loader:
                 if not 1 <= values["headcount"] <= 1000:
                     raise ValueError
             except ValueError:
-                errors["headcount"] = "must be a whole number of 1 or more"
+                errors["headcount"] = _("must be a whole number of 1 or more")
         status = _text(v.get("status"))
         if status:
             try:
                 values["status"] = TargetStatus(templates.choice_value("status", status))
             except ValueError:
-                errors["status"] = f"must be one of {', '.join(templates.TARGET_STATUSES)}"
+                errors["status"] = _("must be one of {value}").format(
+                    value=", ".join(templates.TARGET_STATUSES)
+                )
         if v.get("fill_by") is not None:
             try:
                 values["fill_by"] = cells.to_date(v["fill_by"])
             except ValueError:
-                errors["fill_by"] = "must be a date like 2026-12-31"
+                errors["fill_by"] = _("must be a date like 2026-12-31")
         if errors:
             raise ValidationError(errors)
         assert title is not None
         inst = self._institution(v.get("institution"), creating=False)
         dept = self._department(inst, v.get("department"))
         if _text(v.get("department")) and dept is None:
-            raise _RowError(f"no department named '{_text(v.get('department'))}' in {inst.name}")
+            raise _RowError(
+                _("no department named '{value}' in {name}").format(
+                    value=_text(v.get("department")), name=inst.name
+                )
+            )
         target = _match(
             self.s.exec(
                 select(Target)
@@ -517,20 +546,30 @@ class _Loader:
         )
         creating = target is None
         if creating and inst.archived_at is not None:
-            raise _RowError(f"the institution '{inst.name}' is archived; unarchive it first")
+            raise _RowError(
+                _("the institution '{name}' is archived; unarchive it first").format(name=inst.name)
+            )
         if creating and dept is not None and dept.archived_at is not None:
-            raise _RowError(f"the department '{dept.name}' is archived; unarchive it first")
+            raise _RowError(
+                _("the department '{name}' is archived; unarchive it first").format(name=dept.name)
+            )
         source_name = _text(v.get("funding"))
         if source_name:
             src = self._source(source_name)
             if src is None:
-                raise _RowError(f"no funding source named '{source_name}'")
+                raise _RowError(
+                    _("no funding source named '{source_name}'").format(source_name=source_name)
+                )
             if src.institution_id is not None and src.institution_id != inst.id:
-                raise _RowError(f"the funding source '{src.name}' belongs to another institution")
+                raise _RowError(
+                    _("the funding source '{name}' belongs to another institution").format(
+                        name=src.name
+                    )
+                )
             if src.archived_at is not None and (
                 target is None or target.funding_source_id != src.id
             ):
-                raise _RowError(f"the funding source '{src.name}' is archived")
+                raise _RowError(_("the funding source '{name}' is archived").format(name=src.name))
             values["funding_source_id"] = src.id
         before = audit.snapshot(target) if target is not None else None
         if target is None:
@@ -564,12 +603,12 @@ def _text(value: Any, max_len: int | None = None) -> str | None:
 
 def _amount(value: Any, currency: str) -> int:
     if isinstance(value, bool):
-        raise MoneyError("not an amount")
+        raise MoneyError(_("not an amount"))
     if isinstance(value, float):
         try:
             value = Decimal(repr(value))
         except InvalidOperation as exc:
-            raise MoneyError("not an amount") from exc
+            raise MoneyError(_("not an amount")) from exc
     minor = parse_amount(value if isinstance(value, int | Decimal) else str(value), currency)
     if minor < 0:
         raise MoneyError("negative")
@@ -630,8 +669,10 @@ def undo_load(db: Database, result: SetupResult) -> None:
             if refs:
                 what = getattr(row, "name", None) or getattr(row, "title", "")
                 raise ConflictError(
-                    f"The set-up load cannot be undone: {what} now has {describe(refs)}. "
-                    "Nothing was undone."
+                    _(
+                        "The set-up load cannot be undone: {what} "
+                        "now has {refs}. Nothing was undone."
+                    ).format(what=what, refs=describe(refs))
                 )
             snap = audit.snapshot(row)
             s.delete(row)
@@ -657,8 +698,13 @@ def summary_text(result: SetupResult) -> list[str]:
     for sheet in templates.SETUP_SHEETS:
         c = result.counts[sheet.key]
         read = result.sheets.get(sheet.key)
-        where = f" (sheet '{read}')" if read else " (no sheet)"
-        lines.append(f"  {sheet.name}{where}: created {c.created}, updated {c.updated}")
+        where = _(" (sheet '{sheet}')").format(sheet=read) if read else _(" (no sheet)")
+        lines.append(
+            "  "
+            + _("{name}{where}: created {created}, updated {updated}").format(
+                name=sheet.name, where=where, created=c.created, updated=c.updated
+            )
+        )
     return lines
 
 

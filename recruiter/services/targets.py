@@ -14,6 +14,7 @@ from recruiter.domain import figures
 from recruiter.domain.enums import STAGES, Outcome, Stage, TargetStatus
 from recruiter.domain.models import Application, Department, FundingSource, Institution, Target
 from recruiter.errors import ConflictError, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from . import audit, concurrency
@@ -41,20 +42,20 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["institution_id"] = data.get("institution_id")
     if not out["institution_id"]:
-        p.add("institution_id", "choose the institution this target belongs to")
+        p.add("institution_id", _("choose the institution this target belongs to"))
     out["department_id"] = data.get("department_id") or None
     out["title"] = clean_text(data.get("title"), 300)
     if not out["title"]:
-        p.add("title", "give the position a title")
+        p.add("title", _("give the position a title"))
     for k in ("field", "rank", "talent_programme", "owner"):
         out[k] = clean_text(data.get(k), 200)
     out["headcount"] = as_int(
-        data.get("headcount", 1), "headcount", p, 1, 1000, "a whole number of 1 or more"
+        data.get("headcount", 1), "headcount", p, 1, 1000, _("a whole number of 1 or more")
     )
     try:
         out["status"] = TargetStatus(data.get("status") or TargetStatus.open)
     except ValueError:
-        p.add("status", "must be open, on hold, filled or closed")
+        p.add("status", _("must be open, on hold, filled or closed"))
     fill_by = data.get("fill_by")
     out["fill_by"] = fill_by if isinstance(fill_by, date) else as_date(fill_by, "fill_by", p)
     out["notes"] = clean_text(data.get("notes"))
@@ -67,19 +68,19 @@ def _check_source(s: Session, values: dict[str, Any]) -> None:
     """A target is charged to a budget of its own institution or of none (usable anywhere)."""
     if not values["funding_source_id"]:
         return
-    src = get_or_raise(s, FundingSource, values["funding_source_id"], "Funding source")
+    src = get_or_raise(s, FundingSource, values["funding_source_id"], _("Funding source"))
     if src.institution_id is not None and src.institution_id != values["institution_id"]:
-        raise ValidationError({"funding_source_id": "belongs to another institution"})
+        raise ValidationError({"funding_source_id": _("belongs to another institution")})
 
 
 def create(db: Database, **data: Any) -> int:
     values = _validate(data)
     with db.session() as s:
-        get_or_raise(s, Institution, values["institution_id"], "Institution")
+        get_or_raise(s, Institution, values["institution_id"], _("Institution"))
         if values["department_id"]:
-            dept = get_or_raise(s, Department, values["department_id"], "Department")
+            dept = get_or_raise(s, Department, values["department_id"], _("Department"))
             if dept.institution_id != values["institution_id"]:
-                raise ValidationError({"department_id": "belongs to another institution"})
+                raise ValidationError({"department_id": _("belongs to another institution")})
         _check_source(s, values)
         target = Target(**values)
         s.add(target)
@@ -100,7 +101,7 @@ def update(
     """`expected_version`: see services/concurrency.py."""
     with db.session() as s:
         concurrency.check(s, db.user, "target", target_id, expected_version, overwrite=overwrite)
-        target = get_or_raise(s, Target, target_id, "Target")
+        target = get_or_raise(s, Target, target_id, _("Target"))
         before = {k: getattr(target, k) for k in FIELDS}
         values = _validate({**before, **changes})
         changed = {k: v for k, v in values.items() if before[k] != v}
@@ -123,7 +124,7 @@ def update(
 
 def delete(db: Database, target_id: int) -> None:
     with db.session() as s:
-        target = get_or_raise(s, Target, target_id, "Target")
+        target = get_or_raise(s, Target, target_id, _("Target"))
         n = s.exec(
             select(func.count())
             .select_from(Application)
@@ -131,8 +132,10 @@ def delete(db: Database, target_id: int) -> None:
         ).one()
         if n:
             raise ConflictError(
-                f"'{target.title}' has {n} application(s) in its pipeline; close "
-                "the target instead of deleting it."
+                _(
+                    "'{title}' has {n} application(s) in its pipeline; close the target instead of "
+                    "deleting it."
+                ).format(title=target.title, n=n)
             )
         snap = audit.snapshot(target)
         s.delete(target)
@@ -141,7 +144,7 @@ def delete(db: Database, target_id: int) -> None:
 
 def get(db: Database, target_id: int) -> Target:
     with db.session() as s:
-        return get_or_raise(s, Target, target_id, "Target")
+        return get_or_raise(s, Target, target_id, _("Target"))
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,7 @@ def application_counts(
 def snapshot(db: Database, target_id: int) -> dict[str, Any]:
     """The stored row, so a deleted (or undone) target can come back with the same id."""
     with db.session() as s:
-        return get_or_raise(s, Target, target_id, "Target").model_dump(exclude={"version"})
+        return get_or_raise(s, Target, target_id, _("Target")).model_dump(exclude={"version"})
 
 
 def restore(db: Database, snap: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from recruiter.errors import ValidationError
+from recruiter.i18n import _
 
 
 class Problems:
@@ -39,7 +40,7 @@ def as_int(
     problems: Problems,
     lo: int | None = None,
     hi: int | None = None,
-    what: str = "a whole number",
+    what: str | None = None,
 ) -> int | None:
     if value is None or value == "":
         return None
@@ -52,10 +53,10 @@ def as_int(
             value = int(value)
         n = int(str(value).strip())
     except ValueError:
-        problems.add(field, f"must be {what}")
+        problems.add(field, _("must be {what}").format(what=what or _("a whole number")))
         return None
     if (lo is not None and n < lo) or (hi is not None and n > hi):
-        problems.add(field, f"must be between {lo} and {hi}")
+        problems.add(field, _("must be between {lo} and {hi}").format(lo=lo, hi=hi))
         return None
     return n
 
@@ -68,5 +69,5 @@ def as_date(value: Any, field: str, problems: Problems) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        problems.add(field, "must be a date like 2025-03-31")
+        problems.add(field, _("must be a date like 2025-03-31"))
         return None

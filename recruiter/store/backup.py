@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from recruiter.errors import StoreError
+from recruiter.i18n import _
 
 KEEP_BACKUPS = 5
 BACKUP_SUFFIX = ".backup.db"
@@ -64,13 +65,14 @@ def backups_of(folder: Path, stem: str) -> list[Path]:
 def restore_hint(db_path: Path | None) -> str:
     """How to restore, for messages: "restore a backup (...)"."""
     if db_path is None:
-        return "restore a backup"
+        return _("restore a backup")
     found = backups_of(backup_dir(db_path), db_path.stem)
-    newest = f"the newest automatic one is {found[-1]}; " if found else ""
-    return (
-        f"restore a backup ({newest}close Recruiter, delete {db_path.name}-wal and "
-        f"{db_path.name}-shm if they are there, and copy the backup over {db_path})"
-    )
+    newest = _("the newest automatic one is {value}; ").format(value=found[-1]) if found else ""
+    return _(
+        "restore a backup ({newest}close Recruiter, delete "
+        "{name}-wal and {name}-shm if they are there, and copy the "
+        "backup over {db_path})"
+    ).format(newest=newest, name=db_path.name, db_path=db_path)
 
 
 def backup_to(db_path: Path, out: Path) -> Path:
@@ -80,7 +82,10 @@ def backup_to(db_path: Path, out: Path) -> Path:
         out = out / backup_name(db_path.stem, datetime.now())
     if _same_file(out, db_path):
         raise StoreError(
-            f"{out} is the database itself; a backup must go to another file. Nothing was changed."
+            _(
+                "{out} is the database itself; a backup must go to another "
+                "file. Nothing was changed."
+            ).format(out=out)
         )
     tmp = out.with_name(f"{out.name}.{os.getpid()}{PART_SUFFIX}")
     remove_stale_parts(out.parent)  # a killed backup to a folder the next start does not sweep
@@ -102,7 +107,9 @@ def backup_to(db_path: Path, out: Path) -> Path:
         os.replace(tmp, out)
     except (sqlite3.Error, OSError) as exc:
         _unlink_part(tmp)
-        raise StoreError(f"The backup to {out} failed: {exc}. Nothing was changed.") from exc
+        raise StoreError(
+            _("The backup to {out} failed: {exc}. Nothing was changed.").format(out=out, exc=exc)
+        ) from exc
     return out
 
 
@@ -126,8 +133,10 @@ def manual_backup(db_path: Path, out: Path | None = None, *, force: bool = False
             out = out / backup_name(db_path.stem, datetime.now(), MANUAL_TAG)
     if out.exists() and not force and not _same_file(out, db_path):
         raise StoreError(
-            f"{out} already exists. Choose another name, or add --force to replace it. "
-            "Nothing was written."
+            _(
+                "{out} already exists. Choose another name, or add --force "
+                "to replace it. Nothing was written."
+            ).format(out=out)
         )
     return backup_to(db_path, out)
 

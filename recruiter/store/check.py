@@ -21,6 +21,7 @@ from sqlalchemy.pool import StaticPool
 
 from recruiter.domain.models import TABLES
 from recruiter.errors import StoreError
+from recruiter.i18n import _
 
 from . import migrate, search
 from .backup import restore_hint
@@ -79,7 +80,11 @@ def run_check(db: Database) -> CheckReport:
                     conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
                 )
             except DBAPIError as exc:  # a damaged table: already an integrity problem
-                findings.append(_Finding(f"table {table} cannot be read: {exc.orig}"))
+                findings.append(
+                    _Finding(
+                        _("table {table} cannot be read: {orig}").format(table=table, orig=exc.orig)
+                    )
+                )
     problems = [f.text for f in findings]
     repairable = [f.text for f in findings if f.repair is not None]
     return CheckReport(
@@ -137,8 +142,10 @@ def require_intact(db: Database, doing: str) -> None:
         return
     first = _messages(rows)[0]
     raise StoreError(
-        f"The database {db.label} is damaged ({first}), so it was not used to {doing}. "
-        f"Run `recruiter check --repair`, or {restore_hint(db.path)}."
+        _(
+            "The database {label} is damaged ({first}), so it was not "
+            "used to {doing}. Run `recruiter check --repair`, or {path}."
+        ).format(label=db.label, first=first, doing=doing, path=restore_hint(db.path))
     )
 
 
@@ -158,7 +165,11 @@ def _findings(conn: Connection, schema: str | None) -> list[_Finding]:
     found: list[_Finding] = []
     if schema != migrate.HEAD:
         found.append(
-            _Finding(f"schema is {schema}, this version of Recruiter expects {migrate.HEAD}")
+            _Finding(
+                _("schema is {schema}, this version of Recruiter expects {HEAD}").format(
+                    schema=schema, HEAD=migrate.HEAD
+                )
+            )
         )
     if conn.dialect.name == "postgresql":  # the server keeps its own files whole
         from . import search_pg, sequences
@@ -172,10 +183,16 @@ def _findings(conn: Connection, schema: str | None) -> list[_Finding]:
     try:
         broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
     except DBAPIError as exc:
-        found.append(_Finding(f"foreign keys cannot be checked: {exc.orig}"))
+        found.append(_Finding(_("foreign keys cannot be checked: {orig}").format(orig=exc.orig)))
         broken = []
     for table, rowid, parent, _fk in broken[:_SHOWN]:
-        found.append(_Finding(f"foreign key: {table} row {rowid} points at a missing {parent}"))
+        found.append(
+            _Finding(
+                _("foreign key: {table} row {rowid} points at a missing {parent}").format(
+                    table=table, rowid=rowid, parent=parent
+                )
+            )
+        )
     found.extend(_schema_objects(conn))
     found.extend(_Finding(p, search.repair) for p in search.trigger_problems(conn))
     found.extend(_Finding(p, search.repair) for p in search.index_problems(conn))
@@ -192,13 +209,15 @@ def _integrity(conn: Connection) -> list[_Finding]:
     try:
         rows = [r[0] for r in conn.exec_driver_sql(f"PRAGMA integrity_check({_SHOWN})").all()]
     except DBAPIError as exc:
-        return [_Finding(f"integrity: {exc.orig}")]
+        return [_Finding(_("integrity: {orig}").format(orig=exc.orig))]
     if rows == ["ok"]:
         return []
     found = []
     for row in _messages(rows)[:_SHOWN]:
         m = _INDEX_IN_PROBLEM.search(row)
-        found.append(_Finding(f"integrity: {row}", _reindex(m.group(1)) if m else None))
+        found.append(
+            _Finding(_("integrity: {row}").format(row=row), _reindex(m.group(1)) if m else None)
+        )
     return found
 
 
@@ -233,9 +252,16 @@ def _schema_objects(conn: Connection) -> list[_Finding]:
             continue
         if kind == "table":
             if name in TABLES:
-                found.append(_Finding(f"table {name} is missing; restore a backup"))
+                found.append(
+                    _Finding(_("table {name} is missing; restore a backup").format(name=name))
+                )
         elif kind == "index":
-            found.append(_Finding(f"index {name} on {table} is missing", _create(sql)))
+            found.append(
+                _Finding(
+                    _("index {name} on {table} is missing").format(name=name, table=table),
+                    _create(sql),
+                )
+            )
     return found
 
 

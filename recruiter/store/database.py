@@ -22,6 +22,7 @@ from sqlmodel import Session, create_engine
 
 from recruiter.domain.changes import Changes, Collector
 from recruiter.errors import ConflictError, StoreError
+from recruiter.i18n import _
 
 from . import location, postgres, sequences, team
 
@@ -92,29 +93,42 @@ def _matches(exc: BaseException, codes: frozenset[str], *phrases: str) -> bool:
     return any(p in text for p in phrases)
 
 
-def explain(exc: BaseException, where: str = "the database") -> StoreError:
+def explain(exc: BaseException, where: str | None = None) -> StoreError:
     """Turn a driver error into one message a person can act on."""
+    where = where or _("the database")
     if _matches(exc, _LOCKED, "locked", "busy", "lock timeout"):
         return StoreError(
-            f"{where} is locked by another program (another copy of Recruiter?). "
-            "Close it and try again."
+            _(
+                "{where} is locked by another program (another copy of "
+                "Recruiter?). Close it and try again."
+            ).format(where=where)
         )
     if _matches(exc, _FULL, "disk is full", "disk full"):
         inner = "t" + where[1:] if where.startswith("The ") else where  # mid-sentence
         return StoreError(
-            f"The disk holding {inner} is full. Free some space and try again; nothing was saved."
+            _(
+                "The disk holding {inner} is full. Free some space and try "
+                "again; nothing was saved."
+            ).format(inner=inner)
         )
     if is_damaged(exc):
         return StoreError(
-            f"{where} is not a Recruiter database or is damaged. "
-            "Choose another file with --db, or restore a backup."
+            _(
+                "{where} is not a Recruiter database or is damaged. Choose "
+                "another file with --db, or restore a backup."
+            ).format(where=where)
         )
     if _matches(exc, _UNWRITABLE, "readonly", "read-only", "unable to open"):
         return StoreError(
-            f"{where} cannot be written: check that the folder exists and that you "
-            "may write to it, or choose another location with --db."
+            _(
+                "{where} cannot be written: check that the folder exists and "
+                "that you may write to it, or choose another location with "
+                "--db."
+            ).format(where=where)
         )
-    return StoreError(f"{where} could not be used: {getattr(exc, 'orig', exc)}")
+    return StoreError(
+        _("{where} could not be used: {exc}").format(where=where, exc=getattr(exc, "orig", exc))
+    )
 
 
 def is_damaged(exc: BaseException) -> bool:
@@ -238,11 +252,14 @@ class Database:
     def _explain(self, exc: BaseException) -> StoreError:
         if self.read_only and _matches(exc, _UNWRITABLE, "readonly", "read-only"):
             return StoreError(
-                f"{self.label} is open read-only (you may not write to the file or its folder), "
-                "so changes cannot be saved. To edit, fix its permissions or copy it to a folder "
-                "you may write to, and open the copy."
+                _(
+                    "{label} is open read-only (you may not write to the file or "
+                    "its folder), so changes cannot be saved. To edit, fix its "
+                    "permissions or copy it to a folder you may write to, and "
+                    "open the copy."
+                ).format(label=self.label)
             )
-        return explain(exc, f"The database {self.label}")
+        return explain(exc, _("The database {label}").format(label=self.label))
 
     # -- units of work -------------------------------------------------------------------
     @contextmanager
@@ -263,7 +280,7 @@ class Database:
             raise self._explain(exc) from exc
         except DatabaseError as exc:
             if is_damaged(exc):
-                raise explain(exc, f"The database {self.label}") from exc
+                raise explain(exc, _("The database {label}").format(label=self.label)) from exc
             if postgres.is_permission_denied(exc):
                 raise postgres.read_only_role(self.label) from exc
             raise

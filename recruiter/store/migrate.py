@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, inspect, text
 
 from recruiter.errors import StoreError
+from recruiter.i18n import _
 
 from .ddl_transaction import ddl_transaction
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. A test holds it equal to the scripts' head, so that the start-up path can
 # tell a current database without loading Alembic and parsing every migration.
-HEAD = "0011"
+HEAD = "0012"
 # Tests only: "upgrade:after-0003" ends the process (os._exit) once step 0003 has run inside the
 # upgrade's transaction, as a kill -9 at that moment would.
 FAULT_ENV = "RECRUITER_TEST_FAULT"
@@ -46,13 +47,20 @@ class UpgradeRefused(StoreError):
         self.revision = revision
         self.problems = problems
         shown = problems[:_SHOWN]
-        more = f"; and {len(problems) - _SHOWN} more" if len(problems) > _SHOWN else ""
+        more = (
+            _("; and {n} more").format(n=len(problems) - _SHOWN) if len(problems) > _SHOWN else ""
+        )
         super().__init__(
-            f"{where} cannot be upgraded from schema {revision} to {HEAD} until these are fixed: "
-            + "; ".join(shown)
-            + more
-            + ". Fix them with the version of Recruiter that wrote the file, then open it "
-            "again. The file was not changed."
+            _(
+                "{where} cannot be upgraded from schema {revision} to {head} until these are "
+                "fixed: {problems}. Fix them with the version of Recruiter that wrote the file, "
+                "then open it again. The file was not changed."
+            ).format(
+                where=_("The database") if where == "The database" else where,
+                revision=revision,
+                head=HEAD,
+                problems="; ".join(shown) + more,
+            )
         )
 
 
@@ -144,7 +152,9 @@ def upgrade(engine: Engine) -> None:
         try:
             command.upgrade(cfg, "head")
         except CommandError as exc:  # pragma: no cover - guarded by schema_state first
-            raise StoreError(f"The database schema could not be upgraded: {exc}") from exc
+            raise StoreError(
+                _("The database schema could not be upgraded: {exc}").format(exc=exc)
+            ) from exc
 
 
 def _fault_hook(*, step: Any, **_kw: Any) -> None:

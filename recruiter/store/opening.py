@@ -17,6 +17,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from recruiter.errors import StoreError
+from recruiter.i18n import _
 
 from . import backup, location, migrate
 from .database import SQLITE_MAGIC, Database, explain, read_only_connection
@@ -28,35 +29,52 @@ def _precheck_file(path: Path) -> bytes:
     """Refuse a path that cannot hold our database. Returns the file's header (b"" when there is
     no file yet, or it is empty)."""
     if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a database file. Give a file name with --db.")
+        raise StoreError(
+            _("{path} is a folder, not a database file. Give a file name with --db.").format(
+                path=path
+            )
+        )
     if path.exists():
         try:
             with path.open("rb") as fh:
                 head = fh.read(_HEADER)
         except OSError as exc:
             raise StoreError(
-                f"{path} cannot be read: {exc.strerror}. Check its permissions."
+                _("{path} cannot be read: {strerror}. Check its permissions.").format(
+                    path=path, strerror=exc.strerror
+                )
             ) from exc
         if head and head[:16] != SQLITE_MAGIC:
             raise StoreError(
-                f"{path} is not a Recruiter database (it is some other kind of file). "
-                "Choose another file with --db; this one was not touched."
+                _(
+                    "{path} is not a Recruiter database (it is some other kind "
+                    "of file). Choose another file with --db; this one was not "
+                    "touched."
+                ).format(path=path)
             )
         return head
     parent = path.parent
     if parent.exists() and not parent.is_dir():
-        raise StoreError(f"{parent} is a file, not a folder. Choose another location with --db.")
+        raise StoreError(
+            _("{parent} is a file, not a folder. Choose another location with --db.").format(
+                parent=parent
+            )
+        )
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(
-            f"The folder {parent} cannot be created ({exc.strerror}). "
-            "Choose another location with --db."
+            _(
+                "The folder {parent} cannot be created ({strerror}). Choose "
+                "another location with --db."
+            ).format(parent=parent, strerror=exc.strerror)
         ) from exc
     if not os.access(parent, os.W_OK | os.X_OK):
         raise StoreError(
-            f"You may not write to the folder {parent}, so the database cannot be "
-            "created there. Choose another location with --db."
+            _(
+                "You may not write to the folder {parent}, so the database "
+                "cannot be created there. Choose another location with --db."
+            ).format(parent=parent)
         )
     return b""
 
@@ -103,15 +121,17 @@ def open_database(
                 _owner_only(path)
         elif state != "current" and not upgrade:
             raise StoreError(
-                f"{db.label} needs a schema upgrade ({rev or 'empty'} -> "
-                f"{migrate.HEAD}). Open it with Recruiter to upgrade it."
+                _(
+                    "{label} needs a schema upgrade ({value} -> {HEAD}). Open it "
+                    "with Recruiter to upgrade it."
+                ).format(label=db.label, value=rev or "empty", HEAD=migrate.HEAD)
             )
     except StoreError:
         db.dispose()
         raise
     except (OperationalError, DatabaseError) as exc:
         db.dispose()
-        raise explain(exc, f"The database {db.label}") from exc
+        raise explain(exc, _("The database {label}").format(label=db.label)) from exc
     return db
 
 
@@ -127,15 +147,20 @@ def _open_read_only(
     upgrade: it can be looked at and exported, and a save is refused with one message."""
     if peeked is None:
         raise StoreError(
-            f"{path} can only be read, and not even that worked. Check its permissions."
+            _("{path} can only be read, and not even that worked. Check its permissions.").format(
+                path=path
+            )
         )
     rev, state = peeked
     if state != "current":
         raise StoreError(
-            f"{path} can only be read (you may not write to the file or its folder), and it "
-            f"needs a schema upgrade ({rev or 'empty'} -> {migrate.HEAD}) before Recruiter can "
-            "use it. Fix its permissions, or copy it to a folder you may write to and open the "
-            "copy; this file was not touched."
+            _(
+                "{path} can only be read (you may not write to the file or "
+                "its folder), and it needs a schema upgrade ({value} -> "
+                "{HEAD}) before Recruiter can use it. Fix its permissions, "
+                "or copy it to a folder you may write to and open the copy; "
+                "this file was not touched."
+            ).format(path=path, value=rev or "empty", HEAD=migrate.HEAD)
         )
     return Database(url, user=user, read_only=True)
 
@@ -143,12 +168,17 @@ def _open_read_only(
 def _refuse(label: str, rev: str | None, state: str) -> None:
     if state == "newer":
         raise StoreError(
-            f"{label} was written by a newer version of Recruiter (schema {rev}). "
-            "Update Recruiter to open it; the file was not changed."
+            _(
+                "{label} was written by a newer version of Recruiter (schema "
+                "{rev}). Update Recruiter to open it; the file was not "
+                "changed."
+            ).format(label=label, rev=rev)
         )
     raise StoreError(
-        f"{label} is an SQLite database, but not one of Recruiter's. "
-        "Choose another file with --db; this one was not touched."
+        _(
+            "{label} is an SQLite database, but not one of Recruiter's. "
+            "Choose another file with --db; this one was not touched."
+        ).format(label=label)
     )
 
 
@@ -176,8 +206,10 @@ def _peek_sqlite(path: Path, header: bytes) -> tuple[str | None, str] | None:
         raise explain(exc, str(path)) from exc
     except sqlite3.DatabaseError as exc:
         raise StoreError(
-            f"{path} is not a Recruiter database or is damaged ({exc}). "
-            "Choose another file with --db, or restore a backup."
+            _(
+                "{path} is not a Recruiter database or is damaged ({exc}). "
+                "Choose another file with --db, or restore a backup."
+            ).format(path=path, exc=exc)
         ) from exc
     finally:
         conn.close()

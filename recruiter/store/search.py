@@ -19,6 +19,8 @@ from sqlmodel import SQLModel
 
 from recruiter.domain.identity import is_cjk
 
+from . import names
+
 FTS_TABLE = "candidate_fts"
 # Columns indexed for search, in the order of the FTS table.
 SEARCH_COLUMNS = (
@@ -30,7 +32,11 @@ SEARCH_COLUMNS = (
     "field",
     "research_area",
     "notes",
+    "name_pinyin",  # 'zhangwei zw' for 张伟 (migration 0012)
 )
+SEARCH_COLUMNS_0002 = SEARCH_COLUMNS[:-1]  # what migration 0002 indexed
+# A short Latin word is looked for in the romanised name and in the pinyin (`zw` finds 张伟).
+SHORT_LATIN_COLUMNS = ("full_name", "name_pinyin")
 MIN_TRIGRAM = 3
 
 
@@ -92,7 +98,7 @@ class SqliteTrigramSearch(LikeSearch):
         # plain LIKE on the table is cheaper than building that id list.
         for i, w in enumerate(short):
             if not is_cjk(w):
-                parts.append(_like_any(w, ("full_name",), native_nocase=True))
+                parts.append(_like_any(w, SHORT_LATIN_COLUMNS, native_nocase=True))
                 continue
             escaped = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             parts.append(
@@ -137,10 +143,10 @@ def rebuild(conn: Connection) -> None:
         conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
-def _triggers() -> list[str]:
-    cols = ", ".join(SEARCH_COLUMNS)
-    new = ", ".join(f"new.{c}" for c in SEARCH_COLUMNS)
-    old = ", ".join(f"old.{c}" for c in SEARCH_COLUMNS)
+def _triggers(columns: tuple[str, ...] = SEARCH_COLUMNS) -> list[str]:
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
     t = FTS_TABLE
     return [
         f"CREATE TRIGGER {t}_ai AFTER INSERT ON candidate BEGIN "
@@ -158,14 +164,14 @@ def _drop_triggers(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}")
 
 
-def create_sqlite(conn: Connection) -> None:
-    """DDL for the FTS table and its triggers; called by migration 0002 (kept here so tests and
-    repair tools build exactly what the migration builds)."""
+def create_sqlite(conn: Connection, columns: tuple[str, ...] = SEARCH_COLUMNS) -> None:
+    """DDL for the FTS table and its triggers; called by migrations 0002 and 0012 (kept here so
+    tests and repair tools build exactly what the migrations build)."""
     conn.exec_driver_sql(
-        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({', '.join(SEARCH_COLUMNS)}, "
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({', '.join(columns)}, "
         "content='candidate', content_rowid='id', tokenize='trigram')"
     )
-    for sql in _triggers():
+    for sql in _triggers(columns):
         conn.exec_driver_sql(sql)
     rebuild(conn)
 
@@ -186,6 +192,7 @@ def bulk_load(conn: Connection) -> Iterator[None]:
     otherwise leave the index without its triggers for good."""
     if not has_index(conn):
         yield
+        names.refresh(conn)  # the pinyin of the names the load wrote
         return
     _begin(conn)
     _drop_triggers(conn)
@@ -196,6 +203,7 @@ def bulk_load(conn: Connection) -> Iterator[None]:
         with suppress(DBAPIError):
             _create_triggers(conn)
         raise
+    names.refresh(conn)  # before the triggers: the rebuild below indexes the pinyin too
     _create_triggers(conn)
     rebuild(conn)
 

@@ -11,6 +11,7 @@ from recruiter import __version__
 from recruiter.errors import RecruiterError
 from recruiter.store.database import Database
 
+from . import language
 from .context import AppContext, DataBus
 from .qt import QtCore, QtGui, QtWidgets
 from .tasks import TaskRunner
@@ -28,6 +29,7 @@ def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     QtCore.QCoreApplication.setApplicationName(APP)
     QtCore.QCoreApplication.setApplicationVersion(__version__)
     app.setWindowIcon(QtGui.QIcon.fromTheme("system-users"))
+    language.install(app)  # before any window: every label is built in the chosen language
     if STYLE.exists() and not app.property("recruiter_styled"):
         app.setStyleSheet(STYLE.read_text(encoding="utf-8"))
         app.setProperty("recruiter_styled", True)

@@ -17,6 +17,7 @@ from recruiter.domain import fields
 from recruiter.domain.changes import Changes, Kind
 from recruiter.domain.enums import STAGES, ActivityKind, Gender, Outcome, Stage
 from recruiter.errors import RecruiterError, ValidationError
+from recruiter.i18n import N_, _
 from recruiter.services import activities, applications, candidates, choices
 from recruiter.services.concurrency import EditConflict
 
@@ -31,6 +32,11 @@ from .tasks import show_error
 # (field, widget) in the order the form shows them: the field table's form fields.
 FORM: tuple[tuple[str, str], ...] = tuple((f.name, f.widget.value) for f in fields.FORM)
 PLACEHOLDERS = {f.name: f.placeholder for f in fields.FORM if f.placeholder}
+# The placeholders of domain.fields made of words, as catalog messages (the rest are formats).
+WORDED_PLACEHOLDERS = {
+    "phd_year": N_("e.g. 2012"),
+    "tags": N_("comma-separated, e.g. returnee,industry"),
+}
 ERROR_COLOUR = "#b3261e"
 INVALID_STYLE = "border: 1px solid #b3261e;"
 
@@ -60,7 +66,7 @@ class CloseDialog(QtWidgets.QDialog):
         self, parent: QtWidgets.QWidget | None = None, preset: Outcome = Outcome.declined
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Close application"))
+        self.setWindowTitle(_("Close application"))
         form = QtWidgets.QFormLayout(self)
         self.outcome = QtWidgets.QComboBox()
         for o in CLOSE_OUTCOMES:
@@ -69,10 +75,10 @@ class CloseDialog(QtWidgets.QDialog):
             CLOSE_OUTCOMES.index(preset) if preset in CLOSE_OUTCOMES else 0
         )
         self.reason = QtWidgets.QLineEdit()
-        self.reason.setPlaceholderText(self.tr("Why? e.g. accepted another offer"))
+        self.reason.setPlaceholderText(_("Why? e.g. accepted another offer"))
         self.error = error_label()
-        form.addRow(self.tr("Outcome"), self.outcome)
-        form.addRow(self.tr("Reason"), self.reason)
+        form.addRow(_("Outcome"), self.outcome)
+        form.addRow(_("Reason"), self.reason)
         form.addRow("", self.error)
         buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok
@@ -84,7 +90,7 @@ class CloseDialog(QtWidgets.QDialog):
 
     def _check(self) -> None:
         if not self.reason.text().strip():
-            self.error.setText(self.tr("Say why the application is closed."))
+            self.error.setText(_("Say why the application is closed."))
             return
         self.accept()
 
@@ -99,19 +105,19 @@ class TargetDialog(QtWidgets.QDialog):
         self,
         ctx: AppContext,
         parent: QtWidgets.QWidget | None = None,
-        title: str = "Add to pipeline",
+        title: str | None = None,
         with_owner: bool = True,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr(title))
+        self.setWindowTitle(title or _("Add to pipeline"))
         form = QtWidgets.QFormLayout(self)
         self.target = QtWidgets.QComboBox()
         self.target.setMinimumWidth(420)
-        self.target.setPlaceholderText(self.tr("Loading targets…"))
-        self.owner = OwnerBox(placeholder=self.tr("optional: a recruiting officer"))
-        form.addRow(self.tr("Target"), self.target)
+        self.target.setPlaceholderText(_("Loading targets…"))
+        self.owner = OwnerBox(placeholder=_("optional: a recruiting officer"))
+        form.addRow(_("Target"), self.target)
         if with_owner:
-            form.addRow(self.tr("Owner"), self.owner)
+            form.addRow(_("Owner"), self.owner)
         buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok
             | QtWidgets.QDialogButtonBox.StandardButton.Cancel
@@ -134,7 +140,7 @@ class TargetDialog(QtWidgets.QDialog):
         for c in offered:
             suffix = "" if c.status.value == "open" else f" ({c.status.label.lower()})"
             self.target.addItem(c.label + suffix, c.id)
-        self.target.setPlaceholderText(self.tr("No targets yet"))
+        self.target.setPlaceholderText(_("No targets yet"))
         self.ok_button.setEnabled(self.target.count() > 0)
 
     def values(self) -> tuple[int | None, str | None]:
@@ -166,9 +172,9 @@ class CandidateDetail(QtWidgets.QWidget):
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
         self.tabs = QtWidgets.QTabWidget()
-        self.tabs.addTab(self._build_profile(), self.tr("Profile"))
-        self.tabs.addTab(self._build_pipeline(), self.tr("Pipeline"))
-        self.tabs.addTab(self._build_activity(), self.tr("Activity"))
+        self.tabs.addTab(self._build_profile(), _("Profile"))
+        self.tabs.addTab(self._build_pipeline(), _("Pipeline"))
+        self.tabs.addTab(self._build_activity(), _("Activity"))
         from .application_gates import add_approvals_tab  # it uses setup dialogs, which use us
 
         self.approvals = add_approvals_tab(self)
@@ -202,7 +208,11 @@ class CandidateDetail(QtWidgets.QWidget):
                 editor = combo
             else:
                 line = QtWidgets.QLineEdit()
-                line.setPlaceholderText(PLACEHOLDERS.get(name, ""))
+                line.setPlaceholderText(
+                    _(WORDED_PLACEHOLDERS[name])
+                    if name in WORDED_PLACEHOLDERS
+                    else PLACEHOLDERS.get(name, "")
+                )
                 line.textEdited.connect(self._update_buttons)
                 line.editingFinished.connect(lambda n=name: self._check_field(n))
                 editor = line
@@ -213,16 +223,16 @@ class CandidateDetail(QtWidgets.QWidget):
             box.setSpacing(0)
             box.addWidget(editor)
             box.addWidget(error)
-            form.addRow(self.tr(spec.label), box)
+            form.addRow(candidates.LABELS.get(spec.name, spec.label), box)
             self.editors[name] = editor
             self.errors[name] = error
         scroll = QtWidgets.QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         self.summary = error_label()
-        self.save_button = QtWidgets.QPushButton(self.tr("Save"))
+        self.save_button = QtWidgets.QPushButton(_("Save"))
         self.save_button.setDefault(True)
-        self.revert_button = QtWidgets.QPushButton(self.tr("Revert"))
+        self.revert_button = QtWidgets.QPushButton(_("Revert"))
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(lambda: self.show_candidate(self.candidate_id))
         buttons = QtWidgets.QHBoxLayout()
@@ -239,13 +249,13 @@ class CandidateDetail(QtWidgets.QWidget):
     def _build_pipeline(self) -> QtWidgets.QWidget:
         self.apps_model = RecordTableModel(
             [
-                ("target", "Target"),
-                ("institution", "Institution"),
-                ("stage", "Stage"),
-                ("outcome", "Outcome"),
-                ("owner", "Owner"),
-                ("stage_changed_at", "Since"),
-                ("closed_reason", "Reason"),
+                ("target", N_("Target")),
+                ("institution", N_("Institution")),
+                ("stage", N_("Stage")),
+                ("outcome", N_("Outcome")),
+                ("owner", N_("Owner")),
+                ("stage_changed_at", N_("Since")),
+                ("closed_reason", N_("Reason")),
             ],
             parent=self,
         )
@@ -253,27 +263,27 @@ class CandidateDetail(QtWidgets.QWidget):
         self.apps_view.selectionModel().selectionChanged.connect(self._update_app_buttons)
         self.history_model = RecordTableModel(
             [
-                ("at", "When"),
-                ("target", "Target"),
-                ("from_stage", "From"),
-                ("to_stage", "To"),
-                ("outcome", "Outcome"),
-                ("note", "Note"),
-                ("by", "By"),
+                ("at", N_("When")),
+                ("target", N_("Target")),
+                ("from_stage", N_("From")),
+                ("to_stage", N_("To")),
+                ("outcome", N_("Outcome")),
+                ("note", N_("Note")),
+                ("by", N_("By")),
             ],
             parent=self,
         )
         self.history_view = _table(self.history_model)
-        self.add_app_button = QtWidgets.QPushButton(self.tr("Add to pipeline…"))
+        self.add_app_button = QtWidgets.QPushButton(_("Add to pipeline…"))
         self.move_button = QtWidgets.QToolButton()
-        self.move_button.setText(self.tr("Move to"))
+        self.move_button.setText(_("Move to"))
         self.move_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QtWidgets.QMenu(self.move_button)
         for st in STAGES:
             menu.addAction(st.label, lambda s=st: self.move_selected(s))  # type: ignore[misc]  # default-arg lambda: mypy cannot infer it
         self.move_button.setMenu(menu)
-        self.close_button = QtWidgets.QPushButton(self.tr("Close…"))
-        self.reopen_button = QtWidgets.QPushButton(self.tr("Reopen"))
+        self.close_button = QtWidgets.QPushButton(_("Close…"))
+        self.reopen_button = QtWidgets.QPushButton(_("Reopen"))
         self.add_app_button.clicked.connect(self.add_to_pipeline)
         self.close_button.clicked.connect(self.close_selected)
         self.reopen_button.clicked.connect(self.reopen_selected)
@@ -286,7 +296,7 @@ class CandidateDetail(QtWidgets.QWidget):
         v.setContentsMargins(0, 4, 0, 0)
         v.addLayout(row)
         v.addWidget(self.apps_view, 2)
-        v.addWidget(QtWidgets.QLabel(self.tr("<b>Stage history</b>")))
+        v.addWidget(QtWidgets.QLabel(_("<b>Stage history</b>")))
         v.addWidget(self.history_view, 3)
         return page
 
@@ -295,14 +305,14 @@ class CandidateDetail(QtWidgets.QWidget):
         for k in ActivityKind:
             self.kind.addItem(k.label, k.value)
         self.summary_edit = QtWidgets.QLineEdit()
-        self.summary_edit.setPlaceholderText(self.tr("What happened, or what to do next"))
-        self.follow_up = QtWidgets.QCheckBox(self.tr("Follow up on"))
+        self.summary_edit.setPlaceholderText(_("What happened, or what to do next"))
+        self.follow_up = QtWidgets.QCheckBox(_("Follow up on"))
         self.due = QtWidgets.QDateEdit(QtCore.QDate.currentDate().addDays(7))
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
         self.due.setEnabled(False)
         self.follow_up.toggled.connect(self.due.setEnabled)
-        self.log_button = QtWidgets.QPushButton(self.tr("Log"))
+        self.log_button = QtWidgets.QPushButton(_("Log"))
         self.log_button.clicked.connect(self.log_activity)
         self.summary_edit.returnPressed.connect(self.log_activity)
         self.activity_error = error_label()
@@ -316,11 +326,11 @@ class CandidateDetail(QtWidgets.QWidget):
         row2.addWidget(self.log_button)
         self.activity_model = RecordTableModel(
             [
-                ("at", "When"),
-                ("kind", "Kind"),
-                ("summary", "Summary"),
-                ("due_on", "Due"),
-                ("done", "Done"),
+                ("at", N_("When")),
+                ("kind", N_("Kind")),
+                ("summary", N_("Summary")),
+                ("due_on", N_("Due")),
+                ("done", N_("Done")),
             ],
             parent=self,
         )
@@ -339,9 +349,9 @@ class CandidateDetail(QtWidgets.QWidget):
 
         self.activity_model.decorate = decorate
         self.activity_view = _table(self.activity_model)
-        self.done_button = QtWidgets.QPushButton(self.tr("Mark done"))
-        self.undone_button = QtWidgets.QPushButton(self.tr("Mark not done"))
-        self.delete_activity_button = QtWidgets.QPushButton(self.tr("Delete"))
+        self.done_button = QtWidgets.QPushButton(_("Mark done"))
+        self.undone_button = QtWidgets.QPushButton(_("Mark not done"))
+        self.delete_activity_button = QtWidgets.QPushButton(_("Delete"))
         self.done_button.clicked.connect(lambda: self._mark(True))
         self.undone_button.clicked.connect(lambda: self._mark(False))
         self.delete_activity_button.clicked.connect(self._delete_activity)
@@ -383,7 +393,7 @@ class CandidateDetail(QtWidgets.QWidget):
             self._show({}, ([], [], []))
         else:
             self.tabs.setEnabled(True)
-            show_error(self, self.tr("Candidate"), exc)
+            show_error(self, _("Candidate"), exc)
 
     @property
     def shown_name(self) -> str | None:
@@ -397,7 +407,7 @@ class CandidateDetail(QtWidgets.QWidget):
             self._set_editor(name, kind, self._loaded[name])
         self._clear_errors()
         if self.candidate_id is None:
-            self.title.setText(self.tr("<h2>New candidate</h2>"))
+            self.title.setText(_("<h2>New candidate</h2>"))
         else:
             zh = values.get("name_zh") or ""
             inst = values.get("current_institution") or ""
@@ -528,9 +538,7 @@ class CandidateDetail(QtWidgets.QWidget):
         shown = [fields.LABELS.get(n, n) for n in errors if n in self.errors]
         self.summary.setText(
             message
-            or self.tr("Not saved — check {fields}.").format(
-                fields=", ".join(shown) or self.tr("the form")
-            )
+            or _("Not saved — check {fields}.").format(fields=", ".join(shown) or _("the form"))
         )
         first = next((n for n in errors if n in self.editors), None)
         if first:
@@ -625,7 +633,7 @@ class CandidateDetail(QtWidgets.QWidget):
         self.reopen_button.setEnabled(app is not None and app.outcome != Outcome.active)
 
     def _error(self, title: str) -> Any:
-        return lambda exc: show_error(self, self.tr(title), exc)
+        return lambda exc: show_error(self, title, exc)
 
     def add_to_pipeline(self) -> None:
         if self.candidate_id is None:
@@ -640,7 +648,7 @@ class CandidateDetail(QtWidgets.QWidget):
                 [self.candidate_id],
                 target_id,
                 owner=owner,
-                on_error=self._error("Add to pipeline"),
+                on_error=self._error(_("Add to pipeline")),
                 name=self.shown_name,
                 title=dialog.title(),
             )
@@ -650,7 +658,7 @@ class CandidateDetail(QtWidgets.QWidget):
         if app is not None:
             from .application_gates import offer_override  # see __init__
 
-            on_error = offer_override(self, self.ctx, [app.id], to, self._error("Move"))
+            on_error = offer_override(self, self.ctx, [app.id], to, self._error(_("Move")))
             cmds.move_stage(self.ctx, [app.id], to, on_error=on_error)
 
     def close_selected(self) -> None:
@@ -660,12 +668,12 @@ class CandidateDetail(QtWidgets.QWidget):
         dialog = CloseDialog(self)
         if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
             outcome, reason = dialog.values()
-            cmds.set_outcome(self.ctx, app.id, outcome, reason, on_error=self._error("Close"))
+            cmds.set_outcome(self.ctx, app.id, outcome, reason, on_error=self._error(_("Close")))
 
     def reopen_selected(self) -> None:
         app = self.selected_application()
         if app is not None:
-            cmds.set_outcome(self.ctx, app.id, Outcome.active, on_error=self._error("Reopen"))
+            cmds.set_outcome(self.ctx, app.id, Outcome.active, on_error=self._error(_("Reopen")))
 
     # -- activity actions ------------------------------------------------------------------
     def log_activity(self) -> None:
@@ -673,7 +681,7 @@ class CandidateDetail(QtWidgets.QWidget):
             return
         summary = self.summary_edit.text()
         if not summary.strip():
-            self.activity_error.setText(self.tr("Say what happened or what to do."))
+            self.activity_error.setText(_("Say what happened or what to do."))
             return
         self.activity_error.setText("")
         due = self.due.date().toPython() if self.follow_up.isChecked() else None
@@ -698,12 +706,12 @@ class CandidateDetail(QtWidgets.QWidget):
     def _mark(self, done: bool) -> None:
         act = self._selected_activity()
         if act is not None and act.done != done:
-            cmds.mark_done(self.ctx, act.id, done, on_error=self._error("Follow-up"))
+            cmds.mark_done(self.ctx, act.id, done, on_error=self._error(_("Follow-up")))
 
     def _delete_activity(self) -> None:
         act = self._selected_activity()
         if act is not None:
-            cmds.delete_activity(self.ctx, act.id, on_error=self._error("Delete activity"))
+            cmds.delete_activity(self.ctx, act.id, on_error=self._error(_("Delete activity")))
 
 
 class CandidateDialog(QtWidgets.QDialog):
@@ -713,7 +721,7 @@ class CandidateDialog(QtWidgets.QDialog):
         self, ctx: AppContext, candidate_id: int | None, parent: QtWidgets.QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Candidate"))
+        self.setWindowTitle(_("Candidate"))
         self.resize(640, 720)
         self.detail = CandidateDetail(ctx, self)
         layout = QtWidgets.QVBoxLayout(self)

@@ -18,6 +18,7 @@ from typing import Any
 from recruiter.domain import fields
 from recruiter.domain.clock import to_local
 from recruiter.domain.enums import Stage
+from recruiter.i18n import _, pgettext
 from recruiter.services import candidates
 from recruiter.store.database import Database
 
@@ -421,7 +422,8 @@ class RecordTableModel(QtCore.QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return self.columns[section][1]
+            label = self.columns[section][1]  # an N_-marked literal, or NC_'s (context, text)
+            return pgettext(*label) if isinstance(label, tuple) else _(label)
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.records):
             return section + 1
         return None

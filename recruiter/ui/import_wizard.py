@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from recruiter.errors import RecruiterError
+from recruiter.i18n import N_, _
 from recruiter.services import choices, importing
 from recruiter.services.importing import ImportOptions, ImportSummary, Table
 from recruiter.store.database import Database
@@ -22,16 +23,16 @@ from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from .tasks import Task, TaskRunner, run_with_progress, show_error
 from .undo_import import keep_touched
 
-FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
+FILE_FILTER = N_("Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)")
 PREVIEW_ROWS = 30  # raw rows shown on the sheet page
 SAMPLES = 3
 
 STATUS_LABELS = {
-    importing.NEW: "New",
-    importing.UPDATE: "Update",
-    importing.DUPLICATE: "Duplicate",
-    importing.POSSIBLE: "Possible duplicate",
-    importing.INVALID: "Invalid",
+    importing.NEW: N_("New"),
+    importing.UPDATE: N_("Update"),
+    importing.DUPLICATE: N_("Duplicate"),
+    importing.POSSIBLE: N_("Possible duplicate"),
+    importing.INVALID: N_("Invalid"),
 }
 STATUS_COLOURS = {
     importing.NEW: "#1b7f3b",
@@ -41,20 +42,16 @@ STATUS_COLOURS = {
     importing.INVALID: "#b3261e",
 }
 DUPLICATE_CHOICES = [
-    ("skip", "Skip them (leave the stored candidate as it is)"),
-    ("update", "Update: fill only the empty fields of the stored candidate"),
-    ("overwrite", "Overwrite: replace stored fields with the file's non-empty values"),
+    ("skip", N_("Skip them (leave the stored candidate as it is)")),
+    ("update", N_("Update: fill only the empty fields of the stored candidate")),
+    ("overwrite", N_("Overwrite: replace stored fields with the file's non-empty values")),
 ]
-
-
-def _tr(text: str) -> str:
-    return QtCore.QCoreApplication.translate("ImportWizard", text)
 
 
 class OutcomeModel(QtCore.QAbstractTableModel):
     """Every row of the preview or result: row number, status, name, details."""
 
-    HEADERS = ("Row", "Status", "Name", "Details")
+    HEADERS = (N_("Row"), N_("Status"), N_("Name"), N_("Details"))
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -75,7 +72,7 @@ class OutcomeModel(QtCore.QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _tr(self.HEADERS[section])
+            return _(self.HEADERS[section])
         return None
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -87,7 +84,7 @@ class OutcomeModel(QtCore.QAbstractTableModel):
             if col == 0:
                 return o.row
             if col == 1:
-                return _tr(STATUS_LABELS[o.status])
+                return _(STATUS_LABELS[o.status])
             if col == 2:
                 return o.name
             return o.reason or ""
@@ -117,9 +114,9 @@ def _outcome_view(
     view.verticalHeader().hide()
     view.setWordWrap(False)
     combo = QtWidgets.QComboBox(parent)
-    combo.addItem(_tr("All rows"), "")
+    combo.addItem(_("All rows"), "")
     for status, label in STATUS_LABELS.items():
-        combo.addItem(_tr(label), status)
+        combo.addItem(_(label), status)
 
     def choose(_i: int) -> None:
         status = combo.currentData() or ""
@@ -143,7 +140,7 @@ def _inform(parent: QtWidgets.QWidget, title: str, text: str) -> QtWidgets.QMess
 
 
 def _counts_text(s: ImportSummary) -> str:
-    return _tr(
+    return _(
         "{rows} rows: {created} new (of which {possible} possible duplicates), "
         "{updated} updates, {dups} duplicates, {invalid} invalid"
     ).format(
@@ -164,22 +161,22 @@ class FilePage(QtWidgets.QWizardPage):
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle(_tr("Choose a file"))
+        self.setTitle(_("Choose a file"))
         self.setSubTitle(
-            _tr(
+            _(
                 "Excel (.xlsx, .xls), LibreOffice (.ods) or CSV in UTF-8 or GBK, "
                 "with English or Chinese column names."
             )
         )
         self.path_edit = QtWidgets.QLineEdit(self)
-        self.path_edit.setPlaceholderText(_tr("Path of the candidate list"))
+        self.path_edit.setPlaceholderText(_("Path of the candidate list"))
         self.path_edit.textChanged.connect(self.completeChanged)
-        browse = QtWidgets.QPushButton(_tr("Browse…"), self)
+        browse = QtWidgets.QPushButton(_("Browse…"), self)
         browse.clicked.connect(self.browse)
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
-        hint = QtWidgets.QLabel(_tr("You can also drop the file here."), self)
+        hint = QtWidgets.QLabel(_("You can also drop the file here."), self)
         hint.setEnabled(False)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
@@ -208,8 +205,8 @@ class FilePage(QtWidgets.QWizardPage):
             self.path_edit.setText(path)
 
     def browse(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self, _tr("Import candidate list"), self.path_edit.text(), _tr(FILE_FILTER)
+        path, _filter = QtWidgets.QFileDialog.getOpenFileName(
+            self, _("Import candidate list"), self.path_edit.text(), _(FILE_FILTER)
         )
         if path:
             self.path_edit.setText(path)
@@ -234,11 +231,9 @@ class SheetPage(QtWidgets.QWizardPage):
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle(_tr("Sheet and header row"))
+        self.setTitle(_("Sheet and header row"))
         self.setSubTitle(
-            _tr(
-                "The row with the column names is highlighted. Click another row to use it instead."
-            )
+            _("The row with the column names is highlighted. Click another row to use it instead.")
         )
         self.sheet_combo = QtWidgets.QComboBox(self)
         self.sheet_combo.activated.connect(self._sheet_chosen)
@@ -250,8 +245,8 @@ class SheetPage(QtWidgets.QWizardPage):
         self.grid.cellClicked.connect(lambda r, _c: self.header_spin.setValue(self._first_row + r))
         self.rows_label = QtWidgets.QLabel(self)
         form = QtWidgets.QFormLayout()
-        form.addRow(_tr("Sheet:"), self.sheet_combo)
-        form.addRow(_tr("Header row:"), self.header_spin)
+        form.addRow(_("Sheet:"), self.sheet_combo)
+        form.addRow(_("Header row:"), self.header_spin)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.grid, 1)
@@ -268,7 +263,7 @@ class SheetPage(QtWidgets.QWizardPage):
         self._filling = True
         try:
             self.sheet_combo.clear()
-            self.sheet_combo.addItems(table.sheets or [_tr("(text file)")])
+            self.sheet_combo.addItems(table.sheets or [_("(text file)")])
             self.sheet_combo.setEnabled(len(table.sheets) > 1)
             if table.sheet:
                 self.sheet_combo.setCurrentText(table.sheet)
@@ -303,11 +298,11 @@ class SheetPage(QtWidgets.QWizardPage):
                     item.setFont(bold)
                     item.setBackground(highlight)
                 self.grid.setItem(r, c, item)
-        self.rows_label.setText(_tr("Counting rows…"))
+        self.rows_label.setText(_("Counting rows…"))
         self.reads.start(
             "count",
             table.count_data_rows,
-            lambda n: self.rows_label.setText(_tr("{n} rows below the header.").format(n=n)),
+            lambda n: self.rows_label.setText(_("{n} rows below the header.").format(n=n)),
         )
 
     def _sheet_chosen(self, _index: int) -> None:
@@ -324,7 +319,7 @@ class SheetPage(QtWidgets.QWizardPage):
         try:
             self._table().set_header_row(value)
         except RecruiterError as exc:
-            show_error(self, _tr("Header row"), exc)
+            show_error(self, _("Header row"), exc)
             return
         self._fill_grid()
 
@@ -334,24 +329,22 @@ class MappingPage(QtWidgets.QWizardPage):
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle(_tr("Columns"))
+        self.setTitle(_("Columns"))
         self.setSubTitle(
-            _tr(
+            _(
                 "Check what each column imports into. Your choice is remembered "
                 "for the next file with the same columns."
             )
         )
         self.grid = QtWidgets.QTableWidget(0, 3, self)
-        self.grid.setHorizontalHeaderLabels(
-            [_tr("Column"), _tr("Sample values"), _tr("Imports into")]
-        )
+        self.grid.setHorizontalHeaderLabels([_("Column"), _("Sample values"), _("Imports into")])
         self.grid.horizontalHeader().setSectionResizeMode(
             1, QtWidgets.QHeaderView.ResizeMode.Stretch
         )
         self.grid.verticalHeader().hide()
         self.grid.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.keep_unmapped = QtWidgets.QCheckBox(
-            _tr("Keep the columns that are not imported by adding them to the notes"), self
+            _("Keep the columns that are not imported by adding them to the notes"), self
         )
         self.unmapped_label = QtWidgets.QLabel(self)
         self.unmapped_label.setWordWrap(True)
@@ -372,7 +365,7 @@ class MappingPage(QtWidgets.QWizardPage):
         self._headers = list(table.headers)
         self.combos = {}
         self.grid.setRowCount(0)
-        self.unmapped_label.setText(_tr("Reading the columns…"))
+        self.unmapped_label.setText(_("Reading the columns…"))
         self.completeChanged.emit()
         db, headers = wiz.db, list(table.headers)
 
@@ -388,9 +381,9 @@ class MappingPage(QtWidgets.QWizardPage):
             self.grid.setItem(r, 0, QtWidgets.QTableWidgetItem(header))
             self.grid.setItem(r, 1, QtWidgets.QTableWidgetItem(" · ".join(samples[r])))
             combo = QtWidgets.QComboBox(self.grid)
-            combo.addItem(_tr("— not imported —"), None)
+            combo.addItem(_("— not imported —"), None)
             for name, label in importing.LABELS.items():
-                combo.addItem(_tr(label), name)
+                combo.addItem(label, name)
             combo.setCurrentIndex(max(combo.findData(mapping.get(header)), 0))
             combo.currentIndexChanged.connect(self._update_unmapped)
             self.grid.setCellWidget(r, 2, combo)
@@ -416,9 +409,9 @@ class MappingPage(QtWidgets.QWizardPage):
     def _update_unmapped(self, *_args: Any) -> None:
         unmapped = [h for h, f in self.mapping().items() if not f]
         self.unmapped_label.setText(
-            _tr("Not imported: {cols}").format(cols=", ".join(unmapped))
+            _("Not imported: {cols}").format(cols=", ".join(unmapped))
             if unmapped
-            else _tr("Every column is imported.")
+            else _("Every column is imported.")
         )
         self.keep_unmapped.setEnabled(bool(unmapped))
 
@@ -429,7 +422,7 @@ class MappingPage(QtWidgets.QWizardPage):
         try:
             importing.check_mapping(wiz.table, self.mapping(), in_wizard=True)  # type: ignore[arg-type]
         except RecruiterError as exc:
-            show_error(self, _tr("Columns"), exc)
+            show_error(self, _("Columns"), exc)
             return False
         return True
 
@@ -439,20 +432,20 @@ class OptionsPage(QtWidgets.QWizardPage):
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle(_tr("Options"))
+        self.setTitle(_("Options"))
         self.duplicates = QtWidgets.QComboBox(self)
         for key, label in DUPLICATE_CHOICES:
-            self.duplicates.addItem(_tr(label), key)
+            self.duplicates.addItem(_(label), key)
         self.source = QtWidgets.QLineEdit(self)
         self.add_to_target = QtWidgets.QCheckBox(
-            _tr("Add the imported candidates to this target's pipeline (stage: identified):"), self
+            _("Add the imported candidates to this target's pipeline (stage: identified):"), self
         )
         self.target = QtWidgets.QComboBox(self)
         self.target.setEnabled(False)
         self.add_to_target.toggled.connect(self.target.setEnabled)
         form = QtWidgets.QFormLayout(self)
-        form.addRow(_tr("Same ORCID or e-mail as someone stored:"), self.duplicates)
-        form.addRow(_tr("Source of new candidates:"), self.source)
+        form.addRow(_("Same ORCID or e-mail as someone stored:"), self.duplicates)
+        form.addRow(_("Source of new candidates:"), self.source)
         form.addRow(self.add_to_target)
         form.addRow(self.target)
         self.reads = Reads(wizard.runner, self)
@@ -485,15 +478,15 @@ class PreviewPage(QtWidgets.QWizardPage):
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle(_tr("Preview"))
+        self.setTitle(_("Preview"))
         self.setSubTitle(
-            _tr(
+            _(
                 "Nothing has been written yet. Rows marked Invalid will be left "
                 "out; you can save them after the import."
             )
         )
         self.setCommitPage(True)
-        self.setButtonText(QtWidgets.QWizard.WizardButton.CommitButton, _tr("Import"))
+        self.setButtonText(QtWidgets.QWizard.WizardButton.CommitButton, _("Import"))
         self.counts = QtWidgets.QLabel(self)
         self.counts.setWordWrap(True)
         self.progress = QtWidgets.QProgressBar(self)
@@ -512,7 +505,7 @@ class PreviewPage(QtWidgets.QWizardPage):
         wiz: ImportWizard = self.wizard()  # type: ignore[assignment]
         self.summary = None
         self.model.set_outcomes([])
-        self.counts.setText(_tr("Checking every row…"))
+        self.counts.setText(_("Checking every row…"))
         self.progress.show()
         self.progress.setRange(0, 0)
         self.completeChanged.emit()
@@ -539,7 +532,7 @@ class PreviewPage(QtWidgets.QWizardPage):
         text = _counts_text(summary)
         if summary.already_imported:
             ids = ", ".join(map(str, summary.already_imported))
-            text += "\n" + _tr(
+            text += "\n" + _(
                 "This file was imported before (batch {ids}); duplicates will be caught."
             ).format(ids=ids)
         self.counts.setText(text)
@@ -551,7 +544,7 @@ class PreviewPage(QtWidgets.QWizardPage):
         self.task = None
         self.progress.hide()
         self.counts.setText(str(exc))
-        show_error(self, _tr("Preview"), exc)
+        show_error(self, _("Preview"), exc)
 
     def isComplete(self) -> bool:
         return self.summary is not None
@@ -569,12 +562,12 @@ class SummaryPage(QtWidgets.QWizardPage):
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle(_tr("Done"))
+        self.setTitle(_("Done"))
         self.counts = QtWidgets.QLabel(self)
         self.counts.setWordWrap(True)
-        self.save_button = QtWidgets.QPushButton(_tr("Save rejected rows…"), self)
+        self.save_button = QtWidgets.QPushButton(_("Save rejected rows…"), self)
         self.save_button.clicked.connect(lambda: self.save_rejects())
-        self.undo_button = QtWidgets.QPushButton(_tr("Undo this import"), self)
+        self.undo_button = QtWidgets.QPushButton(_("Undo this import"), self)
         self.undo_button.clicked.connect(lambda: self.undo())
         self.filter, self.view, self.model, self.proxy = _outcome_view(self)
         buttons = QtWidgets.QHBoxLayout()
@@ -592,7 +585,7 @@ class SummaryPage(QtWidgets.QWizardPage):
         s = wiz.summary
         assert s is not None
         self.counts.setText(
-            _tr("Imported as batch {id}.").format(id=s.batch_id) + " " + _counts_text(s)
+            _("Imported as batch {id}.").format(id=s.batch_id) + " " + _counts_text(s)
         )
         self.save_button.setEnabled(s.invalid > 0)
         self.undo_button.setEnabled(True)
@@ -605,10 +598,10 @@ class SummaryPage(QtWidgets.QWizardPage):
         assert s is not None
         if path is None:
             suggested = wiz.table.path.with_name(  # type: ignore[union-attr]
-                f"{Path(s.file_name).stem} - rejected rows.xlsx"
+                _("{stem} - rejected rows.xlsx").format(stem=Path(s.file_name).stem)
             )
-            chosen, _ = QtWidgets.QFileDialog.getSaveFileName(
-                self, _tr("Save rejected rows"), str(suggested), _tr("Excel workbook (*.xlsx)")
+            chosen, _filter = QtWidgets.QFileDialog.getSaveFileName(
+                self, _("Save rejected rows"), str(suggested), _("Excel workbook (*.xlsx)")
             )
             if not chosen:
                 return None
@@ -617,10 +610,10 @@ class SummaryPage(QtWidgets.QWizardPage):
         try:
             s.write_rejects(out)
         except RecruiterError as exc:
-            show_error(self, _tr("Save rejected rows"), exc)
+            show_error(self, _("Save rejected rows"), exc)
             return None
         self.counts.setText(
-            self.counts.text() + "\n" + _tr("Rejected rows saved to {p}.").format(p=out)
+            self.counts.text() + "\n" + _("Rejected rows saved to {p}.").format(p=out)
         )
         return out
 
@@ -631,8 +624,8 @@ class SummaryPage(QtWidgets.QWizardPage):
         if confirm:
             answer = QtWidgets.QMessageBox.question(
                 self,
-                _tr("Undo this import"),
-                _tr(
+                _("Undo this import"),
+                _(
                     "Delete the {n} candidates this import created (with their pipeline "
                     "entries) and restore the {u} it updated?"
                 ).format(n=s.created, u=s.updated),
@@ -644,7 +637,7 @@ class SummaryPage(QtWidgets.QWizardPage):
 
         def done(result: Any) -> None:
             self.counts.setText(
-                _tr("Import batch {id} was undone: {d} candidates deleted, {r} restored.").format(
+                _("Import batch {id} was undone: {d} candidates deleted, {r} restored.").format(
                     id=batch_id, d=result.deleted, r=result.restored
                 )
             )
@@ -654,15 +647,15 @@ class SummaryPage(QtWidgets.QWizardPage):
         def failed(exc: BaseException) -> None:
             self.undo_button.setEnabled(True)
             if isinstance(exc, importing.TouchedSinceImport):
-                if keep_touched(self, _tr("Undo this import"), str(exc)):
+                if keep_touched(self, _("Undo this import"), str(exc)):
                     self.undo(confirm=False, touched=importing.KEEP)
                 return
-            show_error(self, _tr("Undo this import"), exc)
+            show_error(self, _("Undo this import"), exc)
 
         run_with_progress(
             self,
             wiz.runner,
-            _tr("Undoing the import"),
+            _("Undoing the import"),
             lambda _p, _c: importing.undo_import(wiz.db, batch_id, touched=touched),
             on_done=done,
             on_error=failed,
@@ -686,7 +679,7 @@ class ImportWizard(QtWidgets.QWizard):
         self.summary: ImportSummary | None = None
         self.import_task: Task | None = None
         self.message: QtWidgets.QMessageBox | None = None
-        self.setWindowTitle(_tr("Import candidate list"))
+        self.setWindowTitle(_("Import candidate list"))
         self.setOption(QtWidgets.QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QtWidgets.QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.file_page = FilePage(self)
@@ -735,10 +728,10 @@ class ImportWizard(QtWidgets.QWizard):
         run_with_progress(
             self,
             self.runner,
-            _tr("Reading {f}").format(f=path.name),
+            _("Reading {f}").format(f=path.name),
             lambda _p, _c: importing.load(path, sheet),
             on_done=done,
-            on_error=lambda exc: show_error(self, _tr("Import"), exc),
+            on_error=lambda exc: show_error(self, _("Import"), exc),
         )
 
     def start_import(self) -> Task:
@@ -764,17 +757,17 @@ class ImportWizard(QtWidgets.QWizard):
                 done(committed["summary"])
                 return
             self.message = _inform(
-                self, _tr("Import cancelled"), _tr("The import was cancelled. Nothing was written.")
+                self, _("Import cancelled"), _("The import was cancelled. Nothing was written.")
             )
 
         def failed(exc: BaseException) -> None:
             self.import_task = None
-            show_error(self, _tr("Import"), exc)
+            show_error(self, _("Import"), exc)
 
         self.import_task = run_with_progress(
             self,
             self.runner,
-            _tr("Importing"),
+            _("Importing"),
             work,
             on_done=done,
             on_error=failed,

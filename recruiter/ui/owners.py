@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from recruiter.i18n import _
 from recruiter.services import choices, officers
 from recruiter.store.database import Database
 
@@ -62,11 +63,11 @@ class OwnerDialog(QtWidgets.QDialog):
 
     def __init__(self, ctx: AppContext, text: str, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Set owner"))
+        self.setWindowTitle(_("Set owner"))
         form = QtWidgets.QFormLayout(self)
         form.addRow(QtWidgets.QLabel(text))
-        self.owner = OwnerBox(placeholder=self.tr("blank: nobody"))
-        form.addRow(self.tr("Owner"), self.owner)
+        self.owner = OwnerBox(placeholder=_("blank: nobody"))
+        form.addRow(_("Owner"), self.owner)
         buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok
             | QtWidgets.QDialogButtonBox.StandardButton.Cancel

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from recruiter.i18n import N_, _
 from recruiter.services import setup
 from recruiter.store.database import Database
 
@@ -15,7 +16,7 @@ from .ops import CollectionOp
 from .qt import QtWidgets
 from .tasks import CancelledFn, ProgressFn, show_error
 
-SPREADSHEETS = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods)"
+SPREADSHEETS = N_("Spreadsheets (*.xlsx *.xlsm *.xls *.ods)")
 SHOWN = 200  # invalid rows listed in the report
 
 
@@ -27,33 +28,29 @@ class SetupReport(QtWidgets.QDialog):
         super().__init__(parent)
         self.loaded = result
         self.setWindowTitle(
-            self.tr("Office set-up loaded")
-            if result.written
-            else self.tr("Office set-up not loaded")
+            _("Office set-up loaded") if result.written else _("Office set-up not loaded")
         )
         layout = QtWidgets.QVBoxLayout(self)
         lines = [f"<b>{result.file_name}</b>"]
         lines += [line.strip() for line in setup.summary_text(result)]
         if result.examples_skipped:
-            lines.append(self.tr("{n} example row(s) skipped").format(n=result.examples_skipped))
+            lines.append(_("{n} example row(s) skipped").format(n=result.examples_skipped))
         if result.invalid:
             lines.append(
-                self.tr(
+                _(
                     "<b>{n} invalid row(s): nothing was written.</b> Correct them and load the "
                     "workbook again."
                 ).format(n=len(result.invalid))
             )
         elif not result.changed:
-            lines.append(
-                self.tr("Nothing to change: everything in the workbook is already set up.")
-            )
+            lines.append(_("Nothing to change: everything in the workbook is already set up."))
         else:
-            lines.append(self.tr("Edit → Undo takes the whole load back."))
+            lines.append(_("Edit → Undo takes the whole load back."))
         self.text = QtWidgets.QLabel("<br>".join(lines))
         self.text.setWordWrap(True)
         layout.addWidget(self.text)
         self.problems = QtWidgets.QTableWidget(min(len(result.invalid), SHOWN), 3)
-        self.problems.setHorizontalHeaderLabels(["Sheet", "Row", "Reason"])
+        self.problems.setHorizontalHeaderLabels([_("Sheet"), _("Row"), _("Reason")])
         self.problems.verticalHeader().hide()
         self.problems.horizontalHeader().setStretchLastSection(True)
         for r, p in enumerate(result.invalid[:SHOWN]):
@@ -80,8 +77,8 @@ class SetupReport(QtWidgets.QDialog):
 def load_setup(parent: QtWidgets.QWidget, ctx: AppContext, path: str | None = None) -> Any:
     """Ask for a workbook and load it in the background; the report says what happened."""
     if path is None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            parent, parent.tr("Load office set-up"), "", parent.tr(SPREADSHEETS)
+        path, _filter = QtWidgets.QFileDialog.getOpenFileName(
+            parent, _("Load office set-up"), "", _(SPREADSHEETS)
         )
     if not path:
         return None
@@ -93,16 +90,16 @@ def load_setup(parent: QtWidgets.QWidget, ctx: AppContext, path: str | None = No
     def done(result: setup.SetupResult) -> None:
         if result.written and result.changed:
             setup_commands.loaded_setup(
-                ctx, chosen, result, lambda exc: show_error(parent, "Office set-up", exc)
+                ctx, chosen, result, lambda exc: show_error(parent, _("Office set-up"), exc)
             )
         report = SetupReport(result, parent)
         parent.setup_report = report  # type: ignore[attr-defined]  # for tests and a second look
         report.open()
 
     return (
-        CollectionOp(parent=parent, op=work, title=parent.tr("Loading office set-up"))
+        CollectionOp(parent=parent, op=work, title=_("Loading office set-up"))
         .success(done)
-        .failure(lambda exc: show_error(parent, parent.tr("Office set-up"), exc))
+        .failure(lambda exc: show_error(parent, _("Office set-up"), exc))
         .run_in_background(ctx)
     )
 
@@ -112,13 +109,13 @@ def save_template(
 ) -> Any:
     """kind 'setup' or 'candidates': ask where, write it in the background, say where it went."""
     names = {
-        "setup": (parent.tr("Save set-up template"), "office-setup-template.xlsx"),
-        "candidates": (parent.tr("Save candidate list template"), "candidate-list-template.xlsx"),
+        "setup": (_("Save set-up template"), "office-setup-template.xlsx"),
+        "candidates": (_("Save candidate list template"), "candidate-list-template.xlsx"),
     }
     title, default = names[kind]
     if path is None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            parent, title, str(Path.home() / default), parent.tr("Excel workbook (*.xlsx)")
+        path, _filter = QtWidgets.QFileDialog.getSaveFileName(
+            parent, title, str(Path.home() / default), _("Excel workbook (*.xlsx)")
         )
     if not path:
         return None
@@ -127,7 +124,7 @@ def save_template(
 
     def done(written: Path) -> None:
         parent.statusBar().showMessage(
-            parent.tr("{what} written to {p}").format(
+            _("{what} written to {p}").format(
                 what=title.replace("Save ", "").capitalize(), p=written
             ),
             10000,

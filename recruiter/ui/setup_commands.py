@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 from recruiter.services import archive, institutions, officers, settings, setup
 
 from .context import AppContext
@@ -48,7 +49,7 @@ def create_institution(
     db = ctx.db
     return _create(
         ctx,
-        f"Add institution '{values.get('name') or ''}'",
+        _("Add institution '{value}'").format(value=values.get("name") or ""),
         lambda: institutions.create(db, **dict(values)),
         lambda ident: institutions.delete(db, ident),
         lambda snap: institutions.restore(db, snap),
@@ -62,7 +63,7 @@ def edit_institution(
     db = ctx.db
     return push(
         ctx,
-        "Edit institution",
+        _("Edit institution"),
         lambda: institutions.update(db, institution_id, **dict(changes)),
         lambda before: institutions.update(db, institution_id, **before),
         on_error,
@@ -75,7 +76,7 @@ def create_department(
     db = ctx.db
     return _create(
         ctx,
-        f"Add department '{values.get('name') or ''}'",
+        _("Add department '{value}'").format(value=values.get("name") or ""),
         lambda: institutions.add_department(
             db,
             institution_id,
@@ -95,7 +96,7 @@ def edit_department(
     db = ctx.db
     return push(
         ctx,
-        "Edit department",
+        _("Edit department"),
         lambda: institutions.update_department(db, department_id, **dict(changes)),
         lambda before: institutions.update_department(db, department_id, **before),
         on_error,
@@ -108,7 +109,7 @@ def create_officer(
     db = ctx.db
     return _create(
         ctx,
-        f"Add officer '{values.get('name') or ''}'",
+        _("Add officer '{value}'").format(value=values.get("name") or ""),
         lambda: officers.create(db, **dict(values)),
         lambda ident: officers.delete(db, ident),
         lambda snap: officers.restore(db, snap),
@@ -122,7 +123,7 @@ def edit_officer(
     db = ctx.db
     return push(
         ctx,
-        "Edit officer",
+        _("Edit officer"),
         lambda: officers.update(db, officer_id, **dict(changes)),
         lambda before: officers.update(db, officer_id, **before),
         on_error,
@@ -136,7 +137,7 @@ def retire(
     db = ctx.db
     return push(
         ctx,
-        f"Remove {what}",
+        _("Remove {what}").format(what=what),
         lambda: archive.retire(db, kind, ident),
         lambda done: archive.undo_retire(db, done),
         on_error,
@@ -149,7 +150,7 @@ def unarchive(
     db = ctx.db
     return push(
         ctx,
-        f"Unarchive {what}",
+        _("Unarchive {what}").format(what=what),
         lambda: archive.unarchive(db, kind, ident),
         lambda previous: archive.set_archived_at(db, kind, ident, previous),
         on_error,
@@ -160,7 +161,7 @@ def set_time_zone(ctx: AppContext, name: str, on_error: ErrorFn = None) -> Servi
     db = ctx.db
     return push(
         ctx,
-        f"Office time zone {name}",
+        _("Office time zone {name}").format(name=name),
         lambda: settings.set_time_zone(db, name),
         lambda previous: settings.set_time_zone(db, previous),
         on_error,
@@ -182,7 +183,7 @@ def loaded_setup(
 
     return push(
         ctx,
-        f"Load set-up {Path(path).name}",
+        _("Load set-up {name}").format(name=Path(path).name),
         do,
         lambda done: setup.undo_load(db, done),
         on_error,

@@ -9,6 +9,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from recruiter.i18n import _
+
 from .qt import QtCore, QtWidgets, Signal
 
 ProgressFn = Callable[[int, int], None]
@@ -107,7 +109,7 @@ def run_with_progress(
     on_cancel: Callable[[], None] | None = None,
 ) -> Task:
     """Run `fn` in the background behind a modal progress dialog with Cancel."""
-    dialog = QtWidgets.QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog = QtWidgets.QProgressDialog(title, _("Cancel"), 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(500)
@@ -159,6 +161,10 @@ def show_error(parent: QtWidgets.QWidget | None, title: str, exc: BaseException)
     if isinstance(exc, RecruiterError):
         box.setText(str(exc))
     else:
-        box.setText(f"Something went wrong: {exc}\n\nNothing was saved. Please report this.")
+        box.setText(
+            _("Something went wrong: {exc}\n\nNothing was saved. Please report this.").format(
+                exc=exc
+            )
+        )
         box.setDetailedText(getattr(exc, "__traceback_text__", "") or repr(exc))
     box.open()

@@ -15,6 +15,7 @@ from typing import Any
 
 from recruiter.domain.enums import ActivityKind, Outcome, Stage
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 from recruiter.services import activities, applications, candidates, targets
 
 from .context import AppContext
@@ -27,14 +28,14 @@ def _who(ids: Sequence[int], name: str | None = None) -> str:
     """ "Wei Zhang" (the one candidate's name, when the caller knows it), "candidate #7", or
     "3 candidates"."""
     if len(ids) != 1:
-        return f"{len(ids):,} candidates"
-    return name or f"candidate #{ids[0]}"
+        return _("{ids:,} candidates").format(ids=len(ids))
+    return name or _("candidate #{value}").format(value=ids[0])
 
 
 def _target(target_id: int, title: str | None, noun: str = "") -> str:
     """ "'Lecturer'" (with `noun`: "target 'Lecturer'") when the caller knows the title, else
     "target #3"."""
-    return f"{noun}'{title}'" if title else f"target #{target_id}"
+    return f"{noun}'{title}'" if title else _("target #{target_id}").format(target_id=target_id)
 
 
 # -- candidates -----------------------------------------------------------------------------
@@ -64,7 +65,7 @@ def edit_candidate(
 
     return push(
         ctx,
-        f"Edit {label} of {_who([candidate_id], name)}",
+        _("Edit {label} of {value}").format(label=label, value=_who([candidate_id], name)),
         do,
         lambda before: candidates.put_back(ctx.db, before),
         on_error,
@@ -87,7 +88,7 @@ def create_candidate(
         kept["bundle"] = candidates.delete_many(ctx.db, [cid])
 
     name = values.get("full_name") or values.get("name_zh") or "candidate"
-    return push(ctx, f"Add {name}", do, undo, on_error)
+    return push(ctx, _("Add {name}").format(name=name), do, undo, on_error)
 
 
 def delete_candidates(
@@ -98,7 +99,7 @@ def delete_candidates(
     name: str | None = None,
 ) -> ServiceCommand:
     ids = list(candidate_ids)
-    text = f"Delete {_who(ids, name)}"
+    text = _("Delete {ids}").format(ids=_who(ids, name))
     return push(
         ctx,
         text,
@@ -118,7 +119,7 @@ def change_tag(
     name: str | None = None,
 ) -> ServiceCommand:
     ids = list(candidate_ids)
-    verb = "Tag" if add else "Untag"
+    verb = _("Tag") if add else _("Untag")
     return push(
         ctx,
         f"{verb} {_who(ids, name)} '{tag.strip()}'",
@@ -154,7 +155,9 @@ def add_to_pipeline(
 
     return push(
         ctx,
-        f"Add {_who(ids, name)} to {_target(target_id, title)}",
+        _("Add {ids} to {target_id}").format(
+            ids=_who(ids, name), target_id=_target(target_id, title)
+        ),
         do,
         undo,
         on_error,
@@ -173,7 +176,7 @@ def set_owner(
     ids = list(candidate_ids)
     return push(
         ctx,
-        f"Set owner of {_who(ids, name)} to {owner or 'nobody'}",
+        _("Set owner of {ids} to {value}").format(ids=_who(ids, name), value=owner or "nobody"),
         lambda: applications.set_owner_many(ctx.db, ids, owner, target_id=target_id),
         lambda before: applications.restore_owners(ctx.db, before),
         on_error,
@@ -192,10 +195,10 @@ def move_stage(
     those events and puts stage, outcome and stage_changed_at back. `seen`: the stages the board
     showed, re-checked by the move (someone else may have moved a card meanwhile)."""
     ids = list(application_ids)
-    what = "application" if len(ids) == 1 else f"{len(ids)} applications"
+    what = "application" if len(ids) == 1 else _("{ids} applications").format(ids=len(ids))
     return push(
         ctx,
-        f"Move {what} to {to.label}",
+        _("Move {what} to {label}").format(what=what, label=to.label),
         lambda: applications.move_many(ctx.db, ids, to, note, seen=seen),
         lambda states: applications.restore_many(ctx.db, states, "move"),
         on_error,
@@ -210,9 +213,9 @@ def set_outcome(
     on_error: OnError = None,
 ) -> ServiceCommand:
     text = (
-        "Reopen application"
+        _("Reopen application")
         if outcome == Outcome.active
-        else f"Close application as {outcome.label.lower()}"
+        else _("Close application as {value}").format(value=outcome.label.lower())
     )
     return push(
         ctx,
@@ -248,7 +251,7 @@ def log_activity(
         kept["snap"] = activities.delete(ctx.db, activity_id)
 
     label = "follow-up" if due_on else ActivityKind(kind).label.lower()
-    return push(ctx, f"Log {label}", do, undo, on_error)
+    return push(ctx, _("Log {label}").format(label=label), do, undo, on_error)
 
 
 def mark_done(
@@ -256,7 +259,7 @@ def mark_done(
 ) -> ServiceCommand:
     return push(
         ctx,
-        "Mark follow-up done" if done else "Mark follow-up not done",
+        _("Mark follow-up done") if done else _("Mark follow-up not done"),
         lambda: activities.set_done(ctx.db, activity_id, done),
         lambda before: activities.set_done(ctx.db, activity_id, before),
         on_error,
@@ -266,7 +269,7 @@ def mark_done(
 def delete_activity(ctx: AppContext, activity_id: int, on_error: OnError = None) -> ServiceCommand:
     return push(
         ctx,
-        "Delete activity",
+        _("Delete activity"),
         lambda: activities.delete(ctx.db, activity_id),
         lambda snap: activities.restore(ctx.db, snap),
         on_error,
@@ -289,7 +292,9 @@ def create_target(
         kept["snap"] = targets.snapshot(ctx.db, target_id)
         targets.delete(ctx.db, target_id)
 
-    return push(ctx, f"Add target '{values.get('title') or ''}'", do, undo, on_error)
+    return push(
+        ctx, _("Add target '{value}'").format(value=values.get("title") or ""), do, undo, on_error
+    )
 
 
 def edit_target(
@@ -303,7 +308,7 @@ def edit_target(
     """`title`: the target's title as shown (the command's text), not read here."""
     return push(
         ctx,
-        f"Edit {_target(target_id, title, 'target ')}",
+        _("Edit {target_id}").format(target_id=_target(target_id, title, "target ")),
         lambda: targets.update(ctx.db, target_id, **changes),
         lambda before: targets.update(ctx.db, target_id, **before),
         on_error,
@@ -320,7 +325,7 @@ def delete_target(
 
     return push(
         ctx,
-        f"Delete {_target(target_id, title, 'target ')}",
+        _("Delete {target_id}").format(target_id=_target(target_id, title, "target ")),
         do,
         lambda snap: targets.restore(ctx.db, snap),
         on_error,

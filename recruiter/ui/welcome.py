@@ -8,6 +8,7 @@ missing and each line opens the place that adds it.
 from __future__ import annotations
 
 from recruiter.domain.changes import Changes, Kind
+from recruiter.i18n import _
 from recruiter.services import setup
 
 from .context import AppContext
@@ -36,7 +37,7 @@ class Checklist(QtWidgets.QWidget):
         self.buttons: dict[str, QtWidgets.QPushButton] = {}
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = QtWidgets.QLabel(self.tr("<b>Before the first offer</b>"))
+        self.heading = QtWidgets.QLabel(_("<b>Before the first offer</b>"))
         layout.addWidget(self.heading)
         self.lines: QtWidgets.QBoxLayout = (
             QtWidgets.QHBoxLayout() if compact else QtWidgets.QVBoxLayout()
@@ -57,7 +58,7 @@ class Checklist(QtWidgets.QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        self.reader.read(setup.checklist, self._show, title=self.tr("Set-up checklist"))
+        self.reader.read(setup.checklist, self._show, title=_("Set-up checklist"))
 
     def _show(self, found: setup.Checklist) -> None:
         self.current = found
@@ -66,7 +67,7 @@ class Checklist(QtWidgets.QWidget):
         self.buttons.clear()
         for item in found.items:
             mark = "✓" if item.done else "○"
-            text = f"{mark}  {self.tr(item.label)}"
+            text = f"{mark}  {item.label}"
             if item.done:
                 text += f"  ({item.count})"
             b = QtWidgets.QPushButton(text)
@@ -75,14 +76,14 @@ class Checklist(QtWidgets.QWidget):
                 "text-align: left; padding: 3px 6px;" + (" color: #555;" if item.done else "")
             )
             b.setCursor(Qt.CursorShape.PointingHandCursor)
-            b.setToolTip(self.tr("Open the place where you add it"))
+            b.setToolTip(_("Open the place where you add it"))
             b.clicked.connect(lambda _c=False, w=item.where: self.open_place.emit(w))
             self.lines.insertWidget(len(self.buttons), b)
             self.buttons[item.key] = b
         self.heading.setText(
-            self.tr("<b>Ready for the first offer</b>")
+            _("<b>Ready for the first offer</b>")
             if found.complete
-            else self.tr("<b>Still missing before the first offer</b>")
+            else _("<b>Still missing before the first offer</b>")
         )
         self.loaded.emit()
 
@@ -100,10 +101,10 @@ class WelcomePage(QtWidgets.QWidget):
         super().__init__(parent)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addStretch(1)
-        title = QtWidgets.QLabel(self.tr("<h1>Welcome to Recruiter</h1>"))
+        title = QtWidgets.QLabel(_("<h1>Welcome to Recruiter</h1>"))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "Your database is empty. Set up your office (institutions, departments, budgets, "
                 "targets) or load it from a set-up workbook, import a candidate list you "
                 "received (Excel, CSV, ODS), or load demo data to look around first."
@@ -113,9 +114,9 @@ class WelcomePage(QtWidgets.QWidget):
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         buttons = QtWidgets.QHBoxLayout()
         buttons.addStretch(1)
-        self.setup_button = QtWidgets.QPushButton(self.tr("Set up your office"))
-        self.import_button = QtWidgets.QPushButton(self.tr("Import a candidate list…"))
-        self.demo_button = QtWidgets.QPushButton(self.tr("Load demo data"))
+        self.setup_button = QtWidgets.QPushButton(_("Set up your office"))
+        self.import_button = QtWidgets.QPushButton(_("Import a candidate list…"))
+        self.demo_button = QtWidgets.QPushButton(_("Load demo data"))
         self.setup_button.setDefault(True)
         for b in (self.setup_button, self.import_button, self.demo_button):
             b.setMinimumHeight(36)
@@ -130,15 +131,15 @@ class WelcomePage(QtWidgets.QWidget):
         # The office's structure is often kept in Excel already.
         links = QtWidgets.QHBoxLayout()
         links.addStretch(1)
-        self.load_setup_button = QtWidgets.QPushButton(self.tr("Load office set-up…"))
-        self.template_button = QtWidgets.QPushButton(self.tr("Save set-up template…"))
+        self.load_setup_button = QtWidgets.QPushButton(_("Load office set-up…"))
+        self.template_button = QtWidgets.QPushButton(_("Save set-up template…"))
         for b in (self.load_setup_button, self.template_button):
             b.setFlat(True)
             b.setCursor(Qt.CursorShape.PointingHandCursor)
             links.addWidget(b)
         links.addStretch(1)
         self.load_setup_button.setToolTip(
-            self.tr("Institutions, departments, funding and targets from a filled-in template")
+            _("Institutions, departments, funding and targets from a filled-in template")
         )
         self.load_setup_button.clicked.connect(self.load_setup)
         self.template_button.clicked.connect(self.save_setup_template)

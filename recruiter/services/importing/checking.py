@@ -20,6 +20,7 @@ from recruiter.domain.identity import email_key, is_cjk, person_key
 from recruiter.errors import RecruiterError, ValidationError
 from recruiter.exchange import reading
 from recruiter.exchange.reading import Table
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .mapping import check_mapping, load, mapping_for
@@ -172,7 +173,7 @@ class Checker:
             values["full_name"] = full = zh
         name = full or ""
         if not full:
-            problems.insert(0, "No name: fill the Name or Chinese name column")
+            problems.insert(0, _("No name: fill the Name or Chinese name column"))
         outcome = RowOutcome(row=number, status=NEW, cells=cells, name=name)
         self.outcomes.append(outcome)
         if problems:
@@ -225,7 +226,9 @@ class Checker:
                 if similar is not None:
                     outcome.match_row = self._row_of(similar)
                     outcome.match_id = similar.id
-                outcome.reason = f"Same name and institution as {self._what(outcome, similar)}"
+                outcome.reason = _("Same name and institution as {value}").format(
+                    value=self._what(outcome, similar)
+                )
         entity = Entity(values, index=len(self.outcomes) - 1)
         self.new.append(entity)
         self._register(entity, values)
@@ -238,11 +241,19 @@ class Checker:
         if outcome.match_id is not None:
             return self._who(outcome.match_id)
         name = entity.values.get("full_name") if entity is not None else None
-        return f"{name} (row {outcome.match_row})" if name else f"row {outcome.match_row}"
+        return (
+            _("{name} (row {match_row})").format(name=name, match_row=outcome.match_row)
+            if name
+            else _("row {match_row}").format(match_row=outcome.match_row)
+        )
 
     def _who(self, ident: int) -> str:
         name = self.names.get(ident)
-        return f"{name} (candidate {ident})" if name else f"candidate {ident}"
+        return (
+            _("{name} (candidate {ident})").format(name=name, ident=ident)
+            if name
+            else _("candidate {ident}").format(ident=ident)
+        )
 
     def _dup_reason(
         self, outcome: RowOutcome, okey: str | None, match_id: int | None, entity: Entity | None
@@ -252,8 +263,8 @@ class Checker:
             if match_id is not None
             else self.file_orcid.get(okey) is entity
         ):
-            return f"Same ORCID as {self._what(outcome, entity)}"
-        return f"Same e-mail as {self._what(outcome, entity)}"
+            return _("Same ORCID as {value}").format(value=self._what(outcome, entity))
+        return _("Same e-mail as {value}").format(value=self._what(outcome, entity))
 
     def _register(self, entity: Entity, values: dict[str, Any]) -> None:
         if values.get("orcid"):
@@ -300,10 +311,10 @@ class Checker:
             return
         if not changes:
             outcome.status = DUPLICATE
-            outcome.reason = "Already up to date"
+            outcome.reason = _("Already up to date")
             return
         outcome.status = UPDATE
-        outcome.reason = "Updates " + ", ".join(LABELS[f] for f in changes)
+        outcome.reason = _("Updates {fields}").format(fields=", ".join(LABELS[f] for f in changes))
         for f in ("orcid", "email"):
             old = entity.values.get(f)
             if f in changes and old:
@@ -331,18 +342,25 @@ class Checker:
             key = changes[f].upper() if f == "orcid" else email_key(changes[f])
             owner = index.get(key)  # type: ignore[arg-type]  # keys are str here: email_key/upper() of a present value
             if owner is not None and owner != entity.id:
-                this = self._who(entity.id) if entity.id else f"row {self._row_of(entity)}"
-                return (
-                    f"{LABELS[f]} {changes[f]} belongs to {self._who(owner)}, not to "
-                    f"{this}; fix one of them"
+                this = (
+                    self._who(entity.id)
+                    if entity.id
+                    else _("row {value}").format(value=self._row_of(entity))
                 )
+                return _(
+                    "{value} {value2} belongs to {value3}, not to {this}; fix one of them"
+                ).format(value=LABELS[f], value2=changes[f], value3=self._who(owner), this=this)
             other = files.get(key)  # type: ignore[arg-type]  # keys are str here: email_key/upper() of a present value
             if other is not None and other is not entity:
                 name = other.values.get("full_name")
                 who = (
-                    f"{name} (row {self._row_of(other)})" if name else f"row {self._row_of(other)}"
+                    _("{name} (row {value})").format(name=name, value=self._row_of(other))
+                    if name
+                    else _("row {value}").format(value=self._row_of(other))
                 )
-                return f"{LABELS[f]} {changes[f]} is already used by {who}"
+                return _("{value} {value2} is already used by {who}").format(
+                    value=LABELS[f], value2=changes[f], who=who
+                )
         return None
 
 
@@ -368,8 +386,10 @@ def prepare(
 ) -> tuple[Table, dict[str, str | None]]:
     if options.on_duplicate not in ON_DUPLICATE:
         raise ValidationError(
-            {"on_duplicate": "must be skip, update or overwrite"},
-            f"'{options.on_duplicate}' is not a duplicate rule; use skip, update or overwrite.",
+            {"on_duplicate": _("must be skip, update or overwrite")},
+            _("'{on_duplicate}' is not a duplicate rule; use skip, update or overwrite.").format(
+                on_duplicate=options.on_duplicate
+            ),
         )
     if isinstance(source, Table):
         table = source
@@ -397,8 +417,10 @@ def plan_rows(
     max_rows = reading.current_limits().max_rows
     if n > max_rows:
         raise RecruiterError(
-            f"{table.path.name} has {n:,} rows; at most {max_rows:,} are imported at once. "
-            "Split it into several files, or raise the limit with --max-rows."
+            _(
+                "{name} has {n:,} rows; at most {max_rows:,} are imported at once. Split it "
+                "into several files, or raise the limit with --max-rows."
+            ).format(name=table.path.name, n=n, max_rows=max_rows)
         )
     if progress is not None:
         progress(0, n * total_factor)

@@ -22,6 +22,7 @@ from recruiter.errors import RecruiterError, ValidationError
 from recruiter.exchange import headers as header_names
 from recruiter.exchange import reading
 from recruiter.exchange.reading import SUFFIXES, ReadError, Table
+from recruiter.i18n import N_, _
 from recruiter.store.database import Database
 
 from . import model
@@ -100,11 +101,11 @@ def mapping_for(db: Database, headers: list[str]) -> dict[str, str | None]:
 
 
 # What to do when no column holds the names, worded for where the message is read.
-NO_NAME_ADVICE = (
+NO_NAME_ADVICE = N_(
     "Name a column 'Name' or '姓名', choose the header row, or map a column to Name in "
     "the import wizard."
 )
-NO_NAME_ADVICE_WIZARD = (
+NO_NAME_ADVICE_WIZARD = N_(
     "Under 'Imports into', choose Name or Chinese name for the column that holds the names; "
     "if the column names above are not the file's, go Back and click the header row."
 )
@@ -119,9 +120,10 @@ def check_mapping(
     unknown = sorted({f for f in out.values() if f and f not in LABELS})
     if unknown:
         raise ValidationError(
-            {"mapping": f"unknown field(s): {', '.join(unknown)}"},
-            f"These are not candidate fields: {', '.join(unknown)}. "
-            f"Choose among: {', '.join(LABELS)}.",
+            {"mapping": _("unknown field(s): {value}").format(value=", ".join(unknown))},
+            _("These are not candidate fields: {value}. Choose among: {value2}.").format(
+                value=", ".join(unknown), value2=", ".join(LABELS)
+            ),
         )
     seen: dict[str, str] = {}
     for h, f in out.items():
@@ -129,20 +131,26 @@ def check_mapping(
             continue
         if f in seen:
             raise ValidationError(
-                {"mapping": f"two columns map to {LABELS[f]}"},
-                f"Two columns are mapped to {LABELS[f]}: '{seen[f]}' and '{h}'. "
-                "Map one of them to nothing.",
+                {"mapping": _("two columns map to {value}").format(value=LABELS[f])},
+                _(
+                    "Two columns are mapped to {value}: '{value2}' and '{h}'. Map one of them to "
+                    "nothing."
+                ).format(value=LABELS[f], value2=seen[f], h=h),
             )
         seen[f] = h
     if not any(f in out.values() for f in header_names.NAME_FIELDS):
         cols = ", ".join(f"'{h}'" for h in table.headers[:12])
         more = " ..." if len(table.headers) > 12 else ""
         where = (
-            f"the sheet '{table.sheet}' of {table.path.name}" if table.sheet else table.path.name
+            _("the sheet '{sheet}' of {name}").format(sheet=table.sheet, name=table.path.name)
+            if table.sheet
+            else table.path.name
         )
-        advice = NO_NAME_ADVICE_WIZARD if in_wizard else NO_NAME_ADVICE
+        advice = _(NO_NAME_ADVICE_WIZARD if in_wizard else NO_NAME_ADVICE)
         raise RecruiterError(
-            f"No column of {where} maps to a name (header row {table.header_row}: {cols}{more}). "
+            _(
+                "No column of {where} maps to a name (header row {header_row}: {cols}{more}). "
+            ).format(where=where, header_row=table.header_row, cols=cols, more=more)
             + advice
         )
     return out

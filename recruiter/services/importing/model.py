@@ -3,7 +3,7 @@ errors an import can end with. Plain values the wizard and the command line hold
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from recruiter.domain.models import (
 )
 from recruiter.errors import RecruiterError
 from recruiter.exchange.rejects import write_rejects
+from recruiter.services.labels import FieldLabels
 
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
@@ -45,7 +46,7 @@ ACTIVITY: Table = Activity.__table__  # type: ignore[attr-defined]  # SQLModel s
 
 # The candidate fields a file can fill (domain.fields), in the wizard's order, and their labels.
 FIELDS: tuple[str, ...] = fields.IMPORTABLE
-LABELS: dict[str, str] = {f: fields.LABELS[f] for f in FIELDS}
+LABELS: Mapping[str, str] = FieldLabels(FIELDS)  # in the current language
 
 
 class ImportCancelled(RecruiterError):

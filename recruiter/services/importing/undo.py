@@ -23,6 +23,7 @@ from recruiter.domain.clock import utcnow
 from recruiter.domain.identity import person_key
 from recruiter.domain.models import AuditEntry
 from recruiter.errors import ConflictError, NotFound
+from recruiter.i18n import _, ngettext
 from recruiter.store.database import Database
 
 from .. import audit
@@ -43,13 +44,25 @@ class TouchedSinceImport(ConflictError):
     def __init__(self, batch_id: int, candidates: list[tuple[int, str]]) -> None:
         self.batch_id = batch_id
         self.candidates = candidates
-        named = ", ".join(f"{name} (id {ident})" for ident, name in candidates[:_SHOWN])
-        more = f" and {len(candidates) - _SHOWN} more" if len(candidates) > _SHOWN else ""
+        named = ", ".join(
+            _("{name} (id {ident})").format(name=name, ident=ident)
+            for ident, name in candidates[:_SHOWN]
+        )
+        more = (
+            _(" and {n} more").format(n=len(candidates) - _SHOWN)
+            if len(candidates) > _SHOWN
+            else ""
+        )
         super().__init__(
-            f"Import batch {batch_id} was not undone: {len(candidates)} of the candidates it "
-            f"created {'was' if len(candidates) == 1 else 'were'} edited after the import "
-            f"({named}{more}), and undoing would delete them with those edits. Keep them and "
-            "undo the rest, or cancel. Nothing was changed."
+            ngettext(
+                "Import batch {batch} was not undone: {n} of the candidates it created was "
+                "edited after the import ({named}), and undoing would delete them with those "
+                "edits. Keep them and undo the rest, or cancel. Nothing was changed.",
+                "Import batch {batch} was not undone: {n} of the candidates it created were "
+                "edited after the import ({named}), and undoing would delete them with those "
+                "edits. Keep them and undo the rest, or cancel. Nothing was changed.",
+                len(candidates),
+            ).format(batch=batch_id, n=len(candidates), named=named + more)
         )
 
 
@@ -66,13 +79,19 @@ def undo_import(db: Database, batch_id: int, *, touched: str = REFUSE) -> UndoSu
         batch = conn.execute(select(BATCH).where(BATCH.c.id == batch_id)).mappings().first()
         if batch is None:
             raise NotFound(
-                f"Import batch {batch_id} does not exist. The Import history lists "
-                "the batches that can be undone."
+                _(
+                    "Import batch {batch_id} does not exist. The Import history lists the batches "
+                    "that can be undone."
+                ).format(batch_id=batch_id)
             )
         if batch["undone_at"] is not None:
             raise ConflictError(
-                f"Import batch {batch_id} ({batch['file_name']}) was already "
-                f"undone on {batch['undone_at']:%Y-%m-%d %H:%M} UTC."
+                _(
+                    "Import batch {batch_id} ({file_name}) was already undone on "
+                    "{undone_at:%Y-%m-%d %H:%M} UTC."
+                ).format(
+                    batch_id=batch_id, file_name=batch["file_name"], undone_at=batch["undone_at"]
+                )
             )
         try:
             restore = json.loads(batch["restore"] or "{}")
@@ -147,9 +166,11 @@ def undo_import(db: Database, batch_id: int, *, touched: str = REFUSE) -> UndoSu
                 )
             except IntegrityError as exc:
                 raise ConflictError(
-                    f"Candidate {ident} cannot get back its previous {', '.join(old)}: another "
-                    "candidate uses that value now. Change one of them and undo again. "
-                    "Nothing was undone."
+                    _(
+                        "Candidate {ident} cannot get back its previous {value}: another candidate "
+                        "uses that value now. Change one of them "
+                        "and undo again. Nothing was undone."
+                    ).format(ident=ident, value=", ".join(old))
                 ) from exc
             restored += 1
             changes = {f: [plain(current.get(f)), plain(v)] for f, v in values.items()}
@@ -290,9 +311,12 @@ def _refuse_if_work_since(conn: Any, batch_id: int, added_apps: list[int]) -> No
     if any(lost.values()):
         what = ", ".join(f"{n} {label}" for label, n in lost.items() if n)
         raise ConflictError(
-            f"Import batch {batch_id} cannot be undone: since the import, {what} were recorded "
-            "for its candidates, and undoing would delete them. Delete the candidates you no "
-            "longer want from the Candidates page instead (that can be undone)."
+            _(
+                "Import batch {batch_id} cannot be undone: since the import, {what} were "
+                "recorded for its candidates, and undoing would delete them. Delete the "
+                "candidates you no longer want from the Candidates page instead (that can be "
+                "undone)."
+            ).format(batch_id=batch_id, what=what)
         )
 
 

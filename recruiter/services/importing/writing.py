@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
+from recruiter.domain import pinyin
 from recruiter.domain.clock import utcnow
 from recruiter.domain.enums import Outcome, Stage
 from recruiter.domain.models import Target
 from recruiter.errors import ConflictError, NotFound, RecruiterError
 from recruiter.exchange.reading import Table as SheetTable
+from recruiter.i18n import _
 from recruiter.store.database import Database
 from recruiter.store.versions import bump
 
@@ -69,8 +71,10 @@ def run_import(
     table, mapping = prepare(db, source, options)
     if next(table.data_rows(), None) is None:
         raise NoRows(
-            f"{table.path.name} has column names (row {table.header_row}) but no rows below "
-            "them. Nothing was imported."
+            _(
+                "{name} has column names (row {header_row}) but no rows below them. Nothing "
+                "was imported."
+            ).format(name=table.path.name, header_row=table.header_row)
         )
     try:
         with db.session() as session:
@@ -83,8 +87,11 @@ def run_import(
                 is None
             ):
                 raise NotFound(
-                    f"Target {options.target_id} does not exist. Choose an existing "
-                    "target (see the Targets page), or import without one."
+                    _(
+                        "Target {target_id} does not exist. Choose "
+                        "an existing target (see the Targets "
+                        "page), or import without one."
+                    ).format(target_id=options.target_id)
                 )
             now = utcnow()
             # The batch row first: it takes the write lock before the candidates are read, so
@@ -111,8 +118,10 @@ def run_import(
                 before_commit(summary)
     except IntegrityError as exc:
         raise ConflictError(
-            f"The import clashed with data changed at the same time ({exc.orig})."
-            " Nothing was imported; try again."
+            _(
+                "The import clashed with data changed at the same time ({orig}). Nothing was "
+                "imported; try again."
+            ).format(orig=exc.orig)
         ) from exc
     summary.batch_id = batch_id
     summary.dry_run = False
@@ -144,6 +153,7 @@ def _write(
     for e in plan.new:
         row = base.copy()
         row.update(e.values)
+        row.update(pinyin.columns(row["full_name"], row["name_zh"]))
         rows.append(row)
     stmt = insert(CAND)
     for start in range(0, len(rows), model.CHUNK):
@@ -182,6 +192,8 @@ def _write(
         imported[str(e.id)] = {f: plain(e.changes[f]) for f in cols}
         params = {f"v_{f}": e.changes[f] for f in cols}
         params["v_person_key"] = e.values.get("person_key")
+        names = pinyin.columns(e.values.get("full_name"), e.values.get("name_zh"))
+        params.update({f"v_{k}": v for k, v in names.items()})
         params["v_id"] = e.id
         groups.setdefault(cols, []).append(params)
         audits.append(
@@ -199,6 +211,8 @@ def _write(
             raise ImportCancelled()
         values: dict[str, Any] = {f: bindparam(f"v_{f}") for f in cols}
         values.update(person_key=bindparam("v_person_key"), updated_at=now, **bump(CAND))
+        if {"full_name", "name_zh"} & set(cols):  # the pinyin follows a renamed candidate
+            values.update({k: bindparam(f"v_{k}") for k in ("name_pinyin", "sort_name")})
         conn.execute(update(CAND).where(CAND.c.id == bindparam("v_id")).values(values), group)
     audit.record_many(conn, audits)
     # 3. The pipeline of the chosen target.

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from recruiter.domain.changes import Kind
-from recruiter.domain.enums import STAGES, Outcome
+from recruiter.domain.enums import STAGES, Outcome, Stage
+from recruiter.i18n import _
 from recruiter.services import candidates, institutions, targets
 
 from .. import tracking_commands as cmds
@@ -70,7 +71,7 @@ class CandidatesPage(Page):
         self.model = CandidateTableModel(ctx.db, self, runner=ctx.runner)
         self.model.suspended = True  # header set-up sorts; the first query runs when shown
         self.model.loaded.connect(self._on_loaded)
-        self.model.failed.connect(lambda exc: show_error(self, self.tr("Candidates"), exc))
+        self.model.failed.connect(lambda exc: show_error(self, _("Candidates"), exc))
         self._facets = Latest(ctx.runner, self)
         self.reads = Reads(ctx.runner, self)
         self._total = 0
@@ -81,7 +82,7 @@ class CandidatesPage(Page):
         # search + count
         self.search = QtWidgets.QLineEdit()
         self.search.setPlaceholderText(
-            self.tr("Search name, 中文名, e-mail, ORCID, institution, field, notes…  (Ctrl+F)")
+            _("Search name, 中文名, e-mail, ORCID, institution, field, notes…  (Ctrl+F)")
         )
         self.search.setClearButtonEnabled(True)
         self.count_label = QtWidgets.QLabel()
@@ -92,18 +93,18 @@ class CandidatesPage(Page):
         filter_row = QtWidgets.QHBoxLayout()
         filter_row.setSpacing(4)
         for key, label in (
-            ("stage", "Stage"),
-            ("outcome", "Outcome"),
-            ("target_id", "Target"),
-            ("institution_id", "Institution"),
-            ("field", "Field"),
-            ("country", "Country"),
-            ("source", "Source"),
-            ("tag", "Tag"),
+            ("stage", _("Stage")),
+            ("outcome", _("Outcome")),
+            ("target_id", _("Target")),
+            ("institution_id", _("Institution")),
+            ("field", _("Field")),
+            ("country", _("Country")),
+            ("source", _("Source")),
+            ("tag", _("Tag")),
         ):
             combo = QtWidgets.QComboBox()
             combo.setObjectName(f"filter_{key}")
-            combo.addItem(self.tr("Any {what}").format(what=self.tr(label).lower()), None)
+            combo.addItem(_("Any {what}").format(what=label.lower()), None)
             combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMaximumWidth(200)
             combo.currentIndexChanged.connect(self._filters_changed)
@@ -113,10 +114,10 @@ class CandidatesPage(Page):
             self.filters["stage"].addItem(st.label, st.value)
         for o in Outcome:
             self.filters["outcome"].addItem(o.label, o.value)
-        self.followup = QtWidgets.QCheckBox(self.tr("Follow-up due"))
+        self.followup = QtWidgets.QCheckBox(_("Follow-up due"))
         self.followup.toggled.connect(self._filters_changed)
         filter_row.addWidget(self.followup)
-        self.clear_button = QtWidgets.QPushButton(self.tr("Clear"))
+        self.clear_button = QtWidgets.QPushButton(_("Clear"))
         self.clear_button.clicked.connect(self.clear_filters)
         filter_row.addWidget(self.clear_button)
         filter_row.addStretch(1)
@@ -124,28 +125,26 @@ class CandidatesPage(Page):
         # bulk actions
         self.actions_bar = QtWidgets.QToolBar()
         self.actions_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.new_action = self.actions_bar.addAction(self.tr("New candidate"), self.new_candidate)
+        self.new_action = self.actions_bar.addAction(_("New candidate"), self.new_candidate)
         self.actions_bar.addSeparator()
         self.add_action = self.actions_bar.addAction(
-            self.tr("Add to pipeline…"), self.bulk_add_to_pipeline
+            _("Add to pipeline…"), self.bulk_add_to_pipeline
         )
-        self.owner_action = self.actions_bar.addAction(self.tr("Set owner…"), self.bulk_set_owner)
-        self.tag_action = self.actions_bar.addAction(
-            self.tr("Add tag…"), lambda: self.bulk_tag(add=True)
-        )
+        self.owner_action = self.actions_bar.addAction(_("Set owner…"), self.bulk_set_owner)
+        self.tag_action = self.actions_bar.addAction(_("Add tag…"), lambda: self.bulk_tag(add=True))
         self.untag_action = self.actions_bar.addAction(
-            self.tr("Remove tag…"), lambda: self.bulk_tag(add=False)
+            _("Remove tag…"), lambda: self.bulk_tag(add=False)
         )
-        self.delete_action = self.actions_bar.addAction(self.tr("Delete…"), self.bulk_delete)
+        self.delete_action = self.actions_bar.addAction(_("Delete…"), self.bulk_delete)
         self.delete_action.setShortcut(QtGui.QKeySequence.StandardKey.Delete)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.actions_bar.addSeparator()
         self.history_action = self.actions_bar.addAction(
-            self.tr("Import history"), lambda: self.ctx.bus.navigate.emit("Import history", {})
+            _("Import history"), lambda: self.ctx.bus.navigate.emit("Import history", {})
         )
         self.actions_bar.addSeparator()
         self.columns_button = QtWidgets.QToolButton()
-        self.columns_button.setText(self.tr("Columns"))
+        self.columns_button.setText(_("Columns"))
         self.columns_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
         self.columns_menu = QtWidgets.QMenu(self.columns_button)
         self.columns_button.setMenu(self.columns_menu)
@@ -179,7 +178,7 @@ class CandidatesPage(Page):
 
         self._detail: CandidateDetail | None = None  # built on first use: it is the costly part
         self.placeholder = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "Select a candidate to see and edit their profile, pipelines and activities.\n\n"
                 "Ctrl+N adds a candidate."
             )
@@ -223,7 +222,7 @@ class CandidatesPage(Page):
     def _build_columns_menu(self) -> None:
         self.column_actions: dict[str, QtGui.QAction] = {}
         for i, name in enumerate(self.model.columns):
-            act = self.columns_menu.addAction(self.tr(candidates.LABELS.get(name, name)))
+            act = self.columns_menu.addAction(candidates.LABELS.get(name, name))
             act.setCheckable(True)
             act.toggled.connect(lambda on, col=i: self.set_column_visible(col, on))
             self.column_actions[name] = act
@@ -338,14 +337,12 @@ class CandidatesPage(Page):
         self._show_count()
         if shown == 0:
             self.empty_label.setText(
-                self.tr(
+                _(
                     "No candidate matches this search and these filters. "
                     "<a href='clear'>Clear them</a>, or add a candidate with Ctrl+N."
                 )
                 if self.model.query.filtered
-                else self.tr(
-                    "No candidates yet: import a candidate list (Ctrl+I) or load demo data."
-                )
+                else _("No candidates yet: import a candidate list (Ctrl+I) or load demo data.")
             )
             self.empty_label.setTextFormat(Qt.TextFormat.RichText)
         self.empty_label.setVisible(shown == 0)
@@ -375,8 +372,10 @@ class CandidatesPage(Page):
                 value = filters.get(key)
                 if value is not None and combo.findData(value) < 0:
                     label = str(value)
-                    if key in ("stage", "outcome"):
-                        label = str(value).replace("_", " ").capitalize()
+                    if key == "stage" and value in Stage.__members__:
+                        label = Stage(value).label
+                    elif key == "outcome" and value in Outcome.__members__:
+                        label = Outcome(value).label
                     combo.addItem(label, value)
                 combo.setCurrentIndex(max(combo.findData(value), 0) if value is not None else 0)
             self.followup.setChecked(bool(filters.get("followup_due")))
@@ -458,7 +457,7 @@ class CandidatesPage(Page):
 
     # -- bulk actions ---------------------------------------------------------------------
     def _on_error(self, title: str) -> Any:
-        return lambda exc: show_error(self, self.tr(title), exc)
+        return lambda exc: show_error(self, title, exc)
 
     def bulk_add_to_pipeline(self, target_id: int | None = None, owner: str | None = None) -> None:
         ids = self.selected_ids()
@@ -478,7 +477,7 @@ class CandidatesPage(Page):
             ids,
             target_id,
             owner=owner,
-            on_error=self._on_error("Add to pipeline"),
+            on_error=self._on_error(_("Add to pipeline")),
             name=self._name_of(ids),
             title=title,
         )
@@ -490,7 +489,7 @@ class CandidatesPage(Page):
         if owner is None:
             dialog = OwnerDialog(
                 self.ctx,
-                self.tr("Owner of the open applications of {n} candidate(s):").format(n=len(ids)),
+                _("Owner of the open applications of {n} candidate(s):").format(n=len(ids)),
                 self,
             )
             if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
@@ -500,7 +499,7 @@ class CandidatesPage(Page):
             self.ctx,
             ids,
             owner or None,
-            on_error=self._on_error("Set owner"),
+            on_error=self._on_error(_("Set owner")),
             name=self._name_of(ids),
         )
 
@@ -512,8 +511,8 @@ class CandidatesPage(Page):
             tags = [self.filters["tag"].itemText(i) for i in range(1, self.filters["tag"].count())]
             tag, ok = QtWidgets.QInputDialog.getItem(
                 self,
-                self.tr("Add tag") if add else self.tr("Remove tag"),
-                self.tr("Tag for {n} candidate(s):").format(n=len(ids)),
+                _("Add tag") if add else _("Remove tag"),
+                _("Tag for {n} candidate(s):").format(n=len(ids)),
                 tags,
                 0,
                 add,
@@ -521,13 +520,13 @@ class CandidatesPage(Page):
             if not ok:
                 return
         cmds.change_tag(
-            self.ctx, ids, tag, add=add, on_error=self._on_error("Tags"), name=self._name_of(ids)
+            self.ctx, ids, tag, add=add, on_error=self._on_error(_("Tags")), name=self._name_of(ids)
         )
 
     def _show_count(self) -> None:
         shown = len(self.model.ids)
         self.count_label.setText(
-            self.tr("{n} candidates ({m} shown)").format(n=f"{self._total:,}", m=f"{shown:,}")
+            _("{n} candidates ({m} shown)").format(n=f"{self._total:,}", m=f"{shown:,}")
         )
 
     def delete_message(self, ids: list[int]) -> str:
@@ -537,14 +536,14 @@ class CandidatesPage(Page):
         who = (
             candidates.get(self.ctx.db, ids[0]).full_name
             if len(ids) == 1
-            else self.tr("{n} candidates").format(n=f"{len(ids):,}")
+            else _("{n} candidates").format(n=f"{len(ids):,}")
         )
         parts = [
-            self.tr("{n} application(s) with their stage history").format(n=impact["application"]),
-            self.tr("{n} activity record(s)").format(n=impact["activity"]),
-            self.tr("{n} offer(s)").format(n=impact["offer"]),
+            _("{n} application(s) with their stage history").format(n=impact["application"]),
+            _("{n} activity record(s)").format(n=impact["activity"]),
+            _("{n} offer(s)").format(n=impact["offer"]),
         ]
-        return self.tr(
+        return _(
             "Delete {who}?\n\nThis also deletes {parts}.\n\nYou can undo it with Ctrl+Z."
         ).format(who=who, parts=", ".join(parts))
 
@@ -559,7 +558,7 @@ class CandidatesPage(Page):
             return
 
         def ask(text: str) -> None:
-            answer = QtWidgets.QMessageBox.question(self, self.tr("Delete candidates"), text)
+            answer = QtWidgets.QMessageBox.question(self, _("Delete candidates"), text)
             if answer == QtWidgets.QMessageBox.StandardButton.Yes:
                 self._delete(ids)
 
@@ -567,11 +566,11 @@ class CandidatesPage(Page):
             "delete",
             lambda: self.delete_message(ids),
             ask,
-            lambda exc: show_error(self, self.tr("Delete"), exc),
+            lambda exc: show_error(self, _("Delete"), exc),
         )
 
     def _delete(self, ids: list[int]) -> None:
         name = self._name_of(ids)
         if self._detail_id() in ids:
             self.detail.show_candidate(None)
-        cmds.delete_candidates(self.ctx, ids, on_error=self._on_error("Delete"), name=name)
+        cmds.delete_candidates(self.ctx, ids, on_error=self._on_error(_("Delete")), name=name)

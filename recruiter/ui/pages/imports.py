@@ -8,6 +8,7 @@ from typing import Any
 
 from recruiter.domain import clock
 from recruiter.domain.changes import Kind
+from recruiter.i18n import N_, _
 from recruiter.services import import_history, importing
 from recruiter.services.import_history import BatchCandidate, BatchRow
 
@@ -21,25 +22,25 @@ from ..undo_import import keep_touched
 from .base import Page
 
 BATCH_COLUMNS = [
-    ("id", "Batch"),
-    ("file_name", "File"),
-    ("imported_at", "Imported"),
-    ("user", "By"),
-    ("source", "Source"),
-    ("rows", "Rows"),
-    ("created", "Created"),
-    ("updated", "Updated"),
-    ("duplicates", "Duplicates"),
-    ("invalid", "Invalid"),
-    ("undone", "Undone"),
+    ("id", N_("Batch")),
+    ("file_name", N_("File")),
+    ("imported_at", N_("Imported")),
+    ("user", N_("By")),
+    ("source", N_("Source")),
+    ("rows", N_("Rows")),
+    ("created", N_("Created")),
+    ("updated", N_("Updated")),
+    ("duplicates", N_("Duplicates")),
+    ("invalid", N_("Invalid")),
+    ("undone", N_("Undone")),
 ]
 ROW_COLUMNS = [
-    ("candidate_id", "Candidate"),
-    ("full_name", "Name"),
-    ("name_zh", "Chinese name"),
-    ("email", "E-mail"),
-    ("action", "Import"),
-    ("fields", "Fields written"),
+    ("candidate_id", N_("Candidate")),
+    ("full_name", N_("Name")),
+    ("name_zh", N_("Chinese name")),
+    ("email", N_("E-mail")),
+    ("action", N_("Import")),
+    ("fields", N_("Fields written")),
 ]
 
 
@@ -50,13 +51,17 @@ def _batch_value(b: BatchRow, key: str) -> Any:
         if b.undone_at is None:
             return None
         when = clock.to_local(b.undone_at).strftime("%Y-%m-%d %H:%M")
-        return f"{when} by {b.undone_by}" if b.undone_by else when
+        return (
+            _("{when} by {undone_by}").format(when=when, undone_by=b.undone_by)
+            if b.undone_by
+            else when
+        )
     return getattr(b, key)
 
 
 def _row_value(r: BatchCandidate, key: str) -> Any:
     if key == "full_name":
-        return r.full_name if r.exists else "(no longer exists)"
+        return r.full_name if r.exists else _("(no longer exists)")
     if key == "fields":
         return ", ".join(r.fields) or None
     return getattr(r, key)
@@ -95,16 +100,16 @@ class ImportHistoryPage(Page):
         self.summary = QtWidgets.QLabel()
         self.notice = QtWidgets.QLabel()
         self.notice.setStyleSheet("color: #1d5e2f;")
-        self.undo_button = QtWidgets.QPushButton(self.tr("Undo this import…"))
+        self.undo_button = QtWidgets.QPushButton(_("Undo this import…"))
         self.undo_button.setToolTip(
-            self.tr(
+            _(
                 "Delete the candidates this import created and put back what it changed; "
                 "refused when work has been recorded on them since"
             )
         )
         self.undo_button.clicked.connect(lambda: self.undo_selected())
         self.empty = QtWidgets.QLabel(
-            self.tr("<h3>No imports yet</h3><p>Candidate lists you import appear here.</p>")
+            _("<h3>No imports yet</h3><p>Candidate lists you import appear here.</p>")
         )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.rows_label = QtWidgets.QLabel()
@@ -130,7 +135,7 @@ class ImportHistoryPage(Page):
         layout.addWidget(split, 1)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._load_rows())
         self.rows_view.doubleClicked.connect(lambda index: self.open_candidate(index.row()))
-        self.rows_view.setToolTip(self.tr("Double-click a candidate to find them"))
+        self.rows_view.setToolTip(_("Double-click a candidate to find them"))
         self._update_buttons()
 
     def _decorate(self, rec: BatchRow, _key: str, role: int) -> Any:
@@ -143,7 +148,7 @@ class ImportHistoryPage(Page):
         return self.reader.pending or self.rows_reader.pending or self.undoing
 
     def refresh(self) -> None:
-        self.reader.read(import_history.batches, self._show, title=self.tr("Import history"))
+        self.reader.read(import_history.batches, self._show, title=_("Import history"))
 
     def _show(self, found: list[BatchRow]) -> None:
         keep = self.selected_id()
@@ -153,7 +158,7 @@ class ImportHistoryPage(Page):
         self.split.setVisible(bool(found))
         live = sum(not b.undone for b in found)
         self.summary.setText(
-            self.tr("Imports: {n} ({u} undone).").format(n=len(found), u=len(found) - live)
+            _("Imports: {n} ({u} undone).").format(n=len(found), u=len(found) - live)
         )
         if not self.select_batch(keep) and found:
             self.view.selectRow(0)
@@ -189,13 +194,13 @@ class ImportHistoryPage(Page):
             self.rows_label.setText("")
             return
         self.rows_label.setText(
-            self.tr("<b>Candidates of batch {id}</b> ({file})").format(id=b.id, file=b.file_name)
+            _("<b>Candidates of batch {id}</b> ({file})").format(id=b.id, file=b.file_name)
         )
         ident = b.id
         self.rows_reader.read(
             lambda db: import_history.batch_rows(db, ident),
             self._show_rows,
-            title=self.tr("Import history"),
+            title=_("Import history"),
         )
 
     def _show_rows(self, found: list[BatchCandidate]) -> None:
@@ -227,8 +232,8 @@ class ImportHistoryPage(Page):
         if b is None or b.undone:
             return
         if touched is None and not self.confirm(
-            self.tr("Undo import"),
-            self.tr(
+            _("Undo import"),
+            _(
                 "Undo import batch {id} ({file})? The {c} candidates it created are deleted with "
                 "their applications, and the {u} it updated get their previous values back."
             ).format(id=b.id, file=b.file_name, c=b.created, u=b.updated),
@@ -241,14 +246,14 @@ class ImportHistoryPage(Page):
 
         self.undoing = True
         self._update_buttons()
-        CollectionOp(parent=self, op=work, title=self.tr("Undoing import")).success(
-            self._undone
-        ).failure(self._refused).run_in_background(self.ctx)
+        CollectionOp(parent=self, op=work, title=_("Undoing import")).success(self._undone).failure(
+            self._refused
+        ).run_in_background(self.ctx)
 
     def _undone(self, summary: importing.UndoSummary) -> None:
         self.undoing = False
         self.notice.setText(
-            self.tr("Import {id} undone: {d} candidates deleted, {r} restored.").format(
+            _("Import {id} undone: {d} candidates deleted, {r} restored.").format(
                 id=summary.batch_id, d=summary.deleted, r=summary.restored
             )
         )
@@ -258,10 +263,10 @@ class ImportHistoryPage(Page):
         self.undoing = False
         self._update_buttons()
         if isinstance(exc, importing.TouchedSinceImport):
-            if keep_touched(self, self.tr("Undo import"), str(exc)):
+            if keep_touched(self, _("Undo import"), str(exc)):
                 self.undo_selected(touched=importing.KEEP)
             return
-        show_error(self, self.tr("Undo import"), exc)
+        show_error(self, _("Undo import"), exc)
 
 
 __all__ = ["ImportHistoryPage"]

@@ -12,6 +12,7 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.enums import OfferStatus, Stage
 from recruiter.domain.rules import OFFER_TRANSITIONS
 from recruiter.errors import BudgetExceeded, RecruiterError
+from recruiter.i18n import N_, _, ngettext
 from recruiter.services import offers, rates
 from recruiter.store.database import Database
 
@@ -25,16 +26,16 @@ from .base import Page
 
 COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     # (header, OfferRow attribute, SQL sort key or None when not sortable)
-    ("Candidate", "candidate", "candidate"),
-    ("Target", "target", "target"),
-    ("Institution", "institution", "institution"),
-    ("Rev", "revision", "revision"),
-    ("Status", "status", "status"),
-    ("Rank", "rank", "rank"),
-    ("Extended", "extended_on", "extended_on"),
-    ("Expires", "expires_on", "expires_on"),
-    ("Package", "package", None),
-    ("Created", "created_at", "created_at"),
+    (N_("Candidate"), "candidate", "candidate"),
+    (N_("Target"), "target", "target"),
+    (N_("Institution"), "institution", "institution"),
+    (N_("Rev"), "revision", "revision"),
+    (N_("Status"), "status", "status"),
+    (N_("Rank"), "rank", "rank"),
+    (N_("Extended"), "extended_on", "extended_on"),
+    (N_("Expires"), "expires_on", "expires_on"),
+    (N_("Package"), "package", None),
+    (N_("Created"), "created_at", "created_at"),
 )
 STATUS_COLOURS = {
     OfferStatus.draft: "#7f8c8d",
@@ -52,11 +53,16 @@ def count_text(rows: list[offers.OfferRow]) -> str:
     (its latest revision, figures.is_current_offer) and, apart, the earlier revisions shown."""
     current = sum(r.current for r in rows)
     earlier = len(rows) - current
+    offers_text = ngettext("{n} offer", "{n} offers", current).format(n=f"{current:,}")
     if not earlier:
-        return f"{current:,} offer{'s' if current != 1 else ''}"
-    return (
-        f"{current:,} current offer{'s' if current != 1 else ''}, "
-        f"{earlier:,} earlier revision{'s' if earlier != 1 else ''}"
+        return offers_text
+    return _("{current}, {earlier}").format(
+        current=ngettext("{n} current offer", "{n} current offers", current).format(
+            n=f"{current:,}"
+        ),
+        earlier=ngettext("{n} earlier revision", "{n} earlier revisions", earlier).format(
+            n=f"{earlier:,}"
+        ),
     )
 
 
@@ -99,7 +105,7 @@ class OffersModel(QtCore.QAbstractTableModel):
             )
             return today, rates.converter(db), rows
 
-        self.reader.read(read, self._set, title="Offers")
+        self.reader.read(read, self._set, title=_("Offers"))
 
     def _set(self, loaded: tuple[date, rates.Converter, list[offers.OfferRow]]) -> None:
         self.beginResetModel()
@@ -131,12 +137,14 @@ class OffersModel(QtCore.QAbstractTableModel):
     def package_text(self, row: offers.OfferRow) -> tuple[str, str]:
         """(display, tooltip): the life cost in the reporting currency, or the missing rate."""
         if not row.totals:
-            return "—", "no items yet"
+            return "—", _("no items yet")
         parts = ", ".join(money.format_amount(v, c) for c, v in sorted(row.totals.items()))
         try:
             total = self.converter.total((v, c) for c, v in row.totals.items())
         except rates.MissingRate as exc:
-            return f"needs {', '.join(exc.currencies)} rate", f"{parts}. {exc}"
+            return _("needs {value} rate").format(
+                value=", ".join(exc.currencies)
+            ), f"{parts}. {exc}"
         return money.format_amount(total, self.converter.reporting), parts
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -159,7 +167,7 @@ class OffersModel(QtCore.QAbstractTableModel):
             if attr == "package":
                 return self.package_text(row)[1]
             if attr == "expires_on" and self.expiring(row):
-                return "expires within 7 days"
+                return _("expires within 7 days")
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if attr == "status":
@@ -200,11 +208,11 @@ class ApplicationPicker(QtWidgets.QDialog):
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("New offer — choose the application")
+        self.setWindowTitle(_("New offer — choose the application"))
         self.resize(560, 420)
         layout = QtWidgets.QVBoxLayout(self)
         self.search = QtWidgets.QLineEdit()
-        self.search.setPlaceholderText("Search candidate or target…")
+        self.search.setPlaceholderText(_("Search candidate or target…"))
         self.list = QtWidgets.QListWidget()
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
@@ -227,7 +235,7 @@ class ApplicationPicker(QtWidgets.QDialog):
     def reload(self) -> None:
         text = self.search.text()
         self.reader.read(
-            lambda db: offers.offerable_applications(db, text), self._fill, title="New offer"
+            lambda db: offers.offerable_applications(db, text), self._fill, title=_("New offer")
         )
 
     def _fill(self, found: list[Any]) -> None:
@@ -273,10 +281,10 @@ class OffersPage(Page):
 
         filters = QtWidgets.QHBoxLayout()
         self.search = QtWidgets.QLineEdit()
-        self.search.setPlaceholderText("Search candidate or target…")
+        self.search.setPlaceholderText(_("Search candidate or target…"))
         self.search.setClearButtonEnabled(True)
         self.status_box = QtWidgets.QComboBox()
-        self.status_box.addItem("All statuses", None)
+        self.status_box.addItem(_("All statuses"), None)
         for st in OfferStatus:
             self.status_box.addItem(st.label, st.value)
         self.institution_box = QtWidgets.QComboBox()
@@ -288,7 +296,9 @@ class OffersPage(Page):
             box.setSizeAdjustPolicy(adjust)
             box.setMinimumContentsLength(chars)
         self.search.setMinimumWidth(200)
-        self.expiring_box = QtWidgets.QCheckBox(f"Expiring within {offers.EXPIRING_DAYS} days")
+        self.expiring_box = QtWidgets.QCheckBox(
+            _("Expiring within {EXPIRING_DAYS} days").format(EXPIRING_DAYS=offers.EXPIRING_DAYS)
+        )
         self.count_label = QtWidgets.QLabel()
         for w in (
             self.search,
@@ -304,17 +314,17 @@ class OffersPage(Page):
         actions = QtWidgets.QHBoxLayout()
         self.buttons: dict[str, QtWidgets.QPushButton] = {}
         for key, label in (
-            ("new", "New offer…"),
-            ("edit", "Open…"),
-            ("approved", "Approve"),
-            ("extended", "Extend"),
-            ("accepted", "Accepted…"),
-            ("declined", "Declined…"),
-            ("withdrawn", "Withdraw"),
-            ("expired", "Mark expired"),
-            ("draft", "Back to draft"),
-            ("revise", "Counter-offer"),
-            ("delete", "Delete draft"),
+            ("new", _("New offer…")),
+            ("edit", _("Open…")),
+            ("approved", _("Approve")),
+            ("extended", _("Extend")),
+            ("accepted", _("Accepted…")),
+            ("declined", _("Declined…")),
+            ("withdrawn", _("Withdraw")),
+            ("expired", _("Mark expired")),
+            ("draft", _("Back to draft")),
+            ("revise", _("Counter-offer")),
+            ("delete", _("Delete draft")),
         ):
             b = QtWidgets.QPushButton(label)
             b.setObjectName(f"offer_{key}")
@@ -324,8 +334,11 @@ class OffersPage(Page):
         layout.addLayout(actions)
 
         self.empty = QtWidgets.QLabel(
-            "<h3>No offers yet</h3><p>Move a candidate to the <i>approved</i> stage in the "
-            "pipeline, then choose <b>New offer…</b> to put together a package.</p>"
+            _(
+                "<h3>No offers yet</h3><p>Move a candidate to the "
+                "<i>approved</i> stage in the pipeline, then choose <b>New "
+                "offer…</b> to put together a package.</p>"
+            )
         )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -396,7 +409,7 @@ class OffersPage(Page):
                 self._set_filter_widgets(wanted)
             self._apply_filters()
 
-        self.reader.read(read, done, title="Offers")
+        self.reader.read(read, done, title=_("Offers"))
 
     def _reload_choices(self, choices: offers.FilterChoices) -> None:
         self._updating = True
@@ -404,7 +417,7 @@ class OffersPage(Page):
             self._targets = choices.targets
             keep = self.institution_box.currentData()
             self.institution_box.clear()
-            self.institution_box.addItem("All institutions", None)
+            self.institution_box.addItem(_("All institutions"), None)
             for iid, name in choices.institutions:
                 self.institution_box.addItem(name, iid)
             self.institution_box.setCurrentIndex(max(0, self.institution_box.findData(keep)))
@@ -417,7 +430,7 @@ class OffersPage(Page):
         inst = self.institution_box.currentData()
         self.target_box.blockSignals(True)
         self.target_box.clear()
-        self.target_box.addItem("All targets", None)
+        self.target_box.addItem(_("All targets"), None)
         for tid, title, iid in getattr(self, "_targets", []):
             if inst is None or iid == inst:
                 self.target_box.addItem(title, tid)
@@ -526,10 +539,10 @@ class OffersPage(Page):
     def ask_accept_stage(self) -> Stage | None:
         """Accepting moves the application to `offer`; offer to go on to `signed`."""
         box = QtWidgets.QMessageBox(self)
-        box.setWindowTitle("Offer accepted")
-        box.setText("Mark the offer as accepted. Has the agreement been signed too?")
-        signed = box.addButton("Accepted and signed", QtWidgets.QMessageBox.ButtonRole.YesRole)
-        only = box.addButton("Accepted only", QtWidgets.QMessageBox.ButtonRole.NoRole)
+        box.setWindowTitle(_("Offer accepted"))
+        box.setText(_("Mark the offer as accepted. Has the agreement been signed too?"))
+        signed = box.addButton(_("Accepted and signed"), QtWidgets.QMessageBox.ButtonRole.YesRole)
+        only = box.addButton(_("Accepted only"), QtWidgets.QMessageBox.ButtonRole.NoRole)
         box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is signed:
@@ -541,9 +554,9 @@ class OffersPage(Page):
     def ask_decline_reason(self) -> str | None:
         text, ok = QtWidgets.QInputDialog.getText(
             self,
-            "Offer declined",
-            "Declining closes this application as declined.\nWhy did the candidate decline?",
-            text="declined the offer",
+            _("Offer declined"),
+            _("Declining closes this application as declined.\nWhy did the candidate decline?"),
+            text=_("declined the offer"),
         )
         return text.strip() if ok and text.strip() else None
 
@@ -553,11 +566,11 @@ class OffersPage(Page):
 
     def confirm_budget(self, status: OfferStatus, effects: list[offers.BudgetEffect]) -> bool:
         """Approve and Extend say what the budgets will look like before they act."""
-        verb = "Approve" if status == OfferStatus.approved else "Extend"
-        return self.confirm(f"{verb} offer", budget_question(status, effects))
+        title = _("Approve offer") if status == OfferStatus.approved else _("Extend offer")
+        return self.confirm(title, budget_question(status, effects))
 
     def report(self, err: RecruiterError) -> None:
-        show_error(self, "Offers", err)
+        show_error(self, _("Offers"), err)
 
     # -- actions ------------------------------------------------------------------------
     def change_status(self, status: OfferStatus) -> RecruiterError | None:
@@ -576,7 +589,7 @@ class OffersPage(Page):
                 return None
             kw["reason"] = reason
         elif status == OfferStatus.withdrawn and not self.confirm(
-            "Withdraw offer", "Withdraw this offer? Its money is released."
+            _("Withdraw offer"), _("Withdraw this offer? Its money is released.")
         ):
             return None
         elif status in (OfferStatus.approved, OfferStatus.extended):
@@ -584,7 +597,7 @@ class OffersPage(Page):
             self.budget_reader.read(
                 lambda db: offers.budget_effects(db, offer_id),
                 lambda effects: self._budget_read(offer_id, status, effects),
-                title="Offers",
+                title=_("Offers"),
             )
             return None
         return self._apply_status(offer_id, status, **kw)
@@ -646,7 +659,7 @@ class OffersPage(Page):
 
     def delete_selected(self) -> None:
         offer_id = self.selected_id()
-        if offer_id is None or not self.confirm("Delete draft", "Delete this draft offer?"):
+        if offer_id is None or not self.confirm(_("Delete draft"), _("Delete this draft offer?")):
             return
         cmd = offer_commands.delete_offer(self.ctx, offer_id)
         if cmd.error is not None:
@@ -656,25 +669,27 @@ class OffersPage(Page):
 def budget_question(status: OfferStatus, effects: list[offers.BudgetEffect]) -> str:
     """The Approve/Extend question: per source charged, available now → available after (the
     figures of services.offers.budget_effects, the same the over-commitment guard uses)."""
-    verb = "Approve" if status == OfferStatus.approved else "Extend"
+    approve = status == OfferStatus.approved
+    question = _("Approve this offer?") if approve else _("Extend this offer?")
     if not effects:
-        return f"{verb} this offer? It is not charged to any budget."
+        return question + " " + _("It is not charged to any budget.")
     changes = any(e.available_after != e.available_now for e in effects)
     lines = [
-        f"{verb} this offer? "
+        question
+        + " "
         + (
-            "It reserves its money on these budgets:"
+            _("It reserves its money on these budgets:")
             if changes
-            else "Its money is already reserved; the budgets stay as they are:"
+            else _("Its money is already reserved; the budgets stay as they are:")
         )
     ]
     for e in effects:
         now = money.format_amount(e.available_now, e.currency)
         after = money.format_amount(e.available_after, e.currency)
-        line = f"• {e.name}: {now} available"
+        line = _("• {name}: {now} available").format(name=e.name, now=now)
         if e.available_after != e.available_now:
-            line += f" now → {after} after"
+            line += _(" now → {after} after").format(after=after)
         if e.short:
-            line += " (over budget: you will be asked for a reason)"
+            line += _(" (over budget: you will be asked for a reason)")
         lines.append(line)
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from typing import Any
 from recruiter.domain import money
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
+from recruiter.i18n import N_, NC_, _
 from recruiter.services import archive, funding, institutions, officers, rates, settings
 from recruiter.services.institutions import DepartmentRow, InstitutionRow
 from recruiter.services.officers import OfficerRow
@@ -120,7 +121,7 @@ class SetupPage(Page):
         self._select_after: tuple[ListPanel, int] | None = None
 
         intro = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "Your office's organisation: what targets, offers and reports are built from. "
                 "Remove deletes what nothing uses yet and archives the rest (hidden from "
                 "choices, kept in history and reports)."
@@ -128,8 +129,8 @@ class SetupPage(Page):
         )
         intro.setWordWrap(True)
         # From a spreadsheet: the window's File-menu actions (the page is also used alone).
-        self.load_button = QtWidgets.QPushButton(self.tr("Load office set-up…"))
-        self.template_button = QtWidgets.QPushButton(self.tr("Save set-up template…"))
+        self.load_button = QtWidgets.QPushButton(_("Load office set-up…"))
+        self.template_button = QtWidgets.QPushButton(_("Save set-up template…"))
         self.load_button.clicked.connect(lambda: self._window_action("load_setup"))
         self.template_button.clicked.connect(lambda: self._window_action("save_template", "setup"))
         top = QtWidgets.QHBoxLayout()
@@ -142,59 +143,59 @@ class SetupPage(Page):
         self.notice.hide()
 
         self.institutions = ListPanel(
-            self.tr("Institutions"),
+            _("Institutions"),
             [
-                ("name", "Name"),
-                ("name_zh", "Chinese name"),
-                ("short_name", "Short name"),
-                ("city", "City"),
-                ("country", "Country"),
-                ("departments", "Departments"),
-                ("targets", "Targets"),
-                ("funding_sources", "Funding sources"),
-                ("status", "Status"),
+                ("name", NC_("organisation", "Name")),
+                ("name_zh", N_("Chinese name")),
+                ("short_name", N_("Short name")),
+                ("city", N_("City")),
+                ("country", N_("Country")),
+                ("departments", N_("Departments")),
+                ("targets", N_("Targets")),
+                ("funding_sources", N_("Funding sources")),
+                ("status", N_("Status")),
             ],
             getter=_get,
             widths={"name": 200, "name_zh": 130, "city": 100, "country": 90},
         )
         self.institutions.model.numeric = {"departments", "targets", "funding_sources"}
         self.departments = ListPanel(
-            self.tr("Departments"),
+            _("Departments"),
             [
-                ("path", "Department (school / department / lab)"),
-                ("name_zh", "Chinese name"),
-                ("targets", "Targets"),
-                ("sub_departments", "Sub-departments"),
-                ("status", "Status"),
+                ("path", N_("Department (school / department / lab)")),
+                ("name_zh", N_("Chinese name")),
+                ("targets", N_("Targets")),
+                ("sub_departments", N_("Sub-departments")),
+                ("status", N_("Status")),
             ],
             getter=_get,
             widths={"path": 420, "name_zh": 200},
         )
         self.departments.model.numeric = {"targets", "sub_departments"}
         self.sources = ListPanel(
-            self.tr("Funding sources"),
+            _("Funding sources"),
             [
-                ("name", "Name"),
-                ("kind", "Kind"),
-                ("institution", "Institution"),
-                ("fiscal_year", "Fiscal year"),
-                ("currency", "Currency"),
-                ("total", "Total"),
-                ("status", "Status"),
+                ("name", NC_("organisation", "Name")),
+                ("kind", N_("Kind")),
+                ("institution", N_("Institution")),
+                ("fiscal_year", N_("Fiscal year")),
+                ("currency", N_("Currency")),
+                ("total", N_("Total")),
+                ("status", N_("Status")),
             ],
             getter=_get,
             widths={"name": 300, "institution": 240, "total": 180},
         )
         self.sources.model.numeric = {"total", "fiscal_year"}
         self.officers = ListPanel(
-            self.tr("Recruiting officers"),
+            _("Recruiting officers"),
             [
-                ("name", "Name"),
-                ("name_zh", "Chinese name"),
-                ("email", "E-mail"),
-                ("applications", "Applications owned"),
-                ("targets", "Targets owned"),
-                ("status", "Status"),
+                ("name", NC_("organisation", "Name")),
+                ("name_zh", N_("Chinese name")),
+                ("email", N_("E-mail")),
+                ("applications", N_("Applications owned")),
+                ("targets", N_("Targets owned")),
+                ("status", N_("Status")),
             ],
             getter=_get,
             widths={"name": 220, "email": 260, "applications": 160},
@@ -233,25 +234,25 @@ class SetupPage(Page):
         org.addWidget(self.institutions)
         org.addWidget(self.departments)
         org.setSizes([300, 260])
-        self.tabs.addTab(org, self.tr("Institutions and departments"))
+        self.tabs.addTab(org, _("Institutions and departments"))
         money_tab = QtWidgets.QWidget()
         mv = QtWidgets.QVBoxLayout(money_tab)
         mv.addWidget(self.sources, 1)
         hint = QtWidgets.QLabel(
-            self.tr("What is reserved and committed on each budget is on the Funding page.")
+            _("What is reserved and committed on each budget is on the Funding page.")
         )
-        to_funding = QtWidgets.QPushButton(self.tr("Open the Funding page"))
+        to_funding = QtWidgets.QPushButton(_("Open the Funding page"))
         to_funding.clicked.connect(lambda: self.ctx.bus.navigate.emit("Funding", {}))
         row = QtWidgets.QHBoxLayout()
         row.addWidget(hint)
         row.addStretch(1)
         row.addWidget(to_funding)
         mv.addLayout(row)
-        self.tabs.addTab(money_tab, self.tr("Funding sources"))
-        self.tabs.addTab(self.officers, self.tr("Recruiting officers"))
+        self.tabs.addTab(money_tab, _("Funding sources"))
+        self.tabs.addTab(self.officers, _("Recruiting officers"))
         self.office = OfficeSettings(ctx)
         self.rates = self.office.rates
-        self.tabs.addTab(self.office, self.tr("Currency and time zone"))
+        self.tabs.addTab(self.office, _("Currency and time zone"))
         self.gate_setup, self.holidays = add_gate_tabs(self.tabs, ctx)
 
         # What the first offer still needs; hidden once everything is there.
@@ -273,12 +274,12 @@ class SetupPage(Page):
         return self.reader.pending or self.checks.pending or self.checklist.loading
 
     def refresh(self) -> None:
-        self.reader.read(load, self._show, title=self.tr("Setup"))
+        self.reader.read(load, self._show, title=_("Setup"))
 
     def _show(self, loaded: Loaded) -> None:
         self.institutions.set_records(
             loaded.institutions,
-            self.tr("No institutions yet: add the universities you recruit for with New…"),
+            _("No institutions yet: add the universities you recruit for with New…"),
         )
         if self.institutions.selected() is None and self.institutions.model.records:
             self.institutions.view.selectRow(0)
@@ -286,11 +287,11 @@ class SetupPage(Page):
         self._show_departments()
         self.sources.set_records(
             loaded.sources,
-            self.tr("No funding sources yet: add the budgets that pay for offers with New…"),
+            _("No funding sources yet: add the budgets that pay for offers with New…"),
         )
         self.officers.set_records(
             loaded.officers,
-            self.tr("No officers yet: add the people who own applications and targets."),
+            _("No officers yet: add the people who own applications and targets."),
         )
         if self._select_after is not None:
             panel, ident = self._select_after
@@ -303,15 +304,15 @@ class SetupPage(Page):
     def _show_departments(self) -> None:
         inst = self.institutions.selected()
         if inst is None:
-            self.departments.title.setText(f"<b>{self.tr('Departments')}</b>")
-            self.departments.set_records([], self.tr("Add an institution first."))
+            self.departments.title.setText(f"<b>{_('Departments')}</b>")
+            self.departments.set_records([], _("Add an institution first."))
         else:
             self.departments.title.setText(
-                "<b>" + self.tr("Departments of {name}").format(name=inst.name) + "</b>"
+                "<b>" + _("Departments of {name}").format(name=inst.name) + "</b>"
             )
             self.departments.set_records(
                 [d for d in self.departments_all if d.institution_id == inst.id],
-                self.tr("No departments yet: add a school, department or lab with New…"),
+                _("No departments yet: add a school, department or lab with New…"),
             )
         self.departments.new_button.setEnabled(inst is not None)
 
@@ -351,7 +352,7 @@ class SetupPage(Page):
     def new_institution(self) -> QtWidgets.QDialog:
         return self._open(
             FormDialog(
-                self.tr("New institution"),
+                _("New institution"),
                 editors.institution_fields(),
                 lambda values: self._after(
                     self.institutions, cmds.create_institution(self.ctx, values)
@@ -367,7 +368,7 @@ class SetupPage(Page):
         fields = editors.institution_fields(rec)
         return self._open(
             FormDialog(
-                self.tr("Edit institution"),
+                _("Edit institution"),
                 fields,
                 lambda changes: cmds.edit_institution(self.ctx, rec.id, changes),
                 original=editors.original(fields, rec),
@@ -378,11 +379,11 @@ class SetupPage(Page):
     def new_department(self) -> QtWidgets.QDialog | None:
         inst = self.institutions.selected()
         if inst is None:
-            self.say(self.tr("Choose or add an institution first."))
+            self.say(_("Choose or add an institution first."))
             return None
         return self._open(
             FormDialog(
-                self.tr("New department of {name}").format(name=inst.name),
+                _("New department of {name}").format(name=inst.name),
                 editors.department_fields(self.departments_all, inst.id),
                 lambda values: self._after(
                     self.departments, cmds.create_department(self.ctx, inst.id, values)
@@ -398,7 +399,7 @@ class SetupPage(Page):
         fields = editors.department_fields(self.departments_all, rec.institution_id, rec)
         return self._open(
             FormDialog(
-                self.tr("Edit department"),
+                _("Edit department"),
                 fields,
                 lambda changes: cmds.edit_department(self.ctx, rec.id, changes),
                 original=editors.original(fields, rec),
@@ -409,7 +410,7 @@ class SetupPage(Page):
     def new_officer(self) -> QtWidgets.QDialog:
         return self._open(
             FormDialog(
-                self.tr("New recruiting officer"),
+                _("New recruiting officer"),
                 editors.officer_fields(),
                 lambda values: self._after(self.officers, cmds.create_officer(self.ctx, values)),
                 parent=self,
@@ -423,7 +424,7 @@ class SetupPage(Page):
         fields = editors.officer_fields(rec)
         return self._open(
             FormDialog(
-                self.tr("Edit recruiting officer"),
+                _("Edit recruiting officer"),
                 fields,
                 lambda changes: cmds.edit_officer(self.ctx, rec.id, changes),
                 original=editors.original(fields, rec),
@@ -456,7 +457,7 @@ class SetupPage(Page):
     @staticmethod
     def _what(kind: archive.Kind, rec: Any) -> str:
         name = getattr(rec, "name", None) or getattr(rec, "path", "")
-        return f"{archive.LABELS[kind].lower()} '{name}'"
+        return _("{kind} '{name}'").format(kind=_(archive.LABELS[kind]).lower(), name=name)
 
     def confirm(self, title: str, text: str) -> bool:
         box = QtWidgets.QMessageBox(self)
@@ -479,42 +480,48 @@ class SetupPage(Page):
             "references",
             lambda: archive.references(db, kind, ident),
             lambda refs: self._remove(kind, rec, refs),
-            lambda exc: show_error(self, self.tr("Remove"), exc),
+            lambda exc: show_error(self, _("Remove"), exc),
         )
 
     def removal_text(self, kind: archive.Kind, rec: Any, refs: dict[str, int]) -> str:
         what = self._what(kind, rec)
         if not refs:
-            return self.tr(
-                "Delete {what}? Nothing refers to it yet. (Undo brings it back.)"
-            ).format(what=what)
-        return self.tr(
+            return _("Delete {what}? Nothing refers to it yet. (Undo brings it back.)").format(
+                what=what
+            )
+        return _(
             "{what} still has {refs}, so it will be archived, not deleted: it is no longer "
             "offered in lists to choose from, and stays in history and reports. Unarchive "
             "brings it back."
         ).format(what=what[0].upper() + what[1:], refs=archive.describe(refs))
 
     def _remove(self, kind: archive.Kind, rec: Any, refs: dict[str, int]) -> None:
-        title = self.tr("Archive") if refs else self.tr("Delete")
+        title = _("Archive") if refs else _("Delete")
         if not self.confirm(title, self.removal_text(kind, rec, refs)):
             return
-        cmd = cmds.retire(self.ctx, kind, int(rec.id), self._what(kind, rec), self._error("Remove"))
+        cmd = cmds.retire(
+            self.ctx, kind, int(rec.id), self._what(kind, rec), self._error(_("Remove"))
+        )
         if cmd.error is None:
-            verb = "Archived" if cmd.state.action == "archived" else "Deleted"
-            self.say(f"{verb} {self._what(kind, rec)}. (Edit → Undo takes it back.)")
+            done = (
+                _("Archived {what}. (Edit → Undo takes it back.)")
+                if cmd.state.action == "archived"
+                else _("Deleted {what}. (Edit → Undo takes it back.)")
+            )
+            self.say(done.format(what=self._what(kind, rec)))
 
     def unarchive(self, kind: archive.Kind) -> None:
         rec = self._panel(kind).selected()
         if rec is None or rec.archived_at is None:
             return
         cmd = cmds.unarchive(
-            self.ctx, kind, int(rec.id), self._what(kind, rec), self._error("Unarchive")
+            self.ctx, kind, int(rec.id), self._what(kind, rec), self._error(_("Unarchive"))
         )
         if cmd.error is None:
-            self.say(f"{self._what(kind, rec)} is offered in choices again.")
+            self.say(_("{what} is offered in choices again.").format(what=self._what(kind, rec)))
 
     def _error(self, title: str) -> Any:
-        return lambda exc: show_error(self, self.tr(title), exc)
+        return lambda exc: show_error(self, title, exc)
 
     def say(self, text: str) -> None:
         """A line about what the last action did (or why nothing happened)."""

@@ -12,6 +12,7 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, TargetStatus
 from recruiter.domain.money import format_amount
 from recruiter.errors import RecruiterError, ValidationError
+from recruiter.i18n import N_, _
 from recruiter.services import choices, funding, targets
 from recruiter.services.funding import TargetFunding
 from recruiter.services.targets import TargetProgress
@@ -28,27 +29,27 @@ from ..tasks import show_error
 from .base import Page
 
 STAGE_ABBR = {
-    "identified": "Ident.",
-    "contacted": "Cont.",
-    "applied": "Appl.",
-    "review": "Rev.",
-    "approved": "Appr.",
-    "offer": "Offer",
-    "signed": "Sign.",
-    "immigration": "Immig.",
-    "arrived": "Arr.",
+    "identified": N_("Ident."),
+    "contacted": N_("Cont."),
+    "applied": N_("Appl."),
+    "review": N_("Rev."),
+    "approved": N_("Appr."),
+    "offer": N_("Offer"),
+    "signed": N_("Sign."),
+    "immigration": N_("Immig."),
+    "arrived": N_("Arr."),
 }
 COLUMNS = [
-    ("institution", "Institution"),
-    ("title", "Target"),
-    ("department", "Department"),
-    ("status", "Status"),
-    ("progress", "Hired / headcount"),
-    ("open", "Open applications"),
+    ("institution", N_("Institution")),
+    ("title", N_("Target")),
+    ("department", N_("Department")),
+    ("status", N_("Status")),
+    ("progress", N_("Hired / headcount")),
+    ("open", N_("Open applications")),
     *[(f"stage:{st.value}", STAGE_ABBR[st.value]) for st in STAGES],
-    ("fill_by", "Fill by"),
-    ("reserved", "Reserved"),
-    ("committed", "Committed"),
+    ("fill_by", N_("Fill by")),
+    ("reserved", N_("Reserved")),
+    ("committed", N_("Committed")),
 ]
 
 
@@ -180,36 +181,36 @@ class TargetsPage(Page):
         self.summary = QtWidgets.QLabel()
 
         # editor
-        self.editor = QtWidgets.QGroupBox(self.tr("Target"))
+        self.editor = QtWidgets.QGroupBox(_("Target"))
         form = QtWidgets.QFormLayout(self.editor)
         self.fields: dict[str, QtWidgets.QWidget] = {}
         self.errors: dict[str, QtWidgets.QLabel] = {}
         self.institution = QtWidgets.QComboBox()
         self.department = QtWidgets.QComboBox()
         self.source = QtWidgets.QComboBox()
-        self.source.setToolTip(self.tr("The budget this position is paid from (optional)"))
+        self.source.setToolTip(_("The budget this position is paid from (optional)"))
         self.institution.currentIndexChanged.connect(self._fill_departments)
         self.status = QtWidgets.QComboBox()
         for st in TargetStatus:
             self.status.addItem(st.label, st.value)
-        self.owner = OwnerBox(placeholder=self.tr("a recruiting officer, or type a name"))
+        self.owner = OwnerBox(placeholder=_("a recruiting officer, or type a name"))
         self.headcount = QtWidgets.QSpinBox()
         self.headcount.setRange(0, 1000)
         self.notes = QtWidgets.QPlainTextEdit()
         self.notes.setFixedHeight(60)
         editors: list[tuple[str, str, QtWidgets.QWidget]] = [
-            ("institution_id", "Institution", self.institution),
-            ("department_id", "Department", self.department),
-            ("funding_source_id", "Funding source", self.source),
-            ("title", "Title", QtWidgets.QLineEdit()),
-            ("field", "Field", QtWidgets.QLineEdit()),
-            ("rank", "Rank", QtWidgets.QLineEdit()),
-            ("talent_programme", "Talent programme", QtWidgets.QLineEdit()),
-            ("headcount", "Headcount", self.headcount),
-            ("status", "Status", self.status),
-            ("fill_by", "Fill by", QtWidgets.QLineEdit()),
-            ("owner", "Owner", self.owner),
-            ("notes", "Notes", self.notes),
+            ("institution_id", _("Institution"), self.institution),
+            ("department_id", _("Department"), self.department),
+            ("funding_source_id", _("Funding source"), self.source),
+            ("title", _("Title"), QtWidgets.QLineEdit()),
+            ("field", _("Field"), QtWidgets.QLineEdit()),
+            ("rank", _("Rank"), QtWidgets.QLineEdit()),
+            ("talent_programme", _("Talent programme"), QtWidgets.QLineEdit()),
+            ("headcount", _("Headcount"), self.headcount),
+            ("status", _("Status"), self.status),
+            ("fill_by", _("Fill by"), QtWidgets.QLineEdit()),
+            ("owner", _("Owner"), self.owner),
+            ("notes", _("Notes"), self.notes),
         ]
         for key, label, widget in editors:
             widget.setObjectName(f"target_{key}")
@@ -220,16 +221,16 @@ class TargetsPage(Page):
             box.setSpacing(0)
             box.addWidget(widget)
             box.addWidget(err)
-            form.addRow(self.tr(label), box)
+            form.addRow(label, box)
             self.fields[key] = widget
             self.errors[key] = err
         fill_by = self.fields["fill_by"]
         assert isinstance(fill_by, QtWidgets.QLineEdit)
         fill_by.setPlaceholderText("YYYY-MM-DD")
-        self.new_button = QtWidgets.QPushButton(self.tr("New"))
-        self.save_button = QtWidgets.QPushButton(self.tr("Save"))
-        self.delete_button = QtWidgets.QPushButton(self.tr("Delete"))
-        self.pipeline_button = QtWidgets.QPushButton(self.tr("Open pipeline"))
+        self.new_button = QtWidgets.QPushButton(_("New"))
+        self.save_button = QtWidgets.QPushButton(_("Save"))
+        self.delete_button = QtWidgets.QPushButton(_("Delete"))
+        self.pipeline_button = QtWidgets.QPushButton(_("Open pipeline"))
         self.new_button.clicked.connect(self.new_target)
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete)
@@ -285,7 +286,7 @@ class TargetsPage(Page):
 
     def refresh(self) -> None:
         shown = dict(self._shown)
-        self.loader.read(lambda db: load(db, shown), self._fill, title=self.tr("Targets"))
+        self.loader.read(lambda db: load(db, shown), self._fill, title=_("Targets"))
 
     def _money(self, minor: int) -> str:
         return format_amount(minor, self.reporting_currency)
@@ -306,11 +307,9 @@ class TargetsPage(Page):
         opened = sum(r.open for r in rows)
         active = sum(r.active for r in rows)
         on_hold = sum(r.on_hold for r in rows)
-        first = (
-            self.tr("1 target") if len(rows) == 1 else self.tr("{n} targets").format(n=len(rows))
-        )
+        first = _("1 target") if len(rows) == 1 else _("{n} targets").format(n=len(rows))
         self.summary.setText(
-            self.tr(
+            _(
                 "{first} — {h} hired of {c} open positions. Open applications: {o} "
                 "(Active applications: {a}, On hold: {oh})"
             ).format(
@@ -349,7 +348,7 @@ class TargetsPage(Page):
         for iid, label in offered.institutions:
             self.institution.addItem(label, iid)
         self.institution.setPlaceholderText(
-            "" if offered.institutions else self.tr("none yet: add one on the Setup page")
+            "" if offered.institutions else _("none yet: add one on the Setup page")
         )
         self.institution.setCurrentIndex(max(self.institution.findData(inst), 0))
         self.institution.blockSignals(False)
@@ -366,7 +365,7 @@ class TargetsPage(Page):
             self.department.addItem(label, did)
         source = self.source.currentData()
         self.source.clear()
-        self.source.addItem(self.tr("(none)"), None)
+        self.source.addItem(_("(none)"), None)
         for sid, label, owner in self._sources:
             if owner is None or owner == inst:
                 self.source.addItem(label, sid)
@@ -394,7 +393,7 @@ class TargetsPage(Page):
         self.editor_reads.read(
             read,
             lambda loaded: self._show_values(target_id, loaded[0], loaded[1]),
-            title=self.tr("Targets"),
+            title=_("Targets"),
         )
 
     def _show_values(
@@ -425,9 +424,7 @@ class TargetsPage(Page):
         )
         self.notes.setPlainText(values.get("notes") or "")
         self.editor.setTitle(
-            self.tr("New target")
-            if target_id is None
-            else self.tr("Target #{id}").format(id=target_id)
+            _("New target") if target_id is None else _("Target #{id}").format(id=target_id)
         )
         self.delete_button.setEnabled(target_id is not None)
         self.pipeline_button.setEnabled(target_id is not None)
@@ -496,7 +493,7 @@ class TargetsPage(Page):
             if isinstance(exc, ValidationError):
                 self._show_errors(exc.errors)
             else:
-                show_error(self, self.tr("Targets"), exc)
+                show_error(self, _("Targets"), exc)
             return False
         if self.target_id is None:
             self.target_id = int(cmd.state)
@@ -510,7 +507,7 @@ class TargetsPage(Page):
         cmd = cmds.delete_target(
             self.ctx,
             self.target_id,
-            on_error=lambda e: show_error(self, self.tr("Delete target"), e),
+            on_error=lambda e: show_error(self, _("Delete target"), e),
             title=self._shown.get("title"),
         )
         if cmd.error is None:

@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from recruiter.i18n import _
 from recruiter.services.institutions import DepartmentRow
 
-from ..qt import QtCore, QtWidgets
+from ..qt import QtWidgets
 from .dialogs import Field, line
-
-
-def _tr(text: str) -> str:
-    return QtCore.QCoreApplication.translate("Setup", text)
 
 
 def _getter(rec: Any) -> Any:
@@ -22,11 +19,11 @@ def _getter(rec: Any) -> Any:
 def institution_fields(rec: Any = None) -> list[Field]:
     get = _getter(rec)
     return [
-        ("name", _tr("Name"), line(get("name"), "e.g. Wuhan University")),
-        ("name_zh", _tr("Chinese name"), line(get("name_zh"), "e.g. 武汉大学")),
-        ("short_name", _tr("Short name"), line(get("short_name"), "e.g. WHU")),
-        ("city", _tr("City"), line(get("city"), "e.g. Wuhan")),
-        ("country", _tr("Country"), line(get("country"), "e.g. China")),
+        ("name", _("Name"), line(get("name"), _("e.g. Wuhan University"))),
+        ("name_zh", _("Chinese name"), line(get("name_zh"), "e.g. 武汉大学")),
+        ("short_name", _("Short name"), line(get("short_name"), _("e.g. WHU"))),
+        ("city", _("City"), line(get("city"), _("e.g. Wuhan"))),
+        ("country", _("Country"), line(get("country"), _("e.g. China"))),
     ]
 
 
@@ -36,13 +33,13 @@ def parent_box(
     """Another department of the same institution, or none; an archived parent is offered only
     when it is the current one."""
     box = QtWidgets.QComboBox()
-    box.addItem(_tr("(none — directly under the institution)"), None)
+    box.addItem(_("(none — directly under the institution)"), None)
     current = getattr(rec, "parent_id", None)
     for d in departments:
         if d.institution_id != institution_id or (rec is not None and d.id == rec.id):
             continue
         if d.archived_at is None or d.id == current:
-            box.addItem(d.path + (" (archived)" if d.archived_at else ""), d.id)
+            box.addItem(d.path + (_(" (archived)") if d.archived_at else ""), d.id)
     box.setCurrentIndex(max(box.findData(current), 0))
     return box
 
@@ -52,18 +49,18 @@ def department_fields(
 ) -> list[Field]:
     get = _getter(rec)
     return [
-        ("name", _tr("Name"), line(get("name"), "e.g. School of Physics")),
-        ("name_zh", _tr("Chinese name"), line(get("name_zh"), "e.g. 物理学院")),
-        ("parent_id", _tr("Part of"), parent_box(departments, institution_id, rec)),
+        ("name", _("Name"), line(get("name"), _("e.g. School of Physics"))),
+        ("name_zh", _("Chinese name"), line(get("name_zh"), "e.g. 物理学院")),
+        ("parent_id", _("Part of"), parent_box(departments, institution_id, rec)),
     ]
 
 
 def officer_fields(rec: Any = None) -> list[Field]:
     get = _getter(rec)
     return [
-        ("name", _tr("Name"), line(get("name"), "as it appears in the Owner column")),
-        ("name_zh", _tr("Chinese name"), line(get("name_zh"))),
-        ("email", _tr("E-mail"), line(get("email"))),
+        ("name", _("Name"), line(get("name"), _("as it appears in the Owner column"))),
+        ("name_zh", _("Chinese name"), line(get("name_zh"))),
+        ("email", _("E-mail"), line(get("email"))),
     ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zoneinfo
 
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 
 from .. import setup_commands as cmds
 from ..context import AppContext
@@ -19,19 +20,19 @@ class OfficeSettings(QtWidgets.QWidget):
         self.ctx = ctx
         v = QtWidgets.QVBoxLayout(self)
         row = QtWidgets.QHBoxLayout()
-        row.addWidget(QtWidgets.QLabel(self.tr("Office time zone:")))
+        row.addWidget(QtWidgets.QLabel(_("Office time zone:")))
         self.time_zone = QtWidgets.QComboBox()
         self.time_zone.setEditable(True)
         self.time_zone.addItems(sorted(zoneinfo.available_timezones()))
         self.time_zone.setMinimumWidth(240)
-        self.time_zone_button = QtWidgets.QPushButton(self.tr("Set time zone"))
+        self.time_zone_button = QtWidgets.QPushButton(_("Set time zone"))
         self.time_zone_button.clicked.connect(self.set_time_zone)
         row.addWidget(self.time_zone)
         row.addWidget(self.time_zone_button)
         row.addStretch(1)
         v.addLayout(row)
         note = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "The time zone decides calendar-day figures (days in stage, due dates). Totals "
                 "are shown in the reporting currency, converted with the rates below."
             )

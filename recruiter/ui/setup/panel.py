@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from recruiter.i18n import _
+
 from ..candidate_model import RecordTableModel
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 
@@ -71,19 +73,19 @@ class ListPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.all_records: list[Any] = []
         self.title = QtWidgets.QLabel(f"<b>{title}</b>")
-        self.new_button = QtWidgets.QPushButton(self.tr("New…"))
-        self.edit_button = QtWidgets.QPushButton(self.tr("Edit…"))
-        self.remove_button = QtWidgets.QPushButton(self.tr("Remove"))
-        self.unarchive_button = QtWidgets.QPushButton(self.tr("Unarchive"))
-        self.new_button.setToolTip(self.tr("Add one (Ctrl+N in the list)"))
-        self.edit_button.setToolTip(self.tr("Edit the selected row (Enter)"))
+        self.new_button = QtWidgets.QPushButton(_("New…"))
+        self.edit_button = QtWidgets.QPushButton(_("Edit…"))
+        self.remove_button = QtWidgets.QPushButton(_("Remove"))
+        self.unarchive_button = QtWidgets.QPushButton(_("Unarchive"))
+        self.new_button.setToolTip(_("Add one (Ctrl+N in the list)"))
+        self.edit_button.setToolTip(_("Edit the selected row (Enter)"))
         self.remove_button.setToolTip(
-            self.tr(
+            _(
                 "Delete (Del): what nothing refers to is deleted; anything still in use is "
                 "archived — hidden from choices, kept in history and reports"
             )
         )
-        self.show_archived = QtWidgets.QCheckBox(self.tr("Show archived"))
+        self.show_archived = QtWidgets.QCheckBox(_("Show archived"))
         bar = QtWidgets.QHBoxLayout()
         bar.addWidget(self.title)
         bar.addStretch(1)
@@ -208,7 +210,7 @@ def fit_columns(
 
 
 def status(rec: Any) -> str:
-    return "archived" if getattr(rec, "archived_at", None) else "in use"
+    return _("archived") if getattr(rec, "archived_at", None) else _("in use")
 
 
 __all__ = ["ListKeys", "ListPanel", "fit_columns", "status"]

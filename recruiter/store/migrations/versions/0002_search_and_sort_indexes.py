@@ -31,7 +31,7 @@ def upgrade() -> None:
     if bind.dialect.name == "sqlite":
         from recruiter.store import search
 
-        search.create_sqlite(bind)
+        search.create_sqlite(bind, search.SEARCH_COLUMNS_0002)
 
 
 def downgrade() -> None:
