@@ -30,6 +30,12 @@ class Kind(StrEnum):
     setting = "setting"
     officer = "officer"
     holiday = "holiday"
+    immigration_case = "immigration_case"
+    case_person = "case_person"
+    case_document = "case_document"
+    case_milestone = "case_milestone"
+    relocation_task = "relocation_task"
+    deadline_rule = "deadline_rule"
 
     @classmethod
     def of(cls, name: str) -> Kind | None:

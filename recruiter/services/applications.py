@@ -46,6 +46,7 @@ class ApplicationState:
     closed_reason: str | None
     # The stage_event the change wrote; undo removes it so history reads as if it never happened.
     event_id: int | None = None
+    opened_case: int | None = None  # the immigration case reaching `signed` opened
 
 
 def _state(app: Application) -> ApplicationState:
@@ -123,26 +124,44 @@ def add_in(
     return app.id
 
 
-def move(db: Database, application_id: int, to: Stage, note: str | None = None) -> ApplicationState:
-    """Move to another stage; returns the state before, for undo."""
+def move(
+    db: Database,
+    application_id: int,
+    to: Stage,
+    note: str | None = None,
+    override_reason: str | None = None,
+) -> ApplicationState:
+    """Move to another stage; returns the state before, for undo. `override_reason` lets a
+    stage guard's refusal pass (audited)."""
     with db.session() as s:
-        return move_in(s, db.user, application_id, to, note)
+        return move_in(s, db.user, application_id, to, note, override_reason)
 
 
 def move_in(
-    s: Session, user: str, application_id: int, to: Stage, note: str | None = None
+    s: Session,
+    user: str,
+    application_id: int,
+    to: Stage,
+    note: str | None = None,
+    override_reason: str | None = None,
 ) -> ApplicationState:
+    from .immigration import cases as immigration_cases  # lazy: immigration reads offers
+    from .immigration import guard as immigration_guard
+
     app = get_or_raise(s, Application, application_id, "Application")
     before = _state(app)
     problem = stage_move_problem(before.stage, before.outcome, to)
     if problem:
         raise ConflictError(problem[0].upper() + problem[1:] + ".")
+    immigration_guard.check_move(s, user, app, to, override_reason)
     now = utcnow()
     app.stage = to
     app.outcome = outcome_for_stage(to, before.outcome)
     app.stage_changed_at = now
     changes = {"stage": [before.stage, to], "outcome": [before.outcome, app.outcome]}
-    return _log_change(s, user, app, before, "move", note, changes)
+    state = _log_change(s, user, app, before, "move", note, changes)
+    opened = immigration_cases.open_on_move(s, user, app, before.stage, to)
+    return replace(state, opened_case=opened)
 
 
 def set_outcome(
@@ -213,6 +232,10 @@ def restore_in(s: Session, user: str, state: ApplicationState, undo_of: str) -> 
         event = s.get(StageEvent, state.event_id)
         if event is not None:
             s.delete(event)
+    if state.opened_case is not None:
+        from .immigration import cases as immigration_cases
+
+        immigration_cases.remove_case_in(s, user, state.opened_case)
     audit.record(
         s,
         user,
@@ -481,11 +504,18 @@ def history_for_candidate(db: Database, candidate_id: int) -> list[HistoryRow]:
 
 
 def move_many(
-    db: Database, application_ids: Sequence[int], to: Stage, note: str | None = None
+    db: Database,
+    application_ids: Sequence[int],
+    to: Stage,
+    note: str | None = None,
+    override_reason: str | None = None,
 ) -> list[ApplicationState]:
     """Move several applications at once (a multi-card drag): all or none."""
     with db.session() as s:
-        return [move_in(s, db.user, a, to, note) for a in dict.fromkeys(application_ids)]
+        return [
+            move_in(s, db.user, a, to, note, override_reason)
+            for a in dict.fromkeys(application_ids)
+        ]
 
 
 def restore_many(db: Database, states: Sequence[ApplicationState], undo_of: str) -> None:
