@@ -24,6 +24,7 @@ from .pages.offers import OffersPage
 from .pages.pipeline import PipelinePage
 from .pages.setup import SetupPage
 from .pages.targets import TargetsPage
+from .pages.visas import VisasPage
 from .qt import Qt, QtCore, QtGui, QtWidgets
 from .tasks import CancelledFn, ProgressFn, run_with_progress, show_error
 from .welcome import WelcomePage
@@ -35,6 +36,7 @@ PAGES: tuple[tuple[str, type[Page]], ...] = (
     ("Pipeline", PipelinePage),
     ("Targets", TargetsPage),
     ("Offers", OffersPage),
+    ("Visas & arrivals", VisasPage),
     ("Funding", FundingPage),
     ("Setup", SetupPage),
     ("Import history", ImportHistoryPage),

@@ -30,6 +30,7 @@ from .cases import (
     update_case,
 )
 from .clocks import (
+    CaseChoices,
     CaseCounts,
     CaseFilters,
     CaseList,
@@ -42,6 +43,7 @@ from .clocks import (
     counts_in,
     due,
     due_in,
+    filter_choices,
     urgency_by_application,
 )
 from .guard import ArrivalBlocked, arrival_problem, check_move
@@ -72,6 +74,7 @@ from .rules import rows as rule_rows
 __all__ = [
     "ArrivalBlocked",
     "CaseBundle",
+    "CaseChoices",
     "CaseCounts",
     "CaseDetail",
     "CaseFilters",
@@ -102,6 +105,7 @@ __all__ = [
     "detail",
     "due",
     "due_in",
+    "filter_choices",
     "open_case",
     "open_on_move",
     "put_charge",

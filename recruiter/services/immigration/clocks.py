@@ -303,3 +303,36 @@ def counts_in(s: Session, today: date | None = None) -> CaseCounts:
 def counts(db: Database, today: date | None = None) -> CaseCounts:
     with db.session() as s:
         return counts_in(s, today)
+
+
+@dataclass(frozen=True)
+class CaseChoices:
+    """What the Visas page's filters offer: institutions and officers that have cases."""
+
+    institutions: list[tuple[int, str]]
+    officers: list[str]
+
+
+def filter_choices(db: Database) -> CaseChoices:
+    with db.session() as s:
+        insts = s.execute(
+            sa_select(col(Institution.id), col(Institution.name))
+            .where(
+                col(Institution.id).in_(
+                    sa_select(col(Target.institution_id))
+                    .join(Application, col(Application.target_id) == col(Target.id))
+                    .join(
+                        ImmigrationCase,
+                        col(ImmigrationCase.application_id) == col(Application.id),
+                    )
+                )
+            )
+            .order_by(col(Institution.name))
+        ).all()
+        officers = s.execute(
+            sa_select(col(ImmigrationCase.officer))
+            .where(col(ImmigrationCase.officer).is_not(None))
+            .distinct()
+            .order_by(col(ImmigrationCase.officer))
+        ).all()
+        return CaseChoices([(int(i), n) for i, n in insts], [o for (o,) in officers])
