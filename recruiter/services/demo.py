@@ -21,7 +21,7 @@ from recruiter.errors import ConflictError, RecruiterError
 from recruiter.store import search
 from recruiter.store.database import Database
 
-from . import audit
+from . import audit, demo_visas
 from .demo_names import (
     DEGREES,
     FIELDS,
@@ -195,6 +195,7 @@ def generate(
                 progress(done, total)
 
         summary = gen.write(conn, step)
+        demo_visas.write(conn, gen.rng, gen.today)  # immigration cases of the hires
         # Entity "database": the announced Changes say that everything was replaced.
         entry = audit.entry(db.user, "database", None, "demo", {"seed": seed, **summary.as_json()})
         audit.record_many(conn, [entry])

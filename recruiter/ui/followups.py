@@ -4,13 +4,13 @@ the main window). Reads run off the GUI thread (ops.Reader)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from recruiter.domain import clock
 from recruiter.domain.changes import Changes, Kind
-from recruiter.services import activities, offers, settings
+from recruiter.services import activities, immigration, offers, settings
 from recruiter.store.database import Database
 
 from . import tracking_commands as cmds
@@ -51,6 +51,7 @@ class Due:
     today: date
     follow_ups: list[activities.FollowUp]
     expiring: list[Any]
+    visas: list[immigration.DueDeadline] = field(default_factory=list)  # within 7 days
 
 
 def load(db: Database, target_id: int | None = None, institution_id: int | None = None) -> Due:
@@ -65,6 +66,7 @@ def load(db: Database, target_id: int | None = None, institution_id: int | None 
             institution_id=institution_id,
         ),
         expiring_offers(db, today, target_id, institution_id),
+        immigration.due(db, today=today).deadlines if target_id is None else [],
     )
 
 
@@ -125,6 +127,19 @@ class FollowUpsPanel(QtWidgets.QWidget):
         self.offers_view.verticalHeader().setDefaultSectionSize(22)
         for i, w in enumerate((90, 160, 320)):
             self.offers_view.setColumnWidth(i, w)
+        self.visas_model = RecordTableModel(
+            [("due_on", "Due"), ("candidate", "Candidate"), ("deadline", "Visa deadline")],
+            parent=self,
+        )
+        self.visas_model.decorate = self._decorate
+        self.visas_view = QtWidgets.QTableView()
+        self.visas_view.setModel(self.visas_model)
+        self.visas_view.verticalHeader().hide()
+        self.visas_view.horizontalHeader().setStretchLastSection(True)
+        self.visas_view.doubleClicked.connect(
+            lambda i: self.open_candidate.emit(self.visas_model.record(i.row()).candidate_id)
+        )
+        self.visas_heading = QtWidgets.QLabel()
         self.heading = QtWidgets.QLabel()
         self.offers_heading = QtWidgets.QLabel()
         self.done_button = QtWidgets.QPushButton(self.tr("Mark done"))
@@ -141,6 +156,8 @@ class FollowUpsPanel(QtWidgets.QWidget):
         layout.addWidget(self.view, 3)
         layout.addWidget(self.offers_heading)
         layout.addWidget(self.offers_view, 1)
+        layout.addWidget(self.visas_heading)
+        layout.addWidget(self.visas_view, 1)
         ctx.bus.changed.connect(self._on_changed)
 
     def _decorate(self, rec: Any, key: str, role: int) -> Any:
@@ -152,7 +169,10 @@ class FollowUpsPanel(QtWidgets.QWidget):
             return font
         return None
 
-    watches = frozenset({Kind.activity, Kind.candidate, Kind.offer, Kind.application})
+    watches = frozenset(
+        {Kind.activity, Kind.candidate, Kind.offer, Kind.application, Kind.case_milestone}
+        | {Kind.immigration_case, Kind.case_person, Kind.deadline_rule, Kind.holiday}
+    )
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(self.watches) and self.isVisible():
@@ -198,6 +218,13 @@ class FollowUpsPanel(QtWidgets.QWidget):
             self.tr("<b>Offers expiring within 7 days</b> — {n}").format(n=len(expiring))
         )
         self.done_button.setEnabled(bool(due))
+        self.visas_model.set_records(loaded.visas)
+        late = sum(1 for d in loaded.visas if d.overdue)
+        self.visas_heading.setText(
+            self.tr("<b>Visa deadlines</b> — {o} overdue, {n} due within 7 days").format(
+                o=late, n=len(loaded.visas) - late
+            )
+        )
 
     def selected(self) -> list[activities.FollowUp]:
         return [self.model.record(i.row()) for i in self.view.selectionModel().selectedRows()]

@@ -303,3 +303,14 @@ def test_relocation_costs_stay_within_the_offer_relocation_item(db, app) -> None
     assert committed == after
     immigration.put_charge(db, task, before)
     assert immigration.detail(db, case).tasks[0].cost_minor is None
+
+
+def test_demo_covers_every_route_and_state_with_some_overdue(db) -> None:
+    from recruiter.services import demo
+
+    demo.generate(db, size=300, seed=1)
+    rows = immigration.case_list(db, immigration.CaseFilters(state="all")).rows
+    assert {r.route for r in rows} == {r.label for r in Route}
+    counts = immigration.counts(db)
+    assert counts.by_state[CaseState.closed] >= 1 and counts.overdue >= 1
+    assert sum(1 for st, n in counts.by_state.items() if n) >= 6
