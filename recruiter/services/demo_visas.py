@@ -146,18 +146,19 @@ def write(
                 "created_at": datetime.combine(today, time(), tzinfo=UTC),
             }
         )
-        for m, on in dated.items():
+        for kind_name, on in dated.items():
             expires = None
             number = None
-            if m in (Milestone.work_permit.value, Milestone.residence_permit.value):
+            if kind_name in (Milestone.work_permit.value, Milestone.residence_permit.value):
                 # Mostly a year or two; some expiring within weeks, so renewals show up.
                 left = rng.choice((20, 35, 40, 365, 700, 720))
                 expires = today + timedelta(days=left)
-                number = f"{'WP' if m == 'work_permit' else 'RP'}{rng.randint(10**8, 10**9 - 1)}"
+                prefix = "WP" if kind_name == "work_permit" else "RP"
+                number = f"{prefix}{rng.randint(10**8, 10**9 - 1)}"
             milestones.append(
                 {
                     "case_id": case_id,
-                    "kind": m,
+                    "kind": kind_name,
                     "done_on": on,
                     "number": number,
                     "expires_on": expires,

@@ -17,7 +17,7 @@ from recruiter.exchange.files import same_file
 from recruiter.store.database import Database
 
 from . import reporting
-from .reporting import Filters, Report
+from .reporting import Filters, Report, immigration_sheet
 
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
@@ -48,7 +48,7 @@ def _columns(sheet: Sequence[reporting.SheetColumn]) -> list[xw.Column]:
     return [xw.Column(c.header, c.kind, c.width) for c in sheet]
 
 
-def summary_of(report: Report) -> xw.Summary:
+def summary_of(report: Report, cases: Any = None) -> xw.Summary:
     """The Summary sheet: what the filters were, the key figures, and the small tables."""
     lab = report.labels
     facts = [
@@ -201,6 +201,8 @@ def summary_of(report: Report) -> xw.Summary:
             [(o.candidate, o.summary, o.due_on, o.days_overdue) for o in report.overdue],
         ),
     ]
+    if cases is not None:  # immigration: reporting.immigration_sheet.counts
+        blocks.append(immigration_sheet.summary_block(cases))
     return xw.Summary(TITLE, facts, report.kpis.items(), blocks)
 
 
@@ -257,11 +259,12 @@ def export_workbook(
             reporting.funding_table(report.funding),
             total=report.counts["Funding"],
         ),
+        immigration_sheet.data_sheet(db, filters, report.as_of),
     ]
     try:
         written = xw.write_workbook(
             path,
-            summary_of(report),
+            summary_of(report, immigration_sheet.counts(db, report.as_of)),
             sheets,
             money_format(report),
             progress=progress,

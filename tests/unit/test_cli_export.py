@@ -19,8 +19,8 @@ def test_export_json(sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixtu
     data = json.loads(captured.out)
     assert data == {
         "file": str(out),
-        "sheets": ["Summary", "Pipeline", "Offers", "Funding"],
-        "rows": {"Pipeline": 7, "Offers": 3, "Funding": 3},
+        "sheets": ["Summary", "Pipeline", "Offers", "Funding", "Immigration"],
+        "rows": {"Pipeline": 7, "Offers": 3, "Funding": 3, "Immigration": 0},
     }
     assert "Workbook written to" in captured.err
     assert load_workbook(out).sheetnames == data["sheets"]
@@ -35,7 +35,7 @@ def test_export_filtered_by_institution(
     )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["rows"] == {"Pipeline": 3, "Offers": 1, "Funding": 2}
+    assert data["rows"] == {"Pipeline": 3, "Offers": 1, "Funding": 2, "Immigration": 0}
     summary = {
         r[0]: r[1] for r in load_workbook(out)["Summary"].iter_rows(values_only=True) if r and r[0]
     }

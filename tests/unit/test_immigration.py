@@ -314,3 +314,22 @@ def test_demo_covers_every_route_and_state_with_some_overdue(db) -> None:
     counts = immigration.counts(db)
     assert counts.by_state[CaseState.closed] >= 1 and counts.overdue >= 1
     assert sum(1 for st, n in counts.by_state.items() if n) >= 6
+
+
+def test_workbook_has_the_immigration_sheet_and_summary_counts(db, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    from recruiter.services import demo, exporting
+
+    demo.generate(db, size=300, seed=1)
+    result = exporting.export_workbook(db, tmp_path / "out.xlsx")
+    assert "Immigration" in result.as_json()["sheets"]
+    cases = immigration.case_list(db, immigration.CaseFilters(state="all")).rows
+    assert result.rows["Immigration"] == len(cases)
+    wb = load_workbook(tmp_path / "out.xlsx")
+    header = next(wb["Immigration"].iter_rows(max_row=1, values_only=True))
+    assert header[:2] == ("Candidate", "中文名") and "Days to it" in header
+    summary = [r for r in wb["Summary"].iter_rows(values_only=True) if r and r[0]]
+    counts = immigration.counts(db)
+    assert ("Overdue deadlines", counts.overdue) in [tuple(r[:2]) for r in summary]
+    assert ("Closed", counts.by_state[CaseState.closed]) in [tuple(r[:2]) for r in summary]

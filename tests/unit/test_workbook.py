@@ -32,10 +32,10 @@ def _rows(ws) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
 
 def test_sheets_headers_and_counts(book: tuple[Path, exporting.ExportResult]) -> None:
     out, result = book
-    assert result.sheets == ["Summary", "Pipeline", "Offers", "Funding"]
-    assert result.rows == {"Pipeline": 7, "Offers": 3, "Funding": 3}
+    assert result.sheets == ["Summary", "Pipeline", "Offers", "Funding", "Immigration"]
+    assert result.rows == {"Pipeline": 7, "Offers": 3, "Funding": 3, "Immigration": 0}
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Pipeline", "Offers", "Funding"]
+    assert wb.sheetnames == ["Summary", "Pipeline", "Offers", "Funding", "Immigration"]
     required = [
         "Candidate",
         "Chinese name",

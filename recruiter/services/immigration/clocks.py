@@ -44,6 +44,7 @@ class CaseFilters:
     officer: str | None = None
     state: str = "open"
     application_ids: frozenset[int] | None = None
+    institution_ids: tuple[int, ...] = ()  # the workbook's filter: any of these
 
     def conditions(self) -> list[ColumnElement[bool]]:
         c = ImmigrationCase
@@ -54,6 +55,8 @@ class CaseFilters:
             out.append(col(c.category) == Category(self.category))
         if self.institution_id is not None:
             out.append(col(Target.institution_id) == self.institution_id)
+        if self.institution_ids:
+            out.append(col(Target.institution_id).in_(list(self.institution_ids)))
         if self.officer:
             out.append(col(c.officer) == self.officer)
         if self.state == "open":
@@ -125,7 +128,7 @@ def _cases(s: Session, f: CaseFilters) -> tuple[list[Any], dict[int, dict[str, d
     )
     rows = list(s.execute(stmt).all())
     ids = sa_select(col(ImmigrationCase.id))
-    if f.institution_id is not None or f.application_ids is not None:
+    if f.institution_id is not None or f.institution_ids:
         ids = ids.join(
             Application, col(Application.id) == col(ImmigrationCase.application_id)
         ).join(Target, col(Target.id) == col(Application.target_id))
