@@ -27,6 +27,7 @@ from ..context import AppContext
 from ..ops import Reader, Reads
 from ..qt import Qt, QtWidgets
 from ..setup import editors
+from ..setup.deadlines import ImmigrationSetup
 from ..setup.dialogs import FormDialog
 from ..setup.office import OfficeSettings
 from ..setup.panel import ListPanel, status
@@ -251,6 +252,7 @@ class SetupPage(Page):
         self.office = OfficeSettings(ctx)
         self.rates = self.office.rates
         self.tabs.addTab(self.office, self.tr("Currency and time zone"))
+        self.tabs.addTab(ImmigrationSetup(ctx), self.tr("Visa deadlines and relocation"))
 
         # What the first offer still needs; hidden once everything is there.
         self.checklist = Checklist(ctx, compact=True)
