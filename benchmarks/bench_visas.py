@@ -33,17 +33,19 @@ def _wait(app: object, done: Callable[[], bool], timeout: float = 60.0) -> None:
 
 
 def _with_cases(ctx: Context, wanted: int) -> str:
-    """A copy of the demo database where `wanted` applications have open cases."""
+    """A copy of the demo database topped up to about `wanted` open cases (added cases are at
+    `signed`; a few of them come out closed, as in the demo)."""
     from sqlalchemy import select
 
     from recruiter.domain.models import Application, Candidate, ImmigrationCase
-    from recruiter.services import demo_visas
+    from recruiter.services import demo_visas, immigration
     from recruiter.store.opening import open_database
 
     path = ctx.workdir / f"visas-{wanted}.db"
     if not path.exists():
         shutil.copy(ctx.demo_db(), path)
         db = open_database(path)
+        have = len(immigration.case_list(db).rows)  # the demo's own open cases count too
         with db.transaction() as conn:
             taken = select(ImmigrationCase.application_id)  # type: ignore[call-overload]
             rows = conn.execute(
@@ -55,7 +57,7 @@ def _with_cases(ctx: Context, wanted: int) -> str:
                 )
                 .join(Candidate, Candidate.id == Application.candidate_id)
                 .where(Application.id.not_in(taken))  # type: ignore[union-attr]
-                .limit(wanted)
+                .limit(max(0, wanted - have))
             ).all()
             demo_visas.write(conn, random.Random(7), date.today(), [(*r, "signed") for r in rows])
         db.dispose()
