@@ -52,7 +52,13 @@ def test_export_pipeline_then_open_folder(
     assert task is not None
     qtbot.waitUntil(lambda: _done_box(parent) is not None, timeout=15000)
     out = tmp_path / "weekly.xlsx"  # the suffix was added
-    assert load_workbook(out).sheetnames == ["Summary", "Pipeline", "Offers", "Funding"]
+    assert load_workbook(out).sheetnames == [
+        "Summary",
+        "Pipeline",
+        "Offers",
+        "Funding",
+        "Immigration",
+    ]
     box = _done_box(parent)
     assert "weekly.xlsx" in box.text() and "7 pipeline rows" in box.informativeText()
     box.findChild(QtWidgets.QPushButton, "openFolder").click()
