@@ -42,6 +42,12 @@ class Kind(StrEnum):
     departure = "departure"
     refund = "refund"
     year_close = "year_close"
+    immigration_case = "immigration_case"
+    case_person = "case_person"
+    case_document = "case_document"
+    case_milestone = "case_milestone"
+    relocation_task = "relocation_task"
+    deadline_rule = "deadline_rule"
 
     @classmethod
     def of(cls, name: str) -> Kind | None:

@@ -707,3 +707,135 @@ TABLES = [
     "refund",
     "year_close",
 ]
+
+
+# -- immigration and relocation (issue 13) ---------------------------------------------------
+from .immigration import (  # noqa: E402  # kept beside the tables that use them
+    CaseState,
+    Category,
+    DocKind,
+    DocStatus,
+    Milestone,
+    PersonRole,
+    Route,
+    Severity,
+)
+from .workdays import DayCount  # noqa: E402
+
+
+class ImmigrationCase(SQLModel, table=True):
+    """The visa, permit and relocation work of one hire, from `signed` to the first day.
+    `state` is derived from the milestones on every write (domain.immigration.state_of) and
+    stored so lists filter on it in SQL; `closed_on` stops a case by hand."""
+
+    __tablename__ = "immigration_case"
+    __table_args__ = (
+        UniqueConstraint("application_id", name="uq_immigration_case_application_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(sa_column=_fk("application.id", "CASCADE", index=False))
+    route: Route = Field(default=Route.z, sa_type=_enum(Route, "route"))
+    category: Category | None = Field(default=None, sa_type=_enum(Category, "category"))
+    state: CaseState = Field(
+        default=CaseState.preparing, sa_type=_enum(CaseState, "state"), index=True
+    )
+    officer: str | None = Field(default=None, max_length=100)
+    opened_on: date
+    closed_on: date | None = None
+    closed_reason: str | None = Field(default=None, max_length=500)
+    notes: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CasePerson(SQLModel, table=True):
+    """The scholar or a family member the case covers."""
+
+    __tablename__ = "case_person"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_column=_fk("immigration_case.id", "CASCADE"))
+    role: PersonRole = Field(default=PersonRole.scholar, sa_type=_enum(PersonRole, "role"))
+    full_name: str = Field(max_length=200)
+    nationality: str | None = Field(default=None, max_length=100)
+    passport_no: str | None = Field(default=None, max_length=50)
+    passport_expires: date | None = None
+    birth_date: date | None = None
+
+
+class CaseDocument(SQLModel, table=True):
+    """One line of a person's document checklist."""
+
+    __tablename__ = "case_document"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_column=_fk("immigration_case.id", "CASCADE"))
+    person_id: int = Field(sa_column=_fk("case_person.id", "CASCADE"))
+    kind: DocKind = Field(sa_type=_enum(DocKind, "kind"))
+    status: DocStatus = Field(default=DocStatus.needed, sa_type=_enum(DocStatus, "status"))
+    status_on: date | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+
+class CaseMilestone(SQLModel, table=True):
+    """A dated step of a case; permits carry their number and expiry."""
+
+    __tablename__ = "case_milestone"
+    __table_args__ = (UniqueConstraint("case_id", "kind", name="uq_case_milestone_case_kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_column=_fk("immigration_case.id", "CASCADE", index=False))
+    kind: Milestone = Field(sa_type=_enum(Milestone, "kind"))
+    done_on: date
+    number: str | None = Field(default=None, max_length=100)
+    expires_on: date | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+
+class RelocationTask(SQLModel, table=True):
+    """A relocation task of a case, or (case_id NULL) a line of the office's template, whose
+    `due_days` count from the planned entry. A cost may be charged to the offer's relocation
+    item (`offer_item_id`)."""
+
+    __tablename__ = "relocation_task"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, sa_column=_fk("immigration_case.id", "CASCADE", True))
+    position: int = 0
+    title: str = Field(max_length=200)
+    owner: str | None = Field(default=None, max_length=100)
+    due_days: int | None = None
+    due_on: date | None = None
+    done_on: date | None = None
+    cost_minor: int | None = Field(default=None, sa_type=BigInteger)
+    currency: str | None = Field(default=None, max_length=3)
+    offer_item_id: int | None = Field(
+        default=None, sa_column=_fk("offer_item.id", "SET NULL", True)
+    )
+    note: str | None = Field(default=None, max_length=500)
+
+
+class DeadlineRule(SQLModel, table=True):
+    """One clock rule an office can edit (domain.deadlines.Rule); `code` never changes."""
+
+    __tablename__ = "deadline_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=50)
+    name: str = Field(max_length=200)
+    anchor: str = Field(max_length=40)
+    amount: int = 0
+    unit: DayCount = Field(default=DayCount.calendar_days, sa_type=_enum(DayCount, "unit"))
+    severity: Severity = Field(default=Severity.warning, sa_type=_enum(Severity, "severity"))
+    closed_by: Milestone | None = Field(default=None, sa_type=_enum(Milestone, "closed_by"))
+    routes: str | None = Field(default=None, max_length=100)  # comma-separated; empty: all
+    categories: str | None = Field(default=None, max_length=20)
+    only_if_before: str | None = Field(default=None, max_length=40)
+    source: str | None = Field(default=None, sa_type=Text)
+    active: bool = Field(default=True)
+
+
+TABLES.extend(
+    [
+        "immigration_case",
+        "case_person",
+        "case_document",
+        "case_milestone",
+        "relocation_task",
+        "deadline_rule",
+    ]
+)

@@ -49,6 +49,7 @@ class ApplicationState:
     closed_reason: str | None
     # The stage_event the change wrote; undo removes it so history reads as if it never happened.
     event_id: int | None = None
+    opened_case: int | None = None  # the immigration case reaching `signed` opened
 
 
 def _state(app: Application) -> ApplicationState:
@@ -135,8 +136,9 @@ def move(
     note: str | None = None,
     override: str | None = None,
 ) -> ApplicationState:
-    """Move to another stage; returns the state before, for undo. `override` is the reason for
-    passing approval gates that are not passed (audited)."""
+    """Move to another stage; returns the state before, for undo. `override` is the reason that
+    lets a stage guard's refusal pass (open approval gates, open immigration milestones;
+    audited)."""
     with db.session() as s:
         return move_in(s, db.user, application_id, to, note, override)
 
@@ -150,9 +152,12 @@ def move_in(
     override: str | None = None,
     seen: Stage | None = None,
 ) -> ApplicationState:
-    """`override`: the reason for passing approval gates that are not passed (audited).
+    """`override`: the reason that lets a stage guard's refusal pass (audited).
     `seen`: the stage the board showed; if someone else has moved the application since, the
     move is refused with who moved it where (several officers on one board)."""
+    from .immigration import cases as immigration_cases  # lazy: immigration reads offers
+    from .immigration import guard as immigration_guard
+
     if seen is not None:
         lock_rows(s.connection(), "application", [application_id])
     app = get_or_raise(s, Application, application_id, _("Application"))
@@ -163,12 +168,15 @@ def move_in(
     if problem:
         raise ConflictError(problem[0].upper() + problem[1:] + ".")
     gate_guard.check(s, user, app, to, override)
+    immigration_guard.check_move(s, user, app, to, override)
     now = utcnow()
     app.stage = to
     app.outcome = outcome_for_stage(to, before.outcome)
     app.stage_changed_at = now
     changes = {"stage": [before.stage, to], "outcome": [before.outcome, app.outcome]}
-    return _log_change(s, user, app, before, "move", note, changes)
+    state = _log_change(s, user, app, before, "move", note, changes)
+    opened = immigration_cases.open_on_move(s, user, app, before.stage, to)
+    return replace(state, opened_case=opened)
 
 
 def set_outcome(
@@ -241,6 +249,10 @@ def restore_in(s: Session, user: str, state: ApplicationState, undo_of: str) -> 
         event = s.get(StageEvent, state.event_id)
         if event is not None:
             s.delete(event)
+    if state.opened_case is not None:
+        from .immigration import cases as immigration_cases
+
+        immigration_cases.remove_case_in(s, user, state.opened_case)
     audit.record(
         s,
         user,

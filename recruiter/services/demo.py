@@ -21,7 +21,7 @@ from recruiter.errors import ConflictError, RecruiterError
 from recruiter.store import search
 from recruiter.store.database import Database
 
-from . import audit, demo_gates, demo_payments
+from . import audit, demo_gates, demo_payments, demo_visas
 from .demo_names import (
     DEGREES,
     FIELDS,
@@ -196,6 +196,7 @@ def generate(
 
         summary = gen.write(conn, step)
         demo_gates.write(conn, gen.rng, gen.today, db.user)  # approval gates, holidays, tiers
+        demo_visas.write(conn, gen.rng, gen.today)  # immigration cases of the hires
         demo_payments.add(conn, gen.today)
         # Entity "database": the announced Changes say that everything was replaced.
         entry = audit.entry(db.user, "database", None, "demo", {"seed": seed, **summary.as_json()})

@@ -17,7 +17,7 @@ from recruiter.exchange.files import same_file
 from recruiter.store.database import Database
 
 from . import reporting
-from .reporting import Filters, Report, approvals
+from .reporting import Filters, Report, approvals, immigration_sheet
 from .reporting.brief import filter_facts
 from .reporting.payment_sheets import payment_sheets
 
@@ -60,7 +60,7 @@ def paper_of(report: Report, now: datetime | None = None) -> xw.Paper:
     return xw.Paper(f"Exported {exported_at(now)} · {report.labels.describe()}")
 
 
-def summary_of(report: Report) -> xw.Summary:
+def summary_of(report: Report, cases: Any = None) -> xw.Summary:
     """The Summary sheet: what the filters were, the key figures, and the small tables."""
     facts = [
         *filter_facts(report),
@@ -224,6 +224,8 @@ def summary_of(report: Report) -> xw.Summary:
             [(o.candidate, o.summary, o.due_on, o.days_overdue) for o in report.overdue],
         ),
     ]
+    if cases is not None:  # immigration: reporting.immigration_sheet.counts
+        blocks.append(immigration_sheet.summary_block(cases))
     return xw.Summary(TITLE, facts, report.kpis.items(), blocks)
 
 
@@ -282,6 +284,7 @@ def export_workbook(
             total=report.counts["Funding"],
         ),
         *approvals.sheet(db, filters),  # 审批: when the office has approval gates
+        immigration_sheet.data_sheet(db, filters, report.as_of),  # 入境
         *(
             xw.DataSheet(name, _columns(cols), rows, total=len(rows))
             for name, cols, rows in payment_sheets(db, report.as_of, filters)
@@ -290,7 +293,7 @@ def export_workbook(
     try:
         written = xw.write_workbook(
             path,
-            summary_of(report),
+            summary_of(report, immigration_sheet.counts(db, report.as_of)),
             sheets,
             money_format(report),
             progress=progress,

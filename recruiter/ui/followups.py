@@ -10,7 +10,7 @@ from typing import Any
 
 from recruiter.domain import clock
 from recruiter.domain.changes import Changes, Kind
-from recruiter.services import activities, gates, offers, payments, settings
+from recruiter.services import activities, gates, immigration, offers, payments, settings
 from recruiter.store.database import Database
 
 from . import tracking_commands as cmds
@@ -54,6 +54,7 @@ class Due:
     expiring: list[Any]
     gates: list[gates.DueGate] = field(default_factory=list)  # notices ending, reviews due
     assessments: list[payments.AssessmentRow] = field(default_factory=list)  # due soon, no result
+    visas: list[immigration.DueDeadline] = field(default_factory=list)  # within 7 days
 
 
 def load(db: Database, target_id: int | None = None, institution_id: int | None = None) -> Due:
@@ -70,6 +71,9 @@ def load(db: Database, target_id: int | None = None, institution_id: int | None 
         expiring_offers(db, today, target_id, institution_id),
         gates.due(db, today, target_id=target_id, institution_id=institution_id),
         payments.upcoming(db, today) if target_id is None and institution_id is None else [],
+        immigration.due(db, today=today).deadlines
+        if target_id is None and institution_id is None
+        else [],
     )
 
 
@@ -130,6 +134,19 @@ class FollowUpsPanel(QtWidgets.QWidget):
         self.offers_view.verticalHeader().setDefaultSectionSize(22)
         for i, w in enumerate((90, 160, 320)):
             self.offers_view.setColumnWidth(i, w)
+        self.visas_model = RecordTableModel(
+            [("due_on", "Due"), ("candidate", "Candidate"), ("deadline", "Visa deadline")],
+            parent=self,
+        )
+        self.visas_model.decorate = self._decorate
+        self.visas_view = QtWidgets.QTableView()
+        self.visas_view.setModel(self.visas_model)
+        self.visas_view.verticalHeader().hide()
+        self.visas_view.horizontalHeader().setStretchLastSection(True)
+        self.visas_view.doubleClicked.connect(
+            lambda i: self.open_candidate.emit(self.visas_model.record(i.row()).candidate_id)
+        )
+        self.visas_heading = QtWidgets.QLabel()
         self.heading = QtWidgets.QLabel()
         self.offers_heading = QtWidgets.QLabel()
         self.done_button = QtWidgets.QPushButton(self.tr("Mark done"))
@@ -158,6 +175,8 @@ class FollowUpsPanel(QtWidgets.QWidget):
         self.assessments_view.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.assessments_heading)
         layout.addWidget(self.assessments_view, 1)
+        layout.addWidget(self.visas_heading)
+        layout.addWidget(self.visas_view, 1)
         ctx.bus.changed.connect(self._on_changed)
 
     def _decorate(self, rec: Any, key: str, role: int) -> Any:
@@ -178,6 +197,11 @@ class FollowUpsPanel(QtWidgets.QWidget):
             Kind.gate_record,
             Kind.gate_review,
             Kind.assessment,
+            Kind.case_milestone,
+            Kind.immigration_case,
+            Kind.case_person,
+            Kind.deadline_rule,
+            Kind.holiday,
         }
     )
 
@@ -234,6 +258,13 @@ class FollowUpsPanel(QtWidgets.QWidget):
         )
         for w in (self.assessments_heading, self.assessments_view):
             w.setVisible(self.target_id is None and self.institution_id is None)
+        self.visas_model.set_records(loaded.visas)
+        late = sum(1 for d in loaded.visas if d.overdue)
+        self.visas_heading.setText(
+            self.tr("<b>Visa deadlines</b> — {o} overdue, {n} due within 7 days").format(
+                o=late, n=len(loaded.visas) - late
+            )
+        )
 
     def selected(self) -> list[activities.FollowUp]:
         return [self.model.record(i.row()) for i in self.view.selectionModel().selectedRows()]

@@ -26,6 +26,7 @@ from .pages.payments import PaymentsPage
 from .pages.pipeline import PipelinePage
 from .pages.setup import SetupPage
 from .pages.targets import TargetsPage
+from .pages.visas import VisasPage
 from .qt import Qt, QtCore, QtGui, QtWidgets
 from .tasks import CancelledFn, ProgressFn, run_with_progress, show_error
 from .welcome import WelcomePage
@@ -37,6 +38,7 @@ PAGES: tuple[tuple[str, type[Page]], ...] = (
     ("Pipeline", PipelinePage),
     ("Targets", TargetsPage),
     ("Offers", OffersPage),
+    ("Visas & arrivals", VisasPage),
     ("Funding", FundingPage),
     ("Payments", PaymentsPage),
     ("Setup", SetupPage),

@@ -57,6 +57,7 @@ def test_export_pipeline_then_open_folder(
         "Pipeline",
         "Offers",
         "Funding",
+        "Immigration",
         "Payments",
         "Cash flow",
     ]

@@ -19,8 +19,23 @@ def test_export_json(sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixtu
     data = json.loads(captured.out)
     assert data == {
         "file": str(out),
-        "sheets": ["Summary", "Pipeline", "Offers", "Funding", "Payments", "Cash flow"],
-        "rows": {"Pipeline": 7, "Offers": 3, "Funding": 3, "Payments": 0, "Cash flow": 0},
+        "sheets": [
+            "Summary",
+            "Pipeline",
+            "Offers",
+            "Funding",
+            "Immigration",
+            "Payments",
+            "Cash flow",
+        ],
+        "rows": {
+            "Pipeline": 7,
+            "Offers": 3,
+            "Funding": 3,
+            "Immigration": 0,
+            "Payments": 0,
+            "Cash flow": 0,
+        },
     }
     assert "Workbook written to" in captured.err
     assert load_workbook(out).sheetnames == data["sheets"]
@@ -33,7 +48,14 @@ def test_export_filtered_by_institution(
     code = main(["--db", sample.db.url, "export", str(out), "--institution", "复旦大学", "--json"])
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["rows"] == {"Pipeline": 3, "Offers": 1, "Funding": 2, "Payments": 0, "Cash flow": 0}
+    assert data["rows"] == {
+        "Pipeline": 3,
+        "Offers": 1,
+        "Funding": 2,
+        "Immigration": 0,
+        "Payments": 0,
+        "Cash flow": 0,
+    }
     summary = {
         r[0]: r[1] for r in load_workbook(out)["Summary"].iter_rows(values_only=True) if r and r[0]
     }

@@ -32,10 +32,18 @@ def _rows(ws) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
 
 def test_sheets_headers_and_counts(book: tuple[Path, exporting.ExportResult]) -> None:
     out, result = book
-    assert result.sheets == ["Summary", "Pipeline", "Offers", "Funding", "Payments", "Cash flow"]
-    assert result.rows == {"Pipeline": 7, "Offers": 3, "Funding": 3, "Payments": 0, "Cash flow": 0}
+    sheets = ["Summary", "Pipeline", "Offers", "Funding", "Immigration", "Payments", "Cash flow"]
+    assert result.sheets == sheets
+    assert result.rows == {
+        "Pipeline": 7,
+        "Offers": 3,
+        "Funding": 3,
+        "Immigration": 0,
+        "Payments": 0,
+        "Cash flow": 0,
+    }
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Pipeline", "Offers", "Funding", "Payments", "Cash flow"]
+    assert wb.sheetnames == sheets
     required = [
         "Candidate",
         "Chinese name",

@@ -45,6 +45,7 @@ from .queries import (
     offer_parties,
     offerable_applications,
     overrides_for_source,
+    relocation_item_in,
 )
 from .rules import (
     EXPIRING_DAYS,
@@ -106,6 +107,7 @@ __all__ = [
     "offerable_applications",
     "overrides_for_source",
     "package_totals",
+    "relocation_item_in",
     "restore",
     "restore_in",
     "revise",

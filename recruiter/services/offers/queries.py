@@ -412,3 +412,33 @@ def filter_choices(db: Database) -> FilterChoices:
         [(i[0], i[1]) for i in insts if i[0] is not None],
         [(t[0], t[1], t[2]) for t in targets if t[0] is not None],
     )
+
+
+@dataclass(frozen=True)
+class RelocationItem:
+    """The relocation line of an application's accepted offer: what relocation costs are
+    charged against (its life cost is what the funding source already counts)."""
+
+    item_id: int
+    total_minor: int
+    currency: str
+
+
+def relocation_item_in(s: Any, application_id: int) -> RelocationItem | None:
+    from recruiter.domain.money import item_total
+
+    found = s.exec(
+        select(OfferItem)
+        .join(Offer, col(Offer.id) == col(OfferItem.offer_id))
+        .where(
+            col(Offer.application_id) == application_id,
+            col(Offer.status) == OfferStatus.accepted,
+            col(OfferItem.kind) == ItemKind.relocation,
+        )
+        .order_by(col(OfferItem.id))
+    ).first()
+    if found is None or found.id is None:
+        return None
+    return RelocationItem(
+        found.id, item_total(found.amount_minor, found.period, found.years), found.currency
+    )

@@ -28,6 +28,7 @@ from ..context import AppContext
 from ..ops import Reader, Reads
 from ..qt import Qt, QtWidgets
 from ..setup import editors
+from ..setup.deadlines import ImmigrationSetup
 from ..setup.dialogs import FormDialog
 from ..setup.gates import add_gate_tabs
 from ..setup.office import OfficeSettings
@@ -254,6 +255,7 @@ class SetupPage(Page):
         self.rates = self.office.rates
         self.tabs.addTab(self.office, _("Currency and time zone"))
         self.gate_setup, self.holidays = add_gate_tabs(self.tabs, ctx)
+        self.tabs.addTab(ImmigrationSetup(ctx), self.tr("Visa deadlines and relocation"))
 
         # What the first offer still needs; hidden once everything is there.
         self.checklist = Checklist(ctx, compact=True)

@@ -2,7 +2,7 @@
 change notifications other desktops listen to
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 
 `version` is added NOT NULL with a constant default, which SQLite does in place (no table copy)
 and which gives every existing row version 1. The PostgreSQL parts live in store/ (search_pg,
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,386 @@
+"""Every case's clocks at once, for the Visas page, the Due dock, the Dashboard, the Pipeline
+cards and the workbook: three queries (cases, milestone dates, passport expiries), then the pure
+rules of domain.deadlines with the office calendar and the office's today."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
+
+from recruiter.domain import clock
+from recruiter.domain.deadlines import DUE_SOON_DAYS, Deadline, Rule, deadlines, urgency
+from recruiter.domain.immigration import OPEN_STATES, CaseState, Category, Route
+from recruiter.domain.models import (
+    Application,
+    Candidate,
+    CaseMilestone,
+    CasePerson,
+    ImmigrationCase,
+    Institution,
+    Target,
+)
+from recruiter.domain.workdays import Calendar
+from recruiter.store.database import Database
+
+from .. import calendar, settings
+from . import rules as rule_table
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """`state`: "open" (not done or closed), "all", or one CaseState value."""
+
+    route: str | None = None
+    category: str | None = None
+    institution_id: int | None = None
+    officer: str | None = None
+    state: str = "open"
+    application_ids: frozenset[int] | None = None
+    institution_ids: tuple[int, ...] = ()  # the workbook's filter: any of these
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        c = ImmigrationCase
+        out: list[ColumnElement[bool]] = []
+        if self.route:
+            out.append(col(c.route) == Route(self.route))
+        if self.category:
+            out.append(col(c.category) == Category(self.category))
+        if self.institution_id is not None:
+            out.append(col(Target.institution_id) == self.institution_id)
+        if self.institution_ids:
+            out.append(col(Target.institution_id).in_(list(self.institution_ids)))
+        if self.officer:
+            out.append(col(c.officer) == self.officer)
+        if self.state == "open":
+            out.append(col(c.state).in_(list(OPEN_STATES)))
+        elif self.state == "live":  # everything whose clocks still tick
+            out.append(col(c.state) != CaseState.closed)
+        elif self.state != "all":
+            out.append(col(c.state) == CaseState(self.state))
+        if self.application_ids is not None:
+            out.append(col(c.application_id).in_(list(self.application_ids)))
+        return out
+
+
+@dataclass(frozen=True)
+class CaseListRow:
+    """One line of the Visas page (and of the workbook's Immigration sheet)."""
+
+    id: int
+    application_id: int
+    candidate_id: int
+    candidate: str
+    name_zh: str | None
+    target: str
+    institution: str
+    route: str
+    category: str
+    state: str
+    officer: str | None
+    opened_on: date
+    milestones: dict[str, date]
+    next_deadline: str | None
+    next_due: date | None
+    days_left: int | None
+    urgency: str
+    overdue: int  # how many of its deadlines have passed
+
+
+@dataclass(frozen=True)
+class CaseList:
+    today: date
+    rows: list[CaseListRow]
+
+
+_COLUMNS = (
+    col(ImmigrationCase.id),
+    col(ImmigrationCase.application_id),
+    col(Candidate.id),
+    col(Candidate.full_name),
+    col(Candidate.name_zh),
+    col(Target.title),
+    col(Institution.name),
+    col(ImmigrationCase.route),
+    col(ImmigrationCase.category),
+    col(ImmigrationCase.state),
+    col(ImmigrationCase.officer),
+    col(ImmigrationCase.opened_on),
+)
+
+
+def _fetch(s: Session, stmt: Any) -> list[Any]:
+    """Rows as plain tuples. On SQLite straight from the driver (dates stay ISO strings, read
+    with `_day`): SQLAlchemy's per-value processing was most of the Visas page's read time."""
+    conn = s.connection()
+    if conn.dialect.name != "sqlite":
+        return [tuple(r) for r in conn.execute(stmt)]
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args = [params[k] for k in compiled.positiontup or ()]
+    raw: Any = conn.connection.driver_connection
+    return list(raw.execute(str(compiled), args).fetchall())
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _cases(s: Session, f: CaseFilters) -> tuple[list[Any], dict[int, dict[str, date]]]:
+    conds = f.conditions()
+    stmt = (
+        sa_select(*_COLUMNS)
+        .join(Application, col(Application.id) == col(ImmigrationCase.application_id))
+        .join(Candidate, col(Candidate.id) == col(Application.candidate_id))
+        .join(Target, col(Target.id) == col(Application.target_id))
+        .join(Institution, col(Institution.id) == col(Target.institution_id))
+        .where(*conds)
+    )
+    rows = _fetch(s, stmt)
+    ids = sa_select(col(ImmigrationCase.id))
+    if f.institution_id is not None or f.institution_ids:
+        ids = ids.join(
+            Application, col(Application.id) == col(ImmigrationCase.application_id)
+        ).join(Target, col(Target.id) == col(Application.target_id))
+    ids = ids.where(*conds)
+    dates: dict[int, dict[str, date]] = defaultdict(dict)
+    for case_id, kind, on, expires in _fetch(
+        s,
+        sa_select(
+            col(CaseMilestone.case_id),
+            col(CaseMilestone.kind),
+            col(CaseMilestone.done_on),
+            col(CaseMilestone.expires_on),
+        ).where(col(CaseMilestone.case_id).in_(ids.scalar_subquery())),
+    ):
+        d = dates[case_id]
+        kind = str(getattr(kind, "value", kind))
+        d[kind] = _day(on)
+        if expires is not None:
+            d[kind + "_expires"] = _day(expires)
+    for case_id, first in _fetch(
+        s,
+        sa_select(col(CasePerson.case_id), func.min(CasePerson.passport_expires))
+        .where(col(CasePerson.case_id).in_(ids.scalar_subquery()))
+        .group_by(col(CasePerson.case_id)),
+    ):
+        if first is not None:
+            dates[case_id]["passport_expires"] = _day(first)
+    return rows, dates
+
+
+def _context(s: Session, today: date | None) -> tuple[list[Rule], Calendar, date]:
+    today = today or clock.today_in(settings.office_zone_in(s))
+    return rule_table.load_in(s), calendar.load_in(s), today
+
+
+class _Clocks:
+    """The rules that apply to each (route, category), worked out once per read."""
+
+    def __init__(self, rules: Sequence[Rule], cal: Calendar) -> None:
+        self.rules = rules
+        self.cal = cal
+        self._by: dict[tuple[str, str | None], tuple[Route, Category | None, list[Rule]]] = {}
+
+    def of(self, r: Any, dates: dict[int, dict[str, date]]) -> list[Deadline]:
+        if r[9] == CaseState.closed.value:
+            return []
+        key = (str(r[7]), r[8])
+        found = self._by.get(key)
+        if found is None:
+            route, category = Route(r[7]), Category(r[8]) if r[8] else None
+            found = (route, category, [x for x in self.rules if x.applies(route, category)])
+            self._by[key] = found
+        route, category, rules = found
+        case_dates = dates.get(r[0])
+        if not case_dates:
+            return []
+        return deadlines(rules, route, category, case_dates, self.cal)
+
+
+_LABELS = {
+    **{x.value: x.label for x in Route},
+    **{x.value: x.label for x in Category},
+    **{x.value: x.label for x in CaseState},
+}
+
+
+def case_list_in(s: Session, f: CaseFilters = CaseFilters(), today: date | None = None) -> CaseList:
+    rules, cal, today = _context(s, today)
+    rows, dates = _cases(s, f)
+    clocks = _Clocks(rules, cal)
+    out: list[CaseListRow] = []
+    for r in rows:
+        found = clocks.of(r, dates)
+        first = found[0] if found else None
+        out.append(
+            CaseListRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                _LABELS[str(r[7])],
+                _LABELS[str(r[8])] if r[8] else "",
+                _LABELS[str(r[9])],
+                r[10],
+                _day(r[11]),
+                dates.get(r[0], {}),
+                first.name if first else None,
+                first.due if first else None,
+                first.days_left(today) if first else None,
+                urgency(first, today),
+                sum(1 for d in found if d.due < today),
+            )
+        )
+    out.sort(key=lambda x: (x.next_due is None, x.next_due or today, x.candidate))
+    return CaseList(today, out)
+
+
+def case_list(db: Database, f: CaseFilters = CaseFilters(), today: date | None = None) -> CaseList:
+    with db.session() as s:
+        return case_list_in(s, f, today)
+
+
+@dataclass(frozen=True)
+class DueDeadline:
+    """A deadline due within a week (or overdue), for the Due dock and the Dashboard."""
+
+    case_id: int
+    application_id: int
+    candidate_id: int
+    candidate: str
+    name_zh: str | None
+    deadline: str
+    due_on: date
+    days_left: int
+    severity: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+@dataclass(frozen=True)
+class DueList:
+    today: date
+    deadlines: list[DueDeadline]
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for d in self.deadlines if d.overdue)
+
+    @property
+    def soon(self) -> int:
+        return len(self.deadlines) - self.overdue
+
+
+def due_in(
+    s: Session,
+    within: int = DUE_SOON_DAYS,
+    today: date | None = None,
+    f: CaseFilters = CaseFilters(state="live"),
+) -> DueList:
+    rules, cal, today = _context(s, today)
+    rows, dates = _cases(s, f)
+    clocks = _Clocks(rules, cal)
+    out: list[DueDeadline] = []
+    for r in rows:
+        for d in clocks.of(r, dates):
+            left = d.days_left(today)
+            if left > within:
+                break
+            out.append(DueDeadline(r[0], r[1], r[2], r[3], r[4], d.name, d.due, left, d.severity))
+    out.sort(key=lambda d: (d.due_on, d.candidate))
+    return DueList(today, out)
+
+
+def due(db: Database, within: int = DUE_SOON_DAYS, today: date | None = None) -> DueList:
+    with db.session() as s:
+        return due_in(s, within, today)
+
+
+def urgency_by_application(
+    db: Database, application_ids: Sequence[int] | None = None, today: date | None = None
+) -> dict[int, str]:
+    """{application id: "overdue" | "soon"} for the Pipeline cards (quiet ones left out)."""
+    ids = frozenset(application_ids) if application_ids is not None else None
+    with db.session() as s:
+        listed = due_in(s, DUE_SOON_DAYS, today, CaseFilters(state="live", application_ids=ids))
+    out: dict[int, str] = {}
+    for d in listed.deadlines:
+        if d.overdue:
+            out[d.application_id] = "overdue"
+        else:
+            out.setdefault(d.application_id, "soon")
+    return out
+
+
+@dataclass(frozen=True)
+class CaseCounts:
+    """The Summary's and the Dashboard's figures."""
+
+    by_state: dict[CaseState, int]
+    overdue: int  # deadlines past due, over every case whose clocks tick
+    due_soon: int  # deadlines due within 7 days
+
+    @property
+    def open(self) -> int:
+        return sum(n for st, n in self.by_state.items() if st in OPEN_STATES)
+
+
+def counts_in(s: Session, today: date | None = None) -> CaseCounts:
+    by_state = dict.fromkeys(CaseState, 0)
+    for st, n in s.execute(
+        sa_select(col(ImmigrationCase.state), func.count()).group_by(col(ImmigrationCase.state))
+    ):
+        by_state[CaseState(st)] = n
+    listed = due_in(s, DUE_SOON_DAYS, today)
+    return CaseCounts(by_state, listed.overdue, listed.soon)
+
+
+def counts(db: Database, today: date | None = None) -> CaseCounts:
+    with db.session() as s:
+        return counts_in(s, today)
+
+
+@dataclass(frozen=True)
+class CaseChoices:
+    """What the Visas page's filters offer: institutions and officers that have cases."""
+
+    institutions: list[tuple[int, str]]
+    officers: list[str]
+
+
+def filter_choices(db: Database) -> CaseChoices:
+    with db.session() as s:
+        insts = s.execute(
+            sa_select(col(Institution.id), col(Institution.name))
+            .where(
+                col(Institution.id).in_(
+                    sa_select(col(Target.institution_id))
+                    .join(Application, col(Application.target_id) == col(Target.id))
+                    .join(
+                        ImmigrationCase,
+                        col(ImmigrationCase.application_id) == col(Application.id),
+                    )
+                )
+            )
+            .order_by(col(Institution.name))
+        ).all()
+        officers = s.execute(
+            sa_select(col(ImmigrationCase.officer))
+            .where(col(ImmigrationCase.officer).is_not(None))
+            .distinct()
+            .order_by(col(ImmigrationCase.officer))
+        ).all()
+        return CaseChoices([(int(i), n) for i, n in insts], [o for (o,) in officers])
