@@ -17,10 +17,11 @@ from .ops import CollectionOp, Reader
 from .pages.base import Page
 from .qt import Qt, QtCore, QtGui, QtWidgets
 from .tasks import CancelledFn, ProgressFn, run_with_progress, show_error
-from .welcome import WelcomePage
 
 if TYPE_CHECKING:
     from recruiter.store.database import Database
+
+    from .welcome import WelcomePage
 
 PageFactory = Callable[[AppContext], Page]
 
@@ -129,14 +130,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.pages = Pages([name for name, _f in PAGES], self._build_page)
         self.sidebar.currentRowChanged.connect(self._show_row)
 
-        self.welcome = WelcomePage(ctx)
-        self.welcome.load_demo.connect(self.load_demo)
-        self.welcome.import_list.connect(self.import_file)
-        self.welcome.set_up.connect(self.set_up_office)
-        self.welcome.load_setup.connect(lambda: self.load_setup())
-        self.welcome.save_setup_template.connect(lambda: self.save_template("setup"))
-        if self.welcome.checklist is not None:
-            self.welcome.checklist.open_place.connect(self.open_setup_place)
+        self._welcome: WelcomePage | None = None  # built when an empty database needs it
 
         body = QtWidgets.QWidget()
         row = QtWidgets.QHBoxLayout(body)
@@ -146,7 +140,6 @@ class MainWindow(QtWidgets.QMainWindow):
         row.addWidget(self.stack, 1)
         self.outer = QtWidgets.QStackedWidget()
         self.outer.addWidget(body)
-        self.outer.addWidget(self.welcome)
         self.setCentralWidget(self.outer)
 
         self.followups = FollowUpsDock(ctx, self)
@@ -170,6 +163,24 @@ class MainWindow(QtWidgets.QMainWindow):
         self._daily.timeout.connect(self.expire_offers)
         self._daily.start()
         self._expiry_scheduled = False  # the first expiry waits for the first read's answer
+
+    @property
+    def welcome(self) -> WelcomePage:
+        """The empty-database page (what to do first), built the first time it is needed: a
+        database with data never pays for it (nor for the set-up services behind it)."""
+        if self._welcome is None:
+            from .welcome import WelcomePage
+
+            welcome = self._welcome = WelcomePage(self.ctx)
+            welcome.load_demo.connect(self.load_demo)
+            welcome.import_list.connect(self.import_file)
+            welcome.set_up.connect(self.set_up_office)
+            welcome.load_setup.connect(lambda: self.load_setup())
+            welcome.save_setup_template.connect(lambda: self.save_template("setup"))
+            if welcome.checklist is not None:
+                welcome.checklist.open_place.connect(self.open_setup_place)
+            self.outer.addWidget(welcome)
+        return self._welcome
 
     # -- a database that can only be read -------------------------------------------------
     def _read_only_banner(self) -> QtWidgets.QLabel | None:
@@ -323,7 +334,10 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _show_empty_state(self, loaded: tuple[bool, int]) -> None:
         self.empty, n = loaded
-        self.outer.setCurrentIndex(1 if self.empty and not self._welcome_dismissed else 0)
+        if self.empty and not self._welcome_dismissed:
+            self.outer.setCurrentWidget(self.welcome)
+        else:
+            self.outer.setCurrentIndex(0)
         if not self.empty:
             self.statusBar().showMessage(self.tr("{n} candidates").format(n=f"{n:,}"))
         if not self._expiry_scheduled:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from .qt import QtCore, QtWidgets
 
@@ -45,11 +46,11 @@ class StartupTrace(QtCore.QObject):
         return False
 
     def _is_content(self, widget: QtWidgets.QWidget) -> bool:
-        window = self.window
-        welcome = getattr(window, "welcome", None)
-        if welcome is not None and window.outer.currentWidget() is welcome:  # type: ignore[attr-defined]
-            return welcome.isAncestorOf(widget) or widget is welcome
-        pages = window.pages  # type: ignore[attr-defined]
+        window: Any = self.window
+        shown = window.outer.currentWidget()
+        if window.outer.indexOf(shown) != 0:  # the welcome page of an empty database
+            return shown is widget or shown.isAncestorOf(widget)
+        pages = window.pages
         page = pages["Candidates"] if pages.is_built("Candidates") else None
         view = getattr(page, "view", None)
         return (
