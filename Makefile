@@ -22,7 +22,7 @@ test-faults: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m slow
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(if $(QUICK),--quick,)
+	QT_QPA_PLATFORM=offscreen $(if $(SCALE),SCALE=$(SCALE),) $(BIN)/python -m benchmarks.run $(if $(QUICK),--quick,)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
