@@ -1,9 +1,12 @@
-"""Import budgets (issue 5): a generated 100,000-row, 15-column .xlsx imported into an empty
-database (≤ 2.0× the floor) and into one already holding 100,000 other candidates (≤ 3.0×).
+"""Import budgets (issues 5 and 16): a generated 100,000-row, 15-column .xlsx imported into an
+empty database (<= 2.0x the floor) and into one already holding 100,000 other candidates
+(<= 2.5x).
 
-The floor is the bare minimum the same job needs: the file read with python-calamine
-`iter_rows` plus the same rows inserted with `sqlite3` `executemany` in one transaction, into
-the same kind of database, measured in the same run.
+The floor is the storage floor of the schema, measured in the same run on the same database:
+calamine `iter_rows`, one transaction, the search triggers dropped, one `executemany` with a
+large page cache, the FTS index filled set-based from the new rows, the triggers restored
+(`floor_import`). It pays for every index of the schema and nothing else: the import adds the
+row checks, duplicate detection, the audit trail and what undo needs.
 """
 
 from __future__ import annotations
@@ -255,7 +258,7 @@ def figures(ctx: Context) -> list[Figure]:
     label = f"{n // 1000}k" if n >= 1000 else str(n)
     for name, template, budget in (
         ("empty database", empty_template, 2.0),
-        (f"database with {label} candidates", full_template, 3.0),
+        (f"database with {label} candidates", full_template, 2.5),
     ):
         floor_runs: list[float] = []
         runs: list[float] = []

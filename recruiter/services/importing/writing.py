@@ -151,10 +151,9 @@ def _write(
         e.id = ident
         summary.outcomes[e.index].candidate_id = ident  # type: ignore[index]  # new entities always carry the row index they came from
     created = audit.entry(user, "candidate", None, "import_create", {"import_batch": batch_id})
-    for start in range(0, len(ids), model.CHUNK):  # every create is audited, in bulk
-        audit.record_many(
-            conn, [{**created, "entity_id": ident} for ident in ids[start : start + model.CHUNK]]
-        )
+    # Every create is audited: one entry per new candidate, written set-based.
+    new_ids = select(CAND.c.id).where(CAND.c.import_batch_id == batch_id)
+    audit.record_each(conn, created, new_ids, ids)
     for o in summary.outcomes:  # rows that pointed at an earlier row now know its id
         if o.match_row is not None and o.match_id is None:
             o.match_id = _id_of_row(summary, o.match_row)
