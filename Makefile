@@ -22,7 +22,7 @@ test-faults: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m slow
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(if $(QUICK),--quick,)
+	QT_QPA_PLATFORM=offscreen $(if $(SCALE),SCALE=$(SCALE),) $(BIN)/python -m benchmarks.run $(if $(QUICK),--quick,)
 
 # The workbook as LibreOffice prints it, to build/print-check/ (look at the PDF), and the test that
 # checks its pages. Needs soffice and Carlito (Debian: libreoffice-calc fonts-crosextra-carlito).

@@ -36,7 +36,7 @@ def figures(ctx: Context) -> list[Figure]:
         conn.close()
 
     return [
-        figure(f"demo --size {size:,} (generate)", gen_runs, budget=60.0),
+        figure(f"demo --size {size:,} (generate)", gen_runs, budget=20.0),
         figure(
             "open database and count candidates",
             measure(open_and_count, ctx.repeats),

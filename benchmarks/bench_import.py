@@ -1,9 +1,12 @@
-"""Import budgets (issue 5): a generated 100,000-row, 15-column .xlsx imported into an empty
-database (≤ 2.0× the floor) and into one already holding 100,000 other candidates (≤ 3.0×).
+"""Import budgets (issues 5 and 16): a generated 100,000-row, 15-column .xlsx imported into an
+empty database (<= 2.0x the floor) and into one already holding 100,000 other candidates
+(<= 2.5x).
 
-The floor is the bare minimum the same job needs: the file read with python-calamine
-`iter_rows` plus the same rows inserted with `sqlite3` `executemany` in one transaction, into
-the same kind of database, measured in the same run.
+The floor is the storage floor of the schema, measured in the same run on the same database:
+calamine `iter_rows`, one transaction, the search triggers dropped, one `executemany` with a
+large page cache, the FTS index filled set-based from the new rows, the triggers restored
+(`floor_import`). It pays for every index of the schema and nothing else: the import adds the
+row checks, duplicate detection, the audit trail and what undo needs.
 """
 
 from __future__ import annotations
@@ -172,9 +175,18 @@ def _copy(src: Path, dst: Path) -> Path:
     return dst
 
 
+# The page cache both the floor and the import use for the length of one import (KiB).
+CACHE_KIB = 262_144
+
+
 def floor_import(xlsx: Path, db_path: Path) -> int:
-    """The bare job: calamine iter_rows, then one executemany in one transaction."""
+    """The storage floor of the schema: calamine `iter_rows`, one transaction with the search
+    triggers dropped, one `executemany` with a large page cache, the FTS index filled set-based
+    from the new rows, the triggers restored. Every index of the schema is paid for; nothing a
+    person needs (checks, duplicates, audit, undo) is."""
     from python_calamine import CalamineWorkbook
+
+    from recruiter.store import search
 
     wb = CalamineWorkbook.from_path(str(xlsx))
     rows = wb.get_sheet_by_index(0).iter_rows()
@@ -188,12 +200,31 @@ def floor_import(xlsx: Path, db_path: Path) -> int:
         )
         for row in rows
     ]
-    con = sqlite3.connect(db_path)
+    con = sqlite3.connect(db_path, isolation_level=None)
     con.execute("PRAGMA synchronous=NORMAL")
+    con.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cols = ", ".join([*COLUMNS, "created_at", "updated_at"])
     marks = ", ".join("?" * (len(COLUMNS) + 2))
-    with con:
-        con.executemany(f"INSERT INTO candidate ({cols}) VALUES ({marks})", params)
+    triggers = [
+        sql
+        for (sql,) in con.execute(
+            "SELECT sql FROM sqlite_master WHERE type='trigger' AND tbl_name='candidate'"
+        )
+    ]
+    fts = ", ".join(search.SEARCH_COLUMNS)
+    con.execute("BEGIN IMMEDIATE")
+    last = con.execute("SELECT coalesce(max(id), 0) FROM candidate").fetchone()[0]
+    for name in search.TRIGGERS:
+        con.execute(f"DROP TRIGGER IF EXISTS {name}")
+    con.executemany(f"INSERT INTO candidate ({cols}) VALUES ({marks})", params)
+    con.execute(
+        f"INSERT INTO {search.FTS_TABLE}(rowid, {fts}) SELECT id, {fts} FROM candidate "
+        "WHERE id > ?",
+        (last,),
+    )
+    for sql in triggers:
+        con.execute(sql)
+    con.execute("COMMIT")
     con.close()
     return len(params)
 
@@ -227,7 +258,7 @@ def figures(ctx: Context) -> list[Figure]:
     label = f"{n // 1000}k" if n >= 1000 else str(n)
     for name, template, budget in (
         ("empty database", empty_template, 2.0),
-        (f"database with {label} candidates", full_template, 3.0),
+        (f"database with {label} candidates", full_template, 2.5),
     ):
         floor_runs: list[float] = []
         runs: list[float] = []

@@ -62,6 +62,9 @@ def normalise_orcid(text: str | None) -> str | None:
     return "-".join(m.groups())
 
 
+_NAME_SEPARATORS = re.compile(r"[\s,.\-·•'’]+")
+
+
 def name_key(name: str | None) -> str:
     """Case-, accent-, spacing- and order-insensitive form of a name.
 
@@ -70,9 +73,12 @@ def name_key(name: str | None) -> str:
     """
     if not name:
         return ""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
-    s = re.sub(r"[\s,.\-·•'’]+", " ", s).strip()
+    if name.isascii():  # most names: nothing to decompose, no accents to drop
+        s = name.casefold()
+    else:
+        s = unicodedata.normalize("NFKD", name)
+        s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    s = _NAME_SEPARATORS.sub(" ", s).strip()
     if is_cjk(s):
         return s.replace(" ", "")
     return " ".join(sorted(s.split()))

@@ -12,35 +12,45 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from openpyxl.worksheet import _writer  # the module that names the spool files
-
 from .files import sweep, temp_prefix
 
 _target: ContextVar[Path | None] = ContextVar("recruiter_spool_target", default=None)
-_original = _writer.create_temporary_file
+_original: Callable[[str], str] | None = None
 
 
 def _create_temporary_file(suffix: str = "") -> str:
+    from openpyxl.worksheet import _writer
+
     target = _target.get()
-    if target is None:
-        return _original(suffix)
+    if target is None or _original is None:
+        return (_original or _writer.create_temporary_file)(suffix)
     fd, name = tempfile.mkstemp(prefix=temp_prefix(target), suffix=suffix, dir=target.parent)
     os.close(fd)
     _writer.ALL_TEMP_FILES.append(name)  # openpyxl's cleanup() expects its own list to hold it
     return name
 
 
-_writer.create_temporary_file = _create_temporary_file
+def _patch_openpyxl() -> None:
+    """Route openpyxl's spool files through `_create_temporary_file`, once, on first use: start-up
+    (which only sweeps) never imports openpyxl."""
+    global _original
+    if _original is not None:
+        return
+    from openpyxl.worksheet import _writer  # the module that names the spool files
+
+    _original = _writer.create_temporary_file
+    _writer.create_temporary_file = _create_temporary_file
 
 
 @contextmanager
 def beside(target: Path) -> Iterator[None]:
     """Spool the write-only workbooks made in this block next to `target`."""
+    _patch_openpyxl()
     token = _target.set(Path(target))
     try:
         yield

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Select, insert, literal, select
 from sqlmodel import Session, SQLModel
 
 from recruiter.domain.clock import utcnow
@@ -87,3 +87,25 @@ def record_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         conn.execute(insert(AuditEntry.__table__), list(rows))  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its stubs don't declare it
         for row in rows:
             note(row["entity"], row["entity_id"])
+
+
+def record_each(
+    conn: Connection, row: dict[str, Any], source: Select[Any], ids: Sequence[int]
+) -> None:
+    """The same audit row (made with `entry`) once for each id `source` selects, written
+    set-based by the database: what `record_many` writes for `[{**row, "entity_id": i} for i
+    in ids]`, without a parameter set per row (an import's 100,000 creates). `ids` are the ids
+    `source` selects, named to the unit of work."""
+    if not ids:
+        return
+    table = AuditEntry.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
+    cols = [c for c in row if c != "entity_id"]
+    ident = source.subquery()
+    conn.execute(
+        insert(table).from_select(
+            [*cols, "entity_id"],
+            select(*(literal(row[c], table.c[c].type) for c in cols), *ident.c),
+        )
+    )
+    for i in ids:
+        note(row["entity"], i)

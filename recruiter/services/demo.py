@@ -10,6 +10,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select
@@ -183,7 +184,7 @@ def generate(
             "demo data (everything in it will be deleted)."
         )
     gen = _Generator(random.Random(seed), size, today or date.today())
-    with db.transaction() as conn, search.bulk_load(conn):
+    with db.transaction() as conn, search.bulk_load(conn), search.large_cache(conn):
         # The search index is rebuilt once at the end instead of row by row.
         if force:
             _wipe(conn)
@@ -233,7 +234,15 @@ class _Generator:
         names = ", ".join(f'"{c}"' for c in cols)
         marks = ", ".join("?" for _ in cols)
         sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
-        conn.exec_driver_sql(sql, [tuple(_raw(r[c]) for c in cols) for r in rows])
+        plain = _PLAIN
+        if len(cols) == 1:
+            conn.exec_driver_sql(sql, [(_raw(r[cols[0]]),) for r in rows])
+            return
+        get = itemgetter(*cols)
+        conn.exec_driver_sql(
+            sql,
+            [tuple(v if type(v) in plain else _raw(v) for v in get(r)) for r in rows],
+        )
 
     def write(self, conn: Connection, progress: Callable[[int, int], None] | None) -> DemoSummary:
         rng = self.rng
@@ -623,9 +632,15 @@ class _Generator:
         return [final]
 
 
+# Values the driver takes as they are (checked by exact type: a bool or an enum is not plain).
+_PLAIN = frozenset({str, int, float, type(None)})
+
+
 def _raw(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, datetime):  # as SQLAlchemy stores it: UTC, "%Y-%m-%d %H:%M:%S.%f"
+        if value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Stage | Outcome | OfferStatus | ActivityKind):

@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import StaticPool
 
 from recruiter.domain.models import TABLES
 from recruiter.errors import StoreError
@@ -27,6 +26,7 @@ from . import migrate, search
 from .backup import restore_hint
 from .database import Database
 from .ddl_transaction import ddl_transaction
+from .schema_cache import reference_schema  # the migrations' schema at HEAD, cached
 
 _SHOWN = 20  # rows of each kind named in a report
 _INDEX_IN_PROBLEM = re.compile(
@@ -271,20 +271,3 @@ def _create(sql: str) -> Repair:
         conn.exec_driver_sql(sql)
 
     return fix
-
-
-@cache
-def reference_schema() -> dict[tuple[str, str], tuple[str, str]]:
-    """{(type, name): (table, sql)} of every table, index and trigger the migrations make, read
-    from an empty in-memory database migrated to HEAD."""
-    engine = create_engine("sqlite://", poolclass=StaticPool)
-    try:
-        migrate.upgrade(engine)
-        with engine.connect() as conn:
-            rows = conn.exec_driver_sql(
-                "SELECT type, name, tbl_name, sql FROM sqlite_master "
-                "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
-            ).all()
-    finally:
-        engine.dispose()
-    return {(kind, name): (table, sql) for kind, name, table, sql in rows}

@@ -208,6 +208,59 @@ def bulk_load(conn: Connection) -> Iterator[None]:
     rebuild(conn)
 
 
+MAX_ROWID = 2**63 - 1
+
+
+@contextmanager
+def bulk_insert(conn: Connection) -> Iterator[None]:
+    """Wrap an insert of many new candidates (an import): the per-row triggers are dropped for
+    its duration and the new rows indexed at the end in one set-based statement, which costs a
+    fraction of 100k trigger firings and, unlike `bulk_load`, does not re-read the candidates
+    already there. Updates and deletes must not happen inside the block.
+
+    New rows are those whose id is above the largest before the block: SQLite gives a new row
+    the largest id plus one, unless that is already the largest possible id, in which case the
+    whole index is rebuilt instead. Transaction handling is `bulk_load`'s: the DDL is part of
+    the caller's transaction, so a failure or a kill leaves the triggers as they were."""
+    if not has_index(conn):
+        yield
+        return
+    _begin(conn)
+    last = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM candidate").scalar() or 0)
+    _drop_triggers(conn)
+    try:
+        yield
+    except BaseException:
+        with suppress(DBAPIError):
+            _create_triggers(conn)
+        raise
+    if last >= MAX_ROWID:
+        rebuild(conn)
+    else:
+        cols = ", ".join(SEARCH_COLUMNS)
+        conn.exec_driver_sql(
+            f"INSERT INTO {FTS_TABLE}(rowid, {cols}) SELECT id, {cols} FROM candidate WHERE id > ?",
+            (last,),
+        )
+    _create_triggers(conn)
+
+
+@contextmanager
+def large_cache(conn: Connection, kib: int = 262_144) -> Iterator[None]:
+    """A large page cache (SQLite) for one bulk write: the schema's indexes take random inserts,
+    which the default 2 MB cache turns into re-reads. The connection's own size comes back."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    try:
+        yield
+    finally:
+        with suppress(DBAPIError):
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
+
+
 def _begin(conn: Connection) -> None:
     """Open the transaction now (SQLite), so the DDL that follows is part of it."""
     raw = conn.connection.dbapi_connection

@@ -11,7 +11,7 @@ from recruiter import __version__
 from recruiter.errors import RecruiterError
 from recruiter.store.database import Database
 
-from . import language
+from . import language, startup_trace
 from .context import AppContext, DataBus
 from .qt import QtCore, QtGui, QtWidgets
 from .tasks import TaskRunner
@@ -85,6 +85,7 @@ def run_gui(location: str | None = None) -> int:
     if db is None:
         return 1
     window = MainWindow(make_context(db, app))
+    startup_trace.install(window)
     window.show()
     try:
         return app.exec()

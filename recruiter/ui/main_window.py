@@ -2,49 +2,99 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recruiter import __version__
-from recruiter.services import candidates, demo, offers
-from recruiter.services.importing import SUFFIXES
-from recruiter.services.reporting import Filters
-from recruiter.store.database import Database
 
 from .columns import fit_header_labels, spreadsheet_sort_arrows
 from .context import AppContext
 from .followups import FollowUpsDock
 from .ops import CollectionOp, Reader
 from .pages.base import Page
-from .pages.candidates import CandidatesPage
-from .pages.dashboard import DashboardPage
-from .pages.funding import FundingPage
-from .pages.imports import ImportHistoryPage
-from .pages.offers import OffersPage
-from .pages.payments import PaymentsPage
-from .pages.pipeline import PipelinePage
-from .pages.setup import SetupPage
-from .pages.targets import TargetsPage
-from .pages.visas import VisasPage
 from .qt import Qt, QtCore, QtGui, QtWidgets
 from .tasks import CancelledFn, ProgressFn, run_with_progress, show_error
-from .welcome import WelcomePage
 
-# Sidebar order; Ctrl+1..8 follow it.
-PAGES: tuple[tuple[str, type[Page]], ...] = (
-    ("Dashboard", DashboardPage),
-    ("Candidates", CandidatesPage),
-    ("Pipeline", PipelinePage),
-    ("Targets", TargetsPage),
-    ("Offers", OffersPage),
-    ("Visas & arrivals", VisasPage),
-    ("Funding", FundingPage),
-    ("Payments", PaymentsPage),
-    ("Setup", SetupPage),
-    ("Import history", ImportHistoryPage),
+if TYPE_CHECKING:
+    from recruiter.services.reporting import Filters
+    from recruiter.store.database import Database
+
+    from .welcome import WelcomePage
+
+PageFactory = Callable[[AppContext], Page]
+
+
+def lazy_page(module: str, class_name: str) -> PageFactory:
+    """A page whose module (and the services behind it) is imported only when the page is first
+    opened, so start-up pays for the page on screen alone. Called like the class itself."""
+
+    def make(ctx: AppContext) -> Page:
+        page_class = getattr(importlib.import_module(f"recruiter.ui.pages.{module}"), class_name)
+        page: Page = page_class(ctx)
+        return page
+
+    make.__name__ = make.__qualname__ = class_name
+    return make
+
+
+# Sidebar order; Ctrl+1..9 follow it. An entry is (name, page class), or a `lazy_page` factory
+# that imports the class on first use; either is called with the AppContext to build the page.
+PAGES: tuple[tuple[str, PageFactory], ...] = (
+    ("Dashboard", lazy_page("dashboard", "DashboardPage")),
+    ("Candidates", lazy_page("candidates", "CandidatesPage")),
+    ("Pipeline", lazy_page("pipeline", "PipelinePage")),
+    ("Targets", lazy_page("targets", "TargetsPage")),
+    ("Offers", lazy_page("offers", "OffersPage")),
+    ("Visas & arrivals", lazy_page("visas", "VisasPage")),
+    ("Funding", lazy_page("funding", "FundingPage")),
+    ("Payments", lazy_page("payments", "PaymentsPage")),
+    ("Setup", lazy_page("setup", "SetupPage")),
+    ("Import history", lazy_page("imports", "ImportHistoryPage")),
 )
-SPREADSHEET_SUFFIXES = frozenset(SUFFIXES)
+# The page shown when the settings name none (or one that no longer exists).
+DEFAULT_PAGE = "Candidates"
+# The daily offer expiry waits this long after the first read answers, off the start-up path.
+EXPIRY_DELAY_MS = 1500
+
+
+def _spreadsheet_suffixes() -> frozenset[str]:
+    from recruiter.services.importing import SUFFIXES
+
+    return frozenset(SUFFIXES)
+
+
+class Pages(Mapping[str, Page]):
+    """The sidebar's pages by name, each built the first time it is asked for (opened, navigated
+    to, or looked up). Start-up builds only the page on screen; `built()` holds the rest."""
+
+    def __init__(self, names: list[str], build: Callable[[str], Page]) -> None:
+        self._names = names
+        self._build = build
+        self._built: dict[str, Page] = {}
+
+    def __getitem__(self, name: str) -> Page:
+        page = self._built.get(name)
+        if page is None:
+            if name not in self._names:
+                raise KeyError(name)
+            page = self._built[name] = self._build(name)
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def is_built(self, name: str) -> bool:
+        return name in self._built
+
+    def built(self) -> dict[str, Page]:
+        """The pages built so far, in sidebar order."""
+        return {n: self._built[n] for n in self._names if n in self._built}
 
 
 def _layout_widgets(page_name: str, page: Page) -> list[tuple[str, QtWidgets.QWidget]]:
@@ -71,27 +121,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.sidebar.setFixedWidth(170)
         self.sidebar.setIconSize(QtCore.QSize(20, 20))
         self.stack = QtWidgets.QStackedWidget()
-        self.pages: dict[str, Page] = {}
-        for name, page_class in PAGES:
-            page = page_class(ctx)
-            self.pages[name] = page
+        self.scrollers: list[QtWidgets.QScrollArea] = []
+        for name, _factory in PAGES:
             # A page wider than a small laptop screen scrolls instead of widening the window.
             scroller = QtWidgets.QScrollArea()
             scroller.setWidgetResizable(True)
             scroller.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-            scroller.setWidget(page)
+            self.scrollers.append(scroller)
             self.stack.addWidget(scroller)
             QtWidgets.QListWidgetItem(self.tr(name), self.sidebar)
+        self.pages = Pages([name for name, _f in PAGES], self._build_page)
         self.sidebar.currentRowChanged.connect(self._show_row)
 
-        self.welcome = WelcomePage(ctx)
-        self.welcome.load_demo.connect(self.load_demo)
-        self.welcome.import_list.connect(self.import_file)
-        self.welcome.set_up.connect(self.set_up_office)
-        self.welcome.load_setup.connect(lambda: self.load_setup())
-        self.welcome.save_setup_template.connect(lambda: self.save_template("setup"))
-        if self.welcome.checklist is not None:
-            self.welcome.checklist.open_place.connect(self.open_setup_place)
+        self._welcome: WelcomePage | None = None  # built when an empty database needs it
 
         body = QtWidgets.QWidget()
         row = QtWidgets.QHBoxLayout(body)
@@ -101,7 +143,6 @@ class MainWindow(QtWidgets.QMainWindow):
         row.addWidget(self.stack, 1)
         self.outer = QtWidgets.QStackedWidget()
         self.outer.addWidget(body)
-        self.outer.addWidget(self.welcome)
         self.setCentralWidget(self.outer)
 
         self.followups = FollowUpsDock(ctx, self)
@@ -115,7 +156,6 @@ class MainWindow(QtWidgets.QMainWindow):
         ctx.bus.changed.connect(self._on_data_changed)
         ctx.bus.navigate.connect(self.navigate)
         self._restore_state()
-        self._keep_headers_readable()
         self.reader = Reader(ctx, self)
         self._welcome_dismissed = False  # "Set up your office" chosen: stay on the pages
         self.empty = False  # as last read: the database holds no data (the welcome page shows)
@@ -125,7 +165,25 @@ class MainWindow(QtWidgets.QMainWindow):
         self._daily.setInterval(60 * 60 * 1000)  # hourly check; the work runs once a day
         self._daily.timeout.connect(self.expire_offers)
         self._daily.start()
-        QtCore.QTimer.singleShot(0, self.expire_offers)
+        self._expiry_scheduled = False  # the first expiry waits for the first read's answer
+
+    @property
+    def welcome(self) -> WelcomePage:
+        """The empty-database page (what to do first), built the first time it is needed: a
+        database with data never pays for it (nor for the set-up services behind it)."""
+        if self._welcome is None:
+            from .welcome import WelcomePage
+
+            welcome = self._welcome = WelcomePage(self.ctx)
+            welcome.load_demo.connect(self.load_demo)
+            welcome.import_list.connect(self.import_file)
+            welcome.set_up.connect(self.set_up_office)
+            welcome.load_setup.connect(lambda: self.load_setup())
+            welcome.save_setup_template.connect(lambda: self.save_template("setup"))
+            if welcome.checklist is not None:
+                welcome.checklist.open_place.connect(self.open_setup_place)
+            self.outer.addWidget(welcome)
+        return self._welcome
 
     # -- a database that can only be read -------------------------------------------------
     def _read_only_banner(self) -> QtWidgets.QLabel | None:
@@ -213,7 +271,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
         view = bar.addMenu(self.tr("&View"))
         for i, (name, *_rest) in enumerate(PAGES):
-            self._action(view, name, lambda _c=False, n=name: self.show_page(n), f"Ctrl+{i + 1}")
+            key = f"Ctrl+{i + 1}" if i < 9 else None  # Ctrl+1..9: the first nine pages
+            self._action(view, name, lambda _c=False, n=name: self.show_page(n), key)
         view.addSeparator()
         self.followups_action = self.followups.toggleViewAction()
         self.followups_action.setText(self.tr("&Due follow-ups"))
@@ -239,8 +298,19 @@ class MainWindow(QtWidgets.QMainWindow):
         )
 
     # -- pages ------------------------------------------------------------------------------
+    def _build_page(self, name: str) -> Page:
+        """Build a page on first use: its layout restored and its headers kept readable, as if it
+        had been there from the start."""
+        row = [n for n, _f in PAGES].index(name)
+        page = PAGES[row][1](self.ctx)
+        self.scrollers[row].setWidget(page)
+        self._restore_page_state(name, page)
+        self._keep_headers_readable(page)
+        return page
+
     def _show_row(self, row: int) -> None:
         if row >= 0:
+            self.pages[PAGES[row][0]]  # built before it is shown
             self.stack.setCurrentIndex(row)
 
     def show_page(self, name: str) -> Page:
@@ -262,6 +332,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _update_empty_state(self) -> None:
         def read(db: Database) -> tuple[bool, int]:
+            from recruiter.services import candidates, demo
+
             empty = demo.is_empty(db)
             return empty, 0 if empty else candidates.count(db)
 
@@ -269,9 +341,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _show_empty_state(self, loaded: tuple[bool, int]) -> None:
         self.empty, n = loaded
-        self.outer.setCurrentIndex(1 if self.empty and not self._welcome_dismissed else 0)
+        if self.empty and not self._welcome_dismissed:
+            self.outer.setCurrentWidget(self.welcome)
+        else:
+            self.outer.setCurrentIndex(0)
         if not self.empty:
             self.statusBar().showMessage(self.tr("{n} candidates").format(n=f"{n:,}"))
+        if not self._expiry_scheduled:
+            self._expiry_scheduled = True
+            QtCore.QTimer.singleShot(EXPIRY_DELAY_MS, self, self.expire_offers)
 
     # -- actions ----------------------------------------------------------------------------
     def set_up_office(self) -> Page:
@@ -333,6 +411,8 @@ class MainWindow(QtWidgets.QMainWindow):
             force = True
 
         def work(db: Database, progress: ProgressFn, cancelled: CancelledFn) -> object:
+            from recruiter.services import demo
+
             return demo.generate(
                 db,
                 size=demo.DEFAULT_SIZE,
@@ -404,8 +484,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self._expired_on = day
         db = self.ctx.db
 
+        def expire(_p: ProgressFn, _c: CancelledFn) -> object:
+            from recruiter.services import offers
+
+            return offers.expire_overdue(db, day)
+
         self.ctx.runner.start(
-            lambda _p, _c: offers.expire_overdue(db, day),
+            expire,
             on_error=lambda exc: show_error(self, self.tr("Offers"), exc),
         )
 
@@ -458,7 +543,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if not mime.hasUrls():
             return None
         for url in mime.urls():
-            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in SPREADSHEET_SUFFIXES:
+            suffix = Path(url.toLocalFile()).suffix.lower()
+            if url.isLocalFile() and suffix in _spreadsheet_suffixes():
                 return url.toLocalFile()
         return None
 
@@ -482,37 +568,35 @@ class MainWindow(QtWidgets.QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QtCore.QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        for name, page_widget in self.pages.items():
-            restorer = getattr(page_widget, "restore_state", None)
-            if restorer:
-                restorer(self.settings)
-            else:
-                for key, widget in _layout_widgets(name, page_widget):
-                    saved = self.settings.value(key)
-                    if isinstance(saved, QtCore.QByteArray) and not saved.isEmpty():
-                        target = (
-                            widget.horizontalHeader()
-                            if isinstance(widget, QtWidgets.QTableView)
-                            else widget
-                        )
-                        target.restoreState(saved)
-        page = self.settings.value("window/page", "Candidates")
+        page = self.settings.value("window/page", DEFAULT_PAGE)
         names = [p[0] for p in PAGES]
-        self.sidebar.setCurrentRow(names.index(page) if page in names else 1)
+        self.sidebar.setCurrentRow(names.index(page if page in names else DEFAULT_PAGE))
 
-    def _keep_headers_readable(self) -> None:
+    def _restore_page_state(self, name: str, page: Page) -> None:
+        restorer = getattr(page, "restore_state", None)
+        if restorer:
+            restorer(self.settings)
+            return
+        for key, widget in _layout_widgets(name, page):
+            saved = self.settings.value(key)
+            if isinstance(saved, QtCore.QByteArray) and not saved.isEmpty():
+                is_table = isinstance(widget, QtWidgets.QTableView)
+                target = widget.horizontalHeader() if is_table else widget
+                target.restoreState(saved)
+
+    @staticmethod
+    def _keep_headers_readable(page: Page) -> None:
         """No page's table clips a column name, whatever widths a page or saved layout chose;
         every sort arrow reads ▲ ascending, ▼ descending."""
-        for page in self.pages.values():
-            for table in page.findChildren(QtWidgets.QTableView):
-                fit_header_labels(table)
-                spreadsheet_sort_arrows(table)
+        for table in page.findChildren(QtWidgets.QTableView):
+            fit_header_labels(table)
+            spreadsheet_sort_arrows(table)
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/page", PAGES[self.stack.currentIndex()][0])
-        for name, page in self.pages.items():
+        for name, page in self.pages.built().items():  # a page never built changed nothing
             saver = getattr(page, "save_state", None)
             if saver:
                 saver(self.settings)
