@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from recruiter import i18n
 from recruiter.cli import main
 from recruiter.domain.models import Candidate
 from recruiter.services import exporting, reporting
@@ -70,7 +71,8 @@ def test_brief_figures_match_the_workbook_summary(qapp, sample: Sample, tmp_path
     assert f"{report.kpis.open:,}" in text
     # The filters and the date, in words, on both.
     assert summary["Institutions"] == "All institutions"
-    assert "Institutions: All institutions" in text and f"As of {AS_OF:%Y-%m-%d}" in text
+    assert "Institutions: All institutions" in text
+    assert f"As of {i18n.format_long_date(AS_OF)}" in text  # the long date: July 1, 2026
     # Offers awaiting an answer with their expiry: Bob Li's extended offer.
     awaiting = next(line for line in lines if line.startswith("Bob Li"))
     assert f"{report.awaiting[0].expires_on:%Y-%m-%d}" in awaiting
