@@ -40,6 +40,7 @@ from openpyxl.worksheet.table import Table, TableColumn
 from openpyxl.writer.excel import ExcelWriter
 
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 
 from . import printing, spool
 from .files import atomic_save
@@ -91,7 +92,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 class ExportCancelled(RecruiterError):
     def __init__(self) -> None:
-        super().__init__("The export was cancelled; no file was written.")
+        super().__init__(_("The export was cancelled; no file was written."))
 
 
 class ExportError(RecruiterError):
@@ -679,12 +680,20 @@ def _chart(ws: Any, block: Block, header_row: int, last_row: int) -> BarChart:
 def check_target(path: Path) -> None:
     """Fail before the long work when the file can't be replaced (e.g. open in Excel)."""
     if path.is_dir():
-        raise ExportError(f"{path} is a folder. Choose a file name ending in .xlsx.")
+        raise ExportError(
+            _("{path} is a folder. Choose a file name ending in .xlsx.").format(path=path)
+        )
     parent = path.parent
     if not parent.is_dir():
-        raise ExportError(f"The folder {parent} does not exist. Choose another location.")
+        raise ExportError(
+            _("The folder {parent} does not exist. Choose another location.").format(parent=parent)
+        )
     if not os.access(parent, os.W_OK):
-        raise ExportError(f"You may not write to the folder {parent}. Choose another location.")
+        raise ExportError(
+            _("You may not write to the folder {parent}. Choose another location.").format(
+                parent=parent
+            )
+        )
     if path.exists():
         try:
             with path.open("r+b"):
@@ -695,9 +704,10 @@ def check_target(path: Path) -> None:
 
 def _cannot_replace(path: Path, exc: OSError) -> ExportError:
     return ExportError(
-        f"{path.name} cannot be replaced: it may be open in Excel or another "
-        f"program ({exc.strerror or exc}). Close it and export again, or choose "
-        "another file name."
+        _(
+            "{name} cannot be replaced: it may be open in Excel or another program "
+            "({value}). Close it and export again, or choose another file name."
+        ).format(name=path.name, value=exc.strerror or exc)
     )
 
 
@@ -747,8 +757,9 @@ def _write(path: Path, build: Callable[[Workbook], Written], written: Written) -
             if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
                 raise _cannot_replace(path, exc) from exc
             raise ExportError(
-                f"The workbook could not be written to {path}: "
-                f"{exc.strerror or exc}. Nothing was changed."
+                _(
+                    "The workbook could not be written to {path}: {value}. Nothing was changed."
+                ).format(path=path, value=exc.strerror or exc)
             ) from exc
     written.path = path
     return written
