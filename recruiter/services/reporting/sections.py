@@ -16,7 +16,14 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
 from recruiter.domain import figures
-from recruiter.domain.enums import CLOSED_OUTCOMES, STAGES, OfferStatus, Outcome, Stage
+from recruiter.domain.enums import (
+    CLOSED_OUTCOMES,
+    STAGES,
+    FundingKind,
+    OfferStatus,
+    Outcome,
+    Stage,
+)
 from recruiter.domain.models import (
     Activity,
     Application,
@@ -397,7 +404,10 @@ class FundingRow(funding.Accounts):
 
     @property
     def kind_label(self) -> str:
-        return self.kind.capitalize()
+        try:
+            return FundingKind(self.kind).label
+        except ValueError:
+            return self.kind.capitalize()
 
     @property
     def used(self) -> float:
