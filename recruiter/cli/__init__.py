@@ -9,8 +9,11 @@ needs them, so `recruiter --help` stays fast and scripts never load Qt."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
+
+from recruiter.i18n import _
 
 from . import data, exporting, gui, importing, payments, setup, team
 from .output import emit, say
@@ -43,7 +46,23 @@ STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _language_from(argv: Sequence[str]) -> str | None:
+    """`--lang X` or `--lang=X` anywhere on the line: read before the parser is built, so the
+    help texts are in that language too (the option itself is parsed again, and checked)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from recruiter import i18n
+
+    wanted = _language_from(sys.argv[1:] if argv is None else argv)
+    if wanted and i18n.normalise(wanted) is not None:
+        i18n.set_language(wanted)
     args = build_parser().parse_args(argv)
     if args.command is None:
         return gui.open_app(args.db)
@@ -81,14 +100,14 @@ def run_command(args: argparse.Namespace) -> int:
         return HANDLERS[args.command](args, db)
     except (RecruiterError, SQLAlchemyError) as exc:
         if isinstance(exc, SQLAlchemyError):
-            label = db.label if db is not None else "The database"
-            exc = explain(exc, f"The database {label}")
+            label = db.label if db is not None else _("The database")
+            exc = explain(exc, _("The database {label}").format(label=label))
         say(f"recruiter: {exc}")
         if getattr(args, "json", False):
             emit({"ok": False, "error": str(exc)})
         return 1
     except KeyboardInterrupt:
-        say("recruiter: interrupted; nothing was written.")
+        say(_("recruiter: interrupted; nothing was written."))
         return 1
     finally:
         if db is not None:

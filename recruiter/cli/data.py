@@ -8,6 +8,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from recruiter.i18n import _, format_number
+
 from .output import emit, say
 
 if TYPE_CHECKING:
@@ -23,8 +25,15 @@ def cmd_demo(args: argparse.Namespace, db: Database) -> int:
         emit({"database": db.label, **summary.as_json()})
     else:
         say(
-            f"Demo data written to {db.label}: {summary.candidates:,} candidates, "
-            f"{summary.applications:,} applications, {summary.offers:,} offers."
+            _(
+                "Demo data written to {db}: {candidates} candidates, "
+                "{applications} applications, {offers} offers."
+            ).format(
+                db=db.label,
+                candidates=format_number(summary.candidates),
+                applications=format_number(summary.applications),
+                offers=format_number(summary.offers),
+            )
         )
     return 0
 
@@ -42,32 +51,37 @@ def cmd_check(args: argparse.Namespace, db: Database) -> int:
         emit(report.as_json())
         return 0 if report.ok else 1
     say(
-        f"{db.label}: schema {report.schema}, "
+        _("{db}: schema {schema}, ").format(db=db.label, schema=report.schema)
         + ", ".join(f"{n:,} {t}" for t, n in report.counts.items() if n)
     )
     for fixed in repaired:
-        say(f"repaired: {fixed}")
+        say(_("repaired: {what}").format(what=fixed))
     for failed in not_repaired:
-        say(f"could not repair: {failed}")
+        say(_("could not repair: {what}").format(what=failed))
     for problem in report.problems:
-        rebuildable = " (check --repair rebuilds it)" if problem in report.repairable else ""
-        say(f"problem: {problem}{rebuildable}")
+        rebuildable = _(" (check --repair rebuilds it)") if problem in report.repairable else ""
+        say(_("problem: {problem}").format(problem=problem) + rebuildable)
     if report.ok:
-        say("OK")
+        say(_("OK"))
     else:
-        say(f"{len(report.problems)} problem(s) found. {_advice(report, db)}")
+        say(
+            _("{n} problem(s) found. {advice}").format(
+                n=len(report.problems), advice=_advice(report, db)
+            )
+        )
     return 0 if report.ok else 1
 
 
 def _advice(report: CheckReport, db: Database) -> str:
     from recruiter.store.backup import restore_hint
 
-    repair = "Run `recruiter check --repair` to rebuild"
     if set(report.problems) <= set(report.repairable):
-        return f"{repair} them."
+        return _("Run `recruiter check --repair` to rebuild them.")
     if not report.repairable:
-        return f"They cannot be rebuilt: {restore_hint(db.path)}."
-    return f"{repair} what can be rebuilt; for the rest, {restore_hint(db.path)}."
+        return _("They cannot be rebuilt: {hint}.").format(hint=restore_hint(db.path))
+    return _(
+        "Run `recruiter check --repair` to rebuild what can be rebuilt; for the rest, {hint}."
+    ).format(hint=restore_hint(db.path))
 
 
 def cmd_backup(args: argparse.Namespace, db: Database) -> int:
@@ -86,5 +100,5 @@ def cmd_backup(args: argparse.Namespace, db: Database) -> int:
     if args.json:
         emit({"file": str(written), "bytes": written.stat().st_size})
     else:
-        say(f"Backup written to {written}")
+        say(_("Backup written to {path}").format(path=written))
     return 0

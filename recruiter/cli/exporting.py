@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING
 
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 
 from .output import emit, say
 
@@ -28,11 +29,15 @@ def filters_from(args: argparse.Namespace, db: Database) -> Filters:
     from recruiter.services import reporting
 
     if args.since and args.until and args.since > args.until:
-        raise RecruiterError(f"--since {args.since} is after --until {args.until}.")
+        raise RecruiterError(
+            _("--since {since} is after --until {until}.").format(
+                since=args.since, until=args.until
+            )
+        )
     known = {t for t, _title, _inst in reporting.filter_options(db).targets}
     unknown = [str(t) for t in args.target if t not in known]
     if unknown:
-        raise NotFound(f"No target with id {', '.join(unknown)}.")
+        raise NotFound(_("No target with id {ids}.").format(ids=", ".join(unknown)))
     return reporting.Filters(
         institution_ids=reporting.resolve_institutions(db, args.institution or []),
         target_ids=tuple(dict.fromkeys(args.target)),
@@ -47,8 +52,9 @@ def _require_suffix(out: os.PathLike[str], suffix: str, what: str) -> None:
     path = Path(out)
     if path.suffix.lower() != suffix:
         raise RecruiterError(
-            f"{path.name}: the {what} must be saved as {suffix} "
-            f"(for example {path.with_suffix(suffix).name})."
+            _("{file}: the {what} must be saved as {suffix} (for example {example}).").format(
+                file=path.name, what=what, suffix=suffix, example=path.with_suffix(suffix).name
+            )
         )
 
 
@@ -60,7 +66,7 @@ def cmd_export(args: argparse.Namespace, db: Database) -> int:
     started = time.perf_counter()
     filters = filters_from(args, db)
     out = args.out
-    _require_suffix(out, ".xlsx", "workbook")
+    _require_suffix(out, ".xlsx", _("workbook"))
     exporting.refuse_database_target(db, out)
     require_intact(db, "export")
     result = exporting.export_workbook(db, out, filters)
@@ -68,7 +74,9 @@ def cmd_export(args: argparse.Namespace, db: Database) -> int:
         emit(result.as_json())
     rows = ", ".join(f"{n:,} {name}" for name, n in result.rows.items())
     say(
-        f"Workbook written to {result.file} ({rows} rows) in {time.perf_counter() - started:.1f} s."
+        _("Workbook written to {file} ({rows} rows) in {seconds} s.").format(
+            file=result.file, rows=rows, seconds=f"{time.perf_counter() - started:.1f}"
+        )
     )
     return 0
 
@@ -82,7 +90,7 @@ def cmd_brief(args: argparse.Namespace, db: Database) -> int:
     started = time.perf_counter()
     filters = filters_from(args, db)
     out = args.out
-    _require_suffix(out, ".pdf", "brief")
+    _require_suffix(out, ".pdf", _("brief"))
     exporting.refuse_database_target(db, out)
     require_intact(db, "brief")
     brief = build_brief(db, filters)
@@ -93,8 +101,14 @@ def cmd_brief(args: argparse.Namespace, db: Database) -> int:
     try:
         path = write_brief(out, brief, exporting.exported_at())
     except OSError as exc:
-        raise RecruiterError(f"The brief could not be written to {out}: {exc}") from exc
+        raise RecruiterError(
+            _("The brief could not be written to {path}: {error}").format(path=out, error=exc)
+        ) from exc
     if args.json:
         emit({"file": str(path), "as_of": str(brief.as_of), "filters": dict(brief.facts)})
-    say(f"Brief written to {path} in {time.perf_counter() - started:.1f} s.")
+    say(
+        _("Brief written to {path} in {seconds} s.").format(
+            path=path, seconds=f"{time.perf_counter() - started:.1f}"
+        )
+    )
     return 0

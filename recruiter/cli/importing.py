@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from recruiter.i18n import _, ngettext
+
 from .output import emit, say
 
 if TYPE_CHECKING:
@@ -32,31 +34,45 @@ def _progress() -> Callable[[int, int], None] | None:
         if pct != last[0]:
             last[0] = pct
             print(
-                f"\rImporting... {pct}%", end="" if pct < 100 else "\n", file=sys.stderr, flush=True
+                "\r" + _("Importing... {pct}%").format(pct=pct),
+                end="" if pct < 100 else "\n",
+                file=sys.stderr,
+                flush=True,
             )
 
     return show
 
 
 def _report(summary: ImportSummary) -> None:
-    where = f", sheet '{summary.sheet}'" if summary.sheet else ""
-    say(f"{summary.file_name}{where} (header on row {summary.header_row}): {summary.rows} rows")
+    where = _(", sheet '{sheet}'").format(sheet=summary.sheet) if summary.sheet else ""
     say(
-        f"  created {summary.created} (of which {summary.possible_duplicates} possible "
-        f"duplicates), updated {summary.updated}, duplicates {summary.duplicates}, "
-        f"invalid {summary.invalid}"
+        _("{file}{where} (header on row {row}): {rows} rows").format(
+            file=summary.file_name, where=where, row=summary.header_row, rows=summary.rows
+        )
+    )
+    say(
+        _(
+            "  created {created} (of which {possible} possible duplicates), updated {updated}, "
+            "duplicates {duplicates}, invalid {invalid}"
+        ).format(
+            created=summary.created,
+            possible=summary.possible_duplicates,
+            updated=summary.updated,
+            duplicates=summary.duplicates,
+            invalid=summary.invalid,
+        )
     )
     if summary.already_imported:
         say(
-            "  note: this file was imported before (batch "
-            + ", ".join(map(str, summary.already_imported))
-            + "); duplicates are caught"
+            _(
+                "  note: this file was imported before (batch {batches}); duplicates are caught"
+            ).format(batches=", ".join(map(str, summary.already_imported)))
         )
     if summary.unmapped:
-        say("  columns not imported: " + ", ".join(summary.unmapped))
+        say(_("  columns not imported: {columns}").format(columns=", ".join(summary.unmapped)))
     for status, title in (
-        ("possible_duplicate", "Possible duplicates to review"),
-        ("invalid", "Invalid rows"),
+        ("possible_duplicate", _("Possible duplicates to review")),
+        ("invalid", _("Invalid rows")),
     ):
         rows = [o for o in summary.outcomes if o.status == status]
         if not rows:
@@ -64,9 +80,9 @@ def _report(summary: ImportSummary) -> None:
         say(f"{title}:")
         for o in rows[:_SHOWN]:
             name = f" {o.name}:" if o.name else ""
-            say(f"  row {o.row}:{name} {o.reason}")
+            say(_("  row {row}:{name} {reason}").format(row=o.row, name=name, reason=o.reason))
         if len(rows) > _SHOWN:
-            say(f"  ... and {len(rows) - _SHOWN} more")
+            say(_("  ... and {n} more").format(n=len(rows) - _SHOWN))
 
 
 def cmd_import(args: argparse.Namespace, db: Database) -> int:
@@ -81,12 +97,20 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
     from recruiter.services import importing
 
     if args.errors is not None:
-        for other, what in ((args.file, "the file being imported"), (db.path, "the database")):
+        for other, what in (
+            (args.file, _("the file being imported")),
+            (db.path, _("the database")),
+        ):
             if same_file(args.errors, other):
                 raise RecruiterError(
-                    f"--errors {args.errors} is {what}: saving the rejected rows there would "
-                    "overwrite it. Choose another file name, such as "
-                    f"{args.errors.with_name(args.errors.stem + '-rejected.xlsx').name}."
+                    _(
+                        "--errors {path} is {what}: saving the rejected rows there would "
+                        "overwrite it. Choose another file name, such as {other}."
+                    ).format(
+                        path=args.errors,
+                        what=what,
+                        other=args.errors.with_name(args.errors.stem + "-rejected.xlsx").name,
+                    )
                 )
     options = importing.ImportOptions(
         sheet=args.sheet,
@@ -102,7 +126,7 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
         try:
             saved.append(summary.write_rejects(args.errors))
         except RecruiterError as exc:
-            raise RecruiterError(f"{exc} Nothing was imported.") from exc
+            raise RecruiterError(_("{error} Nothing was imported.").format(error=exc)) from exc
 
     failed: importing.StrictImportFailed | None = None
     read_limits = limits.Limits().raised(
@@ -126,18 +150,23 @@ def cmd_import(args: argparse.Namespace, db: Database) -> int:
             saved.append(summary.write_rejects(args.errors))
         n = saved[0]
         say(
-            f"{n} rejected row{'s' if n != 1 else ''} saved to {args.errors}"
+            ngettext(
+                "{n} rejected row saved to {path}", "{n} rejected rows saved to {path}", n
+            ).format(n=n, path=args.errors)
             if n
-            else f"No rows were rejected; {args.errors} has only the header row."
+            else _("No rows were rejected; {path} has only the header row.").format(
+                path=args.errors
+            )
         )
     if failed is not None:
         say(f"recruiter: {failed}")
     elif summary.dry_run:
-        say("Dry run: nothing was written.")
+        say(_("Dry run: nothing was written."))
     else:
         say(
-            f"Imported as batch {summary.batch_id}. To undo: recruiter undo-import "
-            f"{summary.batch_id}"
+            _("Imported as batch {batch}. To undo: recruiter undo-import {batch}").format(
+                batch=summary.batch_id
+            )
         )
     if args.json:
         emit(summary.as_json())
@@ -156,11 +185,18 @@ def cmd_undo_import(args: argparse.Namespace, db: Database) -> int:
         )
     except importing.TouchedSinceImport as exc:
         raise RecruiterError(
-            f"{exc} To delete them anyway: recruiter undo-import {args.batch_id} --force"
+            _("{error} To delete them anyway: recruiter undo-import {batch} --force").format(
+                error=exc, batch=args.batch_id
+            )
         ) from exc
     say(
-        f"Undid import batch {result.batch_id} ({result.file_name}): deleted {result.deleted} "
-        f"candidate{'s' if result.deleted != 1 else ''}, restored {result.restored}."
+        ngettext(
+            "Undid import batch {batch} ({file}): deleted {n} candidate, restored {restored}.",
+            "Undid import batch {batch} ({file}): deleted {n} candidates, restored {restored}.",
+            result.deleted,
+        ).format(
+            batch=result.batch_id, file=result.file_name, n=result.deleted, restored=result.restored
+        )
     )
     if args.json:
         emit(result.as_json())

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from recruiter import __version__
+from recruiter.i18n import _
 
 from . import payments, team
 
@@ -20,9 +21,13 @@ def row_id(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a whole number").format(value=repr(value))
+        ) from None
     if not 1 <= number <= MAX_ROW_ID:
-        raise argparse.ArgumentTypeError(f"{value} is not an id (ids run from 1 to {MAX_ROW_ID})")
+        raise argparse.ArgumentTypeError(
+            _("{value} is not an id (ids run from 1 to {max})").format(value=value, max=MAX_ROW_ID)
+        )
     return number
 
 
@@ -31,9 +36,11 @@ def limit(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a whole number").format(value=repr(value))
+        ) from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+        raise argparse.ArgumentTypeError(_("{value} is not a positive number").format(value=value))
     return number
 
 
@@ -42,15 +49,30 @@ def day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a date (YYYY-MM-DD)").format(value=repr(value))
+        ) from None
 
 
 def report_filters(p: argparse.ArgumentParser) -> None:
     """The filters of a report (`export`, `brief`): what the Dashboard's choices mean."""
-    p.add_argument("--institution", action="append", default=[], metavar="NAME")
-    p.add_argument("--target", action="append", default=[], type=row_id, metavar="ID")
-    p.add_argument("--since", type=day, metavar="DATE", help="applications created from DATE")
-    p.add_argument("--until", type=day, metavar="DATE", help="applications created up to DATE")
+    p.add_argument(
+        "--institution",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=_("only this institution (English or Chinese name; repeat for more)"),
+    )
+    p.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        type=row_id,
+        metavar="ID",
+        help=_("only this target (repeat for more)"),
+    )
+    p.add_argument("--since", type=day, metavar="DATE", help=_("applications created from DATE"))
+    p.add_argument("--until", type=day, metavar="DATE", help=_("applications created up to DATE"))
 
 
 class _Language(argparse.Action):
@@ -69,112 +91,121 @@ def language_option(p: argparse.ArgumentParser) -> None:
         choices=("en", "zh_CN"),
         action=_Language,
         default=argparse.SUPPRESS,
-        help="language (default: $RECRUITER_LANG, else the one last chosen, else the system's)",
+        help=_("language (default: $RECRUITER_LANG, else the one last chosen, else the system's)"),
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="recruiter",
-        description="Track international scholars, recruiting targets, offers and funding.",
+        description=_("Track international scholars, recruiting targets, offers and funding."),
     )
     p.add_argument("--version", action="version", version=f"recruiter {__version__}")
     p.add_argument(
         "--db",
         metavar="PATH_OR_URL",
-        help="database file or SQLAlchemy URL (default: $RECRUITER_DB, else the "
-        "user data directory)",
+        help=_(
+            "database file or SQLAlchemy URL (default: $RECRUITER_DB, else the user data directory)"
+        ),
     )
     language_option(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    d = sub.add_parser("demo", help="fill the database with synthetic demo data")
-    d.add_argument("--size", type=int, default=300, help="number of candidates (default 300)")
-    d.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    d.add_argument("--force", action="store_true", help="replace existing data")
-    d.add_argument("--json", action="store_true", help="print counts as JSON")
+    d = sub.add_parser("demo", help=_("fill the database with synthetic demo data"))
+    d.add_argument("--size", type=int, default=300, help=_("number of candidates (default 300)"))
+    d.add_argument("--seed", type=int, default=1, help=_("random seed (default 1)"))
+    d.add_argument("--force", action="store_true", help=_("replace existing data"))
+    d.add_argument("--json", action="store_true", help=_("print counts as JSON"))
 
-    i = sub.add_parser("import", help="import a candidate list (xlsx, xls, ods, csv)")
+    i = sub.add_parser("import", help=_("import a candidate list (xlsx, xls, ods, csv)"))
     i.add_argument("file", type=Path)
-    i.add_argument("--sheet", help="sheet name (default: the first)")
+    i.add_argument("--sheet", help=_("sheet name (default: the first)"))
     i.add_argument(
-        "--target", type=row_id, metavar="ID", help="add everyone to this target's pipeline"
+        "--target", type=row_id, metavar="ID", help=_("add everyone to this target's pipeline")
     )
-    i.add_argument("--source", help="source to record on new candidates (default: file name)")
-    i.add_argument("--on-duplicate", choices=("skip", "update", "overwrite"), default="skip")
-    i.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
-    i.add_argument("--strict", action="store_true", help="write nothing if any row is invalid")
-    i.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="save rejected rows here")
+    i.add_argument("--source", help=_("source to record on new candidates (default: file name)"))
     i.add_argument(
-        "--max-rows", type=limit, metavar="N", help="read sheets of up to N rows (default 1000000)"
+        "--on-duplicate",
+        choices=("skip", "update", "overwrite"),
+        default="skip",
+        help=_("what to do with a row that matches a candidate already recorded (default skip)"),
+    )
+    i.add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
+    i.add_argument("--strict", action="store_true", help=_("write nothing if any row is invalid"))
+    i.add_argument("--errors", type=Path, metavar="OUT.xlsx", help=_("save rejected rows here"))
+    i.add_argument(
+        "--max-rows",
+        type=limit,
+        metavar="N",
+        help=_("read sheets of up to N rows (default 1000000)"),
     )
     i.add_argument(
         "--max-cells",
         type=limit,
         metavar="N",
-        help="read sheets spanning up to N cells, rows x columns (default 20000000)",
+        help=_("read sheets spanning up to N cells, rows x columns (default 20000000)"),
     )
     i.add_argument(
         "--max-size",
         type=limit,
         metavar="MB",
-        help="read files of up to MB megabytes once uncompressed (default 200)",
+        help=_("read files of up to MB megabytes once uncompressed (default 200)"),
     )
     i.add_argument("--json", action="store_true")
 
-    u = sub.add_parser("undo-import", help="undo one import batch")
+    u = sub.add_parser("undo-import", help=_("undo one import batch"))
     u.add_argument("batch_id", type=row_id, metavar="BATCH_ID")
     u.add_argument(
         "--force",
         action="store_true",
-        help="also delete the candidates it created that were edited after the import",
+        help=_("also delete the candidates it created that were edited after the import"),
     )
     u.add_argument("--json", action="store_true")
 
-    e = sub.add_parser("export", help="export the pipeline workbook for leadership")
+    e = sub.add_parser("export", help=_("export the pipeline workbook for leadership"))
     e.add_argument("out", type=Path, metavar="OUT.xlsx")
     report_filters(e)
     language_option(e)
     e.add_argument("--json", action="store_true")
 
-    br = sub.add_parser("brief", help="write a one-page PDF brief for leadership")
+    br = sub.add_parser("brief", help=_("write a one-page PDF brief for leadership"))
     br.add_argument("out", type=Path, metavar="OUT.pdf")
     report_filters(br)
     language_option(br)
     br.add_argument("--json", action="store_true")
 
-    c = sub.add_parser("check", help="integrity and schema check")
+    c = sub.add_parser("check", help=_("integrity and schema check"))
     c.add_argument(
         "--repair",
         action="store_true",
-        help="rebuild what can be rebuilt (indexes, the search index and its triggers)",
+        help=_("rebuild what can be rebuilt (indexes, the search index and its triggers)"),
     )
     c.add_argument("--json", action="store_true")
 
     tp = sub.add_parser(
-        "template", help="write an empty workbook to fill in (set-up or candidate list)"
+        "template", help=_("write an empty workbook to fill in (set-up or candidate list)")
     )
-    tp.add_argument("kind", choices=("setup", "candidates"), help="which template")
+    tp.add_argument("kind", choices=("setup", "candidates"), help=_("which template"))
     tp.add_argument("out", type=Path, metavar="OUT.xlsx")
-    tp.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
+    tp.add_argument("--force", action="store_true", help=_("replace OUT.xlsx if it exists"))
     tp.add_argument("--json", action="store_true")
 
     st = sub.add_parser(
-        "setup", help="load institutions, departments, funding and targets from a workbook"
+        "setup", help=_("load institutions, departments, funding and targets from a workbook")
     )
     st.add_argument("file", type=Path, metavar="FILE.xlsx")
-    st.add_argument("--dry-run", action="store_true", help="check the workbook, write nothing")
+    st.add_argument("--dry-run", action="store_true", help=_("check the workbook, write nothing"))
     st.add_argument("--json", action="store_true")
 
-    b = sub.add_parser("backup", help="consistent copy of the database")
+    b = sub.add_parser("backup", help=_("consistent copy of the database"))
     b.add_argument(
         "out",
         nargs="?",
         type=Path,
         metavar="OUT",
-        help="file or folder (default: backups/ beside the database, time-stamped)",
+        help=_("file or folder (default: backups/ beside the database, time-stamped)"),
     )
-    b.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    b.add_argument("--force", action="store_true", help=_("replace OUT if it exists"))
     b.add_argument("--json", action="store_true")
     payments.add_parsers(sub)
     team.add_arguments(sub)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from recruiter.i18n import _
+
 from .output import emit, say
 
 if TYPE_CHECKING:
@@ -16,16 +18,18 @@ if TYPE_CHECKING:
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from pathlib import Path
 
-    b = sub.add_parser("batch", help="write the month's payment batch for the finance office")
+    b = sub.add_parser("batch", help=_("write the month's payment batch for the finance office"))
     b.add_argument("out", type=Path, metavar="OUT.xlsx")
-    b.add_argument("--month", required=True, metavar="YYYY-MM", help="instalments due by its end")
+    b.add_argument(
+        "--month", required=True, metavar="YYYY-MM", help=_("instalments due by its end")
+    )
     b.add_argument("--json", action="store_true")
-    p = sub.add_parser("paid", help="mark paid what the finance office's returned sheet says")
+    p = sub.add_parser("paid", help=_("mark paid what the finance office's returned sheet says"))
     p.add_argument("file", type=Path, metavar="RETURNED.xlsx")
     p.add_argument("--json", action="store_true")
-    c = sub.add_parser("close-year", help="lapse unspent start-up funds at the year end")
+    c = sub.add_parser("close-year", help=_("lapse unspent start-up funds at the year end"))
     c.add_argument("year", type=int, metavar="YEAR")
-    c.add_argument("--undo", type=int, metavar="CLOSE_ID", help="undo that close instead")
+    c.add_argument("--undo", type=int, metavar="CLOSE_ID", help=_("undo that close instead"))
     c.add_argument("--json", action="store_true")
 
 
@@ -35,7 +39,9 @@ def cmd_batch(args: argparse.Namespace, db: Database) -> int:
     from recruiter.services import payments
 
     if args.out.suffix.lower() != ".xlsx":
-        raise RecruiterError(f"{args.out.name}: the batch must be saved as .xlsx.")
+        raise RecruiterError(
+            _("{file}: the batch must be saved as .xlsx.").format(file=args.out.name)
+        )
     result = payments.run_batch(db, args.out, payments.check_month(args.month))
     if args.json:
         emit(
@@ -46,12 +52,17 @@ def cmd_batch(args: argparse.Namespace, db: Database) -> int:
             }
         )
     if not result.rows:
-        say(f"Nothing is due for {result.month}; no file was written.")
+        say(_("Nothing is due for {month}; no file was written.").format(month=result.month))
     else:
         sums = ", ".join(format_amount(v, k) for k, v in result.totals.items())
         say(
-            f"Batch {result.batch_id} for {result.month}: {result.rows} instalment(s), "
-            f"{sums}, written to {result.file}."
+            _("Batch {batch} for {month}: {n} instalment(s), {sums}, written to {file}.").format(
+                batch=result.batch_id,
+                month=result.month,
+                n=result.rows,
+                sums=sums,
+                file=result.file,
+            )
         )
     return 0
 
@@ -70,10 +81,11 @@ def cmd_paid(args: argparse.Namespace, db: Database) -> int:
             }
         )
     say(
-        f"{len(res.paid)} instalment(s) marked paid; {res.not_paid} not paid yet; "
-        f"{res.already} already paid"
-        + (f"; unknown refs: {res.unknown}" if res.unknown else "")
-        + "."
+        _(
+            "{paid} instalment(s) marked paid; {not_paid} not paid yet; {already} already paid"
+        ).format(paid=len(res.paid), not_paid=res.not_paid, already=res.already)
+        + (_("; unknown refs: {refs}").format(refs=res.unknown) if res.unknown else "")
+        + _(".")
     )
     return 0
 
@@ -85,13 +97,18 @@ def cmd_close_year(args: argparse.Namespace, db: Database) -> int:
         restored = payments.undo_close(db, args.undo)
         if args.json:
             emit({"undone": args.undo, "restored": len(restored)})
-        say(f"Close {args.undo} undone; {len(restored)} instalment(s) planned again.")
+        say(
+            _("Close {close} undone; {n} instalment(s) planned again.").format(
+                close=args.undo, n=len(restored)
+            )
+        )
         return 0
     res = payments.close_year(db, args.year)
     if args.json:
         emit({"close": res.close_id, "year": res.year, "lapsed": len(res.lapsed)})
     say(
-        f"{res.year} closed (close {res.close_id}): {len(res.lapsed)} instalment(s) "
-        "lapsed to their sources."
+        _("{year} closed (close {close}): {n} instalment(s) lapsed to their sources.").format(
+            year=res.year, close=res.close_id, n=len(res.lapsed)
+        )
     )
     return 0

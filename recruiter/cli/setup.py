@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from recruiter.i18n import _
+
 from .output import emit, say
 
 if TYPE_CHECKING:
@@ -24,13 +26,20 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     if args.kind == "setup":
         path = templates.write_setup_template(args.out, replace=args.force)
-        what = "Set-up template"
-        hint = f"fill it in, then load it with: recruiter setup {path}"
+        say(
+            _(
+                "Set-up template written to {path}; fill it in, then load it with: "
+                "recruiter setup {path}"
+            ).format(path=path)
+        )
     else:
         path = templates.write_candidate_template(args.out, replace=args.force)
-        what = "Candidate list template"
-        hint = f"fill it in, then import it with: recruiter import {path}"
-    say(f"{what} written to {path}; {hint}")
+        say(
+            _(
+                "Candidate list template written to {path}; fill it in, then import it with: "
+                "recruiter import {path}"
+            ).format(path=path)
+        )
     if args.json:
         emit({"file": str(path), "template": args.kind})
     return 0
@@ -44,21 +53,25 @@ def cmd_setup(args: argparse.Namespace, db: Database) -> int:
     for line in setup.summary_text(result):
         say(line)
     if result.examples_skipped:
-        say(f"  {result.examples_skipped} example row(s) skipped")
+        say(_("  {n} example row(s) skipped").format(n=result.examples_skipped))
     if result.invalid:
-        say("Invalid rows:")
+        say(_("Invalid rows:"))
         for p in result.invalid[:_SHOWN]:
-            say(f"  {p.sheet} row {p.row}: {p.reason}")
+            say(
+                _("  {sheet} row {row}: {reason}").format(sheet=p.sheet, row=p.row, reason=p.reason)
+            )
         if len(result.invalid) > _SHOWN:
-            say(f"  ... and {len(result.invalid) - _SHOWN} more")
+            say(_("  ... and {n} more").format(n=len(result.invalid) - _SHOWN))
         say(
-            f"recruiter: {len(result.invalid)} invalid row(s); nothing was written. "
-            "Correct them and load the workbook again."
+            _(
+                "recruiter: {n} invalid row(s); nothing was written. "
+                "Correct them and load the workbook again."
+            ).format(n=len(result.invalid))
         )
     elif result.dry_run:
-        say("Dry run: nothing was written.")
+        say(_("Dry run: nothing was written."))
     elif not result.changed:
-        say("Nothing to change: everything in the workbook is already set up.")
+        say(_("Nothing to change: everything in the workbook is already set up."))
     if args.json:
         emit(result.as_json())
     return 1 if result.invalid else 0

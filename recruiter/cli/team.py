@@ -7,6 +7,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 
 from .output import emit, say
 
@@ -16,20 +17,20 @@ if TYPE_CHECKING:
 
 def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cp = sub.add_parser(
-        "copy", help="copy every row to an empty database (--to) or from one (--from), verified"
+        "copy", help=_("copy every row to an empty database (--to) or from one (--from), verified")
     )
     way = cp.add_mutually_exclusive_group(required=True)
-    way.add_argument("--to", metavar="URL_OR_PATH", help="copy this database into an empty one")
-    way.add_argument("--from", dest="from_", metavar="URL_OR_PATH", help="copy one into this")
+    way.add_argument("--to", metavar="URL_OR_PATH", help=_("copy this database into an empty one"))
+    way.add_argument("--from", dest="from_", metavar="URL_OR_PATH", help=_("copy one into this"))
     cp.add_argument("--json", action="store_true")
-    tm = sub.add_parser("team", help="set up a PostgreSQL server for an office")
+    tm = sub.add_parser("team", help=_("set up a PostgreSQL server for an office"))
     tsub = tm.add_subparsers(dest="team_command", metavar="ACTION", required=True)
-    ti = tsub.add_parser("init", help="create or upgrade the schema, roles and grants")
-    ti.add_argument("url", metavar="URL", help="postgresql://admin@host/database")
+    ti = tsub.add_parser("init", help=_("create or upgrade the schema, roles and grants"))
+    ti.add_argument("url", metavar="URL", help=_("postgresql://admin@host/database"))
     ti.add_argument(
         "--hide-contacts",
         action="store_true",
-        help="viewers may not read candidates' e-mail, phone or birth date",
+        help=_("viewers may not read candidates' e-mail, phone or birth date"),
     )
     ti.add_argument("--json", action="store_true")
 
@@ -48,8 +49,15 @@ def cmd_copy(args: argparse.Namespace, db: Database) -> int:
         emit(report.as_json())
     else:
         say(
-            f"Copied {report.rows:,} rows in {len(report.tables)} tables from {report.source} "
-            f"to {report.destination}; every table's row count and checksum match."
+            _(
+                "Copied {rows} rows in {tables} tables from {source} to {destination}; "
+                "every table's row count and checksum match."
+            ).format(
+                rows=f"{report.rows:,}",
+                tables=len(report.tables),
+                source=report.source,
+                destination=report.destination,
+            )
         )
     return 0
 
@@ -60,7 +68,7 @@ def cmd_team(args: argparse.Namespace) -> int:
 
     url = location.resolve(args.url)
     if not postgres.is_postgres_url(url):
-        raise RecruiterError("team init sets up a PostgreSQL server: give a postgresql:// URL.")
+        raise RecruiterError(_("team init sets up a PostgreSQL server: give a postgresql:// URL."))
     db = open_database(url)  # creates or upgrades the schema, as the role in the URL
     try:
         with db.engine.begin() as conn:
@@ -70,12 +78,12 @@ def cmd_team(args: argparse.Namespace) -> int:
     if args.json:
         emit({"database": db.label, "done": done})
     else:
-        say(f"{db.label} is ready for the office:")
+        say(_("{db} is ready for the office:").format(db=db.label))
         for line in done:
             say(f"  {line}")
         say(
-            "Next: one login role per person, e.g. "
-            f"CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE {roles.OFFICER};"
+            _("Next: one login role per person, e.g. ")
+            + f"CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE {roles.OFFICER};"
         )
     return 0
 
@@ -98,7 +106,9 @@ def backup_server(args: argparse.Namespace, db: Database) -> int:
     elif out.is_dir():
         out = out / stamp
     if out.exists() and not args.force:
-        raise RecruiterError(f"{out} exists; give another name or --force to replace it.")
+        raise RecruiterError(
+            _("{path} exists; give another name or --force to replace it.").format(path=out)
+        )
     if out.exists():
         out.unlink()
     copy_db = open_database(out)
@@ -112,5 +122,9 @@ def backup_server(args: argparse.Namespace, db: Database) -> int:
     if args.json:
         emit({"file": str(out), "bytes": out.stat().st_size, "rows": report.rows})
     else:
-        say(f"Backup written to {out} ({report.rows:,} rows, every table verified)")
+        say(
+            _("Backup written to {path} ({rows} rows, every table verified)").format(
+                path=out, rows=f"{report.rows:,}"
+            )
+        )
     return 0

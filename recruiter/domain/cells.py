@@ -12,6 +12,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from recruiter.i18n import _
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -58,17 +60,17 @@ def to_int(value: Any) -> int:
     """A whole number from 2005, 2005.0 or ' 2005 '; ValueError otherwise."""
     value = cell_value(value)
     if isinstance(value, bool) or value is None:
-        raise ValueError("is not a whole number")
+        raise ValueError(_("is not a whole number"))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        raise ValueError("is not a whole number")
+        raise ValueError(_("is not a whole number"))
     if isinstance(value, str):
         s = value.replace(",", "").replace("，", "").strip()
         m = re.fullmatch(r"[+-]?\d+(?:\.0*)?", s)
         if m:
             return int(float(s)) if "." in s else int(s)
-    raise ValueError("is not a whole number")
+    raise ValueError(_("is not a whole number"))
 
 
 def to_year(value: Any) -> int:
@@ -107,11 +109,11 @@ def excel_serial_date(serial: float) -> date:
     """Excel's 1900 date system: 1 is 1900-01-01, 60 the fictitious 1900-02-29."""
     n = int(serial)
     if not 1 <= n <= 2958465:
-        raise ValueError("is not a date")
+        raise ValueError(_("is not a date"))
     if n < 60:
         return date(1899, 12, 31) + timedelta(days=n)
     if n == 60:
-        raise ValueError("is 1900-02-29, which does not exist")
+        raise ValueError(_("is 1900-02-29, which does not exist"))
     return _EXCEL_EPOCH + timedelta(days=n)
 
 
@@ -119,7 +121,7 @@ def _ymd(y: int, m: int, d: int) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise ValueError("is not a real date") from None
+        raise ValueError(_("is not a real date")) from None
 
 
 _ISO = re.compile(
@@ -145,9 +147,9 @@ def to_date(value: Any) -> date:
     """
     value = cell_value(value)
     if value is None:
-        raise ValueError("is empty")
+        raise ValueError(_("is empty"))
     if isinstance(value, bool):
-        raise ValueError("is not a date")
+        raise ValueError(_("is not a date"))
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -157,13 +159,13 @@ def to_date(value: Any) -> date:
             year = int(value)
             month = round((value - year) * 100)
             if month == 0:
-                raise ValueError("is only a year; give the full date, like 1980-05-01")
+                raise ValueError(_("is only a year; give the full date, like 1980-05-01"))
             if not 1 <= month <= 12:
-                raise ValueError("is not a date")
+                raise ValueError(_("is not a date"))
             return date(year, month, 1)  # 1980.05, as typed for 出生年月
         return excel_serial_date(value)
     if not isinstance(value, str):
-        raise ValueError("is not a date")
+        raise ValueError(_("is not a date"))
     s = value.strip().lower()
     if m := _ISO.fullmatch(s):
         return _ymd(int(m[1]), int(m[2]), int(m[3]))
@@ -176,8 +178,10 @@ def to_date(value: Any) -> date:
         if a == b:
             return _ymd(y, a, b)
         raise ValueError(
-            f"is ambiguous ({a}/{b} could be day/month or month/day); "
-            f"write it as {y}-{b:02d}-{a:02d} or {y}-{a:02d}-{b:02d}"
+            _(
+                "is ambiguous ({a}/{b} could be day/month or month/day); write it as "
+                "{y}-{b2}-{a2} or {y}-{a2}-{b2}"
+            ).format(a=a, b=b, y=y, b2=f"{b:02d}", a2=f"{a:02d}")
         )
     if m := _COMPACT.fullmatch(s):
         return _ymd(int(m[1]), int(m[2]), int(m[3]))
@@ -192,13 +196,13 @@ def to_date(value: Any) -> date:
             mon, d, y = m[7], 1, int(m[8])
         number = _MONTHS.get(mon[:3])
         if number is None or (len(mon) > 3 and not _month_name_ok(mon)):
-            raise ValueError("is not a date")
+            raise ValueError(_("is not a date"))
         return _ymd(y, number, d)
     if re.fullmatch(r"\d{4}", s):
-        raise ValueError("is only a year; give the full date, like 1980-05-01")
+        raise ValueError(_("is only a year; give the full date, like 1980-05-01"))
     if re.fullmatch(r"\d{1,7}(?:\.\d+)?", s):
         return excel_serial_date(float(s))
-    raise ValueError("is not a date; write it like 2024-05-01")
+    raise ValueError(_("is not a date; write it like 2024-05-01"))
 
 
 def _month_name_ok(word: str) -> bool:

@@ -16,6 +16,15 @@ class _Named(StrEnum):
         source = _LABELS.get((type(self).__name__, self.value))
         return pgettext(*source) if source else self.value.replace("_", " ").capitalize()
 
+    @property
+    def label_source(self) -> tuple[str, str]:
+        """(context, English label): the catalog's key of `label`, for headers that translate
+        it later (module-level constants are built before the language is known)."""
+        return _LABELS.get((type(self).__name__, self.value)) or (
+            type(self).__name__,
+            self.value.replace("_", " ").capitalize(),
+        )
+
 
 class Stage(_Named):
     identified = "identified"

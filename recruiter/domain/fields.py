@@ -21,6 +21,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from recruiter.i18n import _, is_chinese
+
 from . import cells
 from .identity import is_email, normalise_orcid
 
@@ -67,6 +69,11 @@ class FieldSpec:
     listed: bool = True  # a column of the Candidates table (hidden or shown there)
 
     @property
+    def local_label(self) -> str:
+        """The label in the current language (the Chinese label in Chinese), for messages."""
+        return self.label_zh if self.label_zh and is_chinese() else self.label
+
+    @property
     def header(self) -> str:
         return self.export_header or self.label
 
@@ -79,23 +86,25 @@ MAX_H_INDEX = 1000
 
 def _birth_date(born: date, today: date) -> str | None:
     if born > today:
-        return "is in the future"
+        return _("is in the future")
     if born < EARLIEST_BIRTH:
-        return "is before 1900"
+        return _("is before 1900")
     return None
 
 
 def _phd_year(year: int, today: date) -> str | None:
     if not EARLIEST_PHD <= year <= today.year + 1:
-        return f"is not between {EARLIEST_PHD} and {today.year + 1}"
+        return _("is not between {first} and {last}").format(
+            first=EARLIEST_PHD, last=today.year + 1
+        )
     return None
 
 
 def _h_index(n: int, today: date) -> str | None:
     if n < 0:
-        return "is negative"
+        return _("is negative")
     if n > MAX_H_INDEX:
-        return f"is over {MAX_H_INDEX}"
+        return _("is over {most}").format(most=MAX_H_INDEX)
     return None
 
 
@@ -540,13 +549,23 @@ def convert(f: FieldSpec, value: Any, today: date) -> Any:
             try:
                 return normalise_orcid(s)
             except ValueError as exc:
-                raise ValueError(f"{f.label} '{quote(value)}' is not valid: {exc}") from None
+                raise ValueError(
+                    _("{label} '{value}' is not valid: {exc}").format(
+                        label=f.local_label, value=quote(value), exc=exc
+                    )
+                ) from None
         limit = text_limit(f)
         if len(s) > limit:
-            raise ValueError(f"{f.label} is longer than {limit} characters")
+            raise ValueError(
+                _("{label} is longer than {limit} characters").format(
+                    label=f.local_label, limit=limit
+                )
+            )
         if kind == Kind.email and not is_email(s):
             raise ValueError(
-                f"{f.label} '{quote(value)}' is not a valid address like name@university.edu"
+                _("{label} '{value}' is not a valid address like name@university.edu").format(
+                    label=f.local_label, value=quote(value)
+                )
             )
         return s
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -554,28 +573,48 @@ def convert(f: FieldSpec, value: Any, today: date) -> Any:
     stored: Any
     if kind == Kind.timestamp:
         if not isinstance(value, datetime):
-            raise ValueError(f"{f.label} '{quote(value)}' is not a date and time")
+            raise ValueError(
+                _("{label} '{value}' is not a date and time").format(
+                    label=f.local_label, value=quote(value)
+                )
+            )
         return value
     if kind == Kind.date:
         try:
             stored = cells.to_date(value)
         except ValueError as exc:
-            raise ValueError(f"{f.label} '{quote(value)}' {exc}") from None
+            raise ValueError(
+                _("{label} '{value}' {exc}").format(
+                    label=f.local_label, value=quote(value), exc=exc
+                )
+            ) from None
     elif kind == Kind.year:
         try:
             stored = cells.to_year(value)
         except ValueError:
-            raise ValueError(f"{f.label} '{quote(value)}' is not a year like 2012") from None
+            raise ValueError(
+                _("{label} '{value}' is not a year like 2012").format(
+                    label=f.local_label, value=quote(value)
+                )
+            ) from None
     else:
         try:
             stored = cells.to_int(value)
         except ValueError:
-            raise ValueError(f"{f.label} '{quote(value)}' is not a whole number") from None
+            raise ValueError(
+                _("{label} '{value}' is not a whole number").format(
+                    label=f.local_label, value=quote(value)
+                )
+            ) from None
     if f.check is not None:
         problem = f.check(stored, today)
         if problem:
             shown = stored.isoformat() if isinstance(stored, date) else stored
-            raise ValueError(f"{f.label} {shown} {problem}")
+            raise ValueError(
+                _("{label} {shown} {problem}").format(
+                    label=f.local_label, shown=shown, problem=problem
+                )
+            )
     return stored
 
 
@@ -583,12 +622,14 @@ def converter(f: FieldSpec, today: date) -> Callable[[Any], Any]:
     """`convert` for one field and day, as a one-argument function for the import's hot loop."""
     if f.kind == Kind.text and f.max_length is not None:
         # The common case, kept lean: 100k rows x 20 columns pass through here.
-        to_text, limit, label = cells.to_text, f.max_length, f.label
+        to_text, limit, label = cells.to_text, f.max_length, f.local_label
 
         def text(value: Any) -> Any:
             s = to_text(value)
             if s is not None and len(s) > limit:
-                raise ValueError(f"{label} is longer than {limit} characters")
+                raise ValueError(
+                    _("{label} is longer than {limit} characters").format(label=label, limit=limit)
+                )
             return s
 
         return text

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from recruiter.i18n import N_, _
+
 from .enums import Stage
 from .workdays import Calendar
 
@@ -19,7 +21,8 @@ from .workdays import Calendar
 class _Labelled(StrEnum):
     @property
     def label(self) -> str:
-        return LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+        text = LABELS.get(self.value)
+        return _(text) if text else self.value.replace("_", " ").capitalize()
 
 
 class GateKind(_Labelled):
@@ -53,15 +56,22 @@ class TierLevel(_Labelled):
 
 
 LABELS = {
-    "meeting": "Meeting decision",
-    "expert_review": "Expert review",
-    "public_notice": "Public notice",
-    "background_check": "Background checks",
-    "conditions": "Approved with conditions",
-    "full_time": "Full-time (全职)",
-    "flexible": "Flexible (柔性)",
-    "established": "Established post (编制)",
-    "tenure_track": "Tenure-track (预聘)",
+    "meeting": N_("Meeting decision"),
+    "expert_review": N_("Expert review"),
+    "public_notice": N_("Public notice"),
+    "background_check": N_("Background checks"),
+    "conditions": N_("Approved with conditions"),
+    "full_time": N_("Full-time (全职)"),
+    "flexible": N_("Flexible (柔性)"),
+    "established": N_("Established post (编制)"),
+    "tenure_track": N_("Tenure-track (预聘)"),
+    # the rest read as their capitalised value in English; listed so the catalog has them
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "deferred": N_("Deferred"),
+    "national": N_("National"),
+    "provincial": N_("Provincial"),
+    "university": N_("University"),
 }
 
 PASSED = frozenset({GateOutcome.approved, GateOutcome.conditions})
@@ -197,9 +207,19 @@ def guard_problem(gates: Sequence[GateStatus], current: Stage, to: Stage) -> str
     if not blocking:
         return None
     g = blocking[0]
-    why = "rejected" if g.state == GateState.failed else "not passed yet"
-    more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
-    return f"{g.name} is {why}{more}; {to.label.lower()} needs it"
+    stage = to.label.lower()
+    n = len(blocking) - 1
+    if g.state == GateState.failed:
+        if n:
+            return _("{gate} is rejected (and {n} more); {stage} needs it").format(
+                gate=g.name, n=n, stage=stage
+            )
+        return _("{gate} is rejected; {stage} needs it").format(gate=g.name, stage=stage)
+    if n:
+        return _("{gate} is not passed yet (and {n} more); {stage} needs it").format(
+            gate=g.name, n=n, stage=stage
+        )
+    return _("{gate} is not passed yet; {stage} needs it").format(gate=g.name, stage=stage)
 
 
 def next_gate(gates: Sequence[GateStatus]) -> GateStatus | None:

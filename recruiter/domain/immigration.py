@@ -12,11 +12,14 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 
+from recruiter.i18n import N_, _
+
 
 class _Named(StrEnum):
     @property
     def label(self) -> str:
-        return LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+        text = LABELS.get(self.value)
+        return _(text) if text else self.value.replace("_", " ").capitalize()
 
 
 class Route(_Named):
@@ -112,44 +115,66 @@ class Severity(_Named):
 
 
 LABELS: Mapping[str, str] = {
-    "z": "Z visa",
-    "r": "R visa",
-    "k": "K visa",
-    "resident": "Already resident",
-    "not_needed": "Not needed",
+    "z": N_("Z visa"),
+    "r": N_("R visa"),
+    "k": N_("K visa"),
+    "resident": N_("Already resident"),
+    "not_needed": N_("Not needed"),
     "a": "A",
     "b": "B",
     "c": "C",
-    "in_country": "In China",
+    "in_country": N_("In China"),
     "cv": "CV",
-    "degree": "Highest degree (authenticated)",
-    "no_criminal_record": "No-criminal-record certificate (authenticated)",
-    "contract": "Signed contract",
-    "relationship": "Marriage or birth certificate",
-    "fwp_submitted": "FWP pre-review submitted",
-    "fwp_accepted": "FWP accepted",
-    "letter_issued": "Notification or confirmation letter issued",
-    "visa_issued": "Visa issued",
-    "entry_planned": "Planned entry",
-    "entry": "Entry",
-    "medical_check": "Medical check",
-    "work_permit": "Work permit issued",
-    "residence_permit": "Residence permit issued",
-    "first_day": "First day",
+    "degree": N_("Highest degree (authenticated)"),
+    "no_criminal_record": N_("No-criminal-record certificate (authenticated)"),
+    "contract": N_("Signed contract"),
+    "relationship": N_("Marriage or birth certificate"),
+    "fwp_submitted": N_("FWP pre-review submitted"),
+    "fwp_accepted": N_("FWP accepted"),
+    "letter_issued": N_("Notification or confirmation letter issued"),
+    "visa_issued": N_("Visa issued"),
+    "entry_planned": N_("Planned entry"),
+    "entry": N_("Entry"),
+    "medical_check": N_("Medical check"),
+    "work_permit": N_("Work permit issued"),
+    "residence_permit": N_("Residence permit issued"),
+    "first_day": N_("First day"),
+    # the rest read as their capitalised value in English; listed so the catalog has them
+    "preparing": N_("Preparing"),
+    "permit": N_("Permit"),
+    "visa": N_("Visa"),
+    "travel": N_("Travel"),
+    "done": N_("Done"),
+    "closed": N_("Closed"),
+    "reference_letter": N_("Reference letter"),
+    "medical_report": N_("Medical report"),
+    "passport": N_("Passport"),
+    "other": N_("Other"),
+    "needed": N_("Needed"),
+    "requested": N_("Requested"),
+    "received": N_("Received"),
+    "authenticated": N_("Authenticated"),
+    "submitted": N_("Submitted"),
+    "accepted": N_("Accepted"),
+    "scholar": N_("Scholar"),
+    "spouse": N_("Spouse"),
+    "child": N_("Child"),
+    "info": N_("Info"),
+    "warning": N_("Warning"),
+    "critical": N_("Critical"),
 }
 
 # Dates a clock can count from besides the milestones' own dates.
 EXTRA_ANCHORS: Mapping[str, str] = {
-    "work_permit_expires": "Work permit expiry",
-    "residence_permit_expires": "Residence permit expiry",
-    "passport_expires": "Earliest passport expiry on the case",
+    "work_permit_expires": N_("Work permit expiry"),
+    "residence_permit_expires": N_("Residence permit expiry"),
+    "passport_expires": N_("Earliest passport expiry on the case"),
 }
 
 
 def anchor_label(anchor: str) -> str:
-    if anchor in EXTRA_ANCHORS:
-        return EXTRA_ANCHORS[anchor]
-    return LABELS.get(anchor, anchor.replace("_", " ").capitalize())
+    text = EXTRA_ANCHORS.get(anchor) or LABELS.get(anchor)
+    return _(text) if text else anchor.replace("_", " ").capitalize()
 
 
 ANCHORS: tuple[str, ...] = (*(m.value for m in Milestone), *EXTRA_ANCHORS)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from recruiter.i18n import N_, _, pgettext
+
 
 class Trigger(StrEnum):
     """What releases an instalment."""
@@ -22,15 +24,15 @@ class Trigger(StrEnum):
 
     @property
     def label(self) -> str:
-        return _TRIGGER_LABELS[self]
+        return _(_TRIGGER_LABELS[self])
 
 
 _TRIGGER_LABELS = {
-    Trigger.signing: "At signing",
-    Trigger.arrival: "On arrival",
-    Trigger.date: "On a date",
-    Trigger.service_year: "After a year of service",
-    Trigger.assessment: "After an assessment passed",
+    Trigger.signing: N_("At signing"),
+    Trigger.arrival: N_("On arrival"),
+    Trigger.date: N_("On a date"),
+    Trigger.service_year: N_("After a year of service"),
+    Trigger.assessment: N_("After an assessment passed"),
 }
 
 
@@ -40,6 +42,17 @@ class Status(StrEnum):
     paid = "paid"
     stopped = "stopped"
     lapsed = "lapsed"
+
+    @property
+    def label(self) -> str:
+        """The status as sheets and pages print it (the stored value in English)."""
+        return {
+            "planned": pgettext("PaymentStatus", "planned"),
+            "sent": pgettext("PaymentStatus", "sent"),
+            "paid": pgettext("PaymentStatus", "paid"),
+            "stopped": pgettext("PaymentStatus", "stopped"),
+            "lapsed": pgettext("PaymentStatus", "lapsed"),
+        }[self]
 
 
 UNPAID = (Status.planned.value, Status.sent.value)  # still holds money for its source
@@ -53,7 +66,11 @@ class AssessmentKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"annual": "Annual", "mid_term": "Mid-term", "end_of_term": "End of term"}[self]
+        return {
+            "annual": pgettext("AssessmentKind", "Annual"),
+            "mid_term": pgettext("AssessmentKind", "Mid-term"),
+            "end_of_term": pgettext("AssessmentKind", "End of term"),
+        }[self]
 
 
 class Clawback(StrEnum):
@@ -66,9 +83,9 @@ class Clawback(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "none": "No refund",
-            "pro_rata": "Pro rata to months not served",
-            "full": "Everything paid (unearned until the end)",
+            "none": _("No refund"),
+            "pro_rata": _("Pro rata to months not served"),
+            "full": _("Everything paid (unearned until the end)"),
         }[self]
 
 

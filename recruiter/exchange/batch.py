@@ -15,6 +15,7 @@ from typing import Any
 
 from recruiter.domain.money import exponent
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 
 from . import workbook as xw
 from .reading import read_table
@@ -138,8 +139,10 @@ def read_returned(path: Path | str) -> list[Returned]:
         paid_at = next(i for i, n in enumerate(names) if n in _PAID_ON)
     except StopIteration:
         raise ReturnedSheetError(
-            f"{Path(path).name} has no 'Ref' and 'Paid on' columns; send back the batch "
-            "workbook Recruiter wrote, with 'Paid on' filled in."
+            _(
+                "{name} has no 'Ref' and 'Paid on' columns; send back the batch "
+                "workbook Recruiter wrote, with 'Paid on' filled in."
+            ).format(name=Path(path).name)
         ) from None
     out = []
     problems = []
@@ -147,17 +150,25 @@ def read_returned(path: Path | str) -> list[Returned]:
         try:
             ref = int(str(row[ref_at]).strip().split(".")[0])
         except ValueError:
-            problems.append(f"row {number}: Ref '{row[ref_at]}' is not a number")
+            problems.append(
+                _("row {number}: Ref '{row}' is not a number").format(
+                    number=number, row=row[ref_at]
+                )
+            )
             continue
         try:
             paid_on = _date(row[paid_at])
         except ValueError as exc:
-            problems.append(f"row {number}: Paid on '{exc}' is not a date (YYYY-MM-DD)")
+            problems.append(
+                _("row {number}: Paid on '{exc}' is not a date (YYYY-MM-DD)").format(
+                    number=number, exc=exc
+                )
+            )
             continue
         out.append(Returned(ref, paid_on, number))
     if problems:
         raise ReturnedSheetError(
-            "The returned sheet has rows Recruiter cannot read, so nothing was marked paid: "
+            _("The returned sheet has rows Recruiter cannot read, so nothing was marked paid: ")
             + "; ".join(problems[:5])
         )
     return out

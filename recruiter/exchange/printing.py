@@ -27,9 +27,13 @@ FOOTER_CHARS = 200  # Excel refuses a header/footer longer than 255 characters i
 
 @dataclass(frozen=True)
 class Paper:
-    """What every printed page says besides the sheet: export time and filters, in words."""
+    """What every printed page says besides the sheet: export time and filters, in words, and
+    the page number in the workbook's language (`&P` and `&N` are Excel's codes for this page
+    and the number of pages)."""
 
     footer: str = ""
+    page: str = "Page &P of &N"
+    blank: str = "Recruiter"  # the footer when there is nothing else to say
 
 
 def column_points(width: float) -> float:
@@ -98,8 +102,8 @@ def lay_out(
     if widths and on_paper < len(widths):
         ws.print_area = f"A1:{get_column_letter(on_paper)}{max(last_row, 1)}"
     ws.oddHeader.center.text = "&A"
-    ws.oddFooter.left.text = footer_text(paper.footer) if paper.footer else "Recruiter"
-    ws.oddFooter.right.text = "Page &P of &N"
+    ws.oddFooter.left.text = footer_text(paper.footer) if paper.footer else paper.blank
+    ws.oddFooter.right.text = paper.page
     return on_paper
 
 

@@ -33,12 +33,14 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableColumn
 from openpyxl.writer.excel import ExcelWriter
 
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 
 from . import printing, spool
 from .files import atomic_save
@@ -65,6 +67,12 @@ STALE_FILL = PatternFill(fill_type="solid", start_color="FCE4D6", end_color="FCE
 TITLE_FONT = Font(name=FONT, bold=True, size=16, color="1F4E78")
 SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F4E78")
 LABEL_FONT = Font(name=FONT, bold=True)
+# The Chinese workbook's font: 等线 (DengXian), Office's own CJK body font since 2016 and on every
+# Windows 10+, read by WPS too. Its charset (GB2312) tells Excel and WPS to substitute another
+# Chinese font where 等线 is missing (宋体 on older Windows), and the theme's Hans font does the
+# same for text in the default style; LibreOffice finds a CJK font through fontconfig.
+CJK_FONT = "等线"
+GB2312_CHARSET = 134
 # Long names wrap instead of being cut by the column (on paper above all).
 WRAP = Alignment(wrap_text=True, vertical="top")
 WRAP_FROM = 24  # text columns at least this wide wrap (the long titles and names of sources)
@@ -84,7 +92,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 class ExportCancelled(RecruiterError):
     def __init__(self) -> None:
-        super().__init__("The export was cancelled; no file was written.")
+        super().__init__(_("The export was cancelled; no file was written."))
 
 
 class ExportError(RecruiterError):
@@ -97,6 +105,55 @@ def clean_text(value: Any) -> str:
 
 
 # -- what callers hand us --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Typeface:
+    """The workbook's font: its name, and the charset that guides font substitution."""
+
+    name: str = FONT
+    charset: int | None = None
+
+    @property
+    def chinese(self) -> bool:
+        return self.charset == GB2312_CHARSET
+
+
+LATIN = Typeface()
+CHINESE = Typeface(CJK_FONT, GB2312_CHARSET)
+
+
+@dataclass(frozen=True)
+class _Fonts:
+    """The fonts of one workbook, built once from its typeface (never per cell)."""
+
+    body: Font
+    header: Font
+    title: Font
+    section: Font
+    label: Font
+
+    @classmethod
+    def of(cls, face: Typeface) -> _Fonts:
+        if face == LATIN:
+            return cls(Font(name=FONT), HEADER_FONT, TITLE_FONT, SECTION_FONT, LABEL_FONT)
+        name, cs = face.name, face.charset
+        return cls(
+            Font(name=name, charset=cs, family=2, sz=11),
+            Font(name=name, charset=cs, bold=True, color="FFFFFF"),
+            Font(name=name, charset=cs, bold=True, size=16, color="1F4E78"),
+            Font(name=name, charset=cs, bold=True, size=12, color="1F4E78"),
+            Font(name=name, charset=cs, bold=True),
+        )
+
+
+def _use_typeface(wb: Workbook, face: Typeface) -> _Fonts:
+    """Make `face` the workbook's default font (the first font of its styles, which every cell
+    without a font of its own uses) and return the fonts its styled cells use."""
+    fonts = _Fonts.of(face)
+    if face != LATIN:
+        wb._fonts = IndexedList([fonts.body])  # private: openpyxl seeds it with Calibri 11
+    return fonts
 
 
 @dataclass(frozen=True)
@@ -157,6 +214,10 @@ class Summary:
     facts: Sequence[tuple[str, str]]  # (label, text): as-of, filters, rates
     kpis: Sequence[tuple[str, Any, str]]  # (label, value, kind)
     blocks: Sequence[Block] = ()
+    # The sheet's own words, in the workbook's language (the caller translates them).
+    sheet: str = "Summary"
+    key_figures: str = "Key figures"
+    empty: str = "(none)"
 
 
 @dataclass(frozen=True)
@@ -375,13 +436,17 @@ def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[
     """Header length, widened to what most sample values need, within sensible bounds."""
     widths = []
     for i, col in enumerate(columns):
-        if col.width:
-            widths.append(col.width)
-            continue
-        # The header wraps onto two lines (row 1 is 30 points high): its longest word counts.
+        # The header wraps onto two lines (row 1 is 30 points high): its longest word counts
+        # (Chinese wraps between any two characters, each of them two columns wide).
         head = _display_width(col.header)
         word = max((_display_width(w) for w in col.header.split()), default=0)
+        if head != len(col.header):  # double-width characters
+            word = min(word, (head + 1) // 2)
         need = [max(word, (head + 1) // 2) + 2]
+        if col.width:
+            # A declared width fits its English header; a Chinese one may need more room.
+            widths.append(col.width if head == len(col.header) else max(col.width, need[0]))
+            continue
         lengths = sorted(_display_width(_as_text(r[i])) for r in sample if r[i] is not None)
         if lengths:
             need.append(lengths[int(len(lengths) * 0.9) - (1 if len(lengths) > 1 else 0)] + 2)
@@ -423,7 +488,12 @@ class _Ticker:
 
 
 def _write_data_sheet(
-    wb: Workbook, sheet: DataSheet, money: MoneyFormat, tick: _Ticker, paper: Paper = Paper()
+    wb: Workbook,
+    sheet: DataSheet,
+    money: MoneyFormat,
+    tick: _Ticker,
+    paper: Paper = Paper(),
+    fonts: _Fonts = _Fonts.of(LATIN),
 ) -> int:
     """One data sheet, streamed; print-ready whatever its columns (see exchange.printing):
     the columns that go on paper wrap their long text, and only they are fitted to the page."""
@@ -445,10 +515,10 @@ def _write_data_sheet(
     printing.prepare(ws)
     ws.row_dimensions[1].height = 30
     header = cells.styled(
-        font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN, border=HEADER_BORDER
+        font=fonts.header, fill=HEADER_FILL, alignment=HEADER_ALIGN, border=HEADER_BORDER
     )
     header_right = cells.styled(
-        font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
+        font=fonts.header, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
     )
     ws.append(
         [cells.text(c.header, header_right if c.kind in _NUMERIC else header) for c in columns]
@@ -481,9 +551,13 @@ def _highlight(ws: Any, columns: Sequence[Column], h: Highlight, n: int) -> None
 
 
 def _write_summary(
-    wb: Workbook, summary: Summary, money: MoneyFormat, paper: Paper = Paper()
+    wb: Workbook,
+    summary: Summary,
+    money: MoneyFormat,
+    paper: Paper = Paper(),
+    fonts: _Fonts = _Fonts.of(LATIN),
 ) -> None:
-    ws = wb.create_sheet("Summary")
+    ws = wb.create_sheet(summary.sheet)
     cells = _Cells(ws, money)
     for i, w in enumerate(SUMMARY_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -495,14 +569,14 @@ def _write_summary(
         ws.append(values)
         row += 1
 
-    title = cells.styled(font=TITLE_FONT)
-    section = cells.styled(font=SECTION_FONT)
-    label = cells.styled(font=LABEL_FONT)
+    title = cells.styled(font=fonts.title)
+    section = cells.styled(font=fonts.section)
+    label = cells.styled(font=fonts.label)
     header = cells.styled(
-        font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN, border=HEADER_BORDER
+        font=fonts.header, fill=HEADER_FILL, alignment=HEADER_ALIGN, border=HEADER_BORDER
     )
     header_right = cells.styled(
-        font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
+        font=fonts.header, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
     )
     ws.row_dimensions[1].height = 24
     put([cells.text(summary.title, title)])
@@ -510,7 +584,7 @@ def _write_summary(
         put([cells.text(name, label), cells.text(value)])
     put([])
     if summary.kpis:
-        put([cells.text("Key figures", section)])
+        put([cells.text(summary.key_figures, section)])
         for name, value, kind in summary.kpis:
             put([cells.text(name, label), cells.converter(kind)(value)])
         put([])
@@ -532,7 +606,7 @@ def _write_summary(
         for values in block.rows:
             put([f(v) for f, v in zip(convert, values, strict=True)])
         if not block.rows:
-            put([cells.text("(none)")])
+            put([cells.text(summary.empty)])
         last = row
         if block.rows:
             _add_filter_table(ws, [getattr(h, "value", h) for h in heads], first, last)
@@ -606,12 +680,20 @@ def _chart(ws: Any, block: Block, header_row: int, last_row: int) -> BarChart:
 def check_target(path: Path) -> None:
     """Fail before the long work when the file can't be replaced (e.g. open in Excel)."""
     if path.is_dir():
-        raise ExportError(f"{path} is a folder. Choose a file name ending in .xlsx.")
+        raise ExportError(
+            _("{path} is a folder. Choose a file name ending in .xlsx.").format(path=path)
+        )
     parent = path.parent
     if not parent.is_dir():
-        raise ExportError(f"The folder {parent} does not exist. Choose another location.")
+        raise ExportError(
+            _("The folder {parent} does not exist. Choose another location.").format(parent=parent)
+        )
     if not os.access(parent, os.W_OK):
-        raise ExportError(f"You may not write to the folder {parent}. Choose another location.")
+        raise ExportError(
+            _("You may not write to the folder {parent}. Choose another location.").format(
+                parent=parent
+            )
+        )
     if path.exists():
         try:
             with path.open("r+b"):
@@ -622,9 +704,10 @@ def check_target(path: Path) -> None:
 
 def _cannot_replace(path: Path, exc: OSError) -> ExportError:
     return ExportError(
-        f"{path.name} cannot be replaced: it may be open in Excel or another "
-        f"program ({exc.strerror or exc}). Close it and export again, or choose "
-        "another file name."
+        _(
+            "{name} cannot be replaced: it may be open in Excel or another program "
+            "({value}). Close it and export again, or choose another file name."
+        ).format(name=path.name, value=exc.strerror or exc)
     )
 
 
@@ -674,8 +757,9 @@ def _write(path: Path, build: Callable[[Workbook], Written], written: Written) -
             if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
                 raise _cannot_replace(path, exc) from exc
             raise ExportError(
-                f"The workbook could not be written to {path}: "
-                f"{exc.strerror or exc}. Nothing was changed."
+                _(
+                    "The workbook could not be written to {path}: {value}. Nothing was changed."
+                ).format(path=path, value=exc.strerror or exc)
             ) from exc
     written.path = path
     return written
@@ -690,18 +774,21 @@ def write_workbook(
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
     paper: Paper = Paper(),
+    typeface: Typeface = LATIN,
 ) -> Written:
     """Summary first, then each data sheet streamed; returns the rows written per sheet.
-    `paper` says what every printed page carries (export time, filters)."""
+    `paper` says what every printed page carries (export time, filters); `typeface` is the
+    workbook's font (CHINESE for a Chinese workbook)."""
     total = sum(s.total or 0 for s in sheets)
     tick = _Ticker(total, progress, cancelled)
-    written = Written(Path(path), ["Summary", *(s.name for s in sheets)])
+    written = Written(Path(path), [summary.sheet, *(s.name for s in sheets)])
 
     def build(wb: Workbook) -> Written:
         tick.check()
-        _write_summary(wb, summary, money, paper)
+        fonts = _use_typeface(wb, typeface)
+        _write_summary(wb, summary, money, paper, fonts)
         for sheet in sheets:
-            written.rows[sheet.name] = _write_data_sheet(wb, sheet, money, tick, paper)
+            written.rows[sheet.name] = _write_data_sheet(wb, sheet, money, tick, paper, fonts)
             tick.check()
         tick.total = max(tick.total, tick.done)
         tick.check()
@@ -720,13 +807,15 @@ def write_table(
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
     paper: Paper = Paper(),
+    typeface: Typeface = LATIN,
 ) -> Written:
     """One styled sheet: "export this view as shown"."""
     tick = _Ticker(sheet.total or 0, progress, cancelled)
     written = Written(Path(path), [sheet.name])
 
     def build(wb: Workbook) -> Written:
-        written.rows[sheet.name] = _write_data_sheet(wb, sheet, money, tick, paper)
+        fonts = _use_typeface(wb, typeface)
+        written.rows[sheet.name] = _write_data_sheet(wb, sheet, money, tick, paper, fonts)
         tick.total = max(tick.total, tick.done)
         tick.check()
         return written
@@ -741,6 +830,8 @@ def sheet_title(text: str) -> str:
 
 
 __all__ = [
+    "CHINESE",
+    "LATIN",
     "SHEET_NAMES",
     "Block",
     "Chart",
@@ -752,6 +843,7 @@ __all__ = [
     "MoneyFormat",
     "Paper",
     "Summary",
+    "Typeface",
     "Written",
     "check_target",
     "clean_text",

@@ -20,6 +20,7 @@ from recruiter.domain.enums import HolidayKind
 from recruiter.domain.models import Holiday
 from recruiter.domain.workdays import Calendar
 from recruiter.errors import ConflictError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from . import audit
@@ -66,21 +67,21 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     p = Problems()
     day = data.get("day")
     if not isinstance(day, date):
-        p.add("day", "give the date")
+        p.add("day", _("give the date"))
     name = clean_text(data.get("name"), 100)
     if not name:
-        p.add("name", "give the holiday's name (e.g. National Day)")
+        p.add("name", _("give the holiday's name (e.g. National Day)"))
     try:
         kind = HolidayKind(data.get("kind") or HolidayKind.holiday)
     except ValueError:
-        p.add("kind", "is a holiday or an adjusted working day")
+        p.add("kind", _("is a holiday or an adjusted working day"))
         kind = HolidayKind.holiday
     p.raise_if_any()
     return {"day": day, "name": name, "kind": kind}
 
 
 def _taken(day: Any) -> ConflictError:
-    return ConflictError(f"{day} is already in the office calendar.")
+    return ConflictError(_("{day} is already in the office calendar.").format(day=day))
 
 
 def add(db: Database, **data: Any) -> int:
@@ -118,7 +119,7 @@ def add_many(db: Database, entries: Iterable[dict[str, Any]]) -> list[int]:
 def update(db: Database, holiday_id: int, **changes: Any) -> dict[str, Any]:
     """Apply changes; returns the previous values of the changed fields (for undo)."""
     with db.session() as s:
-        row = get_or_raise(s, Holiday, holiday_id, "Calendar day")
+        row = get_or_raise(s, Holiday, holiday_id, _("Calendar day"))
         before = {k: getattr(row, k) for k in FIELDS}
         values = _validate({**before, **changes})
         for k, v in values.items():
@@ -136,7 +137,7 @@ def update(db: Database, holiday_id: int, **changes: Any) -> dict[str, Any]:
 def remove(db: Database, holiday_id: int) -> dict[str, Any]:
     """Delete a day; returns its values (for `restore`)."""
     with db.session() as s:
-        row = get_or_raise(s, Holiday, holiday_id, "Calendar day")
+        row = get_or_raise(s, Holiday, holiday_id, _("Calendar day"))
         kept = {"id": row.id, **{k: getattr(row, k) for k in FIELDS}}
         audit.record(s, db.user, "holiday", holiday_id, "delete", audit.snapshot(row))
         s.delete(row)

@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 from recruiter.domain.enums import STAGES, ActivityKind, OfferStatus, Outcome, Stage
 from recruiter.domain.identity import orcid_check_char, person_key
 from recruiter.errors import ConflictError, RecruiterError
+from recruiter.i18n import _
 from recruiter.store import search
 from recruiter.store.database import Database
 
@@ -177,11 +178,13 @@ def generate(
     """Fill the database; refuses a non-empty one unless `force` (which replaces its data).
     One transaction: Cancel or an error leaves the database as it was."""
     if size < 1 or size > 2_000_000:
-        raise ConflictError("--size must be between 1 and 2,000,000 candidates.")
+        raise ConflictError(_("--size must be between 1 and 2,000,000 candidates."))
     if not force and not is_empty(db):
         raise ConflictError(
-            "The database already holds data. Use --force to replace it with "
-            "demo data (everything in it will be deleted)."
+            _(
+                "The database already holds data. Use --force to replace it with demo "
+                "data (everything in it will be deleted)."
+            )
         )
     gen = _Generator(random.Random(seed), size, today or date.today())
     with db.transaction() as conn, search.bulk_load(conn), search.large_cache(conn):
@@ -232,7 +235,7 @@ class _Generator:
             return
         cols = list(rows[0])
         names = ", ".join(f'"{c}"' for c in cols)
-        marks = ", ".join("?" for _ in cols)
+        marks = ", ".join("?" for _col in cols)
         sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
         plain = _PLAIN
         if len(cols) == 1:
@@ -263,7 +266,7 @@ class _Generator:
                     {"id": dept_id, "institution_id": inst_id, "name": dname, "name_zh": dname_zh}
                 )
                 field = next((f for k, f in DEPT_FIELDS.items() if k in dname), "Materials science")
-                for _ in range(rng.randint(2, 4)):
+                for _target in range(rng.randint(2, 4)):
                     target_id += 1
                     area = rng.choice(FIELDS[field])
                     rank = rng.choice(RANKS)
@@ -393,7 +396,7 @@ class _Generator:
         for cand in cand_rows:
             if rng.random() > 0.55:
                 continue
-            for _ in range(1 if rng.random() < 0.85 else 2):
+            for _offer in range(1 if rng.random() < 0.85 else 2):
                 t_id, inst_id, _field = rng.choices(targets, weights=target_weights)[0]
                 if (cand["id"], t_id) in seen:
                     continue

@@ -11,9 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from recruiter import i18n
 from recruiter.domain import fields
+from recruiter.domain.enums import TargetStatus
 from recruiter.exchange import workbook as xw
 from recruiter.exchange.files import same_file
+from recruiter.i18n import N_, NC_, _, pgettext
 from recruiter.store.database import Database
 
 from . import reporting
@@ -24,7 +27,44 @@ from .reporting.payment_sheets import payment_sheets
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
 
-TITLE = "Recruitment pipeline"
+TITLE = N_("Recruitment pipeline")
+# The workbook's sheets by their English names (the names `--lang en` writes, and the keys of
+# `ExportResult.rows`'s callers), with the catalog's key of each name.
+SHEETS: dict[str, tuple[str, str]] = {
+    "Summary": NC_("sheet", "Summary"),
+    "Pipeline": NC_("sheet", "Pipeline"),
+    "Offers": NC_("sheet", "Offers"),
+    "Funding": NC_("sheet", "Funding"),
+    approvals.NAME: NC_("sheet", "Approvals"),
+    immigration_sheet.NAME: NC_("sheet", "Immigration"),
+    "Payments": NC_("sheet", "Payments"),
+    "Cash flow": NC_("sheet", "Cash flow"),
+}
+
+
+def sheet_name(english: str) -> str:
+    """A sheet's name in the current language (汇总, 招聘进度, 录用, 经费, ... in Chinese)."""
+    pair = SHEETS.get(english)
+    return xw.sheet_title(pgettext(*pair)) if pair else english
+
+
+def typeface() -> xw.Typeface:
+    """The workbook's font: a CJK font in a Chinese workbook (see exchange.workbook)."""
+    return xw.CHINESE if i18n.is_chinese() else xw.LATIN
+
+
+def _field_header(name: str) -> str:
+    spec = fields.spec(name)
+    return spec.label_zh if i18n.is_chinese() and spec.label_zh else spec.header
+
+
+def _target_status(value: str) -> str:
+    try:
+        return TargetStatus(value).label
+    except ValueError:
+        return value.replace("_", " ").capitalize()
+
+
 # Widths for columns of "export as shown" tables whose content we know better than a sample of
 # rows does (the workbook's own sheets carry their widths in reporting.sheets).
 WIDTHS = {
@@ -47,7 +87,8 @@ class ExportResult:
 
 
 def _columns(sheet: Sequence[reporting.SheetColumn]) -> list[xw.Column]:
-    return [xw.Column(c.header, c.kind, c.width) for c in sheet]
+    """The writer's columns, headed in the current language (translated once per export)."""
+    return [xw.Column(c.heading, c.kind, c.width) for c in sheet]
 
 
 def exported_at(now: datetime | None = None) -> str:
@@ -57,33 +98,45 @@ def exported_at(now: datetime | None = None) -> str:
 
 def paper_of(report: Report, now: datetime | None = None) -> xw.Paper:
     """What every printed page of the workbook carries: export time and filters."""
-    return xw.Paper(f"Exported {exported_at(now)} · {report.labels.describe()}")
+    return xw.Paper(
+        _("Exported {time} · {filters}").format(
+            time=exported_at(now), filters=report.labels.describe()
+        ),
+        page=page_words(),
+    )
+
+
+def page_words() -> str:
+    """The footer's page number, with Excel's codes for the page (&P) and page count (&N)."""
+    return _("Page {page} of {pages}").format(page="&P", pages="&N")
 
 
 def summary_of(report: Report, cases: Any = None) -> xw.Summary:
     """The Summary sheet: what the filters were, the key figures, and the small tables."""
     facts = [
         *filter_facts(report),
-        ("Currency", report.money.describe()),
+        (_("Currency"), report.money.describe()),
         (
-            "Stale rows",
-            f"open applications more than {reporting.STALE_DAYS} days in their stage "
-            "are shaded on the Pipeline sheet",
+            _("Stale rows"),
+            _(
+                "open applications more than {days} days in their stage "
+                "are shaded on the Pipeline sheet"
+            ).format(days=reporting.STALE_DAYS),
         ),
     ]
     blocks = [
         xw.Block(
-            "Funnel, losses and time in stage",
+            _("Funnel, losses and time in stage"),
             [
-                xw.Column("Stage"),
-                xw.Column("Reached", "count"),
-                xw.Column("Open", "count"),
-                xw.Column("Hired", "count"),
-                xw.Column("Declined", "count"),
-                xw.Column("Rejected", "count"),
-                xw.Column("Withdrawn", "count"),
-                xw.Column("Went on to next", "percent"),
-                xw.Column("Median days in stage", "int"),
+                xw.Column(_("Stage")),
+                xw.Column(_("Reached"), "count"),
+                xw.Column(pgettext("count", "Open"), "count"),
+                xw.Column(pgettext("count", "Hired"), "count"),
+                xw.Column(pgettext("count", "Declined"), "count"),
+                xw.Column(pgettext("count", "Rejected"), "count"),
+                xw.Column(pgettext("count", "Withdrawn"), "count"),
+                xw.Column(_("Went on to next"), "percent"),
+                xw.Column(_("Median days in stage"), "int"),
             ],
             [
                 (
@@ -99,42 +152,42 @@ def summary_of(report: Report, cases: Any = None) -> xw.Summary:
                 )
                 for r in report.funnel
             ],
-            xw.Chart("Applications that reached each stage", (1,), horizontal=True),
-            note="Closed applications count at the stage they reached.",
+            xw.Chart(_("Applications that reached each stage"), (1,), horizontal=True),
+            note=_("Closed applications count at the stage they reached."),
         ),
         xw.Block(
-            "Funding per source",
+            _("Funding per source"),
             [
-                xw.Column("Source"),
-                xw.Column("Total", "money"),
-                xw.Column("Committed", "money"),
-                xw.Column("Reserved", "money"),
-                xw.Column("Available", "money"),
-                xw.Column("% used", "percent"),
+                xw.Column(pgettext("funding", "Source")),
+                xw.Column(_("Total"), "money"),
+                xw.Column(_("Committed"), "money"),
+                xw.Column(_("Reserved"), "money"),
+                xw.Column(_("Available"), "money"),
+                xw.Column(reporting.percent_heading("% used"), "percent"),
             ],
             [
                 (r.name, r.total, r.committed, r.reserved, r.available, r.used)
                 for r in report.funding
             ],
             xw.Chart(
-                "Funding per source",
+                _("Funding per source"),
                 (2, 3, 4),
                 horizontal=True,
                 stacked=True,
-                y_title=f"million {report.money.currency}",
+                y_title=_("million {currency}").format(currency=report.money.currency),
                 money=True,
             ),
             new_page=True,
         ),
         xw.Block(
-            "Funding per institution",
+            _("Funding per institution"),
             [
-                xw.Column("Institution"),
-                xw.Column("Sources", "count"),
-                xw.Column("Total", "money"),
-                xw.Column("Committed", "money"),
-                xw.Column("Reserved", "money"),
-                xw.Column("Available", "money"),
+                xw.Column(_("Institution")),
+                xw.Column(_("Sources"), "count"),
+                xw.Column(_("Total"), "money"),
+                xw.Column(_("Committed"), "money"),
+                xw.Column(_("Reserved"), "money"),
+                xw.Column(_("Available"), "money"),
             ],
             [
                 (g.name, g.sources, g.total, g.committed, g.reserved, g.available)
@@ -142,34 +195,34 @@ def summary_of(report: Report, cases: Any = None) -> xw.Summary:
             ],
         ),
         xw.Block(
-            "Offers by month extended",
+            _("Offers by month extended"),
             [
-                xw.Column("Month"),
-                xw.Column("Extended", "count"),
-                xw.Column("Accepted", "count"),
-                xw.Column("Declined or expired", "count"),
+                xw.Column(_("Month")),
+                xw.Column(pgettext("count", "Extended"), "count"),
+                xw.Column(pgettext("count", "Accepted"), "count"),
+                xw.Column(_("Declined or expired"), "count"),
             ],
             [(m.month, m.extended, m.accepted, m.declined) for m in report.offers_by_month],
-            xw.Chart("Offers by month", (1, 2, 3)),
+            xw.Chart(_("Offers by month"), (1, 2, 3)),
             new_page=True,
         ),
         xw.Block(
-            "Current offers by status",
-            [xw.Column("Status"), xw.Column("Offers", "count")],
+            _("Current offers by status"),
+            [xw.Column(_("Status")), xw.Column(_("Offers"), "count")],
             [(st.label, n) for st, n in report.offers.by_status.items()],
         ),
         xw.Block(
-            "Progress to targets",
+            _("Progress to targets"),
             [
-                xw.Column("Target"),
-                xw.Column("Institution"),
-                xw.Column("Headcount", "count"),
-                xw.Column("Hired", "count"),
-                xw.Column("Open applications", "count"),
-                xw.Column("At offer or later", "count"),
-                xw.Column("% filled", "percent"),
-                xw.Column("Fill by", "date"),
-                xw.Column("Status"),
+                xw.Column(_("Target")),
+                xw.Column(_("Institution")),
+                xw.Column(_("Headcount"), "count"),
+                xw.Column(pgettext("count", "Hired"), "count"),
+                xw.Column(_("Open applications"), "count"),
+                xw.Column(_("At offer or later"), "count"),
+                xw.Column(reporting.percent_heading("% filled"), "percent"),
+                xw.Column(_("Fill by"), "date"),
+                xw.Column(_("Status")),
             ],
             [
                 (
@@ -181,32 +234,36 @@ def summary_of(report: Report, cases: Any = None) -> xw.Summary:
                     t.late,
                     t.filled,
                     t.fill_by,
-                    t.status.replace("_", " ").capitalize(),
+                    _target_status(t.status),
                 )
                 for t in report.targets
             ],
-            note="All-time hires and the open pipeline of each target (not limited to the period).",
+            note=_(
+                "All-time hires and the open pipeline of each target (not limited to the period)."
+            ),
             new_page=True,
         ),
         xw.Block(
-            "Sources of candidates and hires",
+            _("Sources of candidates and hires"),
             [
-                xw.Column(fields.spec("source").header),
-                xw.Column("Applications", "count"),
-                xw.Column("Hires", "count"),
-                xw.Column("Hire rate", "percent"),
+                xw.Column(_field_header("source")),
+                xw.Column(_("Applications"), "count"),
+                xw.Column(_("Hires"), "count"),
+                xw.Column(_("Hire rate"), "percent"),
             ],
             [(h.source, h.applications, h.hires, h.rate) for h in report.hire_sources],
         ),
         xw.Block(
-            f"Offers awaiting an answer ({report.awaiting_total:,} in all; soonest expiry first)",
+            _("Offers awaiting an answer ({count} in all; soonest expiry first)").format(
+                count=i18n.format_number(report.awaiting_total)
+            ),
             [
-                xw.Column(fields.spec("full_name").header),
-                xw.Column("Target"),
-                xw.Column("Institution"),
-                xw.Column("Extended on", "date"),
-                xw.Column("Expires on", "date"),
-                xw.Column("Days left", "int"),
+                xw.Column(_field_header("full_name")),
+                xw.Column(_("Target")),
+                xw.Column(_("Institution")),
+                xw.Column(_("Extended on"), "date"),
+                xw.Column(_("Expires on"), "date"),
+                xw.Column(_("Days left"), "int"),
             ],
             [
                 (a.name, a.target, a.institution, a.extended_on, a.expires_on, a.days_left)
@@ -214,19 +271,29 @@ def summary_of(report: Report, cases: Any = None) -> xw.Summary:
             ],
         ),
         xw.Block(
-            f"Overdue follow-ups ({report.kpis.overdue:,} in all; oldest first)",
+            _("Overdue follow-ups ({count} in all; oldest first)").format(
+                count=i18n.format_number(report.kpis.overdue)
+            ),
             [
-                xw.Column(fields.spec("full_name").header),
-                xw.Column("Follow-up"),
-                xw.Column("Due on", "date"),
-                xw.Column("Days overdue", "count"),
+                xw.Column(_field_header("full_name")),
+                xw.Column(_("Follow-up")),
+                xw.Column(_("Due on"), "date"),
+                xw.Column(_("Days overdue"), "count"),
             ],
             [(o.candidate, o.summary, o.due_on, o.days_overdue) for o in report.overdue],
         ),
     ]
     if cases is not None:  # immigration: reporting.immigration_sheet.counts
         blocks.append(immigration_sheet.summary_block(cases))
-    return xw.Summary(TITLE, facts, report.kpis.items(), blocks)
+    return xw.Summary(
+        _(TITLE),
+        facts,
+        [(reporting.kpi_label(label), value, kind) for label, value, kind in report.kpis.items()],
+        blocks,
+        sheet=sheet_name("Summary"),
+        key_figures=_("Key figures"),
+        empty=_("(none)"),
+    )
 
 
 def refuse_database_target(db: Database, path: Path | str) -> None:
@@ -236,8 +303,10 @@ def refuse_database_target(db: Database, path: Path | str) -> None:
     for own in (db.path, Path(f"{db.path}-wal"), Path(f"{db.path}-shm")):
         if same_file(path, own):
             raise xw.ExportError(
-                f"{path} is the database Recruiter is using; exporting there would replace "
-                "all its data with the report. Choose another file name ending in .xlsx."
+                _(
+                    "{path} is the database Recruiter is using; exporting there would replace "
+                    "all its data with the report. Choose another file name ending in .xlsx."
+                ).format(path=path)
             )
 
 
@@ -265,20 +334,20 @@ def export_workbook(
         raise xw.ExportCancelled()
     sheets = [
         xw.DataSheet(
-            "Pipeline",
+            sheet_name("Pipeline"),
             _columns(reporting.PIPELINE_SHEET),
             reporting.pipeline_rows(db, filters, report.as_of),
             total=report.counts["Pipeline"],
-            highlight=xw.Highlight(*reporting.STALE_WHEN),
+            highlight=xw.Highlight(*reporting.stale_when()),
         ),
         xw.DataSheet(
-            "Offers",
+            sheet_name("Offers"),
             _columns(reporting.OFFER_SHEET),
             reporting.offer_rows(db, filters),
             total=report.counts["Offers"],
         ),
         xw.DataSheet(
-            "Funding",
+            sheet_name("Funding"),
             _columns(reporting.FUNDING_SHEET),
             reporting.funding_table(report.funding),
             total=report.counts["Funding"],
@@ -286,7 +355,7 @@ def export_workbook(
         *approvals.sheet(db, filters),  # 审批: when the office has approval gates
         immigration_sheet.data_sheet(db, filters, report.as_of),  # 入境
         *(
-            xw.DataSheet(name, _columns(cols), rows, total=len(rows))
+            xw.DataSheet(sheet_name(name), _columns(cols), rows, total=len(rows))
             for name, cols, rows in payment_sheets(db, report.as_of, filters)
         ),
     ]
@@ -299,6 +368,7 @@ def export_workbook(
             progress=progress,
             cancelled=cancelled,
             paper=paper_of(report),
+            typeface=typeface(),
         )
     finally:
         for sheet in sheets:  # release the database cursors of unfinished generators
@@ -336,7 +406,7 @@ def export_table(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
     *,
-    title: str = "Export",
+    title: str | None = None,
     kinds: Sequence[str] | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
@@ -346,6 +416,7 @@ def export_table(
     Column kinds are taken from the values unless given: strings stay text (never formulas),
     numbers and dates keep their type so the sheet sorts and sums properly.
     """
+    title = title or _("Export")
     data = [list(r) for r in rows]
     if kinds is None:
         kinds = [_kind(r[i] for r in data[:500]) for i in range(len(headers))]
@@ -356,8 +427,13 @@ def export_table(
         rows_out,
         total=len(rows_out),
     )
-    paper = xw.Paper(f"Exported {exported_at()} · {title}, as shown on screen")
-    written = xw.write_table(path, sheet, progress=progress, cancelled=cancelled, paper=paper)
+    paper = xw.Paper(
+        _("Exported {time} · {title}, as shown on screen").format(time=exported_at(), title=title),
+        page=page_words(),
+    )
+    written = xw.write_table(
+        path, sheet, progress=progress, cancelled=cancelled, paper=paper, typeface=typeface()
+    )
     return ExportResult(written.path, written.sheets, written.rows)
 
 
@@ -375,6 +451,8 @@ __all__ = [
     "export_workbook",
     "exported_at",
     "filter_facts",
+    "page_words",
     "paper_of",
+    "sheet_name",
     "summary_of",
 ]

@@ -27,6 +27,7 @@ from recruiter.domain.models import (
 from recruiter.domain.money import is_currency
 from recruiter.domain.rules import COMMITTING, RESERVING
 from recruiter.errors import ConflictError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from . import audit, concurrency, rates
@@ -107,23 +108,29 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["name"] = clean_text(data.get("name"), 200)
     if not out["name"]:
-        p.add("name", "give the budget a name")
+        p.add("name", _("give the budget a name"))
     kind = data.get("kind") or FundingKind.university
     try:
         out["kind"] = FundingKind(kind)
     except ValueError:
-        p.add("kind", f"must be one of {', '.join(k.value for k in FundingKind)}")
+        p.add(
+            "kind",
+            _("must be one of {value}").format(value=", ".join(k.value for k in FundingKind)),
+        )
     out["institution_id"] = data.get("institution_id") or None
     out["fiscal_year"] = as_int(
         data.get("fiscal_year"), "fiscal_year", p, 2000, 2100, "a year like 2026"
     )
     total = data.get("total_minor", 0)
     if not isinstance(total, int) or isinstance(total, bool) or total < 0:
-        p.add("total_minor", "must be an amount of zero or more")
+        p.add("total_minor", _("must be an amount of zero or more"))
     out["total_minor"] = total
     ccy = (data.get("currency") or "CNY").strip().upper()
     if not is_currency(ccy):
-        p.add("currency", f"'{ccy}' is not a currency code we know (e.g. CNY, USD, EUR)")
+        p.add(
+            "currency",
+            _("'{ccy}' is not a currency code we know (e.g. CNY, USD, EUR)").format(ccy=ccy),
+        )
     out["currency"] = ccy
     out["notes"] = clean_text(data.get("notes"))
     p.raise_if_any()
@@ -134,14 +141,14 @@ def create(db: Database, **data: Any) -> int:
     values = _validate(data)
     with db.session() as s:
         if values["institution_id"] is not None:
-            get_or_raise(s, Institution, values["institution_id"], "Institution")
+            get_or_raise(s, Institution, values["institution_id"], _("Institution"))
         src = FundingSource(**values)
         s.add(src)
         try:
             s.flush()
         except IntegrityError as exc:
             raise ConflictError(
-                f"A funding source named '{values['name']}' already exists."
+                _("A funding source named '{values}' already exists.").format(values=values["name"])
             ) from exc
         assert src.id is not None
         audit.record(s, db.user, "funding_source", src.id, "create", audit.snapshot(src))
@@ -162,7 +169,7 @@ def update(
         concurrency.check(
             s, db.user, "funding_source", source_id, expected_version, overwrite=overwrite
         )
-        src = get_or_raise(s, FundingSource, source_id, "Funding source")
+        src = get_or_raise(s, FundingSource, source_id, _("Funding source"))
         before = audit.snapshot(src)
         merged = {**{k: getattr(src, k) for k in _validate_keys()}, **changes}
         values = _validate(merged)
@@ -174,7 +181,10 @@ def update(
             ).one()
             if used:
                 raise ConflictError(
-                    "Offer items are already charged to this source, so its currency cannot change."
+                    _(
+                        "Offer items are already charged to this source, so its currency "
+                        "cannot change."
+                    )
                 )
         for k, v in values.items():
             setattr(src, k, v)
@@ -183,7 +193,7 @@ def update(
             s.flush()
         except IntegrityError as exc:
             raise ConflictError(
-                f"A funding source named '{values['name']}' already exists."
+                _("A funding source named '{values}' already exists.").format(values=values["name"])
             ) from exc
         after = audit.snapshot(src)
         change = audit.diff(before, after)
@@ -199,7 +209,7 @@ def _validate_keys() -> tuple[str, ...]:
 def delete(db: Database, source_id: int) -> dict[str, Any]:
     """Delete an unused source; returns its snapshot so undo can put it back with the same id."""
     with db.session() as s:
-        src = get_or_raise(s, FundingSource, source_id, "Funding source")
+        src = get_or_raise(s, FundingSource, source_id, _("Funding source"))
         used = s.exec(
             select(func.count())
             .select_from(OfferItem)
@@ -207,8 +217,10 @@ def delete(db: Database, source_id: int) -> dict[str, Any]:
         ).one()
         if used:
             raise ConflictError(
-                f"'{src.name}' pays for {used} offer item(s); move them to another "
-                "source before deleting it."
+                _(
+                    "'{name}' pays for {used} offer item(s); move them to another source "
+                    "before deleting it."
+                ).format(name=src.name, used=used)
             )
         snap = audit.snapshot(src)
         s.delete(src)
@@ -218,7 +230,7 @@ def delete(db: Database, source_id: int) -> dict[str, Any]:
 
 def get(db: Database, source_id: int) -> FundingSource:
     with db.session() as s:
-        return get_or_raise(s, FundingSource, source_id, "Funding source")
+        return get_or_raise(s, FundingSource, source_id, _("Funding source"))
 
 
 def list_sources(db: Database) -> list[FundingSource]:
@@ -230,20 +242,22 @@ def restore_source(db: Database, snap: dict[str, Any]) -> None:
     """Undo of delete (or redo of create): re-insert the source exactly, with its old id."""
     with db.session() as s:
         if s.get(FundingSource, snap["id"]) is not None:
-            raise ConflictError("That funding source already exists again; nothing to restore.")
+            raise ConflictError(_("That funding source already exists again; nothing to restore."))
         values = {k: v for k, v in snap.items() if k in ("id", *_validate_keys())}
         src = FundingSource(**{**values, "kind": FundingKind(values["kind"])})
         s.add(src)
         try:
             s.flush()
         except IntegrityError as exc:
-            raise ConflictError(f"A funding source named '{src.name}' already exists.") from exc
+            raise ConflictError(
+                _("A funding source named '{name}' already exists.").format(name=src.name)
+            ) from exc
         audit.record(s, db.user, "funding_source", src.id, "restore", snap)
 
 
 def snapshot_source(db: Database, source_id: int) -> dict[str, Any]:
     with db.session() as s:
-        return audit.snapshot(get_or_raise(s, FundingSource, source_id, "Funding source"))
+        return audit.snapshot(get_or_raise(s, FundingSource, source_id, _("Funding source")))
 
 
 @dataclass(frozen=True)
@@ -274,7 +288,7 @@ class ChargedItem:
 def charged_items(db: Database, source_id: int, *, holding_only: bool = False) -> list[ChargedItem]:
     """Items charged to a source, newest offers first; `holding_only` keeps reserved/committed."""
     with db.session() as s:
-        get_or_raise(s, FundingSource, source_id, "Funding source")
+        get_or_raise(s, FundingSource, source_id, _("Funding source"))
         stmt = (
             sa_select(
                 col(OfferItem.id),

@@ -11,6 +11,7 @@ from recruiter.domain.enums import Stage
 from recruiter.domain.gates import GateKind, GateRule, GateStatus, guard_problem, state_of
 from recruiter.domain.models import Application, GateRecord, GateTemplate, Target
 from recruiter.errors import ConflictError, ValidationError
+from recruiter.i18n import _
 
 from . import audit
 
@@ -80,7 +81,7 @@ def check(s: Session, user: str, app: Application, to: Stage, override: str | No
         return
     reason = (override or "").strip()
     if override is not None and not reason:
-        raise ValidationError({"override": "say why the gates are overridden"})
+        raise ValidationError({"override": _("say why the gates are overridden")})
     if not reason:
         raise GateClosed(problem)
     audit.record(

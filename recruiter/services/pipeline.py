@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import false, func, or_, select
 from sqlmodel import SQLModel
@@ -15,6 +16,7 @@ from recruiter.domain import models as _models  # noqa: F401  (registers the tab
 from recruiter.domain.clock import as_utc, today_in, utcnow
 from recruiter.domain.enums import OPEN_OUTCOMES, STAGES, Outcome, Stage
 from recruiter.errors import ValidationError
+from recruiter.store import names
 from recruiter.store.database import Database
 
 from . import settings
@@ -51,6 +53,7 @@ class Card:
     days_in_stage: int
     next_due: date | None
     overdue: bool
+    sort_name: str = ""  # the name's sort key: pinyin for a Chinese name (store.names)
 
     @property
     def display_name(self) -> str:
@@ -67,11 +70,15 @@ def cards(
     include_closed: bool = False,
     today_: date | None = None,
     now: datetime | None = None,
+    order: str = "board",
 ) -> list[Card]:
     """Applications of one target, or of every target of one institution (or all targets when
     both are None), with days in stage (figures.days_in_stage: calendar days in the office's
     time zone up to `now`) and the next open follow-up of the application or of the candidate
-    in general."""
+    in general.
+
+    `order`: "board" (priority, then longest in stage) or "name" (by pinyin for Chinese names,
+    case-blind for Latin ones; `Card.sort_name` is the key for sorting them again in memory)."""
     t = SQLModel.metadata.tables
     app, cand, tgt, act = t["application"], t["candidate"], t["target"], t["activity"]
     with db.session() as s:
@@ -81,6 +88,7 @@ def cards(
     # The application's own follow-ups and the candidate's general ones (no application), as
     # the workbook's Pipeline sheet counts them: another application's follow-up is not this
     # card's.
+    by_name: Any = names.sort_expr("full_name")
     next_due = (
         select(func.min(act.c.due_on))
         .where(
@@ -106,11 +114,18 @@ def cards(
             app.c.priority,
             app.c.stage_changed_at,
             next_due,
+            by_name,
         )
         .select_from(app)
         .join(cand, cand.c.id == app.c.candidate_id)
         .join(tgt, tgt.c.id == app.c.target_id)
-        .order_by(app.c.priority.desc(), app.c.stage_changed_at, app.c.id)
+        .order_by(
+            *(
+                (by_name, app.c.id)
+                if order == "name"
+                else (app.c.priority.desc(), app.c.stage_changed_at, app.c.id)
+            )
+        )
     )
     if target_id is not None:
         stmt = stmt.where(app.c.target_id == target_id)
@@ -142,6 +157,7 @@ def cards(
                     figures.days_in_stage(changed, as_of, zone),
                     due,
                     due is not None and due < day,
+                    r[13] or "",
                 )
             )
     return out

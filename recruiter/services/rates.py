@@ -18,6 +18,7 @@ from recruiter.domain import money
 from recruiter.domain.clock import utcnow
 from recruiter.domain.models import ExchangeRate, Setting
 from recruiter.errors import RecruiterError, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from . import audit
@@ -96,22 +97,22 @@ class ReportingChange:
 def parse_rate(text: str | Decimal | int) -> Decimal:
     """A positive decimal; raises ValidationError({'rate': ...})."""
     if isinstance(text, bool | float):
-        raise ValidationError({"rate": "type the rate as a decimal number, e.g. 7.1234"})
+        raise ValidationError({"rate": _("type the rate as a decimal number, e.g. 7.1234")})
     try:
         value = text if isinstance(text, Decimal) else Decimal(str(text).strip().replace(",", ""))
     except InvalidOperation:
-        raise ValidationError({"rate": f"'{text}' is not a number"}) from None
+        raise ValidationError({"rate": _("'{text}' is not a number").format(text=text)}) from None
     if not value.is_finite() or value <= 0:
-        raise ValidationError({"rate": "must be a number above zero"})
+        raise ValidationError({"rate": _("must be a number above zero")})
     if value > MAX_RATE:
-        raise ValidationError({"rate": "is implausibly large; check the direction of the rate"})
+        raise ValidationError({"rate": _("is implausibly large; check the direction of the rate")})
     return _tidy(value)
 
 
 def _tidy(value: Decimal) -> Decimal:
     q = value.quantize(_PLACES)
     if q == 0:
-        raise ValidationError({"rate": "is too small to store"})
+        raise ValidationError({"rate": _("is too small to store")})
     return q.normalize()
 
 
@@ -157,7 +158,11 @@ def _check_currency(code: str | None, fld: str = "currency") -> str:
     ccy = (code or "").strip().upper()
     if not money.is_currency(ccy):
         raise ValidationError(
-            {fld: f"'{ccy or code}' is not a currency code we know (e.g. USD, EUR, HKD)"}
+            {
+                fld: _("'{value}' is not a currency code we know (e.g. USD, EUR, HKD)").format(
+                    value=ccy or code
+                )
+            }
         )
     return ccy
 
@@ -169,7 +174,7 @@ def set_rate(db: Database, currency: str, rate: str | Decimal | int) -> str | No
     with db.session() as s:
         if ccy == reporting_currency_in(s):
             raise ValidationError(
-                {"currency": f"{ccy} is the reporting currency; it needs no rate"}
+                {"currency": _("{ccy} is the reporting currency; it needs no rate").format(ccy=ccy)}
             )
         return _put_rate(s, db.user, ccy, _text(value))
 
@@ -231,8 +236,9 @@ def set_reporting_currency(db: Database, code: str) -> ReportingChange:
         if current and new not in current:
             raise ValidationError(
                 {
-                    "reporting_currency": f"add the rate {new} → {old} first, so "
-                    "the other rates can be converted"
+                    "reporting_currency": _(
+                        "add the rate {new} → {old} first, so the other rates can be converted"
+                    ).format(new=new, old=old)
                 }
             )
         rebased: dict[str, str] = {}

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from recruiter.domain.models import Setting
 from recruiter.errors import ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from . import audit
@@ -53,7 +54,11 @@ def set_time_zone(db: Database, name: str) -> str:
     name = (name or "").strip()
     if not name or _zone(name) is None:
         raise ValidationError(
-            {"time_zone": f"'{name}' is not a time zone name we know (e.g. Asia/Shanghai)"}
+            {
+                "time_zone": _(
+                    "'{name}' is not a time zone name we know (e.g. Asia/Shanghai)"
+                ).format(name=name)
+            }
         )
     with db.session() as s:
         previous = time_zone_name_in(s)

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Table, func, insert, inspect, select, update
 from sqlmodel import SQLModel
 
 from recruiter.errors import StoreError
+from recruiter.i18n import _
 
 from . import search, sequences
 from .database import Database
@@ -118,8 +119,10 @@ def _require_empty(conn: Connection, label: str) -> None:
     for table in _present(conn):
         if conn.execute(select(func.count()).select_from(table)).scalar():
             raise StoreError(
-                f"{label} already holds data ({table.name} has rows). Copy into an empty "
-                "database: a new file, or a new database on the server."
+                _(
+                    "{label} already holds data ({name} has rows). Copy into an empty "
+                    "database: a new file, or a new database on the server."
+                ).format(label=label, name=table.name)
             )
 
 
@@ -127,7 +130,7 @@ def copy(source: Database, destination: Database, progress: Progress | None = No
     """Copy every row of `source` into the empty `destination`, then verify; raise StoreError
     (with nothing left in the destination) if anything differs."""
     if source.url == destination.url:
-        raise StoreError("The source and the destination are the same database.")
+        raise StoreError(_("The source and the destination are the same database."))
     report = CopyReport(source.label, destination.label)
     with source.engine.connect() as src, destination.transaction() as dst:
         _require_empty(dst, destination.label)
@@ -192,11 +195,13 @@ def _verify(src: Connection, dst: Connection, todo: list[Table], report: CopyRep
         b = checksum(dst, table)
         if a != b:
             problems.append(
-                f"{table.name}: {a[0]} rows in the source, {b[0]} in the copy"
-                + ("" if a[0] != b[0] else " (same count, different contents)")
+                _("{name}: {a} rows in the source, {b} in the copy").format(
+                    name=table.name, a=a[0], b=b[0]
+                )
+                + ("" if a[0] != b[0] else _(" (same count, different contents)"))
             )
         report.tables.append(TableCopy(table.name, a[0], a[1]))
     if problems:
         raise StoreError(
-            "The copy does not match its source: " + "; ".join(problems) + ". Do not use it."
+            _("The copy does not match its source: ") + "; ".join(problems) + _(". Do not use it.")
         )

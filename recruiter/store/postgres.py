@@ -12,6 +12,7 @@ import importlib.util
 from sqlalchemy import Connection, text
 
 from recruiter.errors import StoreError
+from recruiter.i18n import _
 
 DRIVER = "psycopg"  # psycopg 3, the `team` extra
 INSTALL_HINT = "pip install 'recruiter[team]'"
@@ -39,12 +40,17 @@ def require_driver(url: str) -> None:
         return
     if driver != DRIVER:
         raise StoreError(
-            f"The URL asks for the PostgreSQL driver {driver}, which is not installed. Recruiter "
-            f"uses psycopg 3: write the URL as postgresql://... and install it with: {INSTALL_HINT}"
+            _(
+                "The URL asks for the PostgreSQL driver {driver}, which is not "
+                "installed. Recruiter uses psycopg 3: write the URL as "
+                "postgresql://... and install it with: {INSTALL_HINT}"
+            ).format(driver=driver, INSTALL_HINT=INSTALL_HINT)
         )
     raise StoreError(
-        "Using a PostgreSQL server needs the psycopg driver, which is not installed. "
-        f"Install it with: {INSTALL_HINT}"
+        _(
+            "Using a PostgreSQL server needs the psycopg driver, which is not "
+            "installed. Install it with: {INSTALL_HINT}"
+        ).format(INSTALL_HINT=INSTALL_HINT)
     )
 
 
@@ -74,6 +80,9 @@ def is_permission_denied(exc: BaseException) -> bool:
 
 def read_only_role(label: str) -> StoreError:
     return StoreError(
-        f"Your sign-in to {label} may read but not change this (it is a viewer's). Ask the "
-        "office's administrator for the officer role if you need to edit."
+        _(
+            "Your sign-in to {label} may read but not change this (it is a "
+            "viewer's). Ask the office's administrator for the officer role if you "
+            "need to edit."
+        ).format(label=label)
     )

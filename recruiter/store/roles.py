@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, inspect, text
 
+from recruiter.i18n import _
+
 OFFICER = "recruiter_officer"
 VIEWER = "recruiter_viewer"
 CONTACT_COLUMNS = ("email", "phone", "birth_date")
@@ -33,7 +35,7 @@ def grant(conn: Connection, *, hide_contacts: bool = False) -> list[str]:
     for role in (OFFICER, VIEWER):
         if not _role_exists(conn, role):
             conn.exec_driver_sql(f"CREATE ROLE {role} NOLOGIN")
-            done.append(f"created role {role}")
+            done.append(_("created role {role}").format(role=role))
     schema = conn.execute(text("SELECT current_schema()")).scalar_one()
     database = conn.execute(text("SELECT current_database()")).scalar_one()
     for role in (OFFICER, VIEWER):
@@ -56,8 +58,12 @@ def grant(conn: Connection, *, hide_contacts: bool = False) -> list[str]:
         ]
         cols = ", ".join(f'"{c}"' for c in shown)
         conn.exec_driver_sql(f"GRANT SELECT ({cols}) ON candidate TO {VIEWER}")
-        done.append("viewers cannot read candidates' e-mail, phone or birth date")
-    done.append(f"granted {OFFICER} read and write, {VIEWER} read only, on schema {schema}")
+        done.append(_("viewers cannot read candidates' e-mail, phone or birth date"))
+    done.append(
+        _("granted {OFFICER} read and write, {VIEWER} read only, on schema {schema}").format(
+            OFFICER=OFFICER, VIEWER=VIEWER, schema=schema
+        )
+    )
     return done
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from recruiter.domain.identity import is_cjk
+from recruiter.i18n import _
 
 from . import names
 
@@ -297,9 +298,11 @@ def trigger_problems(conn: Connection) -> list[str]:
     problems = []
     for name, sql in zip(TRIGGERS, _triggers(), strict=True):
         if name not in actual:
-            problems.append(f"search trigger {name} is missing")
+            problems.append(_("search trigger {name} is missing").format(name=name))
         elif not _same_sql(actual[name], sql):
-            problems.append(f"search trigger {name} is not the one Recruiter makes")
+            problems.append(
+                _("search trigger {name} is not the one Recruiter makes").format(name=name)
+            )
     return problems
 
 

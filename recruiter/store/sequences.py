@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, Table, inspect, text
 from sqlmodel import SQLModel
 
+from recruiter.i18n import _
+
 
 def id_tables(names: Iterable[str] | None = None) -> list[Table]:
     """Tables whose primary key is a single integer `id` (the ones with a sequence)."""
@@ -73,5 +75,7 @@ def behind(conn: Connection) -> list[str]:
             text("SELECT coalesce(pg_sequence_last_value(CAST(:s AS regclass)), 0)"), {"s": seq}
         ).scalar_one()
         if last < top:
-            problems.append(f"the id sequence of {table.name} is behind its rows")
+            problems.append(
+                _("the id sequence of {name} is behind its rows").format(name=table.name)
+            )
     return problems

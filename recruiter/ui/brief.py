@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from recruiter.i18n import _, format_long_date, format_number, ngettext, pgettext
 from recruiter.services.reporting.brief import Bar, Brief
 
 from .qt import Qt, QtCore, QtGui
@@ -142,7 +143,7 @@ def _bars(
             x += 14 + page.metrics(_font(8)).horizontalAdvance(name) + 10
         y += 15
     if not bars:
-        page.text(QtCore.QRectF(rect.x(), y, rect.width(), 14), "(none)", 9, color=MUTED)
+        page.text(QtCore.QRectF(rect.x(), y, rect.width(), 14), _("(none)"), 9, color=MUTED)
         return y + 16
     label_w = rect.width() * label_share
     value_w = value_w if value_text else 0.0
@@ -162,7 +163,7 @@ def _bars(
                 )
             x += w
         if value_text:
-            note = bar.note or f"{sum(bar.parts):,}"
+            note = bar.note or format_number(sum(bar.parts))
             page.text(QtCore.QRectF(x + 4, y, value_w, step), note, 8, color=MUTED)
         y += step
     if more:
@@ -179,13 +180,16 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
     page.text(QtCore.QRectF(x, y, width, 24), brief.title, 18, bold=True, color=ACCENT)
     page.text(
         QtCore.QRectF(x, y, width, 24),
-        f"As of {brief.as_of:%Y-%m-%d}",
+        _("As of {date}").format(date=format_long_date(brief.as_of)),
         10,
         color=MUTED,
         align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
     )
     y += 28
-    facts = "   ·   ".join(f"{k}: {v}" for k, v in brief.facts if k != "As of")
+    as_of = _("As of")
+    facts = "   ·   ".join(
+        _("{label}: {value}").format(label=k, value=v) for k, v in brief.facts if k != as_of
+    )
     y += page.wrapped(QtCore.QRectF(x, y, width, 40), facts, 9.5) + 2
     y += page.wrapped(QtCore.QRectF(x, y, width, 30), brief.currency, 8, MUTED) + 6
     page.rule(y)
@@ -206,38 +210,57 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
     _bars(
         page,
         QtCore.QRectF(x, y, half, 180),
-        "Funnel: applications by stage reached",
+        _("Funnel: applications by stage reached"),
         brief.funnel,
         label_share=0.3,
     )
     _bars(
         page,
         QtCore.QRectF(x + half + 14, y, half, 180),
-        "Progress to targets (headcount)",
+        _("Progress to targets (headcount)"),
         brief.targets,
-        ("Hired", "Still to hire"),
-        f"and {brief.targets_more:,} more targets in the workbook" if brief.targets_more else "",
+        (pgettext("count", "Hired"), _("Still to hire")),
+        ngettext(
+            "and {n} more target in the workbook",
+            "and {n} more targets in the workbook",
+            brief.targets_more,
+        ).format(n=format_number(brief.targets_more))
+        if brief.targets_more
+        else "",
         label_share=0.5,
     )
     y += 188
     y = _bars(
         page,
         QtCore.QRectF(x, y, width, 190),
-        f"Funding per source ({brief.reporting_currency})",
+        _("Funding per source ({currency})").format(currency=brief.reporting_currency),
         brief.funding,
-        ("Committed", "Reserved", "Available"),
-        f"and {brief.funding_more:,} more sources in the workbook" if brief.funding_more else "",
+        (_("Committed"), _("Reserved"), _("Available")),
+        ngettext(
+            "and {n} more source in the workbook",
+            "and {n} more sources in the workbook",
+            brief.funding_more,
+        ).format(n=format_number(brief.funding_more))
+        if brief.funding_more
+        else "",
         value_w=110.0,
     )
     y += 10
 
-    y = page.heading(x, y, width, f"Offers awaiting an answer ({brief.awaiting_total:,} in all)")
+    y = page.heading(
+        x,
+        y,
+        width,
+        _("Offers awaiting an answer ({count} in all)").format(
+            count=format_number(brief.awaiting_total)
+        ),
+    )
     cols = (
-        (0.30, "Candidate"),
-        (0.32, "Target"),
-        (0.18, "Institution"),
-        (0.11, "Expires on"),
-        (0.09, "Days left"),
+        (0.30, _("Candidate")),
+        (0.32, _("Target")),
+        (0.18, _("Institution")),
+        (0.11, _("Expires on")),
+        (0.09, _("Days left")),
     )
     cx = x
     for share, head in cols:
@@ -245,7 +268,7 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
         cx += width * share
     y += 14
     if not brief.awaiting:
-        page.text(QtCore.QRectF(x, y, width, 13), "(none)", 9, color=MUTED)
+        page.text(QtCore.QRectF(x, y, width, 13), _("(none)"), 9, color=MUTED)
     for a in brief.awaiting:
         cells = (
             a.name,
@@ -254,7 +277,11 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
             f"{a.expires_on:%Y-%m-%d}" if a.expires_on else "—",
             "—"
             if a.days_left is None
-            else (f"{a.days_left:,}" if a.days_left >= 0 else f"{-a.days_left:,} past"),
+            else (
+                format_number(a.days_left)
+                if a.days_left >= 0
+                else _("{days} past").format(days=format_number(-a.days_left))
+            ),
         )
         cx = x
         for (share, _h), value in zip(cols, cells, strict=True):
@@ -265,7 +292,9 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
     page.rule(PAGE_H - MARGIN + 4)
     page.text(
         QtCore.QRectF(x, PAGE_H - MARGIN + 6, width, 14),
-        f"Exported {exported} by Recruiter · the workbook has every row behind these figures",
+        _("Exported {time} by Recruiter · the workbook has every row behind these figures").format(
+            time=exported
+        ),
         8,
         color=MUTED,
     )

@@ -4,6 +4,7 @@ sheet's (one report layer), its text is real text in embedded fonts, nothing und
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pdfplumber
@@ -11,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from recruiter import i18n
 from recruiter.cli import main
 from recruiter.domain.models import Candidate
 from recruiter.services import exporting, reporting
@@ -70,7 +72,8 @@ def test_brief_figures_match_the_workbook_summary(qapp, sample: Sample, tmp_path
     assert f"{report.kpis.open:,}" in text
     # The filters and the date, in words, on both.
     assert summary["Institutions"] == "All institutions"
-    assert "Institutions: All institutions" in text and f"As of {AS_OF:%Y-%m-%d}" in text
+    assert "Institutions: All institutions" in text
+    assert f"As of {i18n.format_long_date(AS_OF)}" in text  # the long date: July 1, 2026
     # Offers awaiting an answer with their expiry: Bob Li's extended offer.
     awaiting = next(line for line in lines if line.startswith("Bob Li"))
     assert f"{report.awaiting[0].expires_on:%Y-%m-%d}" in awaiting
@@ -111,3 +114,32 @@ def test_cli_brief(sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture
     bad = tmp_path / "brief.xlsx"
     assert main(["--db", str(sample.db.path), "brief", str(bad)]) == 1 and not bad.exists()
     assert ".pdf" in capsys.readouterr().err
+
+
+def test_brief_in_chinese(qapp, sample: Sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`--lang zh_CN`: the brief's words, long date and compact money in Chinese; the PDF is
+    read back when the system has a CJK font (the data is checked either way)."""
+    i18n.set_language(i18n.CHINESE)  # conftest sets English back after the test
+    brief = build_brief(sample.db, Filters(), AS_OF)
+    assert brief.title == "招聘简报"
+    assert dict(brief.facts)["单位"] == "全部单位"
+    labels = [label for label, _value in brief.figures]
+    assert "未结申请" in labels and "可用经费" in labels
+    assert all(b.note.startswith("可用 ¥") for b in brief.funding)  # 可用 ¥1,200万 style
+    assert any("万" in b.note for b in brief.funding)
+    assert main(["--db", sample.db.url, "brief", str(tmp_path / "cli.pdf"), "--lang", "zh_CN"]) == 0
+    from recruiter.ui.brief import cjk_family
+
+    pages, _size, text, _chars = _pdf(_write(qapp, brief, tmp_path / "简报.pdf"))
+    assert pages == 1
+    if cjk_family() is not None:
+        # NFKC: some CJK fonts map a few characters to their Kangxi radical forms (⾄ for 至)
+
+        def nfkc(s: str) -> str:
+            return unicodedata.normalize("NFKC", s)
+
+        flat = nfkc(" ".join(text.split()))
+        assert "招聘简报" in flat
+        assert "截至 2026年6月30日" in flat  # the long date
+        assert nfkc("单位：全部单位") in flat
+        assert nfkc("待答复的录用方案（共 1 份）") in flat

@@ -39,6 +39,7 @@ from recruiter.domain.models import (
     TalentTier,
     Target,
 )
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import settings
@@ -118,10 +119,10 @@ class ApplicationGates:
 
 def for_application(db: Database, application_id: int) -> ApplicationGates:
     with db.session() as s:
-        app = get_or_raise(s, Application, application_id, "Application")
-        target = get_or_raise(s, Target, app.target_id, "Target")
-        inst = get_or_raise(s, Institution, target.institution_id, "Institution")
-        cand = get_or_raise(s, Candidate, app.candidate_id, "Candidate")
+        app = get_or_raise(s, Application, application_id, _("Application"))
+        target = get_or_raise(s, Target, app.target_id, _("Target"))
+        inst = get_or_raise(s, Institution, target.institution_id, _("Institution"))
+        cand = get_or_raise(s, Candidate, app.candidate_id, _("Candidate"))
         records = {
             r.template_id: r
             for r in s.exec(

@@ -33,6 +33,7 @@ from recruiter.domain.models import (
     Target,
 )
 from recruiter.errors import ConflictError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import applications, audit, calendar
@@ -43,13 +44,13 @@ from .kept import Kept, Row, values
 
 
 def _gate(s: Session, application_id: int, template_id: int) -> tuple[Application, GateTemplate]:
-    app = get_or_raise(s, Application, application_id, "Application")
-    tmpl = get_or_raise(s, GateTemplate, template_id, "Gate")
+    app = get_or_raise(s, Application, application_id, _("Application"))
+    tmpl = get_or_raise(s, GateTemplate, template_id, _("Gate"))
     institution_id = s.exec(
         select(col(Target.institution_id)).where(col(Target.id) == app.target_id)
     ).one()
     if tmpl.institution_id != institution_id:
-        raise ConflictError("That gate belongs to another institution's procedure.")
+        raise ConflictError(_("That gate belongs to another institution's procedure."))
     return app, tmpl
 
 
@@ -161,7 +162,7 @@ def decide_in(
         if problem:
             raise ConflictError(f"{tmpl.body}: {problem}.")
     if new == GateOutcome.rejected and Outcome(app.outcome).is_closed:
-        raise ConflictError("The application is closed already; reopen it first.")
+        raise ConflictError(_("The application is closed already; reopen it first."))
     rows: list[Row] = []
     rec = _record(s, user, app, tmpl, rows)
     assert rec.id is not None
@@ -189,7 +190,7 @@ def post_notice(db: Database, application_id: int, template_id: int, start: date
     with db.session() as s:
         app, tmpl = _gate(s, application_id, template_id)
         if GateKind(tmpl.kind) != GateKind.public_notice:
-            raise ConflictError(f"{tmpl.body} is not a public notice.")
+            raise ConflictError(_("{body} is not a public notice.").format(body=tmpl.body))
         rows: list[Row] = []
         rec = _record(s, db.user, app, tmpl, rows)
         assert rec.id is not None
@@ -216,12 +217,12 @@ def _review_values(data: dict[str, Any]) -> dict[str, Any]:
     requested, received = data.get("requested_on"), data.get("received_on")
     for key, d in (("requested_on", requested), ("received_on", received)):
         if d is not None and not isinstance(d, date):
-            p.add(key, "give a date")
+            p.add(key, _("give a date"))
     if isinstance(requested, date) and isinstance(received, date) and received < requested:
-        p.add("received_on", "is before the review was requested")
+        p.add("received_on", _("is before the review was requested"))
     opinion = clean_text(data.get("opinion"))
     if received and score is None and not opinion:
-        p.add("opinion", "a received review has a score or an opinion")
+        p.add("opinion", _("a received review has a score or an opinion"))
     p.raise_if_any()
     return {
         "reviewer": clean_text(data.get("reviewer"), 200),
@@ -238,7 +239,7 @@ def add_review(db: Database, application_id: int, template_id: int, **data: Any)
     with db.session() as s:
         app, tmpl = _gate(s, application_id, template_id)
         if GateKind(tmpl.kind) != GateKind.expert_review:
-            raise ConflictError(f"{tmpl.body} takes no expert reviews.")
+            raise ConflictError(_("{body} takes no expert reviews.").format(body=tmpl.body))
         data.setdefault("anonymous", tmpl.anonymous)
         v = _review_values(data)
         rows: list[Row] = []
@@ -263,7 +264,7 @@ def _review_audit(review: GateReview) -> dict[str, Any]:
 
 def update_review(db: Database, review_id: int, **changes: Any) -> Kept:
     with db.session() as s:
-        review = get_or_raise(s, GateReview, review_id, "Review")
+        review = get_or_raise(s, GateReview, review_id, _("Review"))
         before = values(review)
         v = _review_values({**{k: before[k] for k in REVIEW_FIELDS}, **changes})
         for k, val in v.items():
@@ -276,7 +277,7 @@ def update_review(db: Database, review_id: int, **changes: Any) -> Kept:
 
 def remove_review(db: Database, review_id: int) -> Kept:
     with db.session() as s:
-        review = get_or_raise(s, GateReview, review_id, "Review")
+        review = get_or_raise(s, GateReview, review_id, _("Review"))
         before = values(review)
         audit.record(s, db.user, "gate_review", review_id, "delete", _review_audit(review))
         s.delete(review)
@@ -291,18 +292,18 @@ def _objection_values(data: dict[str, Any]) -> dict[str, Any]:
     p = Problems()
     received, resolved = data.get("received_on"), data.get("resolved_on")
     if not isinstance(received, date):
-        p.add("received_on", "give the date the objection came in")
+        p.add("received_on", _("give the date the objection came in"))
     summary = clean_text(data.get("summary"), 1000)
     if not summary:
-        p.add("summary", "say what the objection is")
+        p.add("summary", _("say what the objection is"))
     handling = clean_text(data.get("handling"))
     if resolved is not None:
         if not isinstance(resolved, date):
-            p.add("resolved_on", "give a date")
+            p.add("resolved_on", _("give a date"))
         elif isinstance(received, date) and resolved < received:
-            p.add("resolved_on", "is before the objection came in")
+            p.add("resolved_on", _("is before the objection came in"))
         if not handling:
-            p.add("handling", "say how the objection was handled")
+            p.add("handling", _("say how the objection was handled"))
     p.raise_if_any()
     return {
         "received_on": received,
@@ -316,7 +317,7 @@ def add_objection(db: Database, application_id: int, template_id: int, **data: A
     with db.session() as s:
         app, tmpl = _gate(s, application_id, template_id)
         if GateKind(tmpl.kind) != GateKind.public_notice:
-            raise ConflictError(f"{tmpl.body} is not a public notice.")
+            raise ConflictError(_("{body} is not a public notice.").format(body=tmpl.body))
         v = _objection_values(data)
         rows: list[Row] = []
         rec = _record(s, db.user, app, tmpl, rows)
@@ -332,7 +333,7 @@ def add_objection(db: Database, application_id: int, template_id: int, **data: A
 
 def update_objection(db: Database, objection_id: int, **changes: Any) -> Kept:
     with db.session() as s:
-        row = get_or_raise(s, GateObjection, objection_id, "Objection")
+        row = get_or_raise(s, GateObjection, objection_id, _("Objection"))
         before = values(row)
         v = _objection_values({**{k: before[k] for k in OBJECTION_FIELDS}, **changes})
         for k, val in v.items():
@@ -346,7 +347,7 @@ def update_objection(db: Database, objection_id: int, **changes: Any) -> Kept:
 
 def remove_objection(db: Database, objection_id: int) -> Kept:
     with db.session() as s:
-        row = get_or_raise(s, GateObjection, objection_id, "Objection")
+        row = get_or_raise(s, GateObjection, objection_id, _("Objection"))
         before = values(row)
         audit.record(s, db.user, "gate_objection", objection_id, "delete", audit.snapshot(row))
         s.delete(row)

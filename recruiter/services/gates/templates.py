@@ -18,6 +18,7 @@ from recruiter.domain.enums import Stage
 from recruiter.domain.gates import DEFAULT_GATES, GateKind, GateRule
 from recruiter.domain.models import GateRecord, GateTemplate, Institution
 from recruiter.errors import ConflictError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import audit
@@ -54,39 +55,45 @@ class TemplateRow:
     @property
     def rules(self) -> str:
         """The rules in a few words, for lists."""
-        parts = ["required" if self.required else "optional"]
+        parts = [_("required") if self.required else _("optional")]
         if self.kind == GateKind.expert_review:
-            anon = ", anonymous" if self.anonymous else ""
-            parts.append(f"{self.reviews_required} reviews{anon}")
+            if self.anonymous:
+                parts.append(_("{n} reviews, anonymous").format(n=self.reviews_required))
+            else:
+                parts.append(_("{n} reviews").format(n=self.reviews_required))
         if self.kind == GateKind.public_notice:
-            parts.append(f"{self.notice_days} working days")
-        parts.append(f"before {self.guards.label.lower()}" if self.guards else "after the hire")
-        return "; ".join(parts)
+            parts.append(_("{notice_days} working days").format(notice_days=self.notice_days))
+        parts.append(
+            _("before {stage}").format(stage=self.guards.label.lower())
+            if self.guards
+            else _("after the hire")
+        )
+        return _("; ").join(parts)
 
 
 def _validate(data: dict[str, Any]) -> dict[str, Any]:
     p = Problems()
     body = clean_text(data.get("body"), 200)
     if not body:
-        p.add("body", "name the body that decides (e.g. Physics college joint meeting)")
+        p.add("body", _("name the body that decides (e.g. Physics college joint meeting)"))
     try:
         kind = GateKind(data.get("kind") or "")
     except ValueError:
-        p.add("kind", "choose the kind of gate")
+        p.add("kind", _("choose the kind of gate"))
         kind = GateKind.meeting
     reviews = as_int(data.get("reviews_required"), "reviews_required", p, 0, 20) or 0
     notice = as_int(data.get("notice_days"), "notice_days", p, 0, 60) or 0
     if kind == GateKind.expert_review and reviews < 1:
-        p.add("reviews_required", "an expert review needs at least one review")
+        p.add("reviews_required", _("an expert review needs at least one review"))
     if kind == GateKind.public_notice and notice < 1:
-        p.add("notice_days", "a public notice runs at least one working day")
+        p.add("notice_days", _("a public notice runs at least one working day"))
     guards_value = data.get("guards", Stage.approved)
     guards: Stage | None = None
     if guards_value:
         try:
             guards = Stage(guards_value)
         except ValueError:
-            p.add("guards", "choose a stage, or none")
+            p.add("guards", _("choose a stage, or none"))
     p.raise_if_any()
     return {
         "body": body,
@@ -116,7 +123,7 @@ def add(db: Database, institution_id: int, **data: Any) -> Kept:
     """A new gate at the end of the institution's list; `kept.ids['template']` is its id."""
     v = _validate(data)
     with db.session() as s:
-        get_or_raise(s, Institution, institution_id, "Institution")
+        get_or_raise(s, Institution, institution_id, _("Institution"))
         row = GateTemplate(
             institution_id=institution_id, position=_next_position(s, institution_id), **v
         )
@@ -136,11 +143,11 @@ def install_defaults(db: Database, institution_id: int) -> Kept:
 def install_defaults_in(
     s: Session, user: str, institution_id: int, gates: tuple[GateRule, ...] = DEFAULT_GATES
 ) -> Kept:
-    get_or_raise(s, Institution, institution_id, "Institution")
+    get_or_raise(s, Institution, institution_id, _("Institution"))
     if s.exec(
         select(col(GateTemplate.id)).where(col(GateTemplate.institution_id) == institution_id)
     ).first():
-        raise ConflictError("This institution has gates already; edit them instead.")
+        raise ConflictError(_("This institution has gates already; edit them instead."))
     rows = []
     for n, rule in enumerate(gates, start=1):
         row = GateTemplate(
@@ -164,7 +171,7 @@ def install_defaults_in(
 
 def update(db: Database, template_id: int, **changes: Any) -> Kept:
     with db.session() as s:
-        row = get_or_raise(s, GateTemplate, template_id, "Gate")
+        row = get_or_raise(s, GateTemplate, template_id, _("Gate"))
         before = values(row)
         v = _validate({**{k: getattr(row, k) for k in FIELDS}, **changes})
         for k, val in v.items():
@@ -179,7 +186,7 @@ def update(db: Database, template_id: int, **changes: Any) -> Kept:
 def remove(db: Database, template_id: int) -> Kept:
     """Delete a gate nothing was recorded on; archive one with decisions (kept in history)."""
     with db.session() as s:
-        row = get_or_raise(s, GateTemplate, template_id, "Gate")
+        row = get_or_raise(s, GateTemplate, template_id, _("Gate"))
         before = values(row)
         used = s.exec(select(func.count()).where(col(GateRecord.template_id) == template_id)).one()
         if used:
@@ -194,7 +201,7 @@ def remove(db: Database, template_id: int) -> Kept:
 
 def unarchive(db: Database, template_id: int) -> Kept:
     with db.session() as s:
-        row = get_or_raise(s, GateTemplate, template_id, "Gate")
+        row = get_or_raise(s, GateTemplate, template_id, _("Gate"))
         before = values(row)
         row.archived_at = None
         s.add(row)
@@ -205,7 +212,7 @@ def unarchive(db: Database, template_id: int) -> Kept:
 def move(db: Database, template_id: int, step: int) -> Kept:
     """Swap a gate with its neighbour above (step -1) or below (+1)."""
     with db.session() as s:
-        row = get_or_raise(s, GateTemplate, template_id, "Gate")
+        row = get_or_raise(s, GateTemplate, template_id, _("Gate"))
         order = [
             t
             for t in s.exec(
@@ -217,7 +224,7 @@ def move(db: Database, template_id: int, step: int) -> Kept:
         i = next(n for n, t in enumerate(order) if t.id == template_id)
         j = i + step
         if not 0 <= j < len(order):
-            raise ConflictError("The gate is already at that end of the list.")
+            raise ConflictError(_("The gate is already at that end of the list."))
         kept = [("gate_template", t.id or 0, values(t)) for t in order]
         order[i], order[j] = order[j], order[i]
         for n, t in enumerate(order, start=1):

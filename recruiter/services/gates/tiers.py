@@ -19,6 +19,7 @@ from recruiter.domain.clock import utcnow
 from recruiter.domain.gates import HireType, PostType, TierLevel
 from recruiter.domain.models import Application, TalentTier, Target
 from recruiter.errors import ConflictError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import audit
@@ -44,11 +45,11 @@ def _tier_values(data: dict[str, Any]) -> dict[str, Any]:
     p = Problems()
     name = clean_text(data.get("name"), 100)
     if not name:
-        p.add("name", "name the tier (e.g. National top talent)")
+        p.add("name", _("name the tier (e.g. National top talent)"))
     try:
         level = TierLevel(data.get("level") or TierLevel.university)
     except ValueError:
-        p.add("level", "is national, provincial or university")
+        p.add("level", _("is national, provincial or university"))
         level = TierLevel.university
     p.raise_if_any()
     return {"name": name, "name_zh": clean_text(data.get("name_zh"), 100), "level": level}
@@ -63,7 +64,9 @@ def add_tier(db: Database, **data: Any) -> Kept:
         try:
             s.flush()
         except IntegrityError as exc:
-            raise ConflictError(f"There is a tier named '{v['name']}' already.") from exc
+            raise ConflictError(
+                _("There is a tier named '{v}' already.").format(v=v["name"])
+            ) from exc
         assert row.id is not None
         audit.record(s, db.user, "talent_tier", row.id, "create", audit.snapshot(row))
         return Kept((("talent_tier", row.id, None),), ids={"tier": row.id})
@@ -71,7 +74,7 @@ def add_tier(db: Database, **data: Any) -> Kept:
 
 def update_tier(db: Database, tier_id: int, **changes: Any) -> Kept:
     with db.session() as s:
-        row = get_or_raise(s, TalentTier, tier_id, "Tier")
+        row = get_or_raise(s, TalentTier, tier_id, _("Tier"))
         before = values(row)
         v = _tier_values({**before, **changes})
         for k, val in v.items():
@@ -80,7 +83,9 @@ def update_tier(db: Database, tier_id: int, **changes: Any) -> Kept:
         try:
             s.flush()
         except IntegrityError as exc:
-            raise ConflictError(f"There is a tier named '{v['name']}' already.") from exc
+            raise ConflictError(
+                _("There is a tier named '{v}' already.").format(v=v["name"])
+            ) from exc
         change = audit.diff(audit.snapshot(TalentTier(**before)), audit.snapshot(row))
         audit.record(s, db.user, "talent_tier", tier_id, "update", change)
         return Kept((("talent_tier", tier_id, before),))
@@ -96,7 +101,7 @@ def _used(s: Any, tier_id: int) -> int:
 def remove_tier(db: Database, tier_id: int) -> Kept:
     """Delete a tier nothing uses; archive one that is in use."""
     with db.session() as s:
-        row = get_or_raise(s, TalentTier, tier_id, "Tier")
+        row = get_or_raise(s, TalentTier, tier_id, _("Tier"))
         before = values(row)
         if _used(s, tier_id):
             row.archived_at = utcnow()
@@ -135,10 +140,10 @@ def _hire_values(data: dict[str, Any]) -> dict[str, Any]:
         try:
             out[key] = enum(raw) if raw else None
         except ValueError:
-            p.add(key, "choose one of the list")
+            p.add(key, _("choose one of the list"))
     out["review_years"] = as_int(data.get("review_years"), "review_years", p, 1, 15)
     if out.get("post_type") == PostType.tenure_track and out["review_years"] is None:
-        p.add("review_years", "a tenure-track post has a review period (often 6 years)")
+        p.add("review_years", _("a tenure-track post has a review period (often 6 years)"))
     if out.get("post_type") != PostType.tenure_track:
         out["review_years"] = None
     out["tier_id"] = data.get("tier_id") or None
@@ -156,7 +161,7 @@ def set_hire(
         before = {k: getattr(row, k) for k in HIRE_FIELDS}
         v = _hire_values({**before, **changes})
         if v["tier_id"] is not None:
-            get_or_raise(s, TalentTier, v["tier_id"], "Tier")
+            get_or_raise(s, TalentTier, v["tier_id"], _("Tier"))
         for k, val in v.items():
             setattr(row, k, val)
         s.add(row)
@@ -180,7 +185,7 @@ class Hire:
     def summary(self) -> str:
         parts = [x.label for x in (self.hire_type, self.post_type) if x is not None]
         if self.review_years:
-            parts.append(f"{self.review_years}-year review")
+            parts.append(_("{review_years}-year review").format(review_years=self.review_years))
         if self.tier:
             parts.append(self.tier)
         return ", ".join(parts) or "not set"
@@ -188,8 +193,8 @@ class Hire:
 
 def hire_of(db: Database, application_id: int) -> Hire:
     with db.session() as s:
-        app = get_or_raise(s, Application, application_id, "Application")
-        target = get_or_raise(s, Target, app.target_id, "Target")
+        app = get_or_raise(s, Application, application_id, _("Application"))
+        target = get_or_raise(s, Target, app.target_id, _("Target"))
         got: dict[str, Any] = {}
         own: dict[str, bool] = {}
         for k in HIRE_FIELDS:
@@ -209,7 +214,7 @@ def hire_of(db: Database, application_id: int) -> Hire:
 
 def hire_of_target(db: Database, target_id: int) -> Hire:
     with db.session() as s:
-        target = get_or_raise(s, Target, target_id, "Target")
+        target = get_or_raise(s, Target, target_id, _("Target"))
         tier = s.get(TalentTier, target.tier_id) if target.tier_id else None
         return Hire(
             HireType(target.hire_type) if target.hire_type else None,

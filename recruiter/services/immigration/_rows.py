@@ -10,6 +10,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from recruiter.domain.immigration import state_of
 from recruiter.domain.models import CaseMilestone, CasePerson, ImmigrationCase
+from recruiter.i18n import _
 
 from .. import audit
 from .._common import get_or_raise
@@ -91,7 +92,7 @@ def dated(s: Session, case_id: int) -> dict[str, Any]:
 
 def refresh_state(s: Session, user: str, case_id: int) -> None:
     """Re-derive the stored state of a case from its milestones."""
-    case = get_or_raise(s, ImmigrationCase, case_id, "Case")
+    case = get_or_raise(s, ImmigrationCase, case_id, _("Case"))
     new = state_of(case.route, dated(s, case_id), closed=case.closed_on is not None)
     if case.state != new:
         audit.record(s, user, "immigration_case", case_id, "state", {"state": [case.state, new]})

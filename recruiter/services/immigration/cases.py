@@ -32,6 +32,7 @@ from recruiter.domain.models import (
     Target,
 )
 from recruiter.errors import ConflictError, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import calendar, settings
@@ -52,22 +53,22 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in values.items():
         if k not in EDITABLE:
-            raise ValidationError({k: "cannot be edited here"}) from None
+            raise ValidationError({k: _("cannot be edited here")}) from None
         if k == "route":
             try:
                 out[k] = Route(v)
             except ValueError:
                 raise ValidationError(
-                    {"route": "is Z, R, K, already resident or not needed"}
+                    {"route": _("is Z, R, K, already resident or not needed")}
                 ) from None
         elif k == "category":
             try:
                 out[k] = Category(v) if v else None
             except ValueError:
-                raise ValidationError({"category": "is A, B or C"}) from None
+                raise ValidationError({"category": _("is A, B or C")}) from None
         elif k == "closed_on":
             if v is not None and not isinstance(v, date):
-                raise ValidationError({"closed_on": "give a date"}) from None
+                raise ValidationError({"closed_on": _("give a date")}) from None
             out[k] = v
         else:
             out[k] = clean_text(v, 500 if k != "officer" else 100)
@@ -85,13 +86,13 @@ def open_in(
 ) -> int:
     """A new case for an application: the scholar as its first person with their document
     checklist, and the office's relocation template as its tasks."""
-    app = get_or_raise(s, Application, application_id, "Application")
+    app = get_or_raise(s, Application, application_id, _("Application"))
     taken = s.exec(
         select(col(ImmigrationCase.id)).where(col(ImmigrationCase.application_id) == app.id)
     ).first()
     if taken is not None:
-        raise ConflictError("This application already has an immigration case.")
-    cand = get_or_raise(s, Candidate, app.candidate_id, "Candidate")
+        raise ConflictError(_("This application already has an immigration case."))
+    cand = get_or_raise(s, Candidate, app.candidate_id, _("Candidate"))
     case_id = _rows.insert(
         s,
         user,
@@ -179,7 +180,7 @@ def update_case(db: Database, case_id: int, **changes: Any) -> dict[str, Any]:
 def close_case(db: Database, case_id: int, reason: str, on: date | None = None) -> dict[str, Any]:
     """Stop a case by hand (the hire fell through); undo: `update_case(**before)`."""
     if not clean_text(reason):
-        raise ValidationError({"closed_reason": "say why the case is closed"}) from None
+        raise ValidationError({"closed_reason": _("say why the case is closed")}) from None
     with db.session() as s:
         on = on or _office_today(s)
     return update_case(db, case_id, closed_on=on, closed_reason=reason)
@@ -303,11 +304,11 @@ class CaseDetail:
 
 def detail(db: Database, case_id: int) -> CaseDetail:
     with db.session() as s:
-        case = get_or_raise(s, ImmigrationCase, case_id, "Case")
-        app = get_or_raise(s, Application, case.application_id, "Application")
-        cand = get_or_raise(s, Candidate, app.candidate_id, "Candidate")
-        target = get_or_raise(s, Target, app.target_id, "Target")
-        inst = get_or_raise(s, Institution, target.institution_id, "Institution")
+        case = get_or_raise(s, ImmigrationCase, case_id, _("Case"))
+        app = get_or_raise(s, Application, case.application_id, _("Application"))
+        cand = get_or_raise(s, Candidate, app.candidate_id, _("Candidate"))
+        target = get_or_raise(s, Target, app.target_id, _("Target"))
+        inst = get_or_raise(s, Institution, target.institution_id, _("Institution"))
         people = [
             PersonRow(
                 p.id or 0,

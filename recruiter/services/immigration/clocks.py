@@ -205,17 +205,20 @@ class _Clocks:
         return deadlines(rules, route, category, case_dates, self.cal)
 
 
-_LABELS = {
-    **{x.value: x.label for x in Route},
-    **{x.value: x.label for x in Category},
-    **{x.value: x.label for x in CaseState},
-}
+def _labels() -> dict[str, str]:
+    """Route, category and state labels in the current language, looked up once per list."""
+    return {
+        **{x.value: x.label for x in Route},
+        **{x.value: x.label for x in Category},
+        **{x.value: x.label for x in CaseState},
+    }
 
 
 def case_list_in(s: Session, f: CaseFilters = CaseFilters(), today: date | None = None) -> CaseList:
     rules, cal, today = _context(s, today)
     rows, dates = _cases(s, f)
     clocks = _Clocks(rules, cal)
+    _LABELS = _labels()
     out: list[CaseListRow] = []
     for r in rows:
         found = clocks.of(r, dates)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from recruiter.domain.immigration import PERMITS, Milestone
 from recruiter.domain.models import CaseMilestone, RelocationTask
 from recruiter.errors import ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import audit
@@ -32,15 +33,15 @@ def _find(s: Session, case_id: int, kind: Milestone) -> CaseMilestone | None:
 def _validate(kind: Milestone, values: dict[str, Any]) -> dict[str, Any]:
     on = values.get("done_on")
     if not isinstance(on, date):
-        raise ValidationError({"done_on": "give the date"})
+        raise ValidationError({"done_on": _("give the date")})
     expires = values.get("expires_on")
     if expires is not None and not isinstance(expires, date):
-        raise ValidationError({"expires_on": "give a date"})
+        raise ValidationError({"expires_on": _("give a date")})
     if expires is not None and expires <= on:
-        raise ValidationError({"expires_on": "is not after the date issued"})
+        raise ValidationError({"expires_on": _("is not after the date issued")})
     number = clean_text(values.get("number"), 100)
     if kind not in PERMITS and (number or expires):
-        raise ValidationError({"number": "only permits have a number and an expiry"})
+        raise ValidationError({"number": _("only permits have a number and an expiry")})
     return {
         "done_on": on,
         "number": number,

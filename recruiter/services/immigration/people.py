@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from recruiter.domain.immigration import DocKind, DocStatus, PersonRole, Route, documents_for
 from recruiter.domain.models import CaseDocument, CasePerson, ImmigrationCase
 from recruiter.errors import ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .._common import get_or_raise
@@ -31,20 +32,20 @@ def _person(values: dict[str, Any], partial: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in values.items():
         if k not in PERSON_FIELDS:
-            raise ValidationError({k: "cannot be edited here"}) from None
+            raise ValidationError({k: _("cannot be edited here")}) from None
         if k == "role":
             try:
                 out[k] = PersonRole(v)
             except ValueError:
-                raise ValidationError({"role": "is scholar, spouse, child or other"}) from None
+                raise ValidationError({"role": _("is scholar, spouse, child or other")}) from None
         elif k in ("passport_expires", "birth_date"):
             if v is not None and not isinstance(v, date):
-                raise ValidationError({k: "give a date"}) from None
+                raise ValidationError({k: _("give a date")}) from None
             out[k] = v
         else:
             out[k] = clean_text(v, 200 if k == "full_name" else 100)
     if ("full_name" in out or not partial) and not out.get("full_name"):
-        raise ValidationError({"full_name": "give the person's name"}) from None
+        raise ValidationError({"full_name": _("give the person's name")}) from None
     return out
 
 
@@ -53,7 +54,7 @@ def add_person(db: Database, case_id: int, **values: Any) -> int:
     `remove_person`."""
     clean = _person({"role": PersonRole.spouse, **values}, partial=False)
     with db.session() as s:
-        case = get_or_raise(s, ImmigrationCase, case_id, "Case")
+        case = get_or_raise(s, ImmigrationCase, case_id, _("Case"))
         pid = _rows.insert(s, db.user, CasePerson(case_id=case_id, **clean))
         for kind in documents_for(clean["role"], Route(case.route)):
             _rows.insert(s, db.user, CaseDocument(case_id=case_id, person_id=pid, kind=kind))
@@ -88,15 +89,17 @@ def _document(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in values.items():
         if k not in DOCUMENT_FIELDS:
-            raise ValidationError({k: "cannot be edited here"}) from None
+            raise ValidationError({k: _("cannot be edited here")}) from None
         if k == "status":
             try:
                 out[k] = DocStatus(v)
             except ValueError:
-                raise ValidationError({"status": "is needed, requested, received, ..."}) from None
+                raise ValidationError(
+                    {"status": _("is needed, requested, received, ...")}
+                ) from None
         elif k == "status_on":
             if v is not None and not isinstance(v, date):
-                raise ValidationError({k: "give a date"}) from None
+                raise ValidationError({k: _("give a date")}) from None
             out[k] = v
         else:
             out[k] = clean_text(v, 500)
@@ -112,7 +115,7 @@ def update_document(db: Database, document_id: int, **changes: Any) -> dict[str,
 
 def add_document(db: Database, person_id: int, kind: DocKind | str) -> int:
     with db.session() as s:
-        person = get_or_raise(s, CasePerson, person_id, "Person")
+        person = get_or_raise(s, CasePerson, person_id, _("Person"))
         return _rows.insert(
             s,
             db.user,

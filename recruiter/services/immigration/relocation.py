@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from recruiter.domain.models import ImmigrationCase, RelocationTask
 from recruiter.domain.money import format_amount
 from recruiter.errors import ConflictError, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import offers
@@ -31,18 +32,18 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
     for k, v in values.items():
         if k in ("due_on", "done_on"):
             if v is not None and not isinstance(v, date):
-                p.add(k, "give a date")
+                p.add(k, _("give a date"))
             out[k] = v
         elif k in ("due_days", "position"):
             out[k] = as_int(v, k, p, -3650, 3650)
         elif k == "title":
             out[k] = clean_text(v, 200)
             if not out[k]:
-                p.add(k, "say what needs doing")
+                p.add(k, _("say what needs doing"))
         elif k in ("owner", "note"):
             out[k] = clean_text(v, 100 if k == "owner" else 500)
         else:
-            p.add(k, "cannot be edited here")
+            p.add(k, _("cannot be edited here"))
     p.raise_if_any()
     return out
 
@@ -73,7 +74,7 @@ def add_task(db: Database, case_id: int | None, **values: Any) -> int:
     clean = _validate({"title": None, **values})
     with db.session() as s:
         if case_id is not None:
-            get_or_raise(s, ImmigrationCase, case_id, "Case")
+            get_or_raise(s, ImmigrationCase, case_id, _("Case"))
         if "position" not in values:
             last = s.exec(
                 select(func.max(RelocationTask.position)).where(
@@ -91,7 +92,7 @@ def update_task(db: Database, task_id: int, **changes: Any) -> dict[str, Any]:
     stops following the planned entry."""
     clean = _validate(changes)
     with db.session() as s:
-        task = get_or_raise(s, RelocationTask, task_id, "Task")
+        task = get_or_raise(s, RelocationTask, task_id, _("Task"))
         if "due_on" in clean and task.case_id is not None and "due_days" not in clean:
             clean["due_days"] = None
         return _rows.change(s, db.user, RelocationTask, task_id, clean, "Task")
@@ -124,31 +125,39 @@ def charge(
     the offer first (where the budget check runs). Returns the previous values (undo:
     `put_charge`)."""
     with db.session() as s:
-        task = get_or_raise(s, RelocationTask, task_id, "Task")
+        task = get_or_raise(s, RelocationTask, task_id, _("Task"))
         if task.case_id is None:
-            raise ValidationError({"cost_minor": "template lines have no cost"})
+            raise ValidationError({"cost_minor": _("template lines have no cost")})
         if cost_minor is None:
             values: dict[str, Any] = {"cost_minor": None, "currency": None, "offer_item_id": None}
             return _rows.change(s, db.user, RelocationTask, task_id, values, "Task")
         if isinstance(cost_minor, bool) or not isinstance(cost_minor, int) or cost_minor < 0:
-            raise ValidationError({"cost_minor": "give an amount of zero or more"})
-        case = get_or_raise(s, ImmigrationCase, task.case_id, "Case")
+            raise ValidationError({"cost_minor": _("give an amount of zero or more")})
+        case = get_or_raise(s, ImmigrationCase, task.case_id, _("Case"))
         item = offers.relocation_item_in(s, case.application_id)
         if item is None:
             raise ConflictError(
-                "This hire's accepted offer has no relocation item; add one to the offer "
-                "before charging relocation costs."
+                _(
+                    "This hire's accepted offer has no relocation item; add one to the "
+                    "offer before charging relocation costs."
+                )
             )
         if (currency or item.currency) != item.currency:
             raise ValidationError(
-                {"currency": f"the relocation item is in {item.currency}; charge in it"}
+                {
+                    "currency": _("the relocation item is in {currency}; charge in it").format(
+                        currency=item.currency
+                    )
+                }
             )
         used = charged_in(s, item.item_id, leave_out=task_id)
         if used + cost_minor > item.total_minor:
             left = item.total_minor - used
             raise ConflictError(
-                f"Only {format_amount(left, item.currency)} of the relocation item is left; "
-                "raise the item on the offer first (its budget is checked there)."
+                _(
+                    "Only {value} of the relocation item is left; raise the item on the "
+                    "offer first (its budget is checked there)."
+                ).format(value=format_amount(left, item.currency))
             )
         values = {
             "cost_minor": cost_minor,

@@ -13,6 +13,7 @@ from recruiter.domain.immigration import ANCHORS, Category, Milestone, Route, Se
 from recruiter.domain.models import DeadlineRule
 from recruiter.domain.workdays import DayCount
 from recruiter.errors import ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from ..validate import Problems, as_int, clean_text
@@ -106,27 +107,27 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in values.items():
         if k not in EDITABLE:
-            p.add(k, "cannot be edited")
+            p.add(k, _("cannot be edited"))
         elif k == "name":
             out[k] = clean_text(v, 200)
             if not out[k]:
-                p.add(k, "give the rule a name")
+                p.add(k, _("give the rule a name"))
         elif k == "anchor":
             if v not in ANCHORS:
-                p.add(k, "is a milestone or an expiry date")
+                p.add(k, _("is a milestone or an expiry date"))
             out[k] = v
         elif k == "amount":
             out[k] = as_int(v, k, p, -3650, 3650)
             if out[k] is None:
-                p.add(k, "give the offset")
+                p.add(k, _("give the offset"))
         elif k in ("unit", "severity", "closed_by"):
             enum: Any = {"unit": DayCount, "severity": Severity, "closed_by": Milestone}[k]
             try:
                 out[k] = enum(v) if v else None
             except ValueError:
-                p.add(k, "is not one of the choices")
+                p.add(k, _("is not one of the choices"))
             if k != "closed_by" and not v:
-                p.add(k, "choose one")
+                p.add(k, _("choose one"))
         elif k in ("routes", "categories"):
             enum = Route if k == "routes" else Category
             parts = _split(v)
@@ -166,4 +167,4 @@ def defaults_for(code: str) -> dict[str, Any]:
                 "source": r.source,
                 "active": True,
             }
-    raise ValidationError({"code": f"{code} has no published default"})
+    raise ValidationError({"code": _("{code} has no published default").format(code=code)})

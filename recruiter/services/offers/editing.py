@@ -23,6 +23,7 @@ from recruiter.domain import clock
 from recruiter.domain.enums import ItemKind, OfferStatus, Outcome, Period
 from recruiter.domain.models import Application, FundingSource, Offer, OfferItem
 from recruiter.errors import ConflictError, NotFound, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import audit
@@ -113,7 +114,10 @@ def restore_in(s: Session, user: str, snap: OfferSnapshot) -> OfferSnapshot:
         s.flush()
     except IntegrityError as exc:
         raise ConflictError(
-            "The offer could not be put back because the data changed meanwhile; refresh the view."
+            _(
+                "The offer could not be put back because the data changed meanwhile; "
+                "refresh the view."
+            )
         ) from exc
     audit.record(
         s,
@@ -163,11 +167,13 @@ def _validate_items(s: Session, items: Sequence[Mapping[str, Any]]) -> list[Item
 
 
 def _open_app(s: Session, application_id: int) -> Application:
-    app = get_or_raise(s, Application, application_id, "Application")
+    app = get_or_raise(s, Application, application_id, _("Application"))
     if Outcome(app.outcome).is_closed:
         raise ConflictError(
-            f"This application is closed ({Outcome(app.outcome).label.lower()}); "
-            "reopen it before making or changing an offer."
+            _(
+                "This application is closed ({label}); reopen it before making or "
+                "changing an offer."
+            ).format(label=Outcome(app.outcome).label.lower())
         )
     return app
 
@@ -203,13 +209,17 @@ def create_offer_in(
         st = OfferStatus(other.status)
         if st in OPEN_STATUSES:
             raise ConflictError(
-                f"Revision {other.revision} of this offer is still {st.value}; "
-                "make a counter-offer from it instead of a second offer."
+                _(
+                    "Revision {revision} of this offer is still {value}; make a "
+                    "counter-offer from it instead of a second offer."
+                ).format(revision=other.revision, value=st.value)
             )
         if st == OfferStatus.accepted:
             raise ConflictError(
-                f"Revision {other.revision} was already accepted; withdraw it "
-                "before making another offer."
+                _(
+                    "Revision {revision} was already accepted; withdraw it before making "
+                    "another offer."
+                ).format(revision=other.revision)
             )
     revision = max((o.revision for o in others), default=0) + 1
     offer = Offer(
@@ -224,7 +234,7 @@ def create_offer_in(
         s.flush()
     except IntegrityError as exc:  # a concurrent revision
         raise ConflictError(
-            "Someone else just added an offer to this application; refresh."
+            _("Someone else just added an offer to this application; refresh.")
         ) from exc
     assert offer.id is not None
     for line in lines:
@@ -242,11 +252,13 @@ def create_offer_in(
 
 
 def _draft(s: Session, offer_id: int) -> Offer:
-    offer = get_or_raise(s, Offer, offer_id, "Offer")
+    offer = get_or_raise(s, Offer, offer_id, _("Offer"))
     if OfferStatus(offer.status) != OfferStatus.draft:
         raise ConflictError(
-            f"This offer is {OfferStatus(offer.status).value}, so its items are "
-            "fixed. Move it back to draft or make a counter-offer to change them."
+            _(
+                "This offer is {value}, so its items are fixed. Move it back to draft "
+                "or make a counter-offer to change them."
+            ).format(value=OfferStatus(offer.status).value)
         )
     return offer
 
@@ -262,7 +274,7 @@ def update_offer_in(s: Session, user: str, offer_id: int, **changes: Any) -> Off
     if unknown:
         raise TypeError(f"unknown offer fields: {sorted(unknown)}")
     before = _snap(s, offer_id)
-    offer = get_or_raise(s, Offer, offer_id, "Offer")
+    offer = get_or_raise(s, Offer, offer_id, _("Offer"))
     values, errors = check_header(changes)
     p = Problems()
     p.errors.update(errors)
@@ -297,7 +309,7 @@ def save_offer(
     with db.session() as s:
         check_version(s, db.user, "offer", offer_id, expected_version, overwrite=overwrite)
         before = _snap(s, offer_id)
-        offer = get_or_raise(s, Offer, offer_id, "Offer")
+        offer = get_or_raise(s, Offer, offer_id, _("Offer"))
         lines = _validate_items(s, items)
         current = {i["id"]: i for i in before.items}
         unchanged = len(lines) == len(current) and all(
@@ -333,7 +345,7 @@ def _replace_items(
     keep = {line.id for line in wanted if line.id is not None}
     unknown = keep - set(current)
     if unknown:
-        raise NotFound("An item of this offer was removed meanwhile; reopen the offer.")
+        raise NotFound(_("An item of this offer was removed meanwhile; reopen the offer."))
     for item_id, row in current.items():
         if item_id not in keep:
             obj = s.get(OfferItem, item_id)
@@ -393,7 +405,7 @@ def update_item(db: Database, item_id: int, **changes: Any) -> OfferSnapshot:
     if unknown:
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
     with db.session() as s:
-        obj = get_or_raise(s, OfferItem, item_id, "Offer item")
+        obj = get_or_raise(s, OfferItem, item_id, _("Offer item"))
         before = _snap(s, obj.offer_id)
         offer = _draft(s, obj.offer_id)
         _open_app(s, offer.application_id)
@@ -416,7 +428,7 @@ def update_item(db: Database, item_id: int, **changes: Any) -> OfferSnapshot:
 
 def delete_item(db: Database, item_id: int) -> OfferSnapshot:
     with db.session() as s:
-        obj = get_or_raise(s, OfferItem, item_id, "Offer item")
+        obj = get_or_raise(s, OfferItem, item_id, _("Offer item"))
         before = _snap(s, obj.offer_id)
         _draft(s, obj.offer_id)
         row = audit.snapshot(obj)
@@ -429,10 +441,10 @@ def delete_offer(db: Database, offer_id: int) -> OfferSnapshot:
     """Only drafts can be deleted; anything shown to a candidate is withdrawn instead."""
     with db.session() as s:
         before = _snap(s, offer_id)
-        offer = get_or_raise(s, Offer, offer_id, "Offer")
+        offer = get_or_raise(s, Offer, offer_id, _("Offer"))
         if OfferStatus(offer.status) != OfferStatus.draft:
             raise ConflictError(
-                "Only a draft can be deleted; withdraw this offer instead, so its history stays."
+                _("Only a draft can be deleted; withdraw this offer instead, so its history stays.")
             )
         audit.record(
             s,
@@ -462,17 +474,21 @@ def revise(db: Database, offer_id: int) -> Revision:
 
 
 def revise_in(s: Session, user: str, offer_id: int) -> Revision:
-    old = get_or_raise(s, Offer, offer_id, "Offer")
+    old = get_or_raise(s, Offer, offer_id, _("Offer"))
     previous = _snap(s, offer_id)
     st = OfferStatus(old.status)
     if st == OfferStatus.accepted:
-        raise ConflictError("This offer was accepted; withdraw it before making a counter-offer.")
+        raise ConflictError(
+            _("This offer was accepted; withdraw it before making a counter-offer.")
+        )
     _open_app(s, old.application_id)
     latest = s.exec(
         select(func.max(col(Offer.revision))).where(col(Offer.application_id) == old.application_id)
     ).one()
     if latest != old.revision:
-        raise ConflictError(f"Revision {latest} is newer; make the counter-offer from it.")
+        raise ConflictError(
+            _("Revision {latest} is newer; make the counter-offer from it.").format(latest=latest)
+        )
     if st in OPEN_STATUSES:
         old.status = OfferStatus.withdrawn
         s.add(old)

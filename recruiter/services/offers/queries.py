@@ -23,6 +23,7 @@ from recruiter.domain.models import (
     OfferItem,
     Target,
 )
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .._common import get_or_raise
@@ -212,7 +213,7 @@ class OfferDetail:
 
 def get_offer(db: Database, offer_id: int) -> OfferDetail:
     with db.session() as s:
-        offer = get_or_raise(s, Offer, offer_id, "Offer")
+        offer = get_or_raise(s, Offer, offer_id, _("Offer"))
         items = list(
             s.exec(
                 select(OfferItem)
@@ -220,10 +221,10 @@ def get_offer(db: Database, offer_id: int) -> OfferDetail:
                 .order_by(col(OfferItem.id))
             ).all()
         )
-        app = get_or_raise(s, Application, offer.application_id, "Application")
-        cand = get_or_raise(s, Candidate, app.candidate_id, "Candidate")
-        target = get_or_raise(s, Target, app.target_id, "Target")
-        inst = get_or_raise(s, Institution, target.institution_id, "Institution")
+        app = get_or_raise(s, Application, offer.application_id, _("Application"))
+        cand = get_or_raise(s, Candidate, app.candidate_id, _("Candidate"))
+        target = get_or_raise(s, Target, app.target_id, _("Target"))
+        inst = get_or_raise(s, Institution, target.institution_id, _("Institution"))
         revs = s.exec(
             select(col(Offer.id), col(Offer.revision), col(Offer.status))
             .where(col(Offer.application_id) == app.id)
@@ -253,10 +254,10 @@ class OfferParties:
 
 def offer_parties(db: Database, application_id: int) -> OfferParties:
     with db.session() as s:
-        app = get_or_raise(s, Application, application_id, "Application")
-        cand = get_or_raise(s, Candidate, app.candidate_id, "Candidate")
-        target = get_or_raise(s, Target, app.target_id, "Target")
-        inst = get_or_raise(s, Institution, target.institution_id, "Institution")
+        app = get_or_raise(s, Application, application_id, _("Application"))
+        cand = get_or_raise(s, Candidate, app.candidate_id, _("Candidate"))
+        target = get_or_raise(s, Target, app.target_id, _("Target"))
+        inst = get_or_raise(s, Institution, target.institution_id, _("Institution"))
         return OfferParties(
             cand.full_name or cand.name_zh or f"candidate {cand.id}",
             target.title,

@@ -9,6 +9,7 @@ from typing import Any
 
 from recruiter.domain import figures, money
 from recruiter.domain.enums import ItemKind, OfferStatus, Period
+from recruiter.i18n import _
 
 from .. import rates
 from ..validate import Problems, as_date, clean_text
@@ -57,16 +58,19 @@ def check_item(
     try:
         kind = ItemKind(str(data.get("kind") or ""))
     except ValueError:
-        p.add(prefix + "kind", "choose what the item is (salary, housing, ...)")
+        p.add(prefix + "kind", _("choose what the item is (salary, housing, ...)"))
     ccy = str(data.get("currency") or money.DEFAULT_CURRENCY).strip().upper()
     if not money.is_currency(ccy):
-        p.add(prefix + "currency", f"'{ccy}' is not a currency code we know (e.g. CNY, USD, EUR)")
+        p.add(
+            prefix + "currency",
+            _("'{ccy}' is not a currency code we know (e.g. CNY, USD, EUR)").format(ccy=ccy),
+        )
     amount: int | None = None
     raw = data.get("amount_minor")
     if raw is None and "amount" in data:
         text = data.get("amount")
         if text is None or str(text).strip() == "":
-            p.add(prefix + "amount_minor", "enter an amount")
+            p.add(prefix + "amount_minor", _("enter an amount"))
         else:
             try:
                 amount = money.parse_amount(str(text), ccy if money.is_currency(ccy) else "CNY")
@@ -75,19 +79,19 @@ def check_item(
     elif isinstance(raw, int) and not isinstance(raw, bool):
         amount = raw
     else:
-        p.add(prefix + "amount_minor", "enter an amount")
+        p.add(prefix + "amount_minor", _("enter an amount"))
     if amount is not None:
         if amount < 0:
-            p.add(prefix + "amount_minor", "cannot be negative")
+            p.add(prefix + "amount_minor", _("cannot be negative"))
         elif amount > money.MAX_MINOR:
-            p.add(prefix + "amount_minor", "is implausibly large; check the number of zeros")
+            p.add(prefix + "amount_minor", _("is implausibly large; check the number of zeros"))
     period: Period | None = None
     try:
         period = Period(
             str(data.get("period") or (kind.default_period if kind else Period.one_off))
         )
     except ValueError:
-        p.add(prefix + "period", "must be one-off or annual")
+        p.add(prefix + "period", _("must be one-off or annual"))
     years_raw = data.get("years", 1)
     years: int | None = None
     try:
@@ -95,20 +99,22 @@ def check_item(
             raise ValueError
         years = int(str(years_raw).strip())
     except ValueError:
-        p.add(prefix + "years", "must be a whole number of years")
+        p.add(prefix + "years", _("must be a whole number of years"))
     if years is not None and not 1 <= years <= MAX_YEARS:
-        p.add(prefix + "years", f"must be between 1 and {MAX_YEARS}")
+        p.add(prefix + "years", _("must be between 1 and {MAX_YEARS}").format(MAX_YEARS=MAX_YEARS))
     if period == Period.one_off and years is not None:
         years = 1
     source_id = data.get("funding_source_id") or None
     if source_id is not None and source_currency is not None:
         src_ccy = source_currency.get(int(source_id))
         if src_ccy is None:
-            p.add(prefix + "funding_source_id", "this funding source no longer exists")
+            p.add(prefix + "funding_source_id", _("this funding source no longer exists"))
         elif money.is_currency(ccy) and src_ccy != ccy:
             p.add(
                 prefix + "currency",
-                f"the funding source is kept in {src_ccy}; enter the amount in {src_ccy}",
+                _("the funding source is kept in {src_ccy}; enter the amount in {src_ccy}").format(
+                    src_ccy=src_ccy
+                ),
             )
     if p.errors:
         return None, p.errors
@@ -142,9 +148,9 @@ def check_header(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str
 def _check_dates(values: Mapping[str, Any], p: Problems) -> None:
     ext, exp, resp = values.get("extended_on"), values.get("expires_on"), values.get("responded_on")
     if ext and exp and exp < ext:
-        p.add("expires_on", "cannot be before the date the offer was extended")
+        p.add("expires_on", _("cannot be before the date the offer was extended"))
     if ext and resp and resp < ext:
-        p.add("responded_on", "cannot be before the date the offer was extended")
+        p.add("responded_on", _("cannot be before the date the offer was extended"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from recruiter.domain.enums import OfferStatus, Outcome, Stage
 from recruiter.domain.models import Application, AuditEntry, Offer, OfferItem
 from recruiter.domain.rules import COMMITTING, OFFER_TRANSITIONS, RESERVING, can_move_offer
 from recruiter.errors import BudgetExceeded, ConflictError, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 from recruiter.store.locking import lock_rows
 
@@ -88,7 +89,7 @@ def budget_effects(db: Database, offer_id: int) -> list[BudgetEffect]:
     """Per source the offer is charged to: available now → available once it holds its money
     (what Approve and Extend ask the user to confirm). Reads only."""
     with db.session() as s:
-        offer = get_or_raise(s, Offer, offer_id, "Offer")
+        offer = get_or_raise(s, Offer, offer_id, _("Offer"))
         return _effects_in(s, offer, lock=False)
 
 
@@ -145,30 +146,33 @@ def set_status_in(
 ) -> StatusChange:
     today = today or clock.today()
     new = OfferStatus(status)
-    offer = get_or_raise(s, Offer, offer_id, "Offer")
+    offer = get_or_raise(s, Offer, offer_id, _("Offer"))
     before = _snap(s, offer_id)
     cur = OfferStatus(offer.status)
     if not can_move_offer(cur, new):
         allowed = ", ".join(sorted(x.value for x in OFFER_TRANSITIONS[cur])) or "nothing"
-        hint = " Approve and extend it first." if new == OfferStatus.accepted else ""
+        hint = _(" Approve and extend it first.") if new == OfferStatus.accepted else ""
         raise ConflictError(
-            f"A {cur.value} offer cannot become {new.value} (it can become: {allowed}).{hint}"
+            _("A {value} offer cannot become {value2} (it can become: {allowed}).{hint}").format(
+                value=cur.value, value2=new.value, allowed=allowed, hint=hint
+            )
         )
-    app = get_or_raise(s, Application, offer.application_id, "Application")
+    app = get_or_raise(s, Application, offer.application_id, _("Application"))
     if (
         new in {OfferStatus.approved, OfferStatus.extended, OfferStatus.accepted}
         and Outcome(app.outcome).is_closed
     ):
         raise ConflictError(
-            f"This application is closed ({Outcome(app.outcome).label.lower()}); "
-            "reopen it before moving the offer on."
+            _("This application is closed ({label}); reopen it before moving the offer on.").format(
+                label=Outcome(app.outcome).label.lower()
+            )
         )
     if new in {OfferStatus.approved, OfferStatus.extended}:
         n_items = s.exec(
             select(func.count()).select_from(OfferItem).where(col(OfferItem.offer_id) == offer_id)
         ).one()
         if not n_items:
-            raise ValidationError({"items": "add at least one item before approving the offer"})
+            raise ValidationError({"items": _("add at least one item before approving the offer")})
     if new == OfferStatus.accepted:
         other = s.exec(
             select(col(Offer.revision)).where(
@@ -179,8 +183,10 @@ def set_status_in(
         ).first()
         if other is not None:
             raise ConflictError(
-                f"Revision {other} of this offer is already accepted; "
-                "an application has one accepted offer."
+                _(
+                    "Revision {other} of this offer is already accepted; an application "
+                    "has one accepted offer."
+                ).format(other=other)
             )
     changes: dict[str, Any] = {"status": [cur, new]}
     if new == OfferStatus.extended:
@@ -188,7 +194,11 @@ def set_status_in(
             offer.extended_on = today
         if offer.expires_on is not None and offer.expires_on < offer.extended_on:
             raise ValidationError(
-                {"expires_on": "is before the date the offer is extended; give a later expiry date"}
+                {
+                    "expires_on": _(
+                        "is before the date the offer is extended; give a later expiry date"
+                    )
+                }
             )
     if new in {OfferStatus.accepted, OfferStatus.declined}:
         offer.responded_on = today

@@ -22,6 +22,7 @@ from recruiter.domain.models import (
     ServicePeriod,
 )
 from recruiter.errors import ConflictError, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import audit
@@ -37,9 +38,9 @@ def set_service(
     """Set (or change) a hire's service period; with `plan`, add the mid-term and end-of-term
     assessments it implies (at half and at the end of the period) if they are missing."""
     if not 1 <= years <= 20:
-        raise ValidationError({"years": "a service period runs 1 to 20 years"})
+        raise ValidationError({"years": _("a service period runs 1 to 20 years")})
     with db.session() as s:
-        get_or_raise(s, Application, application_id, "Application")
+        get_or_raise(s, Application, application_id, _("Application"))
         sp = s.exec(
             select(ServicePeriod).where(col(ServicePeriod.application_id) == application_id)
         ).first()
@@ -87,11 +88,11 @@ def add_assessment(
     try:
         k = AssessmentKind(kind)
     except ValueError:
-        raise ValidationError({"kind": "choose annual, mid_term or end_of_term"}) from None
+        raise ValidationError({"kind": _("choose annual, mid_term or end_of_term")}) from None
     if k == AssessmentKind.annual and not year:
-        raise ValidationError({"year": "give the service year of an annual assessment"})
+        raise ValidationError({"year": _("give the service year of an annual assessment")})
     with db.session() as s:
-        get_or_raise(s, Application, application_id, "Application")
+        get_or_raise(s, Application, application_id, _("Application"))
         return _add(s, db.user, application_id, k.value, due_on, year)
 
 
@@ -125,12 +126,16 @@ def record_result(
     instalments it triggers, and clearing or changing it puts them back to planned."""
     on = on or clock.today()
     with db.session() as s:
-        a = get_or_raise(s, Assessment, assessment_id, "Assessment")
+        a = get_or_raise(s, Assessment, assessment_id, _("Assessment"))
         scale = scale_in(s)
         result = (result or "").strip() or None
         if result is not None and result not in scale:
             raise ValidationError(
-                {"result": f"'{result}' is not on the office's scale ({', '.join(scale)})"}
+                {
+                    "result": _("'{result}' is not on the office's scale ({value})").format(
+                        result=result, value=", ".join(scale)
+                    )
+                }
             )
         before = (a.result, a.result_on)
         mark = f"assessment:{assessment_id}"
@@ -148,7 +153,9 @@ def record_result(
                     stopped.append(i.id)
                 elif i.status == Status.sent.value:
                     raise ConflictError(
-                        f"Instalment #{i.id} was already sent to finance; cancel its batch first."
+                        _(
+                            "Instalment #{id} was already sent to finance; cancel its batch first."
+                        ).format(id=i.id)
                     )
         a.result, a.result_on = result, on if result else None
         s.add(a)

@@ -20,6 +20,7 @@ from recruiter.domain.instalments import Status, month_end
 from recruiter.domain.models import FinanceBatch, Instalment
 from recruiter.errors import ConflictError, NotFound, ValidationError
 from recruiter.exchange import batch as xb
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import audit
@@ -32,7 +33,9 @@ _MONTH = re.compile(r"^(20\d\d|2100)-(0[1-9]|1[0-2])$")
 def check_month(month: str) -> str:
     month = (month or "").strip()
     if not _MONTH.match(month):
-        raise ValidationError({"month": f"'{month}' is not a month like 2026-03 (YYYY-MM)"})
+        raise ValidationError(
+            {"month": _("'{month}' is not a month like 2026-03 (YYYY-MM)").format(month=month)}
+        )
     return month
 
 
@@ -124,11 +127,13 @@ def mark_paid(
 def _mark_paid_in(s: Session, user: str, ids: Sequence[int], paid_on: date) -> list[int]:
     found = s.exec(select(Instalment).where(col(Instalment.id).in_(list(ids)))).all()
     if len(found) != len(set(ids)):
-        raise NotFound("An instalment no longer exists; refresh the view.")
+        raise NotFound(_("An instalment no longer exists; refresh the view."))
     wrong = [i.id for i in found if i.status != Status.sent.value]
     if wrong:
         raise ConflictError(
-            f"Only instalments sent to finance can be marked paid (not #{wrong[0]})."
+            _("Only instalments sent to finance can be marked paid (not #{wrong}).").format(
+                wrong=wrong[0]
+            )
         )
     for i in found:
         i.status = Status.paid.value
@@ -142,9 +147,9 @@ def _mark_paid_in(s: Session, user: str, ids: Sequence[int], paid_on: date) -> l
 def mark_batch_paid(db: Database, batch_id: int, paid_on: date | None = None) -> list[int]:
     """Everything still unpaid in a batch, paid on `paid_on`."""
     with db.session() as s:
-        batch = get_or_raise(s, FinanceBatch, batch_id, "Finance batch")
+        batch = get_or_raise(s, FinanceBatch, batch_id, _("Finance batch"))
         if batch.cancelled_at is not None:
-            raise ConflictError("This batch was cancelled.")
+            raise ConflictError(_("This batch was cancelled."))
         ids = s.exec(
             select(col(Instalment.id)).where(
                 col(Instalment.batch_id) == batch_id, col(Instalment.status) == Status.sent.value
@@ -168,15 +173,17 @@ def unmark_paid(db: Database, instalment_ids: Sequence[int]) -> None:
 def cancel_batch(db: Database, batch_id: int) -> list[int]:
     """Cancel a whole batch: its instalments go back to planned (due again); returns them."""
     with db.session() as s:
-        batch = get_or_raise(s, FinanceBatch, batch_id, "Finance batch")
+        batch = get_or_raise(s, FinanceBatch, batch_id, _("Finance batch"))
         if batch.cancelled_at is not None:
-            raise ConflictError("This batch was already cancelled.")
+            raise ConflictError(_("This batch was already cancelled."))
         members = s.exec(select(Instalment).where(col(Instalment.batch_id) == batch_id)).all()
         paid = [i for i in members if i.status == Status.paid.value]
         if paid:
             raise ConflictError(
-                f"{len(paid)} instalment(s) of this batch are already paid; "
-                "a batch can be cancelled only as a whole, before anything in it is paid."
+                _(
+                    "{n} instalment(s) of this batch are already paid; a batch can be "
+                    "cancelled only as a whole, before anything in it is paid."
+                ).format(n=len(paid))
             )
         ids = [i.id for i in members if i.id is not None and i.status == Status.sent.value]
         _set(s, ids, status=Status.planned.value, batch_id=None)
@@ -219,8 +226,10 @@ def import_returned(db: Database, path: Path | str) -> ReturnedResult:
                 already += 1
             elif i.status != Status.sent.value:
                 raise ConflictError(
-                    f"Row {x.row}: instalment #{x.ref} is {i.status}, not sent to finance; "
-                    "nothing was marked paid."
+                    _(
+                        "Row {row}: instalment #{ref} is {status}, not sent to finance; "
+                        "nothing was marked paid."
+                    ).format(row=x.row, ref=x.ref, status=i.status)
                 )
             else:
                 by_day.setdefault(x.paid_on, []).append(x.ref)

@@ -23,6 +23,7 @@ from recruiter.domain.models import (
 )
 from recruiter.domain.money import format_amount
 from recruiter.errors import ConflictError, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import audit
@@ -61,16 +62,16 @@ class DepartureTerms:
 
 
 def terms_in(s: Session, application_id: int, left_on: date) -> DepartureTerms:
-    get_or_raise(s, Application, application_id, "Application")
+    get_or_raise(s, Application, application_id, _("Application"))
     sp = s.exec(
         select(ServicePeriod).where(col(ServicePeriod.application_id) == application_id)
     ).first()
     if sp is None:
         raise ValidationError(
-            {"service": "set the hire's service period first: the refund depends on it"}
+            {"service": _("set the hire's service period first: the refund depends on it")}
         )
     if left_on < sp.starts_on:
-        raise ValidationError({"left_on": "is before the service period started"})
+        raise ValidationError({"left_on": _("is before the service period started")})
     served = months_between(sp.starts_on, left_on)
     total_months = sp.years * 12
     rows = s.exec(
@@ -110,7 +111,7 @@ def record(db: Database, application_id: int, left_on: date) -> int:
     """Record the departure, its refunds and the stopped instalments; returns its id."""
     with db.session() as s:
         if s.exec(select(Departure).where(col(Departure.application_id) == application_id)).first():
-            raise ConflictError("A departure is already recorded for this hire; undo it first.")
+            raise ConflictError(_("A departure is already recorded for this hire; undo it first."))
         accepted = s.exec(
             select(col(Offer.id)).where(
                 col(Offer.application_id) == application_id,
@@ -118,7 +119,7 @@ def record(db: Database, application_id: int, left_on: date) -> int:
             )
         ).first()
         if accepted is None:
-            raise ConflictError("This application has no accepted offer, so nothing was paid.")
+            raise ConflictError(_("This application has no accepted offer, so nothing was paid."))
         t = terms_in(s, application_id, left_on)
         d = Departure(
             application_id=application_id,
@@ -170,7 +171,7 @@ def record(db: Database, application_id: int, left_on: date) -> int:
 def undo(db: Database, departure_id: int) -> None:
     """Remove a departure: its refunds go, stopped instalments are planned again."""
     with db.session() as s:
-        d = get_or_raise(s, Departure, departure_id, "Departure")
+        d = get_or_raise(s, Departure, departure_id, _("Departure"))
         mark = f"departure:{departure_id}"
         for i in s.exec(select(Instalment).where(col(Instalment.ended_by) == mark)).all():
             i.status, i.ended_by = Status.planned.value, None

@@ -36,6 +36,7 @@ from recruiter.domain.models import (
     StageEvent,
     Target,
 )
+from recruiter.i18n import _
 
 SCALE_KEY = "assessment_scale"
 
@@ -151,13 +152,20 @@ class PaymentRow:
     def trigger_text(self) -> str:
         t = self.trigger
         if t == Trigger.date and self.trigger_on:
-            return f"On {self.trigger_on:%Y-%m-%d}"
+            return _("On {date}").format(date=f"{self.trigger_on:%Y-%m-%d}")
         if t == Trigger.service_year:
-            return f"After service year {self.trigger_year or 1}"
+            return _("After service year {year}").format(year=self.trigger_year or 1)
         if t == Trigger.assessment:
+            if self.assessment_kind == "annual":
+                return _("After annual assessment passed (year {year})").format(
+                    year=self.trigger_year
+                )
+            if self.assessment_kind == "mid_term":
+                return _("After mid-term assessment passed")
+            if self.assessment_kind == "end_of_term":
+                return _("After end-of-term assessment passed")
             kind = (self.assessment_kind or "").replace("_", "-")
-            year = f" (year {self.trigger_year})" if self.assessment_kind == "annual" else ""
-            return f"After {kind} assessment passed{year}"
+            return f"After {kind} assessment passed"
         return t.label
 
     @property

@@ -23,6 +23,7 @@ from recruiter.domain.instalments import (
 )
 from recruiter.domain.models import FundingSource, Instalment, Offer, OfferItem
 from recruiter.errors import ConflictError, ValidationError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import audit
@@ -197,16 +198,20 @@ def _check_line(line: Line, n: int, errors: dict[str, str]) -> None:
 
 def set_schedule_in(s: Session, user: str, item_id: int, lines: Sequence[Line]) -> list[Line]:
     """Replace an item's schedule (empty: no schedule); returns the lines before, for undo."""
-    item = get_or_raise(s, OfferItem, item_id, "Offer item")
+    item = get_or_raise(s, OfferItem, item_id, _("Offer item"))
     current = schedule_in(s, item_id)
     if any(i.status != Status.planned.value for i in current):
         raise ConflictError(
-            "Part of this schedule was already sent to finance, paid or ended; "
-            "it can no longer be changed."
+            _(
+                "Part of this schedule was already sent to finance, paid or ended; it "
+                "can no longer be changed."
+            )
         )
-    offer = get_or_raise(s, Offer, item.offer_id, "Offer")
+    offer = get_or_raise(s, Offer, item.offer_id, _("Offer"))
     if OfferStatus(offer.status) in (OfferStatus.declined, OfferStatus.withdrawn):
-        raise ConflictError(f"This offer is {offer.status}; its items are no longer paid.")
+        raise ConflictError(
+            _("This offer is {status}; its items are no longer paid.").format(status=offer.status)
+        )
     errors: dict[str, str] = {}
     for n, line in enumerate(lines):
         _check_line(line, n, errors)
@@ -325,7 +330,7 @@ class ItemFacts:
 
 def item_facts(db: Database, item_id: int) -> ItemFacts:
     with db.session() as s:
-        item = get_or_raise(s, OfferItem, item_id, "Offer item")
+        item = get_or_raise(s, OfferItem, item_id, _("Offer item"))
         sources = s.exec(
             select(col(FundingSource.id), col(FundingSource.name))
             .where(
@@ -354,7 +359,7 @@ def drop_stale_in(s: Session, user: str, item_id: int) -> None:
     if item is None or not current or sum(i.amount_minor for i in current) == item_total(item):
         return
     if any(i.status != Status.planned.value for i in current):
-        raise ConflictError("Part of this item's schedule was sent or paid; it cannot change.")
+        raise ConflictError(_("Part of this item's schedule was sent or paid; it cannot change."))
     for i in current:
         s.delete(i)
     s.flush()

@@ -13,6 +13,7 @@ from recruiter.domain import clock
 from recruiter.domain.instalments import Status
 from recruiter.domain.models import Instalment, YearClose
 from recruiter.errors import ConflictError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import audit
@@ -51,7 +52,9 @@ def close_year(db: Database, year: int) -> CloseResult:
             select(YearClose).where(col(YearClose.year) == year, col(YearClose.undone_at).is_(None))
         ).first()
         if done is not None:
-            raise ConflictError(f"{year} is already closed; undo that close to run it again.")
+            raise ConflictError(
+                _("{year} is already closed; undo that close to run it again.").format(year=year)
+            )
         rows = lapsing_in(s, year)
         close = YearClose(year=year, closed_by=db.user, lapsed=len(rows))
         s.add(close)
@@ -68,9 +71,11 @@ def close_year(db: Database, year: int) -> CloseResult:
 def undo_close(db: Database, close_id: int) -> list[int]:
     """Put back what a close lapsed; returns the instalments restored."""
     with db.session() as s:
-        close = get_or_raise(s, YearClose, close_id, "Year-end close")
+        close = get_or_raise(s, YearClose, close_id, _("Year-end close"))
         if close.undone_at is not None:
-            raise ConflictError(f"The close of {close.year} was already undone.")
+            raise ConflictError(
+                _("The close of {year} was already undone.").format(year=close.year)
+            )
         mark = f"close:{close_id}"
         restored = []
         for i in s.exec(select(Instalment).where(col(Instalment.ended_by) == mark)).all():

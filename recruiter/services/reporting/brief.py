@@ -9,18 +9,20 @@ from datetime import date
 from typing import Any
 
 from recruiter.domain.money import format_amount
+from recruiter.i18n import N_, _, format_money_compact
 from recruiter.store.database import Database
 
 from .awaiting import AwaitingOffer
 from .report import Report, build
 from .scope import Filters
+from .sections import kpi_label
 
-TITLE = "Recruitment brief"
+TITLE = N_("Recruitment brief")
 # What one A4 page has room for; the workbook has every row.
 FUNDING_ROWS = 8
 TARGET_ROWS = 8
 AWAITING_ROWS = 12
-# The key figures on the page, by their label in Kpis.items() (the dashboard's tiles).
+# The key figures on the page, by their (English) label in Kpis.items() (the dashboard's tiles).
 KEY_FIGURES = (
     "Applications",
     "Open applications",
@@ -51,10 +53,10 @@ def filter_facts(report: Report) -> list[tuple[str, str]]:
     """The filters in force, in words: the first lines of the Summary sheet and of the brief."""
     lab = report.labels
     return [
-        ("Institutions", ", ".join(lab.institutions) or "All institutions"),
-        ("Targets", ", ".join(lab.targets) or "All targets"),
-        ("Period", lab.period.capitalize()),
-        ("As of", f"{report.as_of:%Y-%m-%d}"),
+        (_("Institutions"), _(", ").join(lab.institutions) or _("All institutions")),
+        (_("Targets"), _(", ").join(lab.targets) or _("All targets")),
+        (_("Period"), lab.period[:1].upper() + lab.period[1:]),
+        (_("As of"), f"{report.as_of:%Y-%m-%d}"),
     ]
 
 
@@ -94,12 +96,14 @@ def brief_of(report: Report) -> Brief:
     items = {label: (value, kind) for label, value, kind in report.kpis.items()}
     funding = sorted(report.funding, key=lambda r: -r.total)
     targets = sorted(report.targets, key=lambda t: (-t.headcount, t.title))
+    available = _("{amount} available")  # compact money: ¥12.3M, ¥1230万
+    hired_of = _("{hired} hired of {headcount}")
     return Brief(
-        title=TITLE,
+        title=_(TITLE),
         as_of=report.as_of,
         facts=filter_facts(report),
         currency=report.money.describe(),
-        figures=[(k, figure_text(*items[k], ccy)) for k in KEY_FIGURES if k in items],
+        figures=[(kpi_label(k), figure_text(*items[k], ccy)) for k in KEY_FIGURES if k in items],
         funnel=[Bar(r.stage.label, (r.reached,)) for r in report.funnel],
         funding=[
             Bar(
@@ -109,7 +113,7 @@ def brief_of(report: Report) -> Brief:
                     _major(r.reserved, exp),
                     max(_major(r.available, exp), 0),
                 ),
-                f"{_major(r.available, exp) / 1e6:,.1f} M available",
+                available.format(amount=format_money_compact(r.available, ccy)),
             )
             for r in funding[:FUNDING_ROWS]
         ],
@@ -118,7 +122,7 @@ def brief_of(report: Report) -> Brief:
             Bar(
                 t.title,
                 (t.hired, max(t.headcount - t.hired, 0)),
-                f"{t.hired} hired of {t.headcount}",
+                hired_of.format(hired=t.hired, headcount=t.headcount),
             )
             for t in targets[:TARGET_ROWS]
         ],

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from recruiter.domain.immigration import CaseState, Milestone
+from recruiter.domain.immigration import LABELS, CaseState, Milestone
+from recruiter.i18n import N_, _, format_number
 from recruiter.store.database import Database
 
 from ..immigration import CaseCounts, CaseFilters, CaseListRow, case_list_in, counts_in
@@ -22,31 +23,38 @@ NAME_ZH = "入境"  # recorded for the Chinese-language workbook (issue 11)
 
 @dataclass(frozen=True)
 class Column:
-    header: str
+    header: str  # English, marked for the catalog; `heading` is what the sheet shows
     kind: str
     width: float | None
     value: Callable[[CaseListRow], Any]
+    milestone: Milestone | None = None
+
+    @property
+    def heading(self) -> str:
+        if self.milestone is not None:
+            return self.milestone.label
+        return _(self.header) if self.header.isascii() else self.header
 
 
 def _milestone(m: Milestone) -> Column:
-    return Column(m.label, "date", 14, lambda r: r.milestones.get(m.value))
+    return Column(LABELS.get(m.value, m.value), "date", 14, lambda r: r.milestones.get(m.value), m)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("Candidate", "text", 26, lambda r: r.candidate),
+    Column(N_("Candidate"), "text", 26, lambda r: r.candidate),
     Column("中文名", "text", 10, lambda r: r.name_zh),
-    Column("Institution", "text", 30, lambda r: r.institution),
-    Column("Target", "text", 30, lambda r: r.target),
-    Column("Route", "text", 14, lambda r: r.route),
-    Column("FWP category", "text", 8, lambda r: r.category),
-    Column("Status", "text", 12, lambda r: r.state),
-    Column("Officer", "text", 14, lambda r: r.officer),
-    Column("Opened", "date", 12, lambda r: r.opened_on),
+    Column(N_("Institution"), "text", 30, lambda r: r.institution),
+    Column(N_("Target"), "text", 30, lambda r: r.target),
+    Column(N_("Route"), "text", 14, lambda r: r.route),
+    Column(N_("FWP category"), "text", 8, lambda r: r.category),
+    Column(N_("Status"), "text", 12, lambda r: r.state),
+    Column(N_("Officer"), "text", 14, lambda r: r.officer),
+    Column(N_("Opened"), "date", 12, lambda r: r.opened_on),
     *(_milestone(m) for m in Milestone),
-    Column("Next deadline", "text", 34, lambda r: r.next_deadline),
-    Column("Due", "date", 12, lambda r: r.next_due),
-    Column("Days to it", "int", 10, lambda r: r.days_left),
-    Column("Overdue deadlines", "count", 10, lambda r: r.overdue),
+    Column(N_("Next deadline"), "text", 34, lambda r: r.next_deadline),
+    Column(N_("Due"), "date", 12, lambda r: r.next_due),
+    Column(N_("Days to it"), "int", 10, lambda r: r.days_left),
+    Column(N_("Overdue deadlines"), "count", 10, lambda r: r.overdue),
 )
 
 
@@ -71,9 +79,12 @@ def state_rows(c: CaseCounts) -> list[tuple[str, int]]:
 def data_sheet(db: Database, f: Filters, as_of: date) -> Any:
     """The sheet as the workbook writer takes it (exchange imported here, where it is used)."""
     from recruiter.exchange import workbook as xw
+    from recruiter.services.exporting import sheet_name  # late: exporting imports this module
 
     return xw.DataSheet(
-        NAME, [xw.Column(c.header, c.kind, c.width) for c in COLUMNS], rows(db, f, as_of)
+        sheet_name(NAME),
+        [xw.Column(c.heading, c.kind, c.width) for c in COLUMNS],
+        rows(db, f, as_of),
     )
 
 
@@ -82,9 +93,12 @@ def summary_block(c: CaseCounts) -> Any:
     from recruiter.exchange import workbook as xw
 
     return xw.Block(
-        f"Immigration cases by state ({c.overdue:,} overdue deadlines, "
-        f"{c.due_soon:,} due within 7 days)",
-        [xw.Column("State"), xw.Column("Cases", "count")],
-        [*state_rows(c), ("Overdue deadlines", c.overdue)],
-        note="Deadlines follow the rules on the Setup page; done cases keep their renewal clocks.",
+        _(
+            "Immigration cases by state ({overdue} overdue deadlines, {soon} due within 7 days)"
+        ).format(overdue=format_number(c.overdue), soon=format_number(c.due_soon)),
+        [xw.Column(_("State")), xw.Column(_("Cases"), "count")],
+        [*state_rows(c), (_("Overdue deadlines"), c.overdue)],
+        note=_(
+            "Deadlines follow the rules on the Setup page; done cases keep their renewal clocks."
+        ),
     )

@@ -14,6 +14,7 @@ from recruiter.domain import figures
 from recruiter.domain.enums import ItemKind
 from recruiter.domain.models import FundingSource, OfferItem
 from recruiter.domain.money import exponent
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from .. import rates
@@ -35,9 +36,13 @@ class MoneyContext:
 
     def describe(self) -> str:
         if not self.rates:
-            return f"all amounts in {self.currency}; no conversion needed"
-        used = ", ".join(f"1 {c} = {r} {self.currency}" for c, r in self.rates)
-        return f"amounts in {self.currency}; rates used: {used}"
+            return _("all amounts in {currency}; no conversion needed").format(
+                currency=self.currency
+            )
+        used = _(", ").join(f"1 {c} = {r} {self.currency}" for c, r in self.rates)
+        return _("amounts in {currency}; rates used: {rates}").format(
+            currency=self.currency, rates=used
+        )
 
 
 class _Money:

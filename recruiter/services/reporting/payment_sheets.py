@@ -10,36 +10,37 @@ from decimal import Decimal
 from typing import Any
 
 from recruiter.domain.money import exponent
+from recruiter.i18n import N_, NC_, _
 from recruiter.store.database import Database
 
 from .scope import Filters
-from .sheets import SheetColumn
+from .sheets import SheetColumn, context_column
 
 CHINESE_NAMES = {"Payments": "付款计划", "Cash flow": "资金流"}
 
 PAYMENTS_SHEET: tuple[SheetColumn, ...] = (
-    SheetColumn("Ref", "int", "id", 8),
-    SheetColumn("Person", "text", "candidate", 22),
-    SheetColumn("Target", "text", "target", 26),
-    SheetColumn("Item", "text", "item_text", 20),
-    SheetColumn("Trigger", "text", "trigger_text", 28),
-    SheetColumn("Due on", "date", "due_on", 12),
-    SheetColumn("Source", "text", "source", 26),
-    SheetColumn("Project number", "text", "project_no", 14),
-    SheetColumn("Amount", "number", "amount", 14),
-    SheetColumn("Currency", "text", "currency", 9),
-    SheetColumn("Status", "text", "status", 10),
-    SheetColumn("Paid on", "date", "paid_on", 12),
-    SheetColumn("Batch", "int", "batch_id", 8),
+    SheetColumn(N_("Ref"), "int", "id", 8),
+    SheetColumn(N_("Person"), "text", "candidate", 22),
+    SheetColumn(N_("Target"), "text", "target", 26),
+    SheetColumn(N_("Item"), "text", "item_text", 20),
+    SheetColumn(N_("Trigger"), "text", "trigger_text", 28),
+    SheetColumn(N_("Due on"), "date", "due_on", 12),
+    context_column(NC_("funding", "Source"), "text", "source", 26),
+    SheetColumn(N_("Project number"), "text", "project_no", 14),
+    SheetColumn(N_("Amount"), "number", "amount", 14),
+    SheetColumn(N_("Currency"), "text", "currency", 9),
+    SheetColumn(N_("Status"), "text", "status", 10),
+    SheetColumn(N_("Paid on"), "date", "paid_on", 12),
+    SheetColumn(N_("Batch"), "int", "batch_id", 8),
 )
 
 CASH_FLOW_SHEET: tuple[SheetColumn, ...] = (
-    SheetColumn("Source", "text", "source", 30),
-    SheetColumn("Currency", "text", "currency", 9),
-    SheetColumn("Fiscal year", "text", "year", 11),
-    SheetColumn("Paid", "number", "paid", 16),
-    SheetColumn("Due", "number", "due", 16),
-    SheetColumn("Expected", "number", "expected", 16),
+    context_column(NC_("funding", "Source"), "text", "source", 30),
+    SheetColumn(N_("Currency"), "text", "currency", 9),
+    SheetColumn(N_("Fiscal year"), "text", "year", 11),
+    context_column(NC_("cash flow", "Paid"), "number", "paid", 16),
+    context_column(NC_("cash flow", "Due"), "number", "due", 16),
+    context_column(NC_("cash flow", "Expected"), "number", "expected", 16),
 )
 
 
@@ -55,6 +56,7 @@ def payment_sheets(
     wanted = set(f.institution_ids or ())
     from recruiter.services import payments  # reporting is imported by payments' callers
 
+    statuses: dict[Any, str] = {}
     rows = []
     for r in payments.payment_rows(db):
         if wanted and r.institution_id not in wanted:
@@ -70,11 +72,12 @@ def payment_sheets(
             "project_no": r.project_no,
             "amount": _major(r.amount_minor, r.currency),
             "currency": r.currency,
-            "status": r.status.value,
+            "status": statuses.get(r.status) or statuses.setdefault(r.status, r.status.label),
             "paid_on": r.paid_on,
             "batch_id": r.batch_id,
         }
         rows.append(tuple(values[c.field] for c in PAYMENTS_SHEET))
+    undated = _("no date yet")
     flows = []
     for c in payments.cash_flow(db, as_of):
         if wanted and c.institution_id not in wanted:
@@ -82,7 +85,7 @@ def payment_sheets(
         values = {
             "source": c.source,
             "currency": c.currency,
-            "year": str(c.year) if c.year else "no date yet",
+            "year": str(c.year) if c.year else undated,
             "paid": _major(c.paid, c.currency),
             "due": _major(c.due, c.currency),
             "expected": _major(c.expected, c.currency),

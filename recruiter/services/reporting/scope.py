@@ -28,6 +28,7 @@ from recruiter.domain.clock import local_midnight
 from recruiter.domain.enums import STAGES, ItemKind, OfferStatus, Outcome, Stage
 from recruiter.domain.models import Activity, Application, Institution, Offer, Target
 from recruiter.errors import NotFound
+from recruiter.i18n import N_, _, ngettext
 from recruiter.store.database import Database
 
 from .. import settings
@@ -79,10 +80,11 @@ def resolve_institutions(db: Database, names: Sequence[str]) -> tuple[int, ...]:
         elif iid not in ids:
             ids.append(iid)
     if unknown:
-        known = ", ".join(sorted(r[1] for r in rows)) or "none yet"
+        known = ", ".join(sorted(r[1] for r in rows)) or _("none yet")
         raise NotFound(
-            f"No institution named {', '.join(repr(u) for u in unknown)}. "
-            f"Known institutions: {known}."
+            _("No institution named {names}. Known institutions: {known}.").format(
+                names=", ".join(repr(u) for u in unknown), known=known
+            )
         )
     return tuple(ids)
 
@@ -265,20 +267,21 @@ class FilterLabels:
     @property
     def scope(self) -> str:
         """Which institutions and targets, in words: "All institutions" when unfiltered."""
-        text = ", ".join(self.institutions) or "All institutions"
+        text = _(", ").join(self.institutions) or _("All institutions")
         if self.targets:
-            text += "; " + ("target " if len(self.targets) == 1 else "targets ")
-            text += ", ".join(self.targets)
+            text += _("; ") + ngettext(
+                "target {names}", "targets {names}", len(self.targets)
+            ).format(names=_(", ").join(self.targets))
         return text
 
     def describe(self) -> str:
         """The filters in force as one line (Summary, footers, the brief)."""
-        if self.period == ALL_DATES:
+        if self.period in (ALL_DATES, _(ALL_DATES)):
             return self.scope
-        return f"{self.scope}; {self.period}"
+        return self.scope + _("; ") + self.period
 
 
-ALL_DATES = "all dates"
+ALL_DATES = N_("all dates")
 
 
 def labels_in(s: Session, f: Filters) -> FilterLabels:
@@ -301,11 +304,13 @@ def labels_in(s: Session, f: Filters) -> FilterLabels:
             ).scalars()
         )
     if f.date_from and f.date_to:
-        period = f"applications created {f.date_from:%Y-%m-%d} to {f.date_to:%Y-%m-%d}"
+        period = _("applications created {start} to {end}").format(
+            start=f"{f.date_from:%Y-%m-%d}", end=f"{f.date_to:%Y-%m-%d}"
+        )
     elif f.date_from:
-        period = f"applications created from {f.date_from:%Y-%m-%d}"
+        period = _("applications created from {start}").format(start=f"{f.date_from:%Y-%m-%d}")
     elif f.date_to:
-        period = f"applications created up to {f.date_to:%Y-%m-%d}"
+        period = _("applications created up to {end}").format(end=f"{f.date_to:%Y-%m-%d}")
     else:
-        period = ALL_DATES
+        period = _(ALL_DATES)
     return FilterLabels(insts, tgts, period)

@@ -16,7 +16,14 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
 from recruiter.domain import figures
-from recruiter.domain.enums import CLOSED_OUTCOMES, STAGES, OfferStatus, Outcome, Stage
+from recruiter.domain.enums import (
+    CLOSED_OUTCOMES,
+    STAGES,
+    FundingKind,
+    OfferStatus,
+    Outcome,
+    Stage,
+)
 from recruiter.domain.models import (
     Activity,
     Application,
@@ -29,6 +36,7 @@ from recruiter.domain.models import (
     StageEvent,
     Target,
 )
+from recruiter.i18n import N_, _
 from recruiter.store.database import Database
 
 from .. import funding
@@ -396,7 +404,10 @@ class FundingRow(funding.Accounts):
 
     @property
     def kind_label(self) -> str:
-        return self.kind.capitalize()
+        try:
+            return FundingKind(self.kind).label
+        except ValueError:
+            return self.kind.capitalize()
 
     @property
     def used(self) -> float:
@@ -566,21 +577,32 @@ class Kpis:
 
     def items(self) -> list[tuple[str, Any, str]]:
         """(label, value, kind) in display order: the dashboard tiles and the workbook's
-        "Key figures" are both this list, so they cannot disagree."""
+        "Key figures" are both this list, so they cannot disagree. The labels are English, the
+        tiles' keys; `kpi_label` says them in the current language."""
         return [
-            ("Applications", self.applications, "count"),
-            ("Open applications", self.open, "count"),
-            ("Hires", self.hires, "count"),
-            (f"Stale (over {STALE_DAYS} days in stage)", self.stale, "count"),
-            ("Offers made", self.offers_made, "count"),
-            ("Offer acceptance rate", self.acceptance_rate, "percent"),
-            ("Median first-year cash", self.median_first_year, "money"),
-            ("Median start-up funds", self.median_startup, "money"),
-            ("Overdue follow-ups", self.overdue, "count"),
-            ("Target headcount", self.headcount, "count"),
-            ("Hired against targets", self.hired_to_targets, "count"),
-            ("Funding available", self.available, "money"),
+            (N_("Applications"), self.applications, "count"),
+            (N_("Open applications"), self.open, "count"),
+            (N_("Hires"), self.hires, "count"),
+            (STALE_LABEL, self.stale, "count"),
+            (N_("Offers made"), self.offers_made, "count"),
+            (N_("Offer acceptance rate"), self.acceptance_rate, "percent"),
+            (N_("Median first-year cash"), self.median_first_year, "money"),
+            (N_("Median start-up funds"), self.median_startup, "money"),
+            (N_("Overdue follow-ups"), self.overdue, "count"),
+            (N_("Target headcount"), self.headcount, "count"),
+            (N_("Hired against targets"), self.hired_to_targets, "count"),
+            (N_("Funding available"), self.available, "money"),
         ]
+
+
+STALE_LABEL = f"Stale (over {STALE_DAYS} days in stage)"
+
+
+def kpi_label(label: str) -> str:
+    """A key figure's label (from `Kpis.items`) in the current language."""
+    if label == STALE_LABEL:
+        return _("Stale (over {days} days in stage)").format(days=STALE_DAYS)
+    return _(label)
 
 
 def stale_count_in(s: Session, f: Filters, as_of: date) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy import Date, and_, case, func, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from recruiter import i18n
 from recruiter.domain import fields, figures
 from recruiter.domain.enums import ItemKind, OfferStatus, Outcome, Stage
 from recruiter.domain.models import (
@@ -32,6 +33,8 @@ from recruiter.domain.models import (
     Offer,
     Target,
 )
+from recruiter.i18n import N_, NC_, _, pgettext
+from recruiter.store import names
 from recruiter.store.database import Database
 
 from .money import _money_in, _offer_money_in, packages_in
@@ -55,17 +58,45 @@ class SheetColumn:
     """One column of a data sheet. kind: text | int | count | number | money | date | percent;
     width None lets the writer size it from the data."""
 
-    header: str
+    header: str  # English, marked for the catalog (N_); `heading` is what the sheet shows
     kind: str
     field: str  # the record field holding the value
     width: float | None = None
+    context: str = ""  # the catalog's context, where one English header needs two translations
+    candidate_field: str = ""  # a candidate field: its label comes from domain.fields
+
+    @property
+    def heading(self) -> str:
+        """The header in the current language (read once per export, never per row)."""
+        if self.candidate_field:
+            spec = fields.spec(self.candidate_field)
+            return spec.label_zh if i18n.is_chinese() and spec.label_zh else spec.header
+        if self.header.startswith("% "):
+            return percent_heading(self.header)
+        return pgettext(self.context, self.header) if self.context else _(self.header)
+
+
+def percent_heading(header: str) -> str:
+    """ "% used" and "% filled" in the current language ("% u" reads as a printf placeholder
+    to gettext, so the catalog holds "{percent} used")."""
+    words = {"% used": _("{percent} used"), "% filled": _("{percent} filled")}
+    return words[header].format(percent="%") if header in words else header
+
+
+def context_column(
+    pair: tuple[str, str], kind: str, record_field: str, width: float | None = None
+) -> SheetColumn:
+    """A column whose English header needs a context in the catalog (`NC_(context, header)`)."""
+    return SheetColumn(pair[1], kind, record_field, width, context=pair[0])
 
 
 def candidate_column(
     name: str, record_field: str | None = None, width: float | None = None
 ) -> SheetColumn:
-    """A column showing a candidate field: its header is the field table's export header."""
-    return SheetColumn(fields.spec(name).header, "text", record_field or name, width)
+    """A column showing a candidate field: its header is the field table's export header (its
+    Chinese label in a Chinese workbook)."""
+    spec = fields.spec(name)
+    return SheetColumn(spec.header, "text", record_field or name, width, candidate_field=name)
 
 
 def columns(sheet: Sequence[SheetColumn]) -> tuple[tuple[str, str], ...]:
@@ -93,6 +124,9 @@ WIDTHS: dict[str, float] = {
     "source": 24,
 }
 
+
+# Names sort by pinyin (张伟 as "zhang wei"), Latin names case-blind: SQLite and PostgreSQL alike.
+_BY_NAME: Any = names.sort_expr("full_name")
 
 # -- Pipeline ---------------------------------------------------------------------------------
 
@@ -124,28 +158,40 @@ PIPELINE_SHEET: tuple[SheetColumn, ...] = (
     # on paper
     candidate_column("full_name", "candidate", WIDTHS["full_name"]),
     candidate_column("name_zh", width=WIDTHS["name_zh"]),
-    SheetColumn("Target", "text", "target", 28),
-    SheetColumn("Institution", "text", "institution", 20),
-    SheetColumn("Stage", "text", "stage", 11),
-    SheetColumn("Outcome", "text", "outcome", 10),
-    SheetColumn("Entered stage", "date", "entered", 12),
-    SheetColumn("Days in stage", "int", "days", 9),
-    SheetColumn("Next follow-up", "date", "next_follow_up", 12),
-    SheetColumn("Owner", "text", "owner", 14),
-    SheetColumn("Offer status", "text", "offer_status", 11),
+    SheetColumn(N_("Target"), "text", "target", 28),
+    SheetColumn(N_("Institution"), "text", "institution", 20),
+    SheetColumn(N_("Stage"), "text", "stage", 11),
+    SheetColumn(N_("Outcome"), "text", "outcome", 10),
+    SheetColumn(N_("Entered stage"), "date", "entered", 12),
+    SheetColumn(N_("Days in stage"), "int", "days", 9),
+    SheetColumn(N_("Next follow-up"), "date", "next_follow_up", 12),
+    SheetColumn(N_("Owner"), "text", "owner", 14),
+    SheetColumn(N_("Offer status"), "text", "offer_status", 11),
     # in Excel only
     candidate_column("current_institution", width=WIDTHS["current_institution"]),
     candidate_column("country"),
     candidate_column("field"),
     candidate_column("source", width=WIDTHS["source"]),
-    SheetColumn("Department", "text", "department", 26),
-    SheetColumn("Priority", "int", "priority"),
-    SheetColumn("Last activity", "date", "last_activity"),
-    SheetColumn("First-year cash", "money", "first_year"),
-    SheetColumn("Start-up funds", "money", "startup"),
+    SheetColumn(N_("Department"), "text", "department", 26),
+    SheetColumn(N_("Priority"), "int", "priority"),
+    SheetColumn(N_("Last activity"), "date", "last_activity"),
+    SheetColumn(N_("First-year cash"), "money", "first_year"),
+    SheetColumn(N_("Start-up funds"), "money", "startup"),
 )
-# Rows shaded as stale: more than STALE_DAYS days in stage while open.
+# Rows shaded as stale: more than STALE_DAYS days in stage while open (English; `stale_when`
+# gives the headers and labels of the current language).
 STALE_WHEN = ("Days in stage", figures.STALE_DAYS, "Outcome", tuple(o.label for o in figures.OPEN))
+
+
+def stale_when() -> tuple[str, int, str, tuple[str, ...]]:
+    """STALE_WHEN in the current language: the Pipeline sheet's headers and outcome labels."""
+    heads = {c.header: c.heading for c in PIPELINE_SHEET}
+    return (
+        heads["Days in stage"],
+        figures.STALE_DAYS,
+        heads["Outcome"],
+        tuple(o.label for o in figures.OPEN),
+    )
 
 
 # -- Offers -----------------------------------------------------------------------------------
@@ -188,25 +234,25 @@ OFFER_SHEET: tuple[SheetColumn, ...] = (
     # on paper
     candidate_column("full_name", "candidate", WIDTHS["full_name"]),
     candidate_column("name_zh", width=WIDTHS["name_zh"]),
-    SheetColumn("Target", "text", "target", 26),
-    SheetColumn("Institution", "text", "institution", 20),
-    SheetColumn("Status", "text", "status", 10),
-    SheetColumn("Expires on", "date", "expires_on", 12),
-    SheetColumn("First-year cash", "money", "first_year", 15),
-    SheetColumn("Start-up funds", "money", "startup", 15),
-    SheetColumn("Package total", "money", "total", 15),
-    SheetColumn("Funding sources", "text", "sources", 28),
+    SheetColumn(N_("Target"), "text", "target", 26),
+    SheetColumn(N_("Institution"), "text", "institution", 20),
+    SheetColumn(N_("Status"), "text", "status", 10),
+    SheetColumn(N_("Expires on"), "date", "expires_on", 12),
+    SheetColumn(N_("First-year cash"), "money", "first_year", 15),
+    SheetColumn(N_("Start-up funds"), "money", "startup", 15),
+    SheetColumn(N_("Package total"), "money", "total", 15),
+    SheetColumn(N_("Funding sources"), "text", "sources", 28),
     # in Excel only
-    SheetColumn("Department", "text", "department", 26),
-    SheetColumn("Revision", "int", "revision"),
-    SheetColumn("Rank", "text", "rank"),
-    SheetColumn("Extended on", "date", "extended_on"),
-    SheetColumn("Responded on", "date", "responded_on"),
-    SheetColumn("Start on", "date", "start_on"),
+    SheetColumn(N_("Department"), "text", "department", 26),
+    SheetColumn(N_("Revision"), "int", "revision"),
+    SheetColumn(N_("Rank"), "text", "rank"),
+    SheetColumn(N_("Extended on"), "date", "extended_on"),
+    SheetColumn(N_("Responded on"), "date", "responded_on"),
+    SheetColumn(N_("Start on"), "date", "start_on"),
     *(
-        SheetColumn(
-            f"{k.label} (total)" if k == ItemKind.salary else k.label, "money", _kind_field(k)
-        )
+        SheetColumn(k.label_source[1], "money", _kind_field(k), context=k.label_source[0])
+        if k != ItemKind.salary
+        else context_column(NC_("ItemKind", "Salary (total)"), "money", _kind_field(k))
         for k in ITEM_KINDS
     ),
 )
@@ -215,15 +261,15 @@ OFFER_SHEET: tuple[SheetColumn, ...] = (
 # -- Funding ----------------------------------------------------------------------------------
 
 FUNDING_SHEET: tuple[SheetColumn, ...] = (
-    SheetColumn("Source", "text", "name", 30),
-    SheetColumn("Kind", "text", "kind_label"),
-    SheetColumn("Institution", "text", "institution", 22),
-    SheetColumn("Fiscal year", "int", "fiscal_year"),
-    SheetColumn("Currency", "text", "currency"),
-    SheetColumn("Total", "money", "total"),
-    SheetColumn("Reserved", "money", "reserved"),
-    SheetColumn("Committed", "money", "committed"),
-    SheetColumn("Available", "money", "available"),
+    context_column(NC_("funding", "Source"), "text", "name", 30),
+    SheetColumn(N_("Kind"), "text", "kind_label"),
+    SheetColumn(N_("Institution"), "text", "institution", 22),
+    SheetColumn(N_("Fiscal year"), "int", "fiscal_year"),
+    SheetColumn(N_("Currency"), "text", "currency"),
+    SheetColumn(N_("Total"), "money", "total"),
+    SheetColumn(N_("Reserved"), "money", "reserved"),
+    SheetColumn(N_("Committed"), "money", "committed"),
+    SheetColumn(N_("Available"), "money", "available"),
     SheetColumn("% used", "percent", "used"),
 )
 
@@ -309,7 +355,7 @@ def pipeline_records(
             .order_by(
                 col(Institution.name),
                 col(Target.title),
-                col(Candidate.full_name),
+                _BY_NAME,
                 col(Application.id),
             )
         )
@@ -394,9 +440,7 @@ def offer_records(db: Database, f: Filters = Filters(), chunk: int = CHUNK) -> I
             .join(Target, col(Target.id) == col(Application.target_id))
             .join(Institution, col(Institution.id) == col(Target.institution_id))
             .outerjoin(Department, col(Department.id) == col(Target.department_id))
-            .order_by(
-                col(Institution.name), col(Target.title), col(Candidate.full_name), col(Offer.id)
-            )
+            .order_by(col(Institution.name), col(Target.title), _BY_NAME, col(Offer.id))
         )
 
         money = _money_in(s)
