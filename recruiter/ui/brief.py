@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from recruiter.i18n import _
 from recruiter.services.reporting.brief import Bar, Brief
 
 from .qt import Qt, QtCore, QtGui
@@ -142,7 +143,7 @@ def _bars(
             x += 14 + page.metrics(_font(8)).horizontalAdvance(name) + 10
         y += 15
     if not bars:
-        page.text(QtCore.QRectF(rect.x(), y, rect.width(), 14), "(none)", 9, color=MUTED)
+        page.text(QtCore.QRectF(rect.x(), y, rect.width(), 14), _("(none)"), 9, color=MUTED)
         return y + 16
     label_w = rect.width() * label_share
     value_w = value_w if value_text else 0.0
@@ -206,16 +207,16 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
     _bars(
         page,
         QtCore.QRectF(x, y, half, 180),
-        "Funnel: applications by stage reached",
+        _("Funnel: applications by stage reached"),
         brief.funnel,
         label_share=0.3,
     )
     _bars(
         page,
         QtCore.QRectF(x + half + 14, y, half, 180),
-        "Progress to targets (headcount)",
+        _("Progress to targets (headcount)"),
         brief.targets,
-        ("Hired", "Still to hire"),
+        (_("Hired"), _("Still to hire")),
         f"and {brief.targets_more:,} more targets in the workbook" if brief.targets_more else "",
         label_share=0.5,
     )
@@ -225,7 +226,7 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
         QtCore.QRectF(x, y, width, 190),
         f"Funding per source ({brief.reporting_currency})",
         brief.funding,
-        ("Committed", "Reserved", "Available"),
+        (_("Committed"), _("Reserved"), _("Available")),
         f"and {brief.funding_more:,} more sources in the workbook" if brief.funding_more else "",
         value_w=110.0,
     )
@@ -233,11 +234,11 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
 
     y = page.heading(x, y, width, f"Offers awaiting an answer ({brief.awaiting_total:,} in all)")
     cols = (
-        (0.30, "Candidate"),
-        (0.32, "Target"),
-        (0.18, "Institution"),
-        (0.11, "Expires on"),
-        (0.09, "Days left"),
+        (0.30, _("Candidate")),
+        (0.32, _("Target")),
+        (0.18, _("Institution")),
+        (0.11, _("Expires on")),
+        (0.09, _("Days left")),
     )
     cx = x
     for share, head in cols:
@@ -245,7 +246,7 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
         cx += width * share
     y += 14
     if not brief.awaiting:
-        page.text(QtCore.QRectF(x, y, width, 13), "(none)", 9, color=MUTED)
+        page.text(QtCore.QRectF(x, y, width, 13), _("(none)"), 9, color=MUTED)
     for a in brief.awaiting:
         cells = (
             a.name,

@@ -11,6 +11,7 @@ from typing import Any
 
 from recruiter.domain.enums import Stage
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 from recruiter.services import applications, calendar, gates
 
 from .context import AppContext
@@ -79,7 +80,7 @@ def edit_day(
     db = ctx.db
     return push(
         ctx,
-        "Edit calendar day",
+        _("Edit calendar day"),
         lambda: calendar.update(db, holiday_id, **dict(changes)),
         lambda before: calendar.update(db, holiday_id, **before),
         on_error,
@@ -90,7 +91,7 @@ def remove_day(ctx: AppContext, holiday_id: int, on_error: ErrorFn = None) -> Se
     db = ctx.db
     return push(
         ctx,
-        "Remove calendar day",
+        _("Remove calendar day"),
         lambda: calendar.remove(db, holiday_id),
         lambda snap: calendar.restore(db, snap),
         on_error,

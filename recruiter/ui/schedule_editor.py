@@ -11,6 +11,7 @@ from typing import Any
 from recruiter.domain import money
 from recruiter.domain.instalments import AssessmentKind, Clawback, Trigger
 from recruiter.errors import ValidationError
+from recruiter.i18n import N_, _
 from recruiter.services import payments
 from recruiter.services.payments import Line
 from recruiter.store.database import Database
@@ -20,7 +21,16 @@ from .ops import Reader
 from .qt import QtWidgets
 from .undo import push
 
-COLUMNS = ("Trigger", "Amount", "Date", "Year", "Assessment", "Source", "Lapses", "Clawback")
+COLUMNS = (
+    N_("Trigger"),
+    N_("Amount"),
+    N_("Date"),
+    N_("Year"),
+    N_("Assessment"),
+    N_("Source"),
+    N_("Lapses"),
+    N_("Clawback"),
+)
 COL = {name: n for n, name in enumerate(COLUMNS)}
 
 
@@ -34,24 +44,24 @@ class ScheduleDialog(QtWidgets.QDialog):
         self.ctx = ctx
         self.item_id = item_id
         self.facts: payments.ItemFacts | None = None
-        self.setWindowTitle("Payment schedule")
+        self.setWindowTitle(_("Payment schedule"))
         self.resize(980, 360)
         layout = QtWidgets.QVBoxLayout(self)
         self.heading = QtWidgets.QLabel()
         layout.addWidget(self.heading)
         self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         bar = QtWidgets.QHBoxLayout()
-        self.add_button = QtWidgets.QPushButton("Add instalment")
+        self.add_button = QtWidgets.QPushButton(_("Add instalment"))
         self.add_button.clicked.connect(lambda: self.add_row(Line(Trigger.signing.value)))
-        self.remove_button = QtWidgets.QPushButton("Remove instalment")
+        self.remove_button = QtWidgets.QPushButton(_("Remove instalment"))
         self.remove_button.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         self.tier = QtWidgets.QComboBox()
         self.tier.addItems(list(payments.TIERS))
-        self.template_button = QtWidgets.QPushButton("Fill from template")
+        self.template_button = QtWidgets.QPushButton(_("Fill from template"))
         self.template_button.clicked.connect(self.fill_template)
         for w in (self.add_button, self.remove_button, self.tier, self.template_button):
             bar.addWidget(w)
@@ -69,7 +79,7 @@ class ScheduleDialog(QtWidgets.QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.reader = Reader(ctx, self)
-        self.reader.read(lambda db: load(db, item_id), self._loaded, title="Payment schedule")
+        self.reader.read(lambda db: load(db, item_id), self._loaded, title=_("Payment schedule"))
 
     def _loaded(self, loaded: tuple[payments.ItemFacts, list[Line]]) -> None:
         self.facts, lines = loaded
@@ -112,7 +122,7 @@ class ScheduleDialog(QtWidgets.QDialog):
             kind.addItem(k.label, k.value)
         kind.setCurrentIndex(max(0, kind.findData(line.assessment_kind)))
         source = QtWidgets.QComboBox()
-        source.addItem("(the item's source)", None)
+        source.addItem(_("(the item's source)"), None)
         for sid, name in self.facts.sources:
             source.addItem(name, sid)
         source.setCurrentIndex(max(0, source.findData(line.funding_source_id)))
@@ -135,7 +145,7 @@ class ScheduleDialog(QtWidgets.QDialog):
         out = []
         errors: dict[str, str] = {}
         for row in range(self.table.rowCount()):
-            text = self._cell(row, "Amount").text().strip()
+            text = self._cell(row, _("Amount")).text().strip()
             amount: int | None = None
             percent: int | None = None
             try:
@@ -146,7 +156,7 @@ class ScheduleDialog(QtWidgets.QDialog):
             except (ValueError, money.MoneyError):
                 errors[f"row {row + 1}"] = f"'{text}' is not an amount or a percentage"
                 continue
-            day_text = self._cell(row, "Date").text().strip()
+            day_text = self._cell(row, _("Date")).text().strip()
             try:
                 day = date.fromisoformat(day_text) if day_text else None
             except ValueError:
@@ -154,15 +164,15 @@ class ScheduleDialog(QtWidgets.QDialog):
                 continue
             out.append(
                 Line(
-                    self._cell(row, "Trigger").currentData(),
+                    self._cell(row, _("Trigger")).currentData(),
                     amount_minor=amount,
                     percent=percent,
                     trigger_on=day,
-                    trigger_year=self._cell(row, "Year").value() or None,
-                    assessment_kind=self._cell(row, "Assessment").currentData(),
-                    funding_source_id=self._cell(row, "Source").currentData(),
-                    lapses=self._cell(row, "Lapses").isChecked(),
-                    clawback=self._cell(row, "Clawback").currentData(),
+                    trigger_year=self._cell(row, _("Year")).value() or None,
+                    assessment_kind=self._cell(row, _("Assessment")).currentData(),
+                    funding_source_id=self._cell(row, _("Source")).currentData(),
+                    lapses=self._cell(row, _("Lapses")).isChecked(),
+                    clawback=self._cell(row, _("Clawback")).currentData(),
                 )
             )
         if errors:
@@ -191,7 +201,7 @@ class ScheduleDialog(QtWidgets.QDialog):
         db, item_id = self.ctx.db, self.item_id
         cmd = push(
             self.ctx,
-            "Change payment schedule",
+            _("Change payment schedule"),
             lambda: payments.set_schedule(db, item_id, lines),
             lambda before: payments.set_schedule(db, item_id, before),
         )

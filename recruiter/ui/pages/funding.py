@@ -13,6 +13,7 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
 from recruiter.domain.models import FundingSource
 from recruiter.errors import RecruiterError, ValidationError
+from recruiter.i18n import N_, _
 from recruiter.services import choices, funding, offers, rates
 from recruiter.store.database import Database
 
@@ -26,17 +27,17 @@ from .base import Page
 from .offers import fit_columns
 
 COLUMNS = (
-    "Name",
-    "Kind",
-    "Institution",
-    "Fiscal year",
-    "Currency",
-    "Total",
-    "Reserved",
-    "Committed",
-    "Paid",
-    "Available",
-    "% used",
+    N_("Name"),
+    N_("Kind"),
+    N_("Institution"),
+    N_("Fiscal year"),
+    N_("Currency"),
+    N_("Total"),
+    N_("Reserved"),
+    N_("Committed"),
+    N_("Paid"),
+    N_("Available"),
+    N_("% used"),
 )
 MONEY_COLUMNS = {5, 6, 7, 8, 9}
 _AVAILABLE, _USED = COLUMNS.index("Available"), COLUMNS.index("% used")
@@ -76,7 +77,7 @@ class SourcesModel(QtCore.QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(COLUMNS)
         ):
-            return COLUMNS[section]
+            return _(COLUMNS[section])
         return None
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -190,18 +191,20 @@ class SourceDialog(QtWidgets.QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.source_id = source_id
-        self.setWindowTitle("New funding source" if source_id is None else "Edit funding source")
+        self.setWindowTitle(
+            _("New funding source") if source_id is None else _("Edit funding source")
+        )
         form = QtWidgets.QFormLayout(self)
         self.name = QtWidgets.QLineEdit()
         self.kind = QtWidgets.QComboBox()
         for k in FundingKind:
             self.kind.addItem(k.label, k.value)
         self.institution = QtWidgets.QComboBox()
-        self.institution.addItem("(none)", None)
+        self.institution.addItem(_("(none)"), None)
         self.fiscal_year = QtWidgets.QLineEdit()
         self.fiscal_year.setPlaceholderText(str(clock.today().year))
         self.total = QtWidgets.QLineEdit()
-        self.total.setPlaceholderText("e.g. 5,000,000 or 500万")
+        self.total.setPlaceholderText(_("e.g. 5,000,000 or 500万"))
         self.currency = QtWidgets.QComboBox()
         self.currency.setEditable(True)
         self.currency.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
@@ -219,13 +222,13 @@ class SourceDialog(QtWidgets.QDialog):
             "notes": self.notes,
         }
         for label, w in (
-            ("Name", self.name),
-            ("Kind", self.kind),
-            ("Institution", self.institution),
-            ("Fiscal year", self.fiscal_year),
-            ("Total", self.total),
-            ("Currency", self.currency),
-            ("Notes", self.notes),
+            (_("Name"), self.name),
+            (_("Kind"), self.kind),
+            (_("Institution"), self.institution),
+            (_("Fiscal year"), self.fiscal_year),
+            (_("Total"), self.total),
+            (_("Currency"), self.currency),
+            (_("Notes"), self.notes),
         ):
             form.addRow(label, w)
         form.addRow(self.error)
@@ -246,7 +249,7 @@ class SourceDialog(QtWidgets.QDialog):
             keep = [src.institution_id] if src is not None and src.institution_id else []
             return choices.institutions(db, keep=keep), src
 
-        self.reader.read(read, self._loaded, lambda exc: self._failed(exc), "Funding source")
+        self.reader.read(read, self._loaded, lambda exc: self._failed(exc), _("Funding source"))
 
     @property
     def loading(self) -> bool:
@@ -332,7 +335,7 @@ class RatesPanel(QtWidgets.QWidget):
         self.reporting = "CNY"
         v = QtWidgets.QVBoxLayout(self)
         top = QtWidgets.QHBoxLayout()
-        top.addWidget(QtWidgets.QLabel("Reporting currency:"))
+        top.addWidget(QtWidgets.QLabel(_("Reporting currency:")))
         self.reporting_box = QtWidgets.QComboBox()
         self.reporting_box.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
         top.addWidget(self.reporting_box)
@@ -346,9 +349,9 @@ class RatesPanel(QtWidgets.QWidget):
         self.rate_currency.addItems(sorted(money.KNOWN_CURRENCIES))
         self.rate_currency.setCurrentText("USD")
         self.rate_value = QtWidgets.QLineEdit()
-        self.rate_value.setPlaceholderText("reporting-currency units per 1 unit, e.g. 7.1234")
-        self.rate_set = QtWidgets.QPushButton("Set rate")
-        self.rate_remove = QtWidgets.QPushButton("Remove rate")
+        self.rate_value.setPlaceholderText(_("reporting-currency units per 1 unit, e.g. 7.1234"))
+        self.rate_set = QtWidgets.QPushButton(_("Set rate"))
+        self.rate_remove = QtWidgets.QPushButton(_("Remove rate"))
         self.rate_error = QtWidgets.QLabel()
         self.rate_error.setWordWrap(True)
         self.rate_error.setStyleSheet(f"color: {RED};")
@@ -375,12 +378,14 @@ class RatesPanel(QtWidgets.QWidget):
         missing = sorted(set(used) - {reporting} - {r.currency for r in rows})
         _fill(
             self.rates_table,
-            ["Currency", f"{reporting} per unit", "Updated"],
+            [_("Currency"), f"{reporting} per unit", _("Updated")],
             [
                 [r.currency, format(r.rate, "f"), clock.to_local(r.updated_at).strftime("%Y-%m-%d")]
                 for r in rows
             ]
-            + [[c, "missing — totals in this currency cannot be converted", ""] for c in missing],
+            + [
+                [c, _("missing — totals in this currency cannot be converted"), ""] for c in missing
+            ],
             right={1},
             red_rows=set(range(len(rows), len(rows) + len(missing))),
         )
@@ -414,7 +419,7 @@ class RatesPanel(QtWidgets.QWidget):
 
 
 class FundingPage(Page):
-    name = "Funding"
+    name = N_("Funding")
     watches = frozenset(
         {
             Kind.funding_source,
@@ -441,9 +446,9 @@ class FundingPage(Page):
         self._select_after: int | None = None  # select this source once the rows are in
         layout = QtWidgets.QVBoxLayout(self)
         bar = QtWidgets.QHBoxLayout()
-        self.new_button = QtWidgets.QPushButton("New source…")
-        self.edit_button = QtWidgets.QPushButton("Edit…")
-        self.delete_button = QtWidgets.QPushButton("Delete")
+        self.new_button = QtWidgets.QPushButton(_("New source…"))
+        self.edit_button = QtWidgets.QPushButton(_("Edit…"))
+        self.delete_button = QtWidgets.QPushButton(_("Delete"))
         for b in (self.new_button, self.edit_button, self.delete_button):
             bar.addWidget(b)
         bar.addStretch(1)
@@ -452,9 +457,11 @@ class FundingPage(Page):
         layout.addLayout(bar)
 
         self.empty = QtWidgets.QLabel(
-            "<h3>No funding sources yet</h3><p>Add the budgets that pay for offers — a national "
-            "talent programme, a provincial programme, the university's own pool — with "
-            "<b>New source…</b>.</p>"
+            _(
+                "<h3>No funding sources yet</h3><p>Add the budgets that pay for offers — a "
+                "national talent programme, a provincial programme, the university's own pool — "
+                "with <b>New source…</b>.</p>"
+            )
         )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -476,12 +483,12 @@ class FundingPage(Page):
         self.items_table = _readonly_table()
         self.overrides_table = _readonly_table()
         self.institutions_table = _readonly_table()
-        self.tabs.addTab(self.items_table, "Charged items")
-        self.tabs.addTab(self.overrides_table, "Overrides")
-        self.tabs.addTab(self.institutions_table, "By institution")
+        self.tabs.addTab(self.items_table, _("Charged items"))
+        self.tabs.addTab(self.overrides_table, _("Overrides"))
+        self.tabs.addTab(self.institutions_table, _("By institution"))
         self.years_reader = Reader(ctx, self)
         self.years_table = FiscalYearsTable(self.years_reader)
-        self.tabs.addTab(self.years_table, "By fiscal year")
+        self.tabs.addTab(self.years_table, _("By fiscal year"))
         self.rates = RatesPanel(ctx)
         # The rate editor's widgets, under the names this page always had.
         self.reporting_box = self.rates.reporting_box
@@ -492,7 +499,7 @@ class FundingPage(Page):
         self.set_rate = self.rates.set_rate
         self.remove_rate = self.rates.remove_rate
         self.set_reporting = self.rates.set_reporting
-        self.tabs.addTab(self.rates, "Exchange rates")
+        self.tabs.addTab(self.rates, _("Exchange rates"))
         split.addWidget(self.tabs)
         split.setSizes([300, 260])
         layout.addWidget(split, 1)
@@ -510,7 +517,7 @@ class FundingPage(Page):
         return self.reader.pending or self.detail_reader.pending or self.years_reader.pending
 
     def refresh(self) -> None:
-        self.reader.read(load, self._show, title="Funding")
+        self.reader.read(load, self._show, title=_("Funding"))
 
     def _show(self, loaded: Loaded) -> None:
         selected = self._select_after or self.selected_id()
@@ -539,15 +546,15 @@ class FundingPage(Page):
     def _load_detail(self) -> None:
         sid = self.selected_id()
         if sid is None:
-            _fill(self.items_table, ["Select a source above to see what is charged to it"], [])
-            _fill(self.overrides_table, ["Overrides granted on the selected source"], [])
+            _fill(self.items_table, [_("Select a source above to see what is charged to it")], [])
+            _fill(self.overrides_table, [_("Overrides granted on the selected source")], [])
             self._update_buttons()
             return
 
         def read(db: Database) -> tuple[list[Any], list[Any]]:
             return funding.charged_items(db, sid), offers.overrides_for_source(db, sid)
 
-        self.detail_reader.read(read, self._show_detail, title="Funding")
+        self.detail_reader.read(read, self._show_detail, title=_("Funding"))
         ccy = next((b.currency for b in self.model.rows if b.source_id == sid), "CNY")
         self.years_table.show_source(sid, ccy)
 
@@ -555,7 +562,17 @@ class FundingPage(Page):
         items, ovs = loaded
         _fill(
             self.items_table,
-            ["Candidate", "Target", "Offer", "Status", "Item", "Amount", "Period", "Cost", "Holds"],
+            [
+                _("Candidate"),
+                _("Target"),
+                _("Offer"),
+                _("Status"),
+                _("Item"),
+                _("Amount"),
+                _("Period"),
+                _("Cost"),
+                _("Holds"),
+            ],
             [
                 [
                     i.candidate,
@@ -564,7 +581,7 @@ class FundingPage(Page):
                     i.status.value,
                     i.kind.label,
                     money.format_amount(i.amount_minor, i.currency),
-                    f"annual × {i.years}" if i.period.value == "annual" else "one-off",
+                    f"annual × {i.years}" if i.period.value == "annual" else _("one-off"),
                     money.format_amount(i.cost_minor, i.currency),
                     i.bucket or "—",
                 ]
@@ -574,7 +591,15 @@ class FundingPage(Page):
         )
         _fill(
             self.overrides_table,
-            ["When", "Who", "Offer", "Status", "Shortfall", "Reason", "Undone"],
+            [
+                _("When"),
+                _("Who"),
+                _("Offer"),
+                _("Status"),
+                _("Shortfall"),
+                _("Reason"),
+                _("Undone"),
+            ],
             [
                 [
                     clock.to_local(o.at).strftime("%Y-%m-%d %H:%M"),
@@ -601,7 +626,14 @@ class FundingPage(Page):
 
         _fill(
             self.institutions_table,
-            ["Institution", "Sources", "Total", "Reserved", "Committed", "Available"],
+            [
+                _("Institution"),
+                _("Sources"),
+                _("Total"),
+                _("Reserved"),
+                _("Committed"),
+                _("Available"),
+            ],
             [
                 [
                     t.name,
@@ -653,7 +685,7 @@ class FundingPage(Page):
 
     # -- actions ------------------------------------------------------------------------
     def report(self, err: RecruiterError) -> None:
-        show_error(self, "Funding", err)
+        show_error(self, _("Funding"), err)
 
     def confirm(self, title: str, text: str) -> bool:
         answer = QtWidgets.QMessageBox.question(self, title, text)
@@ -674,7 +706,9 @@ class FundingPage(Page):
 
     def delete_selected(self) -> None:
         sid = self.selected_id()
-        if sid is None or not self.confirm("Delete funding source", "Delete this funding source?"):
+        if sid is None or not self.confirm(
+            _("Delete funding source"), _("Delete this funding source?")
+        ):
             return
         cmd = offer_commands.delete_source(self.ctx, sid)
         if cmd.error is not None:

@@ -255,7 +255,7 @@ class ApplicationPicker(QtWidgets.QDialog):
 
 
 class OffersPage(Page):
-    name = "Offers"
+    name = N_("Offers")
     watches = frozenset(
         {
             Kind.offer,
