@@ -91,14 +91,14 @@ def _reviews(g: GateView) -> str:
     if g.rule.kind != GateKind.expert_review:
         return ""
     got = sum(1 for r in g.reviews if r.received_on)
-    return f"{got}/{g.rule.reviews_required} received"
+    return _("{got}/{needed} received").format(got=got, needed=g.rule.reviews_required)
 
 
 def _notice(g: GateView) -> str:
     if g.rule.kind != GateKind.public_notice:
         return ""
     if g.notice_start is None or g.notice_end is None:
-        return f"not posted ({g.rule.notice_days} working days)"
+        return _("not posted ({days} working days)").format(days=g.rule.notice_days)
     return f"{g.notice_start.isoformat()} → {g.notice_end.isoformat()}"
 
 
@@ -106,7 +106,9 @@ def _objections(g: GateView) -> str:
     if not g.objections:
         return ""
     still = sum(1 for o in g.objections if o.resolved_on is None)
-    return f"{len(g.objections)} ({still} open)" if still else f"{len(g.objections)} handled"
+    if still:
+        return _("{count} ({still} open)").format(count=len(g.objections), still=still)
+    return _("{count} handled").format(count=len(g.objections))
 
 
 def _gate_value(g: GateView, key: str) -> Any:
@@ -141,7 +143,9 @@ def items_of(g: GateView) -> list[Item]:
             "review",
             r.id,
             r.reviewer,
-            f"asked {r.requested_on or '—'}, received {r.received_on or '—'}",
+            _("asked {asked}, received {received}").format(
+                asked=r.requested_on or "—", received=r.received_on or "—"
+            ),
             "" if r.score is None else str(r.score),
             r.opinion or "",
             r,
@@ -153,7 +157,9 @@ def items_of(g: GateView) -> list[Item]:
             "objection",
             o.id,
             _("Objection"),
-            f"received {o.received_on}, handled {o.resolved_on or '—'}",
+            _("received {received}, handled {handled}").format(
+                received=o.received_on, handled=o.resolved_on or "—"
+            ),
             "",
             o.summary + (f" — {o.handling}" if o.handling else ""),
             o,
@@ -309,7 +315,11 @@ class ApplicationGatesView(QtWidgets.QWidget):
         state = found.outcome.label.lower()
         reason = f" — {found.closed_reason}" if found.closed_reason else ""
         nxt = found.next
-        waits = f"Waiting at: <b>{nxt.body}</b>" if nxt and found.outcome.value == "active" else ""
+        waits = (
+            _("Waiting at: <b>{gate}</b>").format(gate=nxt.body)
+            if nxt and found.outcome.value == "active"
+            else ""
+        )
         self.heading.setText(
             f"<b>{found.target}</b> · {found.institution} · {found.stage.label} ({state}{reason})"
             + (f"<br>{waits}" if waits else "")
@@ -419,7 +429,7 @@ class ApplicationGatesView(QtWidgets.QWidget):
                 _("Decision: {gate}").format(gate=g.body),
                 fields,
                 lambda v: self._edit(
-                    f"Record decision on {g.body}",
+                    _("Record decision on {gate}").format(gate=g.body),
                     lambda: gates.decide(db, app, tid, **{**v, "outcome": v["outcome"] or None}),
                 ),
                 parent=self,
@@ -438,7 +448,8 @@ class ApplicationGatesView(QtWidgets.QWidget):
                 _("Public notice: {gate}").format(gate=g.body),
                 [("start", _("Posted on"), picker)],
                 lambda v: self._edit(
-                    f"Post notice of {g.body}", lambda: gates.post_notice(db, app, tid, v["start"])
+                    _("Post notice of {gate}").format(gate=g.body),
+                    lambda: gates.post_notice(db, app, tid, v["start"]),
                 ),
                 parent=self,
             )
@@ -476,7 +487,7 @@ class ApplicationGatesView(QtWidgets.QWidget):
                 _("Expert review: {gate}").format(gate=g.body),
                 self.review_fields(None, g.rule.anonymous),
                 lambda v: self._edit(
-                    f"Add review on {g.body}",
+                    _("Add review on {gate}").format(gate=g.body),
                     lambda: gates.add_review(db, app, tid, **self._review_values(v)),
                 ),
                 parent=self,
@@ -502,7 +513,8 @@ class ApplicationGatesView(QtWidgets.QWidget):
                 _("Objection to {gate}").format(gate=g.body),
                 self.objection_fields(),
                 lambda v: self._edit(
-                    f"Add objection to {g.body}", lambda: gates.add_objection(db, app, tid, **v)
+                    _("Add objection to {gate}").format(gate=g.body),
+                    lambda: gates.add_objection(db, app, tid, **v),
                 ),
                 parent=self,
             )
@@ -551,7 +563,7 @@ class ApplicationGatesView(QtWidgets.QWidget):
         remove = gates.remove_review if item.kind == "review" else gates.remove_objection
         gate_edit(
             self.ctx,
-            f"Remove {item.kind}",
+            _("Remove review") if item.kind == "review" else _("Remove objection"),
             lambda: remove(db, ident),
             lambda exc: show_error(self, _("Remove"), exc),
         )

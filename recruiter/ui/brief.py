@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from recruiter import i18n
 from recruiter.i18n import _
 from recruiter.services.reporting.brief import Bar, Brief
 
@@ -180,13 +181,13 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
     page.text(QtCore.QRectF(x, y, width, 24), brief.title, 18, bold=True, color=ACCENT)
     page.text(
         QtCore.QRectF(x, y, width, 24),
-        f"As of {brief.as_of:%Y-%m-%d}",
+        _("As of {date}").format(date=i18n.format_long_date(brief.as_of)),
         10,
         color=MUTED,
         align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
     )
     y += 28
-    facts = "   ·   ".join(f"{k}: {v}" for k, v in brief.facts if k != "As of")
+    facts = "   ·   ".join(f"{k}: {v}" for k, v in brief.facts if k not in ("As of", _("As of")))
     y += page.wrapped(QtCore.QRectF(x, y, width, 40), facts, 9.5) + 2
     y += page.wrapped(QtCore.QRectF(x, y, width, 30), brief.currency, 8, MUTED) + 6
     page.rule(y)
@@ -217,22 +218,37 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
         _("Progress to targets (headcount)"),
         brief.targets,
         (_("Hired"), _("Still to hire")),
-        f"and {brief.targets_more:,} more targets in the workbook" if brief.targets_more else "",
+        _("and {count} more targets in the workbook").format(
+            count=i18n.format_number(brief.targets_more)
+        )
+        if brief.targets_more
+        else "",
         label_share=0.5,
     )
     y += 188
     y = _bars(
         page,
         QtCore.QRectF(x, y, width, 190),
-        f"Funding per source ({brief.reporting_currency})",
+        _("Funding per source ({currency})").format(currency=brief.reporting_currency),
         brief.funding,
         (_("Committed"), _("Reserved"), _("Available")),
-        f"and {brief.funding_more:,} more sources in the workbook" if brief.funding_more else "",
+        _("and {count} more sources in the workbook").format(
+            count=i18n.format_number(brief.funding_more)
+        )
+        if brief.funding_more
+        else "",
         value_w=110.0,
     )
     y += 10
 
-    y = page.heading(x, y, width, f"Offers awaiting an answer ({brief.awaiting_total:,} in all)")
+    y = page.heading(
+        x,
+        y,
+        width,
+        _("Offers awaiting an answer ({count} in all)").format(
+            count=i18n.format_number(brief.awaiting_total)
+        ),
+    )
     cols = (
         (0.30, _("Candidate")),
         (0.32, _("Target")),
@@ -255,7 +271,11 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
             f"{a.expires_on:%Y-%m-%d}" if a.expires_on else "—",
             "—"
             if a.days_left is None
-            else (f"{a.days_left:,}" if a.days_left >= 0 else f"{-a.days_left:,} past"),
+            else (
+                i18n.format_number(a.days_left)
+                if a.days_left >= 0
+                else _("{days} past").format(days=i18n.format_number(-a.days_left))
+            ),
         )
         cx = x
         for (share, _h), value in zip(cols, cells, strict=True):
@@ -266,7 +286,9 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
     page.rule(PAGE_H - MARGIN + 4)
     page.text(
         QtCore.QRectF(x, PAGE_H - MARGIN + 6, width, 14),
-        f"Exported {exported} by Recruiter · the workbook has every row behind these figures",
+        _("Exported {when} by Recruiter · the workbook has every row behind these figures").format(
+            when=exported
+        ),
         8,
         color=MUTED,
     )
@@ -292,7 +314,7 @@ def write_brief(path: Path | str, brief: Brief, exported: str) -> Path:
     writer.setCreator("Recruiter")
     painter = QtGui.QPainter()
     if not painter.begin(writer):
-        raise OSError(f"{out} cannot be written")
+        raise OSError(_("{path} cannot be written").format(path=out))
     try:
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         paint(painter, brief, exported)

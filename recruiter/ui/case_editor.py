@@ -43,7 +43,9 @@ def parse_date(text: str, field: str = "date") -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError({field: f"'{text}' is not a date (YYYY-MM-DD)"}) from None
+        raise ValidationError(
+            {field: _("'{text}' is not a date (YYYY-MM-DD)").format(text=text)}
+        ) from None
 
 
 def _table(model: RecordTableModel) -> QtWidgets.QTableView:
@@ -315,10 +317,15 @@ class CaseEditor(QtWidgets.QWidget):
     def _show(self, d: CaseDetail) -> None:
         self.current = d
         self._enable(True)
-        closed = f" — closed {d.closed_on}: {d.closed_reason}" if d.closed_on else ""
+        closed = (
+            _(" — closed {day}: {reason}").format(day=d.closed_on, reason=d.closed_reason)
+            if d.closed_on
+            else ""
+        )
         self.title.setText(
             f"<b>{d.candidate}</b> — {d.target}, {d.institution}<br>"
-            f"Stage: {d.stage.label} · Case: {d.state.label}{closed}"
+            + _("Stage: {stage} · Case: {case}").format(stage=d.stage.label, case=d.state.label)
+            + closed
         )
         self.route.setCurrentIndex(max(0, self.route.findData(d.route.value)))
         self.category.setCurrentIndex(
@@ -329,7 +336,11 @@ class CaseEditor(QtWidgets.QWidget):
         for dl in d.deadlines:
             left = dl.days_left(d.today)
             colour = URGENCY_COLOURS.get(urgency(dl, d.today), "#333333")
-            when = f"{-left} days overdue" if left < 0 else f"in {left} days"
+            when = (
+                _("{days} days overdue").format(days=-left)
+                if left < 0
+                else _("in {days} days").format(days=left)
+            )
             lines.append(f'<span style="color:{colour}">{dl.due} · {dl.name} ({when})</span>')
         self.deadlines.setText(
             _("<b>Deadlines</b>: ") + ("<br>".join(lines) if lines else _("none running"))
@@ -516,7 +527,9 @@ class CaseEditor(QtWidgets.QWidget):
             try:
                 minor = int((Decimal(text) * 100).to_integral_value())  # CNY: 2 decimals
             except InvalidOperation:
-                raise ValidationError({"cost": f"'{text}' is not an amount"}) from None
+                raise ValidationError(
+                    {"cost": _("'{text}' is not an amount").format(text=text)}
+                ) from None
             cmds.charge_task(self.ctx, task.id, minor, self._error)
 
         self._run(charge)

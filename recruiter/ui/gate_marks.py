@@ -50,7 +50,7 @@ def draw_next_gate(
         return y
     painter.save()
     painter.setPen(REJECTED if gate.startswith("rejected") else GATE_COLOUR)
-    text = gate if gate.startswith("rejected") else f"next: {gate}"
+    text = gate if gate.startswith("rejected") else _("next: {gate}").format(gate=gate)
     height = metrics.height() + 3  # room for CJK glyphs from a fallback font
     painter.drawText(
         QtCore.QRect(x, y, w, height),

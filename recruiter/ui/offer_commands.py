@@ -114,7 +114,7 @@ def set_status(
 
     return push(
         ctx,
-        f"Offer {status.value}",
+        _("Offer: {status}").format(status=status.label),
         do,
         lambda ch: offers.undo_status(ctx.db, ch),
         on_error,
@@ -170,7 +170,7 @@ def delete_source(ctx: AppContext, source_id: int, on_error: ErrorFn = None) -> 
 def set_rate(ctx: AppContext, currency: str, rate: str, on_error: ErrorFn = None) -> ServiceCommand:
     return push(
         ctx,
-        f"Rate {currency.upper()}",
+        _("Rate {currency}").format(currency=currency.upper()),
         lambda: rates.set_rate(ctx.db, currency, rate),
         lambda prev: rates.restore_rate(ctx.db, currency, prev),
         on_error,
@@ -180,7 +180,7 @@ def set_rate(ctx: AppContext, currency: str, rate: str, on_error: ErrorFn = None
 def delete_rate(ctx: AppContext, currency: str, on_error: ErrorFn = None) -> ServiceCommand:
     return push(
         ctx,
-        f"Remove rate {currency.upper()}",
+        _("Remove rate {currency}").format(currency=currency.upper()),
         lambda: rates.delete_rate(ctx.db, currency),
         lambda prev: rates.restore_rate(ctx.db, currency, prev),
         on_error,
@@ -190,7 +190,7 @@ def delete_rate(ctx: AppContext, currency: str, on_error: ErrorFn = None) -> Ser
 def set_reporting_currency(ctx: AppContext, code: str, on_error: ErrorFn = None) -> ServiceCommand:
     return push(
         ctx,
-        f"Reporting currency {code.upper()}",
+        _("Reporting currency {currency}").format(currency=code.upper()),
         lambda: rates.set_reporting_currency(ctx.db, code),
         lambda change: rates.restore_reporting(ctx.db, change),
         on_error,

@@ -109,6 +109,15 @@ def status_with_override(
 
 
 SOURCE_COLUMN_WIDEST = 380  # longer budget names are elided; the box's tooltip has them whole
+# Field names in the item problems the editor lists.
+FIELD_NAMES = {
+    "kind": N_("kind"),
+    "amount": N_("amount"),
+    "currency": N_("currency"),
+    "period": N_("period"),
+    "years": N_("years"),
+    "funding_source": N_("funding source"),
+}
 NO_SOURCE = N_("(not charged to a budget)")
 
 
@@ -125,8 +134,8 @@ def editor_title(parties: offers.OfferParties, detail: offers.OfferDetail | None
     """Whose offer it is: the candidate and the target (and the revision being edited)."""
     who = f"{parties.candidate} — {parties.target}"
     if detail is None:
-        return f"New offer to {who}"
-    return f"Offer to {who} (revision {detail.offer.revision})"
+        return _("New offer to {who}").format(who=who)
+    return _("Offer to {who} (revision {revision})").format(who=who, revision=detail.offer.revision)
 
 
 class OfferEditor(QtWidgets.QDialog):
@@ -308,25 +317,25 @@ class OfferEditor(QtWidgets.QDialog):
                 if p
                 else ""
             )
-            self.context_label.setText(f"{who}<small>New offer (draft)</small>")
-            self.dates_label.setText("draft")
+            self.context_label.setText(who + _("<small>New offer (draft)</small>"))
+            self.dates_label.setText(OfferStatus.draft.label)
             self.locked_label.hide()
             return
         o = d.offer
-        revs = ", ".join(f"{r} ({st.value})" for _i, r, st in d.revisions)
+        revs = ", ".join(f"{r} ({st.label})" for _i, r, st in d.revisions)
         self.context_label.setText(
             f"<b>{d.candidate}</b> — {d.target}, {d.institution}"
-            f"<br><small>Revisions: {revs}</small>"
+            + _("<br><small>Revisions: {revisions}</small>").format(revisions=revs)
         )
         self.rank.setText(o.rank or "")
         self.start_on.setText(o.start_on.isoformat() if o.start_on else "")
         self.expires_on.setText(o.expires_on.isoformat() if o.expires_on else "")
         self.notes.setPlainText(o.notes or "")
-        bits = [OfferStatus(o.status).value]
+        bits = [OfferStatus(o.status).label]
         if o.extended_on:
-            bits.append(f"extended {o.extended_on.isoformat()}")
+            bits.append(_("extended {day}").format(day=o.extended_on.isoformat()))
         if o.responded_on:
-            bits.append(f"answered {o.responded_on.isoformat()}")
+            bits.append(_("answered {day}").format(day=o.responded_on.isoformat()))
         self.dates_label.setText(", ".join(bits))
         for it in d.items:
             self.add_item_row(
@@ -533,7 +542,11 @@ class OfferEditor(QtWidgets.QDialog):
             if key.startswith("items["):
                 n = int(key[6 : key.index("]")]) + 1
                 fld = key.split(".", 1)[1].replace("_minor", "").replace("_id", "")
-                parts.append(f"item {n}, {fld.replace('_', ' ')}: {msg}")
+                parts.append(
+                    _("item {n}, {field}: {problem}").format(
+                        n=n, field=_(FIELD_NAMES.get(fld, fld.replace("_", " "))), problem=msg
+                    )
+                )
             else:
                 parts.append(f"{key.replace('_', ' ')}: {msg}")
         return "; ".join(parts)
@@ -555,11 +568,20 @@ class OfferEditor(QtWidgets.QDialog):
             return
         mark = " *" if problems else ""
         self.first_year_label.setText(
-            f"First-year cash: <b>{money.format_amount(t.first_year, cur)}</b>{mark}"
+            _("First-year cash: <b>{amount}</b>").format(
+                amount=money.format_amount(t.first_year, cur)
+            )
+            + mark
         )
-        self.total_label.setText(f"Total package: <b>{money.format_amount(t.total, cur)}</b>{mark}")
+        self.total_label.setText(
+            _("Total package: <b>{amount}</b>").format(amount=money.format_amount(t.total, cur))
+            + mark
+        )
         self.startup_label.setText(
-            f"Start-up research funds: <b>{money.format_amount(t.startup, cur)}</b>{mark}"
+            _("Start-up research funds: <b>{amount}</b>").format(
+                amount=money.format_amount(t.startup, cur)
+            )
+            + mark
         )
         tip = _("* lines with problems are not counted") if problems else ""
         for w in (self.first_year_label, self.total_label, self.startup_label):

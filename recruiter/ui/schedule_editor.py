@@ -85,8 +85,10 @@ class ScheduleDialog(QtWidgets.QDialog):
         self.facts, lines = loaded
         f = self.facts
         self.heading.setText(
-            f"<b>{f.kind.label}</b>: {money.format_amount(f.total, f.currency)} over its life; "
-            "the instalments must add up to exactly that."
+            _(
+                "<b>{kind}</b>: {amount} over its life; "
+                "the instalments must add up to exactly that."
+            ).format(kind=f.kind.label, amount=money.format_amount(f.total, f.currency))
         )
         self.set_lines(lines)
 
@@ -145,7 +147,7 @@ class ScheduleDialog(QtWidgets.QDialog):
         out = []
         errors: dict[str, str] = {}
         for row in range(self.table.rowCount()):
-            text = self._cell(row, _("Amount")).text().strip()
+            text = self._cell(row, "Amount").text().strip()
             amount: int | None = None
             percent: int | None = None
             try:
@@ -154,25 +156,29 @@ class ScheduleDialog(QtWidgets.QDialog):
                 else:
                     amount = money.parse_amount(text, self.facts.currency)
             except (ValueError, money.MoneyError):
-                errors[f"row {row + 1}"] = f"'{text}' is not an amount or a percentage"
+                errors[_("row {n}").format(n=row + 1)] = _(
+                    "'{text}' is not an amount or a percentage"
+                ).format(text=text)
                 continue
-            day_text = self._cell(row, _("Date")).text().strip()
+            day_text = self._cell(row, "Date").text().strip()
             try:
                 day = date.fromisoformat(day_text) if day_text else None
             except ValueError:
-                errors[f"row {row + 1}"] = f"'{day_text}' is not a date (YYYY-MM-DD)"
+                errors[_("row {n}").format(n=row + 1)] = _(
+                    "'{text}' is not a date (YYYY-MM-DD)"
+                ).format(text=day_text)
                 continue
             out.append(
                 Line(
-                    self._cell(row, _("Trigger")).currentData(),
+                    self._cell(row, "Trigger").currentData(),
                     amount_minor=amount,
                     percent=percent,
                     trigger_on=day,
-                    trigger_year=self._cell(row, _("Year")).value() or None,
-                    assessment_kind=self._cell(row, _("Assessment")).currentData(),
-                    funding_source_id=self._cell(row, _("Source")).currentData(),
-                    lapses=self._cell(row, _("Lapses")).isChecked(),
-                    clawback=self._cell(row, _("Clawback")).currentData(),
+                    trigger_year=self._cell(row, "Year").value() or None,
+                    assessment_kind=self._cell(row, "Assessment").currentData(),
+                    funding_source_id=self._cell(row, "Source").currentData(),
+                    lapses=self._cell(row, "Lapses").isChecked(),
+                    clawback=self._cell(row, "Clawback").currentData(),
                 )
             )
         if errors:

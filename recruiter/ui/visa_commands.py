@@ -74,8 +74,9 @@ def open_case(ctx: AppContext, application_id: int, on_error: OnError = None) ->
 def edit_case(
     ctx: AppContext, case_id: int, changes: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    label = ", ".join(k.replace("_", " ") for k in changes)
-    return _edit(ctx, f"Edit case {label}", immigration.update_case, case_id, changes, on_error)
+    return _edit(
+        ctx, _("Edit immigration case"), immigration.update_case, case_id, changes, on_error
+    )
 
 
 def close_case(
@@ -119,7 +120,7 @@ def add_person(
 ) -> ServiceCommand:
     return _created(
         ctx,
-        f"Add {values.get('full_name') or 'person'} to the case",
+        _("Add {person} to the case").format(person=values.get("full_name") or _("a person")),
         lambda: immigration.add_person(ctx.db, case_id, **values),
         lambda pid: immigration.remove_person(ctx.db, pid),
         lambda kept: immigration.restore_person(ctx.db, kept),
@@ -157,7 +158,7 @@ def add_task(
     what = _("template line") if case_id is None else _("relocation task")
     return _created(
         ctx,
-        f"Add {what} '{values.get('title') or ''}'",
+        _("Add {what} '{title}'").format(what=what, title=values.get("title") or ""),
         lambda: immigration.add_task(ctx.db, case_id, **values),
         lambda tid: immigration.remove_task(ctx.db, tid),
         lambda kept: immigration.restore_task(ctx.db, kept),

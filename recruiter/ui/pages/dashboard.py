@@ -9,6 +9,7 @@ from datetime import date, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from recruiter import i18n
 from recruiter.domain import clock
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Stage
@@ -62,10 +63,8 @@ def tile_text(value: Any, kind: str, currency: str) -> str:
     if kind == "percent":
         return f"{value:.1%}"
     if kind == "money":
-        major = value / 100  # display only
-        if abs(major) >= 1_000_000:
-            symbol = format_amount(0, currency).rstrip("0.")
-            return f"{symbol}{major / 1_000_000:,.1f} M"
+        if abs(value) >= 100 * 1_000_000:  # ¥120M in English, ¥1.2亿 in Chinese (Babel's way)
+            return i18n.format_money_compact(value, currency)
         return format_amount(value, currency)
     return f"{value:,}"
 
@@ -312,7 +311,7 @@ class DashboardPage(Page):
         self._draw_offers(r)
         self._draw_targets(r)
         self.status.setText(
-            _("As of {d}; {m}").format(d=f"{r.as_of:%Y-%m-%d}", m=r.money.describe())
+            _("As of {d}; {m}").format(d=i18n.format_long_date(r.as_of), m=r.money.describe())
         )
         self.loaded.emit(r)
 
@@ -412,7 +411,7 @@ class DashboardPage(Page):
             series,
             [b.label for b in shown],
             True,
-            _("{u}{c}").format(u=unit, c=r.money.currency),
+            unit + r.money.currency,
             counts=False,
         )
         chart.legend().show()
@@ -469,7 +468,12 @@ class DashboardPage(Page):
         rows = sorted(r.targets, key=lambda t: (-(t.headcount - t.hired), t.title))[:MAX_BARS]
         rows.reverse()  # most still to hire on top
         self._target_ids = [t.target_id for t in rows]
-        self.target_titles = [f"{t.title}: {t.hired} of {t.headcount} hired" for t in rows]
+        self.target_titles = [
+            _("{title}: {hired} of {headcount} hired").format(
+                title=t.title, hired=t.hired, headcount=t.headcount
+            )
+            for t in rows
+        ]
         series = QtCharts.QHorizontalStackedBarSeries()
         hired = QtCharts.QBarSet(_("Hired"))
         hired.append([float(min(t.hired, t.headcount)) for t in rows])
@@ -574,7 +578,7 @@ def funding_bars(rows: Sequence[FundingRow], limit: int = MAX_BARS) -> list[Fund
         for f, label in zip(keep, labels, strict=True)
     ]
     if rest:
-        title = f"Other ({len(rest)} sources)"
+        title = _("Other ({count} sources)").format(count=len(rest))
         bars.append(
             FundingBar(
                 tuple(f.source_id for f in rest),
@@ -603,8 +607,14 @@ def _unique(labels: list[str], ids: list[int]) -> list[str]:
 def money_scale(top_minor: int) -> tuple[float, str]:
     """(divisor from minor units, axis unit) so the value axis reads in sensible numbers."""
     major = top_minor / 100
+    if i18n.is_chinese():  # 万 and 亿, the units Chinese counts money in
+        if major >= 100_000_000:
+            return 100 * 100_000_000, "亿 "
+        if major >= 10_000:
+            return 100 * 10_000, "万 "
+        return 100, ""
     if major >= 1_000_000:
-        return 100 * 1_000_000, "million "
+        return 100 * 1_000_000, _("million ")
     if major >= 1_000:
-        return 100 * 1_000, "thousand "
+        return 100 * 1_000, _("thousand ")
     return 100, ""

@@ -13,7 +13,7 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
 from recruiter.domain.models import FundingSource
 from recruiter.errors import RecruiterError, ValidationError
-from recruiter.i18n import N_, _
+from recruiter.i18n import N_, _, ngettext
 from recruiter.services import choices, funding, offers, rates
 from recruiter.store.database import Database
 
@@ -109,17 +109,19 @@ class SourcesModel(QtCore.QAbstractTableModel):
         ):
             return QtGui.QColor(RED)
         if role == Qt.ItemDataRole.ToolTipRole and col == COLUMNS.index("Paid"):
-            return (
-                f"Paid, net of refunds. Total {money.format_amount(b.total, b.currency)} = "
-                f"available {money.format_amount(b.available, b.currency)} + reserved "
-                f"{money.format_amount(b.reserved, b.currency)} + committed, unpaid "
-                f"{money.format_amount(b.committed_unpaid, b.currency)} + paid "
-                f"{money.format_amount(b.paid, b.currency)}"
+            return _(
+                "Paid, net of refunds. Total {total} = available {available} + reserved "
+                "{reserved} + committed, unpaid {unpaid} + paid {paid}"
+            ).format(
+                total=money.format_amount(b.total, b.currency),
+                available=money.format_amount(b.available, b.currency),
+                reserved=money.format_amount(b.reserved, b.currency),
+                unpaid=money.format_amount(b.committed_unpaid, b.currency),
+                paid=money.format_amount(b.paid, b.currency),
             )
         if role == Qt.ItemDataRole.ToolTipRole and b.available < 0:
-            return (
-                f"Over-committed by {money.format_amount(-b.available, b.currency)}; "
-                "see the Overrides tab."
+            return _("Over-committed by {amount}; see the Overrides tab.").format(
+                amount=money.format_amount(-b.available, b.currency)
             )
         if role == Qt.ItemDataRole.UserRole:
             return b.source_id
@@ -378,7 +380,7 @@ class RatesPanel(QtWidgets.QWidget):
         missing = sorted(set(used) - {reporting} - {r.currency for r in rows})
         _fill(
             self.rates_table,
-            [_("Currency"), f"{reporting} per unit", _("Updated")],
+            [_("Currency"), _("{currency} per unit").format(currency=reporting), _("Updated")],
             [
                 [r.currency, format(r.rate, "f"), clock.to_local(r.updated_at).strftime("%Y-%m-%d")]
                 for r in rows
@@ -529,8 +531,14 @@ class FundingPage(Page):
         self.table.setVisible(bool(rows))
         over = [b for b in rows if b.available < 0]
         self.summary.setText(
-            f"{len(rows)} source{'s' if len(rows) != 1 else ''}"
-            + (f" — <span style='color:{RED}'>{len(over)} over-committed</span>" if over else "")
+            ngettext("{count} source", "{count} sources", len(rows)).format(count=len(rows))
+            + (
+                f" — <span style='color:{RED}'>"
+                + _("{count} over-committed").format(count=len(over))
+                + "</span>"
+                if over
+                else ""
+            )
         )
         self.table.blockSignals(True)  # one detail read below, not one per selection step
         self.table.selectionModel().blockSignals(True)
@@ -577,11 +585,13 @@ class FundingPage(Page):
                 [
                     i.candidate,
                     i.target,
-                    f"#{i.offer_id} rev {i.revision}",
-                    i.status.value,
+                    _("#{offer} rev {revision}").format(offer=i.offer_id, revision=i.revision),
+                    i.status.label,
                     i.kind.label,
                     money.format_amount(i.amount_minor, i.currency),
-                    f"annual × {i.years}" if i.period.value == "annual" else _("one-off"),
+                    _("annual × {years}").format(years=i.years)
+                    if i.period.value == "annual"
+                    else _("one-off"),
                     money.format_amount(i.cost_minor, i.currency),
                     i.bucket or "—",
                 ]
@@ -615,13 +625,15 @@ class FundingPage(Page):
             right={4},
             red_rows={n for n, o in enumerate(ovs) if not o.undone},
         )
-        self.tabs.setTabText(1, f"Overrides ({sum(not o.undone for o in ovs)})")
+        self.tabs.setTabText(
+            1, _("Overrides ({count})").format(count=sum(not o.undone for o in ovs))
+        )
         self._update_buttons()
 
     def _show_institutions(self, totals: list[funding.InstitutionTotal]) -> None:
         def fmt(v: int | None, t: funding.InstitutionTotal) -> str:
             if v is None:
-                return f"needs {', '.join(t.missing_rates)} rate"
+                return _("needs {currencies} rate").format(currencies=", ".join(t.missing_rates))
             return money.format_amount(v, t.currency)
 
         _fill(

@@ -262,16 +262,20 @@ class PaymentsPage(Page):
         )
         sums = payments.totals(loaded.due)
         self.summary.setText(
-            f"Due by the end of {loaded.month}: {len(loaded.due)} instalment(s), "
-            f"{totals_text(dict(sums))}."
+            _("Due by the end of {month}: {count} instalment(s), {totals}.").format(
+                month=loaded.month, count=len(loaded.due), totals=totals_text(dict(sums))
+            )
             if loaded.due
-            else f"Nothing is due by the end of {loaded.month}."
+            else _("Nothing is due by the end of {month}.").format(month=loaded.month)
         )
         self.batch_button.setEnabled(bool(loaded.due))
         open_closes = [c for c in loaded.closes if c.undone_at is None]
         self.undo_close_button.setEnabled(bool(open_closes))
         self.close_state.setText(
-            "; ".join(f"{c.year} closed: {c.lapsed} lapsed" for c in open_closes)
+            "; ".join(
+                _("{year} closed: {lapsed} lapsed").format(year=c.year, lapsed=c.lapsed)
+                for c in open_closes
+            )
             or _("No year is closed.")
         )
 
@@ -302,10 +306,14 @@ class PaymentsPage(Page):
 
     def _batch_done(self, result: payments.BatchResult) -> None:
         self.summary.setText(
-            f"Batch {result.batch_id}: {result.rows} instalment(s), "
-            f"{totals_text(result.totals)}, written to {result.file}."
+            _("Batch {batch}: {count} instalment(s), {totals}, written to {file}.").format(
+                batch=result.batch_id,
+                count=result.rows,
+                totals=totals_text(result.totals),
+                file=result.file,
+            )
             if result.rows
-            else f"Nothing is due for {result.month}; no file was written."
+            else _("Nothing is due for {month}; no file was written.").format(month=result.month)
         )
 
     def fill_templates(self) -> None:
@@ -314,9 +322,11 @@ class PaymentsPage(Page):
             op=lambda db, _p, _c: payments.fill_from_templates(db),
             title=_("Filling payment schedules"),
         )
-        op.success(lambda n: self.summary.setText(f"{n} item(s) given a schedule.")).failure(
-            lambda exc: show_error(self, _("Payment schedules"), exc)
-        ).run_in_background(self.ctx)
+        op.success(
+            lambda n: self.summary.setText(_("{count} item(s) given a schedule.").format(count=n))
+        ).failure(lambda exc: show_error(self, _("Payment schedules"), exc)).run_in_background(
+            self.ctx
+        )
 
     def selected_batch(self) -> int | None:
         row = self.batches.currentRow()
@@ -331,7 +341,7 @@ class PaymentsPage(Page):
         db = self.ctx.db
         push(
             self.ctx,
-            f"Mark batch {batch} paid",
+            _("Mark batch {batch} paid").format(batch=batch),
             lambda: payments.mark_batch_paid(db, batch),
             lambda ids: payments.unmark_paid(db, ids),
             on_error=lambda exc: show_error(self, _("Finance batch"), exc),
@@ -364,8 +374,10 @@ class PaymentsPage(Page):
         )
         op.success(
             lambda r: self.summary.setText(
-                f"{len(r.paid)} instalment(s) marked paid; {r.not_paid} not paid yet"
-                + (f"; unknown refs {r.unknown}" if r.unknown else "")
+                _("{paid} instalment(s) marked paid; {unpaid} not paid yet").format(
+                    paid=len(r.paid), unpaid=r.not_paid
+                )
+                + (_("; unknown refs {refs}").format(refs=r.unknown) if r.unknown else "")
                 + "."
             )
         ).failure(lambda exc: show_error(self, _("Returned sheet"), exc)).run_in_background(
@@ -377,7 +389,7 @@ class PaymentsPage(Page):
         db = self.ctx.db
         push(
             self.ctx,
-            f"Close {year}",
+            _("Close {year}").format(year=year),
             lambda: payments.close_year(db, year),
             lambda res: payments.undo_close(db, res.close_id),
             on_error=lambda exc: show_error(self, _("Year-end close"), exc),

@@ -47,12 +47,18 @@ def _pydate(q: QtCore.QDate) -> date:
 
 def refund_text(terms: payments.DepartureTerms) -> str:
     lines = [
-        f"Served {terms.months_served} of {terms.service_months} months; "
-        f"{len(terms.stops)} unpaid instalment(s) stop."
+        _("Served {served} of {months} months; {count} unpaid instalment(s) stop.").format(
+            served=terms.months_served, months=terms.service_months, count=len(terms.stops)
+        )
     ]
-    lines += [f"Item {r.item_id} ({r.rule.label}): {r.working}" for r in terms.refunds]
+    lines += [
+        _("Item {item} ({rule}): {working}").format(
+            item=r.item_id, rule=r.rule.label, working=r.working
+        )
+        for r in terms.refunds
+    ]
     total = ", ".join(money.format_amount(v, k) for k, v in terms.totals().items() if v)
-    lines.append(f"Refund owed: {total or 'nothing'}")
+    lines.append(_("Refund owed: {amount}").format(amount=total or _("nothing")))
     return "\n".join(lines)
 
 
@@ -128,7 +134,7 @@ class HiresPanel(QtWidgets.QWidget):
         self.hire.blockSignals(True)
         self.hire.clear()
         for h in d.hires:
-            left = f" — left {h.left_on:%Y-%m-%d}" if h.left_on else ""
+            left = _(" — left {day}").format(day=h.left_on.isoformat()) if h.left_on else ""
             self.hire.addItem(f"{h.candidate} ({h.target}){left}", h.application_id)
         index = self.hire.findData(current) if current is not None else -1
         self.hire.setCurrentIndex(max(index, 0) if d.hires else -1)

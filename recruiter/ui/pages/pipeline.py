@@ -74,10 +74,15 @@ class CardModel(QtCore.QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return card.display_name
         if role == Qt.ItemDataRole.ToolTipRole:
-            due = f"\nNext follow-up: {card.next_due}" if card.next_due else ""
+            due = (
+                "\n" + _("Next follow-up: {day}").format(day=card.next_due) if card.next_due else ""
+            )
             return (
                 f"{card.display_name}\n{card.institution or ''}\n{card.target}\n"
-                f"{card.days_in_stage} days in {card.stage.label.lower()}{due}"
+                + _("{days} days in {stage}").format(
+                    days=card.days_in_stage, stage=card.stage.label.lower()
+                )
+                + due
             )
         if role == Qt.ItemDataRole.UserRole:
             return card.application_id
@@ -213,11 +218,13 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
         y = draw_next_gate(painter, self.gates.get(card.application_id), x, y, w, small_metrics)
         due = ""
         if card.next_due is not None:
-            due = ("⚠ " if card.overdue else "due ") + card.next_due.strftime("%m-%d")
+            due = ("⚠ " if card.overdue else _("due ")) + card.next_due.strftime("%m-%d")
         due_w = small_metrics.horizontalAdvance(due) + 6 if due else 0
-        status = f"{card.days_in_stage} d in stage"
+        status = _("{days} d in stage").format(days=card.days_in_stage)
         if closed or card.outcome == Outcome.on_hold:
-            status = f"{card.days_in_stage} d · {card.outcome.label.lower()}"
+            status = _("{days} d · {outcome}").format(
+                days=card.days_in_stage, outcome=card.outcome.label.lower()
+            )
         painter.drawText(
             QtCore.QRect(x, y, w - due_w, sline),
             Qt.AlignmentFlag.AlignLeft,

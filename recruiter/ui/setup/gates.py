@@ -253,7 +253,9 @@ class GateSetup(QtWidgets.QWidget):
         db = self.ctx.db
         gate_edit(
             self.ctx,
-            f"Use the usual gates for {self.institution.currentText()}",
+            _("Use the usual gates for {institution}").format(
+                institution=self.institution.currentText()
+            ),
             lambda: templates.install_defaults(db, inst),
             self._failed(_("Approval gates")),
         )
@@ -269,7 +271,7 @@ class GateSetup(QtWidgets.QWidget):
                 gate_fields(),
                 lambda v: gate_edit(
                     self.ctx,
-                    f"Add gate {v.get('body') or ''}",
+                    _("Add gate {gate}").format(gate=v.get("body") or ""),
                     lambda: templates.add(db, inst, **v),
                 ),
                 parent=self,
@@ -292,7 +294,9 @@ class GateSetup(QtWidgets.QWidget):
                 _("Edit gate"),
                 fields,
                 lambda v: gate_edit(
-                    self.ctx, f"Edit gate {rec.body}", lambda: templates.update(db, ident, **v)
+                    self.ctx,
+                    _("Edit gate {gate}").format(gate=rec.body),
+                    lambda: templates.update(db, ident, **v),
                 ),
                 original=original,
                 parent=self,
@@ -306,7 +310,7 @@ class GateSetup(QtWidgets.QWidget):
         db, ident = self.ctx.db, int(rec.id)
         gate_edit(
             self.ctx,
-            f"Remove gate {rec.body}",
+            _("Remove gate {gate}").format(gate=rec.body),
             lambda: templates.remove(db, ident),
             self._failed(_("Remove")),
         )
@@ -316,7 +320,11 @@ class GateSetup(QtWidgets.QWidget):
         if rec is None or rec.archived_at is None:
             return
         db, ident = self.ctx.db, int(rec.id)
-        gate_edit(self.ctx, f"Unarchive gate {rec.body}", lambda: templates.unarchive(db, ident))
+        gate_edit(
+            self.ctx,
+            _("Unarchive gate {gate}").format(gate=rec.body),
+            lambda: templates.unarchive(db, ident),
+        )
 
     def move(self, step: int) -> None:
         rec = self.gates.selected()
@@ -325,7 +333,7 @@ class GateSetup(QtWidgets.QWidget):
         db, ident = self.ctx.db, int(rec.id)
         gate_edit(
             self.ctx,
-            f"Move gate {rec.body}",
+            _("Move gate {gate}").format(gate=rec.body),
             lambda: templates.move(db, ident, step),
             self._failed(_("Move")),
         )
@@ -337,7 +345,9 @@ class GateSetup(QtWidgets.QWidget):
                 _("New talent tier"),
                 tier_fields(),
                 lambda v: gate_edit(
-                    self.ctx, f"Add tier {v.get('name') or ''}", lambda: gates.add_tier(db, **v)
+                    self.ctx,
+                    _("Add tier {tier}").format(tier=v.get("name") or ""),
+                    lambda: gates.add_tier(db, **v),
                 ),
                 parent=self,
             )
@@ -354,7 +364,9 @@ class GateSetup(QtWidgets.QWidget):
                 _("Edit talent tier"),
                 fields,
                 lambda v: gate_edit(
-                    self.ctx, f"Edit tier {rec.name}", lambda: gates.update_tier(db, ident, **v)
+                    self.ctx,
+                    _("Edit tier {tier}").format(tier=rec.name),
+                    lambda: gates.update_tier(db, ident, **v),
                 ),
                 original={"name": rec.name, "name_zh": rec.name_zh, "level": rec.level.value},
                 parent=self,
@@ -368,7 +380,7 @@ class GateSetup(QtWidgets.QWidget):
         db, ident = self.ctx.db, int(rec.id)
         gate_edit(
             self.ctx,
-            f"Remove tier {rec.name}",
+            _("Remove tier {tier}").format(tier=rec.name),
             lambda: gates.remove_tier(db, ident),
             self._failed(_("Remove")),
         )
