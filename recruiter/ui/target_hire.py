@@ -17,24 +17,24 @@ from .setup.form_widgets import Form, combo, spin
 
 
 def hire_fields(h: gates.Hire | None, tiers: list[gates.TierRow]) -> list[Any]:
-    none = _(_("(not set)"))
+    none = _("(not set)")
     years = spin(h.review_years if h else 0, 0, 15, _(" years"))
-    years.setSpecialValueText(_(_("(none)")))
+    years.setSpecialValueText(_("(none)"))
     return [
         (
             "hire_type",
-            _(_("Hire type")),
+            _("Hire type"),
             combo([(none, ""), *((x.label, x.value) for x in HireType)], _v(h, "hire_type")),
         ),
         (
             "post_type",
-            _(_("Post")),
+            _("Post"),
             combo([(none, ""), *((x.label, x.value) for x in PostType)], _v(h, "post_type")),
         ),
-        ("review_years", _(_("Review period")), years),
+        ("review_years", _("Review period"), years),
         (
             "tier_id",
-            _(_("Talent tier")),
+            _("Talent tier"),
             combo([(none, 0), *((t.name, t.id) for t in tiers)], (h.tier_id if h else None) or 0),
         ),
     ]
@@ -55,9 +55,9 @@ class TargetHire(QtCore.QObject):
         self.dialog: QtWidgets.QDialog | None = None
         self.summary = QtWidgets.QLabel()
         self.summary.setWordWrap(True)
-        self.button = QtWidgets.QPushButton(_(_("Hire type and tier…")))
+        self.button = QtWidgets.QPushButton(_("Hire type and tier…"))
         self.button.clicked.connect(self.edit)
-        form.addRow(_(_("Hire")), self.summary)
+        form.addRow(_("Hire"), self.summary)
         form.addRow("", self.button)
         page.view.selectionModel().selectionChanged.connect(lambda *_a: self.refresh())
         page.ctx.bus.changed.connect(self._changed)
@@ -96,7 +96,7 @@ class TargetHire(QtCore.QObject):
         ident, db = self.page.target_id, self.page.ctx.db
         h, tiers = loaded
         dialog = Form(
-            _(_("Hire type and tier of this target")),
+            _("Hire type and tier of this target"),
             hire_fields(h, tiers),
             lambda v: gate_edit(
                 self.page.ctx,

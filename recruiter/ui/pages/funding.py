@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from recruiter import i18n
 from recruiter.domain import clock, money
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
@@ -37,9 +38,19 @@ COLUMNS = (
     N_("Committed"),
     N_("Paid"),
     N_("Available"),
-    N_("% used"),
+    "% used",  # shown through _header: gettext would read it as a %-format
 )
 MONEY_COLUMNS = {5, 6, 7, 8, 9}
+
+
+def _header(label: str) -> str:
+    """A column's title in the current language; "% used" looks like a %-format to gettext's
+    tools, so Chinese gets it from a literal of its own."""
+    if label == "% used":
+        return _("Share used") if i18n.is_chinese() else label
+    return _(label)
+
+
 _AVAILABLE, _USED = COLUMNS.index("Available"), COLUMNS.index("% used")
 RED = "#c0392b"
 
@@ -77,7 +88,7 @@ class SourcesModel(QtCore.QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(COLUMNS)
         ):
-            return _(COLUMNS[section])
+            return _header(COLUMNS[section])
         return None
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

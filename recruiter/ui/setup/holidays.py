@@ -53,11 +53,11 @@ def load(db: Database, year: int) -> list[DayRow]:
 
 def day_fields(rec: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
     return [
-        ("day", _(_("Date")), day(rec.day if rec is not None else None)),
-        ("name", _(_("Name")), line(rec.name if rec else None, _("e.g. National Day"))),
+        ("day", _("Date"), day(rec.day if rec is not None else None)),
+        ("name", _("Name"), line(rec.name if rec else None, _("e.g. National Day"))),
         (
             "kind",
-            _(_("Kind")),
+            _("Kind"),
             combo(
                 [(_(label), k.value) for k, label in KIND_LABELS.items()],
                 rec.kind.value if rec else HolidayKind.holiday.value,
