@@ -181,7 +181,7 @@ def paint(painter: QtGui.QPainter, brief: Brief, exported: str) -> None:
     page.text(QtCore.QRectF(x, y, width, 24), brief.title, 18, bold=True, color=ACCENT)
     page.text(
         QtCore.QRectF(x, y, width, 24),
-        _("As of {date}").format(date=i18n.format_long_date(brief.as_of)),
+        _("As of {date}").format(date=i18n.format_iso_date(brief.as_of)),
         10,
         color=MUTED,
         align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,

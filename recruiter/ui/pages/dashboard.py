@@ -311,7 +311,7 @@ class DashboardPage(Page):
         self._draw_offers(r)
         self._draw_targets(r)
         self.status.setText(
-            _("As of {d}; {m}").format(d=i18n.format_long_date(r.as_of), m=r.money.describe())
+            _("As of {d}; {m}").format(d=i18n.format_iso_date(r.as_of), m=r.money.describe())
         )
         self.loaded.emit(r)
 
