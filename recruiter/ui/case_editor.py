@@ -70,9 +70,9 @@ class MilestoneRowWidgets:
         self.on.setPlaceholderText("YYYY-MM-DD")
         self.on.setMaximumWidth(110)
         self.number = QtWidgets.QLineEdit()
-        self.number.setPlaceholderText("number")
+        self.number.setPlaceholderText(_("number"))
         self.expires = QtWidgets.QLineEdit()
-        self.expires.setPlaceholderText("expires YYYY-MM-DD")
+        self.expires.setPlaceholderText(_("expires YYYY-MM-DD"))
         self.expires.setMaximumWidth(150)
         permit = kind in PERMITS
         self.number.setVisible(permit)

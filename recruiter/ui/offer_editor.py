@@ -375,7 +375,7 @@ class OfferEditor(QtWidgets.QDialog):
         )
         period = QtWidgets.QComboBox()
         period.addItem(_("one-off"), Period.one_off.value)
-        period.addItem("annual", Period.annual.value)
+        period.addItem(_("annual"), Period.annual.value)
         period.setCurrentIndex(max(0, period.findData(str(v.get("period", Period.one_off)))))
         years = QtWidgets.QSpinBox()
         years.setRange(1, offers.MAX_YEARS)

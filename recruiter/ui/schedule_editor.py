@@ -31,6 +31,8 @@ COLUMNS = (
     N_("Lapses"),
     N_("Clawback"),
 )
+# The payment templates' tiers (services/payments/schedules.TIERS) in words.
+TIER_NAMES = {"standard": N_("standard"), "assessed": N_("assessed")}
 COL = {name: n for n, name in enumerate(COLUMNS)}
 
 
@@ -60,7 +62,8 @@ class ScheduleDialog(QtWidgets.QDialog):
         self.remove_button = QtWidgets.QPushButton(_("Remove instalment"))
         self.remove_button.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         self.tier = QtWidgets.QComboBox()
-        self.tier.addItems(list(payments.TIERS))
+        for tier in payments.TIERS:
+            self.tier.addItem(_(TIER_NAMES.get(tier, tier)), tier)
         self.template_button = QtWidgets.QPushButton(_("Fill from template"))
         self.template_button.clicked.connect(self.fill_template)
         for w in (self.add_button, self.remove_button, self.tier, self.template_button):
@@ -189,7 +192,7 @@ class ScheduleDialog(QtWidgets.QDialog):
         f = self.facts
         if f is None:
             return
-        lines = payments.template(f.kind, f.period, f.years, self.tier.currentText())
+        lines = payments.template(f.kind, f.period, f.years, self.tier.currentData())
         amounts = payments.amounts_for(f.total, lines)
         self.set_lines(
             [

@@ -131,7 +131,7 @@ class OffersModel(QtCore.QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(COLUMNS)
         ):
-            return COLUMNS[section][0]
+            return _(COLUMNS[section][0])
         return None
 
     def package_text(self, row: offers.OfferRow) -> tuple[str, str]:

@@ -103,7 +103,7 @@ class HiresPanel(QtWidgets.QWidget):
         form = QtWidgets.QFormLayout(self)
         form.addRow(_("Hire"), self.hire)
         service = QtWidgets.QHBoxLayout()
-        for w in (self.starts, QtWidgets.QLabel("years"), self.years, self.service_button):
+        for w in (self.starts, QtWidgets.QLabel(_("years")), self.years, self.service_button):
             service.addWidget(w)
         service.addStretch(1)
         form.addRow(_("Service from"), service)
