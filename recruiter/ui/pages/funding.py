@@ -14,7 +14,7 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
 from recruiter.domain.models import FundingSource
 from recruiter.errors import RecruiterError, ValidationError
-from recruiter.i18n import N_, _, ngettext
+from recruiter.i18n import N_, _, ngettext, pgettext
 from recruiter.services import choices, funding, offers, rates
 from recruiter.store.database import Database
 
@@ -42,12 +42,17 @@ COLUMNS = (
 )
 MONEY_COLUMNS = {5, 6, 7, 8, 9}
 
+# What an item holds of its source (services.funding.ChargedItem.bucket), in words.
+HOLDS = {"reserved": N_("reserved"), "committed": N_("committed")}
+
 
 def _header(label: str) -> str:
     """A column's title in the current language; "% used" looks like a %-format to gettext's
     tools, so Chinese gets it from a literal of its own."""
     if label == "% used":
         return _("Share used") if i18n.is_chinese() else label
+    if label == "Name":  # of a budget: 名称, where a person's name is 姓名
+        return pgettext("funding source", "Name")
     return _(label)
 
 
@@ -604,7 +609,7 @@ class FundingPage(Page):
                     if i.period.value == "annual"
                     else _("one-off"),
                     money.format_amount(i.cost_minor, i.currency),
-                    i.bucket or "—",
+                    _(HOLDS[i.bucket]) if i.bucket in HOLDS else "—",
                 ]
                 for i in items
             ],
