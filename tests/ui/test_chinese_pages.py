@@ -308,6 +308,8 @@ def test_the_whole_window_shows_chinese(qtbot, chinese, demo_db, make_ctx, setti
     approvals.show_application(app_id)
     drain(ctx)
     offenders["candidate"] = _tabs_shown(qtbot, dialog, drain, ctx)
+    if shots:  # its last tab, Approvals, is showing now
+        dialog.grab().save(str(Path(shots) / "CandidateDialog-approvals.png"))
     for widget in (OfferEditor(ctx, offer_id=offer_id), ScheduleDialog(ctx, item_id)):
         _show(qtbot, widget, drain, ctx)
         offenders[type(widget).__name__] = _offenders(widget)
