@@ -9,6 +9,7 @@ from pathlib import Path
 
 from recruiter import __version__
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 from recruiter.store.database import Database
 
 from . import language, startup_trace
@@ -56,7 +57,7 @@ def open_or_explain(
         box = QtWidgets.QMessageBox(
             QtWidgets.QMessageBox.Icon.Critical,
             "Recruiter",
-            "The database cannot be opened.",
+            _("The database cannot be opened."),
             parent=parent,
         )
         box.setInformativeText(str(exc))

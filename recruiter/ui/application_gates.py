@@ -16,6 +16,7 @@ from recruiter.domain.changes import Changes, Kind
 from recruiter.domain.enums import Stage
 from recruiter.domain.gates import GateKind, GateOutcome, GateState, HireType, PostType
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 from recruiter.services import gates
 from recruiter.services.gates import ApplicationGates, GateView, TierRow
 from recruiter.store.database import Database
@@ -48,16 +49,12 @@ STATE_COLOURS = {
 }
 
 
-def _tr(text: str) -> str:
-    return QtCore.QCoreApplication.translate("Approvals", text)
-
-
 def ask_reason(parent: QtWidgets.QWidget, problem: str) -> str | None:
     """Ask why the gates are overridden (tests replace this)."""
     text, ok = QtWidgets.QInputDialog.getText(
         parent,
-        _tr("Override the approval gates"),
-        _tr("{problem}\n\nMove anyway? Say why (kept in the audit log):").format(problem=problem),
+        _("Override the approval gates"),
+        _("{problem}\n\nMove anyway? Say why (kept in the audit log):").format(problem=problem),
     )
     return text.strip() if ok and text.strip() else None
 
@@ -94,14 +91,14 @@ def _reviews(g: GateView) -> str:
     if g.rule.kind != GateKind.expert_review:
         return ""
     got = sum(1 for r in g.reviews if r.received_on)
-    return f"{got}/{g.rule.reviews_required} received"
+    return _("{got}/{needed} received").format(got=got, needed=g.rule.reviews_required)
 
 
 def _notice(g: GateView) -> str:
     if g.rule.kind != GateKind.public_notice:
         return ""
     if g.notice_start is None or g.notice_end is None:
-        return f"not posted ({g.rule.notice_days} working days)"
+        return _("not posted ({days} working days)").format(days=g.rule.notice_days)
     return f"{g.notice_start.isoformat()} → {g.notice_end.isoformat()}"
 
 
@@ -109,19 +106,21 @@ def _objections(g: GateView) -> str:
     if not g.objections:
         return ""
     still = sum(1 for o in g.objections if o.resolved_on is None)
-    return f"{len(g.objections)} ({still} open)" if still else f"{len(g.objections)} handled"
+    if still:
+        return _("{count} ({still} open)").format(count=len(g.objections), still=still)
+    return _("{count} handled").format(count=len(g.objections))
 
 
 def _gate_value(g: GateView, key: str) -> Any:
     return {
         "position": g.position,
-        "body": g.body + ("" if g.rule.required else " (optional)"),
+        "body": g.body + ("" if g.rule.required else _(" (optional)")),
         "status": g.status_text,
         "decided": " · ".join(x for x in (g.decided_by, g.reference) if x),
         "notice": _notice(g),
         "reviews": _reviews(g),
         "objections": _objections(g),
-        "missing": "" if g.state != GateState.open else (g.missing or "may be decided"),
+        "missing": "" if g.state != GateState.open else (g.missing or _("may be decided")),
     }[key]
 
 
@@ -144,7 +143,9 @@ def items_of(g: GateView) -> list[Item]:
             "review",
             r.id,
             r.reviewer,
-            f"asked {r.requested_on or '—'}, received {r.received_on or '—'}",
+            _("asked {asked}, received {received}").format(
+                asked=r.requested_on or "—", received=r.received_on or "—"
+            ),
             "" if r.score is None else str(r.score),
             r.opinion or "",
             r,
@@ -155,8 +156,10 @@ def items_of(g: GateView) -> list[Item]:
         Item(
             "objection",
             o.id,
-            "Objection",
-            f"received {o.received_on}, handled {o.resolved_on or '—'}",
+            _("Objection"),
+            _("received {received}, handled {handled}").format(
+                received=o.received_on, handled=o.resolved_on or "—"
+            ),
             "",
             o.summary + (f" — {o.handling}" if o.handling else ""),
             o,
@@ -185,7 +188,7 @@ class ApplicationGatesView(QtWidgets.QWidget):
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.hire = QtWidgets.QLabel()
-        self.hire_button = QtWidgets.QPushButton(self.tr("Hire type and tier…"))
+        self.hire_button = QtWidgets.QPushButton(_("Hire type and tier…"))
         self.hire_button.clicked.connect(self.edit_hire)
         hire_row = QtWidgets.QHBoxLayout()
         hire_row.addWidget(self.hire, 1)
@@ -193,13 +196,13 @@ class ApplicationGatesView(QtWidgets.QWidget):
         self.model = RecordTableModel(
             [
                 ("position", "#"),
-                ("body", "Gate"),
-                ("status", "Decision"),
-                ("decided", "Body · reference"),
-                ("notice", "Notice"),
-                ("reviews", "Reviews"),
-                ("objections", "Objections"),
-                ("missing", "Still needed"),
+                ("body", _("Gate")),
+                ("status", _("Decision")),
+                ("decided", _("Body · reference")),
+                ("notice", _("Notice")),
+                ("reviews", _("Reviews")),
+                ("objections", _("Objections")),
+                ("missing", _("Still needed")),
             ],
             getter=_gate_value,
             parent=self,
@@ -215,10 +218,10 @@ class ApplicationGatesView(QtWidgets.QWidget):
         self.view.setWordWrap(False)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._gate_selected())
         self.view.doubleClicked.connect(lambda _i: self.record_decision())
-        self.decide_button = QtWidgets.QPushButton(self.tr("Record decision…"))
-        self.notice_button = QtWidgets.QPushButton(self.tr("Post notice…"))
-        self.review_button = QtWidgets.QPushButton(self.tr("Add review…"))
-        self.objection_button = QtWidgets.QPushButton(self.tr("Add objection…"))
+        self.decide_button = QtWidgets.QPushButton(_("Record decision…"))
+        self.notice_button = QtWidgets.QPushButton(_("Post notice…"))
+        self.review_button = QtWidgets.QPushButton(_("Add review…"))
+        self.objection_button = QtWidgets.QPushButton(_("Add objection…"))
         self.decide_button.clicked.connect(self.record_decision)
         self.notice_button.clicked.connect(self.post_notice)
         self.review_button.clicked.connect(self.add_review)
@@ -234,10 +237,10 @@ class ApplicationGatesView(QtWidgets.QWidget):
         buttons.addStretch(1)
         self.items = RecordTableModel(
             [
-                ("who", "Reviewer / objection"),
-                ("dates", "Dates"),
-                ("score", "Score"),
-                ("text", "Opinion / handling"),
+                ("who", _("Reviewer / objection")),
+                ("dates", _("Dates")),
+                ("score", _("Score")),
+                ("text", _("Opinion / handling")),
             ],
             parent=self,
         )
@@ -250,8 +253,8 @@ class ApplicationGatesView(QtWidgets.QWidget):
         self.items_view.verticalHeader().hide()
         self.items_view.horizontalHeader().setStretchLastSection(True)
         self.items_view.doubleClicked.connect(lambda _i: self.edit_item())
-        self.edit_item_button = QtWidgets.QPushButton(self.tr("Edit…"))
-        self.remove_item_button = QtWidgets.QPushButton(self.tr("Remove"))
+        self.edit_item_button = QtWidgets.QPushButton(_("Edit…"))
+        self.remove_item_button = QtWidgets.QPushButton(_("Remove"))
         self.edit_item_button.clicked.connect(self.edit_item)
         self.remove_item_button.clicked.connect(self.remove_item)
         item_row = QtWidgets.QHBoxLayout()
@@ -286,7 +289,7 @@ class ApplicationGatesView(QtWidgets.QWidget):
             self.current = None
             self.model.set_records([])
             self.items.set_records([])
-            self.heading.setText(self.tr("Choose an application on the Pipeline tab."))
+            self.heading.setText(_("Choose an application on the Pipeline tab."))
             self.hire.setText("")
             self._update_buttons()
             return
@@ -298,7 +301,7 @@ class ApplicationGatesView(QtWidgets.QWidget):
             lambda exc: (
                 self.show_application(None)
                 if isinstance(exc, RecruiterError)
-                else show_error(self, self.tr("Approvals"), exc)
+                else show_error(self, _("Approvals"), exc)
             ),
         )
 
@@ -312,17 +315,21 @@ class ApplicationGatesView(QtWidgets.QWidget):
         state = found.outcome.label.lower()
         reason = f" — {found.closed_reason}" if found.closed_reason else ""
         nxt = found.next
-        waits = f"Waiting at: <b>{nxt.body}</b>" if nxt and found.outcome.value == "active" else ""
+        waits = (
+            _("Waiting at: <b>{gate}</b>").format(gate=nxt.body)
+            if nxt and found.outcome.value == "active"
+            else ""
+        )
         self.heading.setText(
             f"<b>{found.target}</b> · {found.institution} · {found.stage.label} ({state}{reason})"
             + (f"<br>{waits}" if waits else "")
         )
-        self.hire.setText(self.tr("Hire: {summary}").format(summary=found.hire.summary))
+        self.hire.setText(_("Hire: {summary}").format(summary=found.hire.summary))
         self.model.set_records(list(found.gates))
         self.empty.setText(
             ""
             if found.gates
-            else self.tr(
+            else _(
                 "{institution} has no approval gates yet: set them up on the Setup page "
                 "(Approval gates and tiers)."
             ).format(institution=found.institution)
@@ -365,9 +372,9 @@ class ApplicationGatesView(QtWidgets.QWidget):
         self.items_title.setText(
             f"<b>{g.body}</b>: "
             + (
-                self.tr("expert reviews and objections")
+                _("expert reviews and objections")
                 if g.rule.kind in (GateKind.expert_review, GateKind.public_notice)
-                else self.tr("no reviews or objections for this kind of gate")
+                else _("no reviews or objections for this kind of gate")
             )
             if g
             else ""
@@ -401,17 +408,17 @@ class ApplicationGatesView(QtWidgets.QWidget):
         if g is None or app is None:
             return None
         db, tid = self.ctx.db, g.template_id
-        outcomes = [(_tr("(not decided)"), "")] + [(o.label, o.value) for o in GateOutcome]
+        outcomes = [(_("(not decided)"), "")] + [(o.label, o.value) for o in GateOutcome]
         fields: list[tuple[str, str, QtWidgets.QWidget]] = [
-            ("outcome", _tr("Outcome"), combo(outcomes, g.outcome.value if g.outcome else "")),
-            ("decided_on", _tr("Decided on"), OptionalDate(g.decided_on)),
-            ("body", _tr("Decided by"), line(g.decided_by, g.body)),
+            ("outcome", _("Outcome"), combo(outcomes, g.outcome.value if g.outcome else "")),
+            ("decided_on", _("Decided on"), OptionalDate(g.decided_on)),
+            ("body", _("Decided by"), line(g.decided_by, g.body)),
             (
                 "reference",
-                _tr("Minutes / document"),
+                _("Minutes / document"),
                 line(g.reference, "e.g. 党政联席会纪要 2026-12"),
             ),
-            ("notes", _tr("Notes, conditions or reason"), text_box(g.notes)),
+            ("notes", _("Notes, conditions or reason"), text_box(g.notes)),
         ]
         if g.decided_on is None:
             picker = fields[1][2]
@@ -419,10 +426,10 @@ class ApplicationGatesView(QtWidgets.QWidget):
             picker.on.setChecked(True)
         return self._open(
             Form(
-                self.tr("Decision: {gate}").format(gate=g.body),
+                _("Decision: {gate}").format(gate=g.body),
                 fields,
                 lambda v: self._edit(
-                    f"Record decision on {g.body}",
+                    _("Record decision on {gate}").format(gate=g.body),
                     lambda: gates.decide(db, app, tid, **{**v, "outcome": v["outcome"] or None}),
                 ),
                 parent=self,
@@ -438,10 +445,11 @@ class ApplicationGatesView(QtWidgets.QWidget):
         picker.on.setChecked(True)
         return self._open(
             Form(
-                self.tr("Public notice: {gate}").format(gate=g.body),
-                [("start", _tr("Posted on"), picker)],
+                _("Public notice: {gate}").format(gate=g.body),
+                [("start", _("Posted on"), picker)],
                 lambda v: self._edit(
-                    f"Post notice of {g.body}", lambda: gates.post_notice(db, app, tid, v["start"])
+                    _("Post notice of {gate}").format(gate=g.body),
+                    lambda: gates.post_notice(db, app, tid, v["start"]),
                 ),
                 parent=self,
             )
@@ -452,14 +460,14 @@ class ApplicationGatesView(QtWidgets.QWidget):
         r: Any = None, anonymous: bool = False
     ) -> list[tuple[str, str, QtWidgets.QWidget]]:
         score = spin(r.score if r is not None and r.score is not None else -1, -1, 100)
-        score.setSpecialValueText(_tr("no score"))
+        score.setSpecialValueText(_("no score"))
         return [
-            ("reviewer", _tr("Reviewer"), line(None if r is None or r.anonymous else r.reviewer)),
-            ("anonymous", _tr("Anonymous"), check(r.anonymous if r else anonymous, "not shown")),
-            ("requested_on", _tr("Requested on"), OptionalDate(r.requested_on if r else None)),
-            ("received_on", _tr("Received on"), OptionalDate(r.received_on if r else None)),
-            ("score", _tr("Score (0-100)"), score),
-            ("opinion", _tr("Opinion"), text_box(r.opinion if r else None)),
+            ("reviewer", _("Reviewer"), line(None if r is None or r.anonymous else r.reviewer)),
+            ("anonymous", _("Anonymous"), check(r.anonymous if r else anonymous, _("not shown"))),
+            ("requested_on", _("Requested on"), OptionalDate(r.requested_on if r else None)),
+            ("received_on", _("Received on"), OptionalDate(r.received_on if r else None)),
+            ("score", _("Score (0-100)"), score),
+            ("opinion", _("Opinion"), text_box(r.opinion if r else None)),
         ]
 
     @staticmethod
@@ -476,10 +484,10 @@ class ApplicationGatesView(QtWidgets.QWidget):
         db, tid = self.ctx.db, g.template_id
         return self._open(
             Form(
-                self.tr("Expert review: {gate}").format(gate=g.body),
+                _("Expert review: {gate}").format(gate=g.body),
                 self.review_fields(None, g.rule.anonymous),
                 lambda v: self._edit(
-                    f"Add review on {g.body}",
+                    _("Add review on {gate}").format(gate=g.body),
                     lambda: gates.add_review(db, app, tid, **self._review_values(v)),
                 ),
                 parent=self,
@@ -489,10 +497,10 @@ class ApplicationGatesView(QtWidgets.QWidget):
     @staticmethod
     def objection_fields(o: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
         return [
-            ("received_on", _tr("Received on"), day(o.received_on if o else None)),
-            ("summary", _tr("Objection"), line(o.summary if o else None)),
-            ("handling", _tr("How it was handled"), text_box(o.handling if o else None)),
-            ("resolved_on", _tr("Handled on"), OptionalDate(o.resolved_on if o else None)),
+            ("received_on", _("Received on"), day(o.received_on if o else None)),
+            ("summary", _("Objection"), line(o.summary if o else None)),
+            ("handling", _("How it was handled"), text_box(o.handling if o else None)),
+            ("resolved_on", _("Handled on"), OptionalDate(o.resolved_on if o else None)),
         ]
 
     def add_objection(self) -> QtWidgets.QDialog | None:
@@ -502,10 +510,11 @@ class ApplicationGatesView(QtWidgets.QWidget):
         db, tid = self.ctx.db, g.template_id
         return self._open(
             Form(
-                self.tr("Objection to {gate}").format(gate=g.body),
+                _("Objection to {gate}").format(gate=g.body),
                 self.objection_fields(),
                 lambda v: self._edit(
-                    f"Add objection to {g.body}", lambda: gates.add_objection(db, app, tid, **v)
+                    _("Add objection to {gate}").format(gate=g.body),
+                    lambda: gates.add_objection(db, app, tid, **v),
                 ),
                 parent=self,
             )
@@ -526,10 +535,10 @@ class ApplicationGatesView(QtWidgets.QWidget):
             r = item.source
             return self._open(
                 Form(
-                    self.tr("Edit review"),
+                    _("Edit review"),
                     self.review_fields(r),
                     lambda v: self._edit(
-                        "Edit review",
+                        _("Edit review"),
                         lambda: gates.update_review(db, ident, **self._review_values(v, r)),
                     ),
                     parent=self,
@@ -537,10 +546,10 @@ class ApplicationGatesView(QtWidgets.QWidget):
             )
         return self._open(
             Form(
-                self.tr("Edit objection"),
+                _("Edit objection"),
                 self.objection_fields(item.source),
                 lambda v: self._edit(
-                    "Edit objection", lambda: gates.update_objection(db, ident, **v)
+                    _("Edit objection"), lambda: gates.update_objection(db, ident, **v)
                 ),
                 parent=self,
             )
@@ -554,9 +563,9 @@ class ApplicationGatesView(QtWidgets.QWidget):
         remove = gates.remove_review if item.kind == "review" else gates.remove_objection
         gate_edit(
             self.ctx,
-            f"Remove {item.kind}",
+            _("Remove review") if item.kind == "review" else _("Remove objection"),
             lambda: remove(db, ident),
-            lambda exc: show_error(self, self.tr("Remove"), exc),
+            lambda exc: show_error(self, _("Remove"), exc),
         )
 
     def edit_hire(self) -> QtWidgets.QDialog | None:
@@ -565,13 +574,13 @@ class ApplicationGatesView(QtWidgets.QWidget):
             return None
         h, db = found.hire, self.ctx.db
         mine = {k: (getattr(h, k) if h.own[k] else None) for k in h.own}
-        years = spin(mine["review_years"] or 0, 0, 15, " years")
-        years.setSpecialValueText(_tr("(none)"))
-        inherit = _tr("(as the target)")
+        years = spin(mine["review_years"] or 0, 0, 15, _(" years"))
+        years.setSpecialValueText(_("(none)"))
+        inherit = _("(as the target)")
         fields: list[tuple[str, str, QtWidgets.QWidget]] = [
             (
                 "hire_type",
-                _tr("Hire type"),
+                _("Hire type"),
                 combo(
                     [(inherit, "")] + [(x.label, x.value) for x in HireType],
                     mine["hire_type"] or "",
@@ -579,16 +588,16 @@ class ApplicationGatesView(QtWidgets.QWidget):
             ),
             (
                 "post_type",
-                _tr("Post"),
+                _("Post"),
                 combo(
                     [(inherit, "")] + [(x.label, x.value) for x in PostType],
                     mine["post_type"] or "",
                 ),
             ),
-            ("review_years", _tr("Review period"), years),
+            ("review_years", _("Review period"), years),
             (
                 "tier_id",
-                _tr("Talent tier"),
+                _("Talent tier"),
                 combo(
                     [(inherit, 0)] + [(t.name, t.id) for t in self.tier_rows], mine["tier_id"] or 0
                 ),
@@ -596,10 +605,10 @@ class ApplicationGatesView(QtWidgets.QWidget):
         ]
         return self._open(
             Form(
-                self.tr("Hire type and tier of this application"),
+                _("Hire type and tier of this application"),
                 fields,
                 lambda v: self._edit(
-                    "Set hire type and tier",
+                    _("Set hire type and tier"),
                     lambda: gates.set_hire(
                         db,
                         "application",
@@ -618,7 +627,7 @@ class ApplicationGatesView(QtWidgets.QWidget):
 def add_approvals_tab(detail: Any) -> ApplicationGatesView:
     """The candidate detail's Approvals tab, following its selected application."""
     view = ApplicationGatesView(detail.ctx, detail)
-    detail.tabs.addTab(view, _tr("Approvals"))
+    detail.tabs.addTab(view, _("Approvals"))
 
     def follow(*_args: Any) -> None:
         app = detail.selected_application()

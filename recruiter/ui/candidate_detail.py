@@ -604,10 +604,10 @@ class CandidateDetail(QtWidgets.QWidget):
         editing (never a silent lost update)."""
         box = QtWidgets.QMessageBox(self)
         box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Changed by someone else"))
+        box.setWindowTitle(_("Changed by someone else"))
         box.setText(str(conflict))
-        reload_ = box.addButton(self.tr("Reload"), QtWidgets.QMessageBox.ButtonRole.ResetRole)
-        over = box.addButton(self.tr("Overwrite"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        reload_ = box.addButton(_("Reload"), QtWidgets.QMessageBox.ButtonRole.ResetRole)
+        over = box.addButton(_("Overwrite"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is over:

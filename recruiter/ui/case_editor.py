@@ -22,6 +22,7 @@ from recruiter.domain.immigration import (
 )
 from recruiter.domain.money import format_amount
 from recruiter.errors import RecruiterError, ValidationError
+from recruiter.i18n import _
 from recruiter.services import immigration
 from recruiter.services.immigration import ArrivalBlocked, CaseDetail
 
@@ -42,7 +43,9 @@ def parse_date(text: str, field: str = "date") -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError({field: f"'{text}' is not a date (YYYY-MM-DD)"}) from None
+        raise ValidationError(
+            {field: _("'{text}' is not a date (YYYY-MM-DD)").format(text=text)}
+        ) from None
 
 
 def _table(model: RecordTableModel) -> QtWidgets.QTableView:
@@ -67,9 +70,9 @@ class MilestoneRowWidgets:
         self.on.setPlaceholderText("YYYY-MM-DD")
         self.on.setMaximumWidth(110)
         self.number = QtWidgets.QLineEdit()
-        self.number.setPlaceholderText("number")
+        self.number.setPlaceholderText(_("number"))
         self.expires = QtWidgets.QLineEdit()
-        self.expires.setPlaceholderText("expires YYYY-MM-DD")
+        self.expires.setPlaceholderText(_("expires YYYY-MM-DD"))
         self.expires.setMaximumWidth(150)
         permit = kind in PERMITS
         self.number.setVisible(permit)
@@ -102,7 +105,7 @@ class CaseEditor(QtWidgets.QWidget):
         self.case_id: int | None = None
         self.current: CaseDetail | None = None
 
-        self.title = QtWidgets.QLabel(self.tr("Select a case on the left."))
+        self.title = QtWidgets.QLabel(_("Select a case on the left."))
         self.title.setWordWrap(True)
         self.message = QtWidgets.QLabel()
         self.message.setWordWrap(True)
@@ -115,22 +118,22 @@ class CaseEditor(QtWidgets.QWidget):
         for r in Route:
             self.route.addItem(r.label, r.value)
         self.category = QtWidgets.QComboBox()
-        self.category.addItem(self.tr("—"), "")
+        self.category.addItem(_("—"), "")
         for c in Category:
             self.category.addItem(c.label, c.value)
         self.officer = QtWidgets.QLineEdit()
-        self.save_case = QtWidgets.QPushButton(self.tr("Save route and officer"))
+        self.save_case = QtWidgets.QPushButton(_("Save route and officer"))
         self.save_case.clicked.connect(self.save_header)
-        self.arrive_button = QtWidgets.QPushButton(self.tr("Mark arrived"))
+        self.arrive_button = QtWidgets.QPushButton(_("Mark arrived"))
         self.arrive_button.clicked.connect(self.mark_arrived)
-        self.close_button = QtWidgets.QPushButton(self.tr("Close case…"))
+        self.close_button = QtWidgets.QPushButton(_("Close case…"))
         self.close_button.clicked.connect(self.close_case)
         head = QtWidgets.QHBoxLayout()
-        head.addWidget(QtWidgets.QLabel(self.tr("Route")))
+        head.addWidget(QtWidgets.QLabel(_("Route")))
         head.addWidget(self.route)
-        head.addWidget(QtWidgets.QLabel(self.tr("FWP category")))
+        head.addWidget(QtWidgets.QLabel(_("FWP category")))
         head.addWidget(self.category)
-        head.addWidget(QtWidgets.QLabel(self.tr("Officer")))
+        head.addWidget(QtWidgets.QLabel(_("Officer")))
         head.addWidget(self.officer, 1)
         head.addWidget(self.save_case)
 
@@ -143,7 +146,7 @@ class CaseEditor(QtWidgets.QWidget):
             grid.addWidget(w.number, i, 2)
             grid.addWidget(w.expires, i, 3)
         grid.setColumnStretch(4, 1)
-        self.save_milestones_button = QtWidgets.QPushButton(self.tr("Save dates"))
+        self.save_milestones_button = QtWidgets.QPushButton(_("Save dates"))
         self.save_milestones_button.clicked.connect(self.save_milestones)
         milestones_tab = QtWidgets.QWidget()
         mv = QtWidgets.QVBoxLayout(milestones_tab)
@@ -157,10 +160,10 @@ class CaseEditor(QtWidgets.QWidget):
         # People.
         self.people_model = RecordTableModel(
             [
-                ("role", "Role"),
-                ("full_name", "Name"),
-                ("nationality", "Passport nationality"),
-                ("passport_expires", "Passport expires"),
+                ("role", _("Role")),
+                ("full_name", _("Name")),
+                ("nationality", _("Passport nationality")),
+                ("passport_expires", _("Passport expires")),
             ],
             parent=self,
         )
@@ -169,16 +172,16 @@ class CaseEditor(QtWidgets.QWidget):
         for role in (PersonRole.spouse, PersonRole.child, PersonRole.other):
             self.person_role.addItem(role.label, role.value)
         self.person_name = QtWidgets.QLineEdit()
-        self.person_name.setPlaceholderText(self.tr("Full name"))
+        self.person_name.setPlaceholderText(_("Full name"))
         self.person_nationality = QtWidgets.QLineEdit()
-        self.person_nationality.setPlaceholderText(self.tr("Nationality"))
+        self.person_nationality.setPlaceholderText(_("Nationality"))
         self.person_passport = QtWidgets.QLineEdit()
-        self.person_passport.setPlaceholderText(self.tr("Passport expires"))
-        self.add_person_button = QtWidgets.QPushButton(self.tr("Add family member"))
+        self.person_passport.setPlaceholderText(_("Passport expires"))
+        self.add_person_button = QtWidgets.QPushButton(_("Add family member"))
         self.add_person_button.clicked.connect(self.add_person)
-        self.passport_button = QtWidgets.QPushButton(self.tr("Set passport expiry of selected"))
+        self.passport_button = QtWidgets.QPushButton(_("Set passport expiry of selected"))
         self.passport_button.clicked.connect(self.set_passport)
-        self.remove_person_button = QtWidgets.QPushButton(self.tr("Remove selected"))
+        self.remove_person_button = QtWidgets.QPushButton(_("Remove selected"))
         self.remove_person_button.clicked.connect(self.remove_person)
         people_tab = QtWidgets.QWidget()
         pv = QtWidgets.QVBoxLayout(people_tab)
@@ -202,11 +205,11 @@ class CaseEditor(QtWidgets.QWidget):
         # Documents.
         self.docs_model = RecordTableModel(
             [
-                ("person", "Person"),
-                ("kind", "Document"),
-                ("status", "Status"),
-                ("status_on", "Since"),
-                ("note", "Note"),
+                ("person", _("Person")),
+                ("kind", _("Document")),
+                ("status", _("Status")),
+                ("status_on", _("Since")),
+                ("note", _("Note")),
             ],
             parent=self,
         )
@@ -215,10 +218,10 @@ class CaseEditor(QtWidgets.QWidget):
         for st in DocStatus:
             self.doc_status.addItem(st.label, st.value)
         self.doc_on = QtWidgets.QLineEdit()
-        self.doc_on.setPlaceholderText(self.tr("on YYYY-MM-DD (blank: today)"))
+        self.doc_on.setPlaceholderText(_("on YYYY-MM-DD (blank: today)"))
         self.doc_note = QtWidgets.QLineEdit()
-        self.doc_note.setPlaceholderText(self.tr("Note"))
-        self.doc_button = QtWidgets.QPushButton(self.tr("Set status of selected"))
+        self.doc_note.setPlaceholderText(_("Note"))
+        self.doc_button = QtWidgets.QPushButton(_("Set status of selected"))
         self.doc_button.clicked.connect(self.set_document)
         docs_tab = QtWidgets.QWidget()
         dv = QtWidgets.QVBoxLayout(docs_tab)
@@ -231,25 +234,25 @@ class CaseEditor(QtWidgets.QWidget):
         # Relocation.
         self.tasks_model = RecordTableModel(
             [
-                ("title", "Task"),
-                ("owner", "Owner"),
-                ("due_on", "Due"),
-                ("done_on", "Done"),
-                ("cost", "Cost (charged to the relocation item)"),
+                ("title", _("Task")),
+                ("owner", _("Owner")),
+                ("due_on", _("Due")),
+                ("done_on", _("Done")),
+                ("cost", _("Cost (charged to the relocation item)")),
             ],
             getter=_task_value,
             parent=self,
         )
         self.tasks_view = _table(self.tasks_model)
         self.task_title = QtWidgets.QLineEdit()
-        self.task_title.setPlaceholderText(self.tr("New task"))
-        self.add_task_button = QtWidgets.QPushButton(self.tr("Add task"))
+        self.task_title.setPlaceholderText(_("New task"))
+        self.add_task_button = QtWidgets.QPushButton(_("Add task"))
         self.add_task_button.clicked.connect(self.add_task)
-        self.task_done_button = QtWidgets.QPushButton(self.tr("Mark selected done"))
+        self.task_done_button = QtWidgets.QPushButton(_("Mark selected done"))
         self.task_done_button.clicked.connect(self.task_done)
         self.task_cost = QtWidgets.QLineEdit()
-        self.task_cost.setPlaceholderText(self.tr("Cost, e.g. 12000.00"))
-        self.charge_button = QtWidgets.QPushButton(self.tr("Charge cost of selected"))
+        self.task_cost.setPlaceholderText(_("Cost, e.g. 12000.00"))
+        self.charge_button = QtWidgets.QPushButton(_("Charge cost of selected"))
         self.charge_button.clicked.connect(self.charge_task)
         tasks_tab = QtWidgets.QWidget()
         tv = QtWidgets.QVBoxLayout(tasks_tab)
@@ -266,10 +269,10 @@ class CaseEditor(QtWidgets.QWidget):
         tv.addLayout(trow)
 
         self.tabs = QtWidgets.QTabWidget()
-        self.tabs.addTab(milestones_tab, self.tr("Milestones"))
-        self.tabs.addTab(people_tab, self.tr("People"))
-        self.tabs.addTab(docs_tab, self.tr("Documents"))
-        self.tabs.addTab(tasks_tab, self.tr("Relocation"))
+        self.tabs.addTab(milestones_tab, _("Milestones"))
+        self.tabs.addTab(people_tab, _("People"))
+        self.tabs.addTab(docs_tab, _("Documents"))
+        self.tabs.addTab(tasks_tab, _("Relocation"))
 
         actions = QtWidgets.QHBoxLayout()
         actions.addWidget(self.title, 1)
@@ -297,7 +300,7 @@ class CaseEditor(QtWidgets.QWidget):
         self.case_id = case_id
         if case_id is None:
             self.current = None
-            self.title.setText(self.tr("Select a case on the left."))
+            self.title.setText(_("Select a case on the left."))
             self.deadlines.clear()
             self._enable(False)
             return
@@ -314,10 +317,15 @@ class CaseEditor(QtWidgets.QWidget):
     def _show(self, d: CaseDetail) -> None:
         self.current = d
         self._enable(True)
-        closed = f" — closed {d.closed_on}: {d.closed_reason}" if d.closed_on else ""
+        closed = (
+            _(" — closed {day}: {reason}").format(day=d.closed_on, reason=d.closed_reason)
+            if d.closed_on
+            else ""
+        )
         self.title.setText(
             f"<b>{d.candidate}</b> — {d.target}, {d.institution}<br>"
-            f"Stage: {d.stage.label} · Case: {d.state.label}{closed}"
+            + _("Stage: {stage} · Case: {case}").format(stage=d.stage.label, case=d.state.label)
+            + closed
         )
         self.route.setCurrentIndex(max(0, self.route.findData(d.route.value)))
         self.category.setCurrentIndex(
@@ -328,10 +336,14 @@ class CaseEditor(QtWidgets.QWidget):
         for dl in d.deadlines:
             left = dl.days_left(d.today)
             colour = URGENCY_COLOURS.get(urgency(dl, d.today), "#333333")
-            when = f"{-left} days overdue" if left < 0 else f"in {left} days"
+            when = (
+                _("{days} days overdue").format(days=-left)
+                if left < 0
+                else _("in {days} days").format(days=left)
+            )
             lines.append(f'<span style="color:{colour}">{dl.due} · {dl.name} ({when})</span>')
         self.deadlines.setText(
-            "<b>Deadlines</b>: " + ("<br>".join(lines) if lines else "none running")
+            _("<b>Deadlines</b>: ") + ("<br>".join(lines) if lines else _("none running"))
         )
         for m, w in self.milestones.items():
             w.show(d.milestones.get(m.value))
@@ -411,8 +423,8 @@ class CaseEditor(QtWidgets.QWidget):
         """The reason to move to `arrived` anyway (None: don't). Tests replace this."""
         text, ok = QtWidgets.QInputDialog.getText(
             self,
-            self.tr("Mark arrived anyway?"),
-            str(err) + "\n\n" + self.tr("Reason for the override (kept in the audit log):"),
+            _("Mark arrived anyway?"),
+            str(err) + "\n\n" + _("Reason for the override (kept in the audit log):"),
         )
         return text.strip() if ok and text.strip() else None
 
@@ -426,7 +438,7 @@ class CaseEditor(QtWidgets.QWidget):
 
     def ask_close_reason(self) -> str | None:
         text, ok = QtWidgets.QInputDialog.getText(
-            self, self.tr("Close case"), self.tr("Why is the case closed?")
+            self, _("Close case"), _("Why is the case closed?")
         )
         return text.strip() if ok and text.strip() else None
 
@@ -515,7 +527,9 @@ class CaseEditor(QtWidgets.QWidget):
             try:
                 minor = int((Decimal(text) * 100).to_integral_value())  # CNY: 2 decimals
             except InvalidOperation:
-                raise ValidationError({"cost": f"'{text}' is not an amount"}) from None
+                raise ValidationError(
+                    {"cost": _("'{text}' is not an amount").format(text=text)}
+                ) from None
             cmds.charge_task(self.ctx, task.id, minor, self._error)
 
         self._run(charge)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from recruiter.domain import clock, money
 from recruiter.domain.changes import Changes, Kind
+from recruiter.i18n import _
 from recruiter.services import payments
 
 from .context import AppContext
@@ -26,14 +27,13 @@ WATCHES = frozenset(
 
 
 def _sums(values: dict[str, int]) -> str:
-    return ", ".join(money.format_amount(v, k) for k, v in values.items() if v) or "nothing"
+    return ", ".join(money.format_amount(v, k) for k, v in values.items() if v) or _("nothing")
 
 
 def outlook_text(o: payments.Outlook) -> str:
-    return (
-        f"<b>Payments</b> — paid in {o.year}: {_sums(o.paid)} · due now: {_sums(o.due)} · "
-        f"<b>expected in {o.year + 1}: {_sums(o.next_year)}</b>"
-    )
+    return _("<b>Payments</b> — paid in {year}: {paid} · due now: {due} · ").format(
+        year=o.year, paid=_sums(o.paid), due=_sums(o.due)
+    ) + _("<b>expected in {year}: {amount}</b>").format(year=o.year + 1, amount=_sums(o.next_year))
 
 
 class PaymentsOutlook(QtWidgets.QLabel):

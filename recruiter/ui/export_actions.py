@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from recruiter.i18n import _
 from recruiter.services import exporting
 from recruiter.services.reporting import Filters
 from recruiter.services.reporting.brief import Brief, build_brief
@@ -32,11 +33,7 @@ def ask_path(
 ) -> Path | None:
     """A save dialog remembering the last folder; returns a path ending in `suffix` (or None)."""
     folder = str(_settings().value(SETTINGS_KEY, "") or Path.home())
-    kinds = (
-        parent.tr("PDF document (*.pdf)")
-        if suffix == ".pdf"
-        else parent.tr("Excel workbook (*.xlsx)")
-    )
+    kinds = _("PDF document (*.pdf)") if suffix == ".pdf" else _("Excel workbook (*.xlsx)")
     name, _filter = QtWidgets.QFileDialog.getSaveFileName(
         parent, title, str(Path(folder) / suggested), kinds
     )
@@ -54,13 +51,11 @@ def offer_to_open(parent: QtWidgets.QWidget, path: Path, detail: str) -> QtWidge
     box = QtWidgets.QMessageBox(parent)
     box.setObjectName("exportDoneBox")
     box.setIcon(QtWidgets.QMessageBox.Icon.Information)
-    box.setWindowTitle(parent.tr("Export finished"))
-    box.setText(parent.tr("Saved {name}").format(name=path.name))
+    box.setWindowTitle(_("Export finished"))
+    box.setText(_("Saved {name}").format(name=path.name))
     box.setInformativeText(detail)
-    open_file = box.addButton(parent.tr("Open file"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
-    open_folder = box.addButton(
-        parent.tr("Open folder"), QtWidgets.QMessageBox.ButtonRole.ActionRole
-    )
+    open_file = box.addButton(_("Open file"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    open_folder = box.addButton(_("Open folder"), QtWidgets.QMessageBox.ButtonRole.ActionRole)
     box.addButton(QtWidgets.QMessageBox.StandardButton.Close)
     open_file.setObjectName("openFile")
     open_folder.setObjectName("openFolder")
@@ -96,7 +91,7 @@ def export_pipeline(
         if path
         else ask_path(
             parent,
-            parent.tr("Export pipeline"),
+            _("Export pipeline"),
             f"recruitment-pipeline-{QtCore.QDate.currentDate().toString('yyyy-MM-dd')}.xlsx",
         )
     )
@@ -116,10 +111,10 @@ def export_pipeline(
     return run_with_progress(
         parent,
         ctx.runner,
-        parent.tr("Exporting pipeline"),
+        _("Exporting pipeline"),
         work,
         on_done=done,
-        on_cancel=lambda: _status(parent, parent.tr("Export cancelled; no file was written.")),
+        on_cancel=lambda: _status(parent, _("Export cancelled; no file was written.")),
     )
 
 
@@ -135,7 +130,7 @@ def export_brief(
         if path
         else ask_path(
             parent,
-            parent.tr("Export brief"),
+            _("Export brief"),
             f"recruitment-brief-{QtCore.QDate.currentDate().toString('yyyy-MM-dd')}.pdf",
             ".pdf",
         )
@@ -154,17 +149,17 @@ def export_brief(
         try:
             written = write_brief(target, brief, exporting.exported_at())
         except OSError as exc:
-            show_error(parent, parent.tr("Export brief"), exc)
+            show_error(parent, _("Export brief"), exc)
             return
-        offer_to_open(parent, written, parent.tr("One page, as of {day}").format(day=brief.as_of))
+        offer_to_open(parent, written, _("One page, as of {day}").format(day=brief.as_of))
 
     return run_with_progress(
         parent,
         ctx.runner,
-        parent.tr("Preparing the brief"),
+        _("Preparing the brief"),
         work,
         on_done=done,
-        on_cancel=lambda: _status(parent, parent.tr("Export cancelled; no file was written.")),
+        on_cancel=lambda: _status(parent, _("Export cancelled; no file was written.")),
     )
 
 
@@ -202,11 +197,9 @@ def export_view(
     path: Path | str | None = None,
 ) -> Task | None:
     """Export a table view as shown (current filter, columns and order) to a styled sheet."""
-    name = title or (parent.windowTitle() or "Export")
+    name = title or (parent.windowTitle() or _("Export"))
     target = (
-        Path(path)
-        if path
-        else ask_path(parent, parent.tr("Export table"), f"{exporting_name(name)}.xlsx")
+        Path(path) if path else ask_path(parent, _("Export table"), f"{exporting_name(name)}.xlsx")
     )
     if target is None:
         return None
@@ -221,17 +214,15 @@ def export_view(
         )
 
     def done(result: exporting.ExportResult) -> None:
-        offer_to_open(
-            parent, result.file, parent.tr("{n} rows").format(n=f"{sum(result.rows.values()):,}")
-        )
+        offer_to_open(parent, result.file, _("{n} rows").format(n=f"{sum(result.rows.values()):,}"))
 
     return run_with_progress(
         parent,
         ctx.runner,
-        parent.tr("Exporting table"),
+        _("Exporting table"),
         work,
         on_done=done,
-        on_cancel=lambda: _status(parent, parent.tr("Export cancelled; no file was written.")),
+        on_cancel=lambda: _status(parent, _("Export cancelled; no file was written.")),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from recruiter.domain import clock
 from recruiter.domain.changes import Changes, Kind
+from recruiter.i18n import _
 from recruiter.services import activities, gates, immigration, offers, payments, settings
 from recruiter.store.database import Database
 
@@ -92,11 +93,11 @@ class FollowUpsPanel(QtWidgets.QWidget):
         self.scope_label = ""
         self.model = RecordTableModel(
             [
-                ("due_on", "Due"),
-                ("candidate", "Candidate"),
+                ("due_on", _("Due")),
+                ("candidate", _("Candidate")),
                 ("name_zh", "中文名"),
-                ("kind", "Kind"),
-                ("summary", "What to do"),
+                ("kind", _("Kind")),
+                ("summary", _("What to do")),
             ],
             parent=self,
         )
@@ -115,10 +116,10 @@ class FollowUpsPanel(QtWidgets.QWidget):
         self.view.doubleClicked.connect(self._open)
         self.offers_model = RecordTableModel(
             [
-                ("expires_on", "Expires"),
-                ("candidate", "Candidate"),
-                ("target", "Target"),
-                ("institution", "Institution"),
+                ("expires_on", _("Expires")),
+                ("candidate", _("Candidate")),
+                ("target", _("Target")),
+                ("institution", _("Institution")),
             ],
             parent=self,
         )
@@ -135,7 +136,7 @@ class FollowUpsPanel(QtWidgets.QWidget):
         for i, w in enumerate((90, 160, 320)):
             self.offers_view.setColumnWidth(i, w)
         self.visas_model = RecordTableModel(
-            [("due_on", "Due"), ("candidate", "Candidate"), ("deadline", "Visa deadline")],
+            [("due_on", _("Due")), ("candidate", _("Candidate")), ("deadline", _("Visa deadline"))],
             parent=self,
         )
         self.visas_model.decorate = self._decorate
@@ -149,9 +150,9 @@ class FollowUpsPanel(QtWidgets.QWidget):
         self.visas_heading = QtWidgets.QLabel()
         self.heading = QtWidgets.QLabel()
         self.offers_heading = QtWidgets.QLabel()
-        self.done_button = QtWidgets.QPushButton(self.tr("Mark done"))
+        self.done_button = QtWidgets.QPushButton(_("Mark done"))
         self.done_button.clicked.connect(self.mark_selected_done)
-        self.open_button = QtWidgets.QPushButton(self.tr("Open candidate"))
+        self.open_button = QtWidgets.QPushButton(_("Open candidate"))
         self.open_button.clicked.connect(lambda: self._open(self.view.currentIndex()))
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.heading, 1)
@@ -167,7 +168,8 @@ class FollowUpsPanel(QtWidgets.QWidget):
         layout.addWidget(self.gates, 1)
         self.assessments_heading = QtWidgets.QLabel()
         self.assessments_model = RecordTableModel(
-            [("due_on", "Due"), ("candidate", "Hire"), ("label", "Assessment")], parent=self
+            [("due_on", _("Due")), ("candidate", _("Hire")), ("label", _("Assessment"))],
+            parent=self,
         )
         self.assessments_view = QtWidgets.QTableView()
         self.assessments_view.setModel(self.assessments_model)
@@ -225,7 +227,7 @@ class FollowUpsPanel(QtWidgets.QWidget):
     def refresh(self) -> None:
         target_id, institution_id = self.target_id, self.institution_id
         self.loader.read(
-            lambda db: load(db, target_id, institution_id), self._fill, title=self.tr("Follow-ups")
+            lambda db: load(db, target_id, institution_id), self._fill, title=_("Follow-ups")
         )
 
     @property
@@ -237,22 +239,22 @@ class FollowUpsPanel(QtWidgets.QWidget):
         self.model.set_records(due)
         overdue = sum(1 for f in due if f.overdue)
         today = len(due) - overdue
-        more = self.tr(" (the oldest {n:,} shown)").format(n=len(due)) if len(due) >= LIMIT else ""
+        more = _(" (the oldest {n:,} shown)").format(n=len(due)) if len(due) >= LIMIT else ""
         scope = f" ({self.scope_label})" if self.scope_label else ""
         self.heading.setText(
-            self.tr("<b>Due{s}</b> — {o} overdue, {t} due today ({d}){more}").format(
+            _("<b>Due{s}</b> — {o} overdue, {t} due today ({d}){more}").format(
                 s=scope, o=overdue, t=today, d=loaded.today.isoformat(), more=more
             )
         )
         self.offers_model.set_records(expiring)
         self.offers_heading.setText(
-            self.tr("<b>Offers expiring within 7 days</b> — {n}").format(n=len(expiring))
+            _("<b>Offers expiring within 7 days</b> — {n}").format(n=len(expiring))
         )
         self.done_button.setEnabled(bool(due))
         self.gates.show_due(loaded.gates)
         self.assessments_model.set_records(loaded.assessments)
         self.assessments_heading.setText(
-            self.tr("<b>Assessments due within {d} days</b> — {n}").format(
+            _("<b>Assessments due within {d} days</b> — {n}").format(
                 d=payments.REMIND_DAYS, n=len(loaded.assessments)
             )
         )
@@ -261,7 +263,7 @@ class FollowUpsPanel(QtWidgets.QWidget):
         self.visas_model.set_records(loaded.visas)
         late = sum(1 for d in loaded.visas if d.overdue)
         self.visas_heading.setText(
-            self.tr("<b>Visa deadlines</b> — {o} overdue, {n} due within 7 days").format(
+            _("<b>Visa deadlines</b> — {o} overdue, {n} due within 7 days").format(
                 o=late, n=len(loaded.visas) - late
             )
         )
@@ -275,7 +277,7 @@ class FollowUpsPanel(QtWidgets.QWidget):
                 self.ctx,
                 f.activity_id,
                 True,
-                on_error=lambda e: show_error(self, self.tr("Follow-ups"), e),
+                on_error=lambda e: show_error(self, _("Follow-ups"), e),
             )
 
     def _open(self, index: Any) -> None:
@@ -291,7 +293,7 @@ class FollowUpsDock(QtWidgets.QDockWidget):
     """The Due panel as a dock; opening a candidate shows the editor in a dialog."""
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(self.tr("Due"), parent)
+        super().__init__(_("Due"), parent)
         self.setObjectName("followupsDock")
         self.panel = FollowUpsPanel(ctx, self)
         self.panel.open_candidate.connect(self._open)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from recruiter.domain import money
 from recruiter.domain.figures import Ledger
+from recruiter.i18n import N_, _
 from recruiter.services import payments
 from recruiter.store.database import Database
 
 from .ops import Reader
 from .qt import Qt, QtWidgets
 
-HEADERS = ["Fiscal year", "Reserved", "Committed, unpaid", "Paid"]
+HEADERS = [N_("Fiscal year"), N_("Reserved"), N_("Committed, unpaid"), N_("Paid")]
 
 
 def source_years(db: Database, source_id: int) -> list[tuple[int | None, Ledger]]:
@@ -24,7 +25,7 @@ class FiscalYearsTable(QtWidgets.QTableWidget):
     def __init__(self, reader: Reader, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(0, len(HEADERS), parent)
         self.reader = reader
-        self.setHorizontalHeaderLabels(HEADERS)
+        self.setHorizontalHeaderLabels([_(h) for h in HEADERS])
         self.verticalHeader().setVisible(False)
         self.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.horizontalHeader().setStretchLastSection(True)
@@ -36,15 +37,15 @@ class FiscalYearsTable(QtWidgets.QTableWidget):
         self.reader.read(
             lambda db: source_years(db, source_id),
             lambda rows: self._fill(rows, currency),
-            title="Funding",
+            title=_("Funding"),
         )
 
     def _fill(self, rows: list[tuple[int | None, Ledger]], currency: str) -> None:
         total = sum((led for _y, led in rows), Ledger())
-        lines = [*rows, ("Total", total)]
+        lines = [*rows, (_("Total"), total)]
         self.setRowCount(len(lines))
         for r, (year, led) in enumerate(lines):
-            label = str(year) if year is not None else "no date yet"
+            label = str(year) if year is not None else _("no date yet")
             cells = [label] + [
                 money.format_amount(v, currency)
                 for v in (led.reserved, led.committed_unpaid, led.paid)

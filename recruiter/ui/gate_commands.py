@@ -11,6 +11,7 @@ from typing import Any
 
 from recruiter.domain.enums import Stage
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _, ngettext
 from recruiter.services import applications, calendar, gates
 
 from .context import AppContext
@@ -28,7 +29,7 @@ def gate_edit(
 
     def do() -> gates.Kept:
         if "inverse" in box:
-            return gates.put_back(db, box.pop("inverse"), f"redo: {text}")
+            return gates.put_back(db, box.pop("inverse"), _("redo: {text}").format(text=text))
         return first()
 
     def undo(kept: gates.Kept) -> None:
@@ -46,10 +47,13 @@ def move_with_override(
 ) -> ServiceCommand:
     """A stage move past approval gates that are not passed, with the reason (audited)."""
     ids = list(application_ids)
-    what = "application" if len(ids) == 1 else f"{len(ids)} applications"
     return push(
         ctx,
-        f"Move {what} to {to.label} (gates overridden)",
+        ngettext(
+            "Move the application to {stage} (gates overridden)",
+            "Move {count} applications to {stage} (gates overridden)",
+            len(ids),
+        ).format(count=len(ids), stage=to.label),
         lambda: applications.move_many(ctx.db, ids, to, None, override=reason),
         lambda states: applications.restore_many(ctx.db, states, "move"),
         on_error,
@@ -70,7 +74,13 @@ def add_day(ctx: AppContext, values: Mapping[str, Any], on_error: ErrorFn = None
     def undo(ident: int) -> None:
         kept["snap"] = calendar.remove(db, ident)
 
-    return push(ctx, f"Add {values.get('name') or 'day'} to the calendar", do, undo, on_error)
+    return push(
+        ctx,
+        _("Add {day} to the calendar").format(day=values.get("name") or _("day")),
+        do,
+        undo,
+        on_error,
+    )
 
 
 def edit_day(
@@ -79,7 +89,7 @@ def edit_day(
     db = ctx.db
     return push(
         ctx,
-        "Edit calendar day",
+        _("Edit calendar day"),
         lambda: calendar.update(db, holiday_id, **dict(changes)),
         lambda before: calendar.update(db, holiday_id, **before),
         on_error,
@@ -90,7 +100,7 @@ def remove_day(ctx: AppContext, holiday_id: int, on_error: ErrorFn = None) -> Se
     db = ctx.db
     return push(
         ctx,
-        "Remove calendar day",
+        _("Remove calendar day"),
         lambda: calendar.remove(db, holiday_id),
         lambda snap: calendar.restore(db, snap),
         on_error,

@@ -8,6 +8,7 @@ from typing import Any
 
 from recruiter.domain import clock
 from recruiter.domain.changes import Changes, Kind
+from recruiter.i18n import _
 from recruiter.services import gates, settings
 from recruiter.store.database import Database
 
@@ -64,10 +65,10 @@ class ApprovalsBoard(QtWidgets.QWidget):
         self._stale = True
         self.waiting = RecordTableModel(
             [
-                ("gate", "Gate"),
-                ("institution", "Institution"),
-                ("applications", "Applications waiting"),
-                ("median_days", "Median days"),
+                ("gate", _("Gate")),
+                ("institution", _("Institution")),
+                ("applications", _("Applications waiting")),
+                ("median_days", _("Median days")),
             ],
             getter=_value,
             parent=self,
@@ -75,17 +76,17 @@ class ApprovalsBoard(QtWidgets.QWidget):
         self.waiting.numeric = {"applications"}
         self.completion = RecordTableModel(
             [
-                ("by", "By"),
-                ("name", "College or tier"),
-                ("target", "Annual target"),
+                ("by", _("By")),
+                ("name", _("College or tier")),
+                ("target", _("Annual target")),
                 ("hired", "Hired"),
-                ("share", "Done"),
+                ("share", _("Done")),
             ],
             getter=_value,
             parent=self,
         )
         self.completion.numeric = {"target", "hired"}
-        self.waiting_title = QtWidgets.QLabel(self.tr("<b>Where applications wait</b>"))
+        self.waiting_title = QtWidgets.QLabel(_("<b>Where applications wait</b>"))
         self.completion_title = QtWidgets.QLabel()
         self.waiting_view, self.completion_view = _table(self.waiting), _table(self.completion)
         grid = QtWidgets.QGridLayout(self)
@@ -114,13 +115,13 @@ class ApprovalsBoard(QtWidgets.QWidget):
     def refresh(self) -> None:
         self._stale = False
         year = self.year
-        self.loader.read(lambda db: load(db, year), self._show, title=self.tr("Dashboard"))
+        self.loader.read(lambda db: load(db, year), self._show, title=_("Dashboard"))
 
     def _show(self, loaded: Loaded) -> None:
         self.waiting.set_records(loaded.waiting)
         self.completion.set_records(loaded.completion)
         self.completion_title.setText(
-            self.tr("<b>Completion against the {year} targets</b>").format(year=loaded.year)
+            _("<b>Completion against the {year} targets</b>").format(year=loaded.year)
         )
         for view, column, cap in ((self.waiting_view, 0, 250), (self.completion_view, 1, 250)):
             view.resizeColumnsToContents()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from recruiter.i18n import _
 from recruiter.services import gates
 
 from .candidate_model import RecordTableModel
@@ -49,7 +50,7 @@ def draw_next_gate(
         return y
     painter.save()
     painter.setPen(REJECTED if gate.startswith("rejected") else GATE_COLOUR)
-    text = gate if gate.startswith("rejected") else f"next: {gate}"
+    text = gate if gate.startswith("rejected") else _("next: {gate}").format(gate=gate)
     height = metrics.height() + 3  # room for CJK glyphs from a fallback font
     painter.drawText(
         QtCore.QRect(x, y, w, height),
@@ -67,7 +68,12 @@ class GateDue(QtWidgets.QWidget):
         super().__init__(panel)
         self.heading = QtWidgets.QLabel()
         self.model = RecordTableModel(
-            [("on", "Date"), ("candidate", "Candidate"), ("gate", "Gate"), ("what", "What")],
+            [
+                ("on", _("Date")),
+                ("candidate", _("Candidate")),
+                ("gate", _("Gate")),
+                ("what", _("What")),
+            ],
             parent=self,
         )
         self.view = QtWidgets.QTableView()
@@ -91,7 +97,7 @@ class GateDue(QtWidgets.QWidget):
         self.model.set_records(items)
         notices = sum(1 for d in items if d.what == "notice ends")
         self.heading.setText(
-            self.tr(
+            _(
                 "<b>Approval gates</b> — {n} notices ending within 7 days, "
                 "{r} expert reviews outstanding"
             ).format(n=notices, r=len(items) - notices)

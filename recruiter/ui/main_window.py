@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recruiter import __version__
+from recruiter.i18n import _
 
 from .columns import fit_header_labels, spreadsheet_sort_arrows
 from .context import AppContext
 from .followups import FollowUpsDock
+from .language import language_menu
 from .ops import CollectionOp, Reader
 from .pages.base import Page
 from .qt import Qt, QtCore, QtGui, QtWidgets
@@ -112,7 +114,7 @@ class MainWindow(QtWidgets.QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.settings = settings or QtCore.QSettings()
-        self.setWindowTitle(f"Recruiter — {ctx.db.label}")
+        self.setWindowTitle(_("Recruiter — {db}").format(db=ctx.db.label))
         self.setAcceptDrops(True)
         self.resize(1280, 800)
 
@@ -129,7 +131,7 @@ class MainWindow(QtWidgets.QMainWindow):
             scroller.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
             self.scrollers.append(scroller)
             self.stack.addWidget(scroller)
-            QtWidgets.QListWidgetItem(self.tr(name), self.sidebar)
+            QtWidgets.QListWidgetItem(_(name), self.sidebar)
         self.pages = Pages([name for name, _f in PAGES], self._build_page)
         self.sidebar.currentRowChanged.connect(self._show_row)
 
@@ -192,7 +194,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self.ctx.db.read_only:
             return None
         banner = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "<b>Read-only:</b> you may not write to {db} or its folder, so nothing you "
                 "change can be saved. You can look, search and export. To edit, fix its "
                 "permissions, or copy it to a folder you may write to and open the copy."
@@ -211,11 +213,11 @@ class MainWindow(QtWidgets.QMainWindow):
         column.addWidget(banner)
         column.addWidget(self.takeCentralWidget(), 1)
         self.setCentralWidget(holder)
-        self.setWindowTitle(self.windowTitle() + self.tr(" (read-only)"))
-        self.db_label.setText(self.ctx.db.label + self.tr(" (read-only)"))
+        self.setWindowTitle(self.windowTitle() + _(" (read-only)"))
+        self.db_label.setText(self.ctx.db.label + _(" (read-only)"))
         for action in (self.import_action, self.demo_action, self.new_action):
             action.setEnabled(False)
-            action.setToolTip(self.tr("The database is read-only."))
+            action.setToolTip(_("The database is read-only."))
         return banner
 
     # -- menus ------------------------------------------------------------------------------
@@ -226,7 +228,7 @@ class MainWindow(QtWidgets.QMainWindow):
         slot: Any,
         shortcut: QtGui.QKeySequence | str | None = None,
     ) -> QtGui.QAction:
-        act = QtGui.QAction(self.tr(text), self)
+        act = QtGui.QAction(text, self)
         if shortcut is not None:
             act.setShortcut(QtGui.QKeySequence(shortcut))
         act.triggered.connect(slot)
@@ -235,66 +237,68 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu = bar.addMenu(_("&File"))
         self.import_action = self._action(
-            file_menu, "&Import candidate list…", self.import_file, "Ctrl+I"
+            file_menu, _("&Import candidate list…"), self.import_file, "Ctrl+I"
         )
         self.export_action = self._action(
-            file_menu, "&Export pipeline…", self.export_pipeline, "Ctrl+E"
+            file_menu, _("&Export pipeline…"), self.export_pipeline, "Ctrl+E"
         )
         self.export_view_action = self._action(
-            file_menu, "Export this &view…", self.export_view, "Ctrl+Shift+E"
+            file_menu, _("Export this &view…"), self.export_view, "Ctrl+Shift+E"
         )
         self.export_brief_action = self._action(
-            file_menu, "Export &brief (PDF)…", self.export_brief
+            file_menu, _("Export &brief (PDF)…"), self.export_brief
         )
         file_menu.addSeparator()
-        self.demo_action = self._action(file_menu, "Load &demo data", self.load_demo)
-        self.backup_action = self._action(file_menu, "&Back up database…", self.backup)
+        self.demo_action = self._action(file_menu, _("Load &demo data"), self.load_demo)
+        self.backup_action = self._action(file_menu, _("&Back up database…"), self.backup)
         file_menu.addSeparator()
         self._add_setup_actions(file_menu)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QtGui.QKeySequence.StandardKey.Quit)
+        self._action(file_menu, _("&Quit"), self.close, QtGui.QKeySequence.StandardKey.Quit)
 
-        edit = bar.addMenu(self.tr("&Edit"))
-        self.undo_action = self.ctx.undo.createUndoAction(self, self.tr("&Undo"))
+        edit = bar.addMenu(_("&Edit"))
+        self.undo_action = self.ctx.undo.createUndoAction(self, _("&Undo"))
         self.undo_action.setShortcut(QtGui.QKeySequence("Ctrl+Z"))
-        self.redo_action = self.ctx.undo.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action = self.ctx.undo.createRedoAction(self, _("&Redo"))
         self.redo_action.setShortcuts(
             [QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")]
         )
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
         edit.addSeparator()
-        self.find_action = self._action(edit, "&Find candidates", self.find, "Ctrl+F")
-        self.new_action = self._action(edit, "&New candidate…", self.new_candidate, "Ctrl+N")
+        self.find_action = self._action(edit, _("&Find candidates"), self.find, "Ctrl+F")
+        self.new_action = self._action(edit, _("&New candidate…"), self.new_candidate, "Ctrl+N")
 
-        view = bar.addMenu(self.tr("&View"))
+        view = bar.addMenu(_("&View"))
         for i, (name, *_rest) in enumerate(PAGES):
             key = f"Ctrl+{i + 1}" if i < 9 else None  # Ctrl+1..9: the first nine pages
-            self._action(view, name, lambda _c=False, n=name: self.show_page(n), key)
+            self._action(view, _(name), lambda _c=False, n=name: self.show_page(n), key)
         view.addSeparator()
         self.followups_action = self.followups.toggleViewAction()
-        self.followups_action.setText(self.tr("&Due follow-ups"))
+        self.followups_action.setText(_("&Due follow-ups"))
         self.followups_action.setShortcut(QtGui.QKeySequence("Ctrl+D"))
         view.addAction(self.followups_action)
+        view.addSeparator()
+        view.addMenu(language_menu(self))
 
-        help_menu = bar.addMenu(self.tr("&Help"))
-        self._action(help_menu, "&About Recruiter", self.about)
+        help_menu = bar.addMenu(_("&Help"))
+        self._action(help_menu, _("&About Recruiter"), self.about)
 
     def _add_setup_actions(self, file_menu: QtWidgets.QMenu) -> None:
         """The office set-up's File-menu items (issue 10)."""
         self.load_setup_action = self._action(
-            file_menu, "&Load office set-up…", lambda: self.load_setup()
+            file_menu, _("&Load office set-up…"), lambda: self.load_setup()
         )
         self.setup_template_action = self._action(
-            file_menu, "Save &set-up template…", lambda: self.save_template("setup")
+            file_menu, _("Save &set-up template…"), lambda: self.save_template("setup")
         )
         self.candidate_template_action = self._action(
-            file_menu, "Save &candidate list template…", lambda: self.save_template("candidates")
+            file_menu, _("Save &candidate list template…"), lambda: self.save_template("candidates")
         )
         self.import_history_action = self._action(
-            file_menu, "Import &history", lambda: self.show_page("Import history")
+            file_menu, _("Import &history"), lambda: self.show_page("Import history")
         )
 
     # -- pages ------------------------------------------------------------------------------
@@ -337,7 +341,7 @@ class MainWindow(QtWidgets.QMainWindow):
             empty = demo.is_empty(db)
             return empty, 0 if empty else candidates.count(db)
 
-        self.reader.read(read, self._show_empty_state, title=self.tr("Recruiter"))
+        self.reader.read(read, self._show_empty_state, title=_("Recruiter"))
 
     def _show_empty_state(self, loaded: tuple[bool, int]) -> None:
         self.empty, n = loaded
@@ -346,7 +350,7 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self.outer.setCurrentIndex(0)
         if not self.empty:
-            self.statusBar().showMessage(self.tr("{n} candidates").format(n=f"{n:,}"))
+            self.statusBar().showMessage(_("{n} candidates").format(n=f"{n:,}"))
         if not self._expiry_scheduled:
             self._expiry_scheduled = True
             QtCore.QTimer.singleShot(EXPIRY_DELAY_MS, self, self.expire_offers)
@@ -391,17 +395,15 @@ class MainWindow(QtWidgets.QMainWindow):
         if create:
             create()
         else:
-            self.statusBar().showMessage(
-                self.tr("Adding candidates by hand is not built yet."), 5000
-            )
+            self.statusBar().showMessage(_("Adding candidates by hand is not built yet."), 5000)
 
     def load_demo(self) -> None:
         force = False
         if not self.empty:
             answer = QtWidgets.QMessageBox.question(
                 self,
-                self.tr("Load demo data"),
-                self.tr(
+                _("Load demo data"),
+                _(
                     "The database already holds data. Replace everything in it with demo "
                     "data? This cannot be undone (a backup is a good idea first)."
                 ),
@@ -426,7 +428,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.ctx.undo.clear()  # the demo load announced itself (Changes.everything)
             self.show_page("Dashboard")
 
-        CollectionOp(parent=self, op=work, title=self.tr("Loading demo data")).success(
+        CollectionOp(parent=self, op=work, title=_("Loading demo data")).success(
             done
         ).run_in_background(self.ctx)
 
@@ -470,7 +472,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def export_view(self) -> None:
         view = self.table_view()
         if view is None:
-            self.statusBar().showMessage(self.tr("This page has no table to export."), 5000)
+            self.statusBar().showMessage(_("This page has no table to export."), 5000)
             return
         from .export_actions import export_view
 
@@ -491,7 +493,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.ctx.runner.start(
             expire,
-            on_error=lambda exc: show_error(self, self.tr("Offers"), exc),
+            on_error=lambda exc: show_error(self, _("Offers"), exc),
         )
 
     def backup(self) -> None:
@@ -506,22 +508,22 @@ class MainWindow(QtWidgets.QMainWindow):
         # (the dialog asks before replacing a file the user picks).
         folder = backup_dir(path)
         folder.mkdir(parents=True, exist_ok=True)
-        out, _ = QtWidgets.QFileDialog.getSaveFileName(
+        out, _kind = QtWidgets.QFileDialog.getSaveFileName(
             self,
-            self.tr("Back up database"),
+            _("Back up database"),
             str(folder / backup_name(path.stem, datetime.now(), MANUAL_TAG)),
-            self.tr("Database (*.db)"),
+            _("Database (*.db)"),
         )
         if not out:
             return
 
         def done(written: object) -> None:
-            self.statusBar().showMessage(self.tr("Backup written to {p}").format(p=written), 8000)
+            self.statusBar().showMessage(_("Backup written to {p}").format(p=written), 8000)
 
         run_with_progress(
             self,
             self.ctx.runner,
-            self.tr("Backing up"),
+            _("Backing up"),
             lambda _p, _c: backup_to(path, Path(out)),
             on_done=done,
         )
@@ -529,8 +531,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def about(self) -> None:
         QtWidgets.QMessageBox.about(
             self,
-            self.tr("About Recruiter"),
-            self.tr(
+            _("About Recruiter"),
+            _(
                 "<b>Recruiter</b> {v}<br>International talent recruitment for universities."
                 "<br>Database: {db}"
             ).format(v=__version__, db=self.ctx.db.label),
@@ -616,8 +618,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.ctx.runner.busy and not self.ctx.runner.wait(3000):
             answer = QtWidgets.QMessageBox.question(
                 self,
-                self.tr("Quit"),
-                self.tr(
+                _("Quit"),
+                _(
                     "Work is still running in the background. Quit anyway? It will be "
                     "cancelled and nothing half-done is kept."
                 ),

@@ -12,6 +12,7 @@ from typing import Any
 
 from recruiter.domain.enums import OfferStatus, Stage
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 from recruiter.services import funding, offers, rates
 
 from .context import AppContext
@@ -59,7 +60,7 @@ def create_offer(
         oid = offers.create_offer(ctx.db, application_id, items=items, **dict(header))
         return (offers.OfferSnapshot(oid, None),)
 
-    return _snapshot_command(ctx, "New offer", first, on_error)
+    return _snapshot_command(ctx, _("New offer"), first, on_error)
 
 
 def save_offer(
@@ -70,7 +71,10 @@ def save_offer(
     on_error: ErrorFn = None,
 ) -> ServiceCommand:
     return _snapshot_command(
-        ctx, "Edit offer", lambda: (offers.save_offer(ctx.db, offer_id, header, items),), on_error
+        ctx,
+        _("Edit offer"),
+        lambda: (offers.save_offer(ctx.db, offer_id, header, items),),
+        on_error,
     )
 
 
@@ -79,12 +83,12 @@ def revise(ctx: AppContext, offer_id: int, on_error: ErrorFn = None) -> ServiceC
         rev = offers.revise(ctx.db, offer_id)
         return (offers.OfferSnapshot(rev.offer_id, None), rev.previous)
 
-    return _snapshot_command(ctx, "Counter-offer", first, on_error)
+    return _snapshot_command(ctx, _("Counter-offer"), first, on_error)
 
 
 def delete_offer(ctx: AppContext, offer_id: int, on_error: ErrorFn = None) -> ServiceCommand:
     return _snapshot_command(
-        ctx, "Delete draft offer", lambda: (offers.delete_offer(ctx.db, offer_id),), on_error
+        ctx, _("Delete draft offer"), lambda: (offers.delete_offer(ctx.db, offer_id),), on_error
     )
 
 
@@ -110,7 +114,7 @@ def set_status(
 
     return push(
         ctx,
-        f"Offer {status.value}",
+        _("Offer: {status}").format(status=status.label),
         do,
         lambda ch: offers.undo_status(ctx.db, ch),
         on_error,
@@ -135,7 +139,7 @@ def create_source(
         nonlocal snap
         snap = funding.delete(ctx.db, source_id)
 
-    return push(ctx, "New funding source", do, undo, on_error)
+    return push(ctx, _("New funding source"), do, undo, on_error)
 
 
 def update_source(
@@ -143,7 +147,7 @@ def update_source(
 ) -> ServiceCommand:
     return push(
         ctx,
-        "Edit funding source",
+        _("Edit funding source"),
         lambda: funding.update(ctx.db, source_id, **dict(changes)),
         lambda prev: funding.update(ctx.db, source_id, **prev),
         on_error,
@@ -153,7 +157,7 @@ def update_source(
 def delete_source(ctx: AppContext, source_id: int, on_error: ErrorFn = None) -> ServiceCommand:
     return push(
         ctx,
-        "Delete funding source",
+        _("Delete funding source"),
         lambda: funding.delete(ctx.db, source_id),
         lambda snap: funding.restore_source(ctx.db, snap),
         on_error,
@@ -166,7 +170,7 @@ def delete_source(ctx: AppContext, source_id: int, on_error: ErrorFn = None) -> 
 def set_rate(ctx: AppContext, currency: str, rate: str, on_error: ErrorFn = None) -> ServiceCommand:
     return push(
         ctx,
-        f"Rate {currency.upper()}",
+        _("Rate {currency}").format(currency=currency.upper()),
         lambda: rates.set_rate(ctx.db, currency, rate),
         lambda prev: rates.restore_rate(ctx.db, currency, prev),
         on_error,
@@ -176,7 +180,7 @@ def set_rate(ctx: AppContext, currency: str, rate: str, on_error: ErrorFn = None
 def delete_rate(ctx: AppContext, currency: str, on_error: ErrorFn = None) -> ServiceCommand:
     return push(
         ctx,
-        f"Remove rate {currency.upper()}",
+        _("Remove rate {currency}").format(currency=currency.upper()),
         lambda: rates.delete_rate(ctx.db, currency),
         lambda prev: rates.restore_rate(ctx.db, currency, prev),
         on_error,
@@ -186,7 +190,7 @@ def delete_rate(ctx: AppContext, currency: str, on_error: ErrorFn = None) -> Ser
 def set_reporting_currency(ctx: AppContext, code: str, on_error: ErrorFn = None) -> ServiceCommand:
     return push(
         ctx,
-        f"Reporting currency {code.upper()}",
+        _("Reporting currency {currency}").format(currency=code.upper()),
         lambda: rates.set_reporting_currency(ctx.db, code),
         lambda change: rates.restore_reporting(ctx.db, change),
         on_error,

@@ -11,6 +11,7 @@ from typing import Any
 from recruiter.domain import money
 from recruiter.domain.enums import ItemKind, OfferStatus, Period
 from recruiter.errors import BudgetExceeded, RecruiterError, ValidationError
+from recruiter.i18n import N_, _
 from recruiter.services import applications, choices, offers, rates, targets
 from recruiter.store.database import Database
 
@@ -22,7 +23,15 @@ from .qt import Qt, QtCore, QtWidgets
 from .schedule_editor import ScheduleDialog
 
 ERROR_STYLE = "border: 1px solid #c0392b; background: #fdecea;"
-COLUMNS = ("Kind", "Amount", "Currency", "Period", "Years", "Funding source", "")
+COLUMNS = (
+    N_("Kind"),
+    N_("Amount"),
+    N_("Currency"),
+    N_("Period"),
+    N_("Years"),
+    N_("Funding source"),
+    "",
+)
 COL = {
     name: n
     for n, name in enumerate(
@@ -30,13 +39,13 @@ COL = {
     )
 }
 KIND_LABELS = {
-    ItemKind.salary: "Salary (annual)",
-    ItemKind.signing_bonus: "Signing bonus",
-    ItemKind.settling_in: "Settling-in allowance 安家费",
-    ItemKind.housing: "Housing subsidy",
-    ItemKind.relocation: "Relocation",
-    ItemKind.startup_research: "Start-up research 科研启动经费",
-    ItemKind.other: "Other",
+    ItemKind.salary: N_("Salary (annual)"),
+    ItemKind.signing_bonus: N_("Signing bonus"),
+    ItemKind.settling_in: N_("Settling-in allowance 安家费"),
+    ItemKind.housing: N_("Housing subsidy"),
+    ItemKind.relocation: N_("Relocation"),
+    ItemKind.startup_research: N_("Start-up research 科研启动经费"),
+    ItemKind.other: N_("Other"),
 }
 
 
@@ -49,22 +58,22 @@ class OverrideDialog(QtWidgets.QDialog):
 
     def __init__(self, err: BudgetExceeded, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Not enough funding")
+        self.setWindowTitle(_("Not enough funding"))
         layout = QtWidgets.QVBoxLayout(self)
         msg = QtWidgets.QLabel(str(err))
         msg.setWordWrap(True)
         msg.setObjectName("message")
         layout.addWidget(msg)
-        layout.addWidget(QtWidgets.QLabel("Reason for the override (kept in the audit log):"))
+        layout.addWidget(QtWidgets.QLabel(_("Reason for the override (kept in the audit log):")))
         self.reason = QtWidgets.QLineEdit()
-        self.reason.setPlaceholderText("e.g. provincial top-up confirmed for next quarter")
+        self.reason.setPlaceholderText(_("e.g. provincial top-up confirmed for next quarter"))
         layout.addWidget(self.reason)
         self.buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok
             | QtWidgets.QDialogButtonBox.StandardButton.Cancel
         )
         ok = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Override")
+        ok.setText(_("Override"))
         ok.setEnabled(False)
         self.reason.textChanged.connect(lambda t: ok.setEnabled(bool(t.strip())))
         self.buttons.accepted.connect(self.accept)
@@ -100,7 +109,16 @@ def status_with_override(
 
 
 SOURCE_COLUMN_WIDEST = 380  # longer budget names are elided; the box's tooltip has them whole
-NO_SOURCE = "(not charged to a budget)"
+# Field names in the item problems the editor lists.
+FIELD_NAMES = {
+    "kind": N_("kind"),
+    "amount": N_("amount"),
+    "currency": N_("currency"),
+    "period": N_("period"),
+    "years": N_("years"),
+    "funding_source": N_("funding source"),
+}
+NO_SOURCE = N_("(not charged to a budget)")
 
 
 @dataclass(frozen=True)
@@ -116,8 +134,8 @@ def editor_title(parties: offers.OfferParties, detail: offers.OfferDetail | None
     """Whose offer it is: the candidate and the target (and the revision being edited)."""
     who = f"{parties.candidate} — {parties.target}"
     if detail is None:
-        return f"New offer to {who}"
-    return f"Offer to {who} (revision {detail.offer.revision})"
+        return _("New offer to {who}").format(who=who)
+    return _("Offer to {who} (revision {revision})").format(who=who, revision=detail.offer.revision)
 
 
 class OfferEditor(QtWidgets.QDialog):
@@ -135,7 +153,7 @@ class OfferEditor(QtWidgets.QDialog):
     ) -> None:
         super().__init__(parent)
         if offer_id is None and application_id is None:
-            raise ValueError("an offer or an application is needed")
+            raise ValueError(_("an offer or an application is needed"))
         self.ctx = ctx
         self.offer_id = offer_id
         self.application_id = application_id
@@ -146,7 +164,7 @@ class OfferEditor(QtWidgets.QDialog):
         self.detail: offers.OfferDetail | None = None
         self.items_locked = True  # until the offer is loaded
         self.target_source: int | None = None
-        self.setWindowTitle("New offer" if offer_id is None else "Offer")
+        self.setWindowTitle(_("New offer") if offer_id is None else _("Offer"))
         self.resize(1100, 620)
         self._build()
         self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setEnabled(False)
@@ -165,7 +183,7 @@ class OfferEditor(QtWidgets.QDialog):
             target = targets.get(db, applications.get(db, app_id).target_id)
             return Loaded(rates.converter(db), sources, detail, parties, target.funding_source_id)
 
-        self.reader.read(read, self._loaded, self._failed, "Offer")
+        self.reader.read(read, self._loaded, self._failed, _("Offer"))
 
     @property
     def loading(self) -> bool:
@@ -199,7 +217,7 @@ class OfferEditor(QtWidgets.QDialog):
 
         form = QtWidgets.QFormLayout()
         self.rank = QtWidgets.QLineEdit()
-        self.rank.setPlaceholderText("e.g. Full Professor, Distinguished Chair")
+        self.rank.setPlaceholderText(_("e.g. Full Professor, Distinguished Chair"))
         self.start_on = QtWidgets.QLineEdit()
         self.start_on.setPlaceholderText("YYYY-MM-DD")
         self.expires_on = QtWidgets.QLineEdit()
@@ -207,11 +225,11 @@ class OfferEditor(QtWidgets.QDialog):
         self.notes = QtWidgets.QPlainTextEdit()
         self.notes.setFixedHeight(54)
         self.dates_label = QtWidgets.QLabel()
-        form.addRow("Rank / title", self.rank)
-        form.addRow("Start date", self.start_on)
-        form.addRow("Expires on", self.expires_on)
-        form.addRow("Status", self.dates_label)
-        form.addRow("Notes", self.notes)
+        form.addRow(_("Rank / title"), self.rank)
+        form.addRow(_("Start date"), self.start_on)
+        form.addRow(_("Expires on"), self.expires_on)
+        form.addRow(_("Status"), self.dates_label)
+        form.addRow(_("Notes"), self.notes)
         self.header_widgets: dict[str, QtWidgets.QWidget] = {
             "rank": self.rank,
             "start_on": self.start_on,
@@ -221,33 +239,37 @@ class OfferEditor(QtWidgets.QDialog):
         layout.addLayout(form)
 
         bar = QtWidgets.QHBoxLayout()
-        bar.addWidget(QtWidgets.QLabel("<b>Package</b>"))
+        bar.addWidget(QtWidgets.QLabel(_("<b>Package</b>")))
         self.locked_label = QtWidgets.QLabel(
-            "Items are fixed once an offer is approved: move it back to draft or make a "
-            "counter-offer to change them."
+            _(
+                "Items are fixed once an offer is approved: move it back to draft or make a "
+                "counter-offer to change them."
+            )
         )
         self.locked_label.setStyleSheet("color: #8a6d3b;")
         bar.addWidget(self.locked_label)
         bar.addStretch(1)
-        self.other_sources = QtWidgets.QCheckBox("Offer other institutions' budgets")
+        self.other_sources = QtWidgets.QCheckBox(_("Offer other institutions' budgets"))
         self.other_sources.setToolTip(
-            "The budgets of the offer's own institution (and those of no institution) are "
-            "offered first; tick this to charge an item to another institution's budget."
+            _(
+                "The budgets of the offer's own institution (and those of no institution) are "
+                "offered first; tick this to charge an item to another institution's budget."
+            )
         )
         self.other_sources.hide()
         self.other_sources.toggled.connect(self._refill_sources)
         bar.addWidget(self.other_sources)
-        self.add_button = QtWidgets.QPushButton("Add item")
+        self.add_button = QtWidgets.QPushButton(_("Add item"))
         self.add_button.clicked.connect(lambda: self.add_item_row())
         bar.addWidget(self.add_button)
-        self.schedule_button = QtWidgets.QPushButton("Payment schedule…")
-        self.schedule_button.setToolTip("When and from which budgets the selected item is paid")
+        self.schedule_button = QtWidgets.QPushButton(_("Payment schedule…"))
+        self.schedule_button.setToolTip(_("When and from which budgets the selected item is paid"))
         self.schedule_button.clicked.connect(self.edit_schedule)
         bar.addWidget(self.schedule_button)
         layout.addLayout(bar)
 
         self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([_(c) if c else c for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         hdr = self.table.horizontalHeader()
         hdr.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
@@ -295,25 +317,25 @@ class OfferEditor(QtWidgets.QDialog):
                 if p
                 else ""
             )
-            self.context_label.setText(f"{who}<small>New offer (draft)</small>")
-            self.dates_label.setText("draft")
+            self.context_label.setText(who + _("<small>New offer (draft)</small>"))
+            self.dates_label.setText(OfferStatus.draft.label)
             self.locked_label.hide()
             return
         o = d.offer
-        revs = ", ".join(f"{r} ({st.value})" for _i, r, st in d.revisions)
+        revs = ", ".join(f"{r} ({st.label})" for _i, r, st in d.revisions)
         self.context_label.setText(
             f"<b>{d.candidate}</b> — {d.target}, {d.institution}"
-            f"<br><small>Revisions: {revs}</small>"
+            + _("<br><small>Revisions: {revisions}</small>").format(revisions=revs)
         )
         self.rank.setText(o.rank or "")
         self.start_on.setText(o.start_on.isoformat() if o.start_on else "")
         self.expires_on.setText(o.expires_on.isoformat() if o.expires_on else "")
         self.notes.setPlainText(o.notes or "")
-        bits = [OfferStatus(o.status).value]
+        bits = [OfferStatus(o.status).label]
         if o.extended_on:
-            bits.append(f"extended {o.extended_on.isoformat()}")
+            bits.append(_("extended {day}").format(day=o.extended_on.isoformat()))
         if o.responded_on:
-            bits.append(f"answered {o.responded_on.isoformat()}")
+            bits.append(_("answered {day}").format(day=o.responded_on.isoformat()))
         self.dates_label.setText(", ".join(bits))
         for it in d.items:
             self.add_item_row(
@@ -336,10 +358,10 @@ class OfferEditor(QtWidgets.QDialog):
         self.table.insertRow(row)
         kind = QtWidgets.QComboBox()
         for k in ItemKind:
-            kind.addItem(KIND_LABELS[k], k.value)
+            kind.addItem(_(KIND_LABELS[k]), k.value)
         kind.setCurrentIndex(max(0, kind.findData(str(v.get("kind", ItemKind.salary)))))
         amount = QtWidgets.QLineEdit(str(v.get("amount", "")))
-        amount.setPlaceholderText("e.g. 600000 or 60万")
+        amount.setPlaceholderText(_("e.g. 600000 or 60万"))
         amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         ccy = QtWidgets.QComboBox()
         ccy.setEditable(True)
@@ -352,8 +374,8 @@ class OfferEditor(QtWidgets.QDialog):
             str(v.get("currency", self.source_ccy.get(charged) or self.converter.reporting))
         )
         period = QtWidgets.QComboBox()
-        period.addItem("one-off", Period.one_off.value)
-        period.addItem("annual", Period.annual.value)
+        period.addItem(_("one-off"), Period.one_off.value)
+        period.addItem(_("annual"), Period.annual.value)
         period.setCurrentIndex(max(0, period.findData(str(v.get("period", Period.one_off)))))
         years = QtWidgets.QSpinBox()
         years.setRange(1, offers.MAX_YEARS)
@@ -362,7 +384,7 @@ class OfferEditor(QtWidgets.QDialog):
         self._fill_source_box(source, charged)
         remove = QtWidgets.QToolButton()
         remove.setText("✕")
-        remove.setToolTip("Remove this item")
+        remove.setToolTip(_("Remove this item"))
         if "period" not in v:
             period.setCurrentIndex(
                 period.findData(ItemKind(kind.currentData()).default_period.value)
@@ -393,7 +415,7 @@ class OfferEditor(QtWidgets.QDialog):
             self._widget(row, "amount_minor").property("item_id") if self.table.rowCount() else None
         )
         if item_id is None:
-            self.error_label.setText("Save the offer first: a schedule belongs to a saved item.")
+            self.error_label.setText(_("Save the offer first: a schedule belongs to a saved item."))
             return None
         dialog = ScheduleDialog(self.ctx, int(item_id), self)
         dialog.open()
@@ -404,7 +426,7 @@ class OfferEditor(QtWidgets.QDialog):
         only when asked for, or when the item is already charged to one."""
         box.blockSignals(True)
         box.clear()
-        box.addItem(NO_SOURCE, None)
+        box.addItem(_(NO_SOURCE), None)
         for s in self.sources:
             if s.own or self.other_sources.isChecked() or s.id == current:
                 box.addItem(f"{s.label} ({s.currency})", s.id)
@@ -520,7 +542,11 @@ class OfferEditor(QtWidgets.QDialog):
             if key.startswith("items["):
                 n = int(key[6 : key.index("]")]) + 1
                 fld = key.split(".", 1)[1].replace("_minor", "").replace("_id", "")
-                parts.append(f"item {n}, {fld.replace('_', ' ')}: {msg}")
+                parts.append(
+                    _("item {n}, {field}: {problem}").format(
+                        n=n, field=_(FIELD_NAMES.get(fld, fld.replace("_", " "))), problem=msg
+                    )
+                )
             else:
                 parts.append(f"{key.replace('_', ' ')}: {msg}")
         return "; ".join(parts)
@@ -542,13 +568,22 @@ class OfferEditor(QtWidgets.QDialog):
             return
         mark = " *" if problems else ""
         self.first_year_label.setText(
-            f"First-year cash: <b>{money.format_amount(t.first_year, cur)}</b>{mark}"
+            _("First-year cash: <b>{amount}</b>").format(
+                amount=money.format_amount(t.first_year, cur)
+            )
+            + mark
         )
-        self.total_label.setText(f"Total package: <b>{money.format_amount(t.total, cur)}</b>{mark}")
+        self.total_label.setText(
+            _("Total package: <b>{amount}</b>").format(amount=money.format_amount(t.total, cur))
+            + mark
+        )
         self.startup_label.setText(
-            f"Start-up research funds: <b>{money.format_amount(t.startup, cur)}</b>{mark}"
+            _("Start-up research funds: <b>{amount}</b>").format(
+                amount=money.format_amount(t.startup, cur)
+            )
+            + mark
         )
-        tip = "* lines with problems are not counted" if problems else ""
+        tip = _("* lines with problems are not counted") if problems else ""
         for w in (self.first_year_label, self.total_label, self.startup_label):
             w.setToolTip(tip)
 

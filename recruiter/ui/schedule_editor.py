@@ -11,6 +11,7 @@ from typing import Any
 from recruiter.domain import money
 from recruiter.domain.instalments import AssessmentKind, Clawback, Trigger
 from recruiter.errors import ValidationError
+from recruiter.i18n import N_, _
 from recruiter.services import payments
 from recruiter.services.payments import Line
 from recruiter.store.database import Database
@@ -20,7 +21,18 @@ from .ops import Reader
 from .qt import QtWidgets
 from .undo import push
 
-COLUMNS = ("Trigger", "Amount", "Date", "Year", "Assessment", "Source", "Lapses", "Clawback")
+COLUMNS = (
+    N_("Trigger"),
+    N_("Amount"),
+    N_("Date"),
+    N_("Year"),
+    N_("Assessment"),
+    N_("Source"),
+    N_("Lapses"),
+    N_("Clawback"),
+)
+# The payment templates' tiers (services/payments/schedules.TIERS) in words.
+TIER_NAMES = {"standard": N_("standard"), "assessed": N_("assessed")}
 COL = {name: n for n, name in enumerate(COLUMNS)}
 
 
@@ -34,24 +46,25 @@ class ScheduleDialog(QtWidgets.QDialog):
         self.ctx = ctx
         self.item_id = item_id
         self.facts: payments.ItemFacts | None = None
-        self.setWindowTitle("Payment schedule")
+        self.setWindowTitle(_("Payment schedule"))
         self.resize(980, 360)
         layout = QtWidgets.QVBoxLayout(self)
         self.heading = QtWidgets.QLabel()
         layout.addWidget(self.heading)
         self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         bar = QtWidgets.QHBoxLayout()
-        self.add_button = QtWidgets.QPushButton("Add instalment")
+        self.add_button = QtWidgets.QPushButton(_("Add instalment"))
         self.add_button.clicked.connect(lambda: self.add_row(Line(Trigger.signing.value)))
-        self.remove_button = QtWidgets.QPushButton("Remove instalment")
+        self.remove_button = QtWidgets.QPushButton(_("Remove instalment"))
         self.remove_button.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         self.tier = QtWidgets.QComboBox()
-        self.tier.addItems(list(payments.TIERS))
-        self.template_button = QtWidgets.QPushButton("Fill from template")
+        for tier in payments.TIERS:
+            self.tier.addItem(_(TIER_NAMES.get(tier, tier)), tier)
+        self.template_button = QtWidgets.QPushButton(_("Fill from template"))
         self.template_button.clicked.connect(self.fill_template)
         for w in (self.add_button, self.remove_button, self.tier, self.template_button):
             bar.addWidget(w)
@@ -69,14 +82,16 @@ class ScheduleDialog(QtWidgets.QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.reader = Reader(ctx, self)
-        self.reader.read(lambda db: load(db, item_id), self._loaded, title="Payment schedule")
+        self.reader.read(lambda db: load(db, item_id), self._loaded, title=_("Payment schedule"))
 
     def _loaded(self, loaded: tuple[payments.ItemFacts, list[Line]]) -> None:
         self.facts, lines = loaded
         f = self.facts
         self.heading.setText(
-            f"<b>{f.kind.label}</b>: {money.format_amount(f.total, f.currency)} over its life; "
-            "the instalments must add up to exactly that."
+            _(
+                "<b>{kind}</b>: {amount} over its life; "
+                "the instalments must add up to exactly that."
+            ).format(kind=f.kind.label, amount=money.format_amount(f.total, f.currency))
         )
         self.set_lines(lines)
 
@@ -112,7 +127,7 @@ class ScheduleDialog(QtWidgets.QDialog):
             kind.addItem(k.label, k.value)
         kind.setCurrentIndex(max(0, kind.findData(line.assessment_kind)))
         source = QtWidgets.QComboBox()
-        source.addItem("(the item's source)", None)
+        source.addItem(_("(the item's source)"), None)
         for sid, name in self.facts.sources:
             source.addItem(name, sid)
         source.setCurrentIndex(max(0, source.findData(line.funding_source_id)))
@@ -144,13 +159,17 @@ class ScheduleDialog(QtWidgets.QDialog):
                 else:
                     amount = money.parse_amount(text, self.facts.currency)
             except (ValueError, money.MoneyError):
-                errors[f"row {row + 1}"] = f"'{text}' is not an amount or a percentage"
+                errors[_("row {n}").format(n=row + 1)] = _(
+                    "'{text}' is not an amount or a percentage"
+                ).format(text=text)
                 continue
             day_text = self._cell(row, "Date").text().strip()
             try:
                 day = date.fromisoformat(day_text) if day_text else None
             except ValueError:
-                errors[f"row {row + 1}"] = f"'{day_text}' is not a date (YYYY-MM-DD)"
+                errors[_("row {n}").format(n=row + 1)] = _(
+                    "'{text}' is not a date (YYYY-MM-DD)"
+                ).format(text=day_text)
                 continue
             out.append(
                 Line(
@@ -173,7 +192,7 @@ class ScheduleDialog(QtWidgets.QDialog):
         f = self.facts
         if f is None:
             return
-        lines = payments.template(f.kind, f.period, f.years, self.tier.currentText())
+        lines = payments.template(f.kind, f.period, f.years, self.tier.currentData())
         amounts = payments.amounts_for(f.total, lines)
         self.set_lines(
             [
@@ -191,7 +210,7 @@ class ScheduleDialog(QtWidgets.QDialog):
         db, item_id = self.ctx.db, self.item_id
         cmd = push(
             self.ctx,
-            "Change payment schedule",
+            _("Change payment schedule"),
             lambda: payments.set_schedule(db, item_id, lines),
             lambda before: payments.set_schedule(db, item_id, before),
         )

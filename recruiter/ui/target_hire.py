@@ -7,6 +7,7 @@ from typing import Any
 
 from recruiter.domain.changes import Changes, Kind
 from recruiter.domain.gates import HireType, PostType
+from recruiter.i18n import _
 from recruiter.services import gates
 
 from .gate_commands import gate_edit
@@ -15,29 +16,25 @@ from .qt import Qt, QtCore, QtWidgets
 from .setup.form_widgets import Form, combo, spin
 
 
-def _tr(text: str) -> str:
-    return QtCore.QCoreApplication.translate("Targets", text)
-
-
 def hire_fields(h: gates.Hire | None, tiers: list[gates.TierRow]) -> list[Any]:
-    none = _tr("(not set)")
-    years = spin(h.review_years if h else 0, 0, 15, " years")
-    years.setSpecialValueText(_tr("(none)"))
+    none = _("(not set)")
+    years = spin(h.review_years if h else 0, 0, 15, _(" years"))
+    years.setSpecialValueText(_("(none)"))
     return [
         (
             "hire_type",
-            _tr("Hire type"),
+            _("Hire type"),
             combo([(none, ""), *((x.label, x.value) for x in HireType)], _v(h, "hire_type")),
         ),
         (
             "post_type",
-            _tr("Post"),
+            _("Post"),
             combo([(none, ""), *((x.label, x.value) for x in PostType)], _v(h, "post_type")),
         ),
-        ("review_years", _tr("Review period"), years),
+        ("review_years", _("Review period"), years),
         (
             "tier_id",
-            _tr("Talent tier"),
+            _("Talent tier"),
             combo([(none, 0), *((t.name, t.id) for t in tiers)], (h.tier_id if h else None) or 0),
         ),
     ]
@@ -58,9 +55,9 @@ class TargetHire(QtCore.QObject):
         self.dialog: QtWidgets.QDialog | None = None
         self.summary = QtWidgets.QLabel()
         self.summary.setWordWrap(True)
-        self.button = QtWidgets.QPushButton(_tr("Hire type and tier…"))
+        self.button = QtWidgets.QPushButton(_("Hire type and tier…"))
         self.button.clicked.connect(self.edit)
-        form.addRow(_tr("Hire"), self.summary)
+        form.addRow(_("Hire"), self.summary)
         form.addRow("", self.button)
         page.view.selectionModel().selectionChanged.connect(lambda *_a: self.refresh())
         page.ctx.bus.changed.connect(self._changed)
@@ -99,11 +96,11 @@ class TargetHire(QtCore.QObject):
         ident, db = self.page.target_id, self.page.ctx.db
         h, tiers = loaded
         dialog = Form(
-            _tr("Hire type and tier of this target"),
+            _("Hire type and tier of this target"),
             hire_fields(h, tiers),
             lambda v: gate_edit(
                 self.page.ctx,
-                "Set the target's hire type and tier",
+                _("Set the target's hire type and tier"),
                 lambda: gates.set_hire(
                     db,
                     "target",

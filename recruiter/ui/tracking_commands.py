@@ -250,7 +250,7 @@ def log_activity(
     def undo(activity_id: int) -> None:
         kept["snap"] = activities.delete(ctx.db, activity_id)
 
-    label = "follow-up" if due_on else ActivityKind(kind).label.lower()
+    label = _("follow-up") if due_on else ActivityKind(kind).label.lower()
     return push(ctx, _("Log {label}").format(label=label), do, undo, on_error)
 
 

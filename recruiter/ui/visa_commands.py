@@ -10,6 +10,7 @@ from typing import Any
 from recruiter.domain.enums import Stage
 from recruiter.domain.immigration import Milestone
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 from recruiter.services import applications, immigration
 
 from .context import AppContext
@@ -62,7 +63,7 @@ def _created(
 def open_case(ctx: AppContext, application_id: int, on_error: OnError = None) -> ServiceCommand:
     return _created(
         ctx,
-        "Open immigration case",
+        _("Open immigration case"),
         lambda: immigration.open_case(ctx.db, application_id),
         lambda cid: immigration.remove_case(ctx.db, cid),
         lambda bundle: immigration.restore_case(ctx.db, bundle),
@@ -73,8 +74,9 @@ def open_case(ctx: AppContext, application_id: int, on_error: OnError = None) ->
 def edit_case(
     ctx: AppContext, case_id: int, changes: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    label = ", ".join(k.replace("_", " ") for k in changes)
-    return _edit(ctx, f"Edit case {label}", immigration.update_case, case_id, changes, on_error)
+    return _edit(
+        ctx, _("Edit immigration case"), immigration.update_case, case_id, changes, on_error
+    )
 
 
 def close_case(
@@ -82,7 +84,7 @@ def close_case(
 ) -> ServiceCommand:
     return push(
         ctx,
-        "Close immigration case",
+        _("Close immigration case"),
         lambda: immigration.close_case(ctx.db, case_id, reason),
         lambda before: immigration.update_case(ctx.db, case_id, **before),
         on_error,
@@ -103,7 +105,7 @@ def set_milestone(
             return immigration.clear_milestone(ctx.db, case_id, kind)
         return immigration.set_milestone(ctx.db, case_id, kind, **values)
 
-    verb = "Clear" if values is None else "Date"
+    verb = _("Clear") if values is None else _("Date")
     return push(
         ctx,
         f"{verb} {kind.label}",
@@ -118,7 +120,7 @@ def add_person(
 ) -> ServiceCommand:
     return _created(
         ctx,
-        f"Add {values.get('full_name') or 'person'} to the case",
+        _("Add {person} to the case").format(person=values.get("full_name") or _("a person")),
         lambda: immigration.add_person(ctx.db, case_id, **values),
         lambda pid: immigration.remove_person(ctx.db, pid),
         lambda kept: immigration.restore_person(ctx.db, kept),
@@ -135,7 +137,7 @@ def edit_person(
 def remove_person(ctx: AppContext, person_id: int, on_error: OnError = None) -> ServiceCommand:
     return push(
         ctx,
-        "Remove person from the case",
+        _("Remove person from the case"),
         lambda: immigration.remove_person(ctx.db, person_id),
         lambda kept: immigration.restore_person(ctx.db, kept),
         on_error,
@@ -146,17 +148,17 @@ def edit_document(
     ctx: AppContext, document_id: int, changes: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
     return _edit(
-        ctx, "Update document", immigration.update_document, document_id, changes, on_error
+        ctx, _("Update document"), immigration.update_document, document_id, changes, on_error
     )
 
 
 def add_task(
     ctx: AppContext, case_id: int | None, values: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    what = "template line" if case_id is None else "relocation task"
+    what = _("template line") if case_id is None else _("relocation task")
     return _created(
         ctx,
-        f"Add {what} '{values.get('title') or ''}'",
+        _("Add {what} '{title}'").format(what=what, title=values.get("title") or ""),
         lambda: immigration.add_task(ctx.db, case_id, **values),
         lambda tid: immigration.remove_task(ctx.db, tid),
         lambda kept: immigration.restore_task(ctx.db, kept),
@@ -167,13 +169,15 @@ def add_task(
 def edit_task(
     ctx: AppContext, task_id: int, changes: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    return _edit(ctx, "Edit relocation task", immigration.update_task, task_id, changes, on_error)
+    return _edit(
+        ctx, _("Edit relocation task"), immigration.update_task, task_id, changes, on_error
+    )
 
 
 def remove_task(ctx: AppContext, task_id: int, on_error: OnError = None) -> ServiceCommand:
     return push(
         ctx,
-        "Remove relocation task",
+        _("Remove relocation task"),
         lambda: immigration.remove_task(ctx.db, task_id),
         lambda kept: immigration.restore_task(ctx.db, kept),
         on_error,
@@ -185,7 +189,7 @@ def charge_task(
 ) -> ServiceCommand:
     return push(
         ctx,
-        "Charge relocation cost",
+        _("Charge relocation cost"),
         lambda: immigration.charge(ctx.db, task_id, cost_minor),
         lambda before: immigration.put_charge(ctx.db, task_id, before),
         on_error,
@@ -195,7 +199,7 @@ def charge_task(
 def edit_rule(
     ctx: AppContext, rule_id: int, changes: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    return _edit(ctx, "Edit deadline rule", immigration.update_rule, rule_id, changes, on_error)
+    return _edit(ctx, _("Edit deadline rule"), immigration.update_rule, rule_id, changes, on_error)
 
 
 def arrive(
@@ -208,7 +212,7 @@ def arrive(
     open, unless `override_reason` is given (audited)."""
     return push(
         ctx,
-        "Mark arrived",
+        _("Mark arrived"),
         lambda: applications.move(ctx.db, application_id, Stage.arrived, override=override_reason),
         lambda state: applications.restore(ctx.db, state, "move"),
         on_error,

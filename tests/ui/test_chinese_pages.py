@@ -1,8 +1,8 @@
-"""In Chinese, the pages translated so far show no text made only of Latin words (issue 11).
+"""In Chinese, the window shows no text made only of Latin words (issue 11).
 
-The whole window's version of this test comes with the second wave; this one opens the pages and
-dialogs whose files are translated: Candidates, Targets, Offers, Import history, Setup, the
-welcome page, the candidate dialog and the import wizard."""
+The whole-app test opens every page of the sidebar (and every tab of each), the menus, the
+follow-ups dock and the dialogs (candidate with its Approvals tab, offer editor, payment schedule,
+the case editor on the Visas page) over the demo data; the others drive single pages and dialogs."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from recruiter import i18n
 ALLOWED = {
     "orcid", "cny", "usd", "eur", "id", "ctrl", "excel", "csv", "utf", "gbk", "gb", "libreoffice",
     "ods", "xlsx", "xlsm", "xls", "tsv", "txt", "ok", "del", "enter", "utc", "yyyy", "mm", "dd",
-    "shift", "tab", "esc", "pdf", "wps",
+    "shift", "tab", "esc", "pdf", "wps", "fwp", "recruiter", "db",
 }  # fmt: skip
 CJK = re.compile(r"[\u3400-\u9fff]")
 # What a name or an e-mail address looks like: data, not words of the UI.
@@ -180,3 +180,142 @@ def test_dialogs_of_translated_files_show_chinese(qtbot, chinese, db, make_ctx, 
         drain(ctx)
         assert _offenders(dialog) == [], type(dialog).__name__
         assert not latin_only(dialog.windowTitle()), dialog.windowTitle()
+
+
+def _tabs_shown(qtbot, root, drain, ctx) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The offenders of `root` with each tab of each of its tab widgets shown in turn."""
+    from recruiter.ui.qt import QtWidgets
+
+    found = _offenders(root)
+    for tabs in root.findChildren(QtWidgets.QTabWidget):
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            drain(ctx)
+            found += _offenders(tabs.currentWidget())
+    return found
+
+
+def _menu_texts(menu) -> list[str]:  # type: ignore[no-untyped-def]
+    texts = [menu.title()]
+    for action in menu.actions():
+        texts.append(action.text())
+        if action.menu() is not None:
+            texts += _menu_texts(action.menu())
+    return texts
+
+
+def _data_strings(db) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the demo data names (people, institutions, targets, budgets): data, not the UI's
+    words, wherever a label or a list shows it. Longest first, so a title goes before its parts."""
+    from sqlalchemy import text
+
+    found = set(i18n.NATIVE_NAMES.values())  # the language menu names each language in itself
+    with db.engine.connect() as conn:
+        for sql in (
+            "SELECT full_name FROM candidate",
+            "SELECT title FROM target",
+            "SELECT name FROM institution",
+            "SELECT name FROM funding_source",
+            "SELECT value FROM setting",
+        ):
+            found |= {str(v) for (v,) in conn.execute(text(sql)) if v}
+    return sorted(found, key=len, reverse=True)
+
+
+# Labels the window shows but domain/ and services/ own (enum and figure labels), translated on
+# the issue-11 core branch at the same time as this test was written. Each is let through only
+# while the catalog has no entry for it at all: once that branch lands, the entry exists and the
+# label must show in Chinese like every other (test_catalog then insists on its translation).
+PENDING_CORE = {
+    "Applications", "Target headcount", "Hired against targets", "Offers made",
+    "Offer acceptance rate", "Median first-year cash", "Median start-up funds",
+    "Funding available", "Overdue follow-ups", "Stale (over 30 days in stage)",
+    "After a year of service", "On arrival", "Pro rata to months not served", "Info", "Needed",
+    "Spouse", "Z visa", "Entry", "FWP accepted", "FWP pre-review submitted", "First day",
+    "Medical check", "Notification or confirmation letter issued", "Planned entry",
+    "Residence permit issued", "Visa issued", "Work permit issued",
+}  # fmt: skip
+TIME_ZONE = re.compile(r"\b[A-Z][A-Za-z_]+/[A-Za-z_]+\b")  # Asia/Shanghai: data
+
+
+def _catalog_ids() -> set[str]:
+    from babel.messages.pofile import read_po
+
+    with (i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "recruiter.po").open("rb") as f:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+
+
+def _not_data(offenders, data: list[str]) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    pending = PENDING_CORE - _catalog_ids()
+
+    def strip(text: str) -> str:
+        for value in data:
+            text = text.replace(value, " ")
+        return TIME_ZONE.sub(" ", text)
+
+    return [(w, t) for w, t in offenders if t not in pending and latin_only(strip(t))]
+
+
+def test_the_whole_window_shows_chinese(qtbot, chinese, demo_db, make_ctx, settings, drain) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from recruiter.ui.application_gates import ApplicationGatesView
+    from recruiter.ui.candidate_detail import CandidateDialog
+    from recruiter.ui.main_window import MainWindow
+    from recruiter.ui.offer_editor import OfferEditor
+    from recruiter.ui.qt import QtWidgets
+    from recruiter.ui.schedule_editor import ScheduleDialog
+
+    win = MainWindow(make_ctx(demo_db), settings)
+    ctx = win.ctx
+    _show(qtbot, win, drain, ctx)
+    shots = os.environ.get("RECRUITER_SHOTS")
+    offenders: dict[str, list[tuple[str, str]]] = {}
+    for row in range(win.sidebar.count()):
+        assert not latin_only(win.sidebar.item(row).text()), win.sidebar.item(row).text()
+    for name in win.pages:
+        page = win.show_page(name)
+        drain(ctx)
+        if shots:
+            win.grab().save(str(Path(shots) / f"page-{type(page).__name__}.png"))
+        offenders[name] = _tabs_shown(qtbot, page, drain, ctx)
+    words = [t for m in win.menuBar().findChildren(QtWidgets.QMenu) for t in _menu_texts(m)]
+    offenders["menus"] = [("menu", t) for t in words if latin_only(t)]
+    win.followups.show()
+    drain(ctx)
+    offenders["follow-ups"] = _offenders(win.followups)
+
+    with demo_db.engine.connect() as conn:
+        app_id, cand_id = conn.execute(
+            text(
+                "SELECT a.id, a.candidate_id FROM application a JOIN offer o "
+                "ON o.application_id = a.id ORDER BY a.id LIMIT 1"
+            )
+        ).one()
+        offer_id, item_id = conn.execute(
+            text("SELECT o.id, i.id FROM offer o JOIN offer_item i ON i.offer_id = o.id LIMIT 1")
+        ).one()
+        case_id = conn.execute(text("SELECT id FROM immigration_case LIMIT 1")).scalar_one()
+
+    visas = win.show_page("Visas & arrivals")
+    visas.select_case(case_id)
+    drain(ctx)
+    offenders["case editor"] = _tabs_shown(qtbot, visas, drain, ctx)
+
+    dialog = CandidateDialog(ctx, cand_id)
+    _show(qtbot, dialog, drain, ctx)
+    approvals = dialog.findChild(ApplicationGatesView)
+    approvals.show_application(app_id)
+    drain(ctx)
+    offenders["candidate"] = _tabs_shown(qtbot, dialog, drain, ctx)
+    if shots:  # its last tab, Approvals, is showing now
+        dialog.grab().save(str(Path(shots) / "CandidateDialog-approvals.png"))
+    for widget in (OfferEditor(ctx, offer_id=offer_id), ScheduleDialog(ctx, item_id)):
+        _show(qtbot, widget, drain, ctx)
+        offenders[type(widget).__name__] = _offenders(widget)
+        offenders[type(widget).__name__] += (
+            [("title", widget.windowTitle())] if latin_only(widget.windowTitle()) else []
+        )
+    data = _data_strings(demo_db)
+    bad = {k: _not_data(v, data) for k, v in offenders.items() if _not_data(v, data)}
+    assert bad == {}, "\n".join(f"{k}: {w} {t!r}" for k, v in bad.items() for w, t in v)

@@ -8,7 +8,7 @@ from typing import Any
 
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Outcome, Stage
-from recruiter.i18n import _
+from recruiter.i18n import N_, _
 from recruiter.services import candidates, institutions, targets
 
 from .. import tracking_commands as cmds
@@ -53,7 +53,7 @@ DEBOUNCE_MS = 120
 
 
 class CandidatesPage(Page):
-    name = "Candidates"
+    name = N_("Candidates")
     watches = frozenset(
         {
             Kind.candidate,

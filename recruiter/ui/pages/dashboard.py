@@ -9,10 +9,12 @@ from datetime import date, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from recruiter import i18n
 from recruiter.domain import clock
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Stage
 from recruiter.domain.money import format_amount
+from recruiter.i18n import N_, _
 from recruiter.services import reporting, settings
 from recruiter.services.reporting import FilterOptions, Filters, FundingRow, Report
 from recruiter.store.database import Database
@@ -26,10 +28,10 @@ from ..tasks import show_error
 from .base import Page
 
 PERIODS: tuple[tuple[str, int | None], ...] = (
-    ("All time", None),
-    ("Last 30 days", 30),
-    ("Last 90 days", 90),
-    ("Last 12 months", 365),
+    (N_("All time"), None),
+    (N_("Last 30 days"), 30),
+    (N_("Last 90 days"), 90),
+    (N_("Last 12 months"), 365),
 )
 MAX_BARS = 12  # targets / sources shown in a chart; the workbook has them all
 
@@ -61,10 +63,8 @@ def tile_text(value: Any, kind: str, currency: str) -> str:
     if kind == "percent":
         return f"{value:.1%}"
     if kind == "money":
-        major = value / 100  # display only
-        if abs(major) >= 1_000_000:
-            symbol = format_amount(0, currency).rstrip("0.")
-            return f"{symbol}{major / 1_000_000:,.1f} M"
+        if abs(value) >= 100 * 1_000_000:  # ¥120M in English, ¥1.2亿 in Chinese (Babel's way)
+            return i18n.format_money_compact(value, currency)
         return format_amount(value, currency)
     return f"{value:,}"
 
@@ -102,7 +102,7 @@ def _chart_view(title: str) -> QtCharts.QChartView:
 class DashboardPage(Page):
     """Tiles and charts for the chosen institution, target and period; click a bar to drill in."""
 
-    name = "Dashboard"
+    name = N_("Dashboard")
     watches = frozenset(
         {
             Kind.application,
@@ -140,15 +140,15 @@ class DashboardPage(Page):
         self.target.setMinimumContentsLength(24)
         self.period = QtWidgets.QComboBox()
         for label, days in PERIODS:
-            self.period.addItem(self.tr(label), days)
-        self.export_button = QtWidgets.QPushButton(self.tr("Export to Excel…"))
+            self.period.addItem(_(label), days)
+        self.export_button = QtWidgets.QPushButton(_("Export to Excel…"))
         self.status = QtWidgets.QLabel()
         self.status.setObjectName("dashboardStatus")
         bar = QtWidgets.QHBoxLayout()
         for text, w in (
-            (self.tr("Institution"), self.institution),
-            (self.tr("Target"), self.target),
-            (self.tr("Period"), self.period),
+            (_("Institution"), self.institution),
+            (_("Target"), self.target),
+            (_("Period"), self.period),
         ):
             bar.addWidget(QtWidgets.QLabel(text))
             bar.addWidget(w)
@@ -161,14 +161,14 @@ class DashboardPage(Page):
         self.tiles: dict[str, Tile] = {}
         tiles = QtWidgets.QGridLayout()
         for i, (label, _v, _k) in enumerate(reporting.Kpis.empty().items()):
-            tile = Tile(self.tr(label))
+            tile = Tile(_(label))
             self.tiles[label] = tile
             tiles.addWidget(tile, i // 6, i % 6)
 
-        self.funnel_view = _chart_view(self.tr("Funnel: applications that reached each stage"))
-        self.funding_view = _chart_view(self.tr("Funding per source"))
-        self.offers_view = _chart_view(self.tr("Offers by month extended"))
-        self.targets_view = _chart_view(self.tr("Progress to targets"))
+        self.funnel_view = _chart_view(_("Funnel: applications that reached each stage"))
+        self.funding_view = _chart_view(_("Funding per source"))
+        self.offers_view = _chart_view(_("Offers by month extended"))
+        self.targets_view = _chart_view(_("Progress to targets"))
         charts = QtWidgets.QGridLayout()
         charts.addWidget(self.funnel_view, 0, 0)
         charts.addWidget(self.funding_view, 0, 1)
@@ -176,7 +176,7 @@ class DashboardPage(Page):
         charts.addWidget(self.targets_view, 1, 1)
 
         self.empty = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "<h3>Nothing to show yet</h3><p>Import a candidate list (File → Import, Ctrl+I) or "
                 "load the demo data to see the pipeline here.</p>"
             )
@@ -217,7 +217,7 @@ class DashboardPage(Page):
         for combo in (self.institution, self.target):
             combo.blockSignals(True)
         self.institution.clear()
-        self.institution.addItem(self.tr("All institutions"), None)
+        self.institution.addItem(_("All institutions"), None)
         for iid, name in options.institutions:
             self.institution.addItem(name, iid)
         self.institution.setCurrentIndex(max(0, self.institution.findData(inst)))
@@ -228,7 +228,7 @@ class DashboardPage(Page):
     def _fill_targets(self, keep: int | None) -> None:
         inst = self.institution.currentData()
         self.target.clear()
-        self.target.addItem(self.tr("All targets"), None)
+        self.target.addItem(_("All targets"), None)
         for tid, title, iid in self._options.targets if self._options else []:
             if inst is None or iid == inst:
                 self.target.addItem(title, tid)
@@ -281,7 +281,7 @@ class DashboardPage(Page):
     def refresh(self) -> None:
         filters, as_of, days = self.current_filters(), self.as_of, self.period.currentData()
         self.filters = filters
-        self.status.setText(self.tr("Updating…"))
+        self.status.setText(_("Updating…"))
         self.loader.read(lambda db: load(db, filters, as_of, days), self._show, self._failed)
 
     @property
@@ -289,8 +289,8 @@ class DashboardPage(Page):
         return self.loader.pending
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(self.tr("Could not update"))
-        show_error(self, self.tr("Dashboard"), exc)
+        self.status.setText(_("Could not update"))
+        show_error(self, _("Dashboard"), exc)
 
     def _show(self, loaded: Loaded) -> None:
         self._fill_combos(loaded.options)
@@ -311,7 +311,7 @@ class DashboardPage(Page):
         self._draw_offers(r)
         self._draw_targets(r)
         self.status.setText(
-            self.tr("As of {d}; {m}").format(d=f"{r.as_of:%Y-%m-%d}", m=r.money.describe())
+            _("As of {d}; {m}").format(d=i18n.format_iso_date(r.as_of), m=r.money.describe())
         )
         self.loaded.emit(r)
 
@@ -375,7 +375,7 @@ class DashboardPage(Page):
     def _draw_funnel(self, r: Report) -> None:
         chart = self._reset(self.funnel_view)
         series = QtCharts.QHorizontalBarSeries()
-        reached = QtCharts.QBarSet(self.tr("Reached"))
+        reached = QtCharts.QBarSet(_("Reached"))
         rows = list(reversed(r.funnel))  # horizontal bars grow upwards: first stage on top
         self.funnel_stages = [row.stage for row in rows]
         reached.append([float(row.reached) for row in rows])
@@ -396,9 +396,9 @@ class DashboardPage(Page):
         series = QtCharts.QHorizontalStackedBarSeries()
         sets = {}
         for name, attr in (
-            (self.tr("Committed"), "committed"),
-            (self.tr("Reserved"), "reserved"),
-            (self.tr("Available"), "available"),
+            (_("Committed"), "committed"),
+            (_("Reserved"), "reserved"),
+            (_("Available"), "available"),
         ):
             bar = QtCharts.QBarSet(name)
             bar.append([max(getattr(b, attr), 0) / divisor for b in shown])  # display only
@@ -411,7 +411,7 @@ class DashboardPage(Page):
             series,
             [b.label for b in shown],
             True,
-            self.tr("{u}{c}").format(u=unit, c=r.money.currency),
+            unit + r.money.currency,
             counts=False,
         )
         chart.legend().show()
@@ -427,10 +427,10 @@ class DashboardPage(Page):
         lines += [
             f"{label}: {format_amount(value, ccy)}"
             for label, value in (
-                (self.tr("Total"), b.total),
-                (self.tr("Committed"), b.committed),
-                (self.tr("Reserved"), b.reserved),
-                (self.tr("Available"), b.available),
+                (_("Total"), b.total),
+                (_("Committed"), b.committed),
+                (_("Reserved"), b.reserved),
+                (_("Available"), b.available),
             )
         ]
         return "\n".join(lines)
@@ -451,9 +451,9 @@ class DashboardPage(Page):
         chart = self._reset(self.offers_view)
         series = QtCharts.QBarSeries()
         for name, attr in (
-            (self.tr("Extended"), "extended"),
-            (self.tr("Accepted"), "accepted"),
-            (self.tr("Declined or expired"), "declined"),
+            (_("Extended"), "extended"),
+            (_("Accepted"), "accepted"),
+            (_("Declined or expired"), "declined"),
         ):
             bar = QtCharts.QBarSet(name)
             bar.append([float(getattr(m, attr)) for m in r.offers_by_month])
@@ -468,11 +468,16 @@ class DashboardPage(Page):
         rows = sorted(r.targets, key=lambda t: (-(t.headcount - t.hired), t.title))[:MAX_BARS]
         rows.reverse()  # most still to hire on top
         self._target_ids = [t.target_id for t in rows]
-        self.target_titles = [f"{t.title}: {t.hired} of {t.headcount} hired" for t in rows]
+        self.target_titles = [
+            _("{title}: {hired} of {headcount} hired").format(
+                title=t.title, hired=t.hired, headcount=t.headcount
+            )
+            for t in rows
+        ]
         series = QtCharts.QHorizontalStackedBarSeries()
-        hired = QtCharts.QBarSet(self.tr("Hired"))
+        hired = QtCharts.QBarSet(_("Hired"))
         hired.append([float(min(t.hired, t.headcount)) for t in rows])
-        remaining = QtCharts.QBarSet(self.tr("Still to hire"))
+        remaining = QtCharts.QBarSet(_("Still to hire"))
         remaining.append([float(max(t.headcount - t.hired, 0)) for t in rows])
         for bar in (hired, remaining):
             bar.clicked.connect(self._target_clicked)
@@ -480,7 +485,7 @@ class DashboardPage(Page):
             series.append(bar)
         chart.addSeries(series)
         labels = _unique([_middle(t.title) for t in rows], self._target_ids)
-        self._axes(chart, series, labels, True, self.tr("headcount"))
+        self._axes(chart, series, labels, True, _("headcount"))
         chart.legend().show()
         self.target_sets = (hired, remaining)
 
@@ -573,7 +578,7 @@ def funding_bars(rows: Sequence[FundingRow], limit: int = MAX_BARS) -> list[Fund
         for f, label in zip(keep, labels, strict=True)
     ]
     if rest:
-        title = f"Other ({len(rest)} sources)"
+        title = _("Other ({count} sources)").format(count=len(rest))
         bars.append(
             FundingBar(
                 tuple(f.source_id for f in rest),
@@ -602,8 +607,14 @@ def _unique(labels: list[str], ids: list[int]) -> list[str]:
 def money_scale(top_minor: int) -> tuple[float, str]:
     """(divisor from minor units, axis unit) so the value axis reads in sensible numbers."""
     major = top_minor / 100
+    if i18n.is_chinese():  # 万 and 亿, the units Chinese counts money in
+        if major >= 100_000_000:
+            return 100 * 100_000_000, "亿 "
+        if major >= 10_000:
+            return 100 * 10_000, "万 "
+        return 100, ""
     if major >= 1_000_000:
-        return 100 * 1_000_000, "million "
+        return 100 * 1_000_000, _("million ")
     if major >= 1_000:
-        return 100 * 1_000, "thousand "
+        return 100 * 1_000, _("thousand ")
     return 100, ""

@@ -8,11 +8,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from recruiter import i18n
 from recruiter.domain import clock, money
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
 from recruiter.domain.models import FundingSource
 from recruiter.errors import RecruiterError, ValidationError
+from recruiter.i18n import N_, _, ngettext, pgettext
 from recruiter.services import choices, funding, offers, rates
 from recruiter.store.database import Database
 
@@ -26,19 +28,34 @@ from .base import Page
 from .offers import fit_columns
 
 COLUMNS = (
-    "Name",
-    "Kind",
-    "Institution",
-    "Fiscal year",
-    "Currency",
-    "Total",
-    "Reserved",
-    "Committed",
-    "Paid",
-    "Available",
-    "% used",
+    N_("Name"),
+    N_("Kind"),
+    N_("Institution"),
+    N_("Fiscal year"),
+    N_("Currency"),
+    N_("Total"),
+    N_("Reserved"),
+    N_("Committed"),
+    N_("Paid"),
+    N_("Available"),
+    "% used",  # shown through _header: gettext would read it as a %-format
 )
 MONEY_COLUMNS = {5, 6, 7, 8, 9}
+
+# What an item holds of its source (services.funding.ChargedItem.bucket), in words.
+HOLDS = {"reserved": N_("reserved"), "committed": N_("committed")}
+
+
+def _header(label: str) -> str:
+    """A column's title in the current language; "% used" looks like a %-format to gettext's
+    tools, so Chinese gets it from a literal of its own."""
+    if label == "% used":
+        return _("Share used") if i18n.is_chinese() else label
+    if label == "Name":  # of a budget: 名称, where a person's name is 姓名
+        return pgettext("funding source", "Name")
+    return _(label)
+
+
 _AVAILABLE, _USED = COLUMNS.index("Available"), COLUMNS.index("% used")
 RED = "#c0392b"
 
@@ -76,7 +93,7 @@ class SourcesModel(QtCore.QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(COLUMNS)
         ):
-            return COLUMNS[section]
+            return _header(COLUMNS[section])
         return None
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -108,17 +125,19 @@ class SourcesModel(QtCore.QAbstractTableModel):
         ):
             return QtGui.QColor(RED)
         if role == Qt.ItemDataRole.ToolTipRole and col == COLUMNS.index("Paid"):
-            return (
-                f"Paid, net of refunds. Total {money.format_amount(b.total, b.currency)} = "
-                f"available {money.format_amount(b.available, b.currency)} + reserved "
-                f"{money.format_amount(b.reserved, b.currency)} + committed, unpaid "
-                f"{money.format_amount(b.committed_unpaid, b.currency)} + paid "
-                f"{money.format_amount(b.paid, b.currency)}"
+            return _(
+                "Paid, net of refunds. Total {total} = available {available} + reserved "
+                "{reserved} + committed, unpaid {unpaid} + paid {paid}"
+            ).format(
+                total=money.format_amount(b.total, b.currency),
+                available=money.format_amount(b.available, b.currency),
+                reserved=money.format_amount(b.reserved, b.currency),
+                unpaid=money.format_amount(b.committed_unpaid, b.currency),
+                paid=money.format_amount(b.paid, b.currency),
             )
         if role == Qt.ItemDataRole.ToolTipRole and b.available < 0:
-            return (
-                f"Over-committed by {money.format_amount(-b.available, b.currency)}; "
-                "see the Overrides tab."
+            return _("Over-committed by {amount}; see the Overrides tab.").format(
+                amount=money.format_amount(-b.available, b.currency)
             )
         if role == Qt.ItemDataRole.UserRole:
             return b.source_id
@@ -190,18 +209,20 @@ class SourceDialog(QtWidgets.QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.source_id = source_id
-        self.setWindowTitle("New funding source" if source_id is None else "Edit funding source")
+        self.setWindowTitle(
+            _("New funding source") if source_id is None else _("Edit funding source")
+        )
         form = QtWidgets.QFormLayout(self)
         self.name = QtWidgets.QLineEdit()
         self.kind = QtWidgets.QComboBox()
         for k in FundingKind:
             self.kind.addItem(k.label, k.value)
         self.institution = QtWidgets.QComboBox()
-        self.institution.addItem("(none)", None)
+        self.institution.addItem(_("(none)"), None)
         self.fiscal_year = QtWidgets.QLineEdit()
         self.fiscal_year.setPlaceholderText(str(clock.today().year))
         self.total = QtWidgets.QLineEdit()
-        self.total.setPlaceholderText("e.g. 5,000,000 or 500万")
+        self.total.setPlaceholderText(_("e.g. 5,000,000 or 500万"))
         self.currency = QtWidgets.QComboBox()
         self.currency.setEditable(True)
         self.currency.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
@@ -219,13 +240,13 @@ class SourceDialog(QtWidgets.QDialog):
             "notes": self.notes,
         }
         for label, w in (
-            ("Name", self.name),
-            ("Kind", self.kind),
-            ("Institution", self.institution),
-            ("Fiscal year", self.fiscal_year),
-            ("Total", self.total),
-            ("Currency", self.currency),
-            ("Notes", self.notes),
+            (_("Name"), self.name),
+            (_("Kind"), self.kind),
+            (_("Institution"), self.institution),
+            (_("Fiscal year"), self.fiscal_year),
+            (_("Total"), self.total),
+            (_("Currency"), self.currency),
+            (_("Notes"), self.notes),
         ):
             form.addRow(label, w)
         form.addRow(self.error)
@@ -246,7 +267,7 @@ class SourceDialog(QtWidgets.QDialog):
             keep = [src.institution_id] if src is not None and src.institution_id else []
             return choices.institutions(db, keep=keep), src
 
-        self.reader.read(read, self._loaded, lambda exc: self._failed(exc), "Funding source")
+        self.reader.read(read, self._loaded, lambda exc: self._failed(exc), _("Funding source"))
 
     @property
     def loading(self) -> bool:
@@ -332,7 +353,7 @@ class RatesPanel(QtWidgets.QWidget):
         self.reporting = "CNY"
         v = QtWidgets.QVBoxLayout(self)
         top = QtWidgets.QHBoxLayout()
-        top.addWidget(QtWidgets.QLabel("Reporting currency:"))
+        top.addWidget(QtWidgets.QLabel(_("Reporting currency:")))
         self.reporting_box = QtWidgets.QComboBox()
         self.reporting_box.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
         top.addWidget(self.reporting_box)
@@ -346,9 +367,9 @@ class RatesPanel(QtWidgets.QWidget):
         self.rate_currency.addItems(sorted(money.KNOWN_CURRENCIES))
         self.rate_currency.setCurrentText("USD")
         self.rate_value = QtWidgets.QLineEdit()
-        self.rate_value.setPlaceholderText("reporting-currency units per 1 unit, e.g. 7.1234")
-        self.rate_set = QtWidgets.QPushButton("Set rate")
-        self.rate_remove = QtWidgets.QPushButton("Remove rate")
+        self.rate_value.setPlaceholderText(_("reporting-currency units per 1 unit, e.g. 7.1234"))
+        self.rate_set = QtWidgets.QPushButton(_("Set rate"))
+        self.rate_remove = QtWidgets.QPushButton(_("Remove rate"))
         self.rate_error = QtWidgets.QLabel()
         self.rate_error.setWordWrap(True)
         self.rate_error.setStyleSheet(f"color: {RED};")
@@ -375,12 +396,14 @@ class RatesPanel(QtWidgets.QWidget):
         missing = sorted(set(used) - {reporting} - {r.currency for r in rows})
         _fill(
             self.rates_table,
-            ["Currency", f"{reporting} per unit", "Updated"],
+            [_("Currency"), _("{currency} per unit").format(currency=reporting), _("Updated")],
             [
                 [r.currency, format(r.rate, "f"), clock.to_local(r.updated_at).strftime("%Y-%m-%d")]
                 for r in rows
             ]
-            + [[c, "missing — totals in this currency cannot be converted", ""] for c in missing],
+            + [
+                [c, _("missing — totals in this currency cannot be converted"), ""] for c in missing
+            ],
             right={1},
             red_rows=set(range(len(rows), len(rows) + len(missing))),
         )
@@ -414,7 +437,7 @@ class RatesPanel(QtWidgets.QWidget):
 
 
 class FundingPage(Page):
-    name = "Funding"
+    name = N_("Funding")
     watches = frozenset(
         {
             Kind.funding_source,
@@ -441,9 +464,9 @@ class FundingPage(Page):
         self._select_after: int | None = None  # select this source once the rows are in
         layout = QtWidgets.QVBoxLayout(self)
         bar = QtWidgets.QHBoxLayout()
-        self.new_button = QtWidgets.QPushButton("New source…")
-        self.edit_button = QtWidgets.QPushButton("Edit…")
-        self.delete_button = QtWidgets.QPushButton("Delete")
+        self.new_button = QtWidgets.QPushButton(_("New source…"))
+        self.edit_button = QtWidgets.QPushButton(_("Edit…"))
+        self.delete_button = QtWidgets.QPushButton(_("Delete"))
         for b in (self.new_button, self.edit_button, self.delete_button):
             bar.addWidget(b)
         bar.addStretch(1)
@@ -452,9 +475,11 @@ class FundingPage(Page):
         layout.addLayout(bar)
 
         self.empty = QtWidgets.QLabel(
-            "<h3>No funding sources yet</h3><p>Add the budgets that pay for offers — a national "
-            "talent programme, a provincial programme, the university's own pool — with "
-            "<b>New source…</b>.</p>"
+            _(
+                "<h3>No funding sources yet</h3><p>Add the budgets that pay for offers — a "
+                "national talent programme, a provincial programme, the university's own pool — "
+                "with <b>New source…</b>.</p>"
+            )
         )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -476,12 +501,12 @@ class FundingPage(Page):
         self.items_table = _readonly_table()
         self.overrides_table = _readonly_table()
         self.institutions_table = _readonly_table()
-        self.tabs.addTab(self.items_table, "Charged items")
-        self.tabs.addTab(self.overrides_table, "Overrides")
-        self.tabs.addTab(self.institutions_table, "By institution")
+        self.tabs.addTab(self.items_table, _("Charged items"))
+        self.tabs.addTab(self.overrides_table, _("Overrides"))
+        self.tabs.addTab(self.institutions_table, _("By institution"))
         self.years_reader = Reader(ctx, self)
         self.years_table = FiscalYearsTable(self.years_reader)
-        self.tabs.addTab(self.years_table, "By fiscal year")
+        self.tabs.addTab(self.years_table, _("By fiscal year"))
         self.rates = RatesPanel(ctx)
         # The rate editor's widgets, under the names this page always had.
         self.reporting_box = self.rates.reporting_box
@@ -492,7 +517,7 @@ class FundingPage(Page):
         self.set_rate = self.rates.set_rate
         self.remove_rate = self.rates.remove_rate
         self.set_reporting = self.rates.set_reporting
-        self.tabs.addTab(self.rates, "Exchange rates")
+        self.tabs.addTab(self.rates, _("Exchange rates"))
         split.addWidget(self.tabs)
         split.setSizes([300, 260])
         layout.addWidget(split, 1)
@@ -510,7 +535,7 @@ class FundingPage(Page):
         return self.reader.pending or self.detail_reader.pending or self.years_reader.pending
 
     def refresh(self) -> None:
-        self.reader.read(load, self._show, title="Funding")
+        self.reader.read(load, self._show, title=_("Funding"))
 
     def _show(self, loaded: Loaded) -> None:
         selected = self._select_after or self.selected_id()
@@ -522,8 +547,14 @@ class FundingPage(Page):
         self.table.setVisible(bool(rows))
         over = [b for b in rows if b.available < 0]
         self.summary.setText(
-            f"{len(rows)} source{'s' if len(rows) != 1 else ''}"
-            + (f" — <span style='color:{RED}'>{len(over)} over-committed</span>" if over else "")
+            ngettext("{count} source", "{count} sources", len(rows)).format(count=len(rows))
+            + (
+                f" — <span style='color:{RED}'>"
+                + _("{count} over-committed").format(count=len(over))
+                + "</span>"
+                if over
+                else ""
+            )
         )
         self.table.blockSignals(True)  # one detail read below, not one per selection step
         self.table.selectionModel().blockSignals(True)
@@ -539,15 +570,15 @@ class FundingPage(Page):
     def _load_detail(self) -> None:
         sid = self.selected_id()
         if sid is None:
-            _fill(self.items_table, ["Select a source above to see what is charged to it"], [])
-            _fill(self.overrides_table, ["Overrides granted on the selected source"], [])
+            _fill(self.items_table, [_("Select a source above to see what is charged to it")], [])
+            _fill(self.overrides_table, [_("Overrides granted on the selected source")], [])
             self._update_buttons()
             return
 
         def read(db: Database) -> tuple[list[Any], list[Any]]:
             return funding.charged_items(db, sid), offers.overrides_for_source(db, sid)
 
-        self.detail_reader.read(read, self._show_detail, title="Funding")
+        self.detail_reader.read(read, self._show_detail, title=_("Funding"))
         ccy = next((b.currency for b in self.model.rows if b.source_id == sid), "CNY")
         self.years_table.show_source(sid, ccy)
 
@@ -555,18 +586,30 @@ class FundingPage(Page):
         items, ovs = loaded
         _fill(
             self.items_table,
-            ["Candidate", "Target", "Offer", "Status", "Item", "Amount", "Period", "Cost", "Holds"],
+            [
+                _("Candidate"),
+                _("Target"),
+                _("Offer"),
+                _("Status"),
+                _("Item"),
+                _("Amount"),
+                _("Period"),
+                _("Cost"),
+                _("Holds"),
+            ],
             [
                 [
                     i.candidate,
                     i.target,
-                    f"#{i.offer_id} rev {i.revision}",
-                    i.status.value,
+                    _("#{offer} rev {revision}").format(offer=i.offer_id, revision=i.revision),
+                    i.status.label,
                     i.kind.label,
                     money.format_amount(i.amount_minor, i.currency),
-                    f"annual × {i.years}" if i.period.value == "annual" else "one-off",
+                    _("annual × {years}").format(years=i.years)
+                    if i.period.value == "annual"
+                    else _("one-off"),
                     money.format_amount(i.cost_minor, i.currency),
-                    i.bucket or "—",
+                    _(HOLDS[i.bucket]) if i.bucket in HOLDS else "—",
                 ]
                 for i in items
             ],
@@ -574,7 +617,15 @@ class FundingPage(Page):
         )
         _fill(
             self.overrides_table,
-            ["When", "Who", "Offer", "Status", "Shortfall", "Reason", "Undone"],
+            [
+                _("When"),
+                _("Who"),
+                _("Offer"),
+                _("Status"),
+                _("Shortfall"),
+                _("Reason"),
+                _("Undone"),
+            ],
             [
                 [
                     clock.to_local(o.at).strftime("%Y-%m-%d %H:%M"),
@@ -590,18 +641,27 @@ class FundingPage(Page):
             right={4},
             red_rows={n for n, o in enumerate(ovs) if not o.undone},
         )
-        self.tabs.setTabText(1, f"Overrides ({sum(not o.undone for o in ovs)})")
+        self.tabs.setTabText(
+            1, _("Overrides ({count})").format(count=sum(not o.undone for o in ovs))
+        )
         self._update_buttons()
 
     def _show_institutions(self, totals: list[funding.InstitutionTotal]) -> None:
         def fmt(v: int | None, t: funding.InstitutionTotal) -> str:
             if v is None:
-                return f"needs {', '.join(t.missing_rates)} rate"
+                return _("needs {currencies} rate").format(currencies=", ".join(t.missing_rates))
             return money.format_amount(v, t.currency)
 
         _fill(
             self.institutions_table,
-            ["Institution", "Sources", "Total", "Reserved", "Committed", "Available"],
+            [
+                _("Institution"),
+                _("Sources"),
+                _("Total"),
+                _("Reserved"),
+                _("Committed"),
+                _("Available"),
+            ],
             [
                 [
                     t.name,
@@ -653,7 +713,7 @@ class FundingPage(Page):
 
     # -- actions ------------------------------------------------------------------------
     def report(self, err: RecruiterError) -> None:
-        show_error(self, "Funding", err)
+        show_error(self, _("Funding"), err)
 
     def confirm(self, title: str, text: str) -> bool:
         answer = QtWidgets.QMessageBox.question(self, title, text)
@@ -674,7 +734,9 @@ class FundingPage(Page):
 
     def delete_selected(self) -> None:
         sid = self.selected_id()
-        if sid is None or not self.confirm("Delete funding source", "Delete this funding source?"):
+        if sid is None or not self.confirm(
+            _("Delete funding source"), _("Delete this funding source?")
+        ):
             return
         cmd = offer_commands.delete_source(self.ctx, sid)
         if cmd.error is not None:

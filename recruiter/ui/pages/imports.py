@@ -81,7 +81,7 @@ def _table(model: RecordTableModel) -> QtWidgets.QTableView:
 
 
 class ImportHistoryPage(Page):
-    name = "Import history"
+    name = N_("Import history")
     watches = frozenset({Kind.import_batch, Kind.candidate})
 
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:

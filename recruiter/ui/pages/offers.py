@@ -131,7 +131,7 @@ class OffersModel(QtCore.QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(COLUMNS)
         ):
-            return COLUMNS[section][0]
+            return _(COLUMNS[section][0])
         return None
 
     def package_text(self, row: offers.OfferRow) -> tuple[str, str]:
@@ -255,7 +255,7 @@ class ApplicationPicker(QtWidgets.QDialog):
 
 
 class OffersPage(Page):
-    name = "Offers"
+    name = N_("Offers")
     watches = frozenset(
         {
             Kind.offer,

@@ -12,6 +12,7 @@ from recruiter.domain import clock, money
 from recruiter.domain.changes import Kind
 from recruiter.domain.models import YearClose
 from recruiter.errors import RecruiterError
+from recruiter.i18n import N_, _
 from recruiter.services import payments
 from recruiter.store.database import Database
 
@@ -23,10 +24,36 @@ from ..undo import push
 from .base import Page
 from .payments_hires import HiresPanel
 
-DUE_COLUMNS = ("Ref", "Person", "Item", "Trigger", "Met on", "Source", "Project", "Amount")
-ALL_COLUMNS = ("Ref", "Person", "Item", "Trigger", "Expected", "Source", "Amount", "Status")
+DUE_COLUMNS = (
+    N_("Ref"),
+    N_("Person"),
+    N_("Item"),
+    N_("Trigger"),
+    N_("Met on"),
+    N_("Source"),
+    N_("Project"),
+    N_("Amount"),
+)
+ALL_COLUMNS = (
+    N_("Ref"),
+    N_("Person"),
+    N_("Item"),
+    N_("Trigger"),
+    N_("Expected"),
+    N_("Source"),
+    N_("Amount"),
+    N_("Status"),
+)
 WIDEST = 240
-BATCH_COLUMNS = ("Batch", "Month", "Rows", "Sent", "Paid", "State", "File")
+BATCH_COLUMNS = (
+    N_("Batch"),
+    N_("Month"),
+    N_("Rows"),
+    N_("Sent"),
+    N_("Paid"),
+    N_("State"),
+    N_("File"),
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +78,7 @@ def load(db: Database, month: str) -> Loaded:
 
 def _table(headers: tuple[str, ...]) -> QtWidgets.QTableWidget:
     t = QtWidgets.QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(list(headers))
+    t.setHorizontalHeaderLabels([_(h) for h in headers])
     t.verticalHeader().setVisible(False)
     t.setAlternatingRowColors(True)
     t.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -82,7 +109,7 @@ def totals_text(sums: dict[str, int]) -> str:
 
 
 class PaymentsPage(Page):
-    name = "Payments"
+    name = N_("Payments")
     watches = frozenset(
         {
             Kind.instalment,
@@ -104,7 +131,7 @@ class PaymentsPage(Page):
         self.loaded: Loaded | None = None
         layout = QtWidgets.QVBoxLayout(self)
         bar = QtWidgets.QHBoxLayout()
-        bar.addWidget(QtWidgets.QLabel("Month"))
+        bar.addWidget(QtWidgets.QLabel(_("Month")))
         self.month = QtWidgets.QLineEdit(f"{clock.today():%Y-%m}")
         self.month.setInputMask("9999-99")
         self.month.setMaximumWidth(90)
@@ -112,13 +139,13 @@ class PaymentsPage(Page):
         bar.addWidget(self.month)
         self.summary = QtWidgets.QLabel()
         bar.addWidget(self.summary, 1)
-        self.fill_button = QtWidgets.QPushButton("Fill schedules from templates")
+        self.fill_button = QtWidgets.QPushButton(_("Fill schedules from templates"))
         self.fill_button.setToolTip(
-            "Give every item of an accepted offer that has no payment schedule its template's"
+            _("Give every item of an accepted offer that has no payment schedule its template's")
         )
         self.fill_button.clicked.connect(self.fill_templates)
         bar.addWidget(self.fill_button)
-        self.batch_button = QtWidgets.QPushButton("Write batch for finance…")
+        self.batch_button = QtWidgets.QPushButton(_("Write batch for finance…"))
         self.batch_button.clicked.connect(self.ask_batch)
         bar.addWidget(self.batch_button)
         layout.addLayout(bar)
@@ -131,11 +158,11 @@ class PaymentsPage(Page):
         self.batches = _table(BATCH_COLUMNS)
         bl.addWidget(self.batches)
         row = QtWidgets.QHBoxLayout()
-        self.paid_button = QtWidgets.QPushButton("Mark batch paid")
+        self.paid_button = QtWidgets.QPushButton(_("Mark batch paid"))
         self.paid_button.clicked.connect(self.mark_selected_paid)
-        self.returned_button = QtWidgets.QPushButton("Import returned sheet…")
+        self.returned_button = QtWidgets.QPushButton(_("Import returned sheet…"))
         self.returned_button.clicked.connect(self.ask_returned)
-        self.cancel_button = QtWidgets.QPushButton("Cancel batch")
+        self.cancel_button = QtWidgets.QPushButton(_("Cancel batch"))
         self.cancel_button.clicked.connect(self.cancel_selected)
         for b in (self.paid_button, self.returned_button, self.cancel_button):
             row.addWidget(b)
@@ -146,22 +173,24 @@ class PaymentsPage(Page):
         self.year = QtWidgets.QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(clock.today().year - (1 if clock.today().month < 12 else 0))
-        cl.addRow("Year to close", self.year)
-        self.close_button = QtWidgets.QPushButton("Close the year (lapse unspent start-up funds)")
+        cl.addRow(_("Year to close"), self.year)
+        self.close_button = QtWidgets.QPushButton(
+            _("Close the year (lapse unspent start-up funds)")
+        )
         self.close_button.clicked.connect(self.close_year)
         cl.addRow(self.close_button)
-        self.undo_close_button = QtWidgets.QPushButton("Undo the last close")
+        self.undo_close_button = QtWidgets.QPushButton(_("Undo the last close"))
         self.undo_close_button.clicked.connect(self.undo_last_close)
         cl.addRow(self.undo_close_button)
         self.close_state = QtWidgets.QLabel()
         self.close_state.setWordWrap(True)
         cl.addRow(self.close_state)
-        self.tabs.addTab(self.due, "Due")
-        self.tabs.addTab(self.all, "All instalments")
-        self.tabs.addTab(batches, "Batches")
-        self.tabs.addTab(close, "Year-end close")
+        self.tabs.addTab(self.due, _("Due"))
+        self.tabs.addTab(self.all, _("All instalments"))
+        self.tabs.addTab(batches, _("Batches"))
+        self.tabs.addTab(close, _("Year-end close"))
         self.hires = HiresPanel(ctx)
-        self.tabs.addTab(self.hires, "Hires")
+        self.tabs.addTab(self.hires, _("Hires"))
         layout.addWidget(self.tabs, 1)
 
     # -- reading -------------------------------------------------------------------------
@@ -174,9 +203,9 @@ class PaymentsPage(Page):
         try:
             payments.check_month(month)
         except RecruiterError:
-            self.summary.setText("Give a month as YYYY-MM.")
+            self.summary.setText(_("Give a month as YYYY-MM."))
             return
-        self.reader.read(lambda db: load(db, month), self._show, title="Payments")
+        self.reader.read(lambda db: load(db, month), self._show, title=_("Payments"))
         self.hires.refresh()
 
     def _show(self, loaded: Loaded) -> None:
@@ -233,25 +262,32 @@ class PaymentsPage(Page):
         )
         sums = payments.totals(loaded.due)
         self.summary.setText(
-            f"Due by the end of {loaded.month}: {len(loaded.due)} instalment(s), "
-            f"{totals_text(dict(sums))}."
+            _("Due by the end of {month}: {count} instalment(s), {totals}.").format(
+                month=loaded.month, count=len(loaded.due), totals=totals_text(dict(sums))
+            )
             if loaded.due
-            else f"Nothing is due by the end of {loaded.month}."
+            else _("Nothing is due by the end of {month}.").format(month=loaded.month)
         )
         self.batch_button.setEnabled(bool(loaded.due))
         open_closes = [c for c in loaded.closes if c.undone_at is None]
         self.undo_close_button.setEnabled(bool(open_closes))
         self.close_state.setText(
-            "; ".join(f"{c.year} closed: {c.lapsed} lapsed" for c in open_closes)
-            or "No year is closed."
+            "; ".join(
+                _("{year} closed: {lapsed} lapsed").format(year=c.year, lapsed=c.lapsed)
+                for c in open_closes
+            )
+            or _("No year is closed.")
         )
 
     # -- writing -------------------------------------------------------------------------
 
     def ask_batch(self) -> None:
         month = self.current_month()
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self, "Save the finance batch", f"payments-{month}.xlsx", "Excel workbook (*.xlsx)"
+        path, _kind = QtWidgets.QFileDialog.getSaveFileName(
+            self,
+            _("Save the finance batch"),
+            f"payments-{month}.xlsx",
+            _("Excel workbook (*.xlsx)"),
         )
         if path:
             self.write_batch(Path(path))
@@ -262,29 +298,35 @@ class PaymentsPage(Page):
         op: CollectionOp[payments.BatchResult] = CollectionOp(
             parent=self,
             op=lambda db, _p, _c: payments.run_batch(db, path, month),
-            title="Writing the finance batch",
+            title=_("Writing the finance batch"),
         )
         op.success(self._batch_done).failure(
-            lambda exc: show_error(self, "Finance batch", exc)
+            lambda exc: show_error(self, _("Finance batch"), exc)
         ).run_in_background(self.ctx)
 
     def _batch_done(self, result: payments.BatchResult) -> None:
         self.summary.setText(
-            f"Batch {result.batch_id}: {result.rows} instalment(s), "
-            f"{totals_text(result.totals)}, written to {result.file}."
+            _("Batch {batch}: {count} instalment(s), {totals}, written to {file}.").format(
+                batch=result.batch_id,
+                count=result.rows,
+                totals=totals_text(result.totals),
+                file=result.file,
+            )
             if result.rows
-            else f"Nothing is due for {result.month}; no file was written."
+            else _("Nothing is due for {month}; no file was written.").format(month=result.month)
         )
 
     def fill_templates(self) -> None:
         op: CollectionOp[int] = CollectionOp(
             parent=self,
             op=lambda db, _p, _c: payments.fill_from_templates(db),
-            title="Filling payment schedules",
+            title=_("Filling payment schedules"),
         )
-        op.success(lambda n: self.summary.setText(f"{n} item(s) given a schedule.")).failure(
-            lambda exc: show_error(self, "Payment schedules", exc)
-        ).run_in_background(self.ctx)
+        op.success(
+            lambda n: self.summary.setText(_("{count} item(s) given a schedule.").format(count=n))
+        ).failure(lambda exc: show_error(self, _("Payment schedules"), exc)).run_in_background(
+            self.ctx
+        )
 
     def selected_batch(self) -> int | None:
         row = self.batches.currentRow()
@@ -299,10 +341,10 @@ class PaymentsPage(Page):
         db = self.ctx.db
         push(
             self.ctx,
-            f"Mark batch {batch} paid",
+            _("Mark batch {batch} paid").format(batch=batch),
             lambda: payments.mark_batch_paid(db, batch),
             lambda ids: payments.unmark_paid(db, ids),
-            on_error=lambda exc: show_error(self, "Finance batch", exc),
+            on_error=lambda exc: show_error(self, _("Finance batch"), exc),
         )
 
     def cancel_selected(self) -> None:
@@ -312,11 +354,14 @@ class PaymentsPage(Page):
         try:
             payments.cancel_batch(self.ctx.db, batch)
         except RecruiterError as exc:
-            show_error(self, "Cancel batch", exc)
+            show_error(self, _("Cancel batch"), exc)
 
     def ask_returned(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self, "The finance office's returned sheet", "", "Spreadsheets (*.xlsx *.xls *.csv)"
+        path, _kind = QtWidgets.QFileDialog.getOpenFileName(
+            self,
+            _("The finance office's returned sheet"),
+            "",
+            _("Spreadsheets (*.xlsx *.xls *.csv)"),
         )
         if path:
             self.import_returned(Path(path))
@@ -325,25 +370,29 @@ class PaymentsPage(Page):
         op: CollectionOp[payments.ReturnedResult] = CollectionOp(
             parent=self,
             op=lambda db, _p, _c: payments.import_returned(db, path),
-            title="Reading the returned sheet",
+            title=_("Reading the returned sheet"),
         )
         op.success(
             lambda r: self.summary.setText(
-                f"{len(r.paid)} instalment(s) marked paid; {r.not_paid} not paid yet"
-                + (f"; unknown refs {r.unknown}" if r.unknown else "")
+                _("{paid} instalment(s) marked paid; {unpaid} not paid yet").format(
+                    paid=len(r.paid), unpaid=r.not_paid
+                )
+                + (_("; unknown refs {refs}").format(refs=r.unknown) if r.unknown else "")
                 + "."
             )
-        ).failure(lambda exc: show_error(self, "Returned sheet", exc)).run_in_background(self.ctx)
+        ).failure(lambda exc: show_error(self, _("Returned sheet"), exc)).run_in_background(
+            self.ctx
+        )
 
     def close_year(self) -> None:
         year = self.year.value()
         db = self.ctx.db
         push(
             self.ctx,
-            f"Close {year}",
+            _("Close {year}").format(year=year),
             lambda: payments.close_year(db, year),
             lambda res: payments.undo_close(db, res.close_id),
-            on_error=lambda exc: show_error(self, "Year-end close", exc),
+            on_error=lambda exc: show_error(self, _("Year-end close"), exc),
         )
 
     def undo_last_close(self) -> None:
@@ -355,4 +404,4 @@ class PaymentsPage(Page):
         try:
             payments.undo_close(self.ctx.db, open_closes[0].id)
         except RecruiterError as exc:
-            show_error(self, "Year-end close", exc)
+            show_error(self, _("Year-end close"), exc)

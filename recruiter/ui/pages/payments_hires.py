@@ -9,6 +9,7 @@ from datetime import date
 
 from recruiter.domain import clock, money
 from recruiter.errors import RecruiterError
+from recruiter.i18n import _
 from recruiter.services import payments
 from recruiter.store.database import Database
 
@@ -46,12 +47,18 @@ def _pydate(q: QtCore.QDate) -> date:
 
 def refund_text(terms: payments.DepartureTerms) -> str:
     lines = [
-        f"Served {terms.months_served} of {terms.service_months} months; "
-        f"{len(terms.stops)} unpaid instalment(s) stop."
+        _("Served {served} of {months} months; {count} unpaid instalment(s) stop.").format(
+            served=terms.months_served, months=terms.service_months, count=len(terms.stops)
+        )
     ]
-    lines += [f"Item {r.item_id} ({r.rule.label}): {r.working}" for r in terms.refunds]
+    lines += [
+        _("Item {item} ({rule}): {working}").format(
+            item=r.item_id, rule=r.rule.label, working=r.working
+        )
+        for r in terms.refunds
+    ]
     total = ", ".join(money.format_amount(v, k) for k, v in terms.totals().items() if v)
-    lines.append(f"Refund owed: {total or 'nothing'}")
+    lines.append(_("Refund owed: {amount}").format(amount=total or _("nothing")))
     return "\n".join(lines)
 
 
@@ -69,46 +76,48 @@ class HiresPanel(QtWidgets.QWidget):
         self.years = QtWidgets.QSpinBox()
         self.years.setRange(1, 20)
         self.years.setValue(5)
-        self.service_button = QtWidgets.QPushButton("Set service period")
+        self.service_button = QtWidgets.QPushButton(_("Set service period"))
         self.service_button.clicked.connect(self.set_service)
         self.table = QtWidgets.QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Assessment", "Due", "Result", "Recorded"])
+        self.table.setHorizontalHeaderLabels(
+            [_("Assessment"), _("Due"), _("Result"), _("Recorded")]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.result = QtWidgets.QComboBox()
-        self.result_button = QtWidgets.QPushButton("Record result")
+        self.result_button = QtWidgets.QPushButton(_("Record result"))
         self.result_button.clicked.connect(self.record_result)
         self.left_on = QtWidgets.QDateEdit(_qdate(clock.today()))
         self.left_on.setCalendarPopup(True)
         self.left_on.setDisplayFormat("yyyy-MM-dd")
-        self.preview_button = QtWidgets.QPushButton("Show the refund")
+        self.preview_button = QtWidgets.QPushButton(_("Show the refund"))
         self.preview_button.clicked.connect(self.preview)
-        self.depart_button = QtWidgets.QPushButton("Record departure")
+        self.depart_button = QtWidgets.QPushButton(_("Record departure"))
         self.depart_button.clicked.connect(self.record_departure)
         self.working = QtWidgets.QPlainTextEdit()
         self.working.setReadOnly(True)
         self.working.setMaximumHeight(110)
 
         form = QtWidgets.QFormLayout(self)
-        form.addRow("Hire", self.hire)
+        form.addRow(_("Hire"), self.hire)
         service = QtWidgets.QHBoxLayout()
-        for w in (self.starts, QtWidgets.QLabel("years"), self.years, self.service_button):
+        for w in (self.starts, QtWidgets.QLabel(_("years")), self.years, self.service_button):
             service.addWidget(w)
         service.addStretch(1)
-        form.addRow("Service from", service)
+        form.addRow(_("Service from"), service)
         form.addRow(self.table)
         result = QtWidgets.QHBoxLayout()
         result.addWidget(self.result)
         result.addWidget(self.result_button)
         result.addStretch(1)
-        form.addRow("Result", result)
+        form.addRow(_("Result"), result)
         depart = QtWidgets.QHBoxLayout()
         for w in (self.left_on, self.preview_button, self.depart_button):
             depart.addWidget(w)
         depart.addStretch(1)
-        form.addRow("Left on", depart)
+        form.addRow(_("Left on"), depart)
         form.addRow(self.working)
 
     def application_id(self) -> int | None:
@@ -117,7 +126,7 @@ class HiresPanel(QtWidgets.QWidget):
 
     def refresh(self) -> None:
         app = self.application_id()
-        self.reader.read(lambda db: load(db, app), self._show, title="Hires")
+        self.reader.read(lambda db: load(db, app), self._show, title=_("Hires"))
 
     def _show(self, d: HireDetail) -> None:
         self.detail = d
@@ -125,7 +134,7 @@ class HiresPanel(QtWidgets.QWidget):
         self.hire.blockSignals(True)
         self.hire.clear()
         for h in d.hires:
-            left = f" — left {h.left_on:%Y-%m-%d}" if h.left_on else ""
+            left = _(" — left {day}").format(day=h.left_on.isoformat()) if h.left_on else ""
             self.hire.addItem(f"{h.candidate} ({h.target}){left}", h.application_id)
         index = self.hire.findData(current) if current is not None else -1
         self.hire.setCurrentIndex(max(index, 0) if d.hires else -1)
@@ -145,12 +154,12 @@ class HiresPanel(QtWidgets.QWidget):
                 self.table.setItem(r, c, QtWidgets.QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.result.clear()
-        self.result.addItem("(no result)", None)
+        self.result.addItem(_("(no result)"), None)
         for label in d.scale:
             self.result.addItem(label, label)
 
     def _error(self, exc: RecruiterError) -> None:
-        show_error(self, "Hires", exc)
+        show_error(self, _("Hires"), exc)
 
     def set_service(self) -> None:
         app = self.application_id()
@@ -174,7 +183,7 @@ class HiresPanel(QtWidgets.QWidget):
         db, result = self.ctx.db, self.result.currentData()
         push(
             self.ctx,
-            "Record assessment result",
+            _("Record assessment result"),
             lambda: payments.record_result(db, aid, result),
             lambda change: payments.restore_result(db, change),
             on_error=self._error,
@@ -199,7 +208,7 @@ class HiresPanel(QtWidgets.QWidget):
         db, left = self.ctx.db, _pydate(self.left_on.date())
         push(
             self.ctx,
-            "Record departure",
+            _("Record departure"),
             lambda: payments.record(db, app, left),
             lambda departure_id: payments.undo(db, departure_id),
             on_error=self._error,

@@ -13,6 +13,7 @@ from typing import Any
 from recruiter.domain.changes import Kind
 from recruiter.domain.enums import STAGES, Outcome, Stage
 from recruiter.errors import RecruiterError
+from recruiter.i18n import N_, _
 from recruiter.services import institutions, pipeline, targets
 from recruiter.services.pipeline import Card
 from recruiter.services.reporting import Filters
@@ -36,15 +37,15 @@ COLUMN_WIDTH = 180
 OVERDUE = QtGui.QColor("#b3261e")
 CLOSED = QtGui.QColor("#777777")
 LIST_COLUMNS = [
-    ("display_name", "Name"),
-    ("institution", "Current institution"),
-    ("target", "Target"),
-    ("stage", "Stage"),
-    ("outcome", "Outcome"),
-    ("days_in_stage", "Days in stage"),
-    ("next_due", "Next follow-up"),
-    ("owner", "Owner"),
-    ("priority", "Priority"),
+    ("display_name", N_("Name")),
+    ("institution", N_("Current institution")),
+    ("target", N_("Target")),
+    ("stage", N_("Stage")),
+    ("outcome", N_("Outcome")),
+    ("days_in_stage", N_("Days in stage")),
+    ("next_due", N_("Next follow-up")),
+    ("owner", N_("Owner")),
+    ("priority", N_("Priority")),
 ]
 
 
@@ -73,10 +74,15 @@ class CardModel(QtCore.QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return card.display_name
         if role == Qt.ItemDataRole.ToolTipRole:
-            due = f"\nNext follow-up: {card.next_due}" if card.next_due else ""
+            due = (
+                "\n" + _("Next follow-up: {day}").format(day=card.next_due) if card.next_due else ""
+            )
             return (
                 f"{card.display_name}\n{card.institution or ''}\n{card.target}\n"
-                f"{card.days_in_stage} days in {card.stage.label.lower()}{due}"
+                + _("{days} days in {stage}").format(
+                    days=card.days_in_stage, stage=card.stage.label.lower()
+                )
+                + due
             )
         if role == Qt.ItemDataRole.UserRole:
             return card.application_id
@@ -212,11 +218,13 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
         y = draw_next_gate(painter, self.gates.get(card.application_id), x, y, w, small_metrics)
         due = ""
         if card.next_due is not None:
-            due = ("⚠ " if card.overdue else "due ") + card.next_due.strftime("%m-%d")
+            due = ("⚠ " if card.overdue else _("due ")) + card.next_due.strftime("%m-%d")
         due_w = small_metrics.horizontalAdvance(due) + 6 if due else 0
-        status = f"{card.days_in_stage} d in stage"
+        status = _("{days} d in stage").format(days=card.days_in_stage)
         if closed or card.outcome == Outcome.on_hold:
-            status = f"{card.days_in_stage} d · {card.outcome.label.lower()}"
+            status = _("{days} d · {outcome}").format(
+                days=card.days_in_stage, outcome=card.outcome.label.lower()
+            )
         painter.drawText(
             QtCore.QRect(x, y, w - due_w, sline),
             Qt.AlignmentFlag.AlignLeft,
@@ -285,7 +293,7 @@ def load_choices(db: Database) -> tuple[list[tuple[int, str]], list[targets.Targ
 
 
 class PipelinePage(Page):
-    name = "Pipeline"
+    name = N_("Pipeline")
     watches = frozenset(
         {
             Kind.application,
@@ -325,9 +333,9 @@ class PipelinePage(Page):
         self.target.setMinimumContentsLength(30)
         self.institution.setSizeAdjustPolicy(shrink)
         self.institution.setMinimumContentsLength(16)
-        self.show_closed = QtWidgets.QCheckBox(self.tr("Show closed"))
+        self.show_closed = QtWidgets.QCheckBox(_("Show closed"))
         self.mode = QtWidgets.QTabBar()
-        for label in (self.tr("Board"), self.tr("List"), self.tr("Due")):
+        for label in (_("Board"), _("List"), _("Due")):
             self.mode.addTab(label)
         self.count_label = QtWidgets.QLabel()
         self.institution.currentIndexChanged.connect(self._institution_changed)
@@ -335,9 +343,9 @@ class PipelinePage(Page):
         self.show_closed.toggled.connect(self._selection_changed)
         self.mode.currentChanged.connect(self._mode_changed)
         top = QtWidgets.QHBoxLayout()
-        top.addWidget(QtWidgets.QLabel(self.tr("Institution")))
+        top.addWidget(QtWidgets.QLabel(_("Institution")))
         top.addWidget(self.institution)
-        top.addWidget(QtWidgets.QLabel(self.tr("Target")))
+        top.addWidget(QtWidgets.QLabel(_("Target")))
         top.addWidget(self.target, 1)
         top.addWidget(self.show_closed)
         top.addWidget(self.count_label)
@@ -394,7 +402,7 @@ class PipelinePage(Page):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(top)
         self.hint = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "Drag cards between stages, or select and press Ctrl+→ / Ctrl+← . "
                 "Right-click to close or reopen; double-click to open the candidate."
             )
@@ -416,7 +424,7 @@ class PipelinePage(Page):
         try:
             current_inst = self.institution.currentData()
             self.institution.clear()
-            self.institution.addItem(self.tr("All institutions"), None)
+            self.institution.addItem(_("All institutions"), None)
             for iid, label in self._institutions:
                 self.institution.addItem(label, iid)
             ix = self.institution.findData(current_inst)
@@ -433,9 +441,7 @@ class PipelinePage(Page):
             self.target.clear()
             inst = self.institution.currentData()
             self.target.addItem(
-                self.tr("All targets")
-                if inst is None
-                else self.tr("All targets of this institution"),
+                _("All targets") if inst is None else _("All targets of this institution"),
                 None,
             )
             for c in self._choices:
@@ -504,7 +510,7 @@ class PipelinePage(Page):
 
     # -- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.choices_reader.read(load_choices, self._choices_loaded, title=self.tr("Pipeline"))
+        self.choices_reader.read(load_choices, self._choices_loaded, title=_("Pipeline"))
 
     def _choices_loaded(
         self, loaded: tuple[list[tuple[int, str]], list[targets.TargetChoice]]
@@ -528,13 +534,13 @@ class PipelinePage(Page):
             inst if target_id is None else None,
             self.target.currentText() if target_id is not None or inst is not None else "",
         )
-        self.count_label.setText(self.tr("loading…"))
+        self.count_label.setText(_("loading…"))
         self.loader.read(
             lambda db: pipeline.cards(
                 db, target_id=target_id, institution_id=inst, include_closed=closed
             ),
             self.set_cards,
-            title=self.tr("Pipeline"),
+            title=_("Pipeline"),
         )
 
     def set_cards(self, cards: list[Card]) -> None:
@@ -549,7 +555,7 @@ class PipelinePage(Page):
         self.next_gates.load(cards)
         overdue = sum(1 for c in cards if c.overdue)
         self.count_label.setText(
-            self.tr("{n} applications, {o} overdue").format(n=f"{len(cards):,}", o=overdue)
+            _("{n} applications, {o} overdue").format(n=f"{len(cards):,}", o=overdue)
         )
         if self._after_load is not None:
             after, self._after_load = self._after_load, None
@@ -561,12 +567,14 @@ class PipelinePage(Page):
 
     # -- actions ------------------------------------------------------------------------
     def _error(self, title: str) -> Any:
-        return lambda exc: show_error(self, self.tr(title), exc)
+        return lambda exc: show_error(self, _(title), exc)
 
     def drop_cards(self, application_ids: list[int], stage: Stage) -> None:
         """What a drop does (also the path tests drive): one undoable move."""
         if application_ids:
-            on_error = offer_override(self, self.ctx, application_ids, stage, self._error("Move"))
+            on_error = offer_override(
+                self, self.ctx, application_ids, stage, self._error(_("Move"))
+            )
             seen = {c.application_id: c.stage for c in self.cards}
             cmds.move_stage(self.ctx, application_ids, stage, on_error=on_error, seen=seen)
 
@@ -591,7 +599,7 @@ class PipelinePage(Page):
         try:
             to = pipeline.neighbour(stage, step)
         except RecruiterError as exc:
-            show_error(self, self.tr("Move"), exc)
+            show_error(self, _("Move"), exc)
             return
         ids = [c.application_id for c in cards if c.stage == stage]
         self.drop_cards(ids, to)
@@ -620,7 +628,7 @@ class PipelinePage(Page):
         if not cards:
             return
         menu = QtWidgets.QMenu(self)
-        move = menu.addMenu(self.tr("Move to"))
+        move = menu.addMenu(_("Move to"))
         for st in STAGES:
             act = move.addAction(
                 st.label,
@@ -631,11 +639,11 @@ class PipelinePage(Page):
         one = cards[0]
         if len(cards) == 1:
             if one.outcome in (Outcome.active, Outcome.on_hold):
-                menu.addAction(self.tr("Close…"), lambda: self.close_card(one))
+                menu.addAction(_("Close…"), lambda: self.close_card(one))
             if one.outcome != Outcome.active:
-                menu.addAction(self.tr("Reopen"), lambda: self.reopen_card(one))
+                menu.addAction(_("Reopen"), lambda: self.reopen_card(one))
             menu.addSeparator()
-            menu.addAction(self.tr("Open candidate…"), lambda: self.open_card(one))
+            menu.addAction(_("Open candidate…"), lambda: self.open_card(one))
         menu.exec(global_pos)
 
     def close_card(
@@ -647,12 +655,12 @@ class PipelinePage(Page):
                 return
             outcome, reason = dialog.values()
         cmds.set_outcome(
-            self.ctx, card.application_id, outcome, reason, on_error=self._error("Close")
+            self.ctx, card.application_id, outcome, reason, on_error=self._error(_("Close"))
         )
 
     def reopen_card(self, card: Card) -> None:
         cmds.set_outcome(
-            self.ctx, card.application_id, Outcome.active, on_error=self._error("Reopen")
+            self.ctx, card.application_id, Outcome.active, on_error=self._error(_("Reopen"))
         )
 
     def open_card(self, card: Card) -> None:

@@ -98,7 +98,7 @@ def _get(rec: Any, key: str) -> Any:
 
 
 class SetupPage(Page):
-    name = "Setup"
+    name = N_("Setup")
     watches = frozenset(
         {
             Kind.institution,
@@ -255,7 +255,7 @@ class SetupPage(Page):
         self.rates = self.office.rates
         self.tabs.addTab(self.office, _("Currency and time zone"))
         self.gate_setup, self.holidays = add_gate_tabs(self.tabs, ctx)
-        self.tabs.addTab(ImmigrationSetup(ctx), self.tr("Visa deadlines and relocation"))
+        self.tabs.addTab(ImmigrationSetup(ctx), _("Visa deadlines and relocation"))
 
         # What the first offer still needs; hidden once everything is there.
         self.checklist = Checklist(ctx, compact=True)

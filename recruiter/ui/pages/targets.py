@@ -119,7 +119,7 @@ class TargetRow:
 
 
 class TargetsPage(Page):
-    name = "Targets"
+    name = N_("Targets")
     watches = frozenset(
         {
             Kind.target,

@@ -8,6 +8,7 @@ from typing import Any
 
 from recruiter.domain.changes import Kind
 from recruiter.domain.immigration import CaseState, Category, Route
+from recruiter.i18n import N_, _
 from recruiter.services import immigration
 from recruiter.services.immigration import CaseChoices, CaseFilters, CaseList
 
@@ -19,21 +20,21 @@ from ..qt import Qt, QtGui, QtWidgets
 from .base import Page
 
 COLUMNS = (
-    ("candidate", "Candidate"),
-    ("next_deadline", "Next deadline"),
-    ("next_due", "Due"),
-    ("days_left", "Days"),
-    ("route", "Route"),
-    ("category", "Cat."),
-    ("state", "Status"),
-    ("institution", "Institution"),
-    ("officer", "Officer"),
+    ("candidate", N_("Candidate")),
+    ("next_deadline", N_("Next deadline")),
+    ("next_due", N_("Due")),
+    ("days_left", N_("Days")),
+    ("route", N_("Route")),
+    ("category", N_("Cat.")),
+    ("state", N_("Status")),
+    ("institution", N_("Institution")),
+    ("officer", N_("Officer")),
     ("name_zh", "中文名"),
 )
 
 
 class VisasPage(Page):
-    name = "Visas & arrivals"
+    name = N_("Visas & arrivals")
     watches = frozenset(
         {
             Kind.immigration_case,
@@ -56,20 +57,20 @@ class VisasPage(Page):
         self.loaded: CaseList | None = None
 
         self.route = QtWidgets.QComboBox()
-        self.route.addItem(self.tr("All routes"), "")
+        self.route.addItem(_("All routes"), "")
         for r in Route:
             self.route.addItem(r.label, r.value)
         self.category = QtWidgets.QComboBox()
-        self.category.addItem(self.tr("All categories"), "")
+        self.category.addItem(_("All categories"), "")
         for c in Category:
-            self.category.addItem(self.tr("Category {c}").format(c=c.label), c.value)
+            self.category.addItem(_("Category {c}").format(c=c.label), c.value)
         self.institution = QtWidgets.QComboBox()
-        self.institution.addItem(self.tr("All institutions"), None)
+        self.institution.addItem(_("All institutions"), None)
         self.officer = QtWidgets.QComboBox()
-        self.officer.addItem(self.tr("All officers"), "")
+        self.officer.addItem(_("All officers"), "")
         self.status = QtWidgets.QComboBox()
-        self.status.addItem(self.tr("Open cases"), "open")
-        self.status.addItem(self.tr("All cases"), "all")
+        self.status.addItem(_("Open cases"), "open")
+        self.status.addItem(_("All cases"), "all")
         for st in CaseState:
             self.status.addItem(st.label, st.value)
         for combo in (self.route, self.category, self.institution, self.officer, self.status):
@@ -97,7 +98,7 @@ class VisasPage(Page):
             self.view.setColumnWidth(i, w)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._selected())
         self.empty = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "No cases here. A case opens when an application reaches Signed on the "
                 "Pipeline page."
             )
@@ -164,9 +165,9 @@ class VisasPage(Page):
         overdue = sum(1 for r in loaded.rows if r.urgency == "overdue")
         soon = sum(1 for r in loaded.rows if r.urgency == "soon")
         self.summary.setText(
-            self.tr("{n:,} {cases} · {o} overdue · {s} due within 7 days (today {d})").format(
+            _("{n:,} {cases} · {o} overdue · {s} due within 7 days (today {d})").format(
                 n=len(loaded.rows),
-                cases=self.tr("case") if len(loaded.rows) == 1 else self.tr("cases"),
+                cases=_("case") if len(loaded.rows) == 1 else _("cases"),
                 o=overdue,
                 s=soon,
                 d=loaded.today.isoformat(),

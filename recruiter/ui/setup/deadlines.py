@@ -10,6 +10,7 @@ from recruiter.domain.changes import Changes, Kind
 from recruiter.domain.immigration import Severity, anchor_label
 from recruiter.domain.workdays import DayCount
 from recruiter.errors import RecruiterError
+from recruiter.i18n import N_, _
 from recruiter.services import immigration
 
 from .. import visa_commands as cmds
@@ -20,8 +21,8 @@ from ..ops import Reader
 from ..qt import QtWidgets
 
 UNITS = {
-    DayCount.calendar_days: "calendar days",
-    DayCount.working_days: "working days",
+    DayCount.calendar_days: N_("calendar days"),
+    DayCount.working_days: N_("working days"),
     DayCount.months: "months",
 }
 
@@ -30,7 +31,7 @@ def _rule_value(rec: Any, key: str) -> Any:
     if key == "anchor":
         return anchor_label(rec.anchor)
     if key == "unit":
-        return UNITS[rec.unit]
+        return _(UNITS[rec.unit])
     if key == "closed_by":
         return rec.closed_by.label if rec.closed_by else ""
     return getattr(rec, key)
@@ -75,7 +76,7 @@ class DeadlineRulesPanel(_Panel):
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         intro = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "The deadlines of immigration cases: from which date, how far, in calendar or "
                 "working days (the office calendar's holidays count). The defaults are today's "
                 "published values; each rule says where it comes from."
@@ -84,15 +85,15 @@ class DeadlineRulesPanel(_Panel):
         intro.setWordWrap(True)
         self.model = RecordTableModel(
             [
-                ("name", "Rule"),
-                ("anchor", "Counted from"),
-                ("amount", "Offset"),
-                ("unit", "In"),
-                ("severity", "Severity"),
-                ("closed_by", "Answered by"),
-                ("routes", "Routes"),
-                ("active", "On"),
-                ("source", "Source"),
+                ("name", _("Rule")),
+                ("anchor", _("Counted from")),
+                ("amount", _("Offset")),
+                ("unit", _("In")),
+                ("severity", _("Severity")),
+                ("closed_by", _("Answered by")),
+                ("routes", _("Routes")),
+                ("active", _("On")),
+                ("source", _("Source")),
             ],
             getter=_rule_value,
             parent=self,
@@ -106,17 +107,17 @@ class DeadlineRulesPanel(_Panel):
         self.amount.setRange(-3650, 3650)
         self.unit = QtWidgets.QComboBox()
         for u, label in UNITS.items():
-            self.unit.addItem(label, u.value)
+            self.unit.addItem(_(label), u.value)
         self.severity = QtWidgets.QComboBox()
         for sv in Severity:
             self.severity.addItem(sv.label, sv.value)
-        self.active = QtWidgets.QCheckBox(self.tr("On"))
-        self.save = QtWidgets.QPushButton(self.tr("Save rule"))
+        self.active = QtWidgets.QCheckBox(_("On"))
+        self.save = QtWidgets.QPushButton(_("Save rule"))
         self.save.clicked.connect(self.save_selected)
-        self.reset = QtWidgets.QPushButton(self.tr("Reset to published value"))
+        self.reset = QtWidgets.QPushButton(_("Reset to published value"))
         self.reset.clicked.connect(self.reset_selected)
         row = QtWidgets.QHBoxLayout()
-        row.addWidget(QtWidgets.QLabel(self.tr("Offset")))
+        row.addWidget(QtWidgets.QLabel(_("Offset")))
         for w in (self.amount, self.unit, self.severity, self.active):
             row.addWidget(w)
         row.addStretch(1)
@@ -129,7 +130,7 @@ class DeadlineRulesPanel(_Panel):
         layout.addWidget(self.message)
 
     def refresh(self) -> None:
-        self.reader.read(immigration.rule_rows, self._show, title=self.tr("Deadline rules"))
+        self.reader.read(immigration.rule_rows, self._show, title=_("Deadline rules"))
 
     def _show(self, rows: list[immigration.RuleRow]) -> None:
         keep = self.selected()
@@ -181,28 +182,29 @@ class RelocationTemplatePanel(_Panel):
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         intro = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "The relocation tasks a new immigration case starts with. Days count from the "
                 "planned entry (negative: before it)."
             )
         )
         intro.setWordWrap(True)
         self.model = RecordTableModel(
-            [("title", "Task"), ("owner", "Owner"), ("due_days", "Days from entry")], parent=self
+            [("title", _("Task")), ("owner", _("Owner")), ("due_days", _("Days from entry"))],
+            parent=self,
         )
         self.model.numeric = {"due_days"}
         self.view = _table(self.model)
         self.view.setColumnWidth(0, 280)
         self.view.setColumnWidth(1, 180)
         self.title = QtWidgets.QLineEdit()
-        self.title.setPlaceholderText(self.tr("Task"))
+        self.title.setPlaceholderText(_("Task"))
         self.owner = QtWidgets.QLineEdit()
-        self.owner.setPlaceholderText(self.tr("Owner"))
+        self.owner.setPlaceholderText(_("Owner"))
         self.days = QtWidgets.QSpinBox()
         self.days.setRange(-365, 365)
-        self.add = QtWidgets.QPushButton(self.tr("Add"))
+        self.add = QtWidgets.QPushButton(_("Add"))
         self.add.clicked.connect(self.add_line)
-        self.remove = QtWidgets.QPushButton(self.tr("Remove selected"))
+        self.remove = QtWidgets.QPushButton(_("Remove selected"))
         self.remove.clicked.connect(self.remove_selected)
         row = QtWidgets.QHBoxLayout()
         for w in (self.title, self.owner, self.days, self.add, self.remove):
@@ -214,7 +216,7 @@ class RelocationTemplatePanel(_Panel):
         layout.addWidget(self.message)
 
     def refresh(self) -> None:
-        self.reader.read(immigration.template, self.model.set_records, title=self.tr("Relocation"))
+        self.reader.read(immigration.template, self.model.set_records, title=_("Relocation"))
 
     def add_line(self) -> None:
         self.message.clear()
@@ -240,5 +242,5 @@ class ImmigrationSetup(QtWidgets.QTabWidget):
         super().__init__(parent)
         self.rules = DeadlineRulesPanel(ctx)
         self.template = RelocationTemplatePanel(ctx)
-        self.addTab(self.rules, self.tr("Deadline rules"))
-        self.addTab(self.template, self.tr("Relocation template"))
+        self.addTab(self.rules, _("Deadline rules"))
+        self.addTab(self.template, _("Relocation template"))

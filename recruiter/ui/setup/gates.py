@@ -10,6 +10,7 @@ from typing import Any
 from recruiter.domain.changes import Changes, Kind
 from recruiter.domain.enums import Stage
 from recruiter.domain.gates import GateKind, TierLevel
+from recruiter.i18n import _
 from recruiter.services import gates, institutions
 from recruiter.services.gates import templates
 from recruiter.services.institutions import InstitutionRow
@@ -26,10 +27,6 @@ from .holidays import HolidayCalendar
 from .panel import ListPanel, status
 
 WATCHES = frozenset({Kind.institution, Kind.gate_template, Kind.gate_record, Kind.talent_tier})
-
-
-def _tr(text: str) -> str:
-    return QtCore.QCoreApplication.translate("Setup", text)
 
 
 @dataclass(frozen=True)
@@ -63,26 +60,26 @@ def gate_fields(rec: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
     get = (lambda k: getattr(rec, k)) if rec is not None else (lambda _k: None)
     guards = get("guards") if rec is not None else Stage.approved
     return [
-        ("body", _tr("Body"), line(get("body"), "e.g. Physics college joint meeting")),
-        ("kind", _tr("Kind"), combo([(k.label, k.value) for k in GateKind], get("kind"))),
+        ("body", _("Body"), line(get("body"), _("e.g. Physics college joint meeting"))),
+        ("kind", _("Kind"), combo([(k.label, k.value) for k in GateKind], get("kind"))),
         (
             "required",
-            _tr("Required"),
-            check(get("required") if rec is not None else True, "the pipeline waits for it"),
+            _("Required"),
+            check(get("required") if rec is not None else True, _("the pipeline waits for it")),
         ),
         (
             "reviews_required",
-            _tr("Expert reviews"),
-            spin(get("reviews_required"), 0, 20, " reviews"),
+            _("Expert reviews"),
+            spin(get("reviews_required"), 0, 20, _(" reviews")),
         ),
-        ("anonymous", _tr("Anonymous"), check(bool(get("anonymous")), "reviewers not named")),
-        ("notice_days", _tr("Notice period"), spin(get("notice_days"), 0, 60, " working days")),
+        ("anonymous", _("Anonymous"), check(bool(get("anonymous")), _("reviewers not named"))),
+        ("notice_days", _("Notice period"), spin(get("notice_days"), 0, 60, _(" working days"))),
         (
             "guards",
-            _tr("Holds back"),
+            _("Holds back"),
             combo(
                 [(s.label, s.value) for s in Stage if s.index >= Stage.review.index]
-                + [(_tr("nothing (after the hire)"), "")],
+                + [(_("nothing (after the hire)"), "")],
                 guards.value if guards else "",
             ),
         ),
@@ -93,11 +90,11 @@ def tier_fields(rec: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
     get = (lambda k: getattr(rec, k)) if rec is not None else (lambda _k: None)
     level = get("level")
     return [
-        ("name", _tr("Name"), line(get("name"), "e.g. National top talent")),
-        ("name_zh", _tr("Chinese name"), line(get("name_zh"), "e.g. 国家级领军人才")),
+        ("name", _("Name"), line(get("name"), _("e.g. National top talent"))),
+        ("name_zh", _("Chinese name"), line(get("name_zh"), "e.g. 国家级领军人才")),
         (
             "level",
-            _tr("Level"),
+            _("Level"),
             combo([(v.label, v.value) for v in TierLevel], level.value if level else None),
         ),
     ]
@@ -115,35 +112,35 @@ class GateSetup(QtWidgets.QWidget):
         self.institution = QtWidgets.QComboBox()
         self.institution.setMinimumWidth(260)
         self.institution.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.defaults_button = QtWidgets.QPushButton(self.tr("Use the usual gates"))
+        self.defaults_button = QtWidgets.QPushButton(_("Use the usual gates"))
         self.defaults_button.setToolTip(
-            self.tr(
+            _(
                 "College joint meeting, expert review (3, anonymous), talent-work group, "
                 "standing committee (optional), public notice (5 working days), background "
                 "checks, tier classification after arrival"
             )
         )
         self.defaults_button.clicked.connect(self.install_defaults)
-        self.up_button = QtWidgets.QPushButton(self.tr("Move up"))
-        self.down_button = QtWidgets.QPushButton(self.tr("Move down"))
+        self.up_button = QtWidgets.QPushButton(_("Move up"))
+        self.down_button = QtWidgets.QPushButton(_("Move down"))
         self.up_button.clicked.connect(lambda: self.move(-1))
         self.down_button.clicked.connect(lambda: self.move(1))
         top = QtWidgets.QHBoxLayout()
-        top.addWidget(QtWidgets.QLabel(self.tr("Institution:")))
+        top.addWidget(QtWidgets.QLabel(_("Institution:")))
         top.addWidget(self.institution)
         top.addWidget(self.defaults_button)
         top.addStretch(1)
         top.addWidget(self.up_button)
         top.addWidget(self.down_button)
         self.gates = ListPanel(
-            self.tr("Approval gates, in order"),
+            _("Approval gates, in order"),
             [
                 ("position", "#"),
-                ("body", "Body"),
-                ("kind", "Kind"),
-                ("rules", "Rules"),
-                ("records", "Decisions"),
-                ("status", "Status"),
+                ("body", _("Body")),
+                ("kind", _("Kind")),
+                ("rules", _("Rules")),
+                ("records", _("Decisions")),
+                ("status", _("Status")),
             ],
             getter=_get,
             widths={"body": 380, "rules": 330},
@@ -156,13 +153,13 @@ class GateSetup(QtWidgets.QWidget):
             unarchive=self.unarchive_gate,
         )
         self.tiers = ListPanel(
-            self.tr("Talent tiers (named by the office; package rules refer to them)"),
+            _("Talent tiers (named by the office; package rules refer to them)"),
             [
-                ("name", "Name"),
-                ("name_zh", "Chinese name"),
-                ("level", "Level"),
-                ("used", "Targets and applications"),
-                ("status", "Status"),
+                ("name", _("Name")),
+                ("name_zh", _("Chinese name")),
+                ("level", _("Level")),
+                ("used", _("Targets and applications")),
+                ("status", _("Status")),
             ],
             getter=_get,
             widths={"name": 260, "name_zh": 200},
@@ -215,7 +212,7 @@ class GateSetup(QtWidgets.QWidget):
     def refresh(self) -> None:
         self._stale = False
         chosen = self.institution_id()
-        self.reader.read(lambda db: load(db, chosen), self._show, title=self.tr("Setup"))
+        self.reader.read(lambda db: load(db, chosen), self._show, title=_("Setup"))
 
     def _show(self, loaded: Loaded) -> None:
         chosen = self.institution_id()
@@ -229,14 +226,14 @@ class GateSetup(QtWidgets.QWidget):
             chosen = loaded.institutions[0].id
         self.gates.set_records(
             loaded.gates,
-            self.tr("No gates yet: use the usual gates, or add your own with New…")
+            _("No gates yet: use the usual gates, or add your own with New…")
             if loaded.institutions
-            else self.tr("Add an institution first."),
+            else _("Add an institution first."),
         )
         self.defaults_button.setEnabled(bool(loaded.institutions) and not loaded.gates)
         self.gates.new_button.setEnabled(bool(loaded.institutions))
         self.tiers.set_records(
-            loaded.tiers, self.tr("No tiers yet: name the talent tiers your packages refer to.")
+            loaded.tiers, _("No tiers yet: name the talent tiers your packages refer to.")
         )
 
     # -- edits --------------------------------------------------------------------------------
@@ -256,9 +253,11 @@ class GateSetup(QtWidgets.QWidget):
         db = self.ctx.db
         gate_edit(
             self.ctx,
-            f"Use the usual gates for {self.institution.currentText()}",
+            _("Use the usual gates for {institution}").format(
+                institution=self.institution.currentText()
+            ),
             lambda: templates.install_defaults(db, inst),
-            self._failed(self.tr("Approval gates")),
+            self._failed(_("Approval gates")),
         )
 
     def new_gate(self) -> QtWidgets.QDialog | None:
@@ -268,11 +267,11 @@ class GateSetup(QtWidgets.QWidget):
         db = self.ctx.db
         return self._open(
             Form(
-                self.tr("New gate of {name}").format(name=self.institution.currentText()),
+                _("New gate of {name}").format(name=self.institution.currentText()),
                 gate_fields(),
                 lambda v: gate_edit(
                     self.ctx,
-                    f"Add gate {v.get('body') or ''}",
+                    _("Add gate {gate}").format(gate=v.get("body") or ""),
                     lambda: templates.add(db, inst, **v),
                 ),
                 parent=self,
@@ -292,10 +291,12 @@ class GateSetup(QtWidgets.QWidget):
         original["guards"] = rec.guards.value if rec.guards else ""
         return self._open(
             Form(
-                self.tr("Edit gate"),
+                _("Edit gate"),
                 fields,
                 lambda v: gate_edit(
-                    self.ctx, f"Edit gate {rec.body}", lambda: templates.update(db, ident, **v)
+                    self.ctx,
+                    _("Edit gate {gate}").format(gate=rec.body),
+                    lambda: templates.update(db, ident, **v),
                 ),
                 original=original,
                 parent=self,
@@ -309,9 +310,9 @@ class GateSetup(QtWidgets.QWidget):
         db, ident = self.ctx.db, int(rec.id)
         gate_edit(
             self.ctx,
-            f"Remove gate {rec.body}",
+            _("Remove gate {gate}").format(gate=rec.body),
             lambda: templates.remove(db, ident),
-            self._failed(self.tr("Remove")),
+            self._failed(_("Remove")),
         )
 
     def unarchive_gate(self) -> None:
@@ -319,7 +320,11 @@ class GateSetup(QtWidgets.QWidget):
         if rec is None or rec.archived_at is None:
             return
         db, ident = self.ctx.db, int(rec.id)
-        gate_edit(self.ctx, f"Unarchive gate {rec.body}", lambda: templates.unarchive(db, ident))
+        gate_edit(
+            self.ctx,
+            _("Unarchive gate {gate}").format(gate=rec.body),
+            lambda: templates.unarchive(db, ident),
+        )
 
     def move(self, step: int) -> None:
         rec = self.gates.selected()
@@ -328,19 +333,21 @@ class GateSetup(QtWidgets.QWidget):
         db, ident = self.ctx.db, int(rec.id)
         gate_edit(
             self.ctx,
-            f"Move gate {rec.body}",
+            _("Move gate {gate}").format(gate=rec.body),
             lambda: templates.move(db, ident, step),
-            self._failed(self.tr("Move")),
+            self._failed(_("Move")),
         )
 
     def new_tier(self) -> QtWidgets.QDialog:
         db = self.ctx.db
         return self._open(
             Form(
-                self.tr("New talent tier"),
+                _("New talent tier"),
                 tier_fields(),
                 lambda v: gate_edit(
-                    self.ctx, f"Add tier {v.get('name') or ''}", lambda: gates.add_tier(db, **v)
+                    self.ctx,
+                    _("Add tier {tier}").format(tier=v.get("name") or ""),
+                    lambda: gates.add_tier(db, **v),
                 ),
                 parent=self,
             )
@@ -354,10 +361,12 @@ class GateSetup(QtWidgets.QWidget):
         fields = tier_fields(rec)
         return self._open(
             Form(
-                self.tr("Edit talent tier"),
+                _("Edit talent tier"),
                 fields,
                 lambda v: gate_edit(
-                    self.ctx, f"Edit tier {rec.name}", lambda: gates.update_tier(db, ident, **v)
+                    self.ctx,
+                    _("Edit tier {tier}").format(tier=rec.name),
+                    lambda: gates.update_tier(db, ident, **v),
                 ),
                 original={"name": rec.name, "name_zh": rec.name_zh, "level": rec.level.value},
                 parent=self,
@@ -371,17 +380,17 @@ class GateSetup(QtWidgets.QWidget):
         db, ident = self.ctx.db, int(rec.id)
         gate_edit(
             self.ctx,
-            f"Remove tier {rec.name}",
+            _("Remove tier {tier}").format(tier=rec.name),
             lambda: gates.remove_tier(db, ident),
-            self._failed(self.tr("Remove")),
+            self._failed(_("Remove")),
         )
 
 
 def add_gate_tabs(tabs: QtWidgets.QTabWidget, ctx: AppContext) -> tuple[GateSetup, HolidayCalendar]:
     """The Setup page's tabs for the approval gates and tiers, and the office calendar."""
     gate_setup, holidays = GateSetup(ctx), HolidayCalendar(ctx)
-    tabs.addTab(gate_setup, _tr("Approval gates and tiers"))
-    tabs.addTab(holidays, _tr("Holiday calendar"))
+    tabs.addTab(gate_setup, _("Approval gates and tiers"))
+    tabs.addTab(holidays, _("Holiday calendar"))
     return gate_setup, holidays
 
 

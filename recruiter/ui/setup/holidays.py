@@ -10,6 +10,7 @@ from typing import Any
 
 from recruiter.domain.changes import Changes, Kind
 from recruiter.domain.enums import HolidayKind
+from recruiter.i18n import N_, _
 from recruiter.services import calendar
 from recruiter.store.database import Database
 
@@ -22,15 +23,11 @@ from .dialogs import line
 from .form_widgets import Form, combo, day
 from .panel import ListPanel
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 KIND_LABELS = {
-    HolidayKind.holiday: "Holiday (day off)",
-    HolidayKind.workday: "Adjusted working day",
+    HolidayKind.holiday: N_("Holiday (day off)"),
+    HolidayKind.workday: N_("Adjusted working day"),
 }
-
-
-def _tr(text: str) -> str:
-    return QtCore.QCoreApplication.translate("Setup", text)
 
 
 @dataclass(frozen=True)
@@ -44,25 +41,25 @@ class DayRow:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return _(KIND_LABELS[self.kind])
 
 
 def load(db: Database, year: int) -> list[DayRow]:
     return [
-        DayRow(d.id, d.day, WEEKDAYS[d.day.weekday()], d.name, d.kind)
+        DayRow(d.id, d.day, _(WEEKDAYS[d.day.weekday()]), d.name, d.kind)
         for d in calendar.days(db, year)
     ]
 
 
 def day_fields(rec: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
     return [
-        ("day", _tr("Date"), day(rec.day if rec is not None else None)),
-        ("name", _tr("Name"), line(rec.name if rec else None, "e.g. National Day")),
+        ("day", _("Date"), day(rec.day if rec is not None else None)),
+        ("name", _("Name"), line(rec.name if rec else None, _("e.g. National Day"))),
         (
             "kind",
-            _tr("Kind"),
+            _("Kind"),
             combo(
-                [(label, k.value) for k, label in KIND_LABELS.items()],
+                [(_(label), k.value) for k, label in KIND_LABELS.items()],
                 rec.kind.value if rec else HolidayKind.holiday.value,
             ),
         ),
@@ -87,22 +84,22 @@ class HolidayCalendar(QtWidgets.QWidget):
         self.check_days = QtWidgets.QSpinBox()
         self.check_days.setRange(1, 60)
         self.check_days.setValue(5)
-        self.check_days.setSuffix(" working days")
+        self.check_days.setSuffix(_(" working days"))
         self.check_result = QtWidgets.QLabel()
         self.check_start.dateChanged.connect(lambda _d: self.refresh())
         self.check_days.valueChanged.connect(lambda _d: self.refresh())
         top = QtWidgets.QHBoxLayout()
-        top.addWidget(QtWidgets.QLabel(self.tr("Year:")))
+        top.addWidget(QtWidgets.QLabel(_("Year:")))
         top.addWidget(self.year)
         top.addSpacing(24)
-        top.addWidget(QtWidgets.QLabel(self.tr("Try it: a notice posted on")))
+        top.addWidget(QtWidgets.QLabel(_("Try it: a notice posted on")))
         top.addWidget(self.check_start)
-        top.addWidget(QtWidgets.QLabel(self.tr("for")))
+        top.addWidget(QtWidgets.QLabel(_("for")))
         top.addWidget(self.check_days)
         top.addWidget(self.check_result)
         top.addStretch(1)
         note = QtWidgets.QLabel(
-            self.tr(
+            _(
                 "Public holidays that fall on weekdays and the weekend days worked instead "
                 "(调休), as in the State Council's yearly notice. Public notices of the approval "
                 "gates and visa clocks count working days with this calendar."
@@ -110,8 +107,13 @@ class HolidayCalendar(QtWidgets.QWidget):
         )
         note.setWordWrap(True)
         self.days = ListPanel(
-            self.tr("Calendar days"),
-            [("day", "Date"), ("weekday", "Day"), ("name", "Name"), ("kind_label", "Kind")],
+            _("Calendar days"),
+            [
+                ("day", _("Date")),
+                ("weekday", _("Day")),
+                ("name", _("Name")),
+                ("kind_label", _("Kind")),
+            ],
             widths={"name": 320},
         )
         self.days.show_archived.hide()
@@ -148,19 +150,19 @@ class HolidayCalendar(QtWidgets.QWidget):
         def read(db: Database) -> tuple[list[DayRow], date]:
             return load(db, year), calendar.load(db).add_working_days(start, n)
 
-        self.reader.read(read, self._show, title=self.tr("Calendar"))
+        self.reader.read(read, self._show, title=_("Calendar"))
 
     def _show(self, loaded: tuple[list[DayRow], date]) -> None:
         rows, end = loaded
         self.days.set_records(
             rows,
-            self.tr(
-                "No days entered for {year}: add the holidays and adjusted working days."
-            ).format(year=self.year.value()),
+            _("No days entered for {year}: add the holidays and adjusted working days.").format(
+                year=self.year.value()
+            ),
         )
         self.check_result.setText(
-            self.tr("ends on {end} ({weekday})").format(
-                end=end.isoformat(), weekday=WEEKDAYS[end.weekday()]
+            _("ends on {end} ({weekday})").format(
+                end=end.isoformat(), weekday=_(WEEKDAYS[end.weekday()])
             )
         )
 
@@ -179,7 +181,7 @@ class HolidayCalendar(QtWidgets.QWidget):
             picker.setDate(QtCore.QDate(first + timedelta(days=0)))
         return self._open(
             Form(
-                self.tr("New calendar day"),
+                _("New calendar day"),
                 fields,
                 lambda v: add_day(self.ctx, v),
                 parent=self,
@@ -193,7 +195,7 @@ class HolidayCalendar(QtWidgets.QWidget):
         ident = int(rec.id)
         return self._open(
             Form(
-                self.tr("Edit calendar day"),
+                _("Edit calendar day"),
                 day_fields(rec),
                 lambda v: edit_day(self.ctx, ident, v),
                 original={"day": rec.day, "name": rec.name, "kind": rec.kind.value},
@@ -205,7 +207,7 @@ class HolidayCalendar(QtWidgets.QWidget):
         rec = self.days.selected()
         if rec is None:
             return
-        remove_day(self.ctx, int(rec.id), lambda exc: show_error(self, self.tr("Remove"), exc))
+        remove_day(self.ctx, int(rec.id), lambda exc: show_error(self, _("Remove"), exc))
 
 
 __all__ = ["DayRow", "HolidayCalendar", "load"]
