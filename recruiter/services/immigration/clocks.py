@@ -338,19 +338,31 @@ class CaseCounts:
         return sum(n for st, n in self.by_state.items() if st in OPEN_STATES)
 
 
-def counts_in(s: Session, today: date | None = None) -> CaseCounts:
+def counts_in(
+    s: Session, today: date | None = None, institution_ids: Sequence[int] = ()
+) -> CaseCounts:
+    """With `institution_ids`, only the cases of hires at those institutions (the Dashboard's
+    filter); without, every case (the workbook's Summary)."""
     by_state = dict.fromkeys(CaseState, 0)
-    for st, n in s.execute(
-        sa_select(col(ImmigrationCase.state), func.count()).group_by(col(ImmigrationCase.state))
-    ):
+    stmt = sa_select(col(ImmigrationCase.state), func.count())
+    if institution_ids:
+        stmt = (
+            stmt.join(Application, col(Application.id) == col(ImmigrationCase.application_id))
+            .join(Target, col(Target.id) == col(Application.target_id))
+            .where(col(Target.institution_id).in_(list(institution_ids)))
+        )
+    for st, n in s.execute(stmt.group_by(col(ImmigrationCase.state))):
         by_state[CaseState(st)] = n
-    listed = due_in(s, DUE_SOON_DAYS, today)
+    f = CaseFilters(state="live", institution_ids=tuple(institution_ids))
+    listed = due_in(s, DUE_SOON_DAYS, today, f)
     return CaseCounts(by_state, listed.overdue, listed.soon)
 
 
-def counts(db: Database, today: date | None = None) -> CaseCounts:
+def counts(
+    db: Database, today: date | None = None, institution_ids: Sequence[int] = ()
+) -> CaseCounts:
     with db.session() as s:
-        return counts_in(s, today)
+        return counts_in(s, today, institution_ids)
 
 
 @dataclass(frozen=True)
