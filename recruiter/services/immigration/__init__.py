@@ -7,6 +7,7 @@ day, with people, document checklists, milestones, relocation tasks and deadline
 - relocation: tasks, the office's template, costs charged to the offer's relocation item;
 - rules: the editable deadline rule table;
 - clocks: every case's deadlines at once (page, Due dock, Dashboard, cards, workbook);
+- contract: the contract's start date must come after the permits are valid (a warning);
 - guard: no `arrived` while a required milestone is open, unless overridden with a reason.
 """
 
@@ -46,6 +47,7 @@ from .clocks import (
     filter_choices,
     urgency_by_application,
 )
+from .contract import start_problem
 from .guard import ArrivalBlocked, arrival_problem, check_move
 from .milestones import clear_milestone, put_milestone, set_milestone
 from .people import (
@@ -121,6 +123,7 @@ __all__ = [
     "restore_task",
     "rule_rows",
     "set_milestone",
+    "start_problem",
     "template",
     "update_case",
     "update_document",

@@ -38,6 +38,7 @@ from .. import calendar, settings
 from .._common import get_or_raise
 from ..validate import clean_text
 from . import _rows, rules
+from .contract import start_problem_in
 
 EDITABLE = ("route", "category", "officer", "notes", "closed_on", "closed_reason")
 # Stages at which reaching them opens a case (moving straight to `arrived` does not).
@@ -299,6 +300,7 @@ class CaseDetail:
     tasks: list[TaskRow]
     deadlines: list[Deadline]
     today: date
+    start_problem: str | None = None  # the contract starts before the permits (contract.py)
 
 
 def detail(db: Database, case_id: int) -> CaseDetail:
@@ -369,6 +371,7 @@ def detail(db: Database, case_id: int) -> CaseDetail:
         found = deadlines(
             rules.load_in(s), route, category, _rows.dated(s, case_id), calendar.load_in(s)
         )
+        today = _office_today(s)
         return CaseDetail(
             case_id,
             app.id or 0,
@@ -390,7 +393,8 @@ def detail(db: Database, case_id: int) -> CaseDetail:
             milestones,
             tasks,
             found,
-            _office_today(s),
+            today,
+            start_problem_in(s, app.id or 0, today),
         )
 
 
