@@ -745,6 +745,10 @@ class ImmigrationCase(SQLModel, table=True):
     closed_reason: str | None = Field(default=None, max_length=500)
     notes: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow)
+    # The soonest of its deadlines, kept by services/immigration/clocks.py on every case, rule
+    # and calendar write (NO_DEADLINE: none; NULL: not worked out yet), so the Due dock reads
+    # only the cases near a deadline (0013).
+    next_due: date | None = Field(default=None, index=True)
 
 
 class CasePerson(SQLModel, table=True):

@@ -45,6 +45,8 @@ from .clocks import (
     due,
     due_in,
     filter_choices,
+    refresh_next_due,
+    refresh_next_due_in,
     urgency_by_application,
 )
 from .contract import start_problem
@@ -112,6 +114,8 @@ __all__ = [
     "open_on_move",
     "put_charge",
     "put_milestone",
+    "refresh_next_due",
+    "refresh_next_due_in",
     "remove_case",
     "remove_case_in",
     "remove_document",

@@ -132,6 +132,7 @@ def open_in(
                 due_days=t.due_days,
             ),
         )
+    _rows.refresh_state(s, user, case_id)  # its state and stored next deadline
     return case_id
 
 
@@ -219,6 +220,7 @@ def restore_case(db: Database, bundle: CaseBundle) -> None:
         for model in reversed(CHILDREN):  # people before their documents
             s.add_all(model(**r) for r in bundle.rows.get(_rows.table(model), []))
             s.flush()
+        _rows.refresh_state(s, db.user, bundle.case["id"])  # rules may have changed since
 
 
 def case_of(db: Database, application_id: int) -> int | None:
