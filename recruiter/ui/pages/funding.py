@@ -13,6 +13,7 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.enums import FundingKind
 from recruiter.domain.models import FundingSource
 from recruiter.errors import RecruiterError, ValidationError
+from recruiter.i18n import _
 from recruiter.services import choices, funding, offers, rates
 from recruiter.store.database import Database
 
@@ -206,6 +207,8 @@ class SourceDialog(QtWidgets.QDialog):
         self.currency.setEditable(True)
         self.currency.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
         self.notes = QtWidgets.QLineEdit()
+        self.project_no = QtWidgets.QLineEdit()  # printed on the finance batches
+        self.project_no.setPlaceholderText(_("the finance office's project number"))
         self.error = QtWidgets.QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {RED};")
@@ -217,6 +220,7 @@ class SourceDialog(QtWidgets.QDialog):
             "total_minor": self.total,
             "currency": self.currency,
             "notes": self.notes,
+            "project_no": self.project_no,
         }
         for label, w in (
             ("Name", self.name),
@@ -226,6 +230,7 @@ class SourceDialog(QtWidgets.QDialog):
             ("Total", self.total),
             ("Currency", self.currency),
             ("Notes", self.notes),
+            (_("Project number"), self.project_no),
         ):
             form.addRow(label, w)
         form.addRow(self.error)
@@ -268,6 +273,7 @@ class SourceDialog(QtWidgets.QDialog):
             self.total.setText(money.format_amount(src.total_minor, src.currency, symbol=False))
             self.currency.setCurrentText(src.currency)
             self.notes.setText(src.notes or "")
+            self.project_no.setText(src.project_no or "")
             self.original = self.values() or {}
 
     def values(self) -> dict[str, Any] | None:
@@ -290,6 +296,7 @@ class SourceDialog(QtWidgets.QDialog):
             "total_minor": total,
             "currency": ccy,
             "notes": self.notes.text(),
+            "project_no": self.project_no.text().strip() or None,
         }
 
     def show_errors(self, errors: dict[str, str]) -> None:

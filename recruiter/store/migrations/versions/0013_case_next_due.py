@@ -1,4 +1,5 @@
-"""immigration_case.next_due: each case's soonest deadline, kept on writes, for the Due dock
+"""immigration_case.next_due: each case's soonest deadline, kept on writes, for the Due dock;
+indexes on gate_record.notice_end and gate_review.received_on for the dock's gate section
 
 Revision ID: 0013
 Revises: 0012
@@ -22,9 +23,13 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("immigration_case", sa.Column("next_due", sa.Date(), nullable=True))
     op.create_index("ix_immigration_case_next_due", "immigration_case", ["next_due"])
+    op.create_index("ix_gate_record_notice_end", "gate_record", ["notice_end"])
+    op.create_index("ix_gate_review_received_on", "gate_review", ["received_on"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_gate_review_received_on", "gate_review")
+    op.drop_index("ix_gate_record_notice_end", "gate_record")
     op.drop_index("ix_immigration_case_next_due", "immigration_case")
     with op.batch_alter_table("immigration_case") as batch:
         batch.drop_column("next_due")
