@@ -60,6 +60,7 @@ def _with_cases(ctx: Context, wanted: int) -> str:
                 .limit(max(0, wanted - have))
             ).all()
             demo_visas.write(conn, random.Random(7), date.today(), [(*r, "signed") for r in rows])
+        immigration.refresh_next_due(db)  # as the demo does after its bulk write
         db.dispose()
     return str(path)
 

@@ -532,7 +532,7 @@ class GateRecord(SQLModel, table=True):
     reference: str | None = Field(default=None, max_length=200)  # minutes / document number
     notes: str | None = Field(default=None, sa_type=Text)
     notice_start: date | None = None
-    notice_end: date | None = None
+    notice_end: date | None = Field(default=None, index=True)  # the Due dock's notices (0013)
     opened_at: datetime = Field(default_factory=utcnow)
 
 
@@ -545,7 +545,7 @@ class GateReview(SQLModel, table=True):
     reviewer: str | None = Field(default=None, max_length=200)
     anonymous: bool = False
     requested_on: date | None = None
-    received_on: date | None = None
+    received_on: date | None = Field(default=None, index=True)  # reviews outstanding (0013)
     score: int | None = None
     opinion: str | None = Field(default=None, sa_type=Text)
 
@@ -745,6 +745,10 @@ class ImmigrationCase(SQLModel, table=True):
     closed_reason: str | None = Field(default=None, max_length=500)
     notes: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow)
+    # The soonest of its deadlines, kept by services/immigration/clocks.py on every case, rule
+    # and calendar write (NO_DEADLINE: none; NULL: not worked out yet), so the Due dock reads
+    # only the cases near a deadline (0013).
+    next_due: date | None = Field(default=None, index=True)
 
 
 class CasePerson(SQLModel, table=True):

@@ -455,6 +455,52 @@ def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[
     return widths
 
 
+LINE_POINTS = 15.0  # one line of 11-point Calibri, Excel's default row height
+
+
+LATIN_ON_PAPER = 0.87  # Calibri's letters are narrower than the "0" a column width counts
+
+
+def _paper_width(text: str) -> float:
+    return sum(2.0 if unicodedata.east_asian_width(c) in "WF" else LATIN_ON_PAPER for c in text)
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide (word by word;
+    CJK characters count double, letters a little less than one). LibreOffice does not grow a
+    row to fit wrapped text on its own, and Excel only when it recalculates, so the export sets
+    the height itself."""
+    cap = max(1.0, width - 1)  # the cell's padding
+    space = LATIN_ON_PAPER
+    lines = 0
+    for para in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in para.split():
+            w = _paper_width(word)
+            need = w if used == 0 else used + space + w
+            if need <= cap:
+                used = need
+                continue
+            if used:
+                lines += 1
+            broken = int((w - 1e-9) // cap)  # a word longer than the line is broken
+            lines += broken
+            used = w - broken * cap
+    return max(lines, 1)
+
+
+def _row_height(values: Sequence[Any], wrapped: Sequence[tuple[int, float]]) -> float | None:
+    """The height a row needs for its wrapped cells (None: one line is enough). Short text
+    returns at once, so a 100,000-row sheet pays for the long names only."""
+    lines = 1
+    for i, width in wrapped:
+        v = values[i]
+        if v.__class__ is str and (len(v) * 2 > width - 1 or "\n" in v):
+            lines = max(lines, text_lines(v, width))
+    return LINE_POINTS * lines if lines > 1 else None
+
+
 def _as_text(v: Any) -> str:
     if isinstance(v, date | datetime):
         return "2026-01-01"
@@ -524,10 +570,17 @@ def _write_data_sheet(
         [cells.text(c.header, header_right if c.kind in _NUMERIC else header) for c in columns]
     )
     convert = cells.converters(columns, wrap)
+    wrapped = [(i, widths[i]) for i, w in enumerate(wrap) if w]
+    dims = ws.row_dimensions
     n = 0
     append = ws.append
     for row in itertools.chain(sample, rows):
+        height = _row_height(row, wrapped) if wrapped else None
+        if height is not None:  # read when the row is written (header row 1: data from 2)
+            dims[n + 2].height = height
         append([f(v) for f, v in zip(convert, row, strict=True)])
+        if height is not None:
+            del dims[n + 2]  # written: keep memory flat on long sheets
         n += 1
         tick.step()
     last = get_column_letter(len(columns))
@@ -603,7 +656,15 @@ def _write_summary(
         put(heads)
         # A small sheet: every cell of a block is boxed and its text wraps.
         convert = cells.converters(block.columns, border=BOX)
+        boxed = [
+            (i, SUMMARY_WIDTHS[i])
+            for i, c in enumerate(block.columns)
+            if c.kind == "text" and i < len(SUMMARY_WIDTHS)
+        ]
         for values in block.rows:
+            height = _row_height(values, boxed)
+            if height is not None:
+                ws.row_dimensions[row + 1].height = height
             put([f(v) for f, v in zip(convert, values, strict=True)])
         if not block.rows:
             put([cells.text(summary.empty)])

@@ -20,9 +20,11 @@ from recruiter.domain.models import (
     Application,
     Department,
     FundingSource,
+    Instalment,
     Institution,
     OfferItem,
     Officer,
+    Refund,
     Target,
 )
 from recruiter.errors import ConflictError, ValidationError
@@ -82,6 +84,8 @@ def references_in(s: Session, kind: str, ident: int) -> dict[str, int]:
         found = {
             "offer items": _count(s, OfferItem, col(OfferItem.funding_source_id) == ident),
             "targets": _count(s, Target, col(Target.funding_source_id) == ident),
+            "instalments": _count(s, Instalment, col(Instalment.funding_source_id) == ident),
+            "refunds": _count(s, Refund, col(Refund.funding_source_id) == ident),
         }
     elif kind == "target":
         found = {"applications": _count(s, Application, col(Application.target_id) == ident)}

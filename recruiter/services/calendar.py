@@ -95,6 +95,7 @@ def add(db: Database, **data: Any) -> int:
             raise _taken(values["day"]) from exc
         assert row.id is not None
         audit.record(s, db.user, "holiday", row.id, "create", audit.snapshot(row))
+        recount(s, db.user)
         return row.id
 
 
@@ -113,6 +114,7 @@ def add_many(db: Database, entries: Iterable[dict[str, Any]]) -> list[int]:
             assert row.id is not None
             audit.record(s, db.user, "holiday", row.id, "create", audit.snapshot(row))
             ids.append(row.id)
+        recount(s, db.user)
     return ids
 
 
@@ -131,6 +133,7 @@ def update(db: Database, holiday_id: int, **changes: Any) -> dict[str, Any]:
             raise _taken(values["day"]) from exc
         change = audit.diff(audit.snapshot(Holiday(**before)), audit.snapshot(row))
         audit.record(s, db.user, "holiday", holiday_id, "update", change)
+        recount(s, db.user)
         return {k: before[k] for k in values if before[k] != values[k]}
 
 
@@ -141,6 +144,8 @@ def remove(db: Database, holiday_id: int) -> dict[str, Any]:
         kept = {"id": row.id, **{k: getattr(row, k) for k in FIELDS}}
         audit.record(s, db.user, "holiday", holiday_id, "delete", audit.snapshot(row))
         s.delete(row)
+        s.flush()
+        recount(s, db.user)
         return kept
 
 
@@ -154,3 +159,13 @@ def restore(db: Database, kept: dict[str, Any]) -> None:
         except IntegrityError as exc:
             raise _taken(kept["day"]) from exc
         audit.record(s, db.user, "holiday", row.id, "restore", audit.snapshot(row))
+        recount(s, db.user)
+
+
+def recount(s: Session, user: str) -> None:
+    """What counts working days follows the calendar: the ends of public notices not yet
+    decided, and each immigration case's stored next deadline."""
+    from . import gates, immigration  # lazy: both read this module
+
+    gates.recount_notices_in(s, user)
+    immigration.refresh_next_due_in(s)

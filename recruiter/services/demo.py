@@ -23,7 +23,7 @@ from recruiter.i18n import _
 from recruiter.store import search
 from recruiter.store.database import Database
 
-from . import audit, demo_gates, demo_payments, demo_visas
+from . import audit, demo_gates, demo_payments, demo_visas, immigration
 from .demo_names import (
     DEGREES,
     FIELDS,
@@ -205,6 +205,7 @@ def generate(
         # Entity "database": the announced Changes say that everything was replaced.
         entry = audit.entry(db.user, "database", None, "demo", {"seed": seed, **summary.as_json()})
         audit.record_many(conn, [entry])
+    immigration.refresh_next_due(db)  # the cases' stored next deadlines (bulk-written above)
     return summary
 
 

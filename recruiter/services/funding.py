@@ -32,6 +32,7 @@ from recruiter.store.database import Database
 
 from . import audit, concurrency, rates
 from ._common import get_or_raise
+from .archive import describe, references_in
 from .validate import Problems, as_int, clean_text
 
 Accounts = figures.Accounts  # re-exported: report rows build on it
@@ -133,6 +134,7 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
         )
     out["currency"] = ccy
     out["notes"] = clean_text(data.get("notes"))
+    out["project_no"] = clean_text(data.get("project_no"), 100)  # the finance office's number
     p.raise_if_any()
     return out
 
@@ -203,7 +205,16 @@ def update(
 
 
 def _validate_keys() -> tuple[str, ...]:
-    return ("name", "kind", "institution_id", "fiscal_year", "total_minor", "currency", "notes")
+    return (
+        "name",
+        "kind",
+        "institution_id",
+        "fiscal_year",
+        "total_minor",
+        "currency",
+        "notes",
+        "project_no",
+    )
 
 
 def delete(db: Database, source_id: int) -> dict[str, Any]:
@@ -221,6 +232,16 @@ def delete(db: Database, source_id: int) -> dict[str, Any]:
                     "'{name}' pays for {used} offer item(s); move them to another source "
                     "before deleting it."
                 ).format(name=src.name, used=used)
+            )
+        # Instalments and refunds (RESTRICT); targets only lose their default source (SET NULL).
+        refs = references_in(s, "funding_source", source_id)
+        refs.pop("targets", None)
+        if refs:
+            raise ConflictError(
+                _(
+                    "'{name}' is still used by {refs}; move them to another source before "
+                    "deleting it."
+                ).format(name=src.name, refs=describe(refs))
             )
         snap = audit.snapshot(src)
         s.delete(src)

@@ -17,7 +17,7 @@ from recruiter.domain.enums import Stage
 from recruiter.domain.gates import GateKind, GateOutcome, GateState, HireType, PostType
 from recruiter.errors import RecruiterError
 from recruiter.i18n import _
-from recruiter.services import gates
+from recruiter.services import gates, immigration
 from recruiter.services.gates import ApplicationGates, GateView, TierRow
 from recruiter.store.database import Database
 
@@ -49,11 +49,11 @@ STATE_COLOURS = {
 }
 
 
-def ask_reason(parent: QtWidgets.QWidget, problem: str) -> str | None:
-    """Ask why the gates are overridden (tests replace this)."""
+def ask_reason(parent: QtWidgets.QWidget, problem: str, title: str | None = None) -> str | None:
+    """Ask why a stage guard is overridden (tests replace this)."""
     text, ok = QtWidgets.QInputDialog.getText(
         parent,
-        _("Override the approval gates"),
+        title or _("Override the approval gates"),
         _("{problem}\n\nMove anyway? Say why (kept in the audit log):").format(problem=problem),
     )
     return text.strip() if ok and text.strip() else None
@@ -66,18 +66,20 @@ def offer_override(
     to: Stage,
     fallback: Callable[[RecruiterError], None],
 ) -> Callable[[RecruiterError], None]:
-    """An error handler for a stage move: a gates refusal asks for a reason and moves with an
-    audited override (after the refused command has left the undo stack); anything else goes to
-    `fallback`."""
+    """An error handler for a stage move: a refusal of either guard (the approval gates, or the
+    immigration case before `arrived`) asks for a reason and moves with an audited override
+    (after the refused command has left the undo stack); anything else goes to `fallback`."""
     ids = list(application_ids)
 
     def handle(exc: RecruiterError) -> None:
-        if not isinstance(exc, gates.GateClosed):
+        if not isinstance(exc, gates.GateClosed | immigration.ArrivalBlocked):
             fallback(exc)
             return
+        visa = isinstance(exc, immigration.ArrivalBlocked)
+        title = _("Override the immigration case") if visa else None
 
         def ask() -> None:
-            reason = ask_reason(parent, str(exc))
+            reason = ask_reason(parent, str(exc), title)
             if reason:
                 move_with_override(ctx, ids, to, reason, fallback)
 

@@ -345,6 +345,11 @@ class CaseEditor(QtWidgets.QWidget):
         self.deadlines.setText(
             _("<b>Deadlines</b>: ") + ("<br>".join(lines) if lines else _("none running"))
         )
+        if d.start_problem:  # the contract starts before the permits (a warning)
+            self.deadlines.setText(
+                self.deadlines.text()
+                + f'<br><span style="color:#b3261e">⚠ {d.start_problem}</span>'
+            )
         for m, w in self.milestones.items():
             w.show(d.milestones.get(m.value))
         self.people_model.set_records(d.people)

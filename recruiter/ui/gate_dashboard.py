@@ -4,6 +4,7 @@ and each college's and tier's completion against its annual target."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from recruiter.domain import clock
@@ -29,12 +30,19 @@ class Loaded:
     completion: list[gates.CompletionRow]
 
 
-def load(db: Database, year: int | None = None) -> Loaded:
-    today = clock.today_in(settings.office_zone(db))
-    done = gates.completion(db, year or today.year)
+def load(
+    db: Database,
+    year: int | None = None,
+    scope: gates.Scope | None = None,
+    as_of: date | None = None,
+) -> Loaded:
+    """With `scope` (the Dashboard's institution, target and period), only those applications
+    and targets (the period, which ends today, picks the applications that wait)."""
+    today = as_of or clock.today_in(settings.office_zone(db))
+    done = gates.completion(db, year or today.year, scope)
     if year is None and not done:  # late in the year nothing is due any more: show the next
-        year, done = today.year + 1, gates.completion(db, today.year + 1)
-    return Loaded(year or today.year, gates.where_waiting(db, today), done)
+        year, done = today.year + 1, gates.completion(db, today.year + 1, scope)
+    return Loaded(year or today.year, gates.where_waiting(db, today, scope), done)
 
 
 def _value(rec: Any, key: str) -> Any:
@@ -62,6 +70,8 @@ class ApprovalsBoard(QtWidgets.QWidget):
         self.ctx = ctx
         self.loader = Reader(ctx, self)
         self.year: int | None = None
+        self.scope: gates.Scope | None = None  # the Dashboard's filters
+        self.as_of: date | None = None
         self._stale = True
         self.waiting = RecordTableModel(
             [
@@ -112,10 +122,23 @@ class ApprovalsBoard(QtWidgets.QWidget):
         if self._stale:
             self.refresh()
 
+    def set_filters(self, filters: Any, as_of: date | None = None) -> None:
+        """Follow the Dashboard's filters (a reporting.Filters) and its "as of" day."""
+        self.scope = gates.Scope(
+            tuple(filters.institution_ids),
+            tuple(filters.target_ids),
+            filters.date_from,
+            filters.date_to,
+        )
+        self.as_of = as_of
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
     def refresh(self) -> None:
         self._stale = False
-        year = self.year
-        self.loader.read(lambda db: load(db, year), self._show, title=_("Dashboard"))
+        year, scope, as_of = self.year, self.scope, self.as_of
+        self.loader.read(lambda db: load(db, year, scope, as_of), self._show, title=_("Dashboard"))
 
     def _show(self, loaded: Loaded) -> None:
         self.waiting.set_records(loaded.waiting)

@@ -12,9 +12,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from recruiter.domain.clock import local_day, today_in, utcnow
+from recruiter.domain.clock import local_day, local_midnight, today_in, utcnow
 from recruiter.domain.enums import OPEN_OUTCOMES, Outcome, Stage
 from recruiter.domain.gates import (
     GateKind,
@@ -266,7 +267,10 @@ def next_gates(db: Database, application_ids: Sequence[int]) -> dict[int, str]:
         }
 
 
-def _open_ids(s: Session, from_stage: Stage = Stage.review) -> list[int]:
+def _open_ids(
+    s: Session, from_stage: Stage = Stage.review, scope: Scope | None = None
+) -> list[int]:
+    conds = scope.conditions(s) if scope else []
     return [
         i
         for i in s.exec(
@@ -275,10 +279,51 @@ def _open_ids(s: Session, from_stage: Stage = Stage.review) -> list[int]:
                 col(Application.stage).in_(
                     [st.value for st in Stage if st.index >= from_stage.index]
                 ),
+                *conds,
             )
         ).all()
         if i is not None
     ]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The Dashboard's filters as the approvals section reads them: institutions, targets, and
+    the period as the report means it (applications created from/to, office days)."""
+
+    institution_ids: tuple[int, ...] = ()
+    target_ids: tuple[int, ...] = ()
+    created_from: date | None = None
+    created_to: date | None = None
+
+    def conditions(self, s: Session) -> list[ColumnElement[bool]]:
+        out: list[ColumnElement[bool]] = []
+        if self.institution_ids:
+            out.append(
+                col(Application.target_id).in_(
+                    select(col(Target.id)).where(
+                        col(Target.institution_id).in_(list(self.institution_ids))
+                    )
+                )
+            )
+        if self.target_ids:
+            out.append(col(Application.target_id).in_(list(self.target_ids)))
+        if self.created_from or self.created_to:
+            zone = settings.office_zone_in(s)
+            if self.created_from:
+                out.append(col(Application.created_at) >= local_midnight(self.created_from, zone))
+            if self.created_to:
+                end = local_midnight(self.created_to + timedelta(days=1), zone)
+                out.append(col(Application.created_at) < end)
+        return out
+
+    def target_conditions(self) -> list[ColumnElement[bool]]:
+        out: list[ColumnElement[bool]] = []
+        if self.institution_ids:
+            out.append(col(Target.institution_id).in_(list(self.institution_ids)))
+        if self.target_ids:
+            out.append(col(Target.id).in_(list(self.target_ids)))
+        return out
 
 
 @dataclass(frozen=True)
@@ -289,12 +334,14 @@ class WaitRow:
     median_days: float | None
 
 
-def where_waiting(db: Database, today: date | None = None) -> list[WaitRow]:
-    """Open applications from review on, by the gate they wait at: how many, and the median days
-    since the previous gate was passed. In gate order per institution."""
+def where_waiting(
+    db: Database, today: date | None = None, scope: Scope | None = None
+) -> list[WaitRow]:
+    """Open applications from review on (within `scope`), by the gate they wait at: how many,
+    and the median days since the previous gate was passed. In gate order per institution."""
     with db.session() as s:
         today = today or today_in(settings.office_zone_in(s), utcnow())
-        waits = waiting_in(s, _open_ids(s))
+        waits = waiting_in(s, _open_ids(s, scope=scope))
         days: dict[int, list[float]] = defaultdict(list)
         for w in waits.values():
             days[w.template_id].append(float((today - w.since).days))
@@ -363,8 +410,13 @@ def due(
         out: list[DueGate] = []
         notices = s.execute(
             base.add_columns(col(GateRecord.notice_end)).where(
-                col(GateRecord.notice_end).is_not(None),
-                col(GateRecord.notice_end) <= today + timedelta(days=within_days),
+                # As a subquery, so the planner starts from the few notices ending soon (the
+                # notice_end index) rather than from every open application.
+                col(GateRecord.id).in_(
+                    select(col(GateRecord.id)).where(
+                        col(GateRecord.notice_end) <= today + timedelta(days=within_days)
+                    )
+                ),
                 col(GateRecord.outcome).is_(None)
                 | col(GateRecord.outcome).not_in(["approved", "conditions", "rejected"]),
             )
@@ -392,9 +444,9 @@ class CompletionRow:
         return self.hired / self.target if self.target else None
 
 
-def completion(db: Database, year: int) -> list[CompletionRow]:
+def completion(db: Database, year: int, scope: Scope | None = None) -> list[CompletionRow]:
     """Each college's (department's) and tier's hires against the headcount of its targets to be
-    filled in `year` (fill_by in that year)."""
+    filled in `year` (fill_by in that year), of the institutions and targets in `scope`."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     with db.session() as s:
         targets = s.execute(
@@ -409,6 +461,7 @@ def completion(db: Database, year: int) -> list[CompletionRow]:
             .outerjoin(Department, col(Department.id) == col(Target.department_id))
             .outerjoin(TalentTier, col(TalentTier.id) == col(Target.tier_id))
             .where(col(Target.fill_by) >= start, col(Target.fill_by) <= end)
+            .where(*(scope.target_conditions() if scope else []))
         ).all()
         if not targets:
             return []
@@ -535,6 +588,7 @@ __all__ = [
     "GateView",
     "ObjectionView",
     "ReviewView",
+    "Scope",
     "WaitRow",
     "Waiting",
     "approval_rows",

@@ -366,3 +366,33 @@ __all__ = [
     "update_objection",
     "update_review",
 ]
+
+
+# -- the office calendar changed ------------------------------------------------------------------
+def recount_notices_in(s: Session, user: str) -> int:
+    """Work out again the end of every public notice not yet decided, after a holiday was added,
+    changed or removed (decided notices keep the end they were decided on). Audited per record
+    that moved; returns how many moved."""
+    cal = calendar.load_in(s)
+    moved = 0
+    for rec, days in s.exec(
+        select(GateRecord, col(GateTemplate.notice_days))
+        .join(GateTemplate, col(GateTemplate.id) == col(GateRecord.template_id))
+        .where(
+            col(GateRecord.notice_start).is_not(None),
+            col(GateRecord.outcome).is_(None),
+            col(GateRecord.decided_on).is_(None),
+        )
+    ).all():
+        assert rec.notice_start is not None
+        end = notice_end(cal, rec.notice_start, days)
+        if end != rec.notice_end:
+            was = rec.notice_end.isoformat() if rec.notice_end else None
+            audit.record(
+                s, user, "gate_record", rec.id, "notice", {"notice_end": [was, end.isoformat()]}
+            )
+            rec.notice_end = end
+            s.add(rec)
+            moved += 1
+    s.flush()
+    return moved

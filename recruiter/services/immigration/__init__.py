@@ -7,6 +7,7 @@ day, with people, document checklists, milestones, relocation tasks and deadline
 - relocation: tasks, the office's template, costs charged to the offer's relocation item;
 - rules: the editable deadline rule table;
 - clocks: every case's deadlines at once (page, Due dock, Dashboard, cards, workbook);
+- contract: the contract's start date must come after the permits are valid (a warning);
 - guard: no `arrived` while a required milestone is open, unless overridden with a reason.
 """
 
@@ -44,8 +45,11 @@ from .clocks import (
     due,
     due_in,
     filter_choices,
+    refresh_next_due,
+    refresh_next_due_in,
     urgency_by_application,
 )
+from .contract import start_problem
 from .guard import ArrivalBlocked, arrival_problem, check_move
 from .milestones import clear_milestone, put_milestone, set_milestone
 from .people import (
@@ -110,6 +114,8 @@ __all__ = [
     "open_on_move",
     "put_charge",
     "put_milestone",
+    "refresh_next_due",
+    "refresh_next_due_in",
     "remove_case",
     "remove_case_in",
     "remove_document",
@@ -121,6 +127,7 @@ __all__ = [
     "restore_task",
     "rule_rows",
     "set_milestone",
+    "start_problem",
     "template",
     "update_case",
     "update_document",

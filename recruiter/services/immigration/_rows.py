@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, col, select
 
 from recruiter.domain.immigration import state_of
-from recruiter.domain.models import CaseMilestone, CasePerson, ImmigrationCase
+from recruiter.domain.models import CaseMilestone, CasePerson, DeadlineRule, ImmigrationCase
 from recruiter.i18n import _
 
 from .. import audit
@@ -45,6 +45,7 @@ def change(
         audit.record(
             s, user, table(model), ident, "update", {k: [before[k], v] for k, v in changed.items()}
         )
+        _recount(s, model, [getattr(row, "case_id", None)])
     return {k: before[k] for k in changed}
 
 
@@ -54,6 +55,7 @@ def delete(s: Session, user: str, model: type[M], ident: int, what: str) -> dict
     audit.record(s, user, table(model), ident, "delete", audit.snapshot(row))
     s.delete(row)
     s.flush()
+    _recount(s, model, [kept.get("case_id")])
     return kept
 
 
@@ -64,6 +66,18 @@ def put_back(s: Session, user: str, model: type[M], rows: list[dict[str, Any]]) 
         s.add(row)
         s.flush()
         audit.record(s, user, table(model), values.get("id"), "restore", audit.snapshot(row))
+    _recount(s, model, [values.get("case_id") for values in rows])
+
+
+def _recount(s: Session, model: type[SQLModel], case_ids: list[Any]) -> None:
+    """Keep each case's stored next deadline true: a person's passport (cases and milestones
+    go through `refresh_state`), or a rule, which may move every case's clocks."""
+    from .clocks import refresh_next_due_in  # lazy: clocks reads the rules that write here
+
+    if model is DeadlineRule:
+        refresh_next_due_in(s)
+    elif model is CasePerson:
+        refresh_next_due_in(s, [i for i in case_ids if i is not None])
 
 
 def dated(s: Session, case_id: int) -> dict[str, Any]:
@@ -99,3 +113,6 @@ def refresh_state(s: Session, user: str, case_id: int) -> None:
         case.state = new
         s.add(case)
         s.flush()
+    from .clocks import refresh_next_due_in  # see _recount
+
+    refresh_next_due_in(s, [case_id])

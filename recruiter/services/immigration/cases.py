@@ -39,6 +39,7 @@ from .. import calendar, settings
 from .._common import get_or_raise
 from ..validate import clean_text
 from . import _rows, rules
+from .contract import start_problem_in
 
 EDITABLE = ("route", "category", "officer", "notes", "closed_on", "closed_reason")
 # Stages at which reaching them opens a case (moving straight to `arrived` does not).
@@ -132,6 +133,7 @@ def open_in(
                 due_days=t.due_days,
             ),
         )
+    _rows.refresh_state(s, user, case_id)  # its state and stored next deadline
     return case_id
 
 
@@ -219,6 +221,7 @@ def restore_case(db: Database, bundle: CaseBundle) -> None:
         for model in reversed(CHILDREN):  # people before their documents
             s.add_all(model(**r) for r in bundle.rows.get(_rows.table(model), []))
             s.flush()
+        _rows.refresh_state(s, db.user, bundle.case["id"])  # rules may have changed since
 
 
 def case_of(db: Database, application_id: int) -> int | None:
@@ -300,6 +303,7 @@ class CaseDetail:
     tasks: list[TaskRow]
     deadlines: list[Deadline]
     today: date
+    start_problem: str | None = None  # the contract starts before the permits (contract.py)
 
 
 def detail(db: Database, case_id: int) -> CaseDetail:
@@ -370,6 +374,7 @@ def detail(db: Database, case_id: int) -> CaseDetail:
         found = deadlines(
             rules.load_in(s), route, category, _rows.dated(s, case_id), calendar.load_in(s)
         )
+        today = _office_today(s)
         return CaseDetail(
             case_id,
             app.id or 0,
@@ -391,7 +396,8 @@ def detail(db: Database, case_id: int) -> CaseDetail:
             milestones,
             tasks,
             found,
-            _office_today(s),
+            today,
+            start_problem_in(s, app.id or 0, today),
         )
 
 

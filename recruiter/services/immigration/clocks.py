@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -45,6 +45,8 @@ class CaseFilters:
     state: str = "open"
     application_ids: frozenset[int] | None = None
     institution_ids: tuple[int, ...] = ()  # the workbook's filter: any of these
+    case_ids: frozenset[int] | None = None
+    due_by: date | None = None  # only cases whose stored next deadline is due by then
 
     def conditions(self) -> list[ColumnElement[bool]]:
         c = ImmigrationCase
@@ -67,6 +69,10 @@ class CaseFilters:
             out.append(col(c.state) == CaseState(self.state))
         if self.application_ids is not None:
             out.append(col(c.application_id).in_(list(self.application_ids)))
+        if self.case_ids is not None:
+            out.append(col(c.id).in_(list(self.case_ids)))
+        if self.due_by is not None:  # NULL: not worked out yet, so read it
+            out.append(or_(col(c.next_due).is_(None), col(c.next_due) <= self.due_by))
         return out
 
 
@@ -124,9 +130,14 @@ def _fetch(s: Session, stmt: Any) -> list[Any]:
         return [tuple(r) for r in conn.execute(stmt)]
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
-    args = [params[k] for k in compiled.positiontup or ()]
+    # Dates as SQLite stores them (the raw driver has no date adapter of its own any more).
+    args = [_iso(params[k]) for k in compiled.positiontup or ()]
     raw: Any = conn.connection.driver_connection
     return list(raw.execute(str(compiled), args).fetchall())
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _day(value: Any) -> date:
@@ -254,6 +265,38 @@ def case_list(db: Database, f: CaseFilters = CaseFilters(), today: date | None =
         return case_list_in(s, f, today)
 
 
+# The stored next deadline of a case that has none running (NULL means "not worked out yet").
+NO_DEADLINE = date(9999, 12, 31)
+
+
+def refresh_next_due_in(s: Session, case_ids: Sequence[int] | None = None) -> int:
+    """Work out and store the soonest deadline of the given cases (all cases: None), after a
+    write to a case, its people or milestones, the rule table or the office calendar. Deadlines
+    do not depend on today, so the stored date stays true until one of those changes."""
+    ids = frozenset(case_ids) if case_ids is not None else None
+    if ids is not None and not ids:
+        return 0
+    rows, dates = _cases(s, CaseFilters(state="all", case_ids=ids))
+    clocks = _Clocks(rule_table.load_in(s), calendar.load_in(s))
+    params = []
+    for r in rows:
+        found = clocks.of(r, dates)
+        params.append({"case": r[0], "due": found[0].due if found else NO_DEADLINE})
+    if params:
+        table = ImmigrationCase.__table__  # type: ignore[attr-defined]  # SQLModel's table
+        s.connection().execute(
+            update(table).where(table.c.id == bindparam("case")).values(next_due=bindparam("due")),
+            params,
+        )
+    return len(params)
+
+
+def refresh_next_due(db: Database, case_ids: Sequence[int] | None = None) -> int:
+    """The same in its own transaction (after bulk writers such as the demo data)."""
+    with db.session() as s:
+        return refresh_next_due_in(s, case_ids)
+
+
 @dataclass(frozen=True)
 class DueDeadline:
     """A deadline due within a week (or overdue), for the Due dock and the Dashboard."""
@@ -294,7 +337,7 @@ def due_in(
     f: CaseFilters = CaseFilters(state="live"),
 ) -> DueList:
     rules, cal, today = _context(s, today)
-    rows, dates = _cases(s, f)
+    rows, dates = _cases(s, replace(f, due_by=today + timedelta(days=within)))
     clocks = _Clocks(rules, cal)
     out: list[DueDeadline] = []
     for r in rows:
@@ -341,19 +384,31 @@ class CaseCounts:
         return sum(n for st, n in self.by_state.items() if st in OPEN_STATES)
 
 
-def counts_in(s: Session, today: date | None = None) -> CaseCounts:
+def counts_in(
+    s: Session, today: date | None = None, institution_ids: Sequence[int] = ()
+) -> CaseCounts:
+    """With `institution_ids`, only the cases of hires at those institutions (the Dashboard's
+    filter); without, every case (the workbook's Summary)."""
     by_state = dict.fromkeys(CaseState, 0)
-    for st, n in s.execute(
-        sa_select(col(ImmigrationCase.state), func.count()).group_by(col(ImmigrationCase.state))
-    ):
+    stmt = sa_select(col(ImmigrationCase.state), func.count())
+    if institution_ids:
+        stmt = (
+            stmt.join(Application, col(Application.id) == col(ImmigrationCase.application_id))
+            .join(Target, col(Target.id) == col(Application.target_id))
+            .where(col(Target.institution_id).in_(list(institution_ids)))
+        )
+    for st, n in s.execute(stmt.group_by(col(ImmigrationCase.state))):
         by_state[CaseState(st)] = n
-    listed = due_in(s, DUE_SOON_DAYS, today)
+    f = CaseFilters(state="live", institution_ids=tuple(institution_ids))
+    listed = due_in(s, DUE_SOON_DAYS, today, f)
     return CaseCounts(by_state, listed.overdue, listed.soon)
 
 
-def counts(db: Database, today: date | None = None) -> CaseCounts:
+def counts(
+    db: Database, today: date | None = None, institution_ids: Sequence[int] = ()
+) -> CaseCounts:
     with db.session() as s:
-        return counts_in(s, today)
+        return counts_in(s, today, institution_ids)
 
 
 @dataclass(frozen=True)

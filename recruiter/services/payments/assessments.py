@@ -37,6 +37,23 @@ def set_service(
 ) -> int:
     """Set (or change) a hire's service period; with `plan`, add the mid-term and end-of-term
     assessments it implies (at half and at the end of the period) if they are missing."""
+    return change_service(db, application_id, starts_on, years, plan=plan).period_id
+
+
+@dataclass(frozen=True)
+class ServiceChange:
+    """What `change_service` did, for `restore_service` (undo)."""
+
+    application_id: int
+    period_id: int
+    before: tuple[date, int] | None  # the period it replaced (None: there was none)
+    planned: tuple[int, ...]  # assessments it added
+
+
+def change_service(
+    db: Database, application_id: int, starts_on: date, years: int, *, plan: bool = True
+) -> ServiceChange:
+    """`set_service` that says what it changed, so the window can undo it."""
     if not 1 <= years <= 20:
         raise ValidationError({"years": _("a service period runs 1 to 20 years")})
     with db.session() as s:
@@ -44,6 +61,7 @@ def set_service(
         sp = s.exec(
             select(ServicePeriod).where(col(ServicePeriod.application_id) == application_id)
         ).first()
+        before = None if sp is None else (sp.starts_on, sp.years)
         if sp is None:
             sp = ServicePeriod(application_id=application_id, starts_on=starts_on, years=years)
         else:
@@ -53,6 +71,7 @@ def set_service(
         audit.record(
             s, db.user, "service_period", sp.id, "set", {"starts_on": starts_on, "years": years}
         )
+        planned: list[int] = []
         if plan:
             have = {
                 a.kind
@@ -66,9 +85,42 @@ def set_service(
                 (AssessmentKind.end_of_term, add_years(starts_on, years)),
             ):
                 if kind.value not in have:
-                    _add(s, db.user, application_id, kind.value, due, None)
+                    planned.append(_add(s, db.user, application_id, kind.value, due, None))
         assert sp.id is not None
-        return sp.id
+        return ServiceChange(application_id, sp.id, before, tuple(planned))
+
+
+def restore_service(db: Database, change: ServiceChange) -> None:
+    """Undo of `change_service`: the assessments it planned go (refused once one has a
+    result), and the period is put back as it was, or removed if there was none."""
+    with db.session() as s:
+        for aid in change.planned:
+            a = s.get(Assessment, aid)
+            if a is None:
+                continue
+            if a.result is not None:
+                raise ConflictError(
+                    "An assessment this service period planned has a result now; clear the "
+                    "result first."
+                )
+            audit.record(s, db.user, "assessment", aid, "delete", audit.snapshot(a))
+            s.delete(a)
+        sp = get_or_raise(s, ServicePeriod, change.period_id, "Service period")
+        if change.before is None:
+            audit.record(s, db.user, "service_period", sp.id, "delete", audit.snapshot(sp))
+            s.delete(sp)
+        else:
+            sp.starts_on, sp.years = change.before
+            s.add(sp)
+            audit.record(
+                s,
+                db.user,
+                "service_period",
+                sp.id,
+                "set",
+                {"starts_on": sp.starts_on, "years": sp.years, "undo": True},
+            )
+        s.flush()
 
 
 def _add(

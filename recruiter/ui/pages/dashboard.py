@@ -25,6 +25,7 @@ from ..gate_dashboard import ApprovalsBoard
 from ..ops import Reader
 from ..qt import Qt, QtCharts, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
+from ..visa_dashboard import VisaTiles
 from .base import Page
 
 PERIODS: tuple[tuple[str, int | None], ...] = (
@@ -184,6 +185,8 @@ class DashboardPage(Page):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.hide()
 
+        self.visas = VisaTiles(ctx, Tile)  # visa deadlines: due in 7 days, overdue
+        tiles.addWidget(self.visas, tiles.rowCount(), 0, 1, 2)
         body = QtWidgets.QWidget()
         inner = QtWidgets.QVBoxLayout(body)
         inner.addLayout(tiles)
@@ -282,6 +285,8 @@ class DashboardPage(Page):
         filters, as_of, days = self.current_filters(), self.as_of, self.period.currentData()
         self.filters = filters
         self.status.setText(_("Updating…"))
+        self.visas.load(filters.institution_ids, as_of)
+        self.approvals.set_filters(filters, as_of)
         self.loader.read(lambda db: load(db, filters, as_of, days), self._show, self._failed)
 
     @property

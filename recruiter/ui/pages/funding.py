@@ -227,6 +227,8 @@ class SourceDialog(QtWidgets.QDialog):
         self.currency.setEditable(True)
         self.currency.addItems(sorted(money.KNOWN_CURRENCIES, key=lambda c: (c != "CNY", c)))
         self.notes = QtWidgets.QLineEdit()
+        self.project_no = QtWidgets.QLineEdit()  # printed on the finance batches
+        self.project_no.setPlaceholderText(_("the finance office's project number"))
         self.error = QtWidgets.QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {RED};")
@@ -238,6 +240,7 @@ class SourceDialog(QtWidgets.QDialog):
             "total_minor": self.total,
             "currency": self.currency,
             "notes": self.notes,
+            "project_no": self.project_no,
         }
         for label, w in (
             (_("Name"), self.name),
@@ -247,6 +250,7 @@ class SourceDialog(QtWidgets.QDialog):
             (_("Total"), self.total),
             (_("Currency"), self.currency),
             (_("Notes"), self.notes),
+            (_("Project number"), self.project_no),
         ):
             form.addRow(label, w)
         form.addRow(self.error)
@@ -289,6 +293,7 @@ class SourceDialog(QtWidgets.QDialog):
             self.total.setText(money.format_amount(src.total_minor, src.currency, symbol=False))
             self.currency.setCurrentText(src.currency)
             self.notes.setText(src.notes or "")
+            self.project_no.setText(src.project_no or "")
             self.original = self.values() or {}
 
     def values(self) -> dict[str, Any] | None:
@@ -311,6 +316,7 @@ class SourceDialog(QtWidgets.QDialog):
             "total_minor": total,
             "currency": ccy,
             "notes": self.notes.text(),
+            "project_no": self.project_no.text().strip() or None,
         }
 
     def show_errors(self, errors: dict[str, str]) -> None:

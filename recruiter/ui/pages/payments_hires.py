@@ -165,10 +165,14 @@ class HiresPanel(QtWidgets.QWidget):
         app = self.application_id()
         if app is None:
             return
-        try:
-            payments.set_service(self.ctx.db, app, _pydate(self.starts.date()), self.years.value())
-        except RecruiterError as exc:
-            self._error(exc)
+        db, starts, years = self.ctx.db, _pydate(self.starts.date()), self.years.value()
+        push(
+            self.ctx,
+            "Set service period",
+            lambda: payments.change_service(db, app, starts, years),
+            lambda change: payments.restore_service(db, change),
+            on_error=self._error,
+        )
 
     def selected_assessment(self) -> int | None:
         row = self.table.currentRow()

@@ -29,6 +29,7 @@ from ..gate_marks import LINE, NextGates, draw_next_gate
 from ..ops import Reader
 from ..qt import Qt, QtCore, QtGui, QtWidgets
 from ..tasks import show_error
+from ..visa_marks import VisaMarks, draw_visa_mark
 from .base import Page
 
 MIME = "application/x-recruiter-applications"
@@ -148,6 +149,7 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
         self.show_target = False
         self.today = date.today()
         self.gates: dict[int, str] = {}  # application id -> next approval gate (gate_marks.py)
+        self.visas: dict[int, str] = {}  # application id -> visa deadline urgency (visa_marks.py)
 
     def sizeHint(
         self, option: QtWidgets.QStyleOptionViewItem, index: QtCore.QModelIndex
@@ -178,6 +180,7 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
             else QtGui.QColor("#ffffff")
         )
         painter.drawRoundedRect(rect, 5, 5)
+        draw_visa_mark(painter, self.visas.get(card.application_id), rect)
         if card.overdue:
             painter.fillRect(
                 QtCore.QRect(rect.left(), rect.top() + 4, 3, rect.height() - 8), OVERDUE
@@ -306,6 +309,7 @@ class PipelinePage(Page):
             Kind.setting,
             Kind.gate_template,
             Kind.gate_record,
+            Kind.case_milestone,  # the cards' visa colours (visa_marks.py)
         }
     )
 
@@ -313,6 +317,7 @@ class PipelinePage(Page):
         super().__init__(ctx, parent)
         self.loader = Reader(ctx, self)
         self.next_gates = NextGates(self)
+        self.visa_marks = VisaMarks(self)
         self.choices_reader = Reader(ctx, self)
         self._institutions: list[tuple[int, str]] = []
         self._choices: list[targets.TargetChoice] = []
@@ -553,6 +558,7 @@ class PipelinePage(Page):
             col.set_cards(by_stage[st])
         self.list_model.set_records(cards)
         self.next_gates.load(cards)
+        self.visa_marks.load(cards)
         overdue = sum(1 for c in cards if c.overdue)
         self.count_label.setText(
             _("{n} applications, {o} overdue").format(n=f"{len(cards):,}", o=overdue)
@@ -563,7 +569,12 @@ class PipelinePage(Page):
 
     @property
     def loading(self) -> bool:
-        return self.loader.pending or self.choices_reader.pending or self.next_gates.reads.pending
+        return (
+            self.loader.pending
+            or self.choices_reader.pending
+            or self.next_gates.reads.pending
+            or self.visa_marks.reads.pending
+        )
 
     # -- actions ------------------------------------------------------------------------
     def _error(self, title: str) -> Any:
