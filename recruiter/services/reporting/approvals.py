@@ -4,19 +4,30 @@ the reviews and objections counted. Written when the office has set up gates."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import col
 
-from recruiter.domain.models import GateTemplate
+from recruiter.domain.enums import OPEN_OUTCOMES, Outcome, Stage
+from recruiter.domain.gates import GateKind, GateOutcome
+from recruiter.domain.models import (
+    Application,
+    Candidate,
+    GateObjection,
+    GateRecord,
+    GateReview,
+    GateTemplate,
+    Institution,
+    Target,
+)
 from recruiter.exchange import workbook as xw
 from recruiter.i18n import N_, _, pgettext
 from recruiter.store.database import Database
 
-from ..gates import ApprovalRow, approval_rows
-from .scope import Filters
-from .sheets import SheetColumn, extractor
+from .scope import CHUNK, Filters, _raw
+from .sheets import SheetColumn
 
 NAME = "Approvals"
 NAME_ZH = "审批"  # the sheet's name in the Chinese workbook (issue 11)
@@ -43,65 +54,145 @@ APPROVALS_SHEET: tuple[SheetColumn, ...] = (
 )
 
 
-class _Words:
-    """The sheet's labels in the current language, looked up once per export (not per row)."""
-
-    def __init__(self) -> None:
-        self.cache: dict[Any, str] = {}
-        self.required = _("required")
-        self.optional = _("optional")
-        self.open = pgettext("gate decision", "open")
-
-    def label(self, member: Any) -> str:
-        text = self.cache.get(member)
-        if text is None:
-            text = self.cache[member] = member.label
-        return text
-
-
-class _Row:
-    """An ApprovalRow with the labels the sheet shows."""
-
-    __slots__ = ("r", "words")
-
-    def __init__(self, r: ApprovalRow, words: _Words) -> None:
-        self.r = r
-        self.words = words
-
-    def __getattr__(self, name: str) -> Any:
-        r, w = self.r, self.words
-        if name == "stage_label":
-            return w.label(r.stage)
-        if name == "outcome_label":
-            return w.label(r.outcome)
-        if name == "kind_label":
-            return w.label(r.kind)
-        if name == "required_label":
-            return w.required if r.required else w.optional
-        if name == "decision_label":
-            return w.label(r.decision) if r.decision else w.open
-        return getattr(r, name)
+def rows(db: Database, f: Filters = Filters(), chunk: int = CHUNK) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows, streamed from one SQL cursor: labels are mapped from the stored enum
+    names once, in the language of the call, so no ORM object or per-row lookup is built for
+    the 100,000s of application-gate pairs of a big office."""
+    stage = {m.name: m.label for m in Stage}
+    outcome = {m.name: m.label for m in Outcome}
+    kind = {m.name: m.label for m in GateKind}
+    decision = {m.name: m.label for m in GateOutcome}
+    required, optional = _("required"), _("optional")
+    still_open = pgettext("gate decision", "open")
+    return _stream(
+        db, _select(f), chunk, stage, outcome, kind, decision, required, optional, still_open
+    )
 
 
-def rows(db: Database, f: Filters = Filters()) -> list[tuple[Any, ...]]:
-    found = approval_rows(db, f.institution_ids or None)
+def _stream(
+    db: Database,
+    stmt: Any,
+    chunk: int,
+    stage: dict[str, str],
+    outcome: dict[str, str],
+    kind: dict[str, str],
+    decision: dict[str, str],
+    required: str,
+    optional: str,
+    still_open: str,
+) -> Iterator[tuple[Any, ...]]:
+    with db.session() as s:
+        result = s.connection().execution_options(yield_per=chunk).execute(stmt)
+        for part in result.partitions(chunk):
+            for r in part:
+                yield (
+                    r[0],
+                    r[1],
+                    r[2],
+                    stage[r[3]],
+                    outcome[r[4]],
+                    r[5],
+                    r[6],
+                    kind[r[7]],
+                    required if r[8] else optional,
+                    decision[r[9]] if r[9] else still_open,
+                    *r[10:],
+                )
+
+
+def count(db: Database, f: Filters = Filters()) -> int:
+    """How many rows rows() yields (for the writer's progress)."""
+    with db.session() as s:
+        q = _select(f, counting=True).subquery()
+        return int(s.connection().execute(select(func.count()).select_from(q)).scalar_one())
+
+
+def _select(f: Filters, counting: bool = False) -> Any:
+    """Every application from review on (open) or with any decision, joined to each live gate
+    of its institution and its record there, if any; in institution, candidate, gate order."""
+    t: Any = GateTemplate
+    r: Any = GateRecord
+    reviews = (
+        select(col(GateReview.record_id).label("rid"), func.count().label("n"))
+        .where(col(GateReview.received_on).is_not(None))
+        .group_by(col(GateReview.record_id))
+        .subquery("reviews")
+    )
+    objections = (
+        select(col(GateObjection.record_id).label("rid"), func.count().label("n"))
+        .group_by(col(GateObjection.record_id))
+        .subquery("objections")
+    )
+    wanted = or_(
+        and_(
+            col(Application.outcome).in_(list(OPEN_OUTCOMES)),
+            col(Application.stage).in_([st for st in Stage if st.index >= Stage.review.index]),
+        ),
+        col(Application.id).in_(select(col(GateRecord.application_id))),
+    )
+    conds: list[Any] = [wanted]
+    if f.institution_ids:
+        conds.append(col(Target.institution_id).in_(list(f.institution_ids)))
     if f.target_ids:
-        found = [r for r in found if r.target_id in f.target_ids]
-    get = extractor(APPROVALS_SHEET)
-    words = _Words()
-    return [get(_Row(r, words)) for r in found]
+        conds.append(col(Application.target_id).in_(list(f.target_ids)))
+    columns: list[Any] = (
+        [col(Application.id)]
+        if counting
+        else [
+            col(Institution.name),
+            col(Candidate.full_name),
+            col(Target.title),
+            _raw(col(Application.stage)),
+            _raw(col(Application.outcome)),
+            t.position,
+            t.body,
+            _raw(t.kind),
+            t.required,
+            _raw(r.outcome),
+            r.decided_on,
+            r.body,
+            r.reference,
+            r.notice_start,
+            r.notice_end,
+            func.coalesce(reviews.c.n, 0),
+            func.coalesce(objections.c.n, 0),
+            r.notes,
+        ]
+    )
+    q = (
+        select(*columns)
+        .select_from(Application)
+        .join(Target, col(Target.id) == col(Application.target_id))
+        .join(t, and_(t.institution_id == col(Target.institution_id), t.archived_at.is_(None)))
+        .where(*conds)
+    )
+    if counting:
+        return q
+    return (
+        q.join(Candidate, col(Candidate.id) == col(Application.candidate_id))
+        .join(Institution, col(Institution.id) == col(Target.institution_id))
+        .outerjoin(r, and_(r.application_id == col(Application.id), r.template_id == t.id))
+        .outerjoin(reviews, reviews.c.rid == r.id)
+        .outerjoin(objections, objections.c.rid == r.id)
+        .order_by(
+            col(Institution.name),
+            col(Candidate.full_name),
+            col(Application.id),
+            t.position,
+            t.id,
+        )
+    )
 
 
 def sheet(db: Database, f: Filters = Filters()) -> list[xw.DataSheet]:
     """The Approvals sheet, or none while no institution has approval gates."""
     with db.session() as s:
-        if not s.exec(select(func.count()).select_from(GateTemplate)).one():
+        if not s.connection().execute(select(func.count()).select_from(GateTemplate)).scalar():
             return []
-    data = rows(db, f)
     from recruiter.services.exporting import sheet_name  # late: exporting imports this module
 
     columns = [xw.Column(c.heading, c.kind, c.width) for c in APPROVALS_SHEET]
-    return [xw.DataSheet(sheet_name(NAME), columns, data, total=len(data))]
+    return [xw.DataSheet(sheet_name(NAME), columns, rows(db, f), total=count(db, f))]
 
 
-__all__ = ["APPROVALS_SHEET", "NAME", "NAME_ZH", "rows", "sheet"]
+__all__ = ["APPROVALS_SHEET", "NAME", "NAME_ZH", "count", "rows", "sheet"]
