@@ -57,10 +57,16 @@ def has_index(conn: Connection) -> bool:
     )
 
 
-def index_problems(conn: Connection) -> list[str]:
-    if has_index(conn):
-        return []
-    return [f"the search index {INDEX} is missing"]
+def index_problems(conn: Connection, columns: tuple[str, ...]) -> list[str]:
+    definition = conn.execute(
+        text("SELECT indexdef FROM pg_indexes WHERE tablename = 'candidate' AND indexname = :i"),
+        {"i": INDEX},
+    ).scalar()
+    if definition is None:
+        return [f"the search index {INDEX} is missing"]
+    if any(f"({c}," not in definition for c in columns):
+        return [f"the search index {INDEX} does not cover every searched column"]
+    return []
 
 
 class TrigramSearch(LikeSearch):
