@@ -175,7 +175,8 @@ def _findings(conn: Connection, schema: str | None) -> list[_Finding]:
         from . import search_pg, sequences
 
         found.extend(_Finding(p, sequences.reset_all) for p in sequences.behind(conn))
-        found.extend(_Finding(p, _pg_search_repair) for p in search_pg.index_problems(conn, search.SEARCH_COLUMNS))
+        searched = search_pg.index_problems(conn, search.SEARCH_COLUMNS)
+        found.extend(_Finding(p, _pg_search_repair) for p in searched)
         return found
     if conn.dialect.name != "sqlite":
         return found

@@ -3,11 +3,12 @@
 A local SQLite file goes to a team's PostgreSQL server (`recruiter copy --to URL`), or a server's
 data comes back into a file (`--from URL`, also how `recruiter backup` keeps a server's data: a
 logical copy into an SQLite file). Both databases are at the same schema revision (opening them
-migrates); the destination must hold no rows but those its migrations seeded (deadline rules, the
-relocation template), which the copy replaces with the source's own. Tables are copied parents first in one transaction
-on the destination, rows that refer to rows of their own table (a sub-department) in two passes,
-ids kept; then sequences move past the copied ids. Afterwards both sides are read again and each
-table's row count and checksum compared: an order-free sum of a SHA-256 per row over values
+migrates); the destination must hold no rows but those its migrations seeded (deadline rules,
+the relocation template), which the copy replaces with the source's own. Tables are copied parents
+first in one transaction on the destination, rows that refer to rows of their own table (a
+sub-department) in two passes, ids kept; then sequences move past the copied ids. Afterwards both
+sides are read again and each table's row count and checksum compared: an order-free sum of a
+SHA-256 per row over values
 normalised the same way on both engines (times in UTC, enums by name).
 """
 
