@@ -8,8 +8,7 @@ the relocation template), which the copy replaces with the source's own. Tables 
 first in one transaction on the destination, rows that refer to rows of their own table (a
 sub-department) in two passes, ids kept; then sequences move past the copied ids. Afterwards both
 sides are read again and each table's row count and checksum compared: an order-free sum of a
-SHA-256 per row over values
-normalised the same way on both engines (times in UTC, enums by name).
+SHA-256 per row over values normalised the same way on both engines (times in UTC, enums by name).
 """
 
 from __future__ import annotations
