@@ -11,11 +11,11 @@ the romanised name; Chinese: the Chinese name).
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, and_, false, literal_column, text
+from sqlalchemy import ColumnElement, Connection, and_, false, literal_column, or_, text
 
 from recruiter.domain.identity import is_cjk
 
-from .search import LikeSearch
+from .search import SHORT_LATIN_COLUMNS, LikeSearch
 
 INDEX = "ix_candidate_search_trgm"
 _SEP = "E'\\x1f'"
@@ -90,6 +90,8 @@ class TrigramSearch(LikeSearch):
                 parts.append(self.expression.like(_pattern(w), escape="\\"))
             elif is_cjk(w):
                 parts.append(cand.c.name_zh.ilike(_pattern(w), escape="\\"))
-            else:
-                parts.append(cand.c.full_name.ilike(_pattern(w), escape="\\"))
+            else:  # the romanised name or its pinyin, as SQLite's short words
+                parts.append(
+                    or_(*(cand.c[c].ilike(_pattern(w), escape="\\") for c in SHORT_LATIN_COLUMNS))
+                )
         return and_(*parts) if parts else false()
