@@ -175,7 +175,8 @@ def _findings(conn: Connection, schema: str | None) -> list[_Finding]:
         from . import search_pg, sequences
 
         found.extend(_Finding(p, sequences.reset_all) for p in sequences.behind(conn))
-        found.extend(_Finding(p, _pg_search_repair) for p in search_pg.index_problems(conn))
+        searched = search_pg.index_problems(conn, search.SEARCH_COLUMNS)
+        found.extend(_Finding(p, _pg_search_repair) for p in searched)
         return found
     if conn.dialect.name != "sqlite":
         return found
@@ -202,6 +203,7 @@ def _findings(conn: Connection, schema: str | None) -> list[_Finding]:
 def _pg_search_repair(conn: Connection) -> None:
     from . import search_pg
 
+    search_pg.drop(conn)
     search_pg.create(conn, search.SEARCH_COLUMNS)
 
 

@@ -3,11 +3,12 @@
 A local SQLite file goes to a team's PostgreSQL server (`recruiter copy --to URL`), or a server's
 data comes back into a file (`--from URL`, also how `recruiter backup` keeps a server's data: a
 logical copy into an SQLite file). Both databases are at the same schema revision (opening them
-migrates); the destination must hold no rows. Tables are copied parents first in one transaction
-on the destination, rows that refer to rows of their own table (a sub-department) in two passes,
-ids kept; then sequences move past the copied ids. Afterwards both sides are read again and each
-table's row count and checksum compared: an order-free sum of a SHA-256 per row over values
-normalised the same way on both engines (times in UTC, enums by name).
+migrates); the destination must hold no rows but those its migrations seeded (deadline rules,
+the relocation template), which the copy replaces with the source's own. Tables are copied parents
+first in one transaction on the destination, rows that refer to rows of their own table (a
+sub-department) in two passes, ids kept; then sequences move past the copied ids. Afterwards both
+sides are read again and each table's row count and checksum compared: an order-free sum of a
+SHA-256 per row over values normalised the same way on both engines (times in UTC, enums by name).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, inspect, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, inspect, select, update
 from sqlmodel import SQLModel
 
 from recruiter.errors import StoreError
@@ -115,15 +116,47 @@ def checksum(conn: Connection, table: Table) -> tuple[int, str]:
     return count, f"{total:064x}"
 
 
-def _require_empty(conn: Connection, label: str) -> None:
+_seeds: dict[str, tuple[int, str]] = {}
+
+
+def seeded() -> dict[str, tuple[int, str]]:
+    """(row count, checksum) of each table a new database already holds rows in: what the
+    migrations seed. Read once per process from a database migrated in memory, so a new seed in a
+    future migration needs nothing here."""
+    if not _seeds:
+        from .opening import open_database
+
+        fresh = open_database("sqlite://", user="seeds")
+        try:
+            with fresh.engine.connect() as conn:
+                for table in _present(conn):
+                    found = checksum(conn, table)
+                    if found[0]:
+                        _seeds[table.name] = found
+        finally:
+            fresh.dispose()
+    return _seeds
+
+
+def _require_empty(conn: Connection, label: str) -> list[Table]:
+    """Refuse a destination holding rows of its own; returns the tables holding only their
+    migrations' seed rows (the copy replaces them)."""
+    seeds: dict[str, tuple[int, str]] | None = None
+    only_seeds = []
     for table in _present(conn):
-        if conn.execute(select(func.count()).select_from(table)).scalar():
+        if not conn.execute(select(func.count()).select_from(table)).scalar():
+            continue
+        if seeds is None:
+            seeds = seeded()
+        if seeds.get(table.name) != checksum(conn, table):
             raise StoreError(
                 _(
                     "{label} already holds data ({name} has rows). Copy into an empty "
                     "database: a new file, or a new database on the server."
                 ).format(label=label, name=table.name)
             )
+        only_seeds.append(table)
+    return only_seeds
 
 
 def copy(source: Database, destination: Database, progress: Progress | None = None) -> CopyReport:
@@ -133,7 +166,8 @@ def copy(source: Database, destination: Database, progress: Progress | None = No
         raise StoreError(_("The source and the destination are the same database."))
     report = CopyReport(source.label, destination.label)
     with source.engine.connect() as src, destination.transaction() as dst:
-        _require_empty(dst, destination.label)
+        for table in reversed(_require_empty(dst, destination.label)):
+            dst.execute(delete(table))
         todo = [t for t in _present(src) if t.name in set(inspect(dst).get_table_names())]
         total = sum(src.execute(select(func.count()).select_from(t)).scalar() or 0 for t in todo)
         done = 0

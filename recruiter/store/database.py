@@ -236,18 +236,10 @@ class Database:
     def _collecting(self) -> Iterator[Collector]:
         collector = Collector()
         token = _current.set(collector)
-        explicit_token = _explicit_ids.set(set())
         try:
             yield collector
         finally:
-            _explicit_ids.reset(explicit_token)
             _current.reset(token)
-
-    def _before_commit(self, conn: Connection) -> None:
-        """Sequences past the ids this unit of work chose itself (see store/sequences.py)."""
-        chosen = _explicit_ids.get()
-        if chosen and not self.is_sqlite:
-            sequences.advance(conn, sorted(chosen))
 
     def _explain(self, exc: BaseException) -> StoreError:
         if self.read_only and _matches(exc, _UNWRITABLE, "readonly", "read-only"):
@@ -271,8 +263,6 @@ class Database:
                 Session(self.engine, expire_on_commit=False) as s,
             ):
                 yield s
-                if _explicit_ids.get():
-                    self._before_commit(s.connection())
                 s.commit()
         except StaleDataError as exc:
             raise RowChanged() from exc
@@ -292,7 +282,6 @@ class Database:
         try:
             with self._collecting() as collector, self.engine.begin() as conn:
                 yield conn
-                self._before_commit(conn)
         except OperationalError as exc:
             raise self._explain(exc) from exc
         except DatabaseError as exc:
@@ -309,8 +298,6 @@ class Database:
 
 
 _current: ContextVar[Collector | None] = ContextVar("recruiter_unit_of_work", default=None)
-# Tables the current unit of work inserted rows into with ids it chose (bulk writers).
-_explicit_ids: ContextVar[set[str] | None] = ContextVar("recruiter_explicit_ids", default=None)
 
 
 def note(entity: str, entity_id: int | None) -> None:
@@ -321,26 +308,29 @@ def note(entity: str, entity_id: int | None) -> None:
 
 
 def _after_execute(
-    _conn: Connection,
+    conn: Connection,
     clause: object,
     _multiparams: object,
     _params: object,
     _options: object,
     result: object,
 ) -> None:
-    """Every successful INSERT, UPDATE or DELETE: remember its table for the unit of work, and
-    whether an INSERT chose its ids itself."""
+    """Every successful INSERT, UPDATE or DELETE: remember its table for the unit of work. An
+    INSERT that chose its ids itself moves the table's sequence past them at once (PostgreSQL),
+    so an ordinary insert later in the same unit of work (demo data, then a service writing
+    through the ORM) gets a free id (see store/sequences.py)."""
     if isinstance(clause, UpdateBase):
-        collector = _current.get()
         table = getattr(clause, "table", None)
         name = getattr(table, "name", None)
-        if collector is not None and isinstance(name, str):
+        if not isinstance(name, str):
+            return
+        collector = _current.get()
+        if collector is not None:
             collector.wrote(name)
-            chosen = _explicit_ids.get()
-            if chosen is not None and isinstance(clause, Insert):
-                compiled = getattr(getattr(result, "context", None), "compiled", None)
-                if compiled is not None and "id" in compiled.binds:
-                    chosen.add(name)
+        if isinstance(clause, Insert) and conn.dialect.name == "postgresql":
+            compiled = getattr(getattr(result, "context", None), "compiled", None)
+            if compiled is not None and "id" in compiled.binds:
+                sequences.advance(conn, [name])
 
 
 def _signed_in(url: str) -> str:

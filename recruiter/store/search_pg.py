@@ -11,11 +11,11 @@ the romanised name; Chinese: the Chinese name).
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, and_, false, literal_column, text
+from sqlalchemy import ColumnElement, Connection, and_, false, literal_column, or_, text
 
 from recruiter.domain.identity import is_cjk
 
-from .search import LikeSearch
+from .search import SHORT_LATIN_COLUMNS, LikeSearch
 
 INDEX = "ix_candidate_search_trgm"
 _SEP = "E'\\x1f'"
@@ -57,10 +57,16 @@ def has_index(conn: Connection) -> bool:
     )
 
 
-def index_problems(conn: Connection) -> list[str]:
-    if has_index(conn):
-        return []
-    return [f"the search index {INDEX} is missing"]
+def index_problems(conn: Connection, columns: tuple[str, ...]) -> list[str]:
+    definition = conn.execute(
+        text("SELECT indexdef FROM pg_indexes WHERE tablename = 'candidate' AND indexname = :i"),
+        {"i": INDEX},
+    ).scalar()
+    if definition is None:
+        return [f"the search index {INDEX} is missing"]
+    if any(f"({c}," not in definition for c in columns):
+        return [f"the search index {INDEX} does not cover every searched column"]
+    return []
 
 
 class TrigramSearch(LikeSearch):
@@ -84,6 +90,8 @@ class TrigramSearch(LikeSearch):
                 parts.append(self.expression.like(_pattern(w), escape="\\"))
             elif is_cjk(w):
                 parts.append(cand.c.name_zh.ilike(_pattern(w), escape="\\"))
-            else:
-                parts.append(cand.c.full_name.ilike(_pattern(w), escape="\\"))
+            else:  # the romanised name or its pinyin, as SQLite's short words
+                parts.append(
+                    or_(*(cand.c[c].ilike(_pattern(w), escape="\\") for c in SHORT_LATIN_COLUMNS))
+                )
         return and_(*parts) if parts else false()

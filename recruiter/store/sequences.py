@@ -3,9 +3,10 @@
 Bulk writers (demo data, a copy of another database, an import that links rows by id) write ids
 explicitly for speed. SQLite's next rowid is always max(id)+1, but a PostgreSQL sequence knows
 nothing of ids it did not hand out, so the next ordinary INSERT would collide ("duplicate key value
-violates unique constraint pk_candidate ... Key (id)=(1)"). Every unit of work that wrote explicit
-ids moves the sequences of those tables past them before it commits (store.database calls
-`advance`); `reset_all` does every table, after a copy or a repair. Sequences only ever move
+violates unique constraint pk_candidate ... Key (id)=(1)"). Every INSERT that wrote explicit ids
+moves its table's sequence past them right after it ran (store.database's after_execute hook calls
+`advance`), whatever the table: an ordinary insert later in the same transaction is safe too.
+`reset_all` does every table, after a copy or a repair. Sequences only ever move
 forward, so a concurrent writer's id that is already handed out is never handed out again.
 """
 

@@ -69,13 +69,21 @@ def save_offer(
     header: Mapping[str, Any],
     items: Sequence[Mapping[str, Any]],
     on_error: ErrorFn = None,
+    *,
+    expected_version: int | None = None,
+    overwrite: bool = False,
 ) -> ServiceCommand:
-    return _snapshot_command(
-        ctx,
-        _("Edit offer"),
-        lambda: (offers.save_offer(ctx.db, offer_id, header, items),),
-        on_error,
-    )
+    """`expected_version`: checked on the first save only (services/concurrency.py)."""
+    check = [expected_version]
+
+    def first() -> tuple[offers.OfferSnapshot, ...]:
+        before = offers.save_offer(
+            ctx.db, offer_id, header, items, expected_version=check[0], overwrite=overwrite
+        )
+        check[0] = None
+        return (before,)
+
+    return _snapshot_command(ctx, _("Edit offer"), first, on_error)
 
 
 def revise(ctx: AppContext, offer_id: int, on_error: ErrorFn = None) -> ServiceCommand:
@@ -143,12 +151,28 @@ def create_source(
 
 
 def update_source(
-    ctx: AppContext, source_id: int, changes: Mapping[str, Any], on_error: ErrorFn = None
+    ctx: AppContext,
+    source_id: int,
+    changes: Mapping[str, Any],
+    on_error: ErrorFn = None,
+    *,
+    expected_version: int | None = None,
+    overwrite: bool = False,
 ) -> ServiceCommand:
+    """`expected_version`: checked on the first save only (services/concurrency.py)."""
+    check = [expected_version]
+
+    def do() -> Any:
+        prev = funding.update(
+            ctx.db, source_id, expected_version=check[0], overwrite=overwrite, **dict(changes)
+        )
+        check[0] = None
+        return prev
+
     return push(
         ctx,
         _("Edit funding source"),
-        lambda: funding.update(ctx.db, source_id, **dict(changes)),
+        do,
         lambda prev: funding.update(ctx.db, source_id, **prev),
         on_error,
     )

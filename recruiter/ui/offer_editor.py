@@ -13,9 +13,10 @@ from recruiter.domain.enums import ItemKind, OfferStatus, Period
 from recruiter.errors import BudgetExceeded, RecruiterError, ValidationError
 from recruiter.i18n import N_, _
 from recruiter.services import applications, choices, offers, rates, targets
+from recruiter.services.concurrency import EditConflict
 from recruiter.store.database import Database
 
-from . import offer_commands
+from . import conflicts, offer_commands
 from .columns import fit_header_labels
 from .context import AppContext
 from .ops import Reader
@@ -183,7 +184,13 @@ class OfferEditor(QtWidgets.QDialog):
             target = targets.get(db, applications.get(db, app_id).target_id)
             return Loaded(rates.converter(db), sources, detail, parties, target.funding_source_id)
 
+        self._read = read
         self.reader.read(read, self._loaded, self._failed, _("Offer"))
+
+    def reload(self) -> None:
+        """Read the offer again (someone else saved it meanwhile)."""
+        self.table.setRowCount(0)
+        self.reader.read(self._read, self._loaded, self._failed, "Offer")
 
     @property
     def loading(self) -> bool:
@@ -603,7 +610,7 @@ class OfferEditor(QtWidgets.QDialog):
                 w.setToolTip(msg)
         self.error_label.setText(self._describe(errors))
 
-    def save(self) -> bool:
+    def save(self, overwrite: bool = False) -> bool:
         """Validate, then save through the undo stack. True when saved."""
         _good, problems = self.validate_items(live=False)
         header, header_errs = offers.check_header(self.header_values())
@@ -620,9 +627,23 @@ class OfferEditor(QtWidgets.QDialog):
             )
         else:
             cmd = offer_commands.save_offer(
-                self.ctx, self.offer_id, header, items, on_error=err_holder.append
+                self.ctx,
+                self.offer_id,
+                header,
+                items,
+                on_error=err_holder.append,
+                expected_version=self.detail.offer.version if self.detail else None,
+                overwrite=overwrite,
             )
         if cmd.error is not None:
+            if isinstance(cmd.error, EditConflict):
+                answer = conflicts.ask(self, cmd.error)
+                if answer == "overwrite":
+                    return self.save(overwrite=True)
+                if answer == "reload":
+                    self.reload()
+                self.error_label.setText(str(cmd.error))
+                return False
             if isinstance(cmd.error, ValidationError):
                 self.show_errors(cmd.error.errors)
             else:

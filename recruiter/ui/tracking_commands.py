@@ -304,12 +304,24 @@ def edit_target(
     on_error: OnError = None,
     *,
     title: str | None = None,
+    expected_version: int | None = None,
+    overwrite: bool = False,
 ) -> ServiceCommand:
-    """`title`: the target's title as shown (the command's text), not read here."""
+    """`title`: the target's title as shown (the command's text), not read here.
+    `expected_version`: checked on the first save only, as for candidates."""
+    check = [expected_version]
+
+    def do() -> Any:
+        done = targets.update(
+            ctx.db, target_id, expected_version=check[0], overwrite=overwrite, **changes
+        )
+        check[0] = None
+        return done
+
     return push(
         ctx,
         _("Edit {target_id}").format(target_id=_target(target_id, title, "target ")),
-        lambda: targets.update(ctx.db, target_id, **changes),
+        do,
         lambda before: targets.update(ctx.db, target_id, **before),
         on_error,
     )

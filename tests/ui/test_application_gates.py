@@ -76,8 +76,12 @@ def decide(qtbot: Any, w: Any, n: int, outcome: str, on: date, **more: str) -> N
 
 
 def rows(db: Any, sql: str) -> list[tuple]:
+    """Raw rows, dates as ISO text on both engines (PostgreSQL returns `date`)."""
     with db.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
+        return [
+            tuple(v.isoformat() if isinstance(v, date) else v for v in r)
+            for r in conn.execute(text(sql))
+        ]
 
 
 def test_walk_through_the_gates_of_one_application(

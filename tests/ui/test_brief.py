@@ -104,7 +104,7 @@ def test_brief_of_a_filtered_view_says_so(qapp, sample: Sample, tmp_path: Path) 
 
 def test_cli_brief(sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "brief.pdf"
-    args = ["--db", str(sample.db.path), "brief", str(out), "--since", "2020-01-01", "--json"]
+    args = ["--db", sample.db.url, "brief", str(out), "--since", "2020-01-01", "--json"]
     assert main(args) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["file"] == str(out) and data["filters"]["Institutions"] == "All institutions"

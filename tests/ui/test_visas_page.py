@@ -101,11 +101,12 @@ def test_walk_a_case_from_signed_to_arrived(qtbot, db, make_ctx, signed, tmp_pat
     case = immigration.case_of(db, signed)
     assert case is not None
     with db.engine.connect() as conn:
-        dates = dict(
-            conn.execute(
+        dates = {
+            kind: str(day)  # a date on PostgreSQL
+            for kind, day in conn.execute(
                 text("SELECT kind, done_on FROM case_milestone WHERE case_id = :c"), {"c": case}
-            ).all()
-        )
+            )
+        }
         assert dates["entry"] == "2026-03-01" and dates["fwp_accepted"] == "2026-01-12"
         assert conn.execute(text("SELECT count(*) FROM case_person")).scalar() == 2
         assert conn.execute(text("SELECT category FROM immigration_case")).scalar() == "a"

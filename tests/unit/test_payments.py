@@ -209,11 +209,10 @@ def test_returned_sheet_marks_paid(world: World, tmp_path: Path) -> None:
         assert paid.paid_on == date(2026, 4, 2)
 
 
-def test_cli_batch_json(
-    world: World, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_batch_json(world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _oid, (it,) = accepted_offer(world, [item(world.cny, 100_000_00)])
     payments.set_schedule(world.db, it, [Line("signing", percent=100)])
+    db_path = world.db.url  # the file, or the database on the --db-url server
     world.db.dispose()
     out = tmp_path / "out.xlsx"
     assert main(["--db", str(db_path), "batch", str(out), "--month", "2026-03", "--json"]) == 0

@@ -80,14 +80,14 @@ def test_sort_by_chinese_name_column_uses_pinyin(db) -> None:  # type: ignore[no
 
 
 def test_the_sort_uses_an_index(db) -> None:  # type: ignore[no-untyped-def]
+    sql = f"SELECT id FROM candidate ORDER BY {names.SORT_INDEXES['ix_candidate_sort_pinyin_name']}"
     with db.engine.connect() as conn:
-        plan = " ".join(
-            str(r[-1])
-            for r in conn.exec_driver_sql(
-                "EXPLAIN QUERY PLAN SELECT id FROM candidate "
-                f"ORDER BY {names.SORT_INDEXES['ix_candidate_sort_pinyin_name']}, id"
-            )
-        )
+        if conn.dialect.name == "postgresql":  # an empty table: make the planner show its way
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            rows = conn.exec_driver_sql(f"EXPLAIN {sql}")
+        else:
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}, id")
+        plan = " ".join(str(r[-1]) for r in rows)
     assert "ix_candidate_sort_pinyin_name" in plan
 
 

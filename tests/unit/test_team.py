@@ -80,6 +80,35 @@ def test_copy_to_an_empty_database_and_back_is_verified(demo_db: Database, tmp_p
         there.dispose()
 
 
+def test_a_new_database_counts_as_empty_but_not_once_its_seeds_are_edited(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """Migrations seed rows (deadline rules, the relocation template): a new destination holds
+    them and is still empty; the copy replaces them with the source's own. An edited seed row is
+    someone's data: refused."""
+    seeds = copying.seeded()
+    assert {"deadline_rule", "relocation_task"} <= set(seeds)
+    with demo_db.transaction() as conn:
+        conn.exec_driver_sql("UPDATE deadline_rule SET amount = amount + 1 WHERE id = 1")
+    there = open_database(tmp_path / "fresh.db", user="tester")
+    try:
+        copying.copy(demo_db, there)
+        with demo_db.engine.connect() as a, there.engine.connect() as b:
+            for name in seeds:
+                table = copying.SQLModel.metadata.tables[name]
+                assert copying.checksum(a, table) == copying.checksum(b, table), name
+    finally:
+        there.dispose()
+    edited = open_database(tmp_path / "edited.db", user="tester")
+    try:
+        with edited.transaction() as conn:
+            conn.exec_driver_sql("UPDATE deadline_rule SET active = false WHERE id = 2")
+        with pytest.raises(StoreError, match=r"already holds data \(deadline_rule has rows\)"):
+            copying.copy(demo_db, edited)
+    finally:
+        edited.dispose()
+
+
 def test_copy_command_reports_counts(demo_db: Database, tmp_path: Path, capsys) -> None:
     from recruiter import cli
 

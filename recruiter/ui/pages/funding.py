@@ -16,9 +16,10 @@ from recruiter.domain.models import FundingSource
 from recruiter.errors import RecruiterError, ValidationError
 from recruiter.i18n import N_, _, ngettext, pgettext
 from recruiter.services import choices, funding, offers, rates
+from recruiter.services.concurrency import EditConflict
 from recruiter.store.database import Database
 
-from .. import offer_commands
+from .. import conflicts, offer_commands
 from ..context import AppContext
 from ..funding_years import FiscalYearsTable
 from ..ops import Reader
@@ -262,6 +263,7 @@ class SourceDialog(QtWidgets.QDialog):
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         self.original: dict[str, Any] = {}
+        self.version: int | None = None  # as opened (services/concurrency.py)
         self.reader = Reader(ctx, self)
         self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save).setEnabled(False)
 
@@ -295,6 +297,7 @@ class SourceDialog(QtWidgets.QDialog):
             self.notes.setText(src.notes or "")
             self.project_no.setText(src.project_no or "")
             self.original = self.values() or {}
+            self.version = src.version
 
     def values(self) -> dict[str, Any] | None:
         """The form as service values, or None after marking the fields that cannot be read."""
@@ -327,7 +330,7 @@ class SourceDialog(QtWidgets.QDialog):
                 w.setToolTip(msg)
         self.error.setText("; ".join(f"{_label(k)}: {v}" for k, v in errors.items()))
 
-    def save(self) -> bool:
+    def save(self, overwrite: bool = False) -> bool:
         values = self.values()
         if values is None:
             return False
@@ -338,8 +341,22 @@ class SourceDialog(QtWidgets.QDialog):
             if not changes:
                 self.accept()
                 return True
-            cmd = offer_commands.update_source(self.ctx, self.source_id, changes)
+            cmd = offer_commands.update_source(
+                self.ctx,
+                self.source_id,
+                changes,
+                expected_version=self.version,
+                overwrite=overwrite,
+            )
         if cmd.error is not None:
+            if isinstance(cmd.error, EditConflict):
+                answer = conflicts.ask(self, cmd.error)
+                if answer == "overwrite":
+                    return self.save(overwrite=True)
+                self.error.setText(str(cmd.error))
+                if answer == "reload":
+                    self.reject()  # opened again, it shows their version
+                return False
             if isinstance(cmd.error, ValidationError):
                 self.show_errors(cmd.error.errors)
             else:

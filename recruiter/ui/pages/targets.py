@@ -14,10 +14,12 @@ from recruiter.domain.money import format_amount
 from recruiter.errors import RecruiterError, ValidationError
 from recruiter.i18n import N_, _
 from recruiter.services import choices, funding, targets
+from recruiter.services.concurrency import EditConflict
 from recruiter.services.funding import TargetFunding
 from recruiter.services.targets import TargetProgress
 from recruiter.store.database import Database
 
+from .. import conflicts
 from .. import tracking_commands as cmds
 from ..candidate_model import RecordTableModel
 from ..context import AppContext
@@ -471,7 +473,7 @@ class TargetsPage(Page):
                 self.errors[key].show()
                 self.fields[key].setStyleSheet("border: 1px solid #b3261e;")
 
-    def save(self) -> bool:
+    def save(self, overwrite: bool = False) -> bool:
         values = self.form_values()
         failure: list[RecruiterError] = []
         if self.target_id is None:
@@ -487,9 +489,18 @@ class TargetsPage(Page):
                 changes,
                 on_error=failure.append,
                 title=current.get("title"),
+                expected_version=current.get("version"),
+                overwrite=overwrite,
             )
         if failure:
             exc = failure[0]
+            if isinstance(exc, EditConflict):
+                answer = conflicts.ask(self, exc)
+                if answer == "overwrite":
+                    return self.save(overwrite=True)
+                if answer == "reload":
+                    self.show_target(self.target_id)
+                return False
             if isinstance(exc, ValidationError):
                 self._show_errors(exc.errors)
             else:

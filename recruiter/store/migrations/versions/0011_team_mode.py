@@ -30,7 +30,7 @@ def upgrade() -> None:
     if bind.dialect.name == "postgresql":
         from recruiter.store import search, search_pg, sequences, team
 
-        search_pg.create(bind, search.SEARCH_COLUMNS)
+        search_pg.create(bind, search.SEARCH_COLUMNS_0002)  # 0012 adds the pinyin
         team.install_notify(bind)
         sequences.reset_all(bind)
 

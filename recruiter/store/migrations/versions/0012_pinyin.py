@@ -4,7 +4,7 @@ Revision ID: 0012
 Revises: 0011
 
 Nullable columns only (no table is copied on SQLite); existing candidates get their pinyin here.
-The FTS table gains the `name_pinyin` column, so it is made again and re-read (SQLite only). The
+The search index gains the `name_pinyin` column, so it is made again (FTS5 re-reads its rows). The
 whole upgrade is one transaction (store/ddl_transaction.py).
 """
 
@@ -31,6 +31,11 @@ def upgrade() -> None:
     if bind.dialect.name == "sqlite" and search.has_index(bind):
         search.drop_sqlite(bind)
         search.create_sqlite(bind)
+    if bind.dialect.name == "postgresql":
+        from recruiter.store import search_pg
+
+        search_pg.drop(bind)
+        search_pg.create(bind, search.SEARCH_COLUMNS)
 
 
 def downgrade() -> None:
@@ -40,6 +45,11 @@ def downgrade() -> None:
     if bind.dialect.name == "sqlite" and search.has_index(bind):
         search.drop_sqlite(bind)
         search.create_sqlite(bind, search.SEARCH_COLUMNS_0002)
+    if bind.dialect.name == "postgresql":
+        from recruiter.store import search_pg
+
+        search_pg.drop(bind)
+        search_pg.create(bind, search.SEARCH_COLUMNS_0002)
     for name in names.SORT_INDEXES:
         op.drop_index(name, "candidate")
     with op.batch_alter_table("candidate") as batch:
