@@ -200,7 +200,7 @@ def progress(db: Database, institution_id: int | None = None) -> list[TargetProg
         .outerjoin(Department, col(Department.id) == col(Target.department_id))
         .outerjoin(Application, col(Application.target_id) == col(Target.id))
         .group_by(col(Target.id), col(Institution.name), col(Department.name))
-        .order_by(col(Institution.name), col(Target.title))
+        .order_by(col(Institution.name), col(Target.title), col(Target.id))
     )
     if institution_id is not None:
         stmt = stmt.where(col(Target.institution_id) == institution_id)

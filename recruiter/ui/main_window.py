@@ -491,10 +491,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
             return offers.expire_overdue(db, day)
 
-        self.ctx.runner.start(
-            expire,
-            on_error=lambda exc: show_error(self, _("Offers"), exc),
-        )
+        def failed(exc: BaseException) -> None:
+            import shiboken6
+
+            if shiboken6.isValid(self):  # the window may be gone when a late expiry fails
+                show_error(self, _("Offers"), exc)
+
+        self.ctx.runner.start(expire, on_error=failed)
 
     def backup(self) -> None:
         from datetime import datetime

@@ -112,7 +112,7 @@ def test_cli_brief(sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture
     _pages, _size, text, _chars = _pdf(out)
     assert "Applications created from 2020-01-01" in text
     bad = tmp_path / "brief.xlsx"
-    assert main(["--db", str(sample.db.path), "brief", str(bad)]) == 1 and not bad.exists()
+    assert main(["--db", sample.db.url, "brief", str(bad)]) == 1 and not bad.exists()
     assert ".pdf" in capsys.readouterr().err
 
 

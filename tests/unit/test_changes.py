@@ -74,8 +74,9 @@ def test_a_failing_subscriber_does_not_undo_the_write(db: Database) -> None:
 def test_demo_load_announces_everything(db: Database) -> None:
     seen = collect(db)
     demo.generate(db, size=20, seed=2)
-    (changes,) = seen
-    assert changes.everything
+    # The bulk load announces everything (later steps, such as the visa clocks' stored next
+    # deadlines, may announce their own small changes after it).
+    changes = next(c for c in seen if c.everything)
     assert all(changes.touches({k}) for k in Kind)
     assert changes.ids_of(Kind.institution) is None  # unknown: anything may have changed
 

@@ -9,6 +9,8 @@ from recruiter.services import candidates
 from recruiter.store import search
 from recruiter.store.database import Database
 
+pytestmark = pytest.mark.sqlite_only(reason="SQLite's FTS5 triggers and page cache")
+
 INSERT = text(
     "INSERT INTO candidate (full_name, email, created_at, updated_at) "
     "VALUES (:n, :e, '2024-01-01', '2024-01-01')"
