@@ -27,7 +27,7 @@ from .. import setup_commands as cmds
 from ..context import AppContext
 from ..ops import Reader, Reads
 from ..qt import Qt, QtWidgets
-from ..setup import editors
+from ..setup import editors, move
 from ..setup.deadlines import ImmigrationSetup
 from ..setup.dialogs import FormDialog
 from ..setup.gates import add_gate_tabs
@@ -138,6 +138,9 @@ class SetupPage(Page):
         top.addWidget(intro, 1)
         top.addWidget(self.load_button)
         top.addWidget(self.template_button)
+        self.move_button = QtWidgets.QPushButton(_("Move to a server…"))  # copy --to (issue 14)
+        self.move_button.clicked.connect(lambda: move.move_to_server(self, self.ctx))
+        top.addWidget(self.move_button)
         self.notice = QtWidgets.QLabel()
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #1d5e2f;")
