@@ -285,6 +285,76 @@ class StageColumn(QtWidgets.QWidget):
         return [self.model.cards[i.row()] for i in self.view.selectionModel().selectedRows()]
 
 
+STAGES_KEY = "filters/pipeline/stages"
+
+
+def stored_stages(value: object) -> tuple[Stage, ...]:
+    """Stages saved in the settings (a list of names, or one name: QSettings' INI files store
+    a one-item list as a plain string); names no longer known are dropped."""
+    names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(Stage(n) for n in names if n in Stage.__members__)
+
+
+class StageFilter(QtWidgets.QToolButton):
+    """A multi-select of stages: a button naming the stages chosen ("All stages" when none is)
+    and a menu of checkable stages. `changed` fires after each choice."""
+
+    changed = QtCore.Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stageFilter")
+        self.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setToolTip(_("Show only applications at these stages; exports write the same"))
+        menu = QtWidgets.QMenu(self)
+        self.all_action = menu.addAction(_("All stages"), self.clear)
+        self.all_action.setCheckable(True)
+        menu.addSeparator()
+        self.actions_by_stage: dict[Stage, QtGui.QAction] = {}
+        for st in STAGES:
+            act = menu.addAction(st.label)
+            act.setCheckable(True)
+            act.setData(st.value)
+            act.toggled.connect(self._toggled)
+            self.actions_by_stage[st] = act
+        self.setMenu(menu)
+        self._quiet = False
+        self._show()
+
+    def stages(self) -> tuple[Stage, ...]:
+        """The stages chosen, in pipeline order; () when all are shown."""
+        return Filters(
+            stages=tuple(st for st, a in self.actions_by_stage.items() if a.isChecked())
+        ).stages
+
+    def set_stages(self, stages: tuple[Stage, ...] | list[Stage]) -> None:
+        wanted = set(stages)
+        if wanted == {st for st, a in self.actions_by_stage.items() if a.isChecked()}:
+            return
+        self._quiet = True
+        try:
+            for st, act in self.actions_by_stage.items():
+                act.setChecked(st in wanted)
+        finally:
+            self._quiet = False
+        self._toggled()
+
+    def clear(self) -> None:
+        self.set_stages(())
+
+    def _toggled(self, *_args: Any) -> None:
+        if self._quiet:
+            return
+        self._show()
+        self.changed.emit()
+
+    def _show(self) -> None:
+        chosen = self.stages()
+        names = _(", ").join(st.label for st in chosen)
+        self.setText(_("Stages: {names}").format(names=names) if chosen else _("All stages"))
+        self.all_action.setChecked(not chosen)
+
+
 def load_choices(db: Database) -> tuple[list[tuple[int, str]], list[targets.TargetChoice]]:
     """The institution and target filter choices (runs in a worker)."""
     insts = [
@@ -322,7 +392,8 @@ class PipelinePage(Page):
         self._institutions: list[tuple[int, str]] = []
         self._choices: list[targets.TargetChoice] = []
         self._wanted: dict[str, object] | None = None  # a click-through awaiting the choices
-        self.cards: list[Card] = []
+        self.cards: list[Card] = []  # the cards shown: those of the chosen stages
+        self.loaded: list[Card] = []  # every card read, whatever the stage filter
         self._building = True
         self._after_load: Any = None
         self._target_chosen = False
@@ -338,6 +409,8 @@ class PipelinePage(Page):
         self.target.setMinimumContentsLength(30)
         self.institution.setSizeAdjustPolicy(shrink)
         self.institution.setMinimumContentsLength(16)
+        self.stage_filter = StageFilter(self)
+        self.stage_filter.changed.connect(self._stages_changed)
         self.show_closed = QtWidgets.QCheckBox(_("Show closed"))
         self.mode = QtWidgets.QTabBar()
         for label in (_("Board"), _("List"), _("Due")):
@@ -352,6 +425,7 @@ class PipelinePage(Page):
         top.addWidget(self.institution)
         top.addWidget(QtWidgets.QLabel(_("Target")))
         top.addWidget(self.target, 1)
+        top.addWidget(self.stage_filter)
         top.addWidget(self.show_closed)
         top.addWidget(self.count_label)
         top.addStretch(0)
@@ -506,12 +580,24 @@ class PipelinePage(Page):
         self.reload()
 
     def export_filters(self) -> Filters:
-        """What File → Export writes from this page: the institution and target shown."""
+        """What File → Export writes from this page: the institution, target and stages shown."""
         inst, target_id = self.institution.currentData(), self.target.currentData()
         return Filters(
             institution_ids=(int(inst),) if inst is not None else (),
             target_ids=(int(target_id),) if target_id is not None else (),
+            stages=self.stage_filter.stages(),
         )
+
+    def _stages_changed(self) -> None:
+        """Filtered here, from the cards already read: no database round trip."""
+        self.set_cards(self.loaded)
+
+    def save_filters(self, settings: QtCore.QSettings) -> None:
+        """The stage filter is remembered between sessions (the main window calls this)."""
+        settings.setValue(STAGES_KEY, [st.value for st in self.stage_filter.stages()])
+
+    def restore_filters(self, settings: QtCore.QSettings) -> None:
+        self.stage_filter.set_stages(stored_stages(settings.value(STAGES_KEY)))
 
     # -- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -549,6 +635,9 @@ class PipelinePage(Page):
         )
 
     def set_cards(self, cards: list[Card]) -> None:
+        self.loaded = cards
+        chosen = set(self.stage_filter.stages() or STAGES)
+        cards = [c for c in cards if c.stage in chosen]
         self.cards = cards
         self.delegate.today = date.today()
         by_stage: dict[Stage, list[Card]] = {st: [] for st in STAGES}
@@ -556,6 +645,7 @@ class PipelinePage(Page):
             by_stage[c.stage].append(c)
         for st, col in self.columns.items():
             col.set_cards(by_stage[st])
+            col.setVisible(st in chosen)
         self.list_model.set_records(cards)
         self.next_gates.load(cards)
         self.visa_marks.load(cards)
@@ -586,7 +676,7 @@ class PipelinePage(Page):
             on_error = offer_override(
                 self, self.ctx, application_ids, stage, self._error(_("Move"))
             )
-            seen = {c.application_id: c.stage for c in self.cards}
+            seen = {c.application_id: c.stage for c in self.loaded}
             cmds.move_stage(self.ctx, application_ids, stage, on_error=on_error, seen=seen)
 
     def selected_cards(self) -> list[Card]:
