@@ -107,3 +107,32 @@ def test_stored_stages_read_what_settings_hold() -> None:
     assert stored_stages(["gone", "offer"]) == (Stage.offer,)
     assert stored_stages(None) == ()
     assert len(STAGES) == 9
+
+
+def test_dashboard_stage_filter_narrows_figures_and_is_exported(
+    qtbot: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recruiter.ui.qt import QtGui, QtWidgets
+
+    page = window.show_page("Dashboard")
+    qtbot.waitUntil(lambda: not page.loading and page.report is not None, timeout=15000)
+    everything = page.report.kpis.applications
+    _choose(page, LATE)
+    qtbot.waitUntil(lambda: not page.loading and page.report.filters.stages == LATE, timeout=15000)
+    late = page.report.kpis.applications
+    assert 0 < late < everything
+    assert page.tiles["Applications"].value.text() == f"{late:,}"
+    out = tmp_path / "dashboard-late.xlsx"
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda _url: True)
+    window.export_pipeline()
+    qtbot.waitUntil(lambda: _done(window) is not None, timeout=30000)
+    key = {r[0]: r[1] for r in load_workbook(out)["Summary"].iter_rows(values_only=True) if r[0]}
+    assert key["Stages"] == "Offer, Signed" and key["Applications"] == late
+    # A click on the funnel's Offer bar opens the Pipeline page at that stage.
+    with qtbot.waitSignal(window.ctx.bus.navigate) as blocker:
+        page._funnel_clicked(page.funnel_stages.index(Stage.offer))
+    assert blocker.args == ["Pipeline", {"stages": ["offer", "signed"], "stage": "offer"}]
+    pipeline = window.pages["Pipeline"]
+    qtbot.waitUntil(lambda: not pipeline.loading, timeout=15000)
+    assert pipeline.stage_filter.stages() == (Stage.offer,)

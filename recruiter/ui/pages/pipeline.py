@@ -28,6 +28,7 @@ from ..followups import FollowUpsPanel
 from ..gate_marks import LINE, NextGates, draw_next_gate
 from ..ops import Reader
 from ..qt import Qt, QtCore, QtGui, QtWidgets
+from ..stage_filter import StageFilter, stored_stages
 from ..tasks import show_error
 from ..visa_marks import VisaMarks, draw_visa_mark
 from .base import Page
@@ -288,73 +289,6 @@ class StageColumn(QtWidgets.QWidget):
 STAGES_KEY = "filters/pipeline/stages"
 
 
-def stored_stages(value: object) -> tuple[Stage, ...]:
-    """Stages saved in the settings (a list of names, or one name: QSettings' INI files store
-    a one-item list as a plain string); names no longer known are dropped."""
-    names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return tuple(Stage(n) for n in names if n in Stage.__members__)
-
-
-class StageFilter(QtWidgets.QToolButton):
-    """A multi-select of stages: a button naming the stages chosen ("All stages" when none is)
-    and a menu of checkable stages. `changed` fires after each choice."""
-
-    changed = QtCore.Signal()
-
-    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("stageFilter")
-        self.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.setToolTip(_("Show only applications at these stages; exports write the same"))
-        menu = QtWidgets.QMenu(self)
-        self.all_action = menu.addAction(_("All stages"), self.clear)
-        self.all_action.setCheckable(True)
-        menu.addSeparator()
-        self.actions_by_stage: dict[Stage, QtGui.QAction] = {}
-        for st in STAGES:
-            act = menu.addAction(st.label)
-            act.setCheckable(True)
-            act.setData(st.value)
-            act.toggled.connect(self._toggled)
-            self.actions_by_stage[st] = act
-        self.setMenu(menu)
-        self._quiet = False
-        self._show()
-
-    def stages(self) -> tuple[Stage, ...]:
-        """The stages chosen, in pipeline order; () when all are shown."""
-        return Filters(
-            stages=tuple(st for st, a in self.actions_by_stage.items() if a.isChecked())
-        ).stages
-
-    def set_stages(self, stages: tuple[Stage, ...] | list[Stage]) -> None:
-        wanted = set(stages)
-        if wanted == {st for st, a in self.actions_by_stage.items() if a.isChecked()}:
-            return
-        self._quiet = True
-        try:
-            for st, act in self.actions_by_stage.items():
-                act.setChecked(st in wanted)
-        finally:
-            self._quiet = False
-        self._toggled()
-
-    def clear(self) -> None:
-        self.set_stages(())
-
-    def _toggled(self, *_args: Any) -> None:
-        if self._quiet:
-            return
-        self._show()
-        self.changed.emit()
-
-    def _show(self) -> None:
-        chosen = self.stages()
-        names = _(", ").join(st.label for st in chosen)
-        self.setText(_("Stages: {names}").format(names=names) if chosen else _("All stages"))
-        self.all_action.setChecked(not chosen)
-
-
 def load_choices(db: Database) -> tuple[list[tuple[int, str]], list[targets.TargetChoice]]:
     """The institution and target filter choices (runs in a worker)."""
     insts = [
@@ -552,8 +486,9 @@ class PipelinePage(Page):
         self.hint.setVisible(self.stack.currentWidget() is not self.due)
 
     def apply_filter(self, filters: dict[str, object]) -> None:
-        """{"target_id": 3} or {"institution_id": 1}; also {"view": "due"}. Applied once the
-        choices are loaded."""
+        """{"target_id": 3} or {"institution_id": 1}; also {"view": "due"}, and {"stage": "offer"}
+        or {"stages": [...]} for the stage filter (left as it is when not given). Applied once
+        the choices are loaded."""
         if self.choices_reader.pending or not self._choices:
             self._wanted = dict(filters)
             if not self.choices_reader.pending:
@@ -577,6 +512,9 @@ class PipelinePage(Page):
             self._building = False
         if filters.get("view") == "due":
             self.mode.setCurrentIndex(2)
+        stages = [filters["stage"]] if "stage" in filters else filters.get("stages")
+        if isinstance(stages, list | tuple):  # a drill-down from the Dashboard's funnel
+            self.stage_filter.set_stages(stored_stages(list(stages)))
         self.reload()
 
     def export_filters(self) -> Filters:
