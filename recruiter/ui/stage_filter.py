@@ -29,6 +29,7 @@ class StageFilter(QtWidgets.QToolButton):
         super().__init__(parent)
         self.setObjectName("stageFilter")
         self.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self.setToolTip(_("Show only applications at these stages; exports write the same"))
         menu = QtWidgets.QMenu(self)
         self.all_action = menu.addAction(_("All stages"), self.clear)
@@ -44,6 +45,10 @@ class StageFilter(QtWidgets.QToolButton):
         self.setMenu(menu)
         self._quiet = False
         self._show()
+
+    def words(self) -> str:
+        """What the button says, without its menu arrow."""
+        return self.text().removesuffix(" ▾")
 
     def stages(self) -> tuple[Stage, ...]:
         """The stages chosen, in pipeline order; () when all are shown."""
@@ -75,7 +80,8 @@ class StageFilter(QtWidgets.QToolButton):
     def _show(self) -> None:
         chosen = self.stages()
         names = _(", ").join(st.label for st in chosen)
-        self.setText(_("Stages: {names}").format(names=names) if chosen else _("All stages"))
+        text = _("Stages: {names}").format(names=names) if chosen else _("All stages")
+        self.setText(text + " ▾")  # the style's own indicator overlaps the text
         self.all_action.setChecked(not chosen)
 
 

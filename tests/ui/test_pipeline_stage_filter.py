@@ -43,9 +43,9 @@ def test_stage_filter_narrows_board_and_list(qtbot: Any, window: Any) -> None:
     qtbot.waitUntil(lambda: not page.loading and bool(page.cards), timeout=15000)
     _everything(qtbot, page)
     before = len(page.cards)
-    assert page.stage_filter.text() == "All stages"
+    assert page.stage_filter.words() == "All stages"
     _choose(page, (Stage.signed, Stage.offer))
-    assert page.stage_filter.text() == "Stages: Offer, Signed"
+    assert page.stage_filter.words() == "Stages: Offer, Signed"
     assert page.cards and len(page.cards) < before
     assert {c.stage for c in page.cards} <= set(LATE)
     assert page.list_model.rowCount() == len(page.cards)

@@ -229,14 +229,19 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
             status = _("{days} d · {outcome}").format(
                 days=card.days_in_stage, outcome=card.outcome.label.lower()
             )
+        # Not clipped to the line: a CJK fallback glyph ("本阶段 12 天") is taller than the
+        # Latin font's line, and clipping cut it through the middle.
+        unclipped = Qt.TextFlag.TextDontClip
         painter.drawText(
             QtCore.QRect(x, y, w - due_w, sline),
-            Qt.AlignmentFlag.AlignLeft,
+            Qt.AlignmentFlag.AlignLeft | unclipped,
             small_metrics.elidedText(status, Qt.TextElideMode.ElideRight, w - due_w),
         )
         if due:
             painter.setPen(OVERDUE if card.overdue else QtGui.QColor("#555555"))
-            painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignRight, due)
+            painter.drawText(
+                QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignRight | unclipped, due
+            )
         painter.restore()
 
 
@@ -375,6 +380,7 @@ class PipelinePage(Page):
             col = StageColumn(self, st)
             self.columns[st] = col
             row.addWidget(col)
+        row.addStretch(1)  # the columns of a stage filter stand side by side, not spread out
         self.board_scroll = QtWidgets.QScrollArea()
         self.board_scroll.setWidgetResizable(True)
         self.board_scroll.setWidget(board)
