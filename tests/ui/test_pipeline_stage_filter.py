@@ -71,6 +71,7 @@ def test_export_from_the_pipeline_page_writes_the_stages(
     monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda _url: True)
     window.export_pipeline()
     qtbot.waitUntil(lambda: _done(window) is not None, timeout=30000)
+    _done(window).close()  # deleted on close: no box is left for later tests
     book = load_workbook(out)
     top = {r[0]: r[1] for r in book["Summary"].iter_rows(max_row=8, values_only=True) if r[0]}
     assert top["Stages"] == "Offer, Signed"
@@ -127,6 +128,7 @@ def test_dashboard_stage_filter_narrows_figures_and_is_exported(
     monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda _url: True)
     window.export_pipeline()
     qtbot.waitUntil(lambda: _done(window) is not None, timeout=30000)
+    _done(window).close()  # deleted on close: no box is left for later tests
     key = {r[0]: r[1] for r in load_workbook(out)["Summary"].iter_rows(values_only=True) if r[0]}
     assert key["Stages"] == "Offer, Signed" and key["Applications"] == late
     # A click on the funnel's Offer bar opens the Pipeline page at that stage.
