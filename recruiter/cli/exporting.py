@@ -1,7 +1,8 @@
 """`recruiter export OUT.xlsx` and `recruiter brief OUT.pdf`, with the report filters
-[--institution NAME]... [--target ID]... [--since DATE] [--until DATE] (DESIGN.md §5).
+[--institution NAME]... [--target ID]... [--stage STAGE]... [--since DATE] [--until DATE]
+(DESIGN.md §5).
 
-A RecruiterError (unknown institution or target, wrong suffix, file in use) propagates to
+A RecruiterError (unknown institution, target or stage, wrong suffix, file in use) propagates to
 `recruiter.cli.main`, which prints it and exits 1. The report services are loaded inside the
 command, never for `--help`; `brief` is the one command that starts Qt (headless), to draw the
 page."""
@@ -28,6 +29,7 @@ def filters_from(args: argparse.Namespace, db: Database) -> Filters:
     from recruiter.errors import NotFound
     from recruiter.services import reporting
 
+    stages = reporting.resolve_stages(getattr(args, "stage", None) or [])
     if args.since and args.until and args.since > args.until:
         raise RecruiterError(
             _("--since {since} is after --until {until}.").format(
@@ -43,6 +45,7 @@ def filters_from(args: argparse.Namespace, db: Database) -> Filters:
         target_ids=tuple(dict.fromkeys(args.target)),
         date_from=args.since,
         date_to=args.until,
+        stages=stages,
     )
 
 

@@ -71,6 +71,13 @@ def report_filters(p: argparse.ArgumentParser) -> None:
         metavar="ID",
         help=_("only this target (repeat for more)"),
     )
+    p.add_argument(
+        "--stage",
+        action="append",
+        default=[],
+        metavar="STAGE",
+        help=_("only applications at this stage, e.g. offer (repeat for more)"),
+    )
     p.add_argument("--since", type=day, metavar="DATE", help=_("applications created from DATE"))
     p.add_argument("--until", type=day, metavar="DATE", help=_("applications created up to DATE"))
 

@@ -578,6 +578,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.sidebar.setCurrentRow(names.index(page if page in names else DEFAULT_PAGE))
 
     def _restore_page_state(self, name: str, page: Page) -> None:
+        filters = getattr(page, "restore_filters", None)  # remembered filter choices
+        if filters:
+            filters(self.settings)
         restorer = getattr(page, "restore_state", None)
         if restorer:
             restorer(self.settings)
@@ -602,6 +605,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/page", PAGES[self.stack.currentIndex()][0])
         for name, page in self.pages.built().items():  # a page never built changed nothing
+            if hasattr(page, "save_filters"):
+                page.save_filters(self.settings)
             saver = getattr(page, "save_state", None)
             if saver:
                 saver(self.settings)

@@ -81,3 +81,34 @@ def test_export_needs_xlsx_and_a_writable_place(
     assert ".xlsx" in capsys.readouterr().err
     assert main(["--db", sample.db.url, "export", str(tmp_path / "no" / "x.xlsx")]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_export_filtered_by_stage(
+    sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "late.xlsx"
+    args = ["--db", sample.db.url, "export", str(out), "--stage", "offer", "--stage", "Signed"]
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rows"]["Pipeline"] == 2 and data["rows"]["Offers"] == 2
+    assert data["rows"]["Funding"] == 3  # funding is not a figure of applications
+    summary = {
+        r[0]: r[1] for r in load_workbook(out)["Summary"].iter_rows(values_only=True) if r and r[0]
+    }
+    assert summary["Stages"] == "Offer, Signed"
+    assert summary["Applications"] == 2
+
+
+def test_export_unknown_stage_fails_with_the_valid_ones(
+    sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.xlsx"
+    code = main(["--db", sample.db.url, "export", str(out), "--stage", "hired"])
+    captured = capsys.readouterr()
+    assert code == 1 and not out.exists()
+    assert "No stage named 'hired'" in captured.err
+    assert "identified, contacted, applied, review, approved, offer, signed" in captured.err
+    assert captured.err.count("\n") == 1
+    brief = tmp_path / "x.pdf"
+    assert main(["--db", sample.db.url, "brief", str(brief), "--stage", "hired"]) == 1
+    assert "No stage named 'hired'" in capsys.readouterr().err and not brief.exists()

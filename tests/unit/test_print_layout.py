@@ -71,7 +71,8 @@ def test_every_sheet_prints_legibly_on_a4_landscape(sample: Sample, tmp_path: Pa
     summary = list(wb["Summary"].iter_rows(max_row=5, values_only=True))
     assert summary[1][:2] == ("Institutions", "Fudan University")
     assert summary[2][:2] == ("Targets", "All targets")
-    assert summary[3][:2] == ("Period", "All dates")
+    assert summary[3][:2] == ("Stages", "All stages")
+    assert summary[4][:2] == ("Period", "All dates")
 
 
 def test_an_unfiltered_export_says_all_institutions(sample: Sample, tmp_path: Path) -> None:

@@ -46,6 +46,8 @@ from .scope import (
     filter_options,
     labels_in,
     resolve_institutions,
+    resolve_stages,
+    stages_of,
     today_in,
     zone_in,
 )
@@ -172,7 +174,9 @@ __all__ = [
     "pipeline_records",
     "pipeline_rows",
     "resolve_institutions",
+    "resolve_stages",
     "stage_days_in",
+    "stages_of",
     "stale_count_in",
     "stale_when",
     "targets",

@@ -135,6 +135,8 @@ def _select(f: Filters, counting: bool = False) -> Any:
         conds.append(col(Target.institution_id).in_(list(f.institution_ids)))
     if f.target_ids:
         conds.append(col(Application.target_id).in_(list(f.target_ids)))
+    if f.stages:
+        conds.append(col(Application.stage).in_(list(f.stages)))
     columns: list[Any] = (
         [col(Application.id)]
         if counting

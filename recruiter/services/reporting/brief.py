@@ -55,6 +55,7 @@ def filter_facts(report: Report) -> list[tuple[str, str]]:
     return [
         (_("Institutions"), _(", ").join(lab.institutions) or _("All institutions")),
         (_("Targets"), _(", ").join(lab.targets) or _("All targets")),
+        (_("Stages"), lab.stage_words),
         (_("Period"), lab.period[:1].upper() + lab.period[1:]),
         (_("As of"), f"{report.as_of:%Y-%m-%d}"),
     ]

@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+from sqlmodel import col
+
 from recruiter.domain.immigration import LABELS, CaseState, Milestone
+from recruiter.domain.models import Application, ImmigrationCase
 from recruiter.i18n import N_, _, format_number
 from recruiter.store.database import Database
 
 from ..immigration import CaseCounts, CaseFilters, CaseListRow, case_list_in, counts_in
-from .scope import Filters
+from .scope import Filters, _scope_conditions
 
 NAME = "Immigration"
 NAME_ZH = "入境"  # recorded for the Chinese-language workbook (issue 11)
@@ -59,11 +63,19 @@ COLUMNS: tuple[Column, ...] = (
 
 
 def rows(db: Database, f: Filters = Filters(), as_of: date | None = None) -> Iterator[tuple]:
-    """Every case (open, done and closed) of the filtered institutions, soonest deadline first."""
+    """Every case (open, done and closed) of the filtered institutions, targets and stages,
+    soonest deadline first. Cases are "as of": the date range does not apply."""
     with db.session() as s:
         listed = case_list_in(s, CaseFilters(state="all", institution_ids=f.institution_ids), as_of)
+        wanted: set[int] | None = None
+        if f.target_ids or f.stages:  # the few applications with a case, read in one query
+            stmt = select(col(ImmigrationCase.application_id)).join(
+                Application, col(Application.id) == col(ImmigrationCase.application_id)
+            )
+            wanted = set(s.execute(stmt.where(*_scope_conditions(f))).scalars())
     for r in listed.rows:
-        yield tuple(c.value(r) for c in COLUMNS)
+        if wanted is None or r.application_id in wanted:
+            yield tuple(c.value(r) for c in COLUMNS)
 
 
 def counts(db: Database, as_of: date | None = None) -> CaseCounts:

@@ -7,6 +7,12 @@ What the filters mean, deliberately:
   sources of hires, the Pipeline sheet) and *offers made* in it (extended_on, or created_at for
   offers never extended). Progress to targets, funding and overdue follow-ups are "as of" figures
   and ignore the date range.
+- stage(s) select applications by the stage they are at (closed ones: the stage they reached):
+  every section that counts or lists applications, or what hangs off them, reads only those
+  (funnel, days in stage, key figures of applications, offers, follow-ups, sources of hires,
+  the Pipeline, Offers, Approvals and Immigration sheets). Progress to targets, funding and
+  payments are figures of targets and money, not of applications, and ignore it (as they
+  ignore the date range): a target's headcount and hires do not change with the stages looked at.
 - days are calendar days in the office's time zone (services.settings): "as of", the date range
   and days in stage alike.
 """
@@ -55,6 +61,34 @@ class Filters:
     target_ids: tuple[int, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    stages: tuple[Stage, ...] = ()  # pipeline order, no repeats (`stages_of`)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stages", stages_of(self.stages))
+
+
+def stages_of(stages: Sequence[Stage | str]) -> tuple[Stage, ...]:
+    """Stages in pipeline order without repeats; all of them means no filter (())."""
+    wanted = {Stage(s) for s in stages}
+    return () if len(wanted) == len(STAGES) else tuple(s for s in STAGES if s in wanted)
+
+
+def resolve_stages(names: Sequence[str]) -> tuple[Stage, ...]:
+    """Stages typed on the command line: the stored name (offer), or the label in English or
+    Chinese (Offer, 录用), any case. An unknown one is refused with the valid names."""
+    index: dict[str, Stage] = {}
+    for st in STAGES:
+        for key in (st.value, st.label_source[1], st.label):
+            index[key.casefold().strip()] = st
+    unknown = [n for n in names if n.casefold().strip() not in index]
+    if unknown:
+        raise NotFound(
+            _("No stage named {names}. Stages are: {known}.").format(
+                names=", ".join(repr(u) for u in unknown),
+                known=", ".join(st.value for st in STAGES),
+            )
+        )
+    return stages_of([index[n.casefold().strip()] for n in names])
 
 
 def resolve_institutions(db: Database, names: Sequence[str]) -> tuple[int, ...]:
@@ -139,6 +173,8 @@ def _app_conditions(f: Filters, zone: tzinfo) -> list[ColumnElement[bool]]:
         )
     if f.target_ids:
         conds.append(col(Application.target_id).in_(f.target_ids))
+    if f.stages:
+        conds.append(col(Application.stage).in_(f.stages))
     if f.date_from:
         conds.append(col(Application.created_at) >= local_midnight(f.date_from, zone))
     if f.date_to:
@@ -149,7 +185,14 @@ def _app_conditions(f: Filters, zone: tzinfo) -> list[ColumnElement[bool]]:
 
 
 def _scope_conditions(f: Filters) -> list[ColumnElement[bool]]:
-    """Institution/target only: for the "as of" figures that ignore the date range."""
+    """Institution, target and stages: for the "as of" figures of applications (offers,
+    follow-ups), which ignore the date range."""
+    return _app_conditions(Filters(f.institution_ids, f.target_ids, stages=f.stages), UTC)
+
+
+def _place_conditions(f: Filters) -> list[ColumnElement[bool]]:
+    """Institution and target only: for the figures of targets and money (progress to targets,
+    funding), which ignore the date range and the stages."""
     return _app_conditions(Filters(f.institution_ids, f.target_ids), UTC)
 
 
@@ -263,6 +306,7 @@ class FilterLabels:
     institutions: tuple[str, ...]
     targets: tuple[str, ...]
     period: str
+    stages: tuple[str, ...] = ()  # labels, pipeline order; () for all stages
 
     @property
     def scope(self) -> str:
@@ -274,11 +318,19 @@ class FilterLabels:
             ).format(names=_(", ").join(self.targets))
         return text
 
+    @property
+    def stage_words(self) -> str:
+        """Which stages, in words: "Offer, Signed" or "All stages"."""
+        return _(", ").join(self.stages) or _("All stages")
+
     def describe(self) -> str:
         """The filters in force as one line (Summary, footers, the brief)."""
+        text = self.scope
+        if self.stages:
+            text += _("; ") + _("stages {names}").format(names=_(", ").join(self.stages))
         if self.period in (ALL_DATES, _(ALL_DATES)):
-            return self.scope
-        return self.scope + _("; ") + self.period
+            return text
+        return text + _("; ") + self.period
 
 
 ALL_DATES = N_("all dates")
@@ -313,4 +365,4 @@ def labels_in(s: Session, f: Filters) -> FilterLabels:
         period = _("applications created up to {end}").format(end=f"{f.date_to:%Y-%m-%d}")
     else:
         period = _(ALL_DATES)
-    return FilterLabels(insts, tgts, period)
+    return FilterLabels(insts, tgts, period, tuple(st.label for st in f.stages))

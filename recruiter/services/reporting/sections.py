@@ -50,8 +50,8 @@ from .scope import (
     _activity_scope,
     _app_conditions,
     _current_offer_stmt,
+    _place_conditions,
     _raw,
-    _scope_conditions,
     _target_conditions,
     zone_in,
 )
@@ -208,7 +208,7 @@ def targets_in(s: Session, f: Filters) -> list[TargetProgress]:
             on_hold.label("on_hold"),
             func.sum(case((and_(is_open, late), 1), else_=0)).label("late"),
         )
-        .where(*_scope_conditions(f))
+        .where(*_place_conditions(f))
         .group_by(col(Application.target_id))
         .subquery("per")
     )
@@ -324,7 +324,7 @@ def offer_stats_in(s: Session, f: Filters, money: _Money) -> OfferStats:
         func.sum(figures.item_first_year_sql()),
         func.sum(figures.item_startup_sql()),
     ).group_by(oid_col, ccy_col)
-    if f.institution_ids or f.target_ids or f.date_from or f.date_to:
+    if f.institution_ids or f.target_ids or f.stages or f.date_from or f.date_to:
         items = items.where(oid_col.in_(current.with_only_columns(col(Offer.id))))
     cash: dict[int, list[int]] = {oid: [0, 0, 0] for oid in made}  # first year, start-up, any
     for oid, ccy, fy, su in conn.execute(items):
@@ -431,7 +431,7 @@ def _source_ids(s: Session, f: Filters) -> list[int] | None:
         select(col(OfferItem.funding_source_id))
         .join(Offer, col(Offer.id) == col(OfferItem.offer_id))
         .join(Application, col(Application.id) == col(Offer.application_id))
-        .where(col(OfferItem.funding_source_id).is_not(None), *_scope_conditions(f))
+        .where(col(OfferItem.funding_source_id).is_not(None), *_place_conditions(f))
     )
     cond: ColumnElement[bool] = col(FundingSource.id).in_(used)
     if f.institution_ids and not f.target_ids:

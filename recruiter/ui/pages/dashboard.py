@@ -24,6 +24,7 @@ from ..dashboard_payments import PaymentsOutlook
 from ..gate_dashboard import ApprovalsBoard
 from ..ops import Reader
 from ..qt import Qt, QtCharts, QtCore, QtGui, QtWidgets
+from ..stage_filter import StageFilter, stored_stages
 from ..tasks import show_error
 from ..visa_dashboard import VisaTiles
 from .base import Page
@@ -34,6 +35,7 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
     (N_("Last 90 days"), 90),
     (N_("Last 12 months"), 365),
 )
+STAGES_KEY = "filters/dashboard/stages"
 MAX_BARS = 12  # targets / sources shown in a chart; the workbook has them all
 
 
@@ -142,6 +144,7 @@ class DashboardPage(Page):
         self.period = QtWidgets.QComboBox()
         for label, days in PERIODS:
             self.period.addItem(_(label), days)
+        self.stage_filter = StageFilter()
         self.export_button = QtWidgets.QPushButton(_("Export to Excel…"))
         self.status = QtWidgets.QLabel()
         self.status.setObjectName("dashboardStatus")
@@ -153,6 +156,7 @@ class DashboardPage(Page):
         ):
             bar.addWidget(QtWidgets.QLabel(text))
             bar.addWidget(w)
+        bar.addWidget(self.stage_filter)
         bar.addStretch(1)
         bar.addWidget(self.export_button)
         # The status line ("As of …; all amounts in …; rates …") gets a line of its own: beside
@@ -208,6 +212,7 @@ class DashboardPage(Page):
         self.institution.currentIndexChanged.connect(self._institution_changed)
         self.target.currentIndexChanged.connect(self._filters_changed)
         self.period.currentIndexChanged.connect(self._filters_changed)
+        self.stage_filter.changed.connect(self._filters_changed)
         self.export_button.clicked.connect(self._export)
         self._fill_combos(FilterOptions([], []))
 
@@ -253,6 +258,7 @@ class DashboardPage(Page):
             target_ids=(tgt,) if tgt is not None else (),
             date_from=today - timedelta(days=days) if days else None,
             date_to=today if days else None,
+            stages=self.stage_filter.stages(),
         )
 
     def set_filters(self, filters: Filters) -> None:
@@ -264,7 +270,20 @@ class DashboardPage(Page):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(ids[0] if ids else None)))
             combo.blockSignals(False)
+        self.stage_filter.blockSignals(True)
+        self.stage_filter.set_stages(filters.stages)
+        self.stage_filter.blockSignals(False)
         self._filters_changed()
+
+    def save_filters(self, settings: QtCore.QSettings) -> None:
+        """The stage filter is remembered between sessions (the main window calls this)."""
+        settings.setValue(STAGES_KEY, [st.value for st in self.stage_filter.stages()])
+
+    def restore_filters(self, settings: QtCore.QSettings) -> None:
+        self.stage_filter.blockSignals(True)
+        self.stage_filter.set_stages(stored_stages(settings.value(STAGES_KEY)))
+        self.stage_filter.blockSignals(False)
+        self.filters = self.current_filters()
 
     def _filters_changed(self) -> None:
         self.filters = self.current_filters()
@@ -502,6 +521,8 @@ class DashboardPage(Page):
             out["institution_id"] = f.institution_ids[0]
         if f.target_ids:
             out["target_id"] = f.target_ids[0]
+        if f.stages:
+            out["stages"] = [st.value for st in f.stages]
         return out
 
     def _funnel_clicked(self, index: int) -> None:

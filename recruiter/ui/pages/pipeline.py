@@ -28,6 +28,7 @@ from ..followups import FollowUpsPanel
 from ..gate_marks import LINE, NextGates, draw_next_gate
 from ..ops import Reader
 from ..qt import Qt, QtCore, QtGui, QtWidgets
+from ..stage_filter import StageFilter, stored_stages
 from ..tasks import show_error
 from ..visa_marks import VisaMarks, draw_visa_mark
 from .base import Page
@@ -228,14 +229,19 @@ class CardDelegate(QtWidgets.QStyledItemDelegate):
             status = _("{days} d · {outcome}").format(
                 days=card.days_in_stage, outcome=card.outcome.label.lower()
             )
+        # Not clipped to the line: a CJK fallback glyph ("本阶段 12 天") is taller than the
+        # Latin font's line, and clipping cut it through the middle.
+        unclipped = Qt.TextFlag.TextDontClip
         painter.drawText(
             QtCore.QRect(x, y, w - due_w, sline),
-            Qt.AlignmentFlag.AlignLeft,
+            Qt.AlignmentFlag.AlignLeft | unclipped,
             small_metrics.elidedText(status, Qt.TextElideMode.ElideRight, w - due_w),
         )
         if due:
             painter.setPen(OVERDUE if card.overdue else QtGui.QColor("#555555"))
-            painter.drawText(QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignRight, due)
+            painter.drawText(
+                QtCore.QRect(x, y, w, sline), Qt.AlignmentFlag.AlignRight | unclipped, due
+            )
         painter.restore()
 
 
@@ -285,6 +291,9 @@ class StageColumn(QtWidgets.QWidget):
         return [self.model.cards[i.row()] for i in self.view.selectionModel().selectedRows()]
 
 
+STAGES_KEY = "filters/pipeline/stages"
+
+
 def load_choices(db: Database) -> tuple[list[tuple[int, str]], list[targets.TargetChoice]]:
     """The institution and target filter choices (runs in a worker)."""
     insts = [
@@ -322,7 +331,8 @@ class PipelinePage(Page):
         self._institutions: list[tuple[int, str]] = []
         self._choices: list[targets.TargetChoice] = []
         self._wanted: dict[str, object] | None = None  # a click-through awaiting the choices
-        self.cards: list[Card] = []
+        self.cards: list[Card] = []  # the cards shown: those of the chosen stages
+        self.loaded: list[Card] = []  # every card read, whatever the stage filter
         self._building = True
         self._after_load: Any = None
         self._target_chosen = False
@@ -338,6 +348,8 @@ class PipelinePage(Page):
         self.target.setMinimumContentsLength(30)
         self.institution.setSizeAdjustPolicy(shrink)
         self.institution.setMinimumContentsLength(16)
+        self.stage_filter = StageFilter(self)
+        self.stage_filter.changed.connect(self._stages_changed)
         self.show_closed = QtWidgets.QCheckBox(_("Show closed"))
         self.mode = QtWidgets.QTabBar()
         for label in (_("Board"), _("List"), _("Due")):
@@ -352,6 +364,7 @@ class PipelinePage(Page):
         top.addWidget(self.institution)
         top.addWidget(QtWidgets.QLabel(_("Target")))
         top.addWidget(self.target, 1)
+        top.addWidget(self.stage_filter)
         top.addWidget(self.show_closed)
         top.addWidget(self.count_label)
         top.addStretch(0)
@@ -367,6 +380,7 @@ class PipelinePage(Page):
             col = StageColumn(self, st)
             self.columns[st] = col
             row.addWidget(col)
+        row.addStretch(1)  # the columns of a stage filter stand side by side, not spread out
         self.board_scroll = QtWidgets.QScrollArea()
         self.board_scroll.setWidgetResizable(True)
         self.board_scroll.setWidget(board)
@@ -478,8 +492,9 @@ class PipelinePage(Page):
         self.hint.setVisible(self.stack.currentWidget() is not self.due)
 
     def apply_filter(self, filters: dict[str, object]) -> None:
-        """{"target_id": 3} or {"institution_id": 1}; also {"view": "due"}. Applied once the
-        choices are loaded."""
+        """{"target_id": 3} or {"institution_id": 1}; also {"view": "due"}, and {"stage": "offer"}
+        or {"stages": [...]} for the stage filter (left as it is when not given). Applied once
+        the choices are loaded."""
         if self.choices_reader.pending or not self._choices:
             self._wanted = dict(filters)
             if not self.choices_reader.pending:
@@ -503,15 +518,30 @@ class PipelinePage(Page):
             self._building = False
         if filters.get("view") == "due":
             self.mode.setCurrentIndex(2)
+        stages = [filters["stage"]] if "stage" in filters else filters.get("stages")
+        if isinstance(stages, list | tuple):  # a drill-down from the Dashboard's funnel
+            self.stage_filter.set_stages(stored_stages(list(stages)))
         self.reload()
 
     def export_filters(self) -> Filters:
-        """What File → Export writes from this page: the institution and target shown."""
+        """What File → Export writes from this page: the institution, target and stages shown."""
         inst, target_id = self.institution.currentData(), self.target.currentData()
         return Filters(
             institution_ids=(int(inst),) if inst is not None else (),
             target_ids=(int(target_id),) if target_id is not None else (),
+            stages=self.stage_filter.stages(),
         )
+
+    def _stages_changed(self) -> None:
+        """Filtered here, from the cards already read: no database round trip."""
+        self.set_cards(self.loaded)
+
+    def save_filters(self, settings: QtCore.QSettings) -> None:
+        """The stage filter is remembered between sessions (the main window calls this)."""
+        settings.setValue(STAGES_KEY, [st.value for st in self.stage_filter.stages()])
+
+    def restore_filters(self, settings: QtCore.QSettings) -> None:
+        self.stage_filter.set_stages(stored_stages(settings.value(STAGES_KEY)))
 
     # -- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -549,6 +579,9 @@ class PipelinePage(Page):
         )
 
     def set_cards(self, cards: list[Card]) -> None:
+        self.loaded = cards
+        chosen = set(self.stage_filter.stages() or STAGES)
+        cards = [c for c in cards if c.stage in chosen]
         self.cards = cards
         self.delegate.today = date.today()
         by_stage: dict[Stage, list[Card]] = {st: [] for st in STAGES}
@@ -556,6 +589,7 @@ class PipelinePage(Page):
             by_stage[c.stage].append(c)
         for st, col in self.columns.items():
             col.set_cards(by_stage[st])
+            col.setVisible(st in chosen)
         self.list_model.set_records(cards)
         self.next_gates.load(cards)
         self.visa_marks.load(cards)
@@ -586,7 +620,7 @@ class PipelinePage(Page):
             on_error = offer_override(
                 self, self.ctx, application_ids, stage, self._error(_("Move"))
             )
-            seen = {c.application_id: c.stage for c in self.cards}
+            seen = {c.application_id: c.stage for c in self.loaded}
             cmds.move_stage(self.ctx, application_ids, stage, on_error=on_error, seen=seen)
 
     def selected_cards(self) -> list[Card]:
