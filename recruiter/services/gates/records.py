@@ -36,7 +36,7 @@ from recruiter.errors import ConflictError
 from recruiter.i18n import _
 from recruiter.store.database import Database
 
-from .. import applications, audit, calendar
+from .. import applications, audit, calendar, crud
 from .._common import get_or_raise
 from ..gate_guard import rule_of, templates_in
 from ..validate import Problems, as_int, clean_text
@@ -245,13 +245,11 @@ def add_review(db: Database, application_id: int, template_id: int, **data: Any)
         rows: list[Row] = []
         rec = _record(s, db.user, app, tmpl, rows)
         assert rec.id is not None
-        review = GateReview(record_id=rec.id, **v)
-        s.add(review)
-        s.flush()
-        assert review.id is not None
-        audit.record(s, db.user, "gate_review", review.id, "create", _review_audit(review))
-        rows.append(("gate_review", review.id, None))
-        return Kept(tuple(rows), ids={"record": rec.id, "review": review.id})
+        review = crud.add(
+            s, db.user, "gate_review", GateReview(record_id=rec.id, **v), snap=_review_audit
+        )
+        rows.append(("gate_review", review, None))
+        return Kept(tuple(rows), ids={"record": rec.id, "review": review})
 
 
 def _review_audit(review: GateReview) -> dict[str, Any]:
@@ -279,8 +277,7 @@ def remove_review(db: Database, review_id: int) -> Kept:
     with db.session() as s:
         review = get_or_raise(s, GateReview, review_id, _("Review"))
         before = values(review)
-        audit.record(s, db.user, "gate_review", review_id, "delete", _review_audit(review))
-        s.delete(review)
+        crud.delete(s, db.user, "gate_review", review, snap=_review_audit)
         return Kept((("gate_review", review_id, before),))
 
 
@@ -322,13 +319,9 @@ def add_objection(db: Database, application_id: int, template_id: int, **data: A
         rows: list[Row] = []
         rec = _record(s, db.user, app, tmpl, rows)
         assert rec.id is not None
-        row = GateObjection(record_id=rec.id, **v)
-        s.add(row)
-        s.flush()
-        assert row.id is not None
-        audit.record(s, db.user, "gate_objection", row.id, "create", audit.snapshot(row))
-        rows.append(("gate_objection", row.id, None))
-        return Kept(tuple(rows), ids={"record": rec.id, "objection": row.id})
+        row = crud.add(s, db.user, "gate_objection", GateObjection(record_id=rec.id, **v))
+        rows.append(("gate_objection", row, None))
+        return Kept(tuple(rows), ids={"record": rec.id, "objection": row})
 
 
 def update_objection(db: Database, objection_id: int, **changes: Any) -> Kept:
@@ -336,12 +329,7 @@ def update_objection(db: Database, objection_id: int, **changes: Any) -> Kept:
         row = get_or_raise(s, GateObjection, objection_id, _("Objection"))
         before = values(row)
         v = _objection_values({**{k: before[k] for k in OBJECTION_FIELDS}, **changes})
-        for k, val in v.items():
-            setattr(row, k, val)
-        s.add(row)
-        s.flush()
-        change = audit.diff(audit.snapshot(GateObjection(**before)), audit.snapshot(row))
-        audit.record(s, db.user, "gate_objection", objection_id, "update", change)
+        crud.update(s, db.user, "gate_objection", row, v, always=True)
         return Kept((("gate_objection", objection_id, before),))
 
 
@@ -349,8 +337,7 @@ def remove_objection(db: Database, objection_id: int) -> Kept:
     with db.session() as s:
         row = get_or_raise(s, GateObjection, objection_id, _("Objection"))
         before = values(row)
-        audit.record(s, db.user, "gate_objection", objection_id, "delete", audit.snapshot(row))
-        s.delete(row)
+        crud.delete(s, db.user, "gate_objection", row)
         return Kept((("gate_objection", objection_id, before),))
 
 
