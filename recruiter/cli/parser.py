@@ -11,7 +11,7 @@ from typing import Any
 from recruiter import __version__
 from recruiter.i18n import _
 
-from . import payments, team
+from . import argparse_words, payments, team
 
 MAX_ROW_ID = 2**63 - 1  # the largest id a database row can have (a signed 64-bit integer)
 
@@ -96,11 +96,17 @@ def language_option(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_words.install()  # argparse's own words (usage:, its errors) in the app's language
     p = argparse.ArgumentParser(
         prog="recruiter",
         description=_("Track international scholars, recruiting targets, offers and funding."),
     )
-    p.add_argument("--version", action="version", version=f"recruiter {__version__}")
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"recruiter {__version__}",
+        help=_("show program's version number and exit"),  # argparse's default, untranslated
+    )
     p.add_argument(
         "--db",
         metavar="PATH_OR_URL",
