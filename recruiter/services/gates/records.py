@@ -8,6 +8,7 @@ with the gate's reason. Every edit is audited and returns a `Kept` for undo (`ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -234,22 +235,48 @@ def _review_values(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def add_review(db: Database, application_id: int, template_id: int, **data: Any) -> Kept:
-    """An expert review on an expert-review gate (anonymous by default when the gate is)."""
+def _add_to_gate(
+    db: Database,
+    application_id: int,
+    template_id: int,
+    kind: GateKind,
+    refusal: str,
+    model: type[GateReview] | type[GateObjection],
+    values: Callable[[GateTemplate], dict[str, Any]],
+    snap: crud.Snap = audit.snapshot,
+) -> Kept:
+    """A review or objection on a gate of `kind` (else `refusal`, with {body}); the application's
+    record of the gate is created first when missing. `values(gate)` validates the input."""
+    entity = model.__tablename__
     with db.session() as s:
         app, tmpl = _gate(s, application_id, template_id)
-        if GateKind(tmpl.kind) != GateKind.expert_review:
-            raise ConflictError(_("{body} takes no expert reviews.").format(body=tmpl.body))
-        data.setdefault("anonymous", tmpl.anonymous)
-        v = _review_values(data)
+        if GateKind(tmpl.kind) != kind:
+            raise ConflictError(refusal.format(body=tmpl.body))
+        v = values(tmpl)
         rows: list[Row] = []
         rec = _record(s, db.user, app, tmpl, rows)
         assert rec.id is not None
-        review = crud.add(
-            s, db.user, "gate_review", GateReview(record_id=rec.id, **v), snap=_review_audit
-        )
-        rows.append(("gate_review", review, None))
-        return Kept(tuple(rows), ids={"record": rec.id, "review": review})
+        ident = crud.add(s, db.user, entity, model(record_id=rec.id, **v), snap=snap)
+        rows.append((entity, ident, None))
+        return Kept(tuple(rows), ids={"record": rec.id, entity.removeprefix("gate_"): ident})
+
+
+def add_review(db: Database, application_id: int, template_id: int, **data: Any) -> Kept:
+    """An expert review on an expert-review gate (anonymous by default when the gate is)."""
+
+    def values(tmpl: GateTemplate) -> dict[str, Any]:
+        return _review_values({"anonymous": tmpl.anonymous, **data})
+
+    return _add_to_gate(
+        db,
+        application_id,
+        template_id,
+        GateKind.expert_review,
+        _("{body} takes no expert reviews."),
+        GateReview,
+        values,
+        _review_audit,
+    )
 
 
 def _review_audit(review: GateReview) -> dict[str, Any]:
@@ -311,17 +338,15 @@ def _objection_values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_objection(db: Database, application_id: int, template_id: int, **data: Any) -> Kept:
-    with db.session() as s:
-        app, tmpl = _gate(s, application_id, template_id)
-        if GateKind(tmpl.kind) != GateKind.public_notice:
-            raise ConflictError(_("{body} is not a public notice.").format(body=tmpl.body))
-        v = _objection_values(data)
-        rows: list[Row] = []
-        rec = _record(s, db.user, app, tmpl, rows)
-        assert rec.id is not None
-        row = crud.add(s, db.user, "gate_objection", GateObjection(record_id=rec.id, **v))
-        rows.append(("gate_objection", row, None))
-        return Kept(tuple(rows), ids={"record": rec.id, "objection": row})
+    return _add_to_gate(
+        db,
+        application_id,
+        template_id,
+        GateKind.public_notice,
+        _("{body} is not a public notice."),
+        GateObjection,
+        lambda _tmpl: _objection_values(data),
+    )
 
 
 def update_objection(db: Database, objection_id: int, **changes: Any) -> Kept:
