@@ -171,21 +171,21 @@ def update(
         src = get_or_raise(s, FundingSource, source_id, _("Funding source"))
         merged = {**{k: getattr(src, k) for k in _validate_keys()}, **changes}
         values = _validate(merged)
-        if values["currency"] != src.currency:
-            used = s.exec(
-                select(func.count())
-                .select_from(OfferItem)
-                .where(col(OfferItem.funding_source_id) == source_id)
-            ).one()
-            if used:
-                raise ConflictError(
-                    _(
-                        "Offer items are already charged to this source, so its currency "
-                        "cannot change."
-                    )
-                )
+        if values["currency"] != src.currency and _items_charged(s, source_id):
+            raise ConflictError(
+                _("Offer items are already charged to this source, so its currency cannot change.")
+            )
         change = crud.update(s, db.user, "funding_source", src, values, clash=_taken_by(values))
         return {k: getattr_before for k, (getattr_before, _new) in change.items()}
+
+
+def _items_charged(s: Session, source_id: int) -> int:
+    """Offer items charged to the source."""
+    return s.exec(
+        select(func.count())
+        .select_from(OfferItem)
+        .where(col(OfferItem.funding_source_id) == source_id)
+    ).one()
 
 
 def _validate_keys() -> tuple[str, ...]:
@@ -205,11 +205,7 @@ def delete(db: Database, source_id: int) -> dict[str, Any]:
     """Delete an unused source; returns its snapshot so undo can put it back with the same id."""
     with db.session() as s:
         src = get_or_raise(s, FundingSource, source_id, _("Funding source"))
-        used = s.exec(
-            select(func.count())
-            .select_from(OfferItem)
-            .where(col(OfferItem.funding_source_id) == source_id)
-        ).one()
+        used = _items_charged(s, source_id)
         if used:
             raise ConflictError(
                 _(
