@@ -16,14 +16,18 @@ from . import argparse_words, payments, team
 MAX_ROW_ID = 2**63 - 1  # the largest id a database row can have (a signed 64-bit integer)
 
 
-def row_id(value: str) -> int:
-    """A database id: a whole number from 1 to MAX_ROW_ID (larger ones cannot be looked up)."""
+def _whole(value: str) -> int:
     try:
-        number = int(value)
+        return int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("{value} is not a whole number").format(value=repr(value))
         ) from None
+
+
+def row_id(value: str) -> int:
+    """A database id: a whole number from 1 to MAX_ROW_ID (larger ones cannot be looked up)."""
+    number = _whole(value)
     if not 1 <= number <= MAX_ROW_ID:
         raise argparse.ArgumentTypeError(
             _("{value} is not an id (ids run from 1 to {max})").format(value=value, max=MAX_ROW_ID)
@@ -33,12 +37,7 @@ def row_id(value: str) -> int:
 
 def limit(value: str) -> int:
     """A positive whole number for a --max-... option."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("{value} is not a whole number").format(value=repr(value))
-        ) from None
+    number = _whole(value)
     if number < 1:
         raise argparse.ArgumentTypeError(_("{value} is not a positive number").format(value=value))
     return number
