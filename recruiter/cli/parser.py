@@ -11,19 +11,23 @@ from typing import Any
 from recruiter import __version__
 from recruiter.i18n import _
 
-from . import payments, team
+from . import argparse_words, payments, team
 
 MAX_ROW_ID = 2**63 - 1  # the largest id a database row can have (a signed 64-bit integer)
 
 
-def row_id(value: str) -> int:
-    """A database id: a whole number from 1 to MAX_ROW_ID (larger ones cannot be looked up)."""
+def _whole(value: str) -> int:
     try:
-        number = int(value)
+        return int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("{value} is not a whole number").format(value=repr(value))
         ) from None
+
+
+def row_id(value: str) -> int:
+    """A database id: a whole number from 1 to MAX_ROW_ID (larger ones cannot be looked up)."""
+    number = _whole(value)
     if not 1 <= number <= MAX_ROW_ID:
         raise argparse.ArgumentTypeError(
             _("{value} is not an id (ids run from 1 to {max})").format(value=value, max=MAX_ROW_ID)
@@ -33,12 +37,7 @@ def row_id(value: str) -> int:
 
 def limit(value: str) -> int:
     """A positive whole number for a --max-... option."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("{value} is not a whole number").format(value=repr(value))
-        ) from None
+    number = _whole(value)
     if number < 1:
         raise argparse.ArgumentTypeError(_("{value} is not a positive number").format(value=value))
     return number
@@ -103,11 +102,17 @@ def language_option(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_words.install()  # argparse's own words (usage:, its errors) in the app's language
     p = argparse.ArgumentParser(
         prog="recruiter",
         description=_("Track international scholars, recruiting targets, offers and funding."),
     )
-    p.add_argument("--version", action="version", version=f"recruiter {__version__}")
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"recruiter {__version__}",
+        help=_("show program's version number and exit"),  # argparse's default, untranslated
+    )
     p.add_argument(
         "--db",
         metavar="PATH_OR_URL",

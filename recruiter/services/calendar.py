@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from recruiter.domain.enums import HolidayKind
@@ -23,7 +22,7 @@ from recruiter.errors import ConflictError
 from recruiter.i18n import _
 from recruiter.store.database import Database
 
-from . import audit
+from . import audit, crud
 from ._common import get_or_raise
 from .validate import Problems, clean_text
 
@@ -80,40 +79,25 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     return {"day": day, "name": name, "kind": kind}
 
 
-def _taken(day: Any) -> ConflictError:
-    return ConflictError(_("{day} is already in the office calendar.").format(day=day))
+def _taken_by(values: dict[str, Any]) -> crud.Clash:
+    return lambda: ConflictError(
+        _("{day} is already in the office calendar.").format(day=values["day"])
+    )
 
 
 def add(db: Database, **data: Any) -> int:
     values = _validate(data)
     with db.session() as s:
-        row = Holiday(**values)
-        s.add(row)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _taken(values["day"]) from exc
-        assert row.id is not None
-        audit.record(s, db.user, "holiday", row.id, "create", audit.snapshot(row))
+        ident = crud.add(s, db.user, "holiday", Holiday(**values), clash=_taken_by(values))
         recount(s, db.user)
-        return row.id
+        return ident
 
 
 def add_many(db: Database, entries: Iterable[dict[str, Any]]) -> list[int]:
     """Several days at once (a year's notice), all or nothing."""
     values = [_validate(e) for e in entries]
-    ids: list[int] = []
     with db.session() as s:
-        for v in values:
-            row = Holiday(**v)
-            s.add(row)
-            try:
-                s.flush()
-            except IntegrityError as exc:
-                raise _taken(v["day"]) from exc
-            assert row.id is not None
-            audit.record(s, db.user, "holiday", row.id, "create", audit.snapshot(row))
-            ids.append(row.id)
+        ids = [crud.add(s, db.user, "holiday", Holiday(**v), clash=_taken_by(v)) for v in values]
         recount(s, db.user)
     return ids
 
@@ -124,15 +108,17 @@ def update(db: Database, holiday_id: int, **changes: Any) -> dict[str, Any]:
         row = get_or_raise(s, Holiday, holiday_id, _("Calendar day"))
         before = {k: getattr(row, k) for k in FIELDS}
         values = _validate({**before, **changes})
-        for k, v in values.items():
-            setattr(row, k, v)
-        s.add(row)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _taken(values["day"]) from exc
-        change = audit.diff(audit.snapshot(Holiday(**before)), audit.snapshot(row))
-        audit.record(s, db.user, "holiday", holiday_id, "update", change)
+        # Compared with an id-less row, as always: the entry's change names the id too.
+        crud.update(
+            s,
+            db.user,
+            "holiday",
+            row,
+            values,
+            clash=_taken_by(values),
+            before=audit.snapshot(Holiday(**before)),
+            always=True,
+        )
         recount(s, db.user)
         return {k: before[k] for k in values if before[k] != values[k]}
 
@@ -142,8 +128,7 @@ def remove(db: Database, holiday_id: int) -> dict[str, Any]:
     with db.session() as s:
         row = get_or_raise(s, Holiday, holiday_id, _("Calendar day"))
         kept = {"id": row.id, **{k: getattr(row, k) for k in FIELDS}}
-        audit.record(s, db.user, "holiday", holiday_id, "delete", audit.snapshot(row))
-        s.delete(row)
+        crud.delete(s, db.user, "holiday", row)
         s.flush()
         recount(s, db.user)
         return kept
@@ -152,13 +137,7 @@ def remove(db: Database, holiday_id: int) -> dict[str, Any]:
 def restore(db: Database, kept: dict[str, Any]) -> None:
     """Put back a removed day with its id (undo of `remove`)."""
     with db.session() as s:
-        row = Holiday(**kept)
-        s.add(row)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _taken(kept["day"]) from exc
-        audit.record(s, db.user, "holiday", row.id, "restore", audit.snapshot(row))
+        crud.add(s, db.user, "holiday", Holiday(**kept), clash=_taken_by(kept), action="restore")
         recount(s, db.user)
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from recruiter.domain import figures
@@ -30,7 +29,7 @@ from recruiter.errors import ConflictError
 from recruiter.i18n import _
 from recruiter.store.database import Database
 
-from . import audit, concurrency, rates
+from . import audit, concurrency, crud, rates
 from ._common import get_or_raise
 from .archive import describe, references_in
 from .validate import Problems, as_int, clean_text
@@ -139,22 +138,20 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _taken_by(values: dict[str, Any]) -> crud.Clash:
+    return lambda: ConflictError(
+        _("A funding source named '{values}' already exists.").format(values=values["name"])
+    )
+
+
 def create(db: Database, **data: Any) -> int:
     values = _validate(data)
     with db.session() as s:
         if values["institution_id"] is not None:
             get_or_raise(s, Institution, values["institution_id"], _("Institution"))
-        src = FundingSource(**values)
-        s.add(src)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise ConflictError(
-                _("A funding source named '{values}' already exists.").format(values=values["name"])
-            ) from exc
-        assert src.id is not None
-        audit.record(s, db.user, "funding_source", src.id, "create", audit.snapshot(src))
-        return src.id
+        return crud.add(
+            s, db.user, "funding_source", FundingSource(**values), clash=_taken_by(values)
+        )
 
 
 def update(
@@ -172,36 +169,23 @@ def update(
             s, db.user, "funding_source", source_id, expected_version, overwrite=overwrite
         )
         src = get_or_raise(s, FundingSource, source_id, _("Funding source"))
-        before = audit.snapshot(src)
         merged = {**{k: getattr(src, k) for k in _validate_keys()}, **changes}
         values = _validate(merged)
-        if values["currency"] != src.currency:
-            used = s.exec(
-                select(func.count())
-                .select_from(OfferItem)
-                .where(col(OfferItem.funding_source_id) == source_id)
-            ).one()
-            if used:
-                raise ConflictError(
-                    _(
-                        "Offer items are already charged to this source, so its currency "
-                        "cannot change."
-                    )
-                )
-        for k, v in values.items():
-            setattr(src, k, v)
-        s.add(src)
-        try:
-            s.flush()
-        except IntegrityError as exc:
+        if values["currency"] != src.currency and _items_charged(s, source_id):
             raise ConflictError(
-                _("A funding source named '{values}' already exists.").format(values=values["name"])
-            ) from exc
-        after = audit.snapshot(src)
-        change = audit.diff(before, after)
-        if change:
-            audit.record(s, db.user, "funding_source", source_id, "update", change)
+                _("Offer items are already charged to this source, so its currency cannot change.")
+            )
+        change = crud.update(s, db.user, "funding_source", src, values, clash=_taken_by(values))
         return {k: getattr_before for k, (getattr_before, _new) in change.items()}
+
+
+def _items_charged(s: Session, source_id: int) -> int:
+    """Offer items charged to the source."""
+    return s.exec(
+        select(func.count())
+        .select_from(OfferItem)
+        .where(col(OfferItem.funding_source_id) == source_id)
+    ).one()
 
 
 def _validate_keys() -> tuple[str, ...]:
@@ -221,11 +205,7 @@ def delete(db: Database, source_id: int) -> dict[str, Any]:
     """Delete an unused source; returns its snapshot so undo can put it back with the same id."""
     with db.session() as s:
         src = get_or_raise(s, FundingSource, source_id, _("Funding source"))
-        used = s.exec(
-            select(func.count())
-            .select_from(OfferItem)
-            .where(col(OfferItem.funding_source_id) == source_id)
-        ).one()
+        used = _items_charged(s, source_id)
         if used:
             raise ConflictError(
                 _(
@@ -266,14 +246,17 @@ def restore_source(db: Database, snap: dict[str, Any]) -> None:
             raise ConflictError(_("That funding source already exists again; nothing to restore."))
         values = {k: v for k, v in snap.items() if k in ("id", *_validate_keys())}
         src = FundingSource(**{**values, "kind": FundingKind(values["kind"])})
-        s.add(src)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise ConflictError(
+        crud.add(
+            s,
+            db.user,
+            "funding_source",
+            src,
+            clash=lambda: ConflictError(
                 _("A funding source named '{name}' already exists.").format(name=src.name)
-            ) from exc
-        audit.record(s, db.user, "funding_source", src.id, "restore", snap)
+            ),
+            action="restore",
+            snap=lambda _: snap,
+        )
 
 
 def snapshot_source(db: Database, source_id: int) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from recruiter.domain.models import Department, FundingSource, Institution, Target
@@ -21,7 +20,7 @@ from recruiter.errors import ConflictError, ValidationError
 from recruiter.i18n import _
 from recruiter.store.database import Database
 
-from . import audit
+from . import audit, crud
 from ._common import get_or_raise
 from .archive import delete_unreferenced
 from .validate import Problems, clean_text
@@ -40,8 +39,8 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _taken(values: dict[str, Any]) -> ConflictError:
-    return ConflictError(
+def _taken_by(values: dict[str, Any]) -> crud.Clash:
+    return lambda: ConflictError(
         _("An institution named '{name}' already exists.").format(name=values["name"])
     )
 
@@ -49,33 +48,15 @@ def _taken(values: dict[str, Any]) -> ConflictError:
 def create(db: Database, **data: Any) -> int:
     values = _validate(data)
     with db.session() as s:
-        inst = Institution(**values)
-        s.add(inst)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _taken(values) from exc
-        assert inst.id is not None
-        audit.record(s, db.user, "institution", inst.id, "create", audit.snapshot(inst))
-        return inst.id
+        return crud.add(s, db.user, "institution", Institution(**values), clash=_taken_by(values))
 
 
 def update(db: Database, institution_id: int, **changes: Any) -> dict[str, Any]:
     """Apply changes; returns the previous values of the changed fields (for undo)."""
     with db.session() as s:
         inst = get_or_raise(s, Institution, institution_id, _("Institution"))
-        before = audit.snapshot(inst)
-        values = _validate({**before, **changes})
-        for k, v in values.items():
-            setattr(inst, k, v)
-        s.add(inst)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _taken(values) from exc
-        change = audit.diff(before, audit.snapshot(inst))
-        if change:
-            audit.record(s, db.user, "institution", institution_id, "update", change)
+        values = _validate({**audit.snapshot(inst), **changes})
+        change = crud.update(s, db.user, "institution", inst, values, clash=_taken_by(values))
         return {k: old for k, (old, _new) in change.items()}
 
 
@@ -99,12 +80,15 @@ def restore(db: Database, snap: dict[str, Any]) -> None:
             raise ConflictError(_("That institution exists again; nothing to restore."))
         fields: dict[str, Any] = {k: snap.get(k) for k in INSTITUTION_FIELDS}
         inst = Institution(id=snap["id"], archived_at=_when(snap.get("archived_at")), **fields)
-        s.add(inst)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _taken(snap) from exc
-        audit.record(s, db.user, "institution", inst.id, "restore", snap)
+        crud.add(
+            s,
+            db.user,
+            "institution",
+            inst,
+            clash=_taken_by(snap),
+            action="restore",
+            snap=lambda _: snap,
+        )
 
 
 def get(db: Database, institution_id: int) -> Institution:
@@ -178,8 +162,10 @@ def check_parent(
         current = s.get(Department, current.parent_id) if current.parent_id else None
 
 
-def _dept_taken(name: str) -> ConflictError:
-    return ConflictError(_("This institution already has a department '{name}'.").format(name=name))
+def _dept_taken(name: str) -> crud.Clash:
+    return lambda: ConflictError(
+        _("This institution already has a department '{name}'.").format(name=name)
+    )
 
 
 def add_department(
@@ -196,14 +182,7 @@ def add_department(
         dept = Department(
             institution_id=institution_id, name=clean, name_zh=zh, parent_id=parent_id
         )
-        s.add(dept)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _dept_taken(clean) from exc
-        assert dept.id is not None
-        audit.record(s, db.user, "department", dept.id, "create", audit.snapshot(dept))
-        return dept.id
+        return crud.add(s, db.user, "department", dept, clash=_dept_taken(clean))
 
 
 def update_department(db: Database, department_id: int, **changes: Any) -> dict[str, Any]:
@@ -214,20 +193,12 @@ def update_department(db: Database, department_id: int, **changes: Any) -> dict[
         raise ValidationError({k: _("cannot be changed here") for k in sorted(unknown)})
     with db.session() as s:
         dept = get_or_raise(s, Department, department_id, _("Department"))
-        before = audit.snapshot(dept)
-        merged = {**before, **changes}
+        merged = {**audit.snapshot(dept), **changes}
         clean, zh = _department_values(merged["name"], merged["name_zh"])
         parent_id = merged.get("parent_id") or None
         check_parent(s, dept.institution_id, department_id, parent_id)
-        dept.name, dept.name_zh, dept.parent_id = clean, zh, parent_id
-        s.add(dept)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _dept_taken(clean) from exc
-        change = audit.diff(before, audit.snapshot(dept))
-        if change:
-            audit.record(s, db.user, "department", department_id, "update", change)
+        values = {"name": clean, "name_zh": zh, "parent_id": parent_id}
+        change = crud.update(s, db.user, "department", dept, values, clash=_dept_taken(clean))
         return {k: old for k, (old, _new) in change.items()}
 
 
@@ -259,12 +230,8 @@ def restore_department(db: Database, snap: dict[str, Any]) -> None:
             parent_id=snap.get("parent_id"),
             archived_at=_when(snap.get("archived_at")),
         )
-        s.add(dept)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _dept_taken(snap["name"]) from exc
-        audit.record(s, db.user, "department", dept.id, "restore", snap)
+        clash = _dept_taken(snap["name"])
+        crud.add(s, db.user, "department", dept, clash=clash, action="restore", snap=lambda _: snap)
 
 
 def departments(

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from recruiter.domain.identity import is_email
@@ -21,7 +20,7 @@ from recruiter.errors import ConflictError
 from recruiter.i18n import _
 from recruiter.store.database import Database
 
-from . import audit
+from . import audit, crud
 from ._common import get_or_raise
 from .archive import delete_unreferenced
 from .validate import Problems, clean_text
@@ -44,22 +43,16 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _taken(name: Any) -> ConflictError:
-    return ConflictError(_("An officer named '{name}' already exists.").format(name=name))
+def _taken_by(values: dict[str, Any]) -> crud.Clash:
+    return lambda: ConflictError(
+        _("An officer named '{name}' already exists.").format(name=values.get("name"))
+    )
 
 
 def create(db: Database, **data: Any) -> int:
     values = _validate(data)
     with db.session() as s:
-        officer = Officer(**values)
-        s.add(officer)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _taken(values["name"]) from exc
-        assert officer.id is not None
-        audit.record(s, db.user, "officer", officer.id, "create", audit.snapshot(officer))
-        return officer.id
+        return crud.add(s, db.user, "officer", Officer(**values), clash=_taken_by(values))
 
 
 def update(db: Database, officer_id: int, **changes: Any) -> dict[str, Any]:
@@ -69,18 +62,8 @@ def update(db: Database, officer_id: int, **changes: Any) -> dict[str, Any]:
     is history ("who owned it then")."""
     with db.session() as s:
         officer = get_or_raise(s, Officer, officer_id, _("Officer"))
-        before = audit.snapshot(officer)
-        values = _validate({**before, **changes})
-        for k, v in values.items():
-            setattr(officer, k, v)
-        s.add(officer)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _taken(values["name"]) from exc
-        change = audit.diff(before, audit.snapshot(officer))
-        if change:
-            audit.record(s, db.user, "officer", officer_id, "update", change)
+        values = _validate({**audit.snapshot(officer), **changes})
+        change = crud.update(s, db.user, "officer", officer, values, clash=_taken_by(values))
         return {k: old for k, (old, _new) in change.items()}
 
 
@@ -109,12 +92,15 @@ def restore(db: Database, snap: dict[str, Any]) -> None:
             archived_at=datetime.fromisoformat(archived) if isinstance(archived, str) else archived,
             **fields,
         )
-        s.add(officer)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise _taken(snap.get("name")) from exc
-        audit.record(s, db.user, "officer", officer.id, "restore", snap)
+        crud.add(
+            s,
+            db.user,
+            "officer",
+            officer,
+            clash=_taken_by(snap),
+            action="restore",
+            snap=lambda _row: snap,
+        )
 
 
 def get(db: Database, officer_id: int) -> Officer:

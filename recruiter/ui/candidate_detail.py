@@ -27,6 +27,7 @@ from .context import AppContext
 from .ops import Reads
 from .owners import OwnerBox, owner_names
 from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from .record_views import record_table, table_view
 from .tasks import show_error
 
 # (field, widget) in the order the form shows them: the field table's form fields.
@@ -247,7 +248,8 @@ class CandidateDetail(QtWidgets.QWidget):
         return page
 
     def _build_pipeline(self) -> QtWidgets.QWidget:
-        self.apps_model = RecordTableModel(
+        self.apps_model, self.apps_view = record_table(
+            self,
             [
                 ("target", N_("Target")),
                 ("institution", N_("Institution")),
@@ -257,11 +259,11 @@ class CandidateDetail(QtWidgets.QWidget):
                 ("stage_changed_at", N_("Since")),
                 ("closed_reason", N_("Reason")),
             ],
-            parent=self,
+            sortable=True,
         )
-        self.apps_view = _table(self.apps_model)
         self.apps_view.selectionModel().selectionChanged.connect(self._update_app_buttons)
-        self.history_model = RecordTableModel(
+        self.history_model, self.history_view = record_table(
+            self,
             [
                 ("at", N_("When")),
                 ("target", N_("Target")),
@@ -271,9 +273,8 @@ class CandidateDetail(QtWidgets.QWidget):
                 ("note", N_("Note")),
                 ("by", N_("By")),
             ],
-            parent=self,
+            sortable=True,
         )
-        self.history_view = _table(self.history_model)
         self.add_app_button = QtWidgets.QPushButton(_("Add to pipeline…"))
         self.move_button = QtWidgets.QToolButton()
         self.move_button.setText(_("Move to"))
@@ -348,7 +349,7 @@ class CandidateDetail(QtWidgets.QWidget):
             return None
 
         self.activity_model.decorate = decorate
-        self.activity_view = _table(self.activity_model)
+        self.activity_view = table_view(self.activity_model, sortable=True)
         self.done_button = QtWidgets.QPushButton(_("Mark done"))
         self.undone_button = QtWidgets.QPushButton(_("Mark not done"))
         self.delete_activity_button = QtWidgets.QPushButton(_("Delete"))
@@ -728,21 +729,6 @@ class CandidateDialog(QtWidgets.QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.detail)
         self.detail.show_candidate(candidate_id)
-
-
-def _table(model: QtCore.QAbstractItemModel) -> QtWidgets.QTableView:
-    view = QtWidgets.QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
-    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # stored order
-    view.setSortingEnabled(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(22)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    return view
 
 
 def _lists(db: Any, candidate_id: int) -> tuple[list[Any], list[Any], list[Any]]:

@@ -31,6 +31,7 @@ from .candidate_model import RecordTableModel
 from .context import AppContext
 from .ops import Reader
 from .qt import Qt, QtGui, QtWidgets
+from .record_views import record_table
 
 URGENCY_COLOURS = {"overdue": "#b3261e", "soon": "#b26a00"}
 
@@ -46,19 +47,6 @@ def parse_date(text: str, field: str = "date") -> date | None:
         raise ValidationError(
             {field: _("'{text}' is not a date (YYYY-MM-DD)").format(text=text)}
         ) from None
-
-
-def _table(model: RecordTableModel) -> QtWidgets.QTableView:
-    view = QtWidgets.QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(22)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    return view
 
 
 class MilestoneRowWidgets:
@@ -140,11 +128,11 @@ class CaseEditor(QtWidgets.QWidget):
         # Milestones.
         self.milestones = {m: MilestoneRowWidgets(m) for m in Milestone}
         grid = QtWidgets.QGridLayout()
-        for i, (m, w) in enumerate(self.milestones.items()):
+        for i, (m, mw) in enumerate(self.milestones.items()):
             grid.addWidget(QtWidgets.QLabel(m.label), i, 0)
-            grid.addWidget(w.on, i, 1)
-            grid.addWidget(w.number, i, 2)
-            grid.addWidget(w.expires, i, 3)
+            grid.addWidget(mw.on, i, 1)
+            grid.addWidget(mw.number, i, 2)
+            grid.addWidget(mw.expires, i, 3)
         grid.setColumnStretch(4, 1)
         self.save_milestones_button = QtWidgets.QPushButton(_("Save dates"))
         self.save_milestones_button.clicked.connect(self.save_milestones)
@@ -158,16 +146,15 @@ class CaseEditor(QtWidgets.QWidget):
         mv.addStretch(1)
 
         # People.
-        self.people_model = RecordTableModel(
+        self.people_model, self.people_view = record_table(
+            self,
             [
                 ("role", _("Role")),
                 ("full_name", _("Name")),
                 ("nationality", _("Passport nationality")),
                 ("passport_expires", _("Passport expires")),
             ],
-            parent=self,
         )
-        self.people_view = _table(self.people_model)
         self.person_role = QtWidgets.QComboBox()
         for role in (PersonRole.spouse, PersonRole.child, PersonRole.other):
             self.person_role.addItem(role.label, role.value)
@@ -203,7 +190,8 @@ class CaseEditor(QtWidgets.QWidget):
         pv.addLayout(prow2)
 
         # Documents.
-        self.docs_model = RecordTableModel(
+        self.docs_model, self.docs_view = record_table(
+            self,
             [
                 ("person", _("Person")),
                 ("kind", _("Document")),
@@ -211,9 +199,7 @@ class CaseEditor(QtWidgets.QWidget):
                 ("status_on", _("Since")),
                 ("note", _("Note")),
             ],
-            parent=self,
         )
-        self.docs_view = _table(self.docs_model)
         self.doc_status = QtWidgets.QComboBox()
         for st in DocStatus:
             self.doc_status.addItem(st.label, st.value)
@@ -232,7 +218,8 @@ class CaseEditor(QtWidgets.QWidget):
         dv.addLayout(drow)
 
         # Relocation.
-        self.tasks_model = RecordTableModel(
+        self.tasks_model, self.tasks_view = record_table(
+            self,
             [
                 ("title", _("Task")),
                 ("owner", _("Owner")),
@@ -241,9 +228,7 @@ class CaseEditor(QtWidgets.QWidget):
                 ("cost", _("Cost (charged to the relocation item)")),
             ],
             getter=_task_value,
-            parent=self,
         )
-        self.tasks_view = _table(self.tasks_model)
         self.task_title = QtWidgets.QLineEdit()
         self.task_title.setPlaceholderText(_("New task"))
         self.add_task_button = QtWidgets.QPushButton(_("Add task"))
@@ -397,7 +382,7 @@ class CaseEditor(QtWidgets.QWidget):
             wanted = {m: w.values() for m, w in self.milestones.items()}
             for m, values in wanted.items():
                 row = d.milestones.get(m.value)
-                now = None
+                now: dict[str, Any] | None = None
                 if row is not None:
                     now = {"done_on": row.done_on}
                     if m in PERMITS:

@@ -10,14 +10,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from recruiter.domain.enums import Stage
-from recruiter.errors import RecruiterError
 from recruiter.i18n import _, ngettext
 from recruiter.services import applications, calendar, gates
 
 from .context import AppContext
+from .row_commands import ErrorFn, created, edited
 from .undo import ServiceCommand, push
-
-ErrorFn = Callable[[RecruiterError], None] | None
 
 
 def gate_edit(
@@ -62,23 +60,13 @@ def move_with_override(
 
 # -- the office calendar ------------------------------------------------------------------------
 def add_day(ctx: AppContext, values: Mapping[str, Any], on_error: ErrorFn = None) -> ServiceCommand:
-    kept: dict[str, Any] = {}
     db = ctx.db
-
-    def do() -> int:
-        if "snap" in kept:
-            calendar.restore(db, kept["snap"])
-            return int(kept["snap"]["id"])
-        return calendar.add(db, **dict(values))
-
-    def undo(ident: int) -> None:
-        kept["snap"] = calendar.remove(db, ident)
-
-    return push(
+    return created(
         ctx,
         _("Add {day} to the calendar").format(day=values.get("name") or _("day")),
-        do,
-        undo,
+        lambda: calendar.add(db, **dict(values)),
+        lambda ident: calendar.remove(db, ident),
+        lambda snap: calendar.restore(db, snap),
         on_error,
     )
 
@@ -86,14 +74,7 @@ def add_day(ctx: AppContext, values: Mapping[str, Any], on_error: ErrorFn = None
 def edit_day(
     ctx: AppContext, holiday_id: int, changes: Mapping[str, Any], on_error: ErrorFn = None
 ) -> ServiceCommand:
-    db = ctx.db
-    return push(
-        ctx,
-        _("Edit calendar day"),
-        lambda: calendar.update(db, holiday_id, **dict(changes)),
-        lambda before: calendar.update(db, holiday_id, **before),
-        on_error,
-    )
+    return edited(ctx, _("Edit calendar day"), calendar.update, holiday_id, changes, on_error)
 
 
 def remove_day(ctx: AppContext, holiday_id: int, on_error: ErrorFn = None) -> ServiceCommand:

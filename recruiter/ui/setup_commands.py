@@ -7,47 +7,23 @@ its id and later commands on the stack still find it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from recruiter.errors import RecruiterError
 from recruiter.i18n import _
 from recruiter.services import archive, institutions, officers, settings, setup
 
 from .context import AppContext
+from .row_commands import ErrorFn, created, edited
 from .undo import ServiceCommand, push
-
-ErrorFn = Callable[[RecruiterError], None] | None
-
-
-def _create(
-    ctx: AppContext,
-    text: str,
-    create: Callable[[], int],
-    delete: Callable[[int], dict[str, Any]],
-    restore: Callable[[dict[str, Any]], None],
-    on_error: ErrorFn,
-) -> ServiceCommand:
-    kept: dict[str, Any] = {}
-
-    def do() -> int:
-        if "snap" in kept:
-            restore(kept["snap"])
-            return int(kept["snap"]["id"])
-        return create()
-
-    def undo(ident: int) -> None:
-        kept["snap"] = delete(ident)
-
-    return push(ctx, text, do, undo, on_error)
 
 
 def create_institution(
     ctx: AppContext, values: Mapping[str, Any], on_error: ErrorFn = None
 ) -> ServiceCommand:
     db = ctx.db
-    return _create(
+    return created(
         ctx,
         _("Add institution '{value}'").format(value=values.get("name") or ""),
         lambda: institutions.create(db, **dict(values)),
@@ -60,13 +36,8 @@ def create_institution(
 def edit_institution(
     ctx: AppContext, institution_id: int, changes: Mapping[str, Any], on_error: ErrorFn = None
 ) -> ServiceCommand:
-    db = ctx.db
-    return push(
-        ctx,
-        _("Edit institution"),
-        lambda: institutions.update(db, institution_id, **dict(changes)),
-        lambda before: institutions.update(db, institution_id, **before),
-        on_error,
+    return edited(
+        ctx, _("Edit institution"), institutions.update, institution_id, changes, on_error
     )
 
 
@@ -74,7 +45,7 @@ def create_department(
     ctx: AppContext, institution_id: int, values: Mapping[str, Any], on_error: ErrorFn = None
 ) -> ServiceCommand:
     db = ctx.db
-    return _create(
+    return created(
         ctx,
         _("Add department '{value}'").format(value=values.get("name") or ""),
         lambda: institutions.add_department(
@@ -93,13 +64,8 @@ def create_department(
 def edit_department(
     ctx: AppContext, department_id: int, changes: Mapping[str, Any], on_error: ErrorFn = None
 ) -> ServiceCommand:
-    db = ctx.db
-    return push(
-        ctx,
-        _("Edit department"),
-        lambda: institutions.update_department(db, department_id, **dict(changes)),
-        lambda before: institutions.update_department(db, department_id, **before),
-        on_error,
+    return edited(
+        ctx, _("Edit department"), institutions.update_department, department_id, changes, on_error
     )
 
 
@@ -107,7 +73,7 @@ def create_officer(
     ctx: AppContext, values: Mapping[str, Any], on_error: ErrorFn = None
 ) -> ServiceCommand:
     db = ctx.db
-    return _create(
+    return created(
         ctx,
         _("Add officer '{value}'").format(value=values.get("name") or ""),
         lambda: officers.create(db, **dict(values)),
@@ -120,14 +86,7 @@ def create_officer(
 def edit_officer(
     ctx: AppContext, officer_id: int, changes: Mapping[str, Any], on_error: ErrorFn = None
 ) -> ServiceCommand:
-    db = ctx.db
-    return push(
-        ctx,
-        _("Edit officer"),
-        lambda: officers.update(db, officer_id, **dict(changes)),
-        lambda before: officers.update(db, officer_id, **before),
-        on_error,
-    )
+    return edited(ctx, _("Edit officer"), officers.update, officer_id, changes, on_error)
 
 
 def retire(

@@ -4,64 +4,22 @@ their ids on redo, so later commands on the stack still refer to the right rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from recruiter.domain.enums import Stage
 from recruiter.domain.immigration import Milestone
-from recruiter.errors import RecruiterError
 from recruiter.i18n import _
 from recruiter.services import applications, immigration
 
 from .context import AppContext
+from .row_commands import ErrorFn, created, edited
 from .undo import ServiceCommand, push
 
-OnError = Callable[[RecruiterError], None] | None
-
-
-def _edit(
-    ctx: AppContext,
-    text: str,
-    write: Callable[..., dict[str, Any]],
-    ident: int,
-    changes: dict[str, Any],
-    on_error: OnError,
-) -> ServiceCommand:
-    """An update whose undo writes the previous values back through the same service."""
-    return push(
-        ctx,
-        text,
-        lambda: write(ctx.db, ident, **changes),
-        lambda before: write(ctx.db, ident, **before) if before else None,
-        on_error,
-    )
-
-
-def _created(
-    ctx: AppContext,
-    text: str,
-    create: Callable[[], int],
-    remove: Callable[[int], Any],
-    restore: Callable[[Any], None],
-    on_error: OnError,
-) -> ServiceCommand:
-    kept: dict[str, Any] = {}
-
-    def do() -> int:
-        if "rows" in kept:
-            restore(kept["rows"])
-            return int(kept["id"])
-        kept["id"] = create()
-        return int(kept["id"])
-
-    def undo(ident: int) -> None:
-        kept["rows"] = remove(ident)
-
-    return push(ctx, text, do, undo, on_error)
+OnError = ErrorFn
 
 
 def open_case(ctx: AppContext, application_id: int, on_error: OnError = None) -> ServiceCommand:
-    return _created(
+    return created(
         ctx,
         _("Open immigration case"),
         lambda: immigration.open_case(ctx.db, application_id),
@@ -74,8 +32,14 @@ def open_case(ctx: AppContext, application_id: int, on_error: OnError = None) ->
 def edit_case(
     ctx: AppContext, case_id: int, changes: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    return _edit(
-        ctx, _("Edit immigration case"), immigration.update_case, case_id, changes, on_error
+    return edited(
+        ctx,
+        _("Edit immigration case"),
+        immigration.update_case,
+        case_id,
+        changes,
+        on_error,
+        skip_empty=True,
     )
 
 
@@ -118,7 +82,7 @@ def set_milestone(
 def add_person(
     ctx: AppContext, case_id: int, values: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    return _created(
+    return created(
         ctx,
         _("Add {person} to the case").format(person=values.get("full_name") or _("a person")),
         lambda: immigration.add_person(ctx.db, case_id, **values),
@@ -131,7 +95,9 @@ def add_person(
 def edit_person(
     ctx: AppContext, person_id: int, changes: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    return _edit(ctx, "Edit person", immigration.update_person, person_id, changes, on_error)
+    return edited(
+        ctx, "Edit person", immigration.update_person, person_id, changes, on_error, skip_empty=True
+    )
 
 
 def remove_person(ctx: AppContext, person_id: int, on_error: OnError = None) -> ServiceCommand:
@@ -147,8 +113,14 @@ def remove_person(ctx: AppContext, person_id: int, on_error: OnError = None) -> 
 def edit_document(
     ctx: AppContext, document_id: int, changes: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    return _edit(
-        ctx, _("Update document"), immigration.update_document, document_id, changes, on_error
+    return edited(
+        ctx,
+        _("Update document"),
+        immigration.update_document,
+        document_id,
+        changes,
+        on_error,
+        skip_empty=True,
     )
 
 
@@ -156,7 +128,7 @@ def add_task(
     ctx: AppContext, case_id: int | None, values: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
     what = _("template line") if case_id is None else _("relocation task")
-    return _created(
+    return created(
         ctx,
         _("Add {what} '{title}'").format(what=what, title=values.get("title") or ""),
         lambda: immigration.add_task(ctx.db, case_id, **values),
@@ -169,8 +141,14 @@ def add_task(
 def edit_task(
     ctx: AppContext, task_id: int, changes: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    return _edit(
-        ctx, _("Edit relocation task"), immigration.update_task, task_id, changes, on_error
+    return edited(
+        ctx,
+        _("Edit relocation task"),
+        immigration.update_task,
+        task_id,
+        changes,
+        on_error,
+        skip_empty=True,
     )
 
 
@@ -199,7 +177,15 @@ def charge_task(
 def edit_rule(
     ctx: AppContext, rule_id: int, changes: dict[str, Any], on_error: OnError = None
 ) -> ServiceCommand:
-    return _edit(ctx, _("Edit deadline rule"), immigration.update_rule, rule_id, changes, on_error)
+    return edited(
+        ctx,
+        _("Edit deadline rule"),
+        immigration.update_rule,
+        rule_id,
+        changes,
+        on_error,
+        skip_empty=True,
+    )
 
 
 def arrive(

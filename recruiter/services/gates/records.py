@@ -8,6 +8,7 @@ with the gate's reason. Every edit is audited and returns a `Kept` for undo (`ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -36,7 +37,7 @@ from recruiter.errors import ConflictError
 from recruiter.i18n import _
 from recruiter.store.database import Database
 
-from .. import applications, audit, calendar
+from .. import applications, audit, calendar, crud
 from .._common import get_or_raise
 from ..gate_guard import rule_of, templates_in
 from ..validate import Problems, as_int, clean_text
@@ -234,24 +235,48 @@ def _review_values(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def add_review(db: Database, application_id: int, template_id: int, **data: Any) -> Kept:
-    """An expert review on an expert-review gate (anonymous by default when the gate is)."""
+def _add_to_gate(
+    db: Database,
+    application_id: int,
+    template_id: int,
+    kind: GateKind,
+    refusal: str,
+    model: type[GateReview] | type[GateObjection],
+    values: Callable[[GateTemplate], dict[str, Any]],
+    snap: crud.Snap = audit.snapshot,
+) -> Kept:
+    """A review or objection on a gate of `kind` (else `refusal`, with {body}); the application's
+    record of the gate is created first when missing. `values(gate)` validates the input."""
+    entity = model.__tablename__
     with db.session() as s:
         app, tmpl = _gate(s, application_id, template_id)
-        if GateKind(tmpl.kind) != GateKind.expert_review:
-            raise ConflictError(_("{body} takes no expert reviews.").format(body=tmpl.body))
-        data.setdefault("anonymous", tmpl.anonymous)
-        v = _review_values(data)
+        if GateKind(tmpl.kind) != kind:
+            raise ConflictError(refusal.format(body=tmpl.body))
+        v = values(tmpl)
         rows: list[Row] = []
         rec = _record(s, db.user, app, tmpl, rows)
         assert rec.id is not None
-        review = GateReview(record_id=rec.id, **v)
-        s.add(review)
-        s.flush()
-        assert review.id is not None
-        audit.record(s, db.user, "gate_review", review.id, "create", _review_audit(review))
-        rows.append(("gate_review", review.id, None))
-        return Kept(tuple(rows), ids={"record": rec.id, "review": review.id})
+        ident = crud.add(s, db.user, entity, model(record_id=rec.id, **v), snap=snap)
+        rows.append((entity, ident, None))
+        return Kept(tuple(rows), ids={"record": rec.id, entity.removeprefix("gate_"): ident})
+
+
+def add_review(db: Database, application_id: int, template_id: int, **data: Any) -> Kept:
+    """An expert review on an expert-review gate (anonymous by default when the gate is)."""
+
+    def values(tmpl: GateTemplate) -> dict[str, Any]:
+        return _review_values({"anonymous": tmpl.anonymous, **data})
+
+    return _add_to_gate(
+        db,
+        application_id,
+        template_id,
+        GateKind.expert_review,
+        _("{body} takes no expert reviews."),
+        GateReview,
+        values,
+        _review_audit,
+    )
 
 
 def _review_audit(review: GateReview) -> dict[str, Any]:
@@ -279,8 +304,7 @@ def remove_review(db: Database, review_id: int) -> Kept:
     with db.session() as s:
         review = get_or_raise(s, GateReview, review_id, _("Review"))
         before = values(review)
-        audit.record(s, db.user, "gate_review", review_id, "delete", _review_audit(review))
-        s.delete(review)
+        crud.delete(s, db.user, "gate_review", review, snap=_review_audit)
         return Kept((("gate_review", review_id, before),))
 
 
@@ -314,21 +338,15 @@ def _objection_values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_objection(db: Database, application_id: int, template_id: int, **data: Any) -> Kept:
-    with db.session() as s:
-        app, tmpl = _gate(s, application_id, template_id)
-        if GateKind(tmpl.kind) != GateKind.public_notice:
-            raise ConflictError(_("{body} is not a public notice.").format(body=tmpl.body))
-        v = _objection_values(data)
-        rows: list[Row] = []
-        rec = _record(s, db.user, app, tmpl, rows)
-        assert rec.id is not None
-        row = GateObjection(record_id=rec.id, **v)
-        s.add(row)
-        s.flush()
-        assert row.id is not None
-        audit.record(s, db.user, "gate_objection", row.id, "create", audit.snapshot(row))
-        rows.append(("gate_objection", row.id, None))
-        return Kept(tuple(rows), ids={"record": rec.id, "objection": row.id})
+    return _add_to_gate(
+        db,
+        application_id,
+        template_id,
+        GateKind.public_notice,
+        _("{body} is not a public notice."),
+        GateObjection,
+        lambda _tmpl: _objection_values(data),
+    )
 
 
 def update_objection(db: Database, objection_id: int, **changes: Any) -> Kept:
@@ -336,12 +354,7 @@ def update_objection(db: Database, objection_id: int, **changes: Any) -> Kept:
         row = get_or_raise(s, GateObjection, objection_id, _("Objection"))
         before = values(row)
         v = _objection_values({**{k: before[k] for k in OBJECTION_FIELDS}, **changes})
-        for k, val in v.items():
-            setattr(row, k, val)
-        s.add(row)
-        s.flush()
-        change = audit.diff(audit.snapshot(GateObjection(**before)), audit.snapshot(row))
-        audit.record(s, db.user, "gate_objection", objection_id, "update", change)
+        crud.update(s, db.user, "gate_objection", row, v, always=True)
         return Kept((("gate_objection", objection_id, before),))
 
 
@@ -349,8 +362,7 @@ def remove_objection(db: Database, objection_id: int) -> Kept:
     with db.session() as s:
         row = get_or_raise(s, GateObjection, objection_id, _("Objection"))
         before = values(row)
-        audit.record(s, db.user, "gate_objection", objection_id, "delete", audit.snapshot(row))
-        s.delete(row)
+        crud.delete(s, db.user, "gate_objection", row)
         return Kept((("gate_objection", objection_id, before),))
 
 

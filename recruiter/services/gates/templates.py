@@ -21,7 +21,7 @@ from recruiter.errors import ConflictError
 from recruiter.i18n import _
 from recruiter.store.database import Database
 
-from .. import audit
+from .. import audit, crud
 from .._common import get_or_raise
 from ..validate import Problems, as_int, clean_text
 from .kept import Kept, values
@@ -106,10 +106,6 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _audit_create(s: Session, user: str, row: GateTemplate) -> None:
-    audit.record(s, user, "gate_template", row.id, "create", audit.snapshot(row))
-
-
 def _next_position(s: Session, institution_id: int) -> int:
     top = s.exec(
         select(func.max(col(GateTemplate.position))).where(
@@ -127,11 +123,8 @@ def add(db: Database, institution_id: int, **data: Any) -> Kept:
         row = GateTemplate(
             institution_id=institution_id, position=_next_position(s, institution_id), **v
         )
-        s.add(row)
-        s.flush()
-        assert row.id is not None
-        _audit_create(s, db.user, row)
-        return Kept((("gate_template", row.id, None),), ids={"template": row.id})
+        ident = crud.add(s, db.user, "gate_template", row)
+        return Kept((("gate_template", ident, None),), ids={"template": ident})
 
 
 def install_defaults(db: Database, institution_id: int) -> Kept:
@@ -161,11 +154,7 @@ def install_defaults_in(
             notice_days=rule.notice_days,
             guards=rule.guards,
         )
-        s.add(row)
-        s.flush()
-        assert row.id is not None
-        _audit_create(s, user, row)
-        rows.append(("gate_template", row.id, None))
+        rows.append(("gate_template", crud.add(s, user, "gate_template", row), None))
     return Kept(tuple(rows))
 
 
@@ -174,12 +163,7 @@ def update(db: Database, template_id: int, **changes: Any) -> Kept:
         row = get_or_raise(s, GateTemplate, template_id, _("Gate"))
         before = values(row)
         v = _validate({**{k: getattr(row, k) for k in FIELDS}, **changes})
-        for k, val in v.items():
-            setattr(row, k, val)
-        s.add(row)
-        s.flush()
-        change = audit.diff(audit.snapshot(GateTemplate(**before)), audit.snapshot(row))
-        audit.record(s, db.user, "gate_template", template_id, "update", change)
+        crud.update(s, db.user, "gate_template", row, v, always=True)
         return Kept((("gate_template", template_id, before),))
 
 
@@ -194,8 +178,7 @@ def remove(db: Database, template_id: int) -> Kept:
             s.add(row)
             audit.record(s, db.user, "gate_template", template_id, "archive", {"records": used})
         else:
-            audit.record(s, db.user, "gate_template", template_id, "delete", audit.snapshot(row))
-            s.delete(row)
+            crud.delete(s, db.user, "gate_template", row)
         return Kept((("gate_template", template_id, before),))
 
 

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from recruiter.domain.clock import utcnow
@@ -22,7 +21,7 @@ from recruiter.errors import ConflictError
 from recruiter.i18n import _
 from recruiter.store.database import Database
 
-from .. import audit
+from .. import audit, crud
 from .._common import get_or_raise
 from ..validate import Problems, as_int, clean_text
 from .kept import Kept, values
@@ -55,21 +54,17 @@ def _tier_values(data: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "name_zh": clean_text(data.get("name_zh"), 100), "level": level}
 
 
+def _taken_by(v: dict[str, Any]) -> crud.Clash:
+    return lambda: ConflictError(_("There is a tier named '{v}' already.").format(v=v["name"]))
+
+
 def add_tier(db: Database, **data: Any) -> Kept:
     v = _tier_values(data)
     with db.session() as s:
         top = s.exec(select(func.max(col(TalentTier.position)))).one() or 0
         row = TalentTier(position=top + 1, **v)
-        s.add(row)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise ConflictError(
-                _("There is a tier named '{v}' already.").format(v=v["name"])
-            ) from exc
-        assert row.id is not None
-        audit.record(s, db.user, "talent_tier", row.id, "create", audit.snapshot(row))
-        return Kept((("talent_tier", row.id, None),), ids={"tier": row.id})
+        ident = crud.add(s, db.user, "talent_tier", row, clash=_taken_by(v))
+        return Kept((("talent_tier", ident, None),), ids={"tier": ident})
 
 
 def update_tier(db: Database, tier_id: int, **changes: Any) -> Kept:
@@ -77,17 +72,7 @@ def update_tier(db: Database, tier_id: int, **changes: Any) -> Kept:
         row = get_or_raise(s, TalentTier, tier_id, _("Tier"))
         before = values(row)
         v = _tier_values({**before, **changes})
-        for k, val in v.items():
-            setattr(row, k, val)
-        s.add(row)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise ConflictError(
-                _("There is a tier named '{v}' already.").format(v=v["name"])
-            ) from exc
-        change = audit.diff(audit.snapshot(TalentTier(**before)), audit.snapshot(row))
-        audit.record(s, db.user, "talent_tier", tier_id, "update", change)
+        crud.update(s, db.user, "talent_tier", row, v, clash=_taken_by(v), always=True)
         return Kept((("talent_tier", tier_id, before),))
 
 
@@ -108,8 +93,7 @@ def remove_tier(db: Database, tier_id: int) -> Kept:
             s.add(row)
             audit.record(s, db.user, "talent_tier", tier_id, "archive", {})
         else:
-            audit.record(s, db.user, "talent_tier", tier_id, "delete", audit.snapshot(row))
-            s.delete(row)
+            crud.delete(s, db.user, "talent_tier", row)
         return Kept((("talent_tier", tier_id, before),))
 
 

@@ -16,6 +16,7 @@ from ..candidate_model import RecordTableModel
 from ..context import AppContext
 from ..ops import CollectionOp, Reader
 from ..qt import Qt, QtGui, QtWidgets
+from ..record_views import table_view
 from ..setup.panel import fit_columns
 from ..tasks import CancelledFn, ProgressFn, show_error
 from ..undo_import import keep_touched
@@ -67,19 +68,6 @@ def _row_value(r: BatchCandidate, key: str) -> Any:
     return getattr(r, key)
 
 
-def _table(model: RecordTableModel) -> QtWidgets.QTableView:
-    view = QtWidgets.QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
 class ImportHistoryPage(Page):
     name = N_("Import history")
     watches = frozenset({Kind.import_batch, Kind.candidate})
@@ -92,10 +80,10 @@ class ImportHistoryPage(Page):
         self.batches = RecordTableModel(BATCH_COLUMNS, getter=_batch_value, parent=self)
         self.batches.numeric = {"id", "rows", "created", "updated", "duplicates", "invalid"}
         self.batches.decorate = self._decorate
-        self.view = _table(self.batches)
+        self.view = table_view(self.batches, row_height=24)
         self.rows = RecordTableModel(ROW_COLUMNS, getter=_row_value, parent=self)
         self.rows.numeric = {"candidate_id"}
-        self.rows_view = _table(self.rows)
+        self.rows_view = table_view(self.rows, row_height=24)
 
         self.summary = QtWidgets.QLabel()
         self.notice = QtWidgets.QLabel()

@@ -15,10 +15,10 @@ from recruiter.services import immigration
 
 from .. import visa_commands as cmds
 from ..candidate_model import RecordTableModel
-from ..case_editor import _table
 from ..context import AppContext
 from ..ops import Reader
 from ..qt import QtWidgets
+from ..record_views import table_view
 
 UNITS = {
     DayCount.calendar_days: N_("calendar days"),
@@ -99,7 +99,7 @@ class DeadlineRulesPanel(_Panel):
             parent=self,
         )
         self.model.numeric = {"amount"}
-        self.view = _table(self.model)
+        self.view = table_view(self.model)
         for i, w in enumerate((250, 190, 55, 100, 70, 170, 60, 30)):
             self.view.setColumnWidth(i, w)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._picked())
@@ -193,7 +193,7 @@ class RelocationTemplatePanel(_Panel):
             parent=self,
         )
         self.model.numeric = {"due_days"}
-        self.view = _table(self.model)
+        self.view = table_view(self.model)
         self.view.setColumnWidth(0, 280)
         self.view.setColumnWidth(1, 180)
         self.title = QtWidgets.QLineEdit()
