@@ -76,10 +76,12 @@ def test_demo_covers_every_stage_and_outcome(demo_db: Database) -> None:
         bad_orcids = conn.execute(text("SELECT orcid FROM candidate WHERE orcid IS NOT NULL")).all()
         future = conn.execute(
             text(
-                "SELECT (SELECT count(*) FROM application WHERE created_at > datetime('now')"
-                " OR stage_changed_at > datetime('now'))"
-                " + (SELECT count(*) FROM stage_event WHERE at > datetime('now'))"
-                " + (SELECT count(*) FROM offer WHERE created_at > datetime('now'))"
+                # julianday, not text: '…:34.000000' > '…:34' as strings within one second
+                "SELECT (SELECT count(*) FROM application"
+                " WHERE julianday(created_at) > julianday('now')"
+                " OR julianday(stage_changed_at) > julianday('now'))"
+                " + (SELECT count(*) FROM stage_event WHERE julianday(at) > julianday('now'))"
+                " + (SELECT count(*) FROM offer WHERE julianday(created_at) > julianday('now'))"
             )
         ).scalar_one()
     assert future == 0
