@@ -6,7 +6,8 @@ and the year-end lapse close.
 - plan: every instalment with its trigger date, expected date and whether it is due;
 - ledger: the ledger by fiscal year and the cash flow;
 - batches: the month's batch for the finance office, paid, cancelled, the returned sheet;
-- assessments, departures, yearend: what releases, stops, claws back or lapses money.
+- assessments, departures, yearend: what releases, stops, claws back or lapses money;
+- refunds: what early leavers owe, and receiving it (in parts) back into the source.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from .ledger import (
     outlook,
 )
 from .plan import PaymentRow, due_in, facts_in, rows_in, scale_in, totals
+from .refunds import RefundRow, receive, refunds, remove_receipt, restore_receipt
 from .schedules import (
     TEMPLATES,
     TIERS,
@@ -94,6 +96,7 @@ __all__ = [
     "Outlook",
     "PaymentRow",
     "RefundLine",
+    "RefundRow",
     "ResultChange",
     "ReturnedResult",
     "ServiceChange",
@@ -124,8 +127,12 @@ __all__ = [
     "outlook",
     "payment_rows",
     "preview",
+    "receive",
     "record",
     "record_result",
+    "refunds",
+    "remove_receipt",
+    "restore_receipt",
     "restore_result",
     "restore_service",
     "rows_in",
