@@ -7,6 +7,7 @@ and the year-end lapse close.
 - ledger: the ledger by fiscal year and the cash flow;
 - batches: the month's batch for the finance office, paid, cancelled, the returned sheet;
 - assessments, departures, yearend: what releases, stops, claws back or lapses money;
+- scale: the office's assessment scale (results, names, effects);
 - refunds: what early leavers owe, and receiving it (in parts) back into the source.
 """
 
@@ -57,6 +58,9 @@ from .ledger import (
 )
 from .plan import PaymentRow, due_in, facts_in, rows_in, scale_in, totals
 from .refunds import RefundRow, receive, refunds, remove_receipt, restore_receipt
+from .scale import restore_scale, set_scale
+from .scale import scale as assessment_scale
+from .scale import used as scale_used
 from .schedules import (
     TEMPLATES,
     TIERS,
@@ -102,6 +106,7 @@ __all__ = [
     "ServiceChange",
     "add_assessment",
     "amounts_for",
+    "assessment_scale",
     "assessments",
     "by_fiscal_year",
     "by_fiscal_year_in",
@@ -134,13 +139,16 @@ __all__ = [
     "remove_receipt",
     "restore_receipt",
     "restore_result",
+    "restore_scale",
     "restore_service",
     "rows_in",
     "rows_of_batch",
     "run_batch",
     "scale_in",
+    "scale_used",
     "schedule_of",
     "schedules_for",
+    "set_scale",
     "set_schedule",
     "set_schedule_in",
     "set_service",
