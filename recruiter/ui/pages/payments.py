@@ -123,6 +123,7 @@ class PaymentsPage(Page):
             Kind.year_close,
             Kind.funding_source,
             Kind.application,
+            Kind.setting,  # the assessment scale
         }
     )
 
