@@ -10,7 +10,7 @@ from typing import Any
 from recruiter.domain import clock, money
 from recruiter.domain.changes import Changes, Kind
 from recruiter.errors import RecruiterError, ValidationError
-from recruiter.i18n import N_, _
+from recruiter.i18n import N_, NC_, _, pgettext
 from recruiter.services import payments
 from recruiter.store.database import Database
 
@@ -23,7 +23,7 @@ from ..undo import ServiceCommand, push
 COLUMNS = (
     N_("Person"),
     N_("Item"),
-    N_("Source"),
+    NC_("funding", "Source"),
     N_("Left on"),
     N_("Owed"),
     N_("Received"),
@@ -77,7 +77,9 @@ class RefundsPanel(QtWidgets.QWidget):
         )
         note.setWordWrap(True)
         self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels(
+            [pgettext(*c) if isinstance(c, tuple) else _(c) for c in COLUMNS]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -87,7 +89,7 @@ class RefundsPanel(QtWidgets.QWidget):
         self.table.itemSelectionChanged.connect(self._selected)
         self.amount = QtWidgets.QLineEdit()
         self.amount.setPlaceholderText(_("all that is outstanding"))
-        self.amount.setMaximumWidth(200)
+        self.amount.setMinimumWidth(280)
         self.received_on = QtWidgets.QDateEdit(QtCore.QDate(clock.today()))
         self.received_on.setCalendarPopup(True)
         self.received_on.setDisplayFormat("yyyy-MM-dd")

@@ -22,7 +22,7 @@ from ..qt import Qt, QtWidgets
 from ..tasks import show_error
 from ..undo import ServiceCommand, push
 
-COLUMNS = (N_("English name"), N_("Chinese name"), N_("Effect"), N_("Recorded assessments"))
+COLUMNS = (N_("English label"), N_("Chinese label"), N_("Effect"), N_("Recorded assessments"))
 EN, ZH, EFFECT, USED = range(4)
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
