@@ -13,7 +13,7 @@ from recruiter.domain.enums import OfferStatus
 from recruiter.services import funding, offers, payments
 from recruiter.services.payments import Line
 from recruiter.services.reporting.payment_sheets import CASH_FLOW_SHEET, payment_sheets
-from recruiter.store import location, migrate
+from recruiter.store import migrate
 from recruiter.store.database import Database
 from recruiter.store.opening import open_database
 from tests.factories import extend, item, make_world
@@ -39,31 +39,26 @@ def departed(db: Database, tmp_path: Path) -> tuple[int, int]:
     return world.cny, world.apps[0]
 
 
-def test_upgrading_to_0014_counts_earlier_refunds_as_received(
-    db_path: Path, tmp_path: Path
-) -> None:
-    db = open_database(db_path)
+def test_upgrading_to_0014_counts_earlier_refunds_as_received(db: Database, tmp_path: Path) -> None:
+    url = db.url
+    cny, _app = departed(db, tmp_path)
+    (refund,) = payments.refunds(db)
+    assert (refund.owed, refund.received) == (96_000_00, 0)
+    db.dispose()
+    command.downgrade(migrate.alembic_config(url), "0013")  # the refund, no receipts table
+    again = open_database(url)  # upgrades to HEAD
     try:
-        cny, _app = departed(db, tmp_path)
-        (refund,) = payments.refunds(db)
-        assert (refund.owed, refund.received) == (96_000_00, 0)
-    finally:
-        db.dispose()
-    cfg = migrate.alembic_config(location.resolve(db_path))
-    command.downgrade(cfg, "0013")  # as the database was before 0014: the refund, no receipts
-    db = open_database(db_path)  # upgrades to HEAD
-    try:
-        (refund,) = payments.refunds(db)
+        (refund,) = payments.refunds(again)
         assert (refund.received, refund.last_received_on, refund.state) == (
             96_000_00,
             date(2027, 4, 1),
             "received",
         )
-        (b,) = funding.balances(db, [cny])
+        (b,) = funding.balances(again, [cny])
         assert b.paid == 120_000_00 - 96_000_00  # as before the upgrade
-        assert payments.by_fiscal_year(db)[(cny, 2027)].paid == -96_000_00
+        assert payments.by_fiscal_year(again)[(cny, 2027)].paid == -96_000_00
     finally:
-        db.dispose()
+        again.dispose()
 
 
 def test_sheets_show_refunds_owed_and_received(db: Database, tmp_path: Path) -> None:
