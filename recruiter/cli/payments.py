@@ -1,6 +1,7 @@
-"""`recruiter batch OUT.xlsx --month YYYY-MM [--json]`: the month's payment batch for the
-finance office; `recruiter paid FILE` marks paid what the returned sheet says; `recruiter
-close-year YEAR [--undo ID]` runs (or undoes) the year-end lapse close."""
+"""`recruiter batch OUT.xlsx --month YYYY-MM [--json] [--lang zh_CN]`: the month's payment
+batch for the finance office (headers in that language); `recruiter paid FILE` marks paid
+what the returned sheet says; `recruiter close-year YEAR [--undo ID]` runs (or undoes) the
+year-end lapse close."""
 
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ if TYPE_CHECKING:
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from pathlib import Path
 
+    from .parser import language_option
+
     b = sub.add_parser("batch", help=_("write the month's payment batch for the finance office"))
     b.add_argument("out", type=Path, metavar="OUT.xlsx")
     b.add_argument(
         "--month", required=True, metavar="YYYY-MM", help=_("instalments due by its end")
     )
     b.add_argument("--json", action="store_true")
+    language_option(b)  # the workbook's headers: `batch OUT.xlsx --month M --lang zh_CN`
     p = sub.add_parser("paid", help=_("mark paid what the finance office's returned sheet says"))
     p.add_argument("file", type=Path, metavar="RETURNED.xlsx")
     p.add_argument("--json", action="store_true")

@@ -48,6 +48,7 @@ class Kind(StrEnum):
     case_milestone = "case_milestone"
     relocation_task = "relocation_task"
     deadline_rule = "deadline_rule"
+    refund_receipt = "refund_receipt"
 
     @classmethod
     def of(cls, name: str) -> Kind | None:

@@ -23,7 +23,7 @@ from sqlmodel import col
 
 from .clock import local_day, local_midnight
 from .enums import ItemKind, OfferStatus, Outcome, Period
-from .models import Application, Instalment, Offer, OfferItem, Refund
+from .models import Application, Instalment, Offer, OfferItem, Refund, RefundReceipt
 from .rules import COMMITTING, RESERVING
 
 # -- open / active / on-hold applications ---------------------------------------------------
@@ -331,7 +331,7 @@ class Accounts:
 
 # -- the ledger: money paid over time (issue 18) ---------------------------------------------
 # A source is charged by "charges": each instalment of a scheduled item (to the instalment's
-# source, else the item's), each whole unscheduled item (its life cost), and each refund
+# source, else the item's), each whole unscheduled item (its life cost), and each refund receipt
 # (negative, state 'refund'). Paid money stays paid whatever becomes of the offer; stopped and
 # lapsed instalments return to the source.
 
@@ -410,12 +410,16 @@ def charges_sql() -> Subquery:
         .join(Offer, col(Offer.id) == col(OfferItem.offer_id))
         .where(~has_schedule.exists())
     )
-    refunds = select(
-        col(Refund.funding_source_id),
-        literal(None),
-        literal("refund"),
-        -col(Refund.amount_minor),
-    ).select_from(Refund)
+    refunds = (  # only refund money received back returns to the source
+        select(
+            col(Refund.funding_source_id),
+            literal(None),
+            literal("refund"),
+            -col(RefundReceipt.amount_minor),
+        )
+        .select_from(RefundReceipt)
+        .join(Refund, col(Refund.id) == col(RefundReceipt.refund_id))
+    )
     return union_all(scheduled, unscheduled, refunds).subquery("charge")
 
 

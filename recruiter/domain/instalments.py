@@ -90,8 +90,124 @@ class Clawback(StrEnum):
 
 
 # The office's result scale: result -> what it does to the instalments it triggers.
-# "release" pays them, "stop" ends them. An office may store its own scale (services.payments).
+# "release" pays them, "hold" keeps them waiting (neither paid nor ended), "stop" ends them.
+# An office may store its own scale (services.payments.scale).
 DEFAULT_SCALE: Mapping[str, str] = {"合格": "release", "基本合格": "release", "不合格": "stop"}
+
+
+class Effect(StrEnum):
+    """What an assessment result does to the instalments that assessment triggers."""
+
+    release = "release"
+    hold = "hold"
+    stop = "stop"
+
+    @property
+    def label(self) -> str:
+        return {
+            "release": pgettext("assessment effect", "Releases the tranche"),
+            "hold": pgettext("assessment effect", "Holds the tranche"),
+            "stop": pgettext("assessment effect", "Stops the tranche"),
+        }[self]
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    """One result of the office's scale. `key` is what recorded assessments store and never
+    changes (renaming changes the labels only); new results take their Chinese label, else
+    their English one, as key."""
+
+    key: str
+    en: str
+    zh: str
+    effect: Effect
+
+    def label(self, chinese: bool) -> str:
+        return (self.zh or self.en) if chinese else (self.en or self.zh)
+
+
+DEFAULT_RESULTS: tuple[ScaleResult, ...] = (
+    ScaleResult("合格", "Pass", "合格", Effect.release),
+    ScaleResult("基本合格", "Basic pass", "基本合格", Effect.release),
+    ScaleResult("不合格", "Fail", "不合格", Effect.stop),
+)
+KEY_LENGTH = 50  # assessment.result's length
+
+
+def parse_scale(value: object) -> tuple[ScaleResult, ...] | None:
+    """The scale from its stored JSON value: a list of {key, en, zh, effect}, or the older
+    {result: effect} mapping (labels then the result itself; the defaults' English names
+    kept). None when the value is not a scale."""
+    english = {r.key: r.en for r in DEFAULT_RESULTS}
+    try:
+        if isinstance(value, dict) and value:
+            return tuple(
+                ScaleResult(str(k), english.get(str(k), str(k)), str(k), Effect(str(v)))
+                for k, v in value.items()
+            )
+        if isinstance(value, list) and value:
+            return tuple(
+                ScaleResult(
+                    str(r["key"]),
+                    str(r.get("en") or ""),
+                    str(r.get("zh") or ""),
+                    Effect(r["effect"]),
+                )
+                for r in value
+            )
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
+
+
+def dump_scale(results: Sequence[ScaleResult]) -> list[dict[str, str]]:
+    return [{"key": r.key, "en": r.en, "zh": r.zh, "effect": r.effect.value} for r in results]
+
+
+def scale_problems(
+    results: Sequence[ScaleResult],
+    used: Mapping[str, int],
+    before: Sequence[ScaleResult] = (),
+) -> dict[str, str]:
+    """Why a scale cannot be stored ({} when it can). `used`: how many recorded assessments
+    have each result; such a result may be renamed but neither removed nor given another
+    effect (the instalments it released or stopped would then disagree with it)."""
+    errors: dict[str, str] = {}
+    if not results:
+        errors["results"] = _("the scale needs at least one result")
+    elif not any(r.effect == Effect.release for r in results):
+        errors["results"] = _("at least one result must release the tranche (a pass)")
+    keys: set[str] = set()
+    labels: dict[str, set[str]] = {"en": set(), "zh": set()}
+    for n, r in enumerate(results, start=1):
+        where = _("result {n}").format(n=n)
+        if not (r.en.strip() or r.zh.strip()):
+            errors[where] = _("give the result a name")
+        elif not r.key.strip() or len(r.key) > KEY_LENGTH:
+            errors[where] = _("a name of at most {n} characters").format(n=KEY_LENGTH)
+        elif r.key in keys:
+            errors[where] = _("'{name}' is on the scale twice").format(name=r.key)
+        for lang, text in (("en", r.en.strip()), ("zh", r.zh.strip())):
+            if text and text.casefold() in labels[lang]:
+                errors[where] = _("'{name}' is on the scale twice").format(name=text)
+            labels[lang].add(text.casefold())
+        keys.add(r.key)
+    effects = {r.key: r.effect for r in results}
+    was = {r.key: r for r in before}
+    for key, count in sorted(used.items()):
+        if not count:
+            continue
+        name = was[key].label(False) if key in was else key
+        if key not in effects:
+            errors[key] = _(
+                "'{name}' is the result of {count} recorded assessment(s): rename it, but keep it"
+            ).format(name=name, count=count)
+        elif key in was and effects[key] != was[key].effect:
+            errors[key] = _(
+                "'{name}' is the result of {count} recorded assessment(s): its effect cannot "
+                "change (clear those results first)"
+            ).format(name=name, count=count)
+    return errors
 
 
 # -- splitting -------------------------------------------------------------------------------
@@ -251,21 +367,27 @@ def clawback(
 
 
 __all__ = [
+    "DEFAULT_RESULTS",
     "DEFAULT_SCALE",
     "ENDED",
     "UNPAID",
     "AssessmentKind",
     "Clawback",
+    "Effect",
     "Facts",
     "RefundWorking",
+    "ScaleResult",
     "Status",
     "Trigger",
     "add_years",
     "clawback",
+    "dump_scale",
     "expected_on",
     "fiscal_year",
     "month_end",
     "months_between",
+    "parse_scale",
+    "scale_problems",
     "schedule_problem",
     "split_percentages",
     "trigger_met_on",

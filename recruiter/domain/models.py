@@ -477,6 +477,7 @@ TABLES = [
     "case_milestone",
     "relocation_task",
     "deadline_rule",
+    "refund_receipt",
 ]
 
 
@@ -497,6 +498,7 @@ from .payment_tables import (  # noqa: E402
     FinanceBatch,
     Instalment,
     Refund,
+    RefundReceipt,
     ServicePeriod,
     YearClose,
 )
@@ -530,6 +532,7 @@ __all__ = [
     "OfferItem",
     "Officer",
     "Refund",
+    "RefundReceipt",
     "RelocationTask",
     "ServicePeriod",
     "Setting",

@@ -133,3 +133,17 @@ class YearClose(SQLModel, table=True):
     closed_by: str | None = Field(default=None, max_length=100)
     lapsed: int = 0
     undone_at: datetime | None = None
+
+
+class RefundReceipt(SQLModel, table=True):
+    """Money of a refund received back (a refund may come back in parts): only received money
+    returns to the source, in the fiscal year it was received (migration 0014)."""
+
+    __tablename__ = "refund_receipt"
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="ck_refund_receipt_amount"),)
+    id: int | None = Field(default=None, primary_key=True)
+    refund_id: int = Field(sa_column=fk("refund.id", "CASCADE"))
+    received_on: date
+    amount_minor: int = Field(sa_type=BigInteger)
+    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_by: str | None = Field(default=None, max_length=100)

@@ -1,8 +1,9 @@
 """The finance office's monthly batch workbook, and reading the sheet they send back.
 
-One row per instalment; the `Ref` column is the instalment's number, which the returned sheet
-must keep, and the finance office fills in `Paid on` for what they paid. Amounts are written
-twice: in major units for people, and exactly in minor units for the round trip."""
+One row per instalment; the `Ref` (编号) column is the instalment's number, which the returned
+sheet must keep, and the finance office fills in `Paid on` (支付日期) for what they paid. Headers
+are written in the workbook's language and read back in either (COLUMNS holds both). Amounts
+are written twice: in major units for people, and exactly in minor units for the round trip."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from recruiter import i18n
 from recruiter.domain.money import exponent
 from recruiter.errors import RecruiterError
 from recruiter.i18n import _
@@ -20,38 +22,69 @@ from recruiter.i18n import _
 from . import workbook as xw
 from .reading import read_table
 
-HEADERS = (
-    "Ref",
-    "Person",
-    "Target",
-    "Item",
-    "Trigger",
-    "Source",
-    "Project number",
-    "Amount",
-    "Currency",
-    "Amount (minor units)",
-    "Due on",
-    "Paid on",
+
+@dataclass(frozen=True)
+class BatchColumn:
+    """One column of the batch workbook: its key, its header in each language, and the other
+    headers a returned sheet may carry instead (the finance office's own words)."""
+
+    key: str
+    en: str
+    zh: str
+    kind: str
+    width: int
+    also: tuple[str, ...] = ()
+
+    def header(self, chinese: bool) -> str:
+        return self.zh if chinese else self.en
+
+
+# The one header table, both languages: the workbook is written in the window's (or --lang)
+# language, and a returned sheet is read back by either language's headers.
+COLUMNS: tuple[BatchColumn, ...] = (
+    BatchColumn("ref", "Ref", "编号", "int", 8, ("reference", "ref.", "ref no", "参考号")),
+    BatchColumn("person", "Person", "姓名", "text", 24, ("name", "人员")),
+    BatchColumn("target", "Target", "招聘岗位", "text", 28, ("岗位",)),
+    BatchColumn("item", "Item", "待遇项目", "text", 22, ("项目名称",)),
+    BatchColumn("trigger", "Trigger", "支付条件", "text", 28),
+    BatchColumn("source", "Source", "经费来源", "text", 28),
+    BatchColumn("project_no", "Project number", "项目编号", "text", 16, ("project no", "项目号")),
+    BatchColumn("amount", "Amount", "金额", "number", 16),
+    BatchColumn("currency", "Currency", "币种", "text", 9),
+    BatchColumn(
+        "amount_minor", "Amount (minor units)", "金额（最小货币单位）", "int", 18, ("金额（分）",)
+    ),
+    BatchColumn("due_on", "Due on", "应付日期", "date", 12),
+    BatchColumn(
+        "paid_on", "Paid on", "支付日期", "date", 12, ("paid", "付款日期", "实付日期", "支付时间")
+    ),
 )
-_KINDS = (
-    "int",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "number",
-    "text",
-    "int",
-    "date",
-    "date",
-)
-_WIDTHS = (8, 24, 28, 22, 28, 28, 16, 16, 9, 18, 12, 12)
-# Headers a returned sheet may use instead (the finance office may translate them).
-_REF = {"ref", "编号", "reference"}
-_PAID_ON = {"paid on", "支付日期", "付款日期", "paid"}
+HEADERS = tuple(c.en for c in COLUMNS)  # the English headers (as before)
+_TOTAL_WORDS = {"total", "totals", "合计", "总计", "小计"}
+
+
+def _norm(header: Any) -> str:
+    """A header as compared: trimmed, case folded, full-width brackets and spaces made plain,
+    inner spaces and a trailing colon or asterisk dropped ('Paid on:', '支付日期 *')."""
+    text = str(header or "").translate(str.maketrans("（）：　", "(): ")).strip().casefold()
+    text = text.rstrip(":*").strip()
+    return " ".join(text.split())
+
+
+_BY_HEADER: dict[str, str] = {
+    _norm(h): c.key for c in COLUMNS for h in (c.en, c.zh, c.key, *c.also)
+}
+
+
+def column_keys(headers: Sequence[Any]) -> dict[str, int]:
+    """Which column of a returned sheet holds which key (the first one, when repeated); extra
+    columns the finance office added are ignored, and the order does not matter."""
+    found: dict[str, int] = {}
+    for at, h in enumerate(headers):
+        key = _BY_HEADER.get(_norm(h))
+        if key is not None and key not in found:
+            found[key] = at
+    return found
 
 
 @dataclass(frozen=True)
@@ -72,8 +105,12 @@ def major(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
-def write_batch(path: Path | str, month: str, lines: Sequence[BatchLine]) -> Path:
-    """The batch workbook for `month` (one sheet); returns where it was written."""
+def write_batch(
+    path: Path | str, month: str, lines: Sequence[BatchLine], lang: str | None = None
+) -> Path:
+    """The batch workbook for `month` (one sheet), with headers in `lang` (default: the
+    current language); returns where it was written."""
+    chinese = (lang or i18n.language()) == i18n.CHINESE
     rows: list[list[Any]] = [
         [
             line.ref,
@@ -91,9 +128,10 @@ def write_batch(path: Path | str, month: str, lines: Sequence[BatchLine]) -> Pat
         ]
         for line in lines
     ]
+    title = f"付款申请 {month}" if chinese else f"Payments {month}"
     sheet = xw.DataSheet(
-        xw.sheet_title(f"Payments {month}"),
-        [xw.Column(h, k, w) for h, k, w in zip(HEADERS, _KINDS, _WIDTHS, strict=True)],
+        xw.sheet_title(title),
+        [xw.Column(c.header(chinese), c.kind, c.width) for c in COLUMNS],
         rows,
         total=len(rows),
     )
@@ -131,24 +169,27 @@ def _date(value: Any) -> date | None:
 
 
 def read_returned(path: Path | str) -> list[Returned]:
-    """The Ref and Paid on of each row of the finance office's returned sheet."""
+    """The Ref and Paid on of each row of the finance office's returned sheet, its headers in
+    English or Chinese, with columns added or moved; rows without a Ref (a totals line, a note)
+    are skipped."""
     table = read_table(path)
-    names = [str(h).strip().lower() for h in table.headers]
-    try:
-        ref_at = next(i for i, n in enumerate(names) if n in _REF)
-        paid_at = next(i for i, n in enumerate(names) if n in _PAID_ON)
-    except StopIteration:
+    found = column_keys(table.headers)
+    if "ref" not in found or "paid_on" not in found:
         raise ReturnedSheetError(
             _(
                 "{name} has no 'Ref' and 'Paid on' columns; send back the batch "
                 "workbook Recruiter wrote, with 'Paid on' filled in."
             ).format(name=Path(path).name)
         ) from None
+    ref_at, paid_at = found["ref"], found["paid_on"]
     out = []
     problems = []
     for number, row in table.data_rows():
+        text = str(row[ref_at] if row[ref_at] is not None else "").strip()
+        if not text or _norm(text) in _TOTAL_WORDS:
+            continue
         try:
-            ref = int(str(row[ref_at]).strip().split(".")[0])
+            ref = int(text.split(".")[0])
         except ValueError:
             problems.append(
                 _("row {number}: Ref '{row}' is not a number").format(
@@ -174,4 +215,14 @@ def read_returned(path: Path | str) -> list[Returned]:
     return out
 
 
-__all__ = ["HEADERS", "BatchLine", "Returned", "ReturnedSheetError", "read_returned", "write_batch"]
+__all__ = [
+    "COLUMNS",
+    "HEADERS",
+    "BatchColumn",
+    "BatchLine",
+    "Returned",
+    "ReturnedSheetError",
+    "column_keys",
+    "read_returned",
+    "write_batch",
+]

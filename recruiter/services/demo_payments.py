@@ -34,7 +34,8 @@ def _t(name: str) -> Table:
 
 def add(conn: Connection, today: date) -> dict[str, int]:
     """Schedules, batches, assessments and one departure; returns counts."""
-    for name in ("refund", "departure", "year_close", "instalment", "finance_batch"):
+    gone = ("refund_receipt", "refund", "departure", "year_close", "instalment", "finance_batch")
+    for name in gone:
         conn.execute(_t(name).delete())  # a --force demo replaces them
     offer, item, event = _t("offer"), _t("offer_item"), _t("stage_event")
     accepted = conn.execute(
@@ -274,4 +275,25 @@ def _departure(
             )
     if refunds:
         conn.execute(insert(_t("refund")), refunds)
+        _receive_part(conn, left, today)
     return len(refunds)
+
+
+def _receive_part(conn: Connection, left: date, today: date) -> None:
+    """Half of the first refund came back (a month after the departure, or today); the rest of
+    it and the other refunds are still owed."""
+    refund = _t("refund")
+    first = conn.execute(
+        select(refund.c.id, refund.c.amount_minor).order_by(refund.c.id).limit(1)
+    ).first()
+    on = min(left + timedelta(days=30), today)
+    if first is not None and left <= on and first[1] >= 2:
+        conn.execute(
+            insert(_t("refund_receipt")).values(
+                refund_id=first[0],
+                received_on=on,
+                amount_minor=first[1] // 2,
+                recorded_at=datetime.now(UTC),
+                recorded_by="demo",
+            )
+        )

@@ -22,6 +22,7 @@ WATCHES = frozenset(
         Kind.service_period,
         Kind.departure,
         Kind.year_close,
+        Kind.refund_receipt,
     }
 )
 

@@ -1,15 +1,15 @@
 """A hypothesis state machine over schedules, triggers, batches, payments, cancellations,
-year-end lapses (and their undo) and departures. After every step, per source and fiscal year,
-in integer minor units: the SQL ledger (funding.balances) equals a model kept here from the
-steps alone, the fiscal years add up to it, and total = available + reserved +
-committed-unpaid + paid."""
+year-end lapses (and their undo), departures and refunds received (in parts). After every
+step, per source and fiscal year, in integer minor units: the SQL ledger (funding.balances)
+equals a model kept here from the steps alone, the fiscal years add up to it, and
+total = available + reserved + committed-unpaid + paid."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -65,7 +65,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.sources = [self.world.cny, self.match]
         self.free_apps = list(self.world.apps)
         self.inst: dict[int, Planned] = {}
-        self.refunds: dict[tuple[int, int], int] = {}  # (source, year) -> refunded
+        self.refunds: dict[tuple[int, int], int] = {}  # (source, year) -> refund received
+        self.owed: dict[int, list] = {}  # refund id -> [source, outstanding, departure day]
         self.served: dict[int, date] = {}  # app -> service start
         self.departed: set[int] = set()
         self.batches: list[int] = []
@@ -210,12 +211,30 @@ class LedgerMachine(RuleBasedStateMachine):
                 paid[key] = paid.get(key, 0) + v.amount
             elif v.status in ("planned", "sent"):
                 v.status = "stopped"
+        asked: dict[int, int] = {}
         for (_item, source, rule_), amount in paid.items():
             back = clawback(rule_, amount, served, 60).amount
-            key2 = (source, left.year)
-            self.refunds[key2] = self.refunds.get(key2, 0) + back
+            asked[source] = asked.get(source, 0) + back
+        recorded = payments.refunds(self.db, app)
+        for r in recorded:  # owed, not returned to the source until received
+            assert r.received == 0 and r.on == left and r.source_id is not None
+            self.owed[r.id] = [r.source_id, r.owed, left]
+            asked[r.source_id] -= r.owed
+        assert not any(asked.values())
         # sent instalments leave their batch: a batch may now be empty of sent ones
         self.batches = [b for b in self.batches if self._has_sent(b)]
+
+    @precondition(lambda self: any(v[1] for v in self.owed.values()))
+    @rule(data=st.data(), later=st.sampled_from([0, 200, 400]), whole=st.booleans())
+    def receive_refund(self, data: st.DataObject, later: int, whole: bool) -> None:
+        rid = data.draw(st.sampled_from([k for k, v in self.owed.items() if v[1]]))
+        source, outstanding, left = self.owed[rid]
+        amount = outstanding if whole else data.draw(st.integers(1, outstanding))
+        day = left + timedelta(days=later)
+        payments.receive(self.db, rid, None if whole else amount, day)
+        self.owed[rid][1] = outstanding - amount
+        key = (source, day.year)
+        self.refunds[key] = self.refunds.get(key, 0) + amount
 
     def _has_sent(self, batch: int) -> bool:
         with self.db.session() as s:
@@ -253,7 +272,7 @@ class LedgerMachine(RuleBasedStateMachine):
             paid = sum(v.amount for v in mine if v.status == "paid")
             refunded = sum(a for (sid, _y), a in self.refunds.items() if sid == b.source_id)
             assert (b.reserved, b.committed_unpaid, b.paid) == (0, unpaid, paid - refunded)
-            # paid money falls in the fiscal year it was paid (refunds in the departure's year)
+            # paid money falls in the fiscal year it was paid (refunds in the year received)
             for (sid, year), led in by_year.items():
                 if sid != b.source_id or year is None:
                     continue
@@ -267,7 +286,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 LedgerMachine.TestCase.settings = settings(
     max_examples=20,
-    stateful_step_count=22,
+    stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -13,7 +13,14 @@ from sqlmodel import col, select
 
 from recruiter.cli import main
 from recruiter.domain.enums import FundingKind, OfferStatus
-from recruiter.domain.models import AuditEntry, FinanceBatch, Instalment, OfferItem, Refund
+from recruiter.domain.models import (
+    AuditEntry,
+    FinanceBatch,
+    Instalment,
+    OfferItem,
+    Refund,
+    RefundReceipt,
+)
 from recruiter.errors import ConflictError, ValidationError
 from recruiter.services import funding, offers, payments
 from recruiter.services.payments import Line
@@ -299,7 +306,8 @@ def test_early_departure_refund_pro_rata_and_full(world: World, tmp_path: Path) 
     before = balance(world.db, world.cny)
     did = payments.record(world.db, world.apps[0], date(2029, 4, 1))
     after = balance(world.db, world.cny)
-    assert after.paid == before.paid - 287_500_00
+    # owed, not received yet: the money has not come back to the source
+    assert after.paid == before.paid
     assert after.committed_unpaid == 0  # the unpaid year-4 tranche stopped
     assert after.total == after.available + after.reserved + after.committed_unpaid + after.paid
     assert statuses(world.db, settle) == ["paid", "stopped"]
@@ -309,7 +317,37 @@ def test_early_departure_refund_pro_rata_and_full(world: World, tmp_path: Path) 
             select(col(AuditEntry.action)).where(col(AuditEntry.entity) == "departure")
         ).all()
         assert list(actions) == ["create"]
-    assert payments.by_fiscal_year(world.db)[(world.cny, 2029)].paid == -287_500_00
+    owed = {r.owed: r for r in payments.refunds(world.db, world.apps[0])}
+    assert sorted(owed) == [100_000_00, 187_500_00]
+    assert all(r.state == "owed" for r in owed.values())
+    # the pro rata refund comes back in two parts, across a year end; the bonus whole
+    big = owed[187_500_00].id
+    with pytest.raises(ValidationError):  # never before the departure
+        payments.receive(world.db, big, 1, date(2029, 3, 1))
+    with pytest.raises(ValidationError, match="outstanding"):  # never more than owed
+        payments.receive(world.db, big, 187_500_01, date(2029, 12, 20))
+    first = payments.receive(world.db, big, 87_500_00, date(2029, 12, 20))
+    payments.receive(world.db, big, None, date(2030, 1, 15))  # the rest
+    payments.receive(world.db, owed[100_000_00].id, 100_000_00, date(2029, 6, 1))
+    got = balance(world.db, world.cny)
+    assert got.paid == before.paid - 287_500_00
+    assert got.total == got.available + got.reserved + got.committed_unpaid + got.paid
+    years = payments.by_fiscal_year(world.db)
+    assert years[(world.cny, 2029)].paid == -187_500_00
+    assert years[(world.cny, 2030)].paid == -100_000_00
+    assert {r.state for r in payments.refunds(world.db)} == {"received"}
+    with pytest.raises(ConflictError):  # nothing more is outstanding
+        payments.receive(world.db, big, 1, date(2030, 2, 1))
+    with pytest.raises(ConflictError):  # received money is not undone with the departure
+        payments.undo(world.db, did)
+    snap = payments.remove_receipt(world.db, first)
+    assert balance(world.db, world.cny).paid == before.paid - 200_000_00
+    assert [r.state for r in payments.refunds(world.db) if r.id == big] == ["part"]
+    assert payments.restore_receipt(world.db, snap) == first
+    with world.db.session() as s:
+        for receipt in s.exec(select(RefundReceipt)).all():
+            assert receipt.id is not None
+            payments.remove_receipt(world.db, receipt.id)
     payments.undo(world.db, did)
     assert balance(world.db, world.cny) == before
     assert statuses(world.db, settle) == ["paid", "planned"]

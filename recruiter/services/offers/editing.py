@@ -30,7 +30,7 @@ from .. import audit
 from .._common import get_or_raise
 from ..concurrency import check as check_version
 from ..concurrency import touch_version
-from ..payments.schedules import drop_stale_in
+from ..payments.schedules import drop_stale_in, put_back_in, schedule_rows_in
 from ..validate import Problems
 from .rules import (
     HEADER_FIELDS,
@@ -53,6 +53,7 @@ class OfferSnapshot:
     offer_id: int
     offer: dict[str, Any] | None
     items: tuple[dict[str, Any], ...] = ()
+    instalments: tuple[dict[str, Any], ...] = ()  # the items' schedules (issue 18)
 
 
 def _snap(s: Session, offer_id: int) -> OfferSnapshot:
@@ -62,8 +63,12 @@ def _snap(s: Session, offer_id: int) -> OfferSnapshot:
     items = s.exec(
         select(OfferItem).where(col(OfferItem.offer_id) == offer_id).order_by(col(OfferItem.id))
     ).all()
+    ids = [i.id for i in items if i.id is not None]
     return OfferSnapshot(
-        offer_id, offer.model_dump(exclude={"version"}), tuple(i.model_dump() for i in items)
+        offer_id,
+        offer.model_dump(exclude={"version"}),
+        tuple(i.model_dump() for i in items),
+        schedule_rows_in(s, ids),
     )
 
 
@@ -112,6 +117,7 @@ def restore_in(s: Session, user: str, snap: OfferSnapshot) -> OfferSnapshot:
         for row in wanted.values():
             s.add(OfferItem(**row))
         s.flush()
+        put_back_in(s, user, [int(r["id"]) for r in snap.items], snap.instalments)
     except IntegrityError as exc:
         raise ConflictError(
             _(

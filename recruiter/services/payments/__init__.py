@@ -6,7 +6,9 @@ and the year-end lapse close.
 - plan: every instalment with its trigger date, expected date and whether it is due;
 - ledger: the ledger by fiscal year and the cash flow;
 - batches: the month's batch for the finance office, paid, cancelled, the returned sheet;
-- assessments, departures, yearend: what releases, stops, claws back or lapses money.
+- assessments, departures, yearend: what releases, stops, claws back or lapses money;
+- scale: the office's assessment scale (results, names, effects);
+- refunds: what early leavers owe, and receiving it (in parts) back into the source.
 """
 
 from __future__ import annotations
@@ -55,6 +57,10 @@ from .ledger import (
     outlook,
 )
 from .plan import PaymentRow, due_in, facts_in, rows_in, scale_in, totals
+from .refunds import RefundRow, receive, refunds, remove_receipt, restore_receipt
+from .scale import restore_scale, set_scale
+from .scale import scale as assessment_scale
+from .scale import used as scale_used
 from .schedules import (
     TEMPLATES,
     TIERS,
@@ -94,11 +100,13 @@ __all__ = [
     "Outlook",
     "PaymentRow",
     "RefundLine",
+    "RefundRow",
     "ResultChange",
     "ReturnedResult",
     "ServiceChange",
     "add_assessment",
     "amounts_for",
+    "assessment_scale",
     "assessments",
     "by_fiscal_year",
     "by_fiscal_year_in",
@@ -124,16 +132,23 @@ __all__ = [
     "outlook",
     "payment_rows",
     "preview",
+    "receive",
     "record",
     "record_result",
+    "refunds",
+    "remove_receipt",
+    "restore_receipt",
     "restore_result",
+    "restore_scale",
     "restore_service",
     "rows_in",
     "rows_of_batch",
     "run_batch",
     "scale_in",
+    "scale_used",
     "schedule_of",
     "schedules_for",
+    "set_scale",
     "set_schedule",
     "set_schedule_in",
     "set_service",

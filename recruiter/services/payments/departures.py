@@ -1,5 +1,6 @@
 """Early departure: the refund each item's clawback rule asks for, with the arithmetic shown,
-recorded in the ledger (a refund lowers its source's paid money) and the audit log. Unpaid
+recorded as owed and in the audit log (received money lowers its source's paid money:
+refunds.py). Unpaid
 instalments stop and return to their sources. Undo removes the departure and restarts them."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from recruiter.store.database import Database
 
 from .. import audit
 from .._common import get_or_raise
+from .refunds import has_receipts_in
 
 
 def _money(minor: int, currency: str) -> str:
@@ -172,6 +174,10 @@ def undo(db: Database, departure_id: int) -> None:
     """Remove a departure: its refunds go, stopped instalments are planned again."""
     with db.session() as s:
         d = get_or_raise(s, Departure, departure_id, _("Departure"))
+        if has_receipts_in(s, departure_id):
+            raise ConflictError(
+                _("Money of this departure's refunds was received; remove the receipts first.")
+            )
         mark = f"departure:{departure_id}"
         for i in s.exec(select(Instalment).where(col(Instalment.ended_by) == mark)).all():
             i.status, i.ended_by = Status.planned.value, None

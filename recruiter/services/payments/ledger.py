@@ -2,7 +2,7 @@
 
 Per source: total = available + reserved + committed-unpaid + paid (domain.figures.Ledger;
 funding.balances_in has the same figures in SQL). By fiscal year, paid money falls in the year
-it was paid (refunds in the year of the departure), unpaid money in the year it is expected,
+it was paid (refunds in the year they were received), unpaid money in the year it is expected,
 and money with no date yet (an unscheduled item, a trigger not yet known) under None; the years
 of a source add up to its total figures."""
 
@@ -18,10 +18,18 @@ from sqlmodel import Session, col, select
 from recruiter.domain import figures
 from recruiter.domain.figures import Ledger
 from recruiter.domain.instalments import Status, fiscal_year
-from recruiter.domain.models import FundingSource, Instalment, Offer, OfferItem, Refund
+from recruiter.domain.models import (
+    FundingSource,
+    Instalment,
+    Offer,
+    OfferItem,
+    Refund,
+    RefundReceipt,
+)
 from recruiter.store.database import Database
 
 from .plan import PaymentRow, rows_in
+from .refunds import rows_in as refund_rows_in
 
 Key = tuple[int | None, int | None]  # (source id, fiscal year)
 
@@ -48,9 +56,23 @@ def by_fiscal_year_in(s: Session, rows: Iterable[PaymentRow] | None = None) -> d
     )
     for source, status, cost in s.execute(unscheduled).all():
         add(source, None, status, None, int(cost))
-    for refund in s.exec(select(Refund)).all():
-        add(refund.funding_source_id, fiscal_year(refund.on), "", "refund", -refund.amount_minor)
+    for source, day, amount, _ccy in received_in_years(s):
+        add(source, fiscal_year(day), "", "refund", -amount)
     return out
+
+
+def received_in_years(s: Session) -> list[tuple[int | None, date, int, str]]:
+    """(source, day received, amount, currency) of every refund receipt: refund money returns
+    to its source only when received, in the fiscal year it was received."""
+    rows = s.exec(
+        select(
+            col(Refund.funding_source_id),
+            col(RefundReceipt.received_on),
+            col(RefundReceipt.amount_minor),
+            col(Refund.currency),
+        ).join(Refund, col(Refund.id) == col(RefundReceipt.refund_id))
+    ).all()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 def by_fiscal_year(db: Database) -> dict[Key, Ledger]:
@@ -60,8 +82,9 @@ def by_fiscal_year(db: Database) -> dict[Key, Ledger]:
 
 @dataclass(frozen=True)
 class CashFlow:
-    """One source in one fiscal year: paid, due (trigger met, not paid) and expected (trigger
-    not met yet), committed money only, in the source's currency."""
+    """One source in one fiscal year: paid (net of refunds received), due (trigger met, not
+    paid) and expected (trigger not met yet), committed money only, in the source's currency;
+    and refunds still owed to it."""
 
     source_id: int | None
     source: str
@@ -71,6 +94,7 @@ class CashFlow:
     paid: int
     due: int
     expected: int
+    refund_owed: int = 0  # refunds not received yet (in the departure's fiscal year)
 
 
 def cash_flow_in(s: Session, as_of: date) -> list[CashFlow]:
@@ -96,17 +120,22 @@ def cash_flow_in(s: Session, as_of: date) -> list[CashFlow]:
             key, slot = (r.source_id, fiscal_year(r.expected_on)), 1 if met else 2
         else:
             continue
-        sums.setdefault(key, [0, 0, 0])[slot] += r.amount_minor
+        sums.setdefault(key, [0, 0, 0, 0])[slot] += r.amount_minor
         currency[key] = r.currency
-    for refund in s.exec(select(Refund)).all():
-        key = (refund.funding_source_id, fiscal_year(refund.on))
-        sums.setdefault(key, [0, 0, 0])[0] -= refund.amount_minor
-        currency[key] = refund.currency
+    for source, day, amount, ccy in received_in_years(s):
+        key = (source, fiscal_year(day))
+        sums.setdefault(key, [0, 0, 0, 0])[0] -= amount
+        currency[key] = ccy
+    for refund in refund_rows_in(s):  # still owed: in the departure's fiscal year
+        if refund.outstanding:
+            key = (refund.source_id, fiscal_year(refund.on))
+            sums.setdefault(key, [0, 0, 0, 0])[3] += refund.outstanding
+            currency[key] = refund.currency
     out = []
-    for (sid, year), (paid, due, expected) in sums.items():
+    for (sid, year), (paid, due, expected, owed) in sums.items():
         fallback = ("(no source)", currency[(sid, year)], None)
         name, ccy, inst = names.get(sid, fallback) if sid is not None else fallback
-        out.append(CashFlow(sid, name, inst, ccy, year, paid, due, expected))
+        out.append(CashFlow(sid, name, inst, ccy, year, paid, due, expected, owed))
     return sorted(out, key=lambda c: (c.source, c.year is None, c.year or 0))
 
 

@@ -16,11 +16,13 @@ from sqlmodel import Session, col, select
 
 from recruiter.domain.enums import ItemKind, OfferStatus, Stage
 from recruiter.domain.instalments import (
-    DEFAULT_SCALE,
+    DEFAULT_RESULTS,
     Facts,
+    ScaleResult,
     Status,
     Trigger,
     expected_on,
+    parse_scale,
     trigger_met_on,
 )
 from recruiter.domain.models import (
@@ -41,18 +43,23 @@ from recruiter.i18n import _
 SCALE_KEY = "assessment_scale"
 
 
-def scale_in(s: Session) -> dict[str, str]:
-    """The office's assessment scale (result -> 'release' or 'stop'); 合格/基本合格/不合格 unless
-    the office stored its own."""
+def scale_results_in(s: Session) -> tuple[ScaleResult, ...]:
+    """The office's assessment scale, in order: 合格/基本合格/不合格 unless the office stored its
+    own (Setup → Assessment scale)."""
     row = s.get(Setting, SCALE_KEY)
     if row is not None:
         try:
-            loaded = json.loads(row.value)
+            loaded = parse_scale(json.loads(row.value))
         except ValueError:
             loaded = None
-        if isinstance(loaded, dict) and loaded:
-            return {str(k): str(v) for k, v in loaded.items()}
-    return dict(DEFAULT_SCALE)
+        if loaded:
+            return loaded
+    return DEFAULT_RESULTS
+
+
+def scale_in(s: Session) -> dict[str, str]:
+    """The scale as result -> effect ('release', 'hold' or 'stop'), in order."""
+    return {r.key: r.effect.value for r in scale_results_in(s)}
 
 
 def facts_in(s: Session, application_ids: Iterable[int]) -> dict[int, Facts]:

@@ -364,3 +364,47 @@ def drop_stale_in(s: Session, user: str, item_id: int) -> None:
         s.delete(i)
     s.flush()
     audit.record(s, user, "offer_item", item_id, "schedule", {"dropped": len(current)})
+
+
+# -- undo of offer edits ---------------------------------------------------------------------
+
+
+def schedule_rows_in(s: Session, item_ids: Sequence[int]) -> tuple[dict[str, Any], ...]:
+    """The instalment rows of these items as plain values (an offer snapshot keeps them, so
+    undoing a draft save or an item's removal brings a dropped schedule back)."""
+    if not item_ids:
+        return ()
+    rows = s.exec(
+        select(Instalment)
+        .where(col(Instalment.offer_item_id).in_(list(item_ids)))
+        .order_by(col(Instalment.offer_item_id), col(Instalment.seq))
+    ).all()
+    return tuple(r.model_dump() for r in rows)
+
+
+def put_back_in(
+    s: Session, user: str, item_ids: Sequence[int], rows: Sequence[dict[str, Any]]
+) -> None:
+    """After an offer's items were put back as a snapshot had them: an item that has lost its
+    schedule gets the snapshot's instalments again (same ids, seqs, statuses), and a schedule
+    that no longer adds up to its item is dropped (redo of a save that changed the item). An
+    item that still has a schedule keeps it: what hangs on it (batches, payments) stays."""
+    wanted: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        wanted.setdefault(int(row["offer_item_id"]), []).append(row)
+    have = set(
+        s.exec(
+            select(col(Instalment.offer_item_id)).where(
+                col(Instalment.offer_item_id).in_(list(wanted))
+            )
+        ).all()
+    )
+    for item_id, kept in wanted.items():
+        if item_id in have or s.get(OfferItem, item_id) is None:
+            continue
+        for row in kept:
+            s.add(Instalment(**row))
+        s.flush()
+        audit.record(s, user, "offer_item", item_id, "schedule", {"undo": [r["id"] for r in kept]})
+    for item_id in item_ids:
+        drop_stale_in(s, user, item_id)

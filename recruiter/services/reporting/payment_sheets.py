@@ -1,7 +1,8 @@
 """The workbook's `Payments` (付款计划) and `Cash flow` (资金流) sheets: one row per instalment
-with its trigger, due date and status; and per source and fiscal year the money paid, due
-(trigger met, not paid) and expected (trigger not met yet). Amounts are in each source's own
-currency, in major units, with the currency beside them."""
+with its trigger, due date and status (then one row per refund, negative, with what was
+received of it); and per source and fiscal year the money paid (net of refunds received), due
+(trigger met, not paid), expected (trigger not met yet) and refunds still owed. Amounts are
+in each source's own currency, in major units, with the currency beside them."""
 
 from __future__ import annotations
 
@@ -41,7 +42,13 @@ CASH_FLOW_SHEET: tuple[SheetColumn, ...] = (
     context_column(NC_("cash flow", "Paid"), "number", "paid", 16),
     context_column(NC_("cash flow", "Due"), "number", "due", 16),
     context_column(NC_("cash flow", "Expected"), "number", "expected", 16),
+    context_column(NC_("cash flow", "Refunds owed"), "number", "refund_owed", 16),
 )
+REFUND_STATES = {
+    "owed": N_("refund owed"),
+    "part": N_("refund partly received"),
+    "received": N_("refund received"),
+}
 
 
 def _major(minor: int, currency: str) -> Decimal:
@@ -77,6 +84,25 @@ def payment_sheets(
             "batch_id": r.batch_id,
         }
         rows.append(tuple(values[c.field] for c in PAYMENTS_SHEET))
+    for refund in payments.refunds(db):  # money asked back of early leavers, as negatives
+        if wanted and refund.institution_id not in wanted:
+            continue
+        values = {
+            "id": None,
+            "candidate": refund.candidate,
+            "target": refund.target,
+            "item_text": refund.item_text,
+            "trigger_text": refund.working,
+            "due_on": refund.on,
+            "source": refund.source,
+            "project_no": None,
+            "amount": -_major(refund.owed, refund.currency),
+            "currency": refund.currency,
+            "status": _(REFUND_STATES[refund.state]),
+            "paid_on": refund.last_received_on,
+            "batch_id": None,
+        }
+        rows.append(tuple(values[c.field] for c in PAYMENTS_SHEET))
     undated = _("no date yet")
     flows = []
     for c in payments.cash_flow(db, as_of):
@@ -89,6 +115,7 @@ def payment_sheets(
             "paid": _major(c.paid, c.currency),
             "due": _major(c.due, c.currency),
             "expected": _major(c.expected, c.currency),
+            "refund_owed": _major(c.refund_owed, c.currency),
         }
         flows.append(tuple(values[c.field] for c in CASH_FLOW_SHEET))
     return [("Payments", PAYMENTS_SHEET, rows), ("Cash flow", CASH_FLOW_SHEET, flows)]

@@ -474,6 +474,7 @@ class FundingPage(Page):
             Kind.candidate,
             Kind.instalment,
             Kind.refund,
+            Kind.refund_receipt,
             Kind.departure,
             Kind.year_close,
         }

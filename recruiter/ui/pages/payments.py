@@ -1,6 +1,6 @@
 """The Payments page: instalments due in a month and the batch for the finance office, every
 instalment with its trigger and status, the batches sent (mark paid, import the returned sheet,
-cancel), and the year-end close of lapsing start-up funds (with undo)."""
+cancel), the year-end close of lapsing start-up funds (with undo), hires and refunds."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from ..tasks import show_error
 from ..undo import push
 from .base import Page
 from .payments_hires import HiresPanel
+from .payments_refunds import RefundsPanel
 
 DUE_COLUMNS = (
     N_("Ref"),
@@ -122,6 +123,7 @@ class PaymentsPage(Page):
             Kind.year_close,
             Kind.funding_source,
             Kind.application,
+            Kind.setting,  # the assessment scale
         }
     )
 
@@ -191,6 +193,7 @@ class PaymentsPage(Page):
         self.tabs.addTab(close, _("Year-end close"))
         self.hires = HiresPanel(ctx)
         self.tabs.addTab(self.hires, _("Hires"))
+        self.tabs.addTab(RefundsPanel(ctx), _("Refunds"))
         layout.addWidget(self.tabs, 1)
 
     # -- reading -------------------------------------------------------------------------

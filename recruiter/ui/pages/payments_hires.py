@@ -9,7 +9,7 @@ from datetime import date
 
 from recruiter.domain import clock, money
 from recruiter.errors import RecruiterError
-from recruiter.i18n import _
+from recruiter.i18n import _, is_chinese
 from recruiter.services import payments
 from recruiter.store.database import Database
 
@@ -24,12 +24,12 @@ from ..undo import push
 class HireDetail:
     hires: list[payments.Hire]
     assessments: list[payments.AssessmentRow]
-    scale: list[str]
+    scale: list[tuple[str, str]]  # (result as stored, its name in the window's language)
 
 
 def load(db: Database, application_id: int | None) -> HireDetail:
-    with db.session() as s:
-        scale = list(payments.scale_in(s))
+    chinese = is_chinese()
+    scale = [(r.key, r.label(chinese)) for r in payments.assessment_scale(db)]
     return HireDetail(
         payments.hires(db),
         payments.assessments(db, application_id=application_id) if application_id else [],
@@ -147,16 +147,22 @@ class HiresPanel(QtWidgets.QWidget):
             self.starts.setDate(_qdate(h.starts_on))
             self.years.setValue(h.years or 5)
         self.table.setRowCount(len(d.assessments))
+        names = dict(d.scale)
         for r, a in enumerate(d.assessments):
             for c, text in enumerate(
-                (a.label, f"{a.due_on:%Y-%m-%d}", a.result or "", f"{a.result_on or ''}")
+                (
+                    a.label,
+                    f"{a.due_on:%Y-%m-%d}",
+                    names.get(a.result, a.result) if a.result else "",
+                    f"{a.result_on or ''}",
+                )
             ):
                 self.table.setItem(r, c, QtWidgets.QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.result.clear()
         self.result.addItem(_("(no result)"), None)
-        for label in d.scale:
-            self.result.addItem(label, label)
+        for key, label in d.scale:
+            self.result.addItem(label, key)
 
     def _error(self, exc: RecruiterError) -> None:
         show_error(self, _("Hires"), exc)

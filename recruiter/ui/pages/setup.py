@@ -28,6 +28,7 @@ from ..context import AppContext
 from ..ops import Reader, Reads
 from ..qt import Qt, QtWidgets
 from ..setup import editors, move
+from ..setup.assessment_scale import add_scale_tab
 from ..setup.deadlines import ImmigrationSetup
 from ..setup.dialogs import FormDialog
 from ..setup.gates import add_gate_tabs
@@ -259,6 +260,7 @@ class SetupPage(Page):
         self.tabs.addTab(self.office, _("Currency and time zone"))
         self.gate_setup, self.holidays = add_gate_tabs(self.tabs, ctx)
         self.tabs.addTab(ImmigrationSetup(ctx), _("Visa deadlines and relocation"))
+        self.scale = add_scale_tab(self.tabs, ctx)
 
         # What the first offer still needs; hidden once everything is there.
         self.checklist = Checklist(ctx, compact=True)
