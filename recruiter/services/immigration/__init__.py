@@ -6,7 +6,8 @@ day, with people, document checklists, milestones, relocation tasks and deadline
 - milestones: dated steps (the state follows them);
 - relocation: tasks, the office's template, costs charged to the offer's relocation item;
 - rules: the editable deadline rule table;
-- clocks: every case's deadlines at once (page, Due dock, Dashboard, cards, workbook);
+- clocks: every case's deadlines at once (Dashboard, cards, workbook), the stored next one;
+- nearest: the Visas page's and the Due dock's lists, from each case's stored next deadline;
 - contract: the contract's start date must come after the permits are valid (a warning);
 - guard: no `arrived` while a required milestone is open, unless overridden with a reason.
 """
@@ -51,6 +52,16 @@ from .clocks import (
 )
 from .contract import start_problem
 from .guard import ArrivalBlocked, arrival_problem, check_move
+from .nearest import (
+    DOCK_LIMIT,
+    CaseLine,
+    CaseLines,
+    NearestDue,
+    case_lines,
+    case_lines_in,
+    nearest_due,
+    nearest_due_in,
+)
 from .milestones import clear_milestone, put_milestone, set_milestone
 from .people import (
     add_document,
@@ -76,6 +87,14 @@ from .rules import RuleRow, defaults_for, update_rule
 from .rules import rows as rule_rows
 
 __all__ = [
+    "DOCK_LIMIT",
+    "CaseLine",
+    "CaseLines",
+    "NearestDue",
+    "case_lines",
+    "case_lines_in",
+    "nearest_due",
+    "nearest_due_in",
     "ArrivalBlocked",
     "CaseBundle",
     "CaseChoices",
