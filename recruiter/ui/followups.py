@@ -72,7 +72,9 @@ def load(db: Database, target_id: int | None = None, institution_id: int | None 
         expiring_offers(db, today, target_id, institution_id),
         gates.due(db, today, target_id=target_id, institution_id=institution_id),
         payments.upcoming(db, today) if target_id is None and institution_id is None else [],
-        immigration.nearest_due(db, today) if target_id is None and institution_id is None else None,
+        None
+        if target_id is not None or institution_id is not None
+        else immigration.nearest_due(db, today),
     )
 
 

@@ -52,6 +52,7 @@ from .clocks import (
 )
 from .contract import start_problem
 from .guard import ArrivalBlocked, arrival_problem, check_move
+from .milestones import clear_milestone, put_milestone, set_milestone
 from .nearest import (
     DOCK_LIMIT,
     CaseLine,
@@ -62,7 +63,6 @@ from .nearest import (
     nearest_due,
     nearest_due_in,
 )
-from .milestones import clear_milestone, put_milestone, set_milestone
 from .people import (
     add_document,
     add_person,
@@ -88,25 +88,21 @@ from .rules import rows as rule_rows
 
 __all__ = [
     "DOCK_LIMIT",
-    "CaseLine",
-    "CaseLines",
-    "NearestDue",
-    "case_lines",
-    "case_lines_in",
-    "nearest_due",
-    "nearest_due_in",
     "ArrivalBlocked",
     "CaseBundle",
     "CaseChoices",
     "CaseCounts",
     "CaseDetail",
     "CaseFilters",
+    "CaseLine",
+    "CaseLines",
     "CaseList",
     "CaseListRow",
     "DocumentRow",
     "DueDeadline",
     "DueList",
     "MilestoneRow",
+    "NearestDue",
     "PersonRow",
     "RuleRow",
     "TaskRow",
@@ -115,6 +111,8 @@ __all__ = [
     "add_person",
     "add_task",
     "arrival_problem",
+    "case_lines",
+    "case_lines_in",
     "case_list",
     "case_list_in",
     "case_of",
@@ -129,6 +127,8 @@ __all__ = [
     "due",
     "due_in",
     "filter_choices",
+    "nearest_due",
+    "nearest_due_in",
     "open_case",
     "open_on_move",
     "put_charge",
