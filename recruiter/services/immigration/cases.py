@@ -195,7 +195,7 @@ def open_missing_in(
         ]
     else:
         todo = list(s.exec(stmt).all())
-    return [open_in(s, user, a) for a in todo]
+    return [open_in(s, user, int(a)) for a in todo if a is not None]
 
 
 def open_missing(db: Database) -> list[int]:
