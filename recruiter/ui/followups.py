@@ -273,7 +273,7 @@ class FollowUpsPanel(QtWidgets.QWidget):
             w.setVisible(visas is not None)
         if visas is None:
             return
-        text = _("<b>Visa deadlines</b> — {o:,} cases overdue, {n:,} due within 7 days").format(
+        text = _("<b>Visa deadlines</b> (cases) — {o:,} overdue, {n:,} due within 7 days").format(
             o=visas.overdue, n=visas.soon
         )
         if visas.more > 0:

@@ -85,11 +85,13 @@ from .relocation import (
     template,
     update_task,
 )
-from .rules import RuleRow, defaults_for, update_rule
+from .rules import SEEDED_NAMES, RuleRow, defaults_for, update_rule
+from .rules import display_name as rule_name
 from .rules import rows as rule_rows
 
 __all__ = [
     "DOCK_LIMIT",
+    "SEEDED_NAMES",
     "ArrivalBlocked",
     "CaseBundle",
     "CaseChoices",
@@ -148,6 +150,7 @@ __all__ = [
     "restore_document",
     "restore_person",
     "restore_task",
+    "rule_name",
     "rule_rows",
     "set_milestone",
     "start_problem",

@@ -23,7 +23,7 @@ from ..qt import QtWidgets
 UNITS = {
     DayCount.calendar_days: N_("calendar days"),
     DayCount.working_days: N_("working days"),
-    DayCount.months: "months",
+    DayCount.months: N_("months"),
 }
 
 
