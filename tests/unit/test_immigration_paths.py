@@ -132,7 +132,7 @@ def test_demo_data_leaves_no_signed_application_without_its_case(demo_db) -> Non
 TODAY = date(2026, 5, 4)
 
 
-def _many(db, n: int) -> None:
+def many_cases(db, n: int, today: date = TODAY) -> None:
     """`n` signed hires with cases as the demo makes them (every route and state, many overdue),
     written in bulk, then their next deadlines stored as the demo does."""
     inst = institutions.create(db, name="Fudan University")
@@ -174,13 +174,13 @@ def _many(db, n: int) -> None:
             .where(app.c.target_id == t)
             .order_by(app.c.id)
         ).all()
-        demo_visas.write(conn, random.Random(3), TODAY, [(*r, "signed") for r in rows])
+        demo_visas.write(conn, random.Random(3), today, [(*r, "signed") for r in rows])
     immigration.refresh_next_due(db)
 
 
 @pytest.fixture
 def many(db):
-    _many(db, 5_000)
+    many_cases(db, 5_000)
     return db
 
 
