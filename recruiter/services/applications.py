@@ -128,7 +128,8 @@ def add_in(
     audit.record(s, user, "application", app.id, "create", audit.snapshot(app))
     from .immigration import cases as immigration_cases  # lazy, as in move_in
 
-    immigration_cases.open_missing_in(s, user, [app.id])  # added at `signed`: its case
+    if stage in immigration_cases.OPENING_STAGES:  # added at `signed`: its case
+        immigration_cases.open_missing_in(s, user, [app.id])
     return app.id
 
 
