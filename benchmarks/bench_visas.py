@@ -5,6 +5,9 @@
 
 Cases are added to applications of a demo database (services/demo_visas.py), as if each had
 reached `signed`; each figure includes the thread hop and the model reset a user waits for.
+Both read each case's stored next deadline (services/immigration/nearest.py): the page one line
+per case, the dock the nearest 50 cases and the rest counted in SQL (most of these cases are
+overdue, as in the demo).
 """
 
 from __future__ import annotations

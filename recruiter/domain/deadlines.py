@@ -96,9 +96,14 @@ DUE_SOON_DAYS = 7
 
 def urgency(deadline: Deadline | None, today: date) -> str:
     """ "overdue", "soon" (within 7 days) or "" — the colour a card or row gets."""
-    if deadline is None:
+    return urgency_of(deadline.due if deadline is not None else None, today)
+
+
+def urgency_of(due: date | None, today: date) -> str:
+    """The same from a due date alone (a case's stored next deadline)."""
+    if due is None:
         return ""
-    left = deadline.days_left(today)
+    left = (due - today).days
     if left < 0:
         return "overdue"
     return "soon" if left <= DUE_SOON_DAYS else ""

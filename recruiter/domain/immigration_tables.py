@@ -51,6 +51,9 @@ class ImmigrationCase(SQLModel, table=True):
     # and calendar write (NO_DEADLINE: none; NULL: not worked out yet), so the Due dock reads
     # only the cases near a deadline (0013).
     next_due: date | None = Field(default=None, index=True)
+    # The rule (`deadline_rule.code`) of that soonest deadline, kept with it (0014), so the
+    # Visas page and the Due dock name it without working out every case's clocks.
+    next_rule: str | None = Field(default=None, max_length=50)
 
 
 class CasePerson(SQLModel, table=True):

@@ -33,7 +33,7 @@ from recruiter.store.locking import lock_rows
 
 from . import audit, gate_guard
 from ._common import get_or_raise
-from .rows import RowBundle, reinsert
+from .rows import RowBundle, capture_cases, reinsert
 from .rows import _fetch as rows_fetch
 from .validate import clean_text
 
@@ -126,6 +126,10 @@ def add_in(
         )
     )
     audit.record(s, user, "application", app.id, "create", audit.snapshot(app))
+    from .immigration import cases as immigration_cases  # lazy, as in move_in
+
+    if stage in immigration_cases.OPENING_STAGES:  # added at `signed`: its case
+        immigration_cases.open_missing_in(s, user, [app.id])
     return app.id
 
 
@@ -330,6 +334,7 @@ def _capture(s: Session, ids: list[int]) -> RowBundle:
     b.tables["offer_item"] = rows_fetch(
         conn, "offer_item", "offer_id", [r["id"] for r in b.tables["offer"]]
     )
+    b.tables.update(capture_cases(conn, ids))  # undo puts a hire's case back as it was
     # Activities keep their rows (ON DELETE SET NULL); remember which pointed at these.
     b.tables["activity_link"] = (
         [

@@ -8,8 +8,16 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 from sqlmodel import Session, SQLModel
 
+# A hire's immigration case (issue 13), parents first.
+CASE_TABLES = (
+    "immigration_case",
+    "case_person",
+    "case_document",
+    "case_milestone",
+    "relocation_task",
+)
 # Parents before children: the order rows are re-inserted in.
-ORDER = ("candidate", "application", "stage_event", "activity", "offer", "offer_item")
+ORDER = ("candidate", "application", "stage_event", "activity", "offer", "offer_item", *CASE_TABLES)
 
 
 @dataclass
@@ -43,7 +51,18 @@ def capture_candidates(s: Session, candidate_ids: list[int]) -> RowBundle:
     b.tables["offer"] = _fetch(conn, "offer", "application_id", app_ids)
     offer_ids = [r["id"] for r in b.tables["offer"]]
     b.tables["offer_item"] = _fetch(conn, "offer_item", "offer_id", offer_ids)
+    b.tables.update(capture_cases(conn, app_ids))
     return b
+
+
+def capture_cases(conn: Connection, application_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """The immigration cases of these applications, with their people, documents, milestones
+    and relocation tasks (they go with the application; undo brings them back as they were)."""
+    out = {"immigration_case": _fetch(conn, "immigration_case", "application_id", application_ids)}
+    case_ids = [r["id"] for r in out["immigration_case"]]
+    for table in CASE_TABLES[1:]:
+        out[table] = _fetch(conn, table, "case_id", case_ids)
+    return out
 
 
 def reinsert(s: Session, bundle: RowBundle) -> None:

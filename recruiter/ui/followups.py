@@ -55,7 +55,7 @@ class Due:
     expiring: list[Any]
     gates: list[gates.DueGate] = field(default_factory=list)  # notices ending, reviews due
     assessments: list[payments.AssessmentRow] = field(default_factory=list)  # due soon, no result
-    visas: list[immigration.DueDeadline] = field(default_factory=list)  # within 7 days
+    visas: immigration.NearestDue | None = None  # the nearest cases due within 7 days
 
 
 def load(db: Database, target_id: int | None = None, institution_id: int | None = None) -> Due:
@@ -72,9 +72,9 @@ def load(db: Database, target_id: int | None = None, institution_id: int | None 
         expiring_offers(db, today, target_id, institution_id),
         gates.due(db, today, target_id=target_id, institution_id=institution_id),
         payments.upcoming(db, today) if target_id is None and institution_id is None else [],
-        immigration.due(db, today=today).deadlines
-        if target_id is None and institution_id is None
-        else [],
+        None
+        if target_id is not None or institution_id is not None
+        else immigration.nearest_due(db, today),
     )
 
 
@@ -148,6 +148,10 @@ class FollowUpsPanel(QtWidgets.QWidget):
             lambda i: self.open_candidate.emit(self.visas_model.record(i.row()).candidate_id)
         )
         self.visas_heading = QtWidgets.QLabel()
+        self.visas_heading.setWordWrap(True)
+        self.visas_heading.linkActivated.connect(
+            lambda _link: ctx.bus.navigate.emit("Visas & arrivals", {"status": "open"})
+        )
         self.heading = QtWidgets.QLabel()
         self.offers_heading = QtWidgets.QLabel()
         self.done_button = QtWidgets.QPushButton(_("Mark done"))
@@ -260,13 +264,23 @@ class FollowUpsPanel(QtWidgets.QWidget):
         )
         for w in (self.assessments_heading, self.assessments_view):
             w.setVisible(self.target_id is None and self.institution_id is None)
-        self.visas_model.set_records(loaded.visas)
-        late = sum(1 for d in loaded.visas if d.overdue)
-        self.visas_heading.setText(
-            _("<b>Visa deadlines</b> — {o} overdue, {n} due within 7 days").format(
-                o=late, n=len(loaded.visas) - late
-            )
+        self._fill_visas(loaded.visas)
+
+    def _fill_visas(self, visas: immigration.NearestDue | None) -> None:
+        """Cases, not every clock: the nearest few, the rest counted and one click away."""
+        self.visas_model.set_records(visas.nearest if visas is not None else [])
+        for w in (self.visas_heading, self.visas_view):
+            w.setVisible(visas is not None)
+        if visas is None:
+            return
+        text = _("<b>Visa deadlines</b> (cases) — {o:,} overdue, {n:,} due within 7 days").format(
+            o=visas.overdue, n=visas.soon
         )
+        if visas.more > 0:
+            text += " · " + _(
+                'the nearest {k:,} shown, <a href="visas">{m:,} more on the Visas page</a>'
+            ).format(k=len(visas.nearest), m=visas.more)
+        self.visas_heading.setText(text)
 
     def selected(self) -> list[activities.FollowUp]:
         return [self.model.record(i.row()) for i in self.view.selectionModel().selectedRows()]

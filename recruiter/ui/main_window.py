@@ -479,7 +479,9 @@ class MainWindow(QtWidgets.QMainWindow):
         export_view(self, self.ctx, view)
 
     def expire_offers(self) -> None:
-        """Mark offers past their expiry as expired: at start-up, then once a day."""
+        """The daily job, at start-up (in the background) and then once a day: mark offers past
+        their expiry as expired, open the visa cases a bulk writer left unopened and work out
+        visa deadlines not stored yet."""
         day = date.today()
         if self._expired_on == day or self.ctx.db.read_only:
             return
@@ -487,9 +489,12 @@ class MainWindow(QtWidgets.QMainWindow):
         db = self.ctx.db
 
         def expire(_p: ProgressFn, _c: CancelledFn) -> object:
-            from recruiter.services import offers
+            from recruiter.services import immigration, offers
 
-            return offers.expire_overdue(db, day)
+            expired = offers.expire_overdue(db, day)
+            immigration.open_missing(db)
+            immigration.refresh_unknown(db)
+            return expired
 
         def failed(exc: BaseException) -> None:
             import shiboken6

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recruiter.domain.deadlines import DEFAULT_RULES, Deadline, deadlines, next_deadline, urgency
@@ -148,6 +148,7 @@ _maybe_date = st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2090, 12, 31)
     st.one_of(st.none(), st.sampled_from(list(Category))),
     st.sets(st.dates(date(2025, 1, 1), date(2030, 12, 31)), max_size=20),
 )
+@settings(suppress_health_check=[HealthCheck.too_slow])  # generation is slow on a busy machine
 def test_no_deadline_is_ever_computed_from_a_missing_date(dates, route, category, holidays) -> None:
     cal = Calendar.of(holidays)
     rules = {r.key: r for r in DEFAULT_RULES}

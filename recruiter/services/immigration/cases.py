@@ -4,6 +4,7 @@ returns what undo needs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from recruiter.domain import clock
 from recruiter.domain.deadlines import Deadline, deadlines
-from recruiter.domain.enums import Stage
+from recruiter.domain.enums import OPEN_OUTCOMES, Stage
 from recruiter.domain.immigration import (
     CaseState,
     Category,
@@ -164,10 +165,43 @@ def open_on_move(s: Session, user: str, app: Application, before: Stage, to: Sta
     if to not in OPENING_STAGES or before.index >= Stage.signed.index:
         return None
     assert app.id is not None
-    has = s.exec(
-        select(col(ImmigrationCase.id)).where(col(ImmigrationCase.application_id) == app.id)
-    ).first()
-    return None if has is not None else open_in(s, user, app.id)
+    opened = open_missing_in(s, user, [app.id])
+    return opened[0] if opened else None
+
+
+def open_missing_in(
+    s: Session, user: str, application_ids: Sequence[int] | None = None
+) -> list[int]:
+    """Open a case for each open application at `signed` or `immigration` that has none, of
+    `application_ids` (every application: None, a sweep). The one way cases open, however the
+    application got there: a move (one or many), an application added at a stage, a bulk
+    writer. Returns the new case ids."""
+    has_case = select(col(ImmigrationCase.application_id))
+    stmt = (
+        select(col(Application.id))
+        .where(
+            col(Application.stage).in_(list(OPENING_STAGES)),
+            col(Application.outcome).in_(list(OPEN_OUTCOMES)),
+            col(Application.id).not_in(has_case),
+        )
+        .order_by(col(Application.id))
+    )
+    if application_ids is not None:
+        ids = list(dict.fromkeys(application_ids))
+        todo = [
+            a
+            for i in range(0, len(ids), 500)
+            for a in s.exec(stmt.where(col(Application.id).in_(ids[i : i + 500]))).all()
+        ]
+    else:
+        todo = list(s.exec(stmt).all())
+    return [open_in(s, user, int(a)) for a in todo if a is not None]
+
+
+def open_missing(db: Database) -> list[int]:
+    """The sweep, in its own transaction (e.g. at start-up, or after a bulk writer)."""
+    with db.session() as s:
+        return open_missing_in(s, db.user)
 
 
 def update_case(db: Database, case_id: int, **changes: Any) -> dict[str, Any]:

@@ -47,6 +47,7 @@ class CaseFilters:
     institution_ids: tuple[int, ...] = ()  # the workbook's filter: any of these
     case_ids: frozenset[int] | None = None
     due_by: date | None = None  # only cases whose stored next deadline is due by then
+    unknown: bool = False  # only cases whose next deadline is not worked out yet (NULL)
 
     def conditions(self) -> list[ColumnElement[bool]]:
         c = ImmigrationCase
@@ -73,6 +74,8 @@ class CaseFilters:
             out.append(col(c.id).in_(list(self.case_ids)))
         if self.due_by is not None:  # NULL: not worked out yet, so read it
             out.append(or_(col(c.next_due).is_(None), col(c.next_due) <= self.due_by))
+        if self.unknown:
+            out.append(col(c.next_due).is_(None))
         return out
 
 
@@ -270,9 +273,10 @@ NO_DEADLINE = date(9999, 12, 31)
 
 
 def refresh_next_due_in(s: Session, case_ids: Sequence[int] | None = None) -> int:
-    """Work out and store the soonest deadline of the given cases (all cases: None), after a
-    write to a case, its people or milestones, the rule table or the office calendar. Deadlines
-    do not depend on today, so the stored date stays true until one of those changes."""
+    """Work out and store the soonest deadline (its date and rule) of the given cases (all
+    cases: None), after a write to a case, its people or milestones, the rule table or the
+    office calendar. Deadlines do not depend on today, so what is stored stays true until one
+    of those changes."""
     ids = frozenset(case_ids) if case_ids is not None else None
     if ids is not None and not ids:
         return 0
@@ -281,11 +285,19 @@ def refresh_next_due_in(s: Session, case_ids: Sequence[int] | None = None) -> in
     params = []
     for r in rows:
         found = clocks.of(r, dates)
-        params.append({"case": r[0], "due": found[0].due if found else NO_DEADLINE})
+        params.append(
+            {
+                "case": r[0],
+                "due": found[0].due if found else NO_DEADLINE,
+                "rule": found[0].rule if found else None,
+            }
+        )
     if params:
         table = ImmigrationCase.__table__  # type: ignore[attr-defined]  # SQLModel's table
         s.connection().execute(
-            update(table).where(table.c.id == bindparam("case")).values(next_due=bindparam("due")),
+            update(table)
+            .where(table.c.id == bindparam("case"))
+            .values(next_due=bindparam("due"), next_rule=bindparam("rule")),
             params,
         )
     return len(params)
@@ -295,6 +307,14 @@ def refresh_next_due(db: Database, case_ids: Sequence[int] | None = None) -> int
     """The same in its own transaction (after bulk writers such as the demo data)."""
     with db.session() as s:
         return refresh_next_due_in(s, case_ids)
+
+
+def refresh_unknown(db: Database) -> int:
+    """Store the next deadline of every case whose one is not worked out yet (NULL: after the
+    0015 upgrade, or a writer that skipped it); the daily job runs it, off the start-up path."""
+    with db.session() as s:
+        unknown = sa_select(col(ImmigrationCase.id)).where(col(ImmigrationCase.next_due).is_(None))
+        return refresh_next_due_in(s, list(s.execute(unknown).scalars()))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from recruiter.domain.immigration import ANCHORS, Category, Milestone, Route, Se
 from recruiter.domain.models import DeadlineRule
 from recruiter.domain.workdays import DayCount
 from recruiter.errors import ValidationError
-from recruiter.i18n import _
+from recruiter.i18n import N_, _
 from recruiter.store.database import Database
 
 from ..validate import Problems, as_int, clean_text
@@ -33,6 +33,27 @@ EDITABLE = (
 )
 
 
+# The published rules' names as migration 0010 seeds them (English, stored as data), marked for
+# the catalog so they show in the user's language; equal to DEFAULT_RULES' names (a test holds
+# it). A name the office has edited is its own and shows as written.
+SEEDED_NAMES: dict[str, str] = {
+    "fwp_prereview": N_("FWP pre-review result expected"),
+    "fwp_decision_a": N_("FWP decision expected (category A)"),
+    "fwp_decision_bc": N_("FWP decision expected (categories B, C)"),
+    "letter_expiry": N_("Notification letter expires"),
+    "work_permit_due": N_("Apply for the work permit"),
+    "residence_permit_due": N_("Apply for the residence permit"),
+    "work_permit_renewal": N_("File the work permit renewal"),
+    "residence_permit_renewal": N_("File the residence permit renewal"),
+    "passport_before_permit": N_("Passport expires before the residence permit"),
+}
+
+
+def display_name(code: str, name: str) -> str:
+    """A rule's name as shown: a seeded one the office left alone in the user's language."""
+    return _(name) if SEEDED_NAMES.get(code) == name else name
+
+
 def _split(text: str | None) -> list[str]:
     return [p.strip().lower() for p in (text or "").split(",") if p.strip()]
 
@@ -40,7 +61,7 @@ def _split(text: str | None) -> list[str]:
 def as_rule(row: DeadlineRule) -> Rule:
     return Rule(
         key=row.code,
-        name=row.name,
+        name=display_name(row.code, row.name),
         anchor=row.anchor,
         offset=row.amount,
         unit=DayCount(row.unit),
@@ -55,6 +76,7 @@ def as_rule(row: DeadlineRule) -> Rule:
 
 
 def load_in(s: Session) -> list[Rule]:
+    """The rules, their names as shown (the clocks only ever show a name, never store one)."""
     return [as_rule(r) for r in s.exec(select(DeadlineRule).order_by(col(DeadlineRule.id)))]
 
 
@@ -65,7 +87,7 @@ def load(db: Database) -> list[Rule]:
 
 @dataclass(frozen=True)
 class RuleRow:
-    """A rule as the Setup panel lists it."""
+    """A rule as the Setup panel lists it (`name` as shown: see display_name)."""
 
     id: int
     code: str
@@ -87,7 +109,7 @@ def rows(db: Database) -> list[RuleRow]:
             RuleRow(
                 r.id or 0,
                 r.code,
-                r.name,
+                display_name(r.code, r.name),
                 r.anchor,
                 r.amount,
                 DayCount(r.unit),

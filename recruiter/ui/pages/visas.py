@@ -10,7 +10,7 @@ from recruiter.domain.changes import Kind
 from recruiter.domain.immigration import CaseState, Category, Route
 from recruiter.i18n import N_, _
 from recruiter.services import immigration
-from recruiter.services.immigration import CaseChoices, CaseFilters, CaseList
+from recruiter.services.immigration import CaseChoices, CaseFilters, CaseLines
 
 from ..candidate_model import RecordTableModel
 from ..case_editor import CaseEditor, urgency_brush
@@ -54,7 +54,7 @@ class VisasPage(Page):
         super().__init__(ctx, parent)
         self.reader = Reader(ctx, self)
         self.choices_reader = Reads(ctx.runner, self)
-        self.loaded: CaseList | None = None
+        self.loaded: CaseLines | None = None
 
         self.route = QtWidgets.QComboBox()
         self.route.addItem(_("All routes"), "")
@@ -139,7 +139,7 @@ class VisasPage(Page):
 
     def refresh(self) -> None:
         f = self.filters()
-        self.reader.read(lambda db: immigration.case_list(db, f), self._show, title=self.name)
+        self.reader.read(lambda db: immigration.case_lines(db, f), self._show, title=self.name)
         self.choices_reader.start(
             "choices", lambda: immigration.filter_choices(self.ctx.db), self._fill_choices
         )
@@ -158,12 +158,11 @@ class VisasPage(Page):
             combo.setCurrentIndex(max(0, combo.findData(keep)) if keep else 0)
             combo.blockSignals(False)
 
-    def _show(self, loaded: CaseList) -> None:
+    def _show(self, loaded: CaseLines) -> None:
         keep = self.editor.case_id
         self.loaded = loaded
         self.model.set_records(loaded.rows)
-        overdue = sum(1 for r in loaded.rows if r.urgency == "overdue")
-        soon = sum(1 for r in loaded.rows if r.urgency == "soon")
+        overdue, soon = loaded.overdue, loaded.soon
         self.summary.setText(
             _("{n:,} {cases} · {o} overdue · {s} due within 7 days (today {d})").format(
                 n=len(loaded.rows),

@@ -23,7 +23,7 @@ from ..record_views import table_view
 UNITS = {
     DayCount.calendar_days: N_("calendar days"),
     DayCount.working_days: N_("working days"),
-    DayCount.months: "months",
+    DayCount.months: N_("months"),
 }
 
 
