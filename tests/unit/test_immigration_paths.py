@@ -250,10 +250,15 @@ def test_the_daily_job_stores_the_deadlines_not_worked_out(db, pipeline) -> None
     )
     ic = SQLModel.metadata.tables["immigration_case"]
     with db.engine.connect() as conn:
-        stored = conn.execute(select(ic.c.id, ic.c.next_due, ic.c.next_rule)).all()
+        stored = conn.execute(
+            select(ic.c.id, ic.c.next_due, ic.c.next_rule).order_by(ic.c.id)
+        ).all()
     with db.engine.begin() as conn:
         conn.execute(ic.update().values(next_due=None, next_rule=None))
     assert immigration.refresh_unknown(db) == len(stored) == 2
     with db.engine.connect() as conn:
-        assert conn.execute(select(ic.c.id, ic.c.next_due, ic.c.next_rule)).all() == stored
+        assert (
+            conn.execute(select(ic.c.id, ic.c.next_due, ic.c.next_rule).order_by(ic.c.id)).all()
+            == stored
+        )
     assert immigration.refresh_unknown(db) == 0
