@@ -350,19 +350,26 @@ def clawback(
     the minor unit."""
     r = Clawback(rule)
     if paid <= 0 or r == Clawback.none:
-        return RefundWorking(0, f"{r.label}: nothing to refund")
+        return RefundWorking(0, _("{rule}: nothing to refund").format(rule=r.label))
     if service_months <= 0 or months_served >= service_months:
-        return RefundWorking(0, f"service period complete ({months_served} months): no refund")
+        return RefundWorking(
+            0,
+            _("service period complete ({months} months): no refund").format(months=months_served),
+        )
     if r == Clawback.full:
         return RefundWorking(
             paid,
-            f"{money(paid)} paid, left after {months_served} of {service_months} months: all of it",
+            _("{paid} paid, left after {served} of {months} months: all of it").format(
+                paid=money(paid), served=months_served, months=service_months
+            ),
         )
     unserved = service_months - months_served
     amount = (2 * paid * unserved + service_months) // (2 * service_months)
     return RefundWorking(
         amount,
-        f"{money(paid)} × {unserved} / {service_months} months not served = {money(amount)}",
+        _("{paid} × {unserved} / {months} months not served = {amount}").format(
+            paid=money(paid), unserved=unserved, months=service_months, amount=money(amount)
+        ),
     )
 
 
