@@ -15,13 +15,12 @@ import contextlib
 import itertools
 import os
 import re
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -42,8 +41,9 @@ from openpyxl.writer.excel import ExcelWriter
 from recruiter.errors import RecruiterError
 from recruiter.i18n import _
 
-from . import printing, spool
+from . import layout, printing, sheet_rows, spool
 from .files import atomic_save
+from .layout import LINE_POINTS, SAMPLE_ROWS, WRAP_FROM, row_height, text_lines
 from .printing import Paper
 from .safe_cells import MAX_CELL_CHARS, safe_text, write_text_cell
 
@@ -75,13 +75,11 @@ CJK_FONT = "等线"
 GB2312_CHARSET = 134
 # Long names wrap instead of being cut by the column (on paper above all).
 WRAP = Alignment(wrap_text=True, vertical="top")
-WRAP_FROM = 24  # text columns at least this wide wrap (the long titles and names of sources)
 DATE_ALIGN = Alignment(horizontal="center")  # a date never touches the text beside it
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 SUMMARY_WIDTHS = (40.0, *(15.0,) * 9)  # fits A4 landscape at about 9 pt
 PROGRESS_EVERY = 1_000
-SAMPLE_ROWS = 200  # rows looked at to size columns before streaming the rest
 
 _SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 # What XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF).
@@ -249,10 +247,6 @@ class Written:
 # -- cells -----------------------------------------------------------------------------------
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 class _SharedCell(Cell):
     """A styled cell reused for every value of one column. Its style is set once, before the
     first row, so its style id is looked up once, not once per row (openpyxl hashes the style
@@ -403,112 +397,6 @@ class _Cells:
         return other
 
 
-def _stream_cells(ws: Any) -> None:
-    """Give this write-only sheet a leaner row conversion than openpyxl's.
-
-    openpyxl's WriteOnlyWorksheet._values_to_row tries `cell.value = value` first and only
-    recognises a ready Cell by catching the ValueError, then allocates a fresh cell after every
-    styled one. Our rows already hold shared, pre-styled cells, so we place them directly; plain
-    values still go through one reusable cell exactly as openpyxl does. (Private API: openpyxl
-    is pinned below 3.2 and test_workbook reads every kind of cell back.)
-    """
-    holder = [WriteOnlyCell(ws)]
-
-    def values_to_row(values: Sequence[Any], row_idx: int) -> Iterable[Cell]:
-        for col_idx, value in enumerate(values, 1):
-            if value is None:
-                continue
-            if isinstance(value, Cell):
-                cell = value
-            else:
-                cell = holder[0]
-                cell.value = value
-            cell.column = col_idx
-            cell.row = row_idx
-            yield cell
-            if cell is holder[0] and cell.has_style:  # e.g. a date got a number format
-                holder[0] = WriteOnlyCell(ws)
-
-    ws._values_to_row = values_to_row
-
-
-def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[float]:
-    """Header length, widened to what most sample values need, within sensible bounds."""
-    widths = []
-    for i, col in enumerate(columns):
-        # The header wraps onto two lines (row 1 is 30 points high): its longest word counts
-        # (Chinese wraps between any two characters, each of them two columns wide).
-        head = _display_width(col.header)
-        word = max((_display_width(w) for w in col.header.split()), default=0)
-        if head != len(col.header):  # double-width characters
-            word = min(word, (head + 1) // 2)
-        need = [max(word, (head + 1) // 2) + 2]
-        if col.width:
-            # A declared width fits its English header; a Chinese one may need more room.
-            widths.append(col.width if head == len(col.header) else max(col.width, need[0]))
-            continue
-        lengths = sorted(_display_width(_as_text(r[i])) for r in sample if r[i] is not None)
-        if lengths:
-            need.append(lengths[int(len(lengths) * 0.9) - (1 if len(lengths) > 1 else 0)] + 2)
-        floor = {"date": 12, "money": 15, "percent": 8, "int": 8, "count": 8}.get(col.kind, 10)
-        widths.append(float(min(max(max(need), floor), 50)))
-    return widths
-
-
-LINE_POINTS = 15.0  # one line of 11-point Calibri, Excel's default row height
-
-
-LATIN_ON_PAPER = 0.87  # Calibri's letters are narrower than the "0" a column width counts
-
-
-def _paper_width(text: str) -> float:
-    return sum(2.0 if unicodedata.east_asian_width(c) in "WF" else LATIN_ON_PAPER for c in text)
-
-
-def text_lines(text: str, width: float) -> int:
-    """How many lines `text` takes wrapped in a column `width` characters wide (word by word;
-    CJK characters count double, letters a little less than one). LibreOffice does not grow a
-    row to fit wrapped text on its own, and Excel only when it recalculates, so the export sets
-    the height itself."""
-    cap = max(1.0, width - 1)  # the cell's padding
-    space = LATIN_ON_PAPER
-    lines = 0
-    for para in text.split("\n"):
-        lines += 1
-        used = 0.0
-        for word in para.split():
-            w = _paper_width(word)
-            need = w if used == 0 else used + space + w
-            if need <= cap:
-                used = need
-                continue
-            if used:
-                lines += 1
-            broken = int((w - 1e-9) // cap)  # a word longer than the line is broken
-            lines += broken
-            used = w - broken * cap
-    return max(lines, 1)
-
-
-def _row_height(values: Sequence[Any], wrapped: Sequence[tuple[int, float]]) -> float | None:
-    """The height a row needs for its wrapped cells (None: one line is enough). Short text
-    returns at once, so a 100,000-row sheet pays for the long names only."""
-    lines = 1
-    for i, width in wrapped:
-        v = values[i]
-        if v.__class__ is str and (len(v) * 2 > width - 1 or "\n" in v):
-            lines = max(lines, text_lines(v, width))
-    return LINE_POINTS * lines if lines > 1 else None
-
-
-def _as_text(v: Any) -> str:
-    if isinstance(v, date | datetime):
-        return "2026-01-01"
-    if isinstance(v, int | Decimal) and not isinstance(v, bool):
-        return f"{v:,}" + "00"
-    return str(v)
-
-
 # -- sheets ----------------------------------------------------------------------------------
 
 
@@ -544,12 +432,11 @@ def _write_data_sheet(
     """One data sheet, streamed; print-ready whatever its columns (see exchange.printing):
     the columns that go on paper wrap their long text, and only they are fitted to the page."""
     ws = wb.create_sheet(sheet.name)
-    _stream_cells(ws)
     cells = _Cells(ws, money)
     columns = list(sheet.columns)
     rows = iter(sheet.rows)
     sample = list(itertools.islice(rows, SAMPLE_ROWS))
-    widths = _widths(columns, sample)
+    widths = layout.widths(columns, sample)
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     on_paper = printing.columns_on_paper(widths)
@@ -566,6 +453,7 @@ def _write_data_sheet(
     header_right = cells.styled(
         font=fonts.header, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
     )
+    sheet_rows.stream_rows(ws)
     ws.append(
         [cells.text(c.header, header_right if c.kind in _NUMERIC else header) for c in columns]
     )
@@ -575,7 +463,7 @@ def _write_data_sheet(
     n = 0
     append = ws.append
     for row in itertools.chain(sample, rows):
-        height = _row_height(row, wrapped) if wrapped else None
+        height = row_height(row, wrapped) if wrapped else None
         if height is not None:  # read when the row is written (header row 1: data from 2)
             dims[n + 2].height = height
         append([f(v) for f, v in zip(convert, row, strict=True)])
@@ -632,6 +520,7 @@ def _write_summary(
         font=fonts.header, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
     )
     ws.row_dimensions[1].height = 24
+    sheet_rows.stream_rows(ws)
     put([cells.text(summary.title, title)])
     for name, value in summary.facts:
         put([cells.text(name, label), cells.text(value)])
@@ -662,7 +551,7 @@ def _write_summary(
             if c.kind == "text" and i < len(SUMMARY_WIDTHS)
         ]
         for values in block.rows:
-            height = _row_height(values, boxed)
+            height = row_height(values, boxed)
             if height is not None:
                 ws.row_dimensions[row + 1].height = height
             put([f(v) for f, v in zip(convert, values, strict=True)])
@@ -893,6 +782,7 @@ def sheet_title(text: str) -> str:
 __all__ = [
     "CHINESE",
     "LATIN",
+    "LINE_POINTS",
     "SHEET_NAMES",
     "Block",
     "Chart",
@@ -909,6 +799,7 @@ __all__ = [
     "check_target",
     "clean_text",
     "sheet_title",
+    "text_lines",
     "write_table",
     "write_workbook",
 ]
