@@ -691,8 +691,21 @@ def save_workbook(wb: Workbook, target: Path) -> None:
         raise
 
 
-def _write(path: Path, build: Callable[[Workbook], Written], written: Written) -> Written:
+def _write(
+    path: Path,
+    build: Callable[[Workbook], Written],
+    written: Written,
+    before_save: Callable[[], None] | None = None,
+) -> Written:
+    """Build, save to a temporary file, then (unless `before_save` raises: the temporary file is
+    removed and the target left as it was) put the file in place."""
     path = Path(path).expanduser()
+
+    def save(tmp: Path) -> None:
+        save_workbook(wb, tmp)
+        if before_save is not None:
+            before_save()
+
     check_target(path)
     wb = Workbook(write_only=True)
     with spool.beside(path):  # openpyxl's sheet streams go next to the file, not to /tmp
@@ -702,7 +715,7 @@ def _write(path: Path, build: Callable[[Workbook], Written], written: Written) -
             _discard(wb)
             raise
         try:
-            atomic_save(path, lambda tmp: save_workbook(wb, tmp))
+            atomic_save(path, save)
         except OSError as exc:
             if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
                 raise _cannot_replace(path, exc) from exc
@@ -725,10 +738,12 @@ def write_workbook(
     cancelled: CancelledFn | None = None,
     paper: Paper = Paper(),
     typeface: Typeface = LATIN,
+    before_save: Callable[[], None] | None = None,
 ) -> Written:
     """Summary first, then each data sheet streamed; returns the rows written per sheet.
     `paper` says what every printed page carries (export time, filters); `typeface` is the
-    workbook's font (CHINESE for a Chinese workbook)."""
+    workbook's font (CHINESE for a Chinese workbook); `before_save` may still refuse the
+    finished workbook before it replaces the target (the database's integrity check)."""
     total = sum(s.total or 0 for s in sheets)
     tick = _Ticker(total, progress, cancelled)
     written = Written(Path(path), [summary.sheet, *(s.name for s in sheets)])
@@ -746,7 +761,7 @@ def write_workbook(
         wb.properties.creator = "Recruiter"
         return written
 
-    return _write(Path(path), build, written)
+    return _write(Path(path), build, written, before_save)
 
 
 def write_table(
