@@ -112,10 +112,21 @@ def _value_xml(ref: str, value: Any) -> str | None:
     return None  # dates (they get a number format), and anything unusual
 
 
-def stream_rows(ws: Any) -> None:
+class RowStream:
+    """What the next appended row carries besides its cells: `height` in points (then cleared),
+    instead of a RowDimension object per row."""
+
+    __slots__ = ("height",)
+
+    def __init__(self) -> None:
+        self.height: float | None = None
+
+
+def stream_rows(ws: Any) -> RowStream:
     """Write this write-only sheet's rows with `_value_xml`/`_cell_xml`. Must be called before
     its first `append`; rows then hold plain values and ready cells (one cell object may be
     reused across rows and columns: each is written before the next is looked at)."""
+    stream = RowStream()
     ws._get_writer()
     writer = ws._writer
     letters: list[str] = []
@@ -148,8 +159,11 @@ def stream_rows(ws: Any) -> None:
 
     def write_row(xf: Any, values: Sequence[Any], row_idx: int) -> None:
         out: Callable[[str], None] = xf._file
+        height, stream.height = stream.height, None
         dim = dims.get(row_idx)
-        if dim is None:
+        if height is not None and dim is None:
+            out(f'<row r="{row_idx}" ht="{safe_string(height)}" customHeight="1">')
+        elif dim is None:
             out(f'<row r="{row_idx}">')
         else:
             attrs = "".join(f' {k}="{_escape_attr(v)}"' for k, v in dim)
@@ -174,6 +188,7 @@ def stream_rows(ws: Any) -> None:
 
     ws._values_to_row = values_to_row
     writer.write_row = write_row
+    return stream
 
 
-__all__ = ["stream_rows"]
+__all__ = ["RowStream", "stream_rows"]

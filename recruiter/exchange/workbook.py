@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -339,7 +339,7 @@ class _Cells:
                 and len(v) <= MAX_CELL_CHARS
                 and not _ILLEGAL.search(v)
             ):
-                proto.value = v
+                proto._value, proto.data_type = v, "s"  # what `proto.value = v` would set
                 return proto
             return text(v, proto)
 
@@ -373,7 +373,7 @@ class _Cells:
             def money(v: Any) -> Any:
                 if v is None or isinstance(v, str):
                     return None if v is None else text(v)
-                proto.value = scale(v) if isinstance(v, int) else v
+                _put(proto, scale(v) if isinstance(v, int) else v)
                 return proto
 
             return money
@@ -383,7 +383,7 @@ class _Cells:
             def day(v: Any) -> Any:
                 if v is None or isinstance(v, str):
                     return None if v is None else text(v)
-                proto.value = v.replace(tzinfo=None) if isinstance(v, datetime) else v
+                _put(proto, v.replace(tzinfo=None) if isinstance(v, datetime) else v, days=True)
                 return proto
 
             return day
@@ -391,10 +391,26 @@ class _Cells:
         def other(v: Any) -> Any:
             if v is None or isinstance(v, str):
                 return None if v is None else text(v)
-            proto.value = v
+            _put(proto, v)
             return proto
 
         return other
+
+
+_NUMBERS = frozenset({int, float, Decimal})
+_DAYS = frozenset({date, datetime})
+
+
+def _put(cell: Cell, value: Any, days: bool = False) -> None:
+    """`cell.value = value` without openpyxl's descriptor work for numbers (and, in a date
+    column, whose shared cell has its date format already, for dates without a timezone)."""
+    cls = value.__class__
+    if cls in _NUMBERS:
+        cell._value, cell.data_type = value, "n"
+    elif days and cls in _DAYS and getattr(value, "tzinfo", None) is None:
+        cell._value, cell.data_type = value, "d"
+    else:
+        cell.value = value  # openpyxl's own checks
 
 
 # -- sheets ----------------------------------------------------------------------------------
@@ -453,22 +469,18 @@ def _write_data_sheet(
     header_right = cells.styled(
         font=fonts.header, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
     )
-    sheet_rows.stream_rows(ws)
+    stream = sheet_rows.stream_rows(ws)
     ws.append(
         [cells.text(c.header, header_right if c.kind in _NUMERIC else header) for c in columns]
     )
     convert = cells.converters(columns, wrap)
     wrapped = [(i, widths[i]) for i, w in enumerate(wrap) if w]
-    dims = ws.row_dimensions
     n = 0
     append = ws.append
     for row in itertools.chain(sample, rows):
-        height = row_height(row, wrapped) if wrapped else None
-        if height is not None:  # read when the row is written (header row 1: data from 2)
-            dims[n + 2].height = height
+        if wrapped:
+            stream.height = row_height(row, wrapped)
         append([f(v) for f, v in zip(convert, row, strict=True)])
-        if height is not None:
-            del dims[n + 2]  # written: keep memory flat on long sheets
         n += 1
         tick.step()
     last = get_column_letter(len(columns))

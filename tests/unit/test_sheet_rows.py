@@ -53,10 +53,13 @@ def _write(path: Path, fast: bool) -> Path:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Data")
     ws.column_dimensions["A"].width = 30
-    ws.row_dimensions[3].height = 45
-    if fast:
-        stream_rows(ws)
-    for row in _rows(ws):
+    ws.row_dimensions[1].height = 30
+    stream = stream_rows(ws) if fast else None
+    if stream is None:
+        ws.row_dimensions[3].height = 45
+    for i, row in enumerate(_rows(ws), 1):
+        if stream is not None and i == 3:
+            stream.height = 45  # the export's way: no RowDimension per row
         ws.append(row)
     wb.save(path)
     return path
