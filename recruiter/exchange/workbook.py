@@ -15,7 +15,6 @@ import contextlib
 import itertools
 import os
 import re
-import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
@@ -28,20 +27,17 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
-from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.table import Table, TableColumn
 from openpyxl.writer.excel import ExcelWriter
 
 from recruiter.errors import RecruiterError
 from recruiter.i18n import _
 
-from . import layout, printing, sheet_rows, spool
+from . import charts, layout, printing, sheet_rows, spool
 from .files import atomic_save
 from .layout import LINE_POINTS, SAMPLE_ROWS, WRAP_FROM, row_height, text_lines
 from .printing import Paper
@@ -571,69 +567,14 @@ def _write_summary(
             put([cells.text(summary.empty)])
         last = row
         if block.rows:
-            _add_filter_table(ws, [getattr(h, "value", h) for h in heads], first, last)
+            charts.add_filter_table(ws, [getattr(h, "value", h) for h in heads], first, last)
         put([])
         if block.chart and block.rows:
-            chart = _chart(ws, block, first, last)
+            chart = charts.bar_chart(ws, block, first, last)
             ws.add_chart(chart, f"A{row + 1}")
             for _ in range(int(chart.height / 0.5) + 2):  # rows of ~0.5 cm under the chart
                 put([])
     printing.lay_out(ws, SUMMARY_WIDTHS, row, paper, title_rows=None, gridlines=False)
-
-
-def _add_filter_table(ws: Any, names: list[Any], first: int, last: int) -> None:
-    """An Excel table over a Summary block, so each block gets its own filter buttons (a sheet
-    has only one plain autofilter). Write-only mode needs the column names spelled out, and
-    they must equal the header cells exactly or Excel drops the table."""
-    if len(set(names)) != len(names) or not all(isinstance(n, str) and n for n in names):
-        return
-    ref = f"A{first}:{get_column_letter(len(names))}{last}"
-    table = Table(
-        displayName=f"Summary{len(ws.tables) + 1}",
-        ref=ref,
-        autoFilter=AutoFilter(ref=ref),
-        tableColumns=[TableColumn(id=i, name=name) for i, name in enumerate(names, 1)],
-    )
-    with warnings.catch_warnings():  # it warns in write-only mode even when columns are given
-        warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
-        ws.add_table(table)
-
-
-def _chart(ws: Any, block: Block, header_row: int, last_row: int) -> BarChart:
-    spec = block.chart
-    assert spec is not None
-    chart = BarChart()
-    chart.type = "bar" if spec.horizontal else "col"
-    chart.title = spec.title
-    chart.style = 10
-    if spec.stacked:
-        chart.grouping = "stacked"
-        chart.overlap = 100
-    for col in spec.values:
-        ref = Reference(ws, min_col=col + 1, min_row=header_row, max_row=last_row)
-        chart.add_data(ref, titles_from_data=True)
-    chart.set_categories(
-        Reference(ws, min_col=spec.category + 1, min_row=header_row + 1, max_row=last_row)
-    )
-    if spec.y_title:
-        chart.y_axis.title = spec.y_title
-    if spec.money:
-        chart.y_axis.number_format = "#,##0,,"  # millions
-        chart.y_axis.title = spec.y_title or "millions"
-    # Every category gets its label (left alone, Excel and LibreOffice skip every other one).
-    chart.x_axis.tickLblSkip = 1
-    chart.x_axis.tickMarkSkip = 1
-    # openpyxl leaves <c:delete> unset, which some Excel versions read as "hide the axis".
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    if spec.horizontal:
-        chart.x_axis.scaling.orientation = "maxMin"  # first category on top
-    if len(spec.values) == 1:
-        chart.legend = None
-    rows = last_row - header_row
-    chart.width = 24 if spec.horizontal and rows > 6 else 18
-    chart.height = min(max(7.5, 3 + rows * (0.9 if spec.horizontal else 0.3)), 22)
-    return chart
 
 
 # -- files -----------------------------------------------------------------------------------
