@@ -64,15 +64,15 @@ def _require_suffix(out: os.PathLike[str], suffix: str, what: str) -> None:
 def cmd_export(args: argparse.Namespace, db: Database) -> int:
     """Write the leadership workbook; messages on stderr, one JSON object on stdout."""
     from recruiter.services import exporting
-    from recruiter.store.check import require_intact
+    from recruiter.store.check import intact_while
 
     started = time.perf_counter()
     filters = filters_from(args, db)
     out = args.out
     _require_suffix(out, ".xlsx", _("workbook"))
     exporting.refuse_database_target(db, out)
-    require_intact(db, "export")
-    result = exporting.export_workbook(db, out, filters)
+    with intact_while(db, "export") as require:  # checked while the workbook is written
+        result = exporting.export_workbook(db, out, filters, before_save=require)
     if args.json:
         emit(result.as_json())
     rows = ", ".join(f"{n:,} {name}" for name, n in result.rows.items())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -84,12 +85,17 @@ def name_key(name: str | None) -> str:
     return " ".join(sorted(s.split()))
 
 
+_THE = re.compile(r"\bthe\b")
+_INSTITUTION_SEPARATORS = re.compile(r"[\s,.\-()（）]+")
+
+
+@lru_cache(maxsize=65_536)  # an import meets the same few institutions on every other row
 def institution_key(name: str | None) -> str:
     if not name:
         return ""
     s = unicodedata.normalize("NFKC", name).casefold()
-    s = re.sub(r"\bthe\b", " ", s)
-    return re.sub(r"[\s,.\-()（）]+", " ", s).strip()
+    s = _THE.sub(" ", s)
+    return _INSTITUTION_SEPARATORS.sub(" ", s).strip()
 
 
 def person_key(full_name: str | None, name_zh: str | None, institution: str | None) -> str | None:

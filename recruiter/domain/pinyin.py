@@ -8,9 +8,11 @@ Chinese characters, whose sort key is lower(full_name) as before."""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
-from .identity import is_cjk
+from .identity import CJK_CLASS, CJK_RUN
 
 # The surname reading of characters whose everyday reading differs (曾 is zēng as a surname,
 # not céng): applied to the first character of a Chinese name.
@@ -52,7 +54,11 @@ def _each_as_is(chars: str) -> Any:
     return list(chars)
 
 
-def _readings(chinese: str) -> list[str]:
+_CJK_SPLIT = re.compile(f"([{CJK_CLASS}])")  # split keeping each Han character
+
+
+@lru_cache(maxsize=65_536)  # an import of 100,000 names meets the same Chinese names again
+def _readings(chinese: str) -> tuple[str, ...]:
     """One item per character of `chinese` (all Han): its pinyin, or the character itself when
     it has none (a rare character outside pypinyin's tables)."""
     # Late: pypinyin's dictionaries take ~50 MB, which only a process that writes names needs.
@@ -65,13 +71,13 @@ def _readings(chinese: str) -> list[str]:
         ]
     if out and chinese[0] in SURNAMES:
         out[0] = SURNAMES[chinese[0]]
-    return out
+    return tuple(out)
 
 
 def syllables(name: str) -> list[str]:
     """'张伟' -> ['zhang', 'wei']; characters that are not Chinese, or have no pinyin, are left
     out."""
-    chinese = "".join(ch for ch in name if is_cjk(ch))
+    chinese = "".join(CJK_RUN.findall(name))
     if not chinese:
         return []
     return [s for s in _readings(chinese) if s.isascii()]
@@ -90,22 +96,17 @@ def search_text(*names: str | None) -> str | None:
 def sort_key(full_name: str | None) -> str | None:
     """The Name column's key for a name written in Chinese ('张伟' -> 'zhang wei'); None for a
     Latin name, which sorts by lower(full_name)."""
-    if not full_name or not any(is_cjk(ch) for ch in full_name):
+    if not full_name or CJK_RUN.search(full_name) is None:
         return None
-    words: list[str] = []
-    latin = ""
-    for ch in full_name:
-        if is_cjk(ch):
-            if latin.strip():
-                words.append(latin.strip().lower())
-            latin = ""
-            words.append(ch)
-        else:
-            latin += ch
-    if latin.strip():
-        words.append(latin.strip().lower())
-    readings = iter(_readings("".join(ch for ch in full_name if is_cjk(ch))))
-    keyed = [next(readings, w) if len(w) == 1 and is_cjk(w) else w for w in words]
+    # [latin, 张, latin, 伟, latin]: each Han character its own word, the text between them too
+    parts = _CJK_SPLIT.split(full_name)
+    readings = iter(_readings("".join(parts[1::2])))
+    keyed: list[str] = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            keyed.append(next(readings, part))
+        elif part.strip():
+            keyed.append(part.strip().lower())
     return " ".join(keyed)[:SORT_MAX]
 
 

@@ -15,8 +15,6 @@ import contextlib
 import itertools
 import os
 import re
-import unicodedata
-import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
@@ -29,21 +27,19 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
-from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.table import Table, TableColumn
 from openpyxl.writer.excel import ExcelWriter
 
 from recruiter.errors import RecruiterError
 from recruiter.i18n import _
 
-from . import printing, spool
+from . import charts, layout, printing, sheet_rows, spool
 from .files import atomic_save
+from .layout import LINE_POINTS, SAMPLE_ROWS, WRAP_FROM, row_height, text_lines
 from .printing import Paper
 from .safe_cells import MAX_CELL_CHARS, safe_text, write_text_cell
 
@@ -75,13 +71,11 @@ CJK_FONT = "等线"
 GB2312_CHARSET = 134
 # Long names wrap instead of being cut by the column (on paper above all).
 WRAP = Alignment(wrap_text=True, vertical="top")
-WRAP_FROM = 24  # text columns at least this wide wrap (the long titles and names of sources)
 DATE_ALIGN = Alignment(horizontal="center")  # a date never touches the text beside it
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 SUMMARY_WIDTHS = (40.0, *(15.0,) * 9)  # fits A4 landscape at about 9 pt
 PROGRESS_EVERY = 1_000
-SAMPLE_ROWS = 200  # rows looked at to size columns before streaming the rest
 
 _SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 # What XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF).
@@ -249,10 +243,6 @@ class Written:
 # -- cells -----------------------------------------------------------------------------------
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 class _SharedCell(Cell):
     """A styled cell reused for every value of one column. Its style is set once, before the
     first row, so its style id is looked up once, not once per row (openpyxl hashes the style
@@ -345,7 +335,7 @@ class _Cells:
                 and len(v) <= MAX_CELL_CHARS
                 and not _ILLEGAL.search(v)
             ):
-                proto.value = v
+                proto._value, proto.data_type = v, "s"  # what `proto.value = v` would set
                 return proto
             return text(v, proto)
 
@@ -379,7 +369,7 @@ class _Cells:
             def money(v: Any) -> Any:
                 if v is None or isinstance(v, str):
                     return None if v is None else text(v)
-                proto.value = scale(v) if isinstance(v, int) else v
+                _put(proto, scale(v) if isinstance(v, int) else v)
                 return proto
 
             return money
@@ -389,7 +379,7 @@ class _Cells:
             def day(v: Any) -> Any:
                 if v is None or isinstance(v, str):
                     return None if v is None else text(v)
-                proto.value = v.replace(tzinfo=None) if isinstance(v, datetime) else v
+                _put(proto, v.replace(tzinfo=None) if isinstance(v, datetime) else v, days=True)
                 return proto
 
             return day
@@ -397,116 +387,26 @@ class _Cells:
         def other(v: Any) -> Any:
             if v is None or isinstance(v, str):
                 return None if v is None else text(v)
-            proto.value = v
+            _put(proto, v)
             return proto
 
         return other
 
 
-def _stream_cells(ws: Any) -> None:
-    """Give this write-only sheet a leaner row conversion than openpyxl's.
-
-    openpyxl's WriteOnlyWorksheet._values_to_row tries `cell.value = value` first and only
-    recognises a ready Cell by catching the ValueError, then allocates a fresh cell after every
-    styled one. Our rows already hold shared, pre-styled cells, so we place them directly; plain
-    values still go through one reusable cell exactly as openpyxl does. (Private API: openpyxl
-    is pinned below 3.2 and test_workbook reads every kind of cell back.)
-    """
-    holder = [WriteOnlyCell(ws)]
-
-    def values_to_row(values: Sequence[Any], row_idx: int) -> Iterable[Cell]:
-        for col_idx, value in enumerate(values, 1):
-            if value is None:
-                continue
-            if isinstance(value, Cell):
-                cell = value
-            else:
-                cell = holder[0]
-                cell.value = value
-            cell.column = col_idx
-            cell.row = row_idx
-            yield cell
-            if cell is holder[0] and cell.has_style:  # e.g. a date got a number format
-                holder[0] = WriteOnlyCell(ws)
-
-    ws._values_to_row = values_to_row
+_NUMBERS = frozenset({int, float, Decimal})
+_DAYS = frozenset({date, datetime})
 
 
-def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[float]:
-    """Header length, widened to what most sample values need, within sensible bounds."""
-    widths = []
-    for i, col in enumerate(columns):
-        # The header wraps onto two lines (row 1 is 30 points high): its longest word counts
-        # (Chinese wraps between any two characters, each of them two columns wide).
-        head = _display_width(col.header)
-        word = max((_display_width(w) for w in col.header.split()), default=0)
-        if head != len(col.header):  # double-width characters
-            word = min(word, (head + 1) // 2)
-        need = [max(word, (head + 1) // 2) + 2]
-        if col.width:
-            # A declared width fits its English header; a Chinese one may need more room.
-            widths.append(col.width if head == len(col.header) else max(col.width, need[0]))
-            continue
-        lengths = sorted(_display_width(_as_text(r[i])) for r in sample if r[i] is not None)
-        if lengths:
-            need.append(lengths[int(len(lengths) * 0.9) - (1 if len(lengths) > 1 else 0)] + 2)
-        floor = {"date": 12, "money": 15, "percent": 8, "int": 8, "count": 8}.get(col.kind, 10)
-        widths.append(float(min(max(max(need), floor), 50)))
-    return widths
-
-
-LINE_POINTS = 15.0  # one line of 11-point Calibri, Excel's default row height
-
-
-LATIN_ON_PAPER = 0.87  # Calibri's letters are narrower than the "0" a column width counts
-
-
-def _paper_width(text: str) -> float:
-    return sum(2.0 if unicodedata.east_asian_width(c) in "WF" else LATIN_ON_PAPER for c in text)
-
-
-def text_lines(text: str, width: float) -> int:
-    """How many lines `text` takes wrapped in a column `width` characters wide (word by word;
-    CJK characters count double, letters a little less than one). LibreOffice does not grow a
-    row to fit wrapped text on its own, and Excel only when it recalculates, so the export sets
-    the height itself."""
-    cap = max(1.0, width - 1)  # the cell's padding
-    space = LATIN_ON_PAPER
-    lines = 0
-    for para in text.split("\n"):
-        lines += 1
-        used = 0.0
-        for word in para.split():
-            w = _paper_width(word)
-            need = w if used == 0 else used + space + w
-            if need <= cap:
-                used = need
-                continue
-            if used:
-                lines += 1
-            broken = int((w - 1e-9) // cap)  # a word longer than the line is broken
-            lines += broken
-            used = w - broken * cap
-    return max(lines, 1)
-
-
-def _row_height(values: Sequence[Any], wrapped: Sequence[tuple[int, float]]) -> float | None:
-    """The height a row needs for its wrapped cells (None: one line is enough). Short text
-    returns at once, so a 100,000-row sheet pays for the long names only."""
-    lines = 1
-    for i, width in wrapped:
-        v = values[i]
-        if v.__class__ is str and (len(v) * 2 > width - 1 or "\n" in v):
-            lines = max(lines, text_lines(v, width))
-    return LINE_POINTS * lines if lines > 1 else None
-
-
-def _as_text(v: Any) -> str:
-    if isinstance(v, date | datetime):
-        return "2026-01-01"
-    if isinstance(v, int | Decimal) and not isinstance(v, bool):
-        return f"{v:,}" + "00"
-    return str(v)
+def _put(cell: Cell, value: Any, days: bool = False) -> None:
+    """`cell.value = value` without openpyxl's descriptor work for numbers (and, in a date
+    column, whose shared cell has its date format already, for dates without a timezone)."""
+    cls = value.__class__
+    if cls in _NUMBERS:
+        cell._value, cell.data_type = value, "n"
+    elif days and cls in _DAYS and getattr(value, "tzinfo", None) is None:
+        cell._value, cell.data_type = value, "d"
+    else:
+        cell.value = value  # openpyxl's own checks
 
 
 # -- sheets ----------------------------------------------------------------------------------
@@ -544,12 +444,11 @@ def _write_data_sheet(
     """One data sheet, streamed; print-ready whatever its columns (see exchange.printing):
     the columns that go on paper wrap their long text, and only they are fitted to the page."""
     ws = wb.create_sheet(sheet.name)
-    _stream_cells(ws)
     cells = _Cells(ws, money)
     columns = list(sheet.columns)
     rows = iter(sheet.rows)
     sample = list(itertools.islice(rows, SAMPLE_ROWS))
-    widths = _widths(columns, sample)
+    widths = layout.widths(columns, sample)
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     on_paper = printing.columns_on_paper(widths)
@@ -566,21 +465,18 @@ def _write_data_sheet(
     header_right = cells.styled(
         font=fonts.header, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
     )
+    stream = sheet_rows.stream_rows(ws)
     ws.append(
         [cells.text(c.header, header_right if c.kind in _NUMERIC else header) for c in columns]
     )
     convert = cells.converters(columns, wrap)
     wrapped = [(i, widths[i]) for i, w in enumerate(wrap) if w]
-    dims = ws.row_dimensions
     n = 0
     append = ws.append
     for row in itertools.chain(sample, rows):
-        height = _row_height(row, wrapped) if wrapped else None
-        if height is not None:  # read when the row is written (header row 1: data from 2)
-            dims[n + 2].height = height
+        if wrapped:
+            stream.height = row_height(row, wrapped)
         append([f(v) for f, v in zip(convert, row, strict=True)])
-        if height is not None:
-            del dims[n + 2]  # written: keep memory flat on long sheets
         n += 1
         tick.step()
     last = get_column_letter(len(columns))
@@ -632,6 +528,7 @@ def _write_summary(
         font=fonts.header, fill=HEADER_FILL, alignment=HEADER_ALIGN_RIGHT, border=HEADER_BORDER
     )
     ws.row_dimensions[1].height = 24
+    sheet_rows.stream_rows(ws)
     put([cells.text(summary.title, title)])
     for name, value in summary.facts:
         put([cells.text(name, label), cells.text(value)])
@@ -662,7 +559,7 @@ def _write_summary(
             if c.kind == "text" and i < len(SUMMARY_WIDTHS)
         ]
         for values in block.rows:
-            height = _row_height(values, boxed)
+            height = row_height(values, boxed)
             if height is not None:
                 ws.row_dimensions[row + 1].height = height
             put([f(v) for f, v in zip(convert, values, strict=True)])
@@ -670,69 +567,14 @@ def _write_summary(
             put([cells.text(summary.empty)])
         last = row
         if block.rows:
-            _add_filter_table(ws, [getattr(h, "value", h) for h in heads], first, last)
+            charts.add_filter_table(ws, [getattr(h, "value", h) for h in heads], first, last)
         put([])
         if block.chart and block.rows:
-            chart = _chart(ws, block, first, last)
+            chart = charts.bar_chart(ws, block, first, last)
             ws.add_chart(chart, f"A{row + 1}")
             for _ in range(int(chart.height / 0.5) + 2):  # rows of ~0.5 cm under the chart
                 put([])
     printing.lay_out(ws, SUMMARY_WIDTHS, row, paper, title_rows=None, gridlines=False)
-
-
-def _add_filter_table(ws: Any, names: list[Any], first: int, last: int) -> None:
-    """An Excel table over a Summary block, so each block gets its own filter buttons (a sheet
-    has only one plain autofilter). Write-only mode needs the column names spelled out, and
-    they must equal the header cells exactly or Excel drops the table."""
-    if len(set(names)) != len(names) or not all(isinstance(n, str) and n for n in names):
-        return
-    ref = f"A{first}:{get_column_letter(len(names))}{last}"
-    table = Table(
-        displayName=f"Summary{len(ws.tables) + 1}",
-        ref=ref,
-        autoFilter=AutoFilter(ref=ref),
-        tableColumns=[TableColumn(id=i, name=name) for i, name in enumerate(names, 1)],
-    )
-    with warnings.catch_warnings():  # it warns in write-only mode even when columns are given
-        warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
-        ws.add_table(table)
-
-
-def _chart(ws: Any, block: Block, header_row: int, last_row: int) -> BarChart:
-    spec = block.chart
-    assert spec is not None
-    chart = BarChart()
-    chart.type = "bar" if spec.horizontal else "col"
-    chart.title = spec.title
-    chart.style = 10
-    if spec.stacked:
-        chart.grouping = "stacked"
-        chart.overlap = 100
-    for col in spec.values:
-        ref = Reference(ws, min_col=col + 1, min_row=header_row, max_row=last_row)
-        chart.add_data(ref, titles_from_data=True)
-    chart.set_categories(
-        Reference(ws, min_col=spec.category + 1, min_row=header_row + 1, max_row=last_row)
-    )
-    if spec.y_title:
-        chart.y_axis.title = spec.y_title
-    if spec.money:
-        chart.y_axis.number_format = "#,##0,,"  # millions
-        chart.y_axis.title = spec.y_title or "millions"
-    # Every category gets its label (left alone, Excel and LibreOffice skip every other one).
-    chart.x_axis.tickLblSkip = 1
-    chart.x_axis.tickMarkSkip = 1
-    # openpyxl leaves <c:delete> unset, which some Excel versions read as "hide the axis".
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    if spec.horizontal:
-        chart.x_axis.scaling.orientation = "maxMin"  # first category on top
-    if len(spec.values) == 1:
-        chart.legend = None
-    rows = last_row - header_row
-    chart.width = 24 if spec.horizontal and rows > 6 else 18
-    chart.height = min(max(7.5, 3 + rows * (0.9 if spec.horizontal else 0.3)), 22)
-    return chart
 
 
 # -- files -----------------------------------------------------------------------------------
@@ -802,8 +644,21 @@ def save_workbook(wb: Workbook, target: Path) -> None:
         raise
 
 
-def _write(path: Path, build: Callable[[Workbook], Written], written: Written) -> Written:
+def _write(
+    path: Path,
+    build: Callable[[Workbook], Written],
+    written: Written,
+    before_save: Callable[[], None] | None = None,
+) -> Written:
+    """Build, save to a temporary file, then (unless `before_save` raises: the temporary file is
+    removed and the target left as it was) put the file in place."""
     path = Path(path).expanduser()
+
+    def save(tmp: Path) -> None:
+        save_workbook(wb, tmp)
+        if before_save is not None:
+            before_save()
+
     check_target(path)
     wb = Workbook(write_only=True)
     with spool.beside(path):  # openpyxl's sheet streams go next to the file, not to /tmp
@@ -813,7 +668,7 @@ def _write(path: Path, build: Callable[[Workbook], Written], written: Written) -
             _discard(wb)
             raise
         try:
-            atomic_save(path, lambda tmp: save_workbook(wb, tmp))
+            atomic_save(path, save)
         except OSError as exc:
             if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
                 raise _cannot_replace(path, exc) from exc
@@ -836,10 +691,12 @@ def write_workbook(
     cancelled: CancelledFn | None = None,
     paper: Paper = Paper(),
     typeface: Typeface = LATIN,
+    before_save: Callable[[], None] | None = None,
 ) -> Written:
     """Summary first, then each data sheet streamed; returns the rows written per sheet.
     `paper` says what every printed page carries (export time, filters); `typeface` is the
-    workbook's font (CHINESE for a Chinese workbook)."""
+    workbook's font (CHINESE for a Chinese workbook); `before_save` may still refuse the
+    finished workbook before it replaces the target (the database's integrity check)."""
     total = sum(s.total or 0 for s in sheets)
     tick = _Ticker(total, progress, cancelled)
     written = Written(Path(path), [summary.sheet, *(s.name for s in sheets)])
@@ -857,7 +714,7 @@ def write_workbook(
         wb.properties.creator = "Recruiter"
         return written
 
-    return _write(Path(path), build, written)
+    return _write(Path(path), build, written, before_save)
 
 
 def write_table(
@@ -893,6 +750,7 @@ def sheet_title(text: str) -> str:
 __all__ = [
     "CHINESE",
     "LATIN",
+    "LINE_POINTS",
     "SHEET_NAMES",
     "Block",
     "Chart",
@@ -909,6 +767,7 @@ __all__ = [
     "check_target",
     "clean_text",
     "sheet_title",
+    "text_lines",
     "write_table",
     "write_workbook",
 ]

@@ -322,9 +322,11 @@ def export_workbook(
     *,
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
+    before_save: Callable[[], None] | None = None,
 ) -> ExportResult:
     """The leadership workbook: Summary, Pipeline, Offers, Funding (and Approvals once the
-    office has approval gates). The big sheets stream."""
+    office has approval gates). The big sheets stream. `before_save` may refuse the finished
+    workbook before it replaces the target (store.check.intact_while)."""
     if progress is not None:
         progress(0, 0)
     refuse_database_target(db, path)
@@ -369,6 +371,7 @@ def export_workbook(
             cancelled=cancelled,
             paper=paper_of(report),
             typeface=typeface(),
+            before_save=before_save,
         )
     finally:
         for sheet in sheets:  # release the database cursors of unfinished generators

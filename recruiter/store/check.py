@@ -5,20 +5,24 @@ What can be rebuilt from the data is repairable: missing indexes and search trig
 is taken from a reference schema built by running the migrations on an empty in-memory
 database), a search index out of step with the candidates, an index whose entries do not match
 its table (REINDEX). Damaged tables and broken foreign keys are not: those need a backup.
-`require_intact` is the cheap guard (PRAGMA quick_check) that export and backup run first.
+`require_intact` is the cheap guard (PRAGMA quick_check) that export and backup run first;
+`intact_while` runs the same check beside an export and refuses its result if it fails.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Connection, inspect, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from recruiter.domain.models import TABLES
 from recruiter.errors import StoreError
 from recruiter.i18n import _
 
@@ -29,6 +33,43 @@ from .ddl_transaction import ddl_transaction
 from .schema_cache import reference_schema  # the migrations' schema at HEAD, cached
 
 _SHOWN = 20  # rows of each kind named in a report
+# The application's tables in the order the report counts them: domain.models.TABLES spelled
+# out, so that `recruiter check` need not build the models (most of its start-up time);
+# test_check holds the two equal.
+TABLES = (
+    "institution",
+    "department",
+    "target",
+    "candidate",
+    "application",
+    "stage_event",
+    "activity",
+    "offer",
+    "offer_item",
+    "funding_source",
+    "import_batch",
+    "audit_entry",
+    "officer",
+    "holiday",
+    "talent_tier",
+    "gate_template",
+    "gate_record",
+    "gate_review",
+    "gate_objection",
+    "finance_batch",
+    "instalment",
+    "service_period",
+    "assessment",
+    "departure",
+    "refund",
+    "year_close",
+    "immigration_case",
+    "case_person",
+    "case_document",
+    "case_milestone",
+    "relocation_task",
+    "deadline_rule",
+)
 _INDEX_IN_PROBLEM = re.compile(
     r"(?:missing from index|wrong # of entries in index|non-unique entry in index) (\S+)"
 )
@@ -134,10 +175,18 @@ def require_intact(db: Database, doing: str) -> None:
     if not db.is_sqlite:
         return
     with db.engine.connect() as conn:
-        try:
-            rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check(5)").all()]
-        except DBAPIError as exc:
-            rows = [str(exc.orig)]
+        rows = _quick_check(conn)
+    _refuse_unless_ok(db, doing, rows)
+
+
+def _quick_check(conn: Connection) -> list[str]:
+    try:
+        return [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check(5)").all()]
+    except DBAPIError as exc:
+        return [str(exc.orig)]
+
+
+def _refuse_unless_ok(db: Database, doing: str, rows: list[str]) -> None:
     if rows == ["ok"]:
         return
     first = _messages(rows)[0]
@@ -147,6 +196,71 @@ def require_intact(db: Database, doing: str) -> None:
             "used to {doing}. Run `recruiter check --repair`, or {path}."
         ).format(label=db.label, first=first, doing=doing, path=restore_hint(db.path))
     )
+
+
+class _QuickCheck:
+    """PRAGMA quick_check on a connection of its own, in a worker thread (SQLite releases the
+    GIL while it reads), so a 100,000-candidate database is checked while the export runs."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.rows: list[str] | None = None
+        self.error: BaseException | None = None
+        self._dbapi: Any = None
+        self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with self.db.engine.connect() as conn:
+                self._dbapi = conn.connection.dbapi_connection
+                self.rows = _quick_check(conn)
+        except BaseException as exc:  # handed to the waiting thread
+            self.error = exc
+
+    def result(self) -> list[str]:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.rows is not None
+        return self.rows
+
+    def stop(self) -> None:
+        """Interrupt the check (the work it guarded was abandoned) and wait for the thread."""
+        if self._thread.is_alive() and self._dbapi is not None:
+            with contextlib.suppress(Exception):
+                self._dbapi.interrupt()
+        self._thread.join()
+
+
+@contextmanager
+def intact_while(db: Database, doing: str) -> Iterator[Callable[[], None]]:
+    """`require_intact`, run beside the work instead of before it. Yields `require`, which the
+    work calls before it makes its result visible (e.g. before the finished workbook replaces
+    the target): it waits for the check and raises the damage error, so nothing made from a
+    damaged database is kept. Work that fails on a database error is reported as the damage
+    when the check finds any; other failures stop the check."""
+    if not db.is_sqlite or db.path is None:  # a server; or one in-memory connection
+        yield lambda: require_intact(db, doing)
+        return
+    check = _QuickCheck(db)
+    checked = False
+
+    def require() -> None:
+        nonlocal checked
+        _refuse_unless_ok(db, doing, check.result())
+        checked = True
+
+    try:
+        yield require
+    except (SQLAlchemyError, StoreError):  # the database failed the work: say why, if damaged
+        require()
+        raise
+    except BaseException:
+        check.stop()
+        raise
+    if not checked:
+        require()  # the work never asked: still refuse to report success from a damaged file
 
 
 def _attempt(conn: Connection, fix: Repair) -> str | None:

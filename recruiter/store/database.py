@@ -11,20 +11,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.dml import Insert, UpdateBase
-from sqlmodel import Session, create_engine
 
 from recruiter.domain.changes import Changes, Collector
 from recruiter.errors import ConflictError, StoreError
 from recruiter.i18n import _
 
 from . import location, postgres, sequences, team
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 log = logging.getLogger(__name__)
@@ -257,6 +258,9 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: commits on success, rolls back on any error."""
+        from sqlalchemy.orm.exc import StaleDataError  # the ORM: not loaded for `check`
+        from sqlmodel import Session
+
         try:
             with (
                 self._collecting() as collector,

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, bindparam, func, select, update
-from sqlmodel import SQLModel
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 
 from recruiter.domain import pinyin
 
@@ -19,9 +18,15 @@ SORT_INDEXES = {
 _CHUNK = 500
 
 
+def candidate_table() -> Table:
+    from sqlmodel import SQLModel  # deferred: `recruiter check` builds no query (start-up time)
+
+    return SQLModel.metadata.tables["candidate"]
+
+
 def sort_expr(column: str) -> object | None:
     """The ORDER BY expression of a name column, or None for another column."""
-    cand = SQLModel.metadata.tables["candidate"]
+    cand = candidate_table()
     if column == "full_name":
         return func.coalesce(cand.c.sort_name, func.lower(cand.c.full_name))
     if column == "name_zh":
@@ -32,7 +37,7 @@ def sort_expr(column: str) -> object | None:
 def refresh(conn: Connection, ids: Sequence[int] | None = None) -> int:
     """Compute the pinyin columns of these candidates (all when None) and write those that
     differ; returns how many rows changed. Latin-only names cost a read and nothing more."""
-    cand = SQLModel.metadata.tables["candidate"]
+    cand = candidate_table()
     cols = (cand.c.id, cand.c.full_name, cand.c.name_zh, cand.c.name_pinyin, cand.c.sort_name)
     wanted = None if ids is None else list(dict.fromkeys(ids))
     chunks = (

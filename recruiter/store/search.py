@@ -15,7 +15,6 @@ from contextlib import contextmanager, suppress
 
 from sqlalchemy import ColumnElement, Connection, and_, false, or_, text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import SQLModel
 
 from recruiter.domain.identity import is_cjk
 from recruiter.i18n import _
@@ -48,7 +47,7 @@ def _words(query: str) -> list[str]:
 def _like_any(
     word: str, columns: tuple[str, ...] = SEARCH_COLUMNS, *, native_nocase: bool = False
 ) -> ColumnElement[bool]:
-    cand = SQLModel.metadata.tables["candidate"]
+    cand = names.candidate_table()
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
     if native_nocase:  # SQLite's LIKE already ignores ASCII case; lower() would cost a call/row
@@ -80,7 +79,7 @@ class SqliteTrigramSearch(LikeSearch):
         long = [w for w in words if len(w) >= MIN_TRIGRAM]
         short = [w for w in words if len(w) < MIN_TRIGRAM]
         parts: list[ColumnElement[bool]] = []
-        cand = SQLModel.metadata.tables["candidate"]
+        cand = names.candidate_table()
         if long:
             match = " AND ".join(_fts_phrase(w) for w in long)
             parts.append(

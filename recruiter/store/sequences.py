@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, Table, inspect, text
-from sqlmodel import SQLModel
 
 from recruiter.i18n import _
 
 
 def id_tables(names: Iterable[str] | None = None) -> list[Table]:
     """Tables whose primary key is a single integer `id` (the ones with a sequence)."""
+    from sqlmodel import SQLModel  # deferred: start-up time
+
     tables = SQLModel.metadata.tables
     chosen = tables.values() if names is None else (tables[n] for n in names if n in tables)
     return [
