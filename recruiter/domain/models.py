@@ -48,6 +48,7 @@ from .enums import (
     TargetStatus,
 )
 from .gates import HireType, PostType
+from .table_names import TABLES
 
 
 class Institution(SQLModel, table=True):
@@ -442,43 +443,6 @@ class Holiday(SQLModel, table=True):
     day: date = Field(unique=True)
     name: str = Field(max_length=100)
     kind: HolidayKind = Field(default=HolidayKind.holiday, sa_type=enum_type(HolidayKind, "kind"))
-
-
-TABLES = [
-    "institution",
-    "department",
-    "target",
-    "candidate",
-    "application",
-    "stage_event",
-    "activity",
-    "offer",
-    "offer_item",
-    "funding_source",
-    "import_batch",
-    "audit_entry",
-    "officer",
-    "holiday",
-    "talent_tier",
-    "gate_template",
-    "gate_record",
-    "gate_review",
-    "gate_objection",
-    "finance_batch",
-    "instalment",
-    "service_period",
-    "assessment",
-    "departure",
-    "refund",
-    "year_close",
-    "immigration_case",
-    "case_person",
-    "case_document",
-    "case_milestone",
-    "relocation_task",
-    "deadline_rule",
-    "refund_receipt",
-]
 
 
 # The tables of later areas live in their own modules; re-exported so every table is reachable

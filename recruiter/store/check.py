@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from recruiter.domain.table_names import TABLES
 from recruiter.errors import StoreError
 from recruiter.i18n import _
 
@@ -33,43 +34,6 @@ from .ddl_transaction import ddl_transaction
 from .schema_cache import reference_schema  # the migrations' schema at HEAD, cached
 
 _SHOWN = 20  # rows of each kind named in a report
-# The application's tables in the order the report counts them: domain.models.TABLES spelled
-# out, so that `recruiter check` need not build the models (most of its start-up time);
-# test_check holds the two equal.
-TABLES = (
-    "institution",
-    "department",
-    "target",
-    "candidate",
-    "application",
-    "stage_event",
-    "activity",
-    "offer",
-    "offer_item",
-    "funding_source",
-    "import_batch",
-    "audit_entry",
-    "officer",
-    "holiday",
-    "talent_tier",
-    "gate_template",
-    "gate_record",
-    "gate_review",
-    "gate_objection",
-    "finance_batch",
-    "instalment",
-    "service_period",
-    "assessment",
-    "departure",
-    "refund",
-    "year_close",
-    "immigration_case",
-    "case_person",
-    "case_document",
-    "case_milestone",
-    "relocation_task",
-    "deadline_rule",
-)
 _INDEX_IN_PROBLEM = re.compile(
     r"(?:missing from index|wrong # of entries in index|non-unique entry in index) (\S+)"
 )
