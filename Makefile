@@ -15,11 +15,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/recruiter
 
+# The suite runs on every core (pytest-xdist; JOBS=0 for one process, JOBS=4 for four). Tests
+# go to whichever process is free (worksteal: the kill tests take minutes, most others a fraction
+# of a second). `make test` kills each long command FAULT_TRIALS times; `make test-faults` runs
+# the kill suite alone with its full 20 trials.
+JOBS ?= auto
+FAULT_TRIALS ?= 10
+PYTEST := QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+PARALLEL := -n $(JOBS) --dist worksteal
+
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	RECRUITER_FAULT_TRIALS=$${RECRUITER_FAULT_TRIALS:-$(FAULT_TRIALS)} $(PYTEST) $(PARALLEL)
 
 test-faults: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m slow
+	$(PYTEST) $(PARALLEL) -m slow
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(if $(SCALE),SCALE=$(SCALE),) $(BIN)/python -m benchmarks.run $(if $(QUICK),--quick,)
@@ -57,5 +66,4 @@ clean:
 # SQLite-file tests (marked sqlite_only) and the slow SQLite fault suite are left to `make test`.
 .PHONY: test-pg
 test-pg: $(STAMP)
-	RECRUITER_TEST_DB_URL=$${RECRUITER_TEST_DB_URL:-$$(.ci/pg start)} QT_QPA_PLATFORM=offscreen \
-	  $(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
+	RECRUITER_TEST_DB_URL=$${RECRUITER_TEST_DB_URL:-$$(.ci/pg start)} $(PYTEST) $(PARALLEL) -m "not slow"

@@ -3,8 +3,13 @@ worked out by hand, and the small offers world. Their fixtures are in tests/conf
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import sqlite3
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from recruiter.domain.enums import (
     ActivityKind,
@@ -31,6 +36,37 @@ from recruiter.domain.models import (
 )
 from recruiter.services import applications, funding, offers
 from recruiter.store.database import Database
+
+# --------------------------------------------------------------------------- migrated databases
+
+_migrated: list[Path] = []
+
+
+def copy_database(src: Path, dst: Path) -> None:
+    """A consistent copy through SQLite's backup API (a template is never written to)."""
+    source, target = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def migrated_database(path: Path, user: str) -> Database:
+    """A new, migrated SQLite database at `path`: a copy of one migrated once per process, for
+    code that cannot take a fixture (hypothesis state machines start one per example). Migrating
+    a new file takes ~0.7 s, most of it fsyncs; the copy ~0.04 s."""
+    from recruiter.store.opening import open_database
+
+    if not _migrated:
+        folder = Path(tempfile.mkdtemp(prefix="recruiter-migrated-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = folder / "empty.db"
+        open_database(template, user="tester").dispose()
+        _migrated.append(template)
+    copy_database(_migrated[0], path)
+    return open_database(path, user=user)
+
 
 # ------------------------------------------------------------------------- the reporting sample
 

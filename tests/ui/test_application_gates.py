@@ -85,7 +85,7 @@ def rows(db: Any, sql: str) -> list[tuple]:
 
 
 def test_walk_through_the_gates_of_one_application(
-    detail: Any, qtbot: Any, db: Any, monkeypatch
+    detail: Any, qtbot: Any, tmp_path: Any, db: Any, monkeypatch
 ) -> None:
     w, view, app = detail, detail.approvals, detail.app_id
     monkeypatch.setattr("recruiter.ui.application_gates.ask_reason", lambda *_a: None)
@@ -149,7 +149,7 @@ def test_walk_through_the_gates_of_one_application(
     w.move_selected(Stage.offer)
     settle(qtbot, w)
     assert applications.get(db, app).stage == Stage.offer
-    assert view.grab().save("/tmp/application_gates.png")
+    assert view.grab().save(str(tmp_path / "application_gates.png"))
 
     recorded = rows(
         db,

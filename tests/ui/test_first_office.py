@@ -437,6 +437,6 @@ def test_first_office_from_an_empty_database(
 
 def test_the_targets_editor_says_where_institutions_come_from(window: Any, qtbot: Any) -> None:
     page = window.show_page("Targets")
-    qtbot.waitUntil(lambda: not page.loading, timeout=10000)
+    qtbot.waitUntil(lambda: not page.loading, timeout=30000)
     assert page.institution.count() == 0
     assert "Setup page" in page.institution.placeholderText()

@@ -9,7 +9,7 @@ from recruiter.services import gates
 from recruiter.services.reporting import Filters
 
 
-def test_approvals_follow_the_dashboard_filters(ctx: Any, qtbot: Any) -> None:
+def test_approvals_follow_the_dashboard_filters(ctx: Any, qtbot: Any, tmp_path: Any) -> None:
     from recruiter.ui.pages.dashboard import DashboardPage
 
     page = DashboardPage(ctx)
@@ -37,7 +37,7 @@ def test_approvals_follow_the_dashboard_filters(ctx: Any, qtbot: Any) -> None:
     assert [r.name for r in board.completion.records] == [
         r.name for r in gates.completion(ctx.db, year, scope)
     ]
-    page.grab().save("/tmp/gaps/dashboard_approvals_filtered.png")
+    page.grab().save(str(tmp_path / "dashboard_approvals_filtered.png"))
 
     # A target of that institution narrows it further; a period that starts tomorrow empties it.
     tid = next(t for t, _title, i in options.targets if i == inst_id)

@@ -8,7 +8,7 @@ from typing import Any
 from recruiter.services import gates
 
 
-def test_dashboard_shows_where_applications_wait(ctx: Any, qtbot: Any) -> None:
+def test_dashboard_shows_where_applications_wait(ctx: Any, qtbot: Any, tmp_path: Any) -> None:
     from recruiter.ui.pages.dashboard import DashboardPage
 
     page = DashboardPage(ctx)
@@ -24,11 +24,11 @@ def test_dashboard_shows_where_applications_wait(ctx: Any, qtbot: Any) -> None:
     ]
     assert {r.by for r in board.completion.records} == {"college", "tier"}
     assert "Completion against the" in board.completion_title.text()
-    page.grab().save("/tmp/dashboard_top.png")
-    assert board.grab().save("/tmp/dashboard_gates.png")
+    page.grab().save(str(tmp_path / "dashboard_top.png"))
+    assert board.grab().save(str(tmp_path / "dashboard_gates.png"))
 
 
-def test_target_hire_type_and_tier_with_undo(ctx: Any, qtbot: Any) -> None:
+def test_target_hire_type_and_tier_with_undo(ctx: Any, qtbot: Any, tmp_path: Any) -> None:
     from recruiter.ui.pages.targets import TargetsPage
 
     page = TargetsPage(ctx)
@@ -55,6 +55,6 @@ def test_target_hire_type_and_tier_with_undo(ctx: Any, qtbot: Any) -> None:
         5,
     )
     qtbot.waitUntil(lambda: "5-year review" in page.hire.summary.text(), timeout=10000)
-    assert page.grab().save("/tmp/targets_hire.png")
+    assert page.grab().save(str(tmp_path / "targets_hire.png"))
     ctx.undo.undo()
     assert gates.hire_of_target(ctx.db, ident) == before

@@ -108,7 +108,7 @@ def test_tiers_are_added_and_undone(page: Any, qtbot: Any) -> None:
     assert gates.tiers(db) == [] and panel.tiers.model.records == []
 
 
-def test_holiday_calendar_edits_and_the_notice_check(page: Any, qtbot: Any) -> None:
+def test_holiday_calendar_edits_and_the_notice_check(page: Any, qtbot: Any, tmp_path: Any) -> None:
     cal, db = page.holidays, page.ctx.db
     page.tabs.setCurrentWidget(cal)
     cal.year.setValue(2026)
@@ -149,7 +149,7 @@ def test_holiday_calendar_edits_and_the_notice_check(page: Any, qtbot: Any) -> N
     page.ctx.undo.undo()
     _settle(qtbot, cal)
     assert cal.check_result.text() == "ends on 2026-10-13 (Tue)"
-    assert page.grab().save("/tmp/gate_setup_calendar.png")
+    assert page.grab().save(str(tmp_path / "gate_setup_calendar.png"))
 
 
 def test_render_gate_setup(page: Any, qtbot: Any, tmp_path: Any) -> None:
@@ -158,4 +158,4 @@ def test_render_gate_setup(page: Any, qtbot: Any, tmp_path: Any) -> None:
     gates.add_tier(page.ctx.db, name="National top talent", level="national")
     _settle(qtbot, page.gate_setup)
     assert len(page.gate_setup.gates.model.records) == 7
-    assert page.grab().save("/tmp/gate_setup.png")
+    assert page.grab().save(str(tmp_path / "gate_setup.png"))

@@ -38,7 +38,7 @@ def _item(db: Database) -> int:
 
 
 def test_project_number_in_the_source_dialog_with_undo(
-    qtbot: Any, make_ctx: Any, world: World
+    qtbot: Any, tmp_path: Any, make_ctx: Any, world: World
 ) -> None:
     from recruiter.ui.pages.funding import FundingPage
 
@@ -53,7 +53,7 @@ def test_project_number_in_the_source_dialog_with_undo(
     qtbot.waitUntil(lambda: not dlg.loading, timeout=10_000)
     assert dlg.project_no.text() == ""
     qtbot.keyClicks(dlg.project_no, "NSFC-2026-118")
-    dlg.grab().save("/tmp/gaps/source_dialog.png")
+    dlg.grab().save(str(tmp_path / "source_dialog.png"))
     assert dlg.save() is True
     assert funding.get(world.db, world.cny).project_no == "NSFC-2026-118"
     page.ctx.undo.undo()
@@ -92,7 +92,9 @@ def test_a_source_used_only_by_an_instalment_is_still_used(
     assert funding.get(world.db, match).name == "University match"
 
 
-def test_setting_a_service_period_is_undoable(qtbot: Any, make_ctx: Any, world: World) -> None:
+def test_setting_a_service_period_is_undoable(
+    qtbot: Any, tmp_path: Any, make_ctx: Any, world: World
+) -> None:
     from recruiter.ui.pages.payments import PaymentsPage
     from recruiter.ui.qt import QtCore
 
@@ -119,7 +121,7 @@ def test_setting_a_service_period_is_undoable(qtbot: Any, make_ctx: Any, world: 
     hires.years.setValue(8)
     hires.set_service()
     assert periods() == [(date(2026, 4, 1), 8)] and planned() == 2  # nothing new planned
-    page.grab().save("/tmp/gaps/payments_hires.png")
+    page.grab().save(str(tmp_path / "payments_hires.png"))
     page.ctx.undo.undo()
     assert periods() == [(date(2026, 4, 1), 5)] and planned() == 2
     page.ctx.undo.undo()

@@ -36,12 +36,12 @@ def page(qtbot: Any, db: Any, make_ctx: Any) -> Any:
     return p
 
 
-def test_cards_show_the_next_gate(page: Any, qtbot: Any) -> None:
+def test_cards_show_the_next_gate(page: Any, qtbot: Any, tmp_path: Any) -> None:
     a, b, _c = page.app_ids
     qtbot.waitUntil(lambda: bool(page.delegate.gates), timeout=10000)
     assert page.delegate.gates[a].startswith("College joint")
     assert page.delegate.gates[b].startswith("Expert review")
-    assert page.grab().save("/tmp/pipeline_gates.png")
+    assert page.grab().save(str(tmp_path / "pipeline_gates.png"))
 
 
 def test_drop_past_an_open_gate_is_refused_then_overridden(

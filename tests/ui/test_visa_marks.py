@@ -42,7 +42,7 @@ def hires(db: Any) -> dict[str, int]:
 
 
 def test_dashboard_visa_tiles_follow_the_institution(
-    qtbot: Any, db: Any, make_ctx: Any, hires: dict[str, int]
+    qtbot: Any, tmp_path: Any, db: Any, make_ctx: Any, hires: dict[str, int]
 ) -> None:
     from recruiter.services.reporting import Filters
     from recruiter.ui.pages.dashboard import DashboardPage
@@ -59,7 +59,7 @@ def test_dashboard_visa_tiles_follow_the_institution(
     assert (tiles.soon.value.text(), tiles.overdue.value.text()) == ("1", "2")
     assert immigration.counts(db).overdue == 2  # the service agrees, unfiltered
     assert "color" in tiles.overdue.value.styleSheet()
-    page.grab().save("/tmp/gaps/dashboard_visas.png")
+    page.grab().save(str(tmp_path / "dashboard_visas.png"))
 
     page.set_filters(Filters(institution_ids=(hires["wuhan"],)))
     qtbot.waitUntil(lambda: tiles.overdue.value.text() == "0", timeout=10000)
@@ -68,7 +68,7 @@ def test_dashboard_visa_tiles_follow_the_institution(
 
 
 def test_pipeline_cards_coloured_by_the_next_deadline(
-    qtbot: Any, db: Any, make_ctx: Any, hires: dict[str, int]
+    qtbot: Any, tmp_path: Any, db: Any, make_ctx: Any, hires: dict[str, int]
 ) -> None:
     from recruiter.ui.pages.pipeline import PipelinePage
 
@@ -83,10 +83,10 @@ def test_pipeline_cards_coloured_by_the_next_deadline(
     qtbot.waitUntil(lambda: not page.loading and len(page.cards) == 2, timeout=10000)
     qtbot.waitUntil(lambda: page.delegate.visas == {hires["late"]: "overdue"}, timeout=10000)
     shot = page.grab()
-    shot.save("/tmp/gaps/pipeline_visas.png")
+    shot.save(str(tmp_path / "pipeline_visas.png"))
     # The painted board carries the overdue red somewhere in the immigration column.
     column = page.columns[Stage.immigration].view.viewport().grab().toImage()
-    column.save("/tmp/gaps/pipeline_visas_column.png")
+    column.save(str(tmp_path / "pipeline_visas_column.png"))
     reds = sum(
         1
         for x in range(0, column.width(), 2)

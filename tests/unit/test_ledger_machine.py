@@ -29,8 +29,7 @@ from recruiter.domain.instalments import clawback, months_between
 from recruiter.domain.models import Instalment, OfferItem
 from recruiter.services import funding, offers, payments
 from recruiter.services.payments import Line
-from recruiter.store.opening import open_database
-from tests.factories import extend, item, make_world
+from tests.factories import extend, item, make_world, migrated_database
 
 SIGNED = date(2026, 3, 10)
 SERVICE_START = date(2026, 4, 1)
@@ -57,7 +56,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @initialize()
     def start(self) -> None:
         self.dir = Path(tempfile.mkdtemp())
-        self.db = open_database(self.dir / "m.db", user="machine")
+        self.db = migrated_database(self.dir / "m.db", user="machine")
         self.world = make_world(self.db, n_apps=5, cny_total=5_000_000_00)
         self.match = funding.create(
             self.db, name="University match", kind=FundingKind.university, total_minor=3_000_000_00

@@ -197,9 +197,13 @@ def test_two_sessions_saving_one_row_never_lose_an_update(db: Database) -> None:
     assert candidates.get(db, cid).notes == "theirs"
 
 
-def test_two_offers_racing_for_the_last_budget(db: Database) -> None:
+def test_two_offers_racing_for_the_last_budget(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each offer alone fits the budget, both would over-commit it: one is approved, the other
     refused, however close together the two officers press Approve."""
+    # The second waits for the first's row lock: longer than the suite's 200 ms on a busy machine.
+    monkeypatch.setenv("RECRUITER_BUSY_TIMEOUT_MS", "20000")
     w = make_world(db, n_apps=2, cny_total=100_000_00)
     drafts = [offers.create_offer(db, a, items=[item(w.cny, 60_000_00)]) for a in w.apps]
     start = threading.Barrier(2)
