@@ -188,7 +188,7 @@ def test_override_asks_for_a_reason_and_is_audited(
         "recruiter.ui.application_gates.ask_reason", lambda *_a: "Fast track by the president"
     )
     w.move_selected(Stage.approved)
-    qtbot.waitUntil(lambda: applications.get(db, app).stage == Stage.approved, timeout=5000)
+    qtbot.waitUntil(lambda: applications.get(db, app).stage == Stage.approved, timeout=20_000)
     (changes,) = rows(db, "SELECT changes FROM audit_entry WHERE action = 'gate_override'")[0]
     assert json.loads(changes)["reason"] == "Fast track by the president"
     w.ctx.undo.undo()

@@ -18,12 +18,14 @@ def page(ctx, qtbot):
     qtbot.addWidget(p)
     p.resize(1300, 700)
     p.show()
-    qtbot.waitUntil(lambda: not p.model.loading and bool(p.model.ids), timeout=5000)
+    qtbot.waitUntil(lambda: not p.model.loading and bool(p.model.ids), timeout=20_000)
     return p
 
 
 def wait(qtbot, page) -> None:
-    qtbot.waitUntil(lambda: not page.model.loading and not page._debounce.isActive(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: not page.model.loading and not page._debounce.isActive(), timeout=20_000
+    )
 
 
 def test_model_contract_and_lazy_pages(page, qtmodeltester) -> None:

@@ -53,7 +53,7 @@ def test_the_detail_pane_shows_long_values_whole(qtbot, window, drain) -> None: 
     detail = page.detail
     detail.show_candidate(cid)
     drain(window.ctx)
-    qtbot.waitUntil(lambda: detail.apps_model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: detail.apps_model.rowCount() > 0, timeout=20_000)
     view = detail.apps_view
     col = [k for k, _l in detail.apps_model.columns].index("target")
     tips = [

@@ -109,7 +109,7 @@ def test_charts_render_offscreen(page, qtbot, tmp_path: Path) -> None:  # type: 
         assert view.chart().series(), view.chart().title()
         assert len(view.chart().axes()) == 2
     # The chart lays out its axes on the next event-loop turn.
-    qtbot.waitUntil(lambda: all(v.chart().plotArea().left() > 40 for v in views), timeout=5000)
+    qtbot.waitUntil(lambda: all(v.chart().plotArea().left() > 40 for v in views), timeout=20_000)
     image = page.grab().toImage()
     assert image.width() >= 1000 and image.height() >= 600
     assert (

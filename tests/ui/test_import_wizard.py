@@ -187,7 +187,7 @@ def test_mapping_choices_are_remembered_for_the_next_file(
     go_to_mapping(qtbot, wiz, path)
     wiz.next()
     assert wiz.currentPage() is wiz.mapping_page  # no name column yet: it stays
-    qtbot.waitUntil(lambda: bool(open_boxes()), timeout=5000)
+    qtbot.waitUntil(lambda: bool(open_boxes()), timeout=20_000)
     assert "maps to a name" in open_boxes()[0].text()
     for box in open_boxes():
         box.close()

@@ -26,7 +26,7 @@ def test_visits_every_page(qtbot, window, tmp_path: Path) -> None:  # type: igno
 
 def test_candidates_page_lists_real_candidates(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     page = window.show_page("Candidates")
-    qtbot.waitUntil(lambda: page.model.rowCount() == 300, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 300, timeout=20_000)
     with window.ctx.db.engine.connect() as conn:
         first = conn.execute(
             text("SELECT full_name FROM candidate ORDER BY full_name, id LIMIT 1")
@@ -173,7 +173,7 @@ def test_overdue_offers_expire_at_start_up(qtbot, demo_db, make_ctx, settings) -
                 == "expired"
             )
 
-    qtbot.waitUntil(expired, timeout=5000)
+    qtbot.waitUntil(expired, timeout=20_000)
     win.ctx.runner.wait(5000)
 
 
@@ -188,7 +188,7 @@ def test_export_view_exports_the_table_as_shown(
     seen: list[object] = []
     monkeypatch.setattr(ea, "export_view", lambda parent, ctx, view: seen.append(view))
     page = window.show_page("Targets")
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=20_000)
     window.export_view_action.trigger()
     assert seen == [page.view]
 

@@ -55,15 +55,15 @@ def test_the_due_tab_honours_the_target_filter(qtbot, ctx) -> None:  # type: ign
     qtbot.addWidget(page)
     page.resize(1200, 700)
     page.show()
-    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+    qtbot.waitUntil(lambda: not page.loading, timeout=20_000)
     target = _busiest_target(ctx.db)
     page.apply_filter({"target_id": target, "view": "due"})
-    qtbot.waitUntil(lambda: not page.loading and not page.due.loading, timeout=5000)
+    qtbot.waitUntil(lambda: not page.loading and not page.due.loading, timeout=20_000)
     assert page.stack.currentWidget() is page.due
     assert not page.hint.isVisible()  # "drag cards…" says nothing about follow-ups
     shown = {f.activity_id for f in page.due.model.records}
     assert shown == _due_ids(ctx.db, target)
     assert page.target.currentText() in page.due.heading.text()
     page.apply_filter({"institution_id": None, "target_id": None})  # every target
-    qtbot.waitUntil(lambda: not page.loading and not page.due.loading, timeout=5000)
+    qtbot.waitUntil(lambda: not page.loading and not page.due.loading, timeout=20_000)
     assert {f.activity_id for f in page.due.model.records} == _due_ids(ctx.db, None)

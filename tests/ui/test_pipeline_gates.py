@@ -59,7 +59,7 @@ def test_drop_past_an_open_gate_is_refused_then_overridden(
         "recruiter.ui.application_gates.ask_reason", lambda *_a: "Committee met out of cycle"
     )
     page.drop_cards([a], Stage.approved)
-    qtbot.waitUntil(lambda: applications.get(db, a).stage == Stage.approved, timeout=5000)
+    qtbot.waitUntil(lambda: applications.get(db, a).stage == Stage.approved, timeout=20_000)
     with db.engine.connect() as conn:
         logged = conn.execute(
             text("SELECT entity_id FROM audit_entry WHERE action = 'gate_override'")

@@ -18,9 +18,9 @@ def page(ctx, qtbot):
     qtbot.addWidget(p)
     p.resize(1400, 700)
     p.show()
-    qtbot.waitUntil(lambda: not p.loading and bool(p.cards), timeout=5000)
+    qtbot.waitUntil(lambda: not p.loading and bool(p.cards), timeout=20_000)
     p.apply_filter({"target_id": 1})
-    qtbot.waitUntil(lambda: not p.loading, timeout=5000)
+    qtbot.waitUntil(lambda: not p.loading, timeout=20_000)
     return p
 
 
@@ -82,7 +82,7 @@ def test_keyboard_move(page, qtbot) -> None:
             )
         ).scalar_one()
     page.apply_filter({"target_id": target})
-    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+    qtbot.waitUntil(lambda: not page.loading, timeout=20_000)
     col = page.columns[Stage.contacted]
     card = col.model.cards[0]
     col.view.setFocus()

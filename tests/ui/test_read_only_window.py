@@ -53,7 +53,7 @@ def test_read_only_database_shows_a_banner_and_refuses_edits(
     page.view.selectRow(0)
     drain(win.ctx)
     detail = page.detail
-    qtbot.waitUntil(lambda: detail.candidate_id is not None, timeout=5000)
+    qtbot.waitUntil(lambda: detail.candidate_id is not None, timeout=20_000)
     detail.set_value("notes", "changed while read-only")
     assert not detail.save()
     # One clear message, where the form reports what was not saved.

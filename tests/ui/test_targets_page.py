@@ -15,7 +15,7 @@ def page(ctx, qtbot):
     qtbot.addWidget(p)
     p.resize(1300, 700)
     p.show()
-    qtbot.waitUntil(lambda: not p.loading and p.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: not p.loading and p.model.rowCount() > 0, timeout=20_000)
     return p
 
 

@@ -124,7 +124,7 @@ def test_drop_on_arrived_asks_for_an_override_reason(
 
     monkeypatch.setattr("recruiter.ui.application_gates.ask_reason", decline)
     page.drop_cards([app], Stage.arrived)
-    qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+    qtbot.waitUntil(lambda: bool(asked), timeout=20_000)
     assert "immigration case still needs" in asked[0][1]
     assert asked[0][2] == "Override the immigration case"
     assert applications.get(db, app).stage == Stage.immigration and errors == []
@@ -134,7 +134,7 @@ def test_drop_on_arrived_asks_for_an_override_reason(
         "recruiter.ui.application_gates.ask_reason", lambda *_a: "Arrived on a visitor visa"
     )
     page.drop_cards([app], Stage.arrived)
-    qtbot.waitUntil(lambda: applications.get(db, app).stage == Stage.arrived, timeout=5000)
+    qtbot.waitUntil(lambda: applications.get(db, app).stage == Stage.arrived, timeout=20_000)
     with db.engine.connect() as conn:
         logged = conn.execute(
             text(
