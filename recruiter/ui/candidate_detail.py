@@ -200,6 +200,8 @@ class CandidateDetail(QtWidgets.QWidget):
                     editor.setPlaceholderText(_("hidden"))
         if not self.read_only:
             return
+        # A save still goes to the database, which refuses it with its reason (the file's
+        # permissions, the viewer's role): the form only stops inviting one.
         for editor in self.editors.values():
             if isinstance(editor, QtWidgets.QLineEdit | QtWidgets.QPlainTextEdit):
                 editor.setReadOnly(True)
@@ -220,7 +222,11 @@ class CandidateDetail(QtWidgets.QWidget):
             self.delete_activity_button,
         ):
             w.setVisible(False)
-        note = QtWidgets.QLabel(_("Read-only: your sign-in may look and export, not change."))
+        note = QtWidgets.QLabel(
+            _("Read-only: this database may be looked at and exported, not changed.")
+            if self.ctx.db.read_only
+            else _("Read-only: your sign-in may look and export, not change.")
+        )
         note.setObjectName("readOnlyNote")
         note.setWordWrap(True)
         layout = self.layout()
@@ -593,9 +599,6 @@ class CandidateDetail(QtWidgets.QWidget):
         """Validate, then save through the undo stack. Returns True when saved. If someone else
         saved the candidate since it was loaded, says who changed what and offers to reload or
         overwrite (`overwrite`: save over their change, audited)."""
-        if self.read_only:
-            self.show_errors({}, _("Read-only: your sign-in may look and export, not change."))
-            return False
         changes = self.changes()
         if self.candidate_id is None:
             changes = {k: v for k, v in changes.items() if v.strip()}

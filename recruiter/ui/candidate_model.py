@@ -182,6 +182,7 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
         # Columns the signed-in role may not read (a viewer without contact data): blank cells,
         # "(hidden)" in the header, not sortable.
         self.hidden = candidates.hidden_columns(db)
+        self.read_only = candidates.read_only(db)
 
     # -- loading ------------------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:

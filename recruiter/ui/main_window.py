@@ -191,6 +191,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _read_only_banner(self) -> QtWidgets.QLabel | None:
         """Say at once, above every page, that nothing can be saved (instead of failing on the
         first save); actions that only write are switched off."""
+        from recruiter.domain import fields
         from recruiter.services import candidates
 
         db = self.ctx.db
@@ -207,7 +208,11 @@ class MainWindow(QtWidgets.QMainWindow):
             ).format(db=db.label)
             hidden = candidates.hidden_columns(db)
             if hidden:
-                names = ", ".join(candidates.LABELS.get(c, c) for c in sorted(hidden))
+                order = [f.name for f in fields.FORM]
+                names = ", ".join(
+                    candidates.LABELS.get(c, c)
+                    for c in sorted(hidden, key=lambda c: (order.index(c) if c in order else 99, c))
+                )
                 words += " " + _(
                     "The office hides candidates' {names} from viewers: those columns show "
                     "as hidden."
