@@ -37,7 +37,9 @@ def render(figures: list[Figure]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
-    parser.add_argument("--only", help="run only modules whose name contains this")
+    parser.add_argument(
+        "--only", help="run only modules whose name contains this (or one of a,b,...)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--pg-url", help="also measure on this PostgreSQL server (bench_pg.py)")
     parser.add_argument("--module", help=argparse.SUPPRESS)  # run one module in this process
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="recruiter-bench-") as tmp:
         for name in discover():
-            if args.only and args.only not in name:
+            if args.only and not any(part in name for part in args.only.split(",")):
                 continue
             print(f"running {name} ...", file=sys.stderr, flush=True)
             results.extend(_run_isolated(name, Path(tmp), args.quick))
