@@ -27,6 +27,15 @@ from .search import SEARCH_COLUMNS
 OFFICER = "recruiter_officer"
 VIEWER = "recruiter_viewer"
 CONTACT_COLUMNS = ("email", "phone", "birth_date")
+# What `hide_contacts` hides from viewers: the candidate's contact columns, and every other place
+# that holds them or a person's identity papers (the values an audit entry or an import's undo
+# record kept, a visa case's passports and birth dates).
+PERSONAL: dict[str, tuple[str, ...]] = {
+    "candidate": CONTACT_COLUMNS,
+    "audit_entry": ("changes",),
+    "import_batch": ("restore",),
+    "case_person": ("passport_no", "birth_date"),
+}
 
 
 def _role_exists(conn: Connection, name: str) -> bool:
@@ -115,15 +124,23 @@ def grant(
     # `recruiter check` reads where each id sequence stands
     conn.exec_driver_sql(f'GRANT SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {VIEWER}')
     if hide_contacts:
-        conn.exec_driver_sql(f"REVOKE SELECT ON candidate FROM {VIEWER}")
-        shown = [
-            c["name"]
-            for c in inspect(conn).get_columns("candidate")
-            if c["name"] not in CONTACT_COLUMNS
-        ]
-        cols = ", ".join(f'"{c}"' for c in shown)
-        conn.exec_driver_sql(f"GRANT SELECT ({cols}) ON candidate TO {VIEWER}")
+        present = set(inspect(conn).get_table_names())
+        for table, hidden in PERSONAL.items():
+            if table not in present:
+                continue
+            conn.exec_driver_sql(f'REVOKE SELECT ON "{table}" FROM {VIEWER}')
+            shown = [
+                c["name"] for c in inspect(conn).get_columns(table) if c["name"] not in hidden
+            ]
+            cols = ", ".join(f'"{c}"' for c in shown)
+            conn.exec_driver_sql(f'GRANT SELECT ({cols}) ON "{table}" TO {VIEWER}')
         done.append(_("viewers cannot read candidates' e-mail, phone or birth date"))
+        done.append(
+            _(
+                "nor passport numbers and birth dates in visa cases, nor the values the audit "
+                "log and import undo records keep"
+            )
+        )
     search_pg.viewer_index(conn, SEARCH_COLUMNS, CONTACT_COLUMNS if hide_contacts else ())
     inst: int | None = None
     if viewer_institution:
