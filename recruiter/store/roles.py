@@ -129,9 +129,7 @@ def grant(
             if table not in present:
                 continue
             conn.exec_driver_sql(f'REVOKE SELECT ON "{table}" FROM {VIEWER}')
-            shown = [
-                c["name"] for c in inspect(conn).get_columns(table) if c["name"] not in hidden
-            ]
+            shown = [c["name"] for c in inspect(conn).get_columns(table) if c["name"] not in hidden]
             cols = ", ".join(f'"{c}"' for c in shown)
             conn.exec_driver_sql(f'GRANT SELECT ({cols}) ON "{table}" TO {VIEWER}')
         done.append(_("viewers cannot read candidates' e-mail, phone or birth date"))
