@@ -6,8 +6,8 @@ The server enforces the rules (store/roles.py); this module only reads them. A S
 nothing; it is read-only when the file is (`Database.read_only`).
 
 ORM loads of a table with hidden columns leave those columns out of the SELECT and give the
-attributes `None` (`_defer_hidden`, `_blank_hidden`), so services that load a whole `Candidate`
-keep working for such a viewer.
+attributes `None` (`_defer_hidden`, `_blank_hidden`, installed when the first such role signs in),
+so services that load a whole `Candidate` keep working for such a viewer.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def of(db: Database) -> Access:
         known = _by_engine[db.engine] = read(db.engine)
         if known.hides_anything:
             _hiding[db.engine] = known
+            _install()
     return known
 
 
@@ -93,7 +94,6 @@ def _known(session: Session) -> Access:
     return _hiding.get(engine, _FULL) if engine is not None else _FULL
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _defer_hidden(state: ORMExecuteState) -> None:
     """Leave the columns this role may not read out of ORM SELECTs of their tables."""
     if not _hiding or not state.is_select:
@@ -113,7 +113,6 @@ def _defer_hidden(state: ORMExecuteState) -> None:
         state.statement = state.statement.options(*options)
 
 
-@event.listens_for(Mapper, "load")
 def _blank_hidden(target: Any, context: Any) -> None:
     """An instance loaded without its hidden columns reads them as None (not another SELECT
     that the server would refuse)."""
@@ -127,3 +126,11 @@ def _blank_hidden(target: Any, context: Any) -> None:
     for name in gone:
         if name not in target.__dict__:
             set_committed_value(target, name, None)
+
+
+def _install() -> None:
+    """The two ORM hooks, from the first role that cannot read everything on (nobody else
+    pays for them)."""
+    if not event.contains(Session, "do_orm_execute", _defer_hidden):
+        event.listen(Session, "do_orm_execute", _defer_hidden)
+        event.listen(Mapper, "load", _blank_hidden)
