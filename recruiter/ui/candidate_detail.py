@@ -184,14 +184,14 @@ class CandidateDetail(QtWidgets.QWidget):
         layout.addWidget(self.tabs, 1)
         ctx.bus.changed.connect(self._on_changed)
         self.read_only = candidates.read_only(ctx.db)
-        self.hidden = candidates.hidden_columns(ctx.db)
+        self.hidden_fields = candidates.hidden_columns(ctx.db)
         self._apply_access()
         self.show_candidate(None)
 
     def _apply_access(self) -> None:
         """A role that may only read (a viewer) sees the form but cannot type into it or press
         what writes; a field it may not read says so instead of looking empty."""
-        for name in self.hidden:
+        for name in self.hidden_fields:
             editor = self.editors.get(name)
             if editor is not None:
                 editor.setEnabled(False)
