@@ -2,9 +2,9 @@
 or `python -m benchmarks.run --pg-url URL`. The role in the URL must be allowed to create
 databases; the bench makes `recruiter_bench_*` databases and drops them after.
 
-- tracking (bench_tracking's figures, the same code): the demo database of `ctx.size` candidates
-  copied to the server (`recruiter copy`, verified), then the Candidates page opened, searched
-  and sorted, the pipeline board shown, exactly as on the SQLite file;
+- tracking (bench_tracking's Candidates-page figures, measured the same way): the demo database
+  of `ctx.size` candidates copied to the server (`recruiter copy`, verified), then the
+  Candidates page opened, searched and sorted as on the SQLite file;
 - import: the same generated .xlsx as bench_import into an empty server database and into one
   holding the demo's candidates (no floor: the floor there is a SQLite-specific load).
 
@@ -14,6 +14,7 @@ Without a URL the module measures nothing and says so in one line of the table's
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from benchmarks.common import Context, Figure, figure, measure
@@ -118,7 +119,13 @@ def figures(ctx: Context) -> list[Figure]:
     tag = f"recruiter_bench_{os.getpid()}"
     out: list[Figure] = []
     try:
+        t0 = time.perf_counter()
         demo_url = _filled(server, f"{tag}_demo", ctx.demo_db())
+        out.append(
+            figure(
+                f"copy the {ctx.size:,}-candidate demo to the server", [time.perf_counter() - t0]
+            )
+        )
         out += _tracking(ctx, demo_url)
         out += _imports(ctx, server, tag)
     finally:
@@ -127,35 +134,93 @@ def figures(ctx: Context) -> list[Figure]:
 
 
 def _tracking(ctx: Context, demo_url: str) -> list[Figure]:
-    """bench_tracking's figures, on the server's copy of the same demo database."""
-    from benchmarks import bench_tracking
+    """bench_tracking's Candidates-page figures (first rows, search keystroke, sort), measured
+    the same way, on the server's copy of the same demo database. The pipeline board figure is
+    left out: bench_tracking first loads the board of every target with closed cards shown."""
+    from benchmarks.bench_tracking import SEARCHES, _wait
+    from recruiter.store.opening import open_database
+    from recruiter.ui.app import make_application, make_context
+    from recruiter.ui.pages.candidates import CandidatesPage
+    from recruiter.ui.qt import Qt
 
-    def target_near(_path: object, size: int) -> tuple[int, int]:
-        from sqlalchemy import create_engine, text
+    app = make_application()
+    db = open_database(demo_url)
+    actx = make_context(db, app)
+    repeats = max(ctx.repeats, 3)
+    pages: list[CandidatesPage] = []
+    first: list[float] = []
 
-        engine = create_engine(demo_url)
-        try:
-            with engine.connect() as conn:
-                row = conn.execute(
-                    text(
-                        "SELECT target_id, count(*) FROM application GROUP BY target_id "
-                        "ORDER BY abs(count(*) - :n), target_id LIMIT 1"
-                    ),
-                    {"n": size},
-                ).one()
-        finally:
-            engine.dispose()
-        return int(row[0]), int(row[1])
+    def idle() -> None:
+        actx.runner.pool.waitForDone(30000)
+        app.processEvents()
 
-    class OnServer(Context):
-        def demo_db(self) -> Path:
-            return demo_url  # type: ignore[return-value]  # open_database takes URLs too
+    def close_pages() -> None:
+        while pages:
+            p = pages.pop()
+            p.hide()
+            p.deleteLater()
+        idle()
 
-    bench_tracking._target_near = target_near  # type: ignore[assignment]  # the server's rows
-    figures = bench_tracking.figures(OnServer(ctx.quick, ctx.workdir, ctx.repeats))
-    for f in figures:
-        f.name = PREFIX + f.name
-    return figures
+    def open_page() -> None:
+        t0 = time.perf_counter()
+        page = CandidatesPage(actx)
+        page.resize(1400, 800)
+        page.show()
+        _wait(app, lambda: bool(page.model.ids))
+        page.view.viewport().grab()
+        first.append(time.perf_counter() - t0)
+        pages.append(page)
+        _wait(app, lambda: not page.model.loading)
+
+    out: list[Figure] = []
+    measure(open_page, repeats, close_pages)
+    out.append(
+        figure(f"{PREFIX}tracking: open Candidates page, first rows painted", first, budget=0.3)
+    )
+    open_page()
+    page = pages[-1]
+    texts = iter(SEARCHES * 10)
+    first = []
+    cpu: list[float] = []
+
+    def search() -> None:
+        t0, c0 = time.perf_counter(), time.process_time()
+        before = page.model.ids
+        page.search.setText(next(texts))
+        page.run_query()
+        _wait(app, lambda: page.model.ids is not before)
+        page.view.viewport().grab()
+        first.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        _wait(app, lambda: not page.model.loading)
+
+    measure(search, max(repeats, len(SEARCHES)), idle)
+    out.append(figure(f"{PREFIX}tracking: search keystroke -> rows painted", first, budget=0.05))
+    out.append(figure(f"{PREFIX}tracking: search keystroke, client CPU (no budget)", cpu))
+    page.search.setText("")
+    page.run_query()
+    _wait(app, lambda: not page.model.loading)
+    columns = page.model.columns
+    orders = iter([("country", 0), ("h_index", 1), ("created_at", 1), ("full_name", 1)] * 4)
+
+    def sort() -> None:
+        name, down = next(orders)
+        order = Qt.SortOrder.DescendingOrder if down else Qt.SortOrder.AscendingOrder
+        page.view.sortByColumn(columns.index(name), order)
+        _wait(app, lambda: not page.model.loading)
+        page.view.viewport().grab()
+
+    out.append(
+        figure(
+            f"{PREFIX}tracking: sort all candidates by another column",
+            measure(sort, repeats, idle),
+            budget=0.3,
+        )
+    )
+    close_pages()
+    actx.runner.wait()
+    db.dispose()
+    return out
 
 
 def _imports(ctx: Context, server: _Server, tag: str) -> list[Figure]:
