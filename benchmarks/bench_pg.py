@@ -123,7 +123,8 @@ def figures(ctx: Context) -> list[Figure]:
         demo_url = _filled(server, f"{tag}_demo", ctx.demo_db())
         out.append(
             figure(
-                f"copy the {ctx.size:,}-candidate demo to the server", [time.perf_counter() - t0]
+                f"{PREFIX}copy the {ctx.size:,}-candidate demo to the server",
+                [time.perf_counter() - t0],
             )
         )
         out += _tracking(ctx, demo_url)
