@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks import bench_pg
 from benchmarks.common import Context, Figure
 
 HERE = Path(__file__).parent
@@ -35,11 +37,16 @@ def render(figures: list[Figure]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
-    parser.add_argument("--only", help="run only modules whose name contains this")
+    parser.add_argument(
+        "--only", help="run only modules whose name contains this (or one of a,b,...)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--pg-url", help="also measure on this PostgreSQL server (bench_pg.py)")
     parser.add_argument("--module", help=argparse.SUPPRESS)  # run one module in this process
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.pg_url:
+        os.environ[bench_pg.ENV] = args.pg_url  # the module processes inherit it
     if args.module:
         ctx = Context(quick=args.quick, workdir=args.workdir, repeats=2 if args.quick else 5)
         figures = importlib.import_module(args.module).figures(ctx)
@@ -48,11 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="recruiter-bench-") as tmp:
         for name in discover():
-            if args.only and args.only not in name:
+            if args.only and not any(part in name for part in args.only.split(",")):
                 continue
             print(f"running {name} ...", file=sys.stderr, flush=True)
             results.extend(_run_isolated(name, Path(tmp), args.quick))
     print(render(results))
+    print(bench_pg.note(results))
     args.out.write_text(json.dumps({f.name: f.as_json() for f in results}, indent=2))
     return 0
 

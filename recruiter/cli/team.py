@@ -32,6 +32,11 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         help=_("viewers may not read candidates' e-mail, phone or birth date"),
     )
+    ti.add_argument(
+        "--viewer-institution",
+        metavar="NAME",
+        help=_("viewers see only this institution's targets, applications, offers and candidates"),
+    )
     ti.add_argument("--json", action="store_true")
 
 
@@ -72,7 +77,11 @@ def cmd_team(args: argparse.Namespace) -> int:
     db = open_database(url)  # creates or upgrades the schema, as the role in the URL
     try:
         with db.engine.begin() as conn:
-            done = roles.grant(conn, hide_contacts=args.hide_contacts)
+            done = roles.grant(
+                conn,
+                hide_contacts=args.hide_contacts,
+                viewer_institution=args.viewer_institution,
+            )
     finally:
         db.dispose()
     if args.json:

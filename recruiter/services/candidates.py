@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, false, func, select
+from sqlalchemy import Connection, case, false, func, null, select
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import update as sa_update
@@ -22,7 +22,7 @@ from recruiter.domain.identity import email_key, person_key
 from recruiter.domain.models import Candidate
 from recruiter.errors import ConflictError, NotFound, ValidationError
 from recruiter.i18n import N_, _
-from recruiter.store import names, search, versions
+from recruiter.store import access, names, search, versions
 from recruiter.store.database import Database
 
 from . import audit, concurrency
@@ -260,10 +260,13 @@ def impact(db: Database, candidate_ids: Sequence[int]) -> dict[str, int]:
 
 
 def row(db: Database, candidate_id: int) -> dict[str, Any]:
-    """Every column of one candidate as stored, so an undo can put it back exactly."""
+    """Every column of one candidate as stored, so an undo can put it back exactly (a column
+    the signed-in role may not read is None: only a viewer, who cannot write, sees that)."""
     cand = SQLModel.metadata.tables["candidate"]
+    hidden = access.of(db).hidden_in("candidate")
+    cols = [null().label(c.name) if c.name in hidden else c for c in cand.c]
     with db.engine.connect() as conn:
-        found = conn.execute(select(cand).where(cand.c.id == candidate_id)).first()
+        found = conn.execute(select(*cols).where(cand.c.id == candidate_id)).first()
     if found is None:
         raise NotFound(
             _("Candidate {candidate_id} no longer exists; refresh the view.").format(
@@ -528,7 +531,8 @@ def query_ids(
     """Ordered ids of the candidates matching `q` (filters and order in SQL); `limit` gives
     just the first rows, which the table shows while the full list is still coming."""
     cand = SQLModel.metadata.tables["candidate"]
-    name = q.sort if q.sort in SORTABLE else "full_name"
+    hidden = access.of(db).hidden_in("candidate")  # a viewer cannot sort by what it cannot read
+    name = q.sort if q.sort in SORTABLE and q.sort not in hidden else "full_name"
     col = column_expr(name)
     if name in _LOWER:
         col = func.lower(col)
@@ -569,9 +573,11 @@ def query_ids(
 def fetch_rows(
     db: Database, ids: Sequence[int], columns: Sequence[str]
 ) -> dict[int, tuple[Any, ...]]:
-    """Rows for these ids only: the table model asks for the page it is about to paint."""
+    """Rows for these ids only: the table model asks for the page it is about to paint.
+    A column the signed-in role may not read (`hidden_columns`) comes back as None."""
     cand = SQLModel.metadata.tables["candidate"]
-    cols = [column_expr(c) for c in columns]
+    hidden = access.of(db).hidden_in("candidate")
+    cols = [null().label(c) if c in hidden else column_expr(c) for c in columns]
     out: dict[int, tuple[Any, ...]] = {}
     with db.engine.connect() as conn:
         for i in range(0, len(ids), 500):
@@ -579,6 +585,18 @@ def fetch_rows(
             for r in conn.execute(select(cand.c.id, *cols).where(cand.c.id.in_(chunk))):
                 out[r[0]] = tuple(r[1:])
     return out
+
+
+def read_only(db: Database) -> bool:
+    """The signed-in role may not change candidates (a viewer on a server, a file opened
+    read-only): editors show, and do not offer to save."""
+    return not access.of(db).can_write
+
+
+def hidden_columns(db: Database) -> frozenset[str]:
+    """Candidate columns the signed-in role may not read (a viewer of an office that hides
+    contact data: `recruiter team init --hide-contacts`); empty for everyone else."""
+    return access.of(db).hidden_in("candidate")
 
 
 def count(db: Database) -> int:

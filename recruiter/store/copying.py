@@ -99,7 +99,9 @@ def _normal(value: Any) -> Any:
 
 def _rows(conn: Connection, table: Table) -> Iterator[dict[str, Any]]:
     pk = list(table.primary_key.columns)
-    result = conn.execution_options(yield_per=CHUNK).execute(select(table).order_by(*pk))
+    # per statement: Connection.execution_options would change the connection itself, and a
+    # destination's later DELETEs would then run as server-side cursors (PostgreSQL refuses)
+    result = conn.execute(select(table).order_by(*pk), execution_options={"yield_per": CHUNK})
     for row in result.mappings():
         yield dict(row)
 

@@ -19,7 +19,7 @@ from sqlalchemy.pool import NullPool
 from recruiter.errors import StoreError
 from recruiter.i18n import _
 
-from . import backup, location, migrate
+from . import access, backup, location, migrate
 from .database import SQLITE_MAGIC, Database, explain, read_only_connection
 
 _HEADER = 100  # bytes of the SQLite file header we look at
@@ -132,6 +132,8 @@ def open_database(
     except (OperationalError, DatabaseError) as exc:
         db.dispose()
         raise explain(exc, _("The database {label}").format(label=db.label)) from exc
+    if path is None:
+        access.of(db)  # what the signed-in role may read, asked once (store/access.py)
     return db
 
 

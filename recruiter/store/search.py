@@ -122,9 +122,18 @@ def for_dialect(dialect: str) -> LikeSearch:
 
 
 def candidate_clause(conn: Connection, query: str) -> ColumnElement[bool] | None:
-    """WHERE clause selecting candidates that match `query`, or None for an empty query."""
+    """WHERE clause selecting candidates that match `query`, or None for an empty query.
+    A role that may not read some searched columns (a viewer without contact data) searches
+    the others: the words are looked for in what it may read (store/access.py)."""
     if conn.dialect.name == "sqlite" and not has_index(conn):
         return LikeSearch().clause(query)
+    if conn.dialect.name == "postgresql":
+        from . import access
+        from .search_pg import TrigramSearch
+
+        return TrigramSearch(access.on(conn.engine).readable("candidate", SEARCH_COLUMNS)).clause(
+            query
+        )
     return for_dialect(conn.dialect.name).clause(query)
 
 

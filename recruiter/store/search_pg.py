@@ -43,6 +43,21 @@ def create(conn: Connection, columns: tuple[str, ...]) -> None:
     )
 
 
+VIEWER_INDEX = "ix_candidate_search_trgm_viewer"
+
+
+def viewer_index(conn: Connection, columns: tuple[str, ...], hidden: tuple[str, ...]) -> None:
+    """The same index over the columns a viewer may read, when the office hides some (a viewer
+    searches only those: store/access.py); dropped when nothing is hidden."""
+    shown = tuple(c for c in columns if c not in hidden)
+    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {VIEWER_INDEX}")
+    if shown != columns:
+        conn.exec_driver_sql(
+            f"CREATE INDEX {VIEWER_INDEX} ON candidate "
+            f"USING gin (({search_expression(shown)}) gin_trgm_ops)"
+        )
+
+
 def drop(conn: Connection) -> None:
     conn.exec_driver_sql(f"DROP INDEX IF EXISTS {INDEX}")
 

@@ -184,7 +184,55 @@ class CandidateDetail(QtWidgets.QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.tabs, 1)
         ctx.bus.changed.connect(self._on_changed)
+        self.read_only = candidates.read_only(ctx.db)
+        self.hidden_fields = candidates.hidden_columns(ctx.db)
+        self._apply_access()
         self.show_candidate(None)
+
+    def _apply_access(self) -> None:
+        """A role that may only read (a viewer) sees the form but cannot type into it or press
+        what writes; a field it may not read says so instead of looking empty."""
+        for name in self.hidden_fields:
+            editor = self.editors.get(name)
+            if editor is not None:
+                editor.setEnabled(False)
+                editor.setToolTip(_("Hidden from your sign-in by the office."))
+                if isinstance(editor, QtWidgets.QLineEdit):
+                    editor.setPlaceholderText(_("hidden"))
+        if not self.read_only:
+            return
+        # A save still goes to the database, which refuses it with its reason (the file's
+        # permissions, the viewer's role): the form only stops inviting one.
+        for editor in self.editors.values():
+            if isinstance(editor, QtWidgets.QLineEdit | QtWidgets.QPlainTextEdit):
+                editor.setReadOnly(True)
+            else:
+                editor.setEnabled(False)
+        for w in (
+            self.save_button,
+            self.revert_button,
+            self.add_app_button,
+            self.move_button,
+            self.close_button,
+            self.reopen_button,
+            self.log_button,
+            self.summary_edit,
+            self.follow_up,
+            self.done_button,
+            self.undone_button,
+            self.delete_activity_button,
+        ):
+            w.setVisible(False)
+        note = QtWidgets.QLabel(
+            _("Read-only: this database may be looked at and exported, not changed.")
+            if self.ctx.db.read_only
+            else _("Read-only: your sign-in may look and export, not change.")
+        )
+        note.setObjectName("readOnlyNote")
+        note.setWordWrap(True)
+        layout = self.layout()
+        assert isinstance(layout, QtWidgets.QVBoxLayout)
+        layout.insertWidget(1, note)
 
     # -- building -----------------------------------------------------------------------
     def _build_profile(self) -> QtWidgets.QWidget:
@@ -499,6 +547,8 @@ class CandidateDetail(QtWidgets.QWidget):
         return bool(self.changes())
 
     def _update_buttons(self, *_args: Any) -> None:
+        if getattr(self, "read_only", False):
+            return
         dirty = self.dirty()
         self.save_button.setEnabled(dirty or self.candidate_id is None)
         self.revert_button.setEnabled(dirty)

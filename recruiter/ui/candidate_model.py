@@ -179,6 +179,10 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
         self._today = date.today()
         self._due_col = self.columns.index("next_due") if "next_due" in self.columns else -1
         self._numeric_cols = {i for i, c in enumerate(self.columns) if c in self.NUMERIC}
+        # Columns the signed-in role may not read (a viewer without contact data): blank cells,
+        # "(hidden)" in the header, not sortable.
+        self.hidden = candidates.hidden_columns(db)
+        self.read_only = candidates.read_only(db)
 
     # -- loading ------------------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
@@ -339,10 +343,20 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns)
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if self.columns[section] in self.hidden:
+                return _("Your sign-in may not read this column; the office hides it from viewers.")
+            return None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return candidates.LABELS.get(self.columns[section], self.columns[section])
+        if horizontal:
+            label = candidates.LABELS.get(self.columns[section], self.columns[section])
+            return (
+                _("{label} (hidden)").format(label=label)
+                if self.columns[section] in self.hidden
+                else label
+            )
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.ids):
             return section + 1
         return None
@@ -352,6 +366,8 @@ class CandidateTableModel(QtCore.QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or self.columns[column] not in candidates.SORTABLE:
+            return
+        if self.columns[column] in self.hidden:
             return
         query = self.query.with_(
             sort=self.columns[column], descending=order == Qt.SortOrder.DescendingOrder

@@ -191,15 +191,35 @@ class MainWindow(QtWidgets.QMainWindow):
     def _read_only_banner(self) -> QtWidgets.QLabel | None:
         """Say at once, above every page, that nothing can be saved (instead of failing on the
         first save); actions that only write are switched off."""
-        if not self.ctx.db.read_only:
-            return None
-        banner = QtWidgets.QLabel(
-            _(
+        from recruiter.domain import fields
+        from recruiter.services import candidates
+
+        db = self.ctx.db
+        if db.read_only:
+            words = _(
                 "<b>Read-only:</b> you may not write to {db} or its folder, so nothing you "
                 "change can be saved. You can look, search and export. To edit, fix its "
                 "permissions, or copy it to a folder you may write to and open the copy."
-            ).format(db=self.ctx.db.label)
-        )
+            ).format(db=db.label)
+        elif candidates.read_only(db):  # a viewer's sign-in to a server (store/roles.py)
+            words = _(
+                "<b>Read-only:</b> you sign in to {db} as a viewer: you can look, search and "
+                "export, not change anything."
+            ).format(db=db.label)
+            hidden = candidates.hidden_columns(db)
+            if hidden:
+                order = [f.name for f in fields.FORM]
+                names = ", ".join(
+                    candidates.LABELS.get(c, c)
+                    for c in sorted(hidden, key=lambda c: (order.index(c) if c in order else 99, c))
+                )
+                words += " " + _(
+                    "The office hides candidates' {names} from viewers: those columns show "
+                    "as hidden."
+                ).format(names=names)
+        else:
+            return None
+        banner = QtWidgets.QLabel(words)
         banner.setObjectName("readOnlyBanner")
         banner.setWordWrap(True)
         banner.setStyleSheet(
@@ -214,7 +234,7 @@ class MainWindow(QtWidgets.QMainWindow):
         column.addWidget(self.takeCentralWidget(), 1)
         self.setCentralWidget(holder)
         self.setWindowTitle(self.windowTitle() + _(" (read-only)"))
-        self.db_label.setText(self.ctx.db.label + _(" (read-only)"))
+        self.db_label.setText(db.label + _(" (read-only)"))
         for action in (self.import_action, self.demo_action, self.new_action):
             action.setEnabled(False)
             action.setToolTip(_("The database is read-only."))
@@ -483,7 +503,7 @@ class MainWindow(QtWidgets.QMainWindow):
         their expiry as expired, open the visa cases a bulk writer left unopened and work out
         visa deadlines not stored yet."""
         day = date.today()
-        if self._expired_on == day or self.ctx.db.read_only:
+        if self._expired_on == day or self.ctx.db.read_only or self.read_only_banner is not None:
             return
         self._expired_on = day
         db = self.ctx.db

@@ -420,6 +420,8 @@ class CandidatesPage(Page):
 
     def _selection_changed(self, *_args: Any) -> None:
         ids = self.selected_ids()
+        writable = not self.model.read_only  # a viewer's sign-in, a read-only file
+        self.new_action.setEnabled(writable)
         for act in (
             self.add_action,
             self.owner_action,
@@ -427,7 +429,7 @@ class CandidatesPage(Page):
             self.untag_action,
             self.delete_action,
         ):
-            act.setEnabled(bool(ids))
+            act.setEnabled(bool(ids) and writable)
         if len(ids) == 1 and ids[0] != self._detail_id():
             if self._detail_id() is not None and self.detail.dirty():
                 self.detail.save()
