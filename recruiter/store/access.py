@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event, text
-from sqlalchemy.orm import Mapper, ORMExecuteState, Session, defer
-from sqlalchemy.orm.attributes import set_committed_value
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import ORMExecuteState, Session
+
     from .database import Database
 
 
@@ -101,6 +101,8 @@ def _defer_hidden(state: ORMExecuteState) -> None:
     rights = _known(state.session)
     if not rights.hides_anything:
         return
+    from sqlalchemy.orm import defer
+
     options: list[Any] = []
     for described in getattr(state.statement, "column_descriptions", ()):
         entity = described.get("entity")
@@ -121,6 +123,8 @@ def _blank_hidden(target: Any, context: Any) -> None:
     session = context.session
     if session is None:
         return
+    from sqlalchemy.orm.attributes import set_committed_value
+
     rights = _known(session)
     gone = rights.hidden_in(target.__table__.name)
     for name in gone:
@@ -130,7 +134,9 @@ def _blank_hidden(target: Any, context: Any) -> None:
 
 def _install() -> None:
     """The two ORM hooks, from the first role that cannot read everything on (nobody else
-    pays for them)."""
+    pays for them). The ORM is imported here, not at the top: `recruiter check` never loads it."""
+    from sqlalchemy.orm import Mapper, Session
+
     if not event.contains(Session, "do_orm_execute", _defer_hidden):
         event.listen(Session, "do_orm_execute", _defer_hidden)
         event.listen(Mapper, "load", _blank_hidden)
