@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from recruiter.domain import clock
-from recruiter.domain.changes import Changes, Kind
+from recruiter.domain.changes import Kind
 from recruiter.i18n import _
 from recruiter.services import gates, settings
 from recruiter.store.database import Database
@@ -17,6 +17,7 @@ from .candidate_model import RecordTableModel
 from .context import AppContext
 from .ops import Reader
 from .qt import QtWidgets
+from .watching import Watching
 
 WATCHES = frozenset(
     {Kind.application, Kind.target, Kind.gate_template, Kind.gate_record, Kind.talent_tier}
@@ -64,15 +65,15 @@ def _table(model: RecordTableModel) -> QtWidgets.QTableView:
     return view
 
 
-class ApprovalsBoard(QtWidgets.QWidget):
+class ApprovalsBoard(Watching):
+    watches = WATCHES
+
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.loader = Reader(ctx, self)
         self.year: int | None = None
         self.scope: gates.Scope | None = None  # the Dashboard's filters
         self.as_of: date | None = None
-        self._stale = True
         self.waiting = RecordTableModel(
             [
                 ("gate", _("Gate")),
@@ -105,22 +106,10 @@ class ApprovalsBoard(QtWidgets.QWidget):
         grid.addWidget(self.completion_title, 0, 1)
         grid.addWidget(self.waiting_view, 1, 0)
         grid.addWidget(self.completion_view, 1, 1)
-        ctx.bus.changed.connect(self._changed)
 
     @property
     def loading(self) -> bool:
         return self.loader.pending
-
-    def _changed(self, changes: Changes) -> None:
-        if changes.touches(WATCHES):
-            self._stale = True
-            if self.isVisible():
-                self.refresh()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def set_filters(self, filters: Any, as_of: date | None = None) -> None:
         """Follow the Dashboard's filters (a reporting.Filters) and its "as of" day."""

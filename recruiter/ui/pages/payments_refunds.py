@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from recruiter.domain import clock, money
-from recruiter.domain.changes import Changes, Kind
+from recruiter.domain.changes import Kind
 from recruiter.errors import RecruiterError, ValidationError
 from recruiter.i18n import N_, NC_, _, pgettext
 from recruiter.services import payments
@@ -19,6 +19,7 @@ from ..ops import Reader
 from ..qt import QtCore, QtWidgets
 from ..tasks import show_error
 from ..undo import ServiceCommand, push
+from ..watching import Watching
 
 COLUMNS = (
     N_("Person"),
@@ -61,13 +62,13 @@ def receive_command(
     return push(ctx, _("Mark refund received"), do, undo, on_error)
 
 
-class RefundsPanel(QtWidgets.QWidget):
+class RefundsPanel(Watching):
+    watches = WATCHES
+
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.reader = Reader(ctx, self)
         self.rows: list[payments.RefundRow] = []
-        self._stale = True
         note = QtWidgets.QLabel(
             _(
                 "A refund is owed from the departure on; it returns to its source (and counts "
@@ -111,22 +112,10 @@ class RefundsPanel(QtWidgets.QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bar)
         layout.addWidget(self.error)
-        ctx.bus.changed.connect(self._changed)
 
     @property
     def loading(self) -> bool:
         return self.reader.pending
-
-    def _changed(self, changes: Changes) -> None:
-        if changes.touches(WATCHES):
-            self._stale = True
-            if self.isVisible():
-                self.refresh()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def refresh(self) -> None:
         self._stale = False

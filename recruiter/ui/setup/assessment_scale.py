@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from recruiter.domain.changes import Changes, Kind
+from recruiter.domain.changes import Kind
 from recruiter.domain.instalments import Effect, ScaleResult
 from recruiter.errors import RecruiterError, ValidationError
 from recruiter.i18n import N_, _
@@ -21,6 +21,7 @@ from ..ops import Reader
 from ..qt import Qt, QtWidgets
 from ..tasks import show_error
 from ..undo import ServiceCommand, push
+from ..watching import Watching
 
 COLUMNS = (N_("English label"), N_("Chinese label"), N_("Effect"), N_("Recorded assessments"))
 EN, ZH, EFFECT, USED = range(4)
@@ -53,13 +54,13 @@ def save_scale(ctx: AppContext, results: list[ScaleResult], on_error: Any = None
     return push(ctx, _("Change the assessment scale"), do, undo, on_error)
 
 
-class AssessmentScaleEditor(QtWidgets.QWidget):
+class AssessmentScaleEditor(Watching):
+    watches = frozenset({Kind.setting, Kind.assessment})
+
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.reader = Reader(ctx, self)
         self.loaded: Loaded | None = None
-        self._stale = True
         note = QtWidgets.QLabel(
             _(
                 "The results your office gives at service-period assessments, best first. "
@@ -105,23 +106,11 @@ class AssessmentScaleEditor(QtWidgets.QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bar)
         layout.addWidget(self.error)
-        ctx.bus.changed.connect(self._changed)
         self._selected()
 
     @property
     def loading(self) -> bool:
         return self.reader.pending
-
-    def _changed(self, changes: Changes) -> None:
-        if changes.touches({Kind.setting, Kind.assessment}):
-            self._stale = True
-            if self.isVisible():
-                self.refresh()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def refresh(self) -> None:
         self._stale = False

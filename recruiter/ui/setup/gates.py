@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from recruiter.domain.changes import Changes, Kind
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import Stage
 from recruiter.domain.gates import GateKind, TierLevel
 from recruiter.i18n import _
@@ -21,6 +21,7 @@ from ..gate_commands import gate_edit
 from ..ops import Reader
 from ..qt import QtCore, QtWidgets
 from ..tasks import show_error
+from ..watching import Watching
 from .dialogs import line
 from .form_widgets import Form, check, combo, spin
 from .holidays import HolidayCalendar
@@ -100,15 +101,15 @@ def tier_fields(rec: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
     ]
 
 
-class GateSetup(QtWidgets.QWidget):
+class GateSetup(Watching):
     """Gate templates of one institution, and the talent tiers."""
 
+    watches = WATCHES
+
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.reader = Reader(ctx, self)
         self.dialog: QtWidgets.QDialog | None = None
-        self._stale = True
         self.institution = QtWidgets.QComboBox()
         self.institution.setMinimumWidth(260)
         self.institution.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -187,23 +188,11 @@ class GateSetup(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.error)
         layout.addWidget(split, 1)
-        ctx.bus.changed.connect(self._changed)
 
     # -- loading ------------------------------------------------------------------------------
     @property
     def loading(self) -> bool:
         return self.reader.pending
-
-    def _changed(self, changes: Changes) -> None:
-        if changes.touches(WATCHES):
-            self._stale = True
-            if self.isVisible():
-                self.refresh()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def institution_id(self) -> int | None:
         data = self.institution.currentData()

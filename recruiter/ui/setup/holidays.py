@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from recruiter.domain.changes import Changes, Kind
+from recruiter.domain.changes import Kind
 from recruiter.domain.enums import HolidayKind
 from recruiter.i18n import N_, _
 from recruiter.services import calendar
@@ -19,6 +19,7 @@ from ..gate_commands import add_day, edit_day, remove_day
 from ..ops import Reader
 from ..qt import QtCore, QtWidgets
 from ..tasks import show_error
+from ..watching import Watching
 from .dialogs import line
 from .form_widgets import Form, combo, day
 from .panel import ListPanel
@@ -66,13 +67,13 @@ def day_fields(rec: Any = None) -> list[tuple[str, str, QtWidgets.QWidget]]:
     ]
 
 
-class HolidayCalendar(QtWidgets.QWidget):
+class HolidayCalendar(Watching):
+    watches = frozenset({Kind.holiday})
+
     def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.reader = Reader(ctx, self)
         self.dialog: QtWidgets.QDialog | None = None
-        self._stale = True
         self.year = QtWidgets.QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(date.today().year)
@@ -124,22 +125,10 @@ class HolidayCalendar(QtWidgets.QWidget):
         layout.addWidget(note)
         layout.addLayout(top)
         layout.addWidget(self.days, 1)
-        ctx.bus.changed.connect(self._changed)
 
     @property
     def loading(self) -> bool:
         return self.reader.pending
-
-    def _changed(self, changes: Changes) -> None:
-        if changes.touches({Kind.holiday}):
-            self._stale = True
-            if self.isVisible():
-                self.refresh()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def refresh(self) -> None:
         self._stale = False
