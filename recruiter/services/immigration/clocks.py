@@ -375,7 +375,7 @@ def due(db: Database, within: int = DUE_SOON_DAYS, today: date | None = None) ->
         return due_in(s, within, today)
 
 
-MAX_IN_LIST = 1000  # application ids a query names; above that the filter runs in Python
+MAX_IN_LIST = 5000  # application ids a query names (a target's board); above, filtered in Python
 
 
 def urgency_by_application(
