@@ -135,6 +135,10 @@ def cards(
         stmt = stmt.where(app.c.outcome.in_([o.value for o in OPEN_OUTCOMES]))
     out: list[Card] = []
     with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # The follow-up subquery per card makes a whole board's estimate cross PostgreSQL's
+            # JIT thresholds; compiling took ~0.3 s of a 0.9 s query that runs in 0.5 s without.
+            conn.exec_driver_sql("SET LOCAL jit = off")
         for r in conn.execute(stmt):
             changed = as_utc(r[11])
             due = r[12]

@@ -9,7 +9,7 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from recruiter.domain.enums import HolidayKind, Outcome, Stage
 from recruiter.domain.gates import (
@@ -25,9 +25,11 @@ from recruiter.domain.gates import (
     median,
     notice_end,
 )
+from recruiter.domain.models import Application, GateRecord
 from recruiter.domain.workdays import Calendar
 from recruiter.errors import ConflictError, ValidationError
 from recruiter.services import applications, calendar, candidates, gates, institutions, targets
+from recruiter.services.gates import queries as gate_queries
 from recruiter.services.gates import templates as gate_templates
 from recruiter.services.gates.kept import put_back
 
@@ -340,6 +342,20 @@ def test_passed_gates_let_the_application_through(db, world) -> None:
     with pytest.raises(gates.GateClosed, match="Public notice"):
         applications.move(db, app, Stage.offer)
     assert gates.next_gates(db, [app]) == {app: "Public notice (公示)"}
+    # A board of every target asks this of ~30,000 cards: plain columns, no application or
+    # record objects (loading those took seconds), and the "since" day of the waiting gate.
+    loaded: list[object] = []
+    count = lambda obj, _ctx: loaded.append(obj)  # noqa: E731
+    for model in (Application, GateRecord):
+        event.listen(model, "load", count)
+    try:
+        with db.session() as s:
+            (waiting,) = gate_queries.waiting_in(s, [app]).values()
+    finally:
+        for model in (Application, GateRecord):
+            event.remove(model, "load", count)
+    assert loaded == []
+    assert (waiting.gate, waiting.since) == ("Public notice (公示)", date(2026, 11, 2))
 
 
 def test_institution_without_gates_is_not_held(db) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from recruiter.domain.enums import STAGES, ActivityKind, Outcome, Stage
 from recruiter.errors import ValidationError
@@ -44,6 +45,31 @@ def test_board_groups_cards_and_marks_overdue(db) -> None:
     assert {c.application_id for c in with_closed} == {app_a, app_b, app_c}
     assert len(pipeline.cards(db, institution_id=other)) == 1
     assert len(pipeline.cards(db)) == 3
+
+
+def test_a_board_is_one_query_whatever_its_size(db) -> None:
+    """No query per card, and on PostgreSQL no JIT: the follow-up subquery per card pushed a
+    63,000-card board over the JIT thresholds, and compiling cost a third of the query."""
+    inst = institutions.create(db, name="Fudan University")
+    t = targets.create(db, institution_id=inst, title="Professor")
+    for i in range(6):
+        c = candidates.create(db, full_name=f"Candidate {i}")
+        applications.add(db, c, t)
+        activities.log(db, c, ActivityKind.task, "Call", due_on=date(2030, 5, 9 + i))
+    sent: list[str] = []
+    listen = lambda *a: sent.append(a[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        board = pipeline.cards(db, include_closed=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert len(board) == 6 and {c.next_due for c in board} == {
+        date(2030, 5, 9 + i) for i in range(6)
+    }
+    queries = [q for q in sent if "FROM application" in q]
+    assert len(queries) == 1 and not [q for q in sent if "FROM activity" in q and q not in queries]
+    if db.engine.dialect.name == "postgresql":
+        assert "SET LOCAL jit = off" in sent
 
 
 def test_neighbour_stage() -> None:

@@ -375,15 +375,23 @@ def due(db: Database, within: int = DUE_SOON_DAYS, today: date | None = None) ->
         return due_in(s, within, today)
 
 
+MAX_IN_LIST = 5000  # application ids a query names (a target's board); above, filtered in Python
+
+
 def urgency_by_application(
     db: Database, application_ids: Sequence[int] | None = None, today: date | None = None
 ) -> dict[int, str]:
     """{application id: "overdue" | "soon"} for the Pipeline cards (quiet ones left out)."""
     ids = frozenset(application_ids) if application_ids is not None else None
+    # A whole board's ids (tens of thousands) as an IN list cost PostgreSQL seconds to bind and
+    # plan, three times over; the live cases are few, so read them all and keep the board's.
+    in_sql = ids if ids is not None and len(ids) <= MAX_IN_LIST else None
     with db.session() as s:
-        listed = due_in(s, DUE_SOON_DAYS, today, CaseFilters(state="live", application_ids=ids))
+        listed = due_in(s, DUE_SOON_DAYS, today, CaseFilters(state="live", application_ids=in_sql))
     out: dict[int, str] = {}
     for d in listed.deadlines:
+        if ids is not None and d.application_id not in ids:
+            continue
         if d.overdue:
             out[d.application_id] = "overdue"
         else:
