@@ -187,7 +187,12 @@ def generate(
             )
         )
     gen = _Generator(random.Random(seed), size, today or date.today())
-    with db.transaction() as conn, search.bulk_load(conn), search.large_cache(conn):
+    with (
+        db.transaction() as conn,
+        search.without_indexes(conn, BULK_TABLES),
+        search.bulk_load(conn),
+        search.large_cache(conn),
+    ):
         # The search index is rebuilt once at the end instead of row by row.
         if force:
             _wipe(conn)
@@ -207,6 +212,10 @@ def generate(
         audit.record_many(conn, [entry])
     immigration.refresh_next_due(db)  # the cases' stored next deadlines (bulk-written above)
     return summary
+
+
+# The tables the demo fills by the ten thousand: their indexes are built once at the end.
+BULK_TABLES = ("candidate", "application", "stage_event", "activity", "offer", "offer_item")
 
 
 class DemoCancelled(RecruiterError):

@@ -90,3 +90,52 @@ def test_full_disk_message_reads_as_one_sentence() -> None:
 
     message = str(explain(sqlite3.OperationalError("database or disk is full"), "The database x"))
     assert message.startswith("The disk holding the database x is full.")
+
+
+def _indexes(db) -> list[tuple[str, str]]:
+    with db.engine.connect() as conn:
+        return conn.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        ).all()
+
+
+def test_demo_builds_its_tables_indexes_once_and_keeps_them_all(db) -> None:
+    """The demo drops the big tables' indexes for its load and creates each again from its own
+    SQL: afterwards the schema's indexes are exactly the ones it started with, and they work."""
+    before = _indexes(db)
+    assert any(name.startswith("ix_candidate") for name, _sql in before)
+    demo.generate(db, size=300, seed=5)
+    assert _indexes(db) == before
+    assert run_check(db).ok
+
+
+def test_a_load_failing_without_its_indexes_rolls_their_drop_back(db) -> None:
+    before = _indexes(db)
+    with (
+        pytest.raises(RuntimeError),
+        db.transaction() as conn,
+        search.without_indexes(conn, demo.BULK_TABLES),
+    ):
+        inside = conn.execute(text("SELECT count(*) FROM sqlite_master WHERE type='index'"))
+        assert inside.scalar() < len(before)  # dropped for the load
+        raise RuntimeError("disk went away")
+    assert _indexes(db) == before
+
+
+def test_a_unique_index_the_loaded_rows_break_fails_the_load(db) -> None:
+    """A duplicate e-mail written while the unique index is away cannot be committed."""
+    with (
+        pytest.raises(Exception, match="UNIQUE"),
+        db.transaction() as conn,
+        search.without_indexes(conn, ("candidate",)),
+    ):
+        for n in (1, 2):
+            conn.execute(
+                text(
+                    "INSERT INTO candidate (id, full_name, email, created_at, updated_at)"
+                    " VALUES (:n, 'A B', 'same@example.edu', '2026-01-01', '2026-01-01')"
+                ),
+                {"n": n},
+            )
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM candidate")).scalar() == 0
