@@ -79,6 +79,16 @@ def _status(parent: QtWidgets.QWidget, text: str) -> None:
         bar.showMessage(text, 5000)
 
 
+def _target(
+    parent: QtWidgets.QWidget, path: Path | str | None, title: str, stem: str, suffix: str
+) -> Path | None:
+    """The given path, else the one the user picks, suggested as `<stem>-<today><suffix>`."""
+    if path:
+        return Path(path)
+    today = QtCore.QDate.currentDate().toString("yyyy-MM-dd")
+    return ask_path(parent, title, f"{stem}-{today}{suffix}", suffix)
+
+
 def export_pipeline(
     parent: QtWidgets.QWidget,
     ctx: AppContext,
@@ -86,15 +96,7 @@ def export_pipeline(
     path: Path | str | None = None,
 ) -> Task | None:
     """Ask for a file name, then write the leadership workbook in the background."""
-    target = (
-        Path(path)
-        if path
-        else ask_path(
-            parent,
-            _("Export pipeline"),
-            f"recruitment-pipeline-{QtCore.QDate.currentDate().toString('yyyy-MM-dd')}.xlsx",
-        )
-    )
+    target = _target(parent, path, _("Export pipeline"), "recruitment-pipeline", ".xlsx")
     if target is None:
         return None
     db, chosen = ctx.db, filters or Filters()
@@ -125,16 +127,7 @@ def export_brief(
     path: Path | str | None = None,
 ) -> Task | None:
     """Ask for a file name, read the brief's figures in the background, draw the page."""
-    target = (
-        Path(path)
-        if path
-        else ask_path(
-            parent,
-            _("Export brief"),
-            f"recruitment-brief-{QtCore.QDate.currentDate().toString('yyyy-MM-dd')}.pdf",
-            ".pdf",
-        )
-    )
+    target = _target(parent, path, _("Export brief"), "recruitment-brief", ".pdf")
     if target is None:
         return None
     db, chosen = ctx.db, filters or Filters()
