@@ -103,8 +103,6 @@ def _filled(server: _Server, name: str, source: Path | None) -> str:
                 copy(lite, db)
             finally:
                 lite.dispose()
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
     finally:
         db.dispose()
     return url

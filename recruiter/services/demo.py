@@ -20,7 +20,7 @@ from recruiter.domain.enums import STAGES, ActivityKind, OfferStatus, Outcome, S
 from recruiter.domain.identity import orcid_check_char, person_key
 from recruiter.errors import ConflictError, RecruiterError
 from recruiter.i18n import _
-from recruiter.store import search
+from recruiter.store import search, statistics
 from recruiter.store.database import Database
 
 from . import audit, demo_gates, demo_payments, demo_visas, immigration
@@ -210,6 +210,7 @@ def generate(
         # Entity "database": the announced Changes say that everything was replaced.
         entry = audit.entry(db.user, "database", None, "demo", {"seed": seed, **summary.as_json()})
         audit.record_many(conn, [entry])
+        statistics.refresh(conn)
     immigration.refresh_next_due(db)  # the cases' stored next deadlines (bulk-written above)
     return summary
 

@@ -283,6 +283,7 @@ def _pg_search_repair(conn: Connection) -> None:
 
     search_pg.drop(conn)
     search_pg.create(conn, search.SEARCH_COLUMNS)
+    search_pg.create_short(conn)
 
 
 def _integrity(conn: Connection) -> list[_Finding]:

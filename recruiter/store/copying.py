@@ -29,7 +29,7 @@ from sqlmodel import SQLModel
 from recruiter.errors import StoreError
 from recruiter.i18n import _
 
-from . import search, sequences
+from . import search, sequences, statistics
 from .database import Database
 
 CHUNK = 2000
@@ -176,6 +176,7 @@ def copy(source: Database, destination: Database, progress: Progress | None = No
         for table in todo:
             done = _copy_table(src, dst, table, done, total, progress)
         sequences.reset_all(dst)
+        statistics.refresh(dst)
         _verify(src, dst, todo, report)  # inside the transaction: a mismatch leaves nothing
     return report
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. A test holds it equal to the scripts' head, so that the start-up path can
 # tell a current database without loading Alembic and parsing every migration.
-HEAD = "0015"
+HEAD = "0016"
 # Tests only: "upgrade:after-0003" ends the process (os._exit) once step 0003 has run inside the
 # upgrade's transaction, as a kill -9 at that moment would.
 FAULT_ENV = "RECRUITER_TEST_FAULT"

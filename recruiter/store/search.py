@@ -37,6 +37,7 @@ SEARCH_COLUMNS = (
 SEARCH_COLUMNS_0002 = SEARCH_COLUMNS[:-1]  # what migration 0002 indexed
 # A short Latin word is looked for in the romanised name and in the pinyin (`zw` finds 张伟).
 SHORT_LATIN_COLUMNS = ("full_name", "name_pinyin")
+SHORT_ZH_COLUMNS = ("name_zh",)  # and a short Chinese word in the Chinese name only
 MIN_TRIGRAM = 3
 
 

@@ -353,11 +353,13 @@ def test_check_names_and_repairs_a_server_s_sequence_and_search_index(db: Databa
     with db.engine.begin() as conn:
         conn.exec_driver_sql("SELECT setval('candidate_id_seq', 1)")
         conn.exec_driver_sql("DROP INDEX ix_candidate_search_trgm")
+        conn.exec_driver_sql("DROP INDEX ix_candidate_short_zh")
     problems = check.run_check(db).problems
     assert "the id sequence of candidate is behind its rows" in problems
     assert "the search index ix_candidate_search_trgm is missing" in problems
+    assert "the search index ix_candidate_short_zh is missing" in problems
     done, failed = check.repair(db)
-    assert len(done) == 2 and failed == []
+    assert len(done) == 3 and failed == []
     assert check.run_check(db).ok
     assert candidates.create(db, full_name="Third") == 3
 

@@ -23,7 +23,7 @@ from recruiter.domain.models import Target
 from recruiter.errors import ConflictError, NotFound, RecruiterError
 from recruiter.exchange.reading import Table as SheetTable
 from recruiter.i18n import _
-from recruiter.store import search
+from recruiter.store import search, statistics
 from recruiter.store.database import Database
 from recruiter.store.versions import bump
 
@@ -113,6 +113,8 @@ def run_import(
                 raise StrictImportFailed(summary)
             with search.large_cache(conn):
                 _write(session, conn, db.user, batch_id, plan, options, now, progress, cancelled)
+            if summary.created + summary.updated >= statistics.BULK_ROWS:
+                statistics.refresh(conn, ("candidate", "application", "stage_event"))
             if options.remember_mapping:
                 remember(conn, table.headers, mapping)
             if before_commit is not None:
