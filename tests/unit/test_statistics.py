@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from recruiter.services import demo, importing
 from recruiter.store import copying, statistics
 from recruiter.store.database import Database
@@ -53,13 +55,22 @@ def test_demo_data_is_analysed(db: Database) -> None:
     assert _analyses(db, "candidate") == before + (0 if db.is_sqlite else 1)
 
 
-def test_only_a_large_import_is_analysed(db: Database, tmp_path: Path) -> None:
+def test_only_a_large_import_is_analysed(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = _analyses(db, "candidate")
     importing.run_import(db, write_xlsx(tmp_path / "few.xlsx", _rows(10)))
     assert _analyses(db, "candidate") == before
     n = statistics.BULK_ROWS
     importing.run_import(db, write_xlsx(tmp_path / "many.xlsx", _rows(n, start=10)))
-    assert _analyses(db, "candidate") == before + (0 if db.is_sqlite else 1)
+    analysed = before + (0 if db.is_sqlite else 1)
+    assert _analyses(db, "candidate") == analysed
+    # Enough rows, but under a tenth of the analysed table: left to autovacuum.
+    monkeypatch.setattr(statistics, "BULK_ROWS", 5)
+    importing.run_import(db, write_xlsx(tmp_path / "some.xlsx", _rows(50, start=n + 10)))
+    assert _analyses(db, "candidate") == analysed
+    importing.run_import(db, write_xlsx(tmp_path / "more.xlsx", _rows(200, start=n + 60)))
+    assert _analyses(db, "candidate") == analysed + (0 if db.is_sqlite else 1)
 
 
 def test_a_rolled_back_load_keeps_the_old_statistics(db: Database) -> None:

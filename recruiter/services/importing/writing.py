@@ -113,7 +113,7 @@ def run_import(
                 raise StrictImportFailed(summary)
             with search.large_cache(conn):
                 _write(session, conn, db.user, batch_id, plan, options, now, progress, cancelled)
-            if summary.created + summary.updated >= statistics.BULK_ROWS:
+            if statistics.outdated_by(conn, "candidate", summary.created + summary.updated):
                 statistics.refresh(conn, ("candidate", "application", "stage_event"))
             if options.remember_mapping:
                 remember(conn, table.headers, mapping)
