@@ -6,11 +6,12 @@ from datetime import date
 
 from sqlalchemy import text
 
-from recruiter.services import activities
+from recruiter.domain import clock
+from recruiter.services import activities, settings
 
 
-def _due_ids(db, target_id: int | None) -> set[int]:  # type: ignore[no-untyped-def]
-    """Open follow-ups due by today: on the target's applications, or general ones of a
+def _due_ids(db, target_id: int | None, day: date | None = None) -> set[int]:  # type: ignore[no-untyped-def]
+    """Open follow-ups due by `day` (today): on the target's applications, or general ones of a
     candidate in its pipeline (straight SQL, to check the service against)."""
     scope = (
         ""
@@ -22,7 +23,7 @@ def _due_ids(db, target_id: int | None) -> set[int]:  # type: ignore[no-untyped-
     with db.engine.connect() as conn:
         rows = conn.execute(
             text("SELECT a.id FROM activity a WHERE NOT a.done AND a.due_on <= :d" + scope),
-            {"d": date.today().isoformat(), "t": target_id},
+            {"d": (day or date.today()).isoformat(), "t": target_id},
         )
         return {r[0] for r in rows}
 
@@ -61,9 +62,11 @@ def test_the_due_tab_honours_the_target_filter(qtbot, ctx) -> None:  # type: ign
     qtbot.waitUntil(lambda: not page.loading and not page.due.loading, timeout=20_000)
     assert page.stack.currentWidget() is page.due
     assert not page.hint.isVisible()  # "drag cards…" says nothing about follow-ups
+    # The tab counts to the office's today (Shanghai's is tomorrow from 16:00 UTC).
+    office_today = clock.today_in(settings.office_zone(ctx.db))
     shown = {f.activity_id for f in page.due.model.records}
-    assert shown == _due_ids(ctx.db, target)
+    assert shown == _due_ids(ctx.db, target, office_today)
     assert page.target.currentText() in page.due.heading.text()
     page.apply_filter({"institution_id": None, "target_id": None})  # every target
     qtbot.waitUntil(lambda: not page.loading and not page.due.loading, timeout=20_000)
-    assert {f.activity_id for f in page.due.model.records} == _due_ids(ctx.db, None)
+    assert {f.activity_id for f in page.due.model.records} == _due_ids(ctx.db, None, office_today)

@@ -252,7 +252,10 @@ def waiting_in(s: Session, application_ids: Sequence[int]) -> dict[int, Waiting]
     out: dict[int, Waiting] = {}
     if not application_ids:
         return out
-    by_inst: dict[int, list[tuple[GateTemplate, GateRule]]] = {}
+    # Per institution its gates as plain values; per institution and recorded outcomes the
+    # gate it waits at (most applications share a handful of such combinations).
+    by_inst: dict[int, list[tuple[int, str, GateRule]]] = {}
+    found: dict[tuple[int, tuple[GateOutcome | None, ...]], tuple[int, GateStatus] | None] = {}
     ids = list(application_ids)
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i : i + _CHUNK]
@@ -275,23 +278,29 @@ def waiting_in(s: Session, application_ids: Sequence[int]) -> dict[int, Waiting]
             recs[app_id][template_id] = (GateOutcome(outcome) if outcome else None, decided_on)
         for app_id, changed_at, inst_id in apps:
             if inst_id not in by_inst:
-                by_inst[inst_id] = [(t, rule_of(t)) for t in templates_in(s, inst_id)]
+                by_inst[inst_id] = [
+                    (t.id or 0, t.body, rule_of(t)) for t in templates_in(s, inst_id)
+                ]
             gates = by_inst[inst_id]
             if not gates:
                 continue
             mine = recs.get(app_id, {})
-            got = [mine.get(t.id or 0) for t, _rule in gates]
-            statuses = [
-                GateStatus(t.body, rule, state_of(r[0] if r else None))
-                for (t, rule), r in zip(gates, got, strict=True)
-            ]
-            g = next_gate(statuses)
-            if g is None:
+            got = [mine.get(tid) for tid, _body, _rule in gates]
+            key = (inst_id, tuple(r[0] if r else None for r in got))
+            if key not in found:
+                statuses = [
+                    GateStatus(body, rule, state_of(outcome))
+                    for (_tid, body, rule), outcome in zip(gates, key[1], strict=True)
+                ]
+                g = next_gate(statuses)
+                found[key] = None if g is None else (statuses.index(g), g)
+            hit = found[key]
+            if hit is None:
                 continue
-            k = statuses.index(g)
+            k, g = hit
             passed = [r[1] for r in got[:k] if r is not None and r[1]]
             since = max(passed) if passed else local_day(changed_at, zone)
-            out[app_id] = Waiting(app_id, g.name, gates[k][0].id or 0, since, g.state)
+            out[app_id] = Waiting(app_id, g.name, gates[k][0], since, g.state)
     return out
 
 

@@ -51,9 +51,14 @@ LIST_COLUMNS = [
 ]
 
 
-class CardModel(QtCore.QAbstractListModel):
+class CardModel(QtCore.QStringListModel):
     """The cards of one stage column. Drops call `on_drop(application ids, stage)`; the board
-    reloads from the database afterwards, so the model never moves rows itself."""
+    reloads from the database afterwards, so the model never moves rows itself.
+
+    A string list model (the card names) so that row counts and indexes stay in C++: laying out
+    a column asks for both once per card, and 60,000 Python calls per layout, each waiting for
+    the interpreter lock while a worker reads the gates, froze the board of every target for
+    most of a second. Only what is painted or dragged comes to Python."""
 
     def __init__(self, stage: Stage, on_drop: Any, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,12 +67,8 @@ class CardModel(QtCore.QAbstractListModel):
         self.on_drop = on_drop
 
     def set_cards(self, cards: list[Card]) -> None:
-        self.beginResetModel()
         self.cards = cards
-        self.endResetModel()
-
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.cards)
+        self.setStringList([c.display_name for c in cards])
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.cards):
