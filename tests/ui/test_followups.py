@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from recruiter.domain import clock
 from recruiter.domain.enums import ActivityKind
-from recruiter.services import activities, candidates
+from recruiter.services import activities, candidates, settings
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def test_due_panel(ctx, db, qtbot, qtmodeltester) -> None:
     from recruiter.ui.followups import FollowUpsDock, FollowUpsPanel, expiring_offers
 
     cid = candidates.create(db, full_name="Li Na", name_zh="李娜")
-    today = date.today()
+    today = clock.today_in(settings.office_zone(db))  # the panel's today (the office's)
     late = activities.log(db, cid, ActivityKind.task, "Send forms", due_on=today - timedelta(3))
     activities.log(db, cid, ActivityKind.call, "Call back", due_on=today)
     activities.log(db, cid, ActivityKind.task, "Later", due_on=today + timedelta(3))

@@ -44,6 +44,9 @@ def test_board_models(page, qtmodeltester) -> None:
     for col in page.columns.values():
         assert col.heading.text().startswith(col.stage.label)
         assert all(c.stage == col.stage for c in col.model.cards)
+        # Rows are counted in C++ (a string list): one name per card, in the cards' order.
+        assert col.model.rowCount() == len(col.model.cards)
+        assert col.model.stringList() == [c.display_name for c in col.model.cards]
     qtmodeltester.check(page.columns[Stage.identified].model, force_py=True)
     qtmodeltester.check(page.list_model, force_py=True)
 
