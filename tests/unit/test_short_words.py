@@ -67,11 +67,12 @@ def test_the_piece_indexes_go_with_a_downgrade_and_come_back(db: Database) -> No
     again = open_database(url)  # upgrades to HEAD
     try:
         if not again.is_sqlite:
+            pieces = search_pg.short_expression(("name_zh",))
             with again.engine.connect() as conn:  # the upgrade indexed the rows already there
-                assert conn.exec_driver_sql(
-                    f"SELECT count(*) FROM candidate WHERE {search_pg.short_expression(('name_zh',))}"
-                    " @> ARRAY['张']"
-                ).scalar_one() == 1
+                found = conn.exec_driver_sql(
+                    f"SELECT count(*) FROM candidate WHERE {pieces} @> ARRAY['张']"
+                ).scalar_one()
+            assert found == 1
             assert _short_indexes(again) == set(search_pg.SHORT_INDEXES)
         assert {w: _found(again, w) for w in WORDS} == before
         assert before["张伟"] == {ids[1]}
