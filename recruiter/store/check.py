@@ -250,11 +250,12 @@ def _findings(conn: Connection, schema: str | None) -> list[_Finding]:
             )
         )
     if conn.dialect.name == "postgresql":  # the server keeps its own files whole
-        from . import search_pg, sequences
+        from . import search_pg, sequences, statistics
 
         found.extend(_Finding(p, sequences.reset_all) for p in sequences.behind(conn))
         searched = search_pg.index_problems(conn, search.SEARCH_COLUMNS)
         found.extend(_Finding(p, _pg_search_repair) for p in searched)
+        found.extend(_Finding(p, statistics.create_function) for p in statistics.problems(conn))
         return found
     if conn.dialect.name != "sqlite":
         return found

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, inspect, text
 from recruiter.errors import StoreError
 from recruiter.i18n import _
 
-from . import search_pg
+from . import search_pg, statistics
 from .search import SEARCH_COLUMNS
 
 OFFICER = "recruiter_officer"
@@ -119,6 +119,8 @@ def grant(
     conn.exec_driver_sql(
         f'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {OFFICER}'
     )
+    # ANALYZE after their bulk writes, as the owner (store/statistics.py)
+    conn.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {statistics.SIGNATURE} TO {OFFICER}")
     conn.exec_driver_sql(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {VIEWER}')
     conn.exec_driver_sql(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {VIEWER}')
     # `recruiter check` reads where each id sequence stands

@@ -4,21 +4,60 @@ PostgreSQL plans from per-table statistics that autovacuum refreshes only some t
 write (up to a minute, once 10% of a table has changed). Until then a freshly copied or loaded
 database is planned as if it were empty: reading one screenful of the Candidates table took 30 ms
 instead of 1 ms, its per-row subqueries estimated at 314 applications per candidate. Every bulk
-writer (copy, demo data, a large import) refreshes the tables it filled, in its own transaction:
-ANALYZE is transactional there, so a rolled-back load leaves the old statistics. SQLite plans
-well without them: a no-op there.
+writer (copy, demo data, a large import) refreshes the tables it filled, in its own transaction
+(the column statistics go back with a rollback; the row-count estimate does not).
+
+Only a table's owner may ANALYZE it, and officers sign in as their own roles (store/roles.py):
+their ANALYZE would be skipped with a server warning nobody sees. So it runs through
+`recruiter_analyze`, a SECURITY DEFINER function of the schema's owner (migration 0016) that
+analyses the schema's own tables and nothing else; `team init` lets officers call it. A role
+that may not call it is left to autovacuum. SQLite plans well without statistics: a no-op there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 # Fewer rows written than this, or less than autovacuum's own share of the table (10%): the
 # statistics still describe the table well enough, and autovacuum's refresh is soon enough.
 BULK_ROWS = 1000
 SHARE = 0.1
+FUNCTION = "recruiter_analyze"
+SIGNATURE = f"{FUNCTION}(text[])"
+
+
+def create_function(conn: Connection) -> None:
+    """The owner's ANALYZE for officers (migration 0016, `recruiter check --repair`). The search
+    path is fixed and the schema written in, so a caller can neither redirect it nor name a
+    table outside the schema."""
+    schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    quoted = str(schema).replace("'", "''")
+    conn.exec_driver_sql(
+        f"""CREATE OR REPLACE FUNCTION {FUNCTION}(tables text[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY tables LOOP
+    IF EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = '{quoted}' AND tablename = t) THEN
+      EXECUTE format('ANALYZE %%I.%%I', '{quoted}', t);
+    END IF;
+  END LOOP;
+END $$"""
+    )
+    conn.exec_driver_sql(f"REVOKE ALL ON FUNCTION {SIGNATURE} FROM PUBLIC")
+
+
+def drop_function(conn: Connection) -> None:
+    conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {SIGNATURE}")
+
+
+def problems(conn: Connection) -> list[str]:
+    """What `recruiter check` reports (PostgreSQL)."""
+    found = conn.execute(text("SELECT to_regprocedure(:f)"), {"f": SIGNATURE}).scalar()
+    return [] if found is not None else [f"the statistics function {FUNCTION} is missing"]
 
 
 def refresh(conn: Connection, tables: Iterable[str] | None = None) -> None:
@@ -31,8 +70,15 @@ def refresh(conn: Connection, tables: Iterable[str] | None = None) -> None:
         tables = conn.exec_driver_sql(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
         ).scalars()
-    for name in list(tables):
-        conn.exec_driver_sql(f'ANALYZE "{name}"')
+    allowed = conn.execute(
+        text(
+            "SELECT to_regprocedure(:f) IS NOT NULL "
+            "AND has_function_privilege(to_regprocedure(:f), 'EXECUTE')"
+        ),
+        {"f": SIGNATURE},
+    ).scalar()
+    if allowed:
+        conn.execute(text(f"SELECT {FUNCTION}(CAST(:t AS text[]))"), {"t": list(tables)})
 
 
 def outdated_by(conn: Connection, table: str, written: int) -> bool:

@@ -39,6 +39,8 @@ def events(db, app_id: int) -> list[tuple]:
 
 
 def test_board_models(page, qtmodeltester) -> None:
+    from recruiter.ui.qt import QtCore
+
     assert {c.target_id for c in page.cards} == {1}
     assert all(c.outcome in (Outcome.active, Outcome.on_hold) for c in page.cards)
     for col in page.columns.values():
@@ -47,6 +49,14 @@ def test_board_models(page, qtmodeltester) -> None:
         # Rows are counted in C++ (a string list): one name per card, in the cards' order.
         assert col.model.rowCount() == len(col.model.cards)
         assert col.model.stringList() == [c.display_name for c in col.model.cards]
+    # What a drop between two cards of their own column asks of the model: refused, names and
+    # cards stay together (the board reloads after a real move).
+    model = next(c.model for c in page.columns.values() if len(c.model.cards) >= 2)
+    names = model.stringList()
+    assert not model.moveRow(QtCore.QModelIndex(), 0, QtCore.QModelIndex(), 2)
+    assert not model.removeRows(0, 1)
+    assert not model.setData(model.index(0), "Renamed")
+    assert model.stringList() == names == [c.display_name for c in model.cards]
     qtmodeltester.check(page.columns[Stage.identified].model, force_py=True)
     qtmodeltester.check(page.list_model, force_py=True)
 

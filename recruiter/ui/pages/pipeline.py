@@ -70,6 +70,20 @@ class CardModel(QtCore.QStringListModel):
         self.cards = cards
         self.setStringList([c.display_name for c in cards])
 
+    # The string list never changes but through set_cards: a drop between two cards of their own
+    # column makes the view move the row (Qt 6), which would leave names and cards apart.
+    def moveRows(self, *_args: Any) -> bool:
+        return False
+
+    def removeRows(self, *_args: Any) -> bool:
+        return False
+
+    def insertRows(self, *_args: Any) -> bool:
+        return False
+
+    def setData(self, *_args: Any) -> bool:
+        return False
+
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.cards):
             return None
