@@ -90,33 +90,18 @@ def test_a_rolled_back_load_keeps_the_old_statistics(db: Database) -> None:
 def test_an_officer_s_import_is_analysed_as_the_owner(db: Database, tmp_path: Path) -> None:
     """Only a table's owner may ANALYZE it; officers sign in as their own roles, so their bulk
     writes go through the owner's `recruiter_analyze` that `team init` lets them call."""
-    import os
-
-    from sqlalchemy.engine import make_url
-
-    from recruiter import cli
     from recruiter.store import roles
+    from tests.team_roles import signed_in
 
     if db.is_sqlite:
         pytest.skip("PostgreSQL roles; run with --db-url")
-    assert cli.main(["team", "init", db.url]) == 0
-    login = f"rt_officer_{os.getpid()}"
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql(f"DROP ROLE IF EXISTS {login}")
-        conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN IN ROLE {roles.OFFICER}")
-    officer = Database(make_url(db.url).set(username=login).render_as_string(False))
-    try:
+    with signed_in(db, roles.OFFICER) as officer:
         before = _analyses(db, "candidate")
         xlsx = write_xlsx(tmp_path / "many.xlsx", _rows(statistics.BULK_ROWS))
         assert importing.run_import(officer, xlsx).created == statistics.BULK_ROWS
         assert _analyses(db, "candidate") == before + 1
         with officer.engine.connect() as conn:  # the function analyses the schema's tables only
             conn.exec_driver_sql("SELECT recruiter_analyze(ARRAY['pg_class', 'nothing'])")
-    finally:
-        officer.dispose()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql(f"DROP OWNED BY {login}")
-            conn.exec_driver_sql(f"DROP ROLE {login}")
 
 
 def test_check_names_and_repairs_a_missing_statistics_function(db: Database) -> None:
