@@ -351,14 +351,14 @@ def index_problems(conn: Connection) -> list[str]:
     if conn.dialect.name != "sqlite":
         return []
     if not has_index(conn):
-        return [f"the search index {FTS_TABLE} is missing"]
+        return [_("the search index {name} is missing").format(name=FTS_TABLE)]
     try:
         # rank 1: compare with the content table too, not only the index's own structures
         conn.exec_driver_sql(
             f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
         )
     except DBAPIError:
-        return [f"the search index {FTS_TABLE} does not match the candidates"]
+        return [_("the search index {name} does not match the candidates").format(name=FTS_TABLE)]
     return []
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, array
 
 from recruiter.domain.identity import is_cjk
+from recruiter.i18n import _
 
 from .search import SHORT_LATIN_COLUMNS, SHORT_ZH_COLUMNS, LikeSearch
 
@@ -137,15 +138,18 @@ def index_problems(conn: Connection, columns: tuple[str, ...]) -> list[str]:
     ).scalar()
     out = []
     if definition is None:
-        out.append(f"the search index {INDEX} is missing")
+        out.append(_("the search index {name} is missing").format(name=INDEX))
     elif any(f"({c}," not in definition for c in columns):
-        out.append(f"the search index {INDEX} does not cover every searched column")
+        out.append(
+            _("the search index {name} does not cover every searched column").format(name=INDEX)
+        )
     present = set(
         conn.execute(
             text("SELECT indexname FROM pg_indexes WHERE tablename = 'candidate'")
         ).scalars()
     )
-    return out + [f"the search index {n} is missing" for n in SHORT_INDEXES if n not in present]
+    missing = [n for n in SHORT_INDEXES if n not in present]
+    return out + [_("the search index {name} is missing").format(name=n) for n in missing]
 
 
 class TrigramSearch(LikeSearch):

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, text
 
+from recruiter.i18n import _
+
 # Fewer rows written than this, or less than autovacuum's own share of the table (10%): the
 # statistics still describe the table well enough, and autovacuum's refresh is soon enough.
 BULK_ROWS = 1000
@@ -57,7 +59,9 @@ def drop_function(conn: Connection) -> None:
 def problems(conn: Connection) -> list[str]:
     """What `recruiter check` reports (PostgreSQL)."""
     found = conn.execute(text("SELECT to_regprocedure(:f)"), {"f": SIGNATURE}).scalar()
-    return [] if found is not None else [f"the statistics function {FUNCTION} is missing"]
+    if found is not None:
+        return []
+    return [_("the statistics function {name} is missing").format(name=FUNCTION)]
 
 
 def refresh(conn: Connection, tables: Iterable[str] | None = None) -> None:
