@@ -41,6 +41,7 @@ from recruiter.domain.models import (
     Target,
 )
 from recruiter.i18n import _
+from recruiter.store import id_lists
 from recruiter.store.database import Database
 
 from .. import settings
@@ -224,15 +225,20 @@ def _statuses(
     if not application_ids:
         return out
     by_inst: dict[int, list[GateTemplate]] = {}
+    dialect = s.get_bind().dialect.name
     for i in range(0, len(application_ids), _CHUNK):
         chunk = list(application_ids[i : i + _CHUNK])
         rows = s.exec(
             select(Application, col(Target.institution_id))
             .join(Target, col(Target.id) == col(Application.target_id))
-            .where(col(Application.id).in_(chunk))
+            .where(id_lists.member(dialect, col(Application.id), chunk))
         ).all()
         recs: dict[int, dict[int, GateRecord]] = defaultdict(dict)
-        for r in s.exec(select(GateRecord).where(col(GateRecord.application_id).in_(chunk))):
+        for r in s.exec(
+            select(GateRecord).where(
+                id_lists.member(dialect, col(GateRecord.application_id), chunk)
+            )
+        ):
             recs[r.application_id][r.template_id] = r
         for app, inst_id in rows:
             if inst_id not in by_inst:
@@ -257,6 +263,7 @@ def waiting_in(s: Session, application_ids: Sequence[int]) -> dict[int, Waiting]
     by_inst: dict[int, list[tuple[int, str, GateRule]]] = {}
     found: dict[tuple[int, tuple[GateOutcome | None, ...]], tuple[int, GateStatus] | None] = {}
     ids = list(application_ids)
+    dialect = s.get_bind().dialect.name
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i : i + _CHUNK]
         apps = s.execute(
@@ -264,7 +271,7 @@ def waiting_in(s: Session, application_ids: Sequence[int]) -> dict[int, Waiting]
                 col(Application.id), col(Application.stage_changed_at), col(Target.institution_id)
             )
             .join(Target, col(Target.id) == col(Application.target_id))
-            .where(col(Application.id).in_(chunk))
+            .where(id_lists.member(dialect, col(Application.id), chunk))
         ).all()
         recs: dict[int, dict[int, tuple[GateOutcome | None, date | None]]] = defaultdict(dict)
         for app_id, template_id, outcome, decided_on in s.execute(
@@ -273,7 +280,7 @@ def waiting_in(s: Session, application_ids: Sequence[int]) -> dict[int, Waiting]
                 col(GateRecord.template_id),
                 col(GateRecord.outcome),
                 col(GateRecord.decided_on),
-            ).where(col(GateRecord.application_id).in_(chunk))
+            ).where(id_lists.member(dialect, col(GateRecord.application_id), chunk))
         ):
             recs[app_id][template_id] = (GateOutcome(outcome) if outcome else None, decided_on)
         for app_id, changed_at, inst_id in apps:
