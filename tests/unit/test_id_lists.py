@@ -14,7 +14,7 @@ from recruiter.store.database import Database
 def test_member_finds_the_listed_rows(db: Database) -> None:
     ids = [candidates.create(db, full_name=f"Scholar {i}") for i in range(12)]
     cand = SQLModel.metadata.tables["candidate"]
-    wanted = ids[::3] + [10_000]  # one that does not exist
+    wanted = [*ids[::3], 10_000]  # and one that does not exist
     with db.engine.connect() as conn:
         got = conn.execute(
             select(cand.c.id).where(id_lists.member(conn.dialect.name, cand.c.id, wanted))
