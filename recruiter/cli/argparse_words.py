@@ -18,7 +18,10 @@ parser.py import it (nothing heavy: `recruiter --help` stays fast).
 from __future__ import annotations
 
 import argparse
+import re
+import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from recruiter import i18n
 from recruiter.i18n import N_, ngettext
@@ -66,10 +69,45 @@ PLURALS: tuple[Callable[[int], str], ...] = (
 )
 
 
+def _width(text: str) -> int:
+    """Columns on a terminal: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class Formatter(argparse.HelpFormatter):
+    """argparse's layout, fitted to Chinese: it counts "用法：" as three columns where a
+    terminal shows six (wrapped usage lines started three columns short), and it ends section
+    headings with an ASCII colon ("位置参数:"), which Chinese writes full-width."""
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        text = super()._format_usage(usage, actions, groups, prefix)
+        shown = i18n._("usage: ") if prefix is None else prefix
+        extra = _width(shown) - len(shown)
+        if extra <= 0:
+            return text
+        first, *rest = text.split("\n")
+        return "\n".join([first, *(" " * extra + line if line.strip() else line for line in rest)])
+
+    def format_help(self) -> str:
+        return _WIDE_HEADING.sub("\\1：", super().format_help())
+
+
+# A heading line (no indent) that ends in a colon and holds a wide character.
+_WIDE_HEADING = re.compile(r"(?m)^(\S[^\n]*[^\x00-\x7f][^\n:]*):$")
+
+
+class Parser(argparse.ArgumentParser):
+    """ArgumentParser with `Formatter`; its subcommands' parsers are of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def install() -> None:
     """From now on argparse speaks through the app's catalog (idempotent)."""
     setattr(argparse, "_", i18n._)  # noqa: B010 - typeshed does not declare argparse's `_`
     setattr(argparse, "ngettext", i18n.ngettext)  # noqa: B010
 
 
-__all__ = ["MESSAGES", "PLURALS", "install"]
+__all__ = ["MESSAGES", "PLURALS", "Formatter", "Parser", "install"]

@@ -65,14 +65,16 @@ def test_chinese_help_has_none_of_argparses_english(
     text = _help(capsys, "--lang", "zh_CN", *command)
     assert _english_in(text) == []
     assert text.startswith("用法：recruiter")
-    assert "选项:" in text and "显示此帮助信息并退出" in text
+    assert "选项：" in text and "显示此帮助信息并退出" in text
+    # Headings end full-width, as Chinese writes them; none keeps argparse's ASCII colon.
+    assert not [line for line in text.splitlines() if line.endswith(":") and line[0] != " "]
 
 
 def test_chinese_help_of_the_program_names_its_version_option_in_chinese(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     text = _help(capsys, "--lang", "zh_CN")
-    assert "位置参数:" in text
+    assert "位置参数：" in text
     assert "显示程序的版本号并退出" in text
 
 
@@ -130,3 +132,18 @@ def test_argparses_plural_messages_are_translated() -> None:
     i18n.set_language(i18n.ENGLISH)
     assert [p(2) for p in PLURALS] == ["expected %s arguments", "conflicting option strings: %s"]
     assert [p(1) for p in PLURALS] == ["expected %s argument", "conflicting option string: %s"]
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_a_wrapped_usage_continues_under_the_first_option(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """argparse counts "用法：" as three columns; a terminal shows six. The continuation lines of
+    a wrapped usage start where the first option starts, as a terminal shows them."""
+    from recruiter.cli.argparse_words import _width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    text = _help(capsys, "--lang", lang, "import")
+    first, second = text.splitlines()[:2]
+    assert second.startswith(" ") and second.strip().startswith("[")
+    assert _width(first[: first.index("[-h]")]) == len(second) - len(second.lstrip())
