@@ -103,7 +103,7 @@ def language_option(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     argparse_words.install()  # argparse's own words (usage:, its errors) in the app's language
-    p = argparse_words.Parser(
+    p: argparse.ArgumentParser = argparse_words.Parser(
         prog="recruiter",
         description=_("Track international scholars, recruiting targets, offers and funding."),
     )
