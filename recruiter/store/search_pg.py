@@ -48,7 +48,9 @@ def search_expression(columns: tuple[str, ...]) -> str:
 
 
 def _pattern(word: str) -> str:
-    escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """`%word%`, LIKE's wildcards escaped; lowered by the server, as the indexed text is (Python
+    lowers "İ" to two characters where PostgreSQL gives one: "İstanbul" found nothing)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -167,7 +169,8 @@ class TrigramSearch(LikeSearch):
         parts: list[ColumnElement[bool]] = []
         for w in words:
             if len(w) >= 3:
-                parts.append(self.expression.like(_pattern(w), escape="\\"))
+                pattern = func.lower(cast(literal(_pattern(w)), Text))
+                parts.append(self.expression.like(pattern, escape="\\"))
             else:  # as SQLite's short words: Chinese in the Chinese name, Latin in the others
                 pieces = _SHORT_ZH if is_cjk(w) else _SHORT_LATIN
                 parts.append(pieces.contains(array([func.lower(cast(literal(w), Text))])))

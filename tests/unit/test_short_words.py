@@ -78,3 +78,11 @@ def test_the_piece_indexes_go_with_a_downgrade_and_come_back(db: Database) -> No
         assert before["张伟"] == {ids[1]}
     finally:
         again.dispose()
+
+
+def test_a_word_is_lowered_as_the_searched_text_is(db: Database) -> None:
+    """Python lowers "İ" to two characters, PostgreSQL (as the indexed text) to one: the word is
+    lowered where the text is, so a Turkish institution is found by its own spelling."""
+    cid = candidates.create(db, full_name="Elif Kaya", current_institution="İstanbul Üniversitesi")
+    for word in ("İstanbul", "Üniversitesi", "Kaya"):
+        assert _found(db, word) == {cid}, word

@@ -22,8 +22,11 @@ def run() -> None:
     if url is None:
         raise RuntimeError("No sqlalchemy.url in the Alembic configuration.")
     engine = create_engine(url)
-    with engine.begin() as conn:
-        _run(conn)
+    try:
+        with engine.begin() as conn:
+            _run(conn)
+    finally:
+        engine.dispose()  # its pooled connection would otherwise be closed by the collector
 
 
 def _run(connection: Connection) -> None:
