@@ -140,3 +140,24 @@ def test_list_view_sorts(page) -> None:
     page.list_view.sortByColumn(days, Qt.SortOrder.DescendingOrder)
     values = [r.days_in_stage for r in page.list_model.records]
     assert values == sorted(values, reverse=True) and len(values) == len(page.cards)
+
+
+def test_an_office_without_targets_gets_an_empty_board_not_an_endless_reload(
+    db, make_ctx, qtbot
+) -> None:
+    """No targets is an answer: a filter applied to the page (the Dashboard's click-through, a
+    link from another page) used to wait for targets to appear, re-reading them for ever."""
+    from recruiter.ui.pages.pipeline import PipelinePage
+
+    page = PipelinePage(make_ctx(db))
+    qtbot.addWidget(page)
+    page.resize(1280, 720)
+    page.show()
+    page.apply_filter({"target_id": None, "stages": ["offer"]})
+    qtbot.waitUntil(lambda: not page.loading, timeout=20_000)
+    reads = []
+    page.choices_reader.read = lambda *args, **kw: reads.append(args)  # type: ignore[method-assign]
+    qtbot.wait(200)
+    assert reads == [] and page.cards == []
+    assert all(col.model.rowCount() == 0 for col in page.columns.values())
+    assert page.count_label.text() == "0 applications, 0 overdue"

@@ -345,6 +345,7 @@ class PipelinePage(Page):
         self.choices_reader = Reader(ctx, self)
         self._institutions: list[tuple[int, str]] = []
         self._choices: list[targets.TargetChoice] = []
+        self._choices_read = False  # an office without targets has none, and that is an answer
         self._wanted: dict[str, object] | None = None  # a click-through awaiting the choices
         self.cards: list[Card] = []  # the cards shown: those of the chosen stages
         self.loaded: list[Card] = []  # every card read, whatever the stage filter
@@ -510,7 +511,7 @@ class PipelinePage(Page):
         """{"target_id": 3} or {"institution_id": 1}; also {"view": "due"}, and {"stage": "offer"}
         or {"stages": [...]} for the stage filter (left as it is when not given). Applied once
         the choices are loaded."""
-        if self.choices_reader.pending or not self._choices:
+        if self.choices_reader.pending or not self._choices_read:
             self._wanted = dict(filters)
             if not self.choices_reader.pending:
                 self.refresh_now()
@@ -566,6 +567,7 @@ class PipelinePage(Page):
         self, loaded: tuple[list[tuple[int, str]], list[targets.TargetChoice]]
     ) -> None:
         self._institutions, self._choices = loaded
+        self._choices_read = True
         self._fill_choices()
         if self._wanted is not None:
             wanted, self._wanted = self._wanted, None
