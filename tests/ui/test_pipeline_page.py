@@ -161,3 +161,4 @@ def test_an_office_without_targets_gets_an_empty_board_not_an_endless_reload(
     assert reads == [] and page.cards == []
     assert all(col.model.rowCount() == 0 for col in page.columns.values())
     assert page.count_label.text() == "0 applications, 0 overdue"
+    assert "No recruiting targets yet" in page.hint.text()  # where a pipeline starts

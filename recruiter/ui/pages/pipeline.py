@@ -309,6 +309,20 @@ class StageColumn(QtWidgets.QWidget):
 STAGES_KEY = "filters/pipeline/stages"
 
 
+def hint_text() -> str:  # read when shown: the language may change
+    return _(
+        "Drag cards between stages, or select and press Ctrl+→ / Ctrl+← . "
+        "Right-click to close or reopen; double-click to open the candidate."
+    )
+
+
+def no_targets_text() -> str:
+    return _(
+        "No recruiting targets yet: a pipeline starts with one. Add it on the Targets page, "
+        "then add candidates to it from the Candidates page or an import."
+    )
+
+
 def load_choices(db: Database) -> tuple[list[tuple[int, str]], list[targets.TargetChoice]]:
     """The institution and target filter choices (runs in a worker)."""
     insts = [
@@ -436,12 +450,7 @@ class PipelinePage(Page):
         self.stack.addWidget(self.due)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(top)
-        self.hint = QtWidgets.QLabel(
-            _(
-                "Drag cards between stages, or select and press Ctrl+→ / Ctrl+← . "
-                "Right-click to close or reopen; double-click to open the candidate."
-            )
-        )
+        self.hint = QtWidgets.QLabel(hint_text())
         self.hint.setStyleSheet("color: #666;")
         layout.addWidget(self.hint)
         layout.addWidget(self.stack, 1)
@@ -568,6 +577,8 @@ class PipelinePage(Page):
     ) -> None:
         self._institutions, self._choices = loaded
         self._choices_read = True
+        # An office that has not set up a target yet is told where a pipeline starts.
+        self.hint.setText(hint_text() if self._choices else no_targets_text())
         self._fill_choices()
         if self._wanted is not None:
             wanted, self._wanted = self._wanted, None
