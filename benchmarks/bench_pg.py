@@ -133,93 +133,21 @@ def figures(ctx: Context) -> list[Figure]:
 
 
 def _tracking(ctx: Context, demo_url: str) -> list[Figure]:
-    """bench_tracking's Candidates-page figures (first rows, search keystroke, sort), measured
-    the same way, on the server's copy of the same demo database. The pipeline board figure is
-    left out: bench_tracking first loads the board of every target with closed cards shown."""
-    from benchmarks.bench_tracking import SEARCHES, _wait
+    """bench_tracking's Candidates-page figures, by the same function, on the server's copy of the
+    same demo database. The pipeline board figure is left out: bench_tracking first loads the
+    board of every target with closed cards shown."""
+    from benchmarks.bench_tracking import candidates_page
     from recruiter.store.opening import open_database
     from recruiter.ui.app import make_application, make_context
-    from recruiter.ui.pages.candidates import CandidatesPage
-    from recruiter.ui.qt import Qt
 
     app = make_application()
     db = open_database(demo_url)
     actx = make_context(db, app)
-    repeats = max(ctx.repeats, 3)
-    pages: list[CandidatesPage] = []
-    first: list[float] = []
-
-    def idle() -> None:
-        actx.runner.pool.waitForDone(30000)
-        app.processEvents()
-
-    def close_pages() -> None:
-        while pages:
-            p = pages.pop()
-            p.hide()
-            p.deleteLater()
-        idle()
-
-    def open_page() -> None:
-        t0 = time.perf_counter()
-        page = CandidatesPage(actx)
-        page.resize(1400, 800)
-        page.show()
-        _wait(app, lambda: bool(page.model.ids))
-        page.view.viewport().grab()
-        first.append(time.perf_counter() - t0)
-        pages.append(page)
-        _wait(app, lambda: not page.model.loading)
-
-    out: list[Figure] = []
-    measure(open_page, repeats, close_pages)
-    out.append(
-        figure(f"{PREFIX}tracking: open Candidates page, first rows painted", first, budget=0.3)
-    )
-    open_page()
-    page = pages[-1]
-    texts = iter(SEARCHES * 10)
-    first = []
-    cpu: list[float] = []
-
-    def search() -> None:
-        t0, c0 = time.perf_counter(), time.process_time()
-        before = page.model.ids
-        page.search.setText(next(texts))
-        page.run_query()
-        _wait(app, lambda: page.model.ids is not before)
-        page.view.viewport().grab()
-        first.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-        _wait(app, lambda: not page.model.loading)
-
-    measure(search, max(repeats, len(SEARCHES)), idle)
-    out.append(figure(f"{PREFIX}tracking: search keystroke -> rows painted", first, budget=0.05))
-    out.append(figure(f"{PREFIX}tracking: search keystroke, client CPU (no budget)", cpu))
-    page.search.setText("")
-    page.run_query()
-    _wait(app, lambda: not page.model.loading)
-    columns = page.model.columns
-    orders = iter([("country", 0), ("h_index", 1), ("created_at", 1), ("full_name", 1)] * 4)
-
-    def sort() -> None:
-        name, down = next(orders)
-        order = Qt.SortOrder.DescendingOrder if down else Qt.SortOrder.AscendingOrder
-        page.view.sortByColumn(columns.index(name), order)
-        _wait(app, lambda: not page.model.loading)
-        page.view.viewport().grab()
-
-    out.append(
-        figure(
-            f"{PREFIX}tracking: sort all candidates by another column",
-            measure(sort, repeats, idle),
-            budget=0.3,
-        )
-    )
-    close_pages()
-    actx.runner.wait()
-    db.dispose()
-    return out
+    try:
+        return candidates_page(actx, max(ctx.repeats, 3), PREFIX)
+    finally:
+        actx.runner.wait()
+        db.dispose()
 
 
 def _imports(ctx: Context, server: _Server, tag: str) -> list[Figure]:

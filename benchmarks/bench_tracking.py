@@ -17,6 +17,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks.common import Context, Figure, figure
 
@@ -56,22 +57,18 @@ def _target_near(path: Path, size: int) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def figures(ctx: Context) -> list[Figure]:
-    from recruiter.store.opening import open_database
-    from recruiter.ui.app import make_application, make_context
+def candidates_page(actx: Any, repeats: int, prefix: str = "") -> list[Figure]:
+    """The Candidates-page figures (open, memory, search, sort) on the database of `actx`; the
+    PostgreSQL bench (bench_pg) calls this too, with its `prefix`, so both measure alike."""
+    from PySide6.QtWidgets import QApplication
+
     from recruiter.ui.pages.candidates import CandidatesPage
-    from recruiter.ui.pages.pipeline import PipelinePage
     from recruiter.ui.qt import Qt
 
-    path = ctx.demo_db()
-    app = make_application()
-    db = open_database(path)
-    actx = make_context(db, app)
-    repeats = max(ctx.repeats, 3)
+    app = QApplication.instance()
     out: list[Figure] = []
     pages: list[CandidatesPage] = []
     full: list[float] = []
-
     first: list[float] = []
 
     def open_page() -> None:
@@ -98,34 +95,43 @@ def figures(ctx: Context) -> list[Figure]:
         app.processEvents()
 
     _measure(open_page, repeats, close_pages)
-    out.append(figure("tracking: open Candidates page, first rows painted", first, budget=0.3))
-    out.append(figure("tracking: open Candidates page, all ids loaded (no budget)", full))
+    out.append(
+        figure(f"{prefix}tracking: open Candidates page, first rows painted", first, budget=0.3)
+    )
+    out.append(figure(f"{prefix}tracking: open Candidates page, all ids loaded (no budget)", full))
     full, first = [], []
 
     open_page()
     page = pages[-1]
     out.append(
         figure(
-            "tracking: RSS with the Candidates page open (MB)", [_rss_mb()], budget=300, unit="M"
+            f"{prefix}tracking: RSS with the Candidates page open (MB)",
+            [_rss_mb()],
+            budget=300,
+            unit="M",
         )
     )
 
     texts = iter(SEARCHES * 10)
+    cpu: list[float] = []
 
     def search() -> None:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         before = page.model.ids
         page.search.setText(next(texts))
         page.run_query()  # what the debounce timer fires
         _wait(app, lambda: page.model.ids is not before)
         page.view.viewport().grab()
         first.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         _wait_untimed(lambda: not page.model.loading, t0, full)
 
     _measure(search, max(repeats, len(SEARCHES)), idle)
-    out.append(figure("tracking: search keystroke -> rows painted", first, budget=0.05))
-    out.append(figure("tracking: search keystroke -> full result and count (no budget)", full))
-    full = []
+    out.append(figure(f"{prefix}tracking: search keystroke -> rows painted", first, budget=0.05))
+    out.append(figure(f"{prefix}tracking: search keystroke, client CPU (no budget)", cpu))
+    out.append(
+        figure(f"{prefix}tracking: search keystroke -> full result and count (no budget)", full)
+    )
 
     page.search.setText("")
     page.run_query()
@@ -154,12 +160,26 @@ def figures(ctx: Context) -> list[Figure]:
 
     out.append(
         figure(
-            "tracking: sort all candidates by another column",
+            f"{prefix}tracking: sort all candidates by another column",
             _measure(sort, repeats, idle),
             budget=0.3,
         )
     )
     close_pages()
+    return out
+
+
+def figures(ctx: Context) -> list[Figure]:
+    from recruiter.store.opening import open_database
+    from recruiter.ui.app import make_application, make_context
+    from recruiter.ui.pages.pipeline import PipelinePage
+
+    path = ctx.demo_db()
+    app = make_application()
+    db = open_database(path)
+    actx = make_context(db, app)
+    repeats = max(ctx.repeats, 3)
+    out = candidates_page(actx, repeats)
 
     target_id, n_apps = _target_near(path, 200 if ctx.quick else 2000)
     board = PipelinePage(actx)
